@@ -1,0 +1,61 @@
+import type { EventEnvelope } from './envelope';
+import * as browse from './events/browse.events';
+import * as commerce from './events/commerce.events';
+import * as customer from './events/customer.events';
+import * as derived from './events/derived.events';
+import * as messaging from './events/messaging.events';
+import * as support from './events/support.events';
+
+type Family = 'customer' | 'commerce' | 'browse' | 'support' | 'messaging' | 'derived';
+
+function entry<C extends abstract new () => object>(family: Family, data: C) {
+  return { family, data, version: 1 } as const;
+}
+
+/** Every v1 event type: its family, its payload contract and its current schema version. */
+export const EVENT_CATALOGUE = {
+  CustomerRegistered: entry('customer', customer.CustomerRegistered),
+  CustomerProfileUpdated: entry('customer', customer.CustomerProfileUpdated),
+  ConsentChanged: entry('customer', customer.ConsentChanged),
+  IdentityLinked: entry('customer', customer.IdentityLinked),
+  CustomerForgotten: entry('customer', customer.CustomerForgotten),
+  PurchaseCompleted: entry('commerce', commerce.PurchaseCompleted),
+  PurchaseRefunded: entry('commerce', commerce.PurchaseRefunded),
+  PageViewed: entry('browse', browse.PageViewed),
+  ProductViewed: entry('browse', browse.ProductViewed),
+  SearchPerformed: entry('browse', browse.SearchPerformed),
+  CartUpdated: entry('browse', browse.CartUpdated),
+  TicketOpened: entry('support', support.TicketOpened),
+  TicketUpdated: entry('support', support.TicketUpdated),
+  TicketResolved: entry('support', support.TicketResolved),
+  FeedbackGiven: entry('support', support.FeedbackGiven),
+  MessageSent: entry('messaging', messaging.MessageSent),
+  MessageDelivered: entry('messaging', messaging.MessageDelivered),
+  MessageOpened: entry('messaging', messaging.MessageOpened),
+  MessageClicked: entry('messaging', messaging.MessageClicked),
+  MessageReplied: entry('messaging', messaging.MessageReplied),
+  MessageBounced: entry('messaging', messaging.MessageBounced),
+  Unsubscribed: entry('messaging', messaging.Unsubscribed),
+  LifecycleStageChanged: entry('derived', derived.LifecycleStageChanged),
+  ValueTierChanged: entry('derived', derived.ValueTierChanged),
+  ActionScheduled: entry('derived', derived.ActionScheduled),
+  ActionDispatched: entry('derived', derived.ActionDispatched),
+  ActionFailed: entry('derived', derived.ActionFailed),
+  ActionSuppressed: entry('derived', derived.ActionSuppressed),
+  ConversionAttributed: entry('derived', derived.ConversionAttributed),
+} as const;
+
+export type EventType = keyof typeof EVENT_CATALOGUE;
+export type EventData<T extends EventType> = InstanceType<(typeof EVENT_CATALOGUE)[T]['data']>;
+
+/** The discriminated union of every event, keyed by `type`. */
+export type JourneyEvent = { [T in EventType]: EventEnvelope<T, EventData<T>> }[EventType];
+export type EventOfType<T extends EventType> = Extract<JourneyEvent, { type: T }>;
+
+export function isEventType(type: unknown): type is EventType {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(EVENT_CATALOGUE, type);
+}
+
+export function isDerivedType(type: EventType): boolean {
+  return EVENT_CATALOGUE[type].family === 'derived';
+}

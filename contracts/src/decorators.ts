@@ -1,0 +1,117 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { isISO4217CurrencyCode, ValidateBy, ValidateNested, type ValidationOptions } from 'class-validator';
+import { MAX_ID_LENGTH } from './limits';
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+~-]*$/;
+
+/** An identifier given by an upstream system: 1–128 characters, no spaces or slashes. */
+export function isExternalId(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= MAX_ID_LENGTH && ID_PATTERN.test(value);
+}
+
+export function IsExternalId(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isExternalId',
+      validator: {
+        validate: (value) => isExternalId(value),
+        defaultMessage: () =>
+          `must be an identifier of 1 to ${MAX_ID_LENGTH} characters: letters, digits and . _ : @ + ~ - (not starting with a symbol)`,
+      },
+    },
+    options,
+  );
+}
+
+/** Money amounts are integer minor units (cents), never floats, never negative. */
+export function IsMinorUnits(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isMinorUnits',
+      validator: {
+        validate: (value) => Number.isSafeInteger(value) && (value as number) >= 0,
+        defaultMessage: () => 'must be a non-negative integer amount in minor units (e.g. cents)',
+      },
+    },
+    options,
+  );
+}
+
+/** An ISO 4217 alphabetic currency code in upper case, such as EUR or USD. */
+export function IsCurrency(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCurrency',
+      validator: {
+        validate: (value) => typeof value === 'string' && /^[A-Z]{3}$/.test(value) && isISO4217CurrencyCode(value),
+        defaultMessage: () => 'must be an ISO 4217 currency code such as EUR or USD',
+      },
+    },
+    options,
+  );
+}
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO 8601 instant with an explicit offset (Z or ±hh:mm); local times are ambiguous. */
+export function isInstant(value: unknown): value is string {
+  return typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+export function IsInstant(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isInstant',
+      validator: {
+        validate: (value) => isInstant(value),
+        defaultMessage: () => 'must be an ISO 8601 instant with an offset, e.g. 2026-03-01T12:00:00Z',
+      },
+    },
+    options,
+  );
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar date (YYYY-MM-DD) such as a birthday. */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCalendarDate',
+      validator: {
+        validate: (value) =>
+          typeof value === 'string' && DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
+        defaultMessage: () => 'must be a calendar date YYYY-MM-DD',
+      },
+    },
+    options,
+  );
+}
+
+const nestedTypes = new Map<object, Map<string, () => abstract new () => object>>();
+
+/**
+ * A nested contract (an object, or with `each` an array of objects): class-validator's
+ * ValidateNested plus class-transformer's Type, recorded so compiled contracts know the class.
+ */
+export function Nested(type: () => abstract new () => object, options?: { each?: boolean }): PropertyDecorator {
+  const validate = ValidateNested({ each: options?.each ?? false });
+  const transform = Type(type as () => new () => object);
+  return (target, property) => {
+    validate(target, property);
+    transform(target, property);
+    const byProperty = nestedTypes.get(target.constructor) ?? new Map<string, () => abstract new () => object>();
+    byProperty.set(String(property), type);
+    nestedTypes.set(target.constructor, byProperty);
+  };
+}
+
+/** The class a `@Nested` property holds, looking through the class's ancestors. */
+export function nestedTypeOf(cls: abstract new () => object, property: string): (abstract new () => object) | undefined {
+  for (let c: unknown = cls; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    const type = nestedTypes.get(c)?.get(property);
+    if (type) return type();
+  }
+  return undefined;
+}

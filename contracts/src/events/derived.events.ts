@@ -1,0 +1,117 @@
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
+import { IsCurrency, IsExternalId, IsInstant, IsMinorUnits, Nested } from '../decorators';
+
+/** Events the engine derives itself; upstream apps may not publish them. Their source is `journey`. */
+export const LIFECYCLE_STAGES = [
+  'prospect',
+  'first_time',
+  'repeat',
+  'loyal',
+  'at_risk',
+  'churned',
+  'reactivated',
+] as const;
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+
+export const VALUE_TIERS = ['high', 'medium', 'low'] as const;
+export type ValueTier = (typeof VALUE_TIERS)[number];
+
+export const RFM_SEGMENTS = [
+  'Champions',
+  'Loyal',
+  'Potential Loyalist',
+  'New',
+  'Promising',
+  'Need Attention',
+  'About to Sleep',
+  'At Risk',
+  "Can't Lose Them",
+  'Hibernating',
+  'Lost',
+] as const;
+export type RfmSegment = (typeof RFM_SEGMENTS)[number];
+
+export const ACTION_CHANNELS = ['webhook', 'kafka', 'log'] as const;
+export type ActionChannel = (typeof ACTION_CHANNELS)[number];
+
+export const SUPPRESSION_REASONS = [
+  'frequency_cap',
+  'global_cap',
+  'quiet_hours',
+  'no_consent',
+  'holdout',
+  'forgotten',
+  'depth_limit',
+] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+export class LifecycleStageChanged {
+  @IsOptional() @IsIn(LIFECYCLE_STAGES) readonly from?: LifecycleStage | null;
+  @IsIn(LIFECYCLE_STAGES) readonly to!: LifecycleStage;
+  @IsString() @Length(1, 200) readonly reason!: string;
+}
+
+export class RfmScores {
+  @IsInt() @Min(1) @Max(5) readonly recency!: number;
+  @IsInt() @Min(1) @Max(5) readonly frequency!: number;
+  @IsInt() @Min(1) @Max(5) readonly monetary!: number;
+}
+
+export class ValueTierChanged {
+  @IsOptional() @IsIn(VALUE_TIERS) readonly from?: ValueTier | null;
+  @IsIn(VALUE_TIERS) readonly to!: ValueTier;
+  @IsObject() @Nested(() => RfmScores) readonly rfm!: RfmScores;
+  @IsIn(RFM_SEGMENTS) readonly segment!: RfmSegment;
+}
+
+class ActionEvent {
+  @IsExternalId() readonly ruleId!: string;
+  @IsInt() @Min(1) readonly ruleVersion!: number;
+  @IsUUID() readonly actionId!: string;
+  @IsUUID() readonly triggerEventId!: string;
+}
+
+export class ActionScheduled extends ActionEvent {
+  @IsIn(ACTION_CHANNELS) readonly channel!: ActionChannel;
+  @IsInstant() readonly dueAt!: string;
+}
+
+export class ActionDispatched extends ActionEvent {
+  @IsIn(ACTION_CHANNELS) readonly channel!: ActionChannel;
+  @IsInt() @Min(1) readonly attempt!: number;
+}
+
+export class ActionFailed extends ActionEvent {
+  @IsIn(ACTION_CHANNELS) readonly channel!: ActionChannel;
+  @IsInt() @Min(1) readonly attempts!: number;
+  @IsString() @Length(1, 2000) readonly error!: string;
+}
+
+export class ActionSuppressed {
+  @IsExternalId() readonly ruleId!: string;
+  @IsInt() @Min(1) readonly ruleVersion!: number;
+  @IsUUID() readonly triggerEventId!: string;
+  @IsIn(SUPPRESSION_REASONS) readonly reason!: SuppressionReason;
+}
+
+export class ConversionAttributed {
+  @IsExternalId() readonly ruleId!: string;
+  @IsInt() @Min(1) readonly ruleVersion!: number;
+  @IsOptional() @IsUUID() readonly actionId?: string;
+  @IsUUID() readonly conversionEventId!: string;
+  @IsString() @Length(1, 100) readonly goalType!: string;
+  @IsBoolean() readonly holdout!: boolean;
+  @IsOptional() @IsMinorUnits() readonly value?: number;
+  @IsOptional() @IsCurrency() readonly currency?: string;
+}

@@ -1,0 +1,124 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { SAMPLE_DATA, sampleEvent } from '../../test/support/sample-events';
+import { EVENT_CATALOGUE, isDerivedType, type EventType } from './catalogue';
+import { compileContract } from './compiled-contract';
+import { piiFieldsOf } from './pii';
+import { validateEvent, type ValidationResult } from './validation';
+
+const now = new Date('2026-03-01T12:00:00Z');
+const TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
+
+function fields(result: ValidationResult): string[] {
+  return result.ok ? [] : result.errors.map((error) => error.field);
+}
+
+describe('validateEvent', () => {
+  it.each(TYPES)('accepts a valid %s', (type) => {
+    const result = validateEvent(sampleEvent(type), { now, allowDerived: true });
+    expect(result).toMatchObject({ ok: true, event: { type, version: 1 } });
+  });
+
+  it.each(TYPES.filter(isDerivedType))('refuses the derived %s from upstream apps', (type) => {
+    const result = validateEvent(sampleEvent(type), { now });
+    expect(result.ok).toBe(false);
+    expect(fields(result)).toEqual(['type']);
+  });
+
+  it('normalises the envelope: UTC milliseconds, lower-case id, version and metadata defaulted', () => {
+    const input = { ...sampleEvent('PageViewed'), occurredAt: '2026-03-01T13:00:00+01:00', eventId: 'ABCDEF12-3456-4789-8ABC-DEF012345678' };
+    delete (input as { metadata?: unknown }).metadata;
+    const result = validateEvent(input, { now });
+    expect(result).toMatchObject({
+      ok: true,
+      event: { occurredAt: '2026-03-01T12:00:00.000Z', eventId: 'abcdef12-3456-4789-8abc-def012345678', version: 1, metadata: {} },
+    });
+  });
+
+  it('accepts events up to five minutes ahead of the clock and refuses later ones', () => {
+    expect(validateEvent({ ...sampleEvent(), occurredAt: '2026-03-01T12:04:59Z' }, { now }).ok).toBe(true);
+    expect(fields(validateEvent({ ...sampleEvent(), occurredAt: '2026-03-01T12:05:01Z' }, { now }))).toEqual(['occurredAt']);
+  });
+
+  const purchase = (data: Record<string, unknown>) => sampleEvent('PurchaseCompleted', { data: { ...SAMPLE_DATA.PurchaseCompleted, ...data } });
+  const cases: Array<[string, unknown, string[]]> = [
+    ['not an object', [1, 2], ['']],
+    ['an unknown envelope field', { ...sampleEvent(), extra: 1 }, ['extra']],
+    ['an unknown data field', purchase({ discount: 5 }), ['data.discount']],
+    ['money as a string', purchase({ total: '10496' }), ['data.total']],
+    ['money as a float', purchase({ total: 104.96 }), ['data.total']],
+    ['negative money', purchase({ total: -1 }), ['data.total']],
+    ['a lower-case currency', purchase({ currency: 'eur' }), ['data.currency']],
+    ['an unknown currency', purchase({ currency: 'EUX' }), ['data.currency']],
+    ['a zero quantity in an item', purchase({ items: [{ sku: 'A', quantity: 0, unitPrice: 1 }] }), ['data.items[0].quantity']],
+    ['a float unit price in an item', purchase({ items: [{ sku: 'A', quantity: 1, unitPrice: 0.5 }] }), ['data.items[0].unitPrice']],
+    ['an unknown item field', purchase({ items: [{ sku: 'A', quantity: 1, unitPrice: 1, colour: 'red' }] }), ['data.items[0].colour']],
+    ['no items', purchase({ items: [] }), ['data.items']],
+    ['a missing eventId', { ...sampleEvent(), eventId: undefined }, ['eventId']],
+    ['a malformed eventId', { ...sampleEvent(), eventId: 'not-a-uuid' }, ['eventId']],
+    ['both customerId and anonymousId', { ...sampleEvent(), anonymousId: 'v-1' }, ['anonymousId']],
+    ['neither customerId nor anonymousId', { ...sampleEvent(), customerId: undefined }, ['customerId']],
+    ['a local time without offset', { ...sampleEvent(), occurredAt: '2026-03-01T12:00:00' }, ['occurredAt']],
+    ['a date that does not exist', { ...sampleEvent(), occurredAt: '2026-02-30T12:00:00Z' }, ['occurredAt']],
+    ['an unknown type', { ...sampleEvent(), type: 'PurchaseMade' }, ['type']],
+    ['an unsupported version', { ...sampleEvent(), version: 2 }, ['version']],
+    ['a __proto__ key in data', { ...sampleEvent(), data: JSON.parse('{"__proto__": {"admin": true}}') }, ['data.__proto__']],
+    ['a NUL character', purchase({ orderId: 'o\u0000' }), ['data.orderId']],
+    ['a lone surrogate', purchase({ storeId: 'x\ud800' }), ['data.storeId']],
+    ['metadata over 4 KiB', { ...sampleEvent(), metadata: { note: 'x'.repeat(5000) } }, ['metadata']],
+    ['an event over 64 KiB', sampleEvent('PageViewed', { data: { url: 'https://x/', title: 'x'.repeat(70_000) } }), ['']],
+    ['a customer id with spaces', { ...sampleEvent(), customerId: 'c 42' }, ['customerId']],
+  ];
+
+  it.each(cases)('refuses %s, naming the field', (_name, input, expected) => {
+    const result = validateEvent(input, { now });
+    expect(result.ok).toBe(false);
+    expect(fields(result)).toEqual(expected);
+  });
+});
+
+/**
+ * The compiled contracts must never accept what class-validator refuses. Mutations of every
+ * sample (each field removed, replaced by a value of another type, or joined by an unknown
+ * field) are judged by both.
+ */
+describe('compiled contracts agree with class-validator', () => {
+  const ODD_VALUES: unknown[] = [null, 0, -1, 1.5, '', 'x', true, [], {}, [{}], 'EUR', 99999999999999999999];
+
+  function mutations(data: Record<string, unknown>): Array<Record<string, unknown>> {
+    const out: Array<Record<string, unknown>> = [data, { ...data, unknownField: 1 }];
+    for (const key of Object.keys(data)) {
+      const without = { ...data };
+      delete without[key];
+      out.push(without);
+      for (const odd of ODD_VALUES) out.push({ ...data, [key]: odd });
+      const value = data[key];
+      if (Array.isArray(value) && value.length > 0 && typeof value[0] === 'object') {
+        for (const itemKey of Object.keys(value[0] as object)) {
+          for (const odd of ODD_VALUES) out.push({ ...data, [key]: [{ ...(value[0] as object), [itemKey]: odd }] });
+        }
+      }
+    }
+    return out;
+  }
+
+  it.each(TYPES)('%s', (type) => {
+    const cls = EVENT_CATALOGUE[type].data as new () => object;
+    const accept = compileContract(cls);
+    let compared = 0;
+    for (const candidate of mutations(SAMPLE_DATA[type])) {
+      const reference = validateSync(plainToInstance(cls, candidate), { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+      expect({ candidate, accepted: accept(candidate) }).toEqual({ candidate, accepted: reference.length === 0 });
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(10);
+  });
+});
+
+describe('PII marks', () => {
+  it('marks personal data and only that', () => {
+    expect(piiFieldsOf(EVENT_CATALOGUE.CustomerProfileUpdated.data)).toEqual(['birthday', 'city', 'email', 'name', 'phone']);
+    expect(piiFieldsOf(EVENT_CATALOGUE.SearchPerformed.data)).toEqual(['query']);
+    expect(piiFieldsOf(EVENT_CATALOGUE.PurchaseCompleted.data)).toEqual([]);
+  });
+});

@@ -1,0 +1,44 @@
+export interface QueryResult<R> {
+  readonly rows: R[];
+  readonly rowCount: number;
+}
+
+/** Something SQL can be sent to: the database itself, or one open transaction. */
+export interface Queryable {
+  query<R extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Runs a script of several statements, without parameters. */
+  exec(script: string): Promise<void>;
+}
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+/**
+ * The one door to PostgreSQL, whether a server (node-postgres pool) or the embedded PGlite.
+ * The same SQL runs on both; values come back normalised: int8 and xid8 as numbers, bytea as
+ * Buffer, timestamptz as Date, json as parsed values.
+ */
+export interface Database extends Queryable {
+  readonly kind: DatabaseKind;
+  /** How many statements can usefully run at once (1 for PGlite). */
+  readonly concurrency: number;
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Calls `onNotify` for every NOTIFY on the channel until the returned function is called. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** int8 and xid8 as JavaScript numbers; exact up to 2^53, far beyond any position we reach. */
+export function parseBigintText(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`integer ${text} is beyond 2^53`);
+  return value;
+}
+
+export const INT8_OID = 20;
+export const XID8_OID = 5069;
+
+export function toBuffer(value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  throw new TypeError('expected bytea');
+}

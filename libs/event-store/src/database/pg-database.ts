@@ -1,0 +1,117 @@
+import { Client, escapeIdentifier, Pool, types, type PoolClient } from 'pg';
+import { INT8_OID, parseBigintText, XID8_OID, type Database, type Queryable, type QueryResult } from './database';
+
+export interface PgDatabaseOptions {
+  readonly url: string;
+  /** Pool size; statements beyond it wait for a connection. */
+  readonly poolSize?: number;
+  readonly applicationName?: string;
+  readonly connectTimeoutMs?: number;
+}
+
+const typeParsers = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === INT8_OID || oid === XID8_OID) return parseBigintText;
+    return types.getTypeParser(oid, format as 'text');
+  },
+};
+
+/** PostgreSQL server through a node-postgres pool. */
+export class PgDatabase implements Database {
+  readonly kind = 'postgres' as const;
+  readonly concurrency: number;
+  private readonly pool: Pool;
+  private readonly listeners = new Set<Client>();
+
+  constructor(private readonly options: PgDatabaseOptions) {
+    this.concurrency = options.poolSize ?? 10;
+    this.pool = new Pool({
+      connectionString: options.url,
+      max: this.concurrency,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      idleTimeoutMillis: 30_000,
+      application_name: options.applicationName ?? 'journey',
+      // A session left idle inside a transaction would stall every reader's safe horizon.
+      options: '-c idle_in_transaction_session_timeout=60000',
+      types: typeParsers,
+    });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    const result = await this.pool.query<R>(sql, params as unknown[] | undefined);
+    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.pool.query(script);
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: unknown;
+    try {
+      await client.query('BEGIN');
+      const result = await work(wrap(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      broken = await client.query('ROLLBACK').then(
+        () => undefined,
+        (rollbackError: unknown) => rollbackError,
+      );
+      throw error;
+    } finally {
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+
+  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    let client: Client | undefined;
+    let stopped = false;
+    let retry: NodeJS.Timeout | undefined;
+    const connect = async (): Promise<void> => {
+      const next = new Client({ connectionString: this.options.url, application_name: 'journey-listen' });
+      next.on('notification', (message) => {
+        if (message.channel === channel) onNotify(message.payload ?? '');
+      });
+      next.on('error', () => {
+        this.listeners.delete(next);
+        void next.end().catch(() => undefined);
+        if (!stopped) retry = setTimeout(() => void connect().catch(() => undefined), 1000);
+      });
+      await next.connect();
+      await next.query(`LISTEN ${escapeIdentifier(channel)}`);
+      client = next;
+      this.listeners.add(next);
+    };
+    await connect();
+    return async () => {
+      stopped = true;
+      clearTimeout(retry);
+      if (client) {
+        this.listeners.delete(client);
+        await client.end().catch(() => undefined);
+      }
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.listeners].map((client) => client.end().catch(() => undefined)));
+    this.listeners.clear();
+    await this.pool.end();
+  }
+}
+
+function wrap(client: PoolClient): Queryable {
+  return {
+    async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      const result = await client.query<R>(sql, params as unknown[] | undefined);
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    },
+    async exec(script: string): Promise<void> {
+      await client.query(script);
+    },
+  };
+}

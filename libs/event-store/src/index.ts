@@ -1,0 +1,12 @@
+export * from './event-store.port';
+export * from './errors';
+export * from './hash-chain';
+export * from './database/database';
+export * from './database/open-database';
+export * from './database/migrations';
+export { PgDatabase } from './database/pg-database';
+export { PgliteDatabase } from './database/pglite-database';
+export { isUnavailable } from './database/unavailable';
+export { PostgresEventStore, COMMIT_CHANNEL, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
+export type { AppendObserver } from './postgres/group-commit';
+export { isBefore } from './postgres/subscription';

@@ -1,0 +1,405 @@
+import type { Queryable } from '../database/database';
+import { toBuffer } from '../database/database';
+import { isTransient, isUnavailable } from '../database/unavailable';
+import { AppendRejectedError, ConcurrencyError, StoreUnavailableError } from '../errors';
+import type { AppendResult, EventOutcome, ExpectedVersion } from '../event-store.port';
+import { canonicalEnvelope, canonicalJson, chainHash } from '../hash-chain';
+import { NEW_STREAM, type StreamHead, type StreamHeadCache } from '../stream-heads';
+import { contentKey, type AppendCall, type PreparedEvent } from './prepared-event';
+
+export type CallOutcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: Error };
+
+export interface BatchReport {
+  readonly outcomes: readonly CallOutcome[];
+  /** The transaction that wrote the batch, when something was written. */
+  readonly txId?: number;
+  readonly attempts: number;
+}
+
+const MAX_ATTEMPTS = 12;
+
+interface StoredEventRow {
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly streamPosition: number;
+  readonly type: string;
+  readonly version: number;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  readonly source: string;
+  readonly occurredAt: string | Date;
+}
+
+/** The state of one call across the attempts of a batch. */
+interface CallState {
+  readonly call: AppendCall;
+  /** Outcomes fixed by facts in the database (the id is already stored), by event index. */
+  readonly settled: Map<number, EventOutcome>;
+  error?: Error;
+  checkedForDuplicates: boolean;
+}
+
+interface Plan {
+  /** Streams whose heads must be read before the plan can be trusted. */
+  readonly lookup: ReadonlySet<string>;
+  /** Calls whose expectation certainly fails against the heads. */
+  readonly conflicts: ReadonlyMap<CallState, ConcurrencyError>;
+  readonly accepted: ReadonlyMap<CallState, Map<number, EventOutcome>>;
+  readonly streams: ReadonlyMap<string, { readonly base: StreamHead; head: StreamHead }>;
+  readonly rows: readonly string[];
+  readonly ids: readonly string[];
+}
+
+/**
+ * Writes one group-commit batch: plans positions and hashes from the stream heads it knows, sends
+ * everything as one statement (journey.append_events), and when the database says the plan was
+ * built on a wrong belief (a stream moved, an id is already stored) corrects the belief and plans
+ * again. A caller is refused only for its own reasons: a failed version check or its own bad data.
+ */
+export class AppendBatchRunner {
+  constructor(
+    private readonly heads: StreamHeadCache,
+    private readonly now: () => Date,
+  ) {}
+
+  /**
+   * @param autocommit whether `db` commits each statement: only then may the heads it writes be
+   * remembered, since an enclosing transaction could still roll back.
+   */
+  async run(db: Queryable, calls: readonly AppendCall[], autocommit: boolean): Promise<BatchReport> {
+    const states: CallState[] = calls.map((call) => ({ call, settled: new Map(), checkedForDuplicates: false }));
+    const fresh = new Map<string, StreamHead>();
+    let lookup = new Set<string>();
+
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      if (lookup.size > 0) {
+        for (const [streamId, head] of await readHeads(db, [...lookup])) fresh.set(streamId, head);
+        lookup = new Set();
+      }
+      const plan = this.plan(states, fresh);
+      if (plan.lookup.size > 0) {
+        lookup = new Set(plan.lookup);
+        continue;
+      }
+      if (plan.conflicts.size > 0) {
+        const unchecked = [...plan.conflicts.keys()].filter((state) => !state.checkedForDuplicates);
+        if (unchecked.length > 0) {
+          // A conflicting call may be the retry of one already stored: settle its events first.
+          for (const state of unchecked) state.checkedForDuplicates = true;
+          this.settleStored(unchecked, await readEvents(db, unchecked.flatMap(eventIdsOf)));
+          continue;
+        }
+        for (const [state, error] of plan.conflicts) state.error = error;
+      }
+      if (plan.rows.length === 0) return this.report(states, plan, undefined, attempt);
+
+      let txId: number;
+      try {
+        txId = await callAppend(db, plan);
+      } catch (error) {
+        const stale = staleHeads(error);
+        if (stale) {
+          for (const [streamId, head] of stale) fresh.set(streamId, head);
+          continue;
+        }
+        if (isTakenPosition(error)) {
+          // Someone wrote these positions without our knowing the heads: read them.
+          lookup = new Set(plan.streams.keys());
+          continue;
+        }
+        if (isReusedEventId(error)) {
+          // Ids stored before: their outcomes are settled by what is stored.
+          this.settleStored(states, await readEvents(db, plan.ids));
+          continue;
+        }
+        for (const streamId of plan.streams.keys()) this.heads.forget(streamId);
+        if (isUnavailable(error)) return this.failAll(states, unavailable(error), attempt);
+        if (isTransient(error)) {
+          fresh.clear();
+          continue;
+        }
+        if (!isDataError(error)) return this.failAll(states, asError(error), attempt);
+        const live = states.filter((state) => !state.error);
+        if (live.length > 1) return this.isolate(db, states, autocommit, attempt);
+        return this.failAll(states, new AppendRejectedError(messageOf(error), { cause: error }), attempt);
+      }
+      for (const [streamId, stream] of plan.streams) {
+        if (autocommit) this.heads.set(streamId, stream.head);
+        else this.heads.forget(streamId);
+      }
+      return this.report(states, plan, txId, attempt);
+    }
+    return this.failAll(
+      states,
+      new StoreUnavailableError(`the append did not settle after ${MAX_ATTEMPTS} attempts; retry it`),
+      MAX_ATTEMPTS,
+    );
+  }
+
+  private plan(states: readonly CallState[], fresh: ReadonlyMap<string, StreamHead>): Plan {
+    const lookup = new Set<string>();
+    const conflicts = new Map<CallState, ConcurrencyError>();
+    const accepted = new Map<CallState, Map<number, EventOutcome>>();
+    const streams = new Map<string, { base: StreamHead; head: StreamHead }>();
+    const claimed = new Map<string, { streamId: string; streamPosition: number; key: string }>();
+    const rows: string[] = [];
+    const ids: string[] = [];
+    const recordedAt = this.now().toISOString();
+
+    const headOf = (streamId: string): StreamHead =>
+      streams.get(streamId)?.head ?? fresh.get(streamId) ?? this.heads.get(streamId) ?? NEW_STREAM;
+
+    for (const state of states) {
+      if (state.error) continue;
+      // Dry run on a copy, so that a call that fails on its second stream leaves no trace.
+      const local = new Map<string, StreamHead>();
+      const localClaims = new Map<string, { streamId: string; streamPosition: number; key: string }>();
+      const outcomes = new Map<number, EventOutcome>();
+      const localRows: string[] = [];
+      const localIds: string[] = [];
+      let conflict: ConcurrencyError | undefined;
+      let index = 0;
+      for (const request of state.call.requests) {
+        const first = index;
+        index += request.events.length;
+        const pending: Array<{ event: PreparedEvent; index: number; key: string }> = [];
+        for (let i = 0; i < request.events.length; i++) {
+          const event = request.events[i]!;
+          const at = first + i;
+          const settled = state.settled.get(at);
+          if (settled) {
+            outcomes.set(at, settled);
+            continue;
+          }
+          const key = contentKey(request.streamId, event);
+          const earlier = localClaims.get(event.eventId) ?? claimed.get(event.eventId);
+          if (earlier) {
+            outcomes.set(at, repeated(event.eventId, earlier, key));
+            continue;
+          }
+          pending.push({ event, index: at, key });
+        }
+        if (pending.length === 0) continue;
+
+        const streamId = request.streamId;
+        const head = local.get(streamId) ?? headOf(streamId);
+        const verdict = check(request.expected, head, fresh.has(streamId));
+        if (verdict === 'lookup') {
+          lookup.add(streamId);
+          continue;
+        }
+        if (verdict === 'conflict') {
+          conflict = new ConcurrencyError(streamId, request.expected, head.version);
+          break;
+        }
+        let { version, hash } = head;
+        const streamJson = JSON.stringify(streamId);
+        for (const { event, index: at, key } of pending) {
+          version += 1;
+          const canonical = canonicalEnvelope({ ...event, streamId, streamPosition: version, recordedAt });
+          hash = chainHash(hash, canonical);
+          localRows.push(
+            `{"s":${streamJson},"p":${version},"i":"${event.eventId}","t":${JSON.stringify(event.type)},` +
+              `"v":${event.version},"d":${event.canonicalData},"m":${event.canonicalMetadata},` +
+              `"src":${JSON.stringify(event.source)},"o":"${event.occurredAt}","r":"${recordedAt}",` +
+              `"h":"${hash.toString('hex')}"}`,
+          );
+          localIds.push(event.eventId);
+          localClaims.set(event.eventId, { streamId, streamPosition: version, key });
+          outcomes.set(at, { status: 'appended', eventId: event.eventId, streamId, streamPosition: version });
+        }
+        local.set(streamId, { version, hash });
+      }
+      if (conflict) {
+        conflicts.set(state, conflict);
+        continue;
+      }
+      for (const [streamId, head] of local) {
+        const known = streams.get(streamId);
+        if (known) known.head = head;
+        else streams.set(streamId, { base: headOf(streamId), head });
+      }
+      for (const [id, claim] of localClaims) claimed.set(id, claim);
+      rows.push(...localRows);
+      ids.push(...localIds);
+      accepted.set(state, outcomes);
+    }
+    return { lookup, conflicts, accepted, streams, rows, ids };
+  }
+
+  /** Fixes the outcome of every event whose id the database already holds. */
+  private settleStored(states: readonly CallState[], stored: readonly StoredEventRow[]): void {
+    if (stored.length === 0) return;
+    const byId = new Map(stored.map((row) => [String(row.eventId).toLowerCase(), row]));
+    for (const state of states) {
+      let index = 0;
+      for (const request of state.call.requests) {
+        for (const event of request.events) {
+          const row = byId.get(event.eventId);
+          if (row) {
+            const earlier = { streamId: row.streamId, streamPosition: Number(row.streamPosition), key: storedKey(row) };
+            state.settled.set(index, repeated(event.eventId, earlier, contentKey(request.streamId, event)));
+          }
+          index++;
+        }
+      }
+    }
+  }
+
+  private report(states: readonly CallState[], plan: Plan, txId: number | undefined, attempts: number): BatchReport {
+    const outcomes = states.map((state): CallOutcome => {
+      if (state.error) return { ok: false, error: state.error };
+      const byIndex = plan.accepted.get(state);
+      if (!byIndex) return { ok: false, error: new StoreUnavailableError('the append was not planned; retry it') };
+      const list: EventOutcome[] = [];
+      for (let i = 0; i < state.call.eventCount; i++) list.push(byIndex.get(i)!);
+      return { ok: true, result: { outcomes: list } };
+    });
+    return { outcomes, txId, attempts };
+  }
+
+  private failAll(states: readonly CallState[], error: Error, attempts: number): BatchReport {
+    return { outcomes: states.map((state) => ({ ok: false, error: state.error ?? error })), attempts };
+  }
+
+  /** One call's bad data failed the shared statement: run each call alone so only it fails. */
+  private async isolate(
+    db: Queryable,
+    states: readonly CallState[],
+    autocommit: boolean,
+    attempts: number,
+  ): Promise<BatchReport> {
+    const outcomes: CallOutcome[] = [];
+    let txId: number | undefined;
+    for (const state of states) {
+      if (state.error) {
+        outcomes.push({ ok: false, error: state.error });
+        continue;
+      }
+      const alone = await this.run(db, [state.call], autocommit);
+      outcomes.push(alone.outcomes[0]!);
+      txId = alone.txId ?? txId;
+      attempts += alone.attempts;
+    }
+    return { outcomes, txId, attempts };
+  }
+}
+
+/** Whether a stream at `head` satisfies `expected`, and whether a failure is certain. */
+function check(expected: ExpectedVersion, head: StreamHead, headIsFresh: boolean): 'ok' | 'conflict' | 'lookup' {
+  if (expected === 'any') return 'ok';
+  if (expected === 'no_stream') return head.version === 0 ? 'ok' : 'conflict';
+  if (head.version === expected) return 'ok';
+  // Versions only grow: a remembered head beyond the expectation is a certain conflict; one
+  // behind it may just be old news, unless it was read after the call was made.
+  return head.version > expected || headIsFresh ? 'conflict' : 'lookup';
+}
+
+function repeated(
+  eventId: string,
+  earlier: { streamId: string; streamPosition: number; key: string },
+  key: string,
+): EventOutcome {
+  if (earlier.key === key) {
+    return { status: 'duplicate', eventId, streamId: earlier.streamId, streamPosition: earlier.streamPosition };
+  }
+  return {
+    status: 'conflict',
+    eventId,
+    streamId: earlier.streamId,
+    reason: `event id ${eventId} is already used by another event (stream ${earlier.streamId}, position ${earlier.streamPosition})`,
+  };
+}
+
+function storedKey(row: StoredEventRow): string {
+  return contentKey(row.streamId, {
+    type: row.type,
+    version: Number(row.version),
+    source: row.source,
+    occurredAt: new Date(row.occurredAt).toISOString(),
+    canonicalData: canonicalJson(row.data),
+    canonicalMetadata: canonicalJson(row.metadata),
+  });
+}
+
+function eventIdsOf(state: CallState): string[] {
+  return state.call.requests.flatMap((request) => request.events.map((event) => event.eventId));
+}
+
+/** One statement: journey.append_events with the plan's streams in sorted order (the lock order). */
+async function callAppend(db: Queryable, plan: Plan): Promise<number> {
+  const streamIds = [...plan.streams.keys()].sort();
+  const bases: number[] = [];
+  const versions: number[] = [];
+  const hashes: string[] = [];
+  for (const streamId of streamIds) {
+    const { base, head } = plan.streams.get(streamId)!;
+    bases.push(base.version);
+    versions.push(head.version);
+    hashes.push(head.hash!.toString('hex'));
+  }
+  const { rows } = await db.query<{ tx: number }>(
+    'SELECT journey.append_events($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::json) AS tx',
+    [streamIds, bases, versions, hashes, `[${plan.rows.join(',')}]`],
+  );
+  return Number(rows[0]!.tx);
+}
+
+function isTakenPosition(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === 'events_pkey';
+}
+
+function isReusedEventId(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === 'events_event_id_key';
+}
+
+/** The actual heads carried by the "stream heads moved" error (JR001), if that is the error. */
+function staleHeads(error: unknown): Map<string, StreamHead> | undefined {
+  const { code, detail } = (error ?? {}) as { code?: unknown; detail?: unknown };
+  if (code !== 'JR001' || typeof detail !== 'string') return undefined;
+  const heads = JSON.parse(detail) as Array<{ s: string; v: number; h: string | null }>;
+  return new Map(heads.map((head) => [head.s, { version: Number(head.v), hash: head.h ? Buffer.from(head.h, 'hex') : null }]));
+}
+
+async function readHeads(db: Queryable, streamIds: readonly string[]): Promise<Map<string, StreamHead>> {
+  const { rows } = await db.query<{ stream_id: string; version: number; last_hash: Uint8Array | null }>(
+    'SELECT stream_id, version, last_hash FROM journey.streams WHERE stream_id = ANY($1::text[])',
+    [streamIds],
+  );
+  const heads = new Map<string, StreamHead>(streamIds.map((id) => [id, NEW_STREAM]));
+  for (const row of rows) {
+    heads.set(row.stream_id, { version: row.version, hash: row.last_hash ? toBuffer(row.last_hash) : null });
+  }
+  return heads;
+}
+
+async function readEvents(db: Queryable, eventIds: readonly string[]): Promise<StoredEventRow[]> {
+  if (eventIds.length === 0) return [];
+  const { rows } = await db.query<StoredEventRow>(
+    `SELECT event_id AS "eventId", stream_id AS "streamId", stream_position AS "streamPosition", type, version,
+            data, metadata, source, occurred_at AS "occurredAt"
+     FROM journey.events WHERE event_id = ANY($1::uuid[])`,
+    [`{${eventIds.join(',')}}`],
+  );
+  return rows;
+}
+
+function unavailable(error: unknown): StoreUnavailableError {
+  return new StoreUnavailableError(`the database is unavailable: ${messageOf(error)}`, { cause: error });
+}
+
+/** PostgreSQL refused a value (class 22, data exception; class 54, a limit was exceeded). */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,144 @@
+import type { Queryable } from '../database/database';
+import { StoreUnavailableError } from '../errors';
+import type { AppendResult } from '../event-store.port';
+import type { AppendBatchRunner, BatchReport } from './append-batch';
+import type { AppendCall } from './prepared-event';
+
+export interface GroupCommitOptions {
+  /** Batches in flight at once; each is one statement on its own connection. */
+  readonly slots: number;
+  /** A batch stops growing at this many events (a bigger single call still goes alone). */
+  readonly maxBatchEvents: number;
+}
+
+/** What the writer reports, for metrics. */
+export interface AppendObserver {
+  batchWritten(report: { readonly calls: number; readonly events: number; readonly seconds: number; readonly attempts: number }): void;
+  callSettled(seconds: number, ok: boolean): void;
+}
+
+interface Pending {
+  readonly call: AppendCall;
+  readonly streams: readonly string[];
+  readonly enqueuedAt: number;
+  resolve(result: AppendResult): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Group commit: callers queue while batches are in flight, and each free slot takes what has
+ * queued as one statement, so callers of one event each share a commit. A stream is in at most
+ * one batch at a time, which keeps every stream's appends in the order they were made while
+ * batches on other streams run beside it.
+ */
+export class GroupCommitWriter {
+  private queue: Pending[] = [];
+  private readonly busyStreams = new Set<string>();
+  private inFlight = 0;
+  private closing = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly runner: AppendBatchRunner,
+    private readonly options: GroupCommitOptions,
+    private readonly onCommit: (txId: number) => void,
+    private readonly observer?: AppendObserver,
+  ) {}
+
+  submit(call: AppendCall): Promise<AppendResult> {
+    if (this.closing) return Promise.reject(new StoreUnavailableError('the event store is shutting down'));
+    return new Promise<AppendResult>((resolve, reject) => {
+      const streams = [...new Set(call.requests.map((request) => request.streamId))];
+      this.queue.push({ call, streams, enqueuedAt: performance.now(), resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Refuses new appends and resolves when every accepted one has settled. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.queue.length === 0 && this.inFlight === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.options.slots && this.queue.length > 0) {
+      const batch = this.take();
+      if (batch.length === 0) return;
+      this.inFlight++;
+      void this.execute(batch);
+    }
+  }
+
+  /** Takes this slot's share of the queue, skipping calls on streams another batch holds. */
+  private take(): Pending[] {
+    const freeSlots = this.options.slots - this.inFlight;
+    let queued = 0;
+    for (const pending of this.queue) queued += pending.call.eventCount;
+    const share = Math.min(this.options.maxBatchEvents, Math.ceil(queued / freeSlots));
+
+    const blocked = new Set(this.busyStreams);
+    const taken: Pending[] = [];
+    const rest: Pending[] = [];
+    let events = 0;
+    for (const pending of this.queue) {
+      const fits = taken.length === 0 || events + pending.call.eventCount <= share;
+      if (fits && events < share && !pending.streams.some((stream) => blocked.has(stream))) {
+        taken.push(pending);
+        events += pending.call.eventCount;
+      } else {
+        rest.push(pending);
+        // What is left behind keeps its streams from later calls: per-stream order holds.
+        for (const stream of pending.streams) blocked.add(stream);
+      }
+    }
+    this.queue = rest;
+    for (const pending of taken) for (const stream of pending.streams) this.busyStreams.add(stream);
+    return taken;
+  }
+
+  private async execute(batch: readonly Pending[]): Promise<void> {
+    const started = performance.now();
+    let report: BatchReport | undefined;
+    let failure: Error | undefined;
+    try {
+      report = await this.runner.run(
+        this.db,
+        batch.map((pending) => pending.call),
+        true,
+      );
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    }
+    for (const pending of batch) for (const stream of pending.streams) this.busyStreams.delete(stream);
+    this.inFlight--;
+    const finished = performance.now();
+    if (report?.txId !== undefined) this.onCommit(report.txId);
+    if (report) {
+      this.observer?.batchWritten({
+        calls: batch.length,
+        events: batch.reduce((sum, pending) => sum + pending.call.eventCount, 0),
+        seconds: (finished - started) / 1000,
+        attempts: report.attempts,
+      });
+    }
+    batch.forEach((pending, i) => {
+      const outcome = report?.outcomes[i];
+      const ok = outcome?.ok === true;
+      this.observer?.callSettled((finished - pending.enqueuedAt) / 1000, ok);
+      if (outcome?.ok) pending.resolve(outcome.result);
+      else pending.reject(outcome?.error ?? failure ?? new Error('append settled without an outcome'));
+    });
+    this.pump();
+    if (this.inFlight === 0 && this.queue.length === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+}

@@ -1,0 +1,291 @@
+import { EventEmitter } from 'node:events';
+import { Upcasters } from '@journey/contracts';
+import type { Database, Queryable } from '../database/database';
+import { toBuffer } from '../database/database';
+import { isUnavailable } from '../database/unavailable';
+import { StoreUnavailableError } from '../errors';
+import type {
+  AppendRequest,
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  GlobalCursor,
+  NewEvent,
+  ReadAllResult,
+  ReadStreamOptions,
+  RecordedEvent,
+  Subscription,
+  SubscriptionHandler,
+  SubscriptionOptions,
+  VerifyResult,
+} from '../event-store.port';
+import { canonicalEnvelope, canonicalJson, chainHash } from '../hash-chain';
+import { StreamHeadCache } from '../stream-heads';
+import { AppendBatchRunner } from './append-batch';
+import { GroupCommitWriter, type AppendObserver } from './group-commit';
+import { prepareEvent, type AppendCall } from './prepared-event';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './recorded-event';
+import { PollingSubscription, type CommitSignal } from './subscription';
+
+export const COMMIT_CHANNEL = 'journey_events';
+
+export interface PostgresEventStoreOptions {
+  /** Group-commit batches in flight at once (default: 3 on PostgreSQL, 1 on PGlite). */
+  readonly writerSlots?: number;
+  readonly maxBatchEvents?: number;
+  readonly upcasters?: Upcasters;
+  readonly clock?: () => Date;
+  readonly observer?: AppendObserver;
+  /** How many stream heads to remember (default 100,000). */
+  readonly headCacheSize?: number;
+}
+
+/**
+ * The event store on PostgreSQL (a server through `pg`, or the embedded PGlite): appends go
+ * through group commit, reads of the global order stop at the safe horizon, and every stream
+ * carries a sha256 hash chain.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly writer: GroupCommitWriter;
+  private readonly runner: AppendBatchRunner;
+  private readonly upcasters: Upcasters;
+  private readonly commits = new EventEmitter();
+  private readonly subscriptions = new Set<PollingSubscription>();
+  private readonly notifier: CommitNotifier;
+  private stopListening: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly db: Database,
+    options: PostgresEventStoreOptions = {},
+  ) {
+    this.upcasters = options.upcasters ?? new Upcasters();
+    this.runner = new AppendBatchRunner(new StreamHeadCache(options.headCacheSize), options.clock ?? (() => new Date()));
+    this.notifier = new CommitNotifier(db);
+    this.commits.setMaxListeners(0);
+    this.writer = new GroupCommitWriter(
+      db,
+      this.runner,
+      {
+        slots: options.writerSlots ?? (db.kind === 'pglite' ? 1 : 3),
+        maxBatchEvents: options.maxBatchEvents ?? 5000,
+      },
+      (txId) => this.committed(txId),
+      options.observer,
+    );
+  }
+
+  /** Starts hearing about commits made by other processes (PostgreSQL only). */
+  async listenForCommits(): Promise<void> {
+    if (this.db.kind !== 'postgres' || this.stopListening) return;
+    this.stopListening = await this.db.listen(COMMIT_CHANNEL, (payload) => {
+      const txId = Number(payload);
+      if (Number.isSafeInteger(txId)) this.commits.emit('commit', txId);
+    });
+  }
+
+  append(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion = 'any'): Promise<AppendResult> {
+    return this.appendMany([{ streamId, events, expected }]);
+  }
+
+  async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult> {
+    return this.writer.submit(prepareCall(requests));
+  }
+
+  /**
+   * Appends inside the caller's transaction, without group commit: the events commit or roll back
+   * with the caller's other writes.
+   */
+  async appendWithin(tx: Queryable, requests: readonly AppendRequest[]): Promise<AppendResult> {
+    const report = await this.runner.run(tx, [prepareCall(requests)], false);
+    const outcome = report.outcomes[0]!;
+    if (!outcome.ok) throw outcome.error;
+    if (report.txId !== undefined) await tx.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, String(report.txId)]);
+    return outcome.result;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly RecordedEvent[]> {
+    const { rows } = await this.read<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM journey.events
+       WHERE stream_id = $1 AND stream_position >= $2 AND stream_position <= $3
+         AND ($4::timestamptz IS NULL OR recorded_at <= $4::timestamptz)
+       ORDER BY stream_position
+       LIMIT $5`,
+      [
+        streamId,
+        options.fromVersion ?? 1,
+        options.toVersion ?? Number.MAX_SAFE_INTEGER,
+        options.until?.toISOString() ?? null,
+        options.limit ?? null,
+      ],
+    );
+    return rows.map((row) => toRecordedEvent(row, this.upcasters));
+  }
+
+  async readAll(after: GlobalCursor, limit: number): Promise<ReadAllResult> {
+    const { rows } = await this.read<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM journey.events
+       WHERE (tx_id, global_position) > ($1::text::xid8, $2::bigint)
+         AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY tx_id, global_position
+       LIMIT $3`,
+      [String(after.txId), after.position, limit],
+    );
+    const events = rows.map((row) => toRecordedEvent(row, this.upcasters));
+    const last = events[events.length - 1];
+    return { events, next: last ? { txId: last.txId, position: last.globalPosition } : after };
+  }
+
+  subscribe(name: string, handler: SubscriptionHandler, options: SubscriptionOptions = {}): Subscription {
+    const signal: CommitSignal = {
+      onCommit: (listener) => {
+        this.commits.on('commit', listener);
+        return () => this.commits.off('commit', listener);
+      },
+    };
+    const subscription: PollingSubscription = new PollingSubscription(name, handler, options, {
+      db: this.db,
+      readAll: (after, limit) => this.readAll(after, limit),
+      horizon: () => this.horizon(),
+      commits: signal,
+      onStop: () => this.subscriptions.delete(subscription),
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** The last event below the safe horizon: what a subscriber that is caught up has seen. */
+  async horizon(): Promise<GlobalCursor> {
+    const { rows } = await this.read<{ tx_id: number; global_position: number }>(
+      `SELECT tx_id, global_position FROM journey.events
+       WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY tx_id DESC, global_position DESC LIMIT 1`,
+    );
+    const row = rows[0];
+    return row ? { txId: row.tx_id, position: row.global_position } : { txId: 0, position: 0 };
+  }
+
+  async verify(streamId: string): Promise<VerifyResult> {
+    const page = 1000;
+    let previous: Buffer | null = null;
+    let expectedPosition = 1;
+    for (;;) {
+      const { rows } = await this.read<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM journey.events WHERE stream_id = $1 AND stream_position >= $2
+         ORDER BY stream_position LIMIT $3`,
+        [streamId, expectedPosition, page],
+      );
+      for (const row of rows) {
+        const broken = (reason: string): VerifyResult => ({
+          streamId,
+          ok: false,
+          events: expectedPosition - 1,
+          brokenAt: expectedPosition,
+          reason,
+        });
+        if (row.stream_position !== expectedPosition) return broken(`position ${expectedPosition} is missing`);
+        const canonical = canonicalEnvelope({
+          streamId,
+          streamPosition: row.stream_position,
+          eventId: row.event_id,
+          type: row.type,
+          version: row.version,
+          source: row.source,
+          occurredAt: row.occurred_at.toISOString(),
+          recordedAt: row.recorded_at.toISOString(),
+          canonicalData: canonicalJson(row.data),
+          canonicalMetadata: canonicalJson(row.metadata),
+        });
+        const hash = chainHash(previous, canonical);
+        if (!hash.equals(toBuffer(row.hash))) return broken('the stored hash does not match the event');
+        previous = hash;
+        expectedPosition++;
+      }
+      if (rows.length < page) break;
+    }
+    const events = expectedPosition - 1;
+    const { rows } = await this.read<{ version: number; last_hash: Uint8Array | null }>(
+      'SELECT version, last_hash FROM journey.streams WHERE stream_id = $1',
+      [streamId],
+    );
+    const head = rows[0];
+    const headVersion = head?.version ?? 0;
+    if (headVersion !== events) {
+      return { streamId, ok: false, events, brokenAt: events + 1, reason: `the stream is at version ${headVersion} but ${events} events remain` };
+    }
+    if (events > 0 && !(head?.last_hash && previous?.equals(toBuffer(head.last_hash)))) {
+      return { streamId, ok: false, events, brokenAt: events, reason: 'the stream head does not chain from the last event' };
+    }
+    return { streamId, ok: true, events };
+  }
+
+  /** Stops the subscriptions, lets in-flight appends finish, and stops listening. */
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.writer.close();
+    await this.notifier.flush();
+    await this.stopListening?.();
+  }
+
+  get queuedAppends(): number {
+    return this.writer.pending;
+  }
+
+  private committed(txId: number): void {
+    this.commits.emit('commit', txId);
+    if (this.db.kind === 'postgres') this.notifier.notify(txId);
+  }
+
+  private async read<R extends object>(sql: string, params?: readonly unknown[]) {
+    try {
+      return await this.db.query<R>(sql, params);
+    } catch (error) {
+      if (isUnavailable(error)) throw new StoreUnavailableError(`the database is unavailable: ${(error as Error).message}`, { cause: error });
+      throw error;
+    }
+  }
+}
+
+function prepareCall(requests: readonly AppendRequest[]): AppendCall {
+  let eventCount = 0;
+  const prepared = requests.map((request) => {
+    eventCount += request.events.length;
+    return { streamId: request.streamId, events: request.events.map(prepareEvent), expected: request.expected ?? 'any' };
+  });
+  return { requests: prepared, eventCount };
+}
+
+/**
+ * Tells other processes that events committed, at most one NOTIFY in flight and one per few
+ * milliseconds, carrying the highest transaction id committed since the last one.
+ */
+class CommitNotifier {
+  private highest = 0;
+  private sent = 0;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly db: Database) {}
+
+  notify(txId: number): void {
+    if (txId > this.highest) this.highest = txId;
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  async flush(): Promise<void> {
+    await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.highest > this.sent) {
+      const txId = this.highest;
+      try {
+        await this.db.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, String(txId)]);
+      } catch {
+        // Listeners fall back to polling; the next commit notifies again.
+      }
+      this.sent = txId;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { ownerOfStream, type Upcasters } from '@journey/contracts';
+import { toBuffer } from '../database/database';
+import type { RecordedEvent } from '../event-store.port';
+
+/** The columns every read selects, in the shape `toRecordedEvent` expects. */
+export const EVENT_COLUMNS = `global_position, tx_id, stream_id, stream_position, event_id, type, version,
+  data, metadata, source, occurred_at, recorded_at, hash`;
+
+export interface EventRow {
+  readonly global_position: number;
+  readonly tx_id: number;
+  readonly stream_id: string;
+  readonly stream_position: number;
+  readonly event_id: string;
+  readonly type: string;
+  readonly version: number;
+  readonly data: Record<string, unknown>;
+  readonly metadata: Record<string, unknown>;
+  readonly source: string;
+  readonly occurred_at: Date;
+  readonly recorded_at: Date;
+  readonly hash: Uint8Array;
+}
+
+export function toRecordedEvent(row: EventRow, upcasters: Upcasters): RecordedEvent {
+  const event = {
+    eventId: row.event_id,
+    type: row.type,
+    version: row.version,
+    ...ownerOfStream(row.stream_id),
+    occurredAt: row.occurred_at.toISOString(),
+    source: row.source,
+    data: row.data,
+    metadata: row.metadata,
+    streamId: row.stream_id,
+    streamPosition: row.stream_position,
+    globalPosition: row.global_position,
+    txId: row.tx_id,
+    recordedAt: row.recorded_at.toISOString(),
+    hash: toBuffer(row.hash).toString('hex'),
+  } as RecordedEvent;
+  return upcasters.isEmpty ? event : upcasters.upcast(event);
+}

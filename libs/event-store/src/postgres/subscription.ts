@@ -1,0 +1,162 @@
+import type { Database } from '../database/database';
+import type {
+  GlobalCursor,
+  ReadAllResult,
+  Subscription,
+  SubscriptionHandler,
+  SubscriptionOptions,
+} from '../event-store.port';
+
+/** Something that says "a transaction with events committed", carrying its id. */
+export interface CommitSignal {
+  onCommit(listener: (txId: number) => void): () => void;
+}
+
+export interface SubscriptionDeps {
+  readonly db: Database;
+  readAll(after: GlobalCursor, limit: number): Promise<ReadAllResult>;
+  /** The last event below the safe horizon now, or the start when there is none. */
+  horizon(): Promise<GlobalCursor>;
+  readonly commits: CommitSignal;
+  readonly onStop?: () => void;
+}
+
+class CheckpointMoved extends Error {}
+
+const RETRY_SOON_MS = 5;
+
+/**
+ * A named consumer of the global order. Each batch is handled inside a transaction that also
+ * moves the checkpoint, after checking that nobody else moved it: a crash anywhere replays the
+ * batch, and a second instance cannot apply it twice.
+ */
+export class PollingSubscription implements Subscription {
+  private cursor: GlobalCursor = { txId: 0, position: 0 };
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private latestCommit = 0;
+  private readonly waiters: Array<{ target: GlobalCursor; resolve: () => void; reject: (e: Error) => void }> = [];
+  private readonly done: Promise<void>;
+  private readonly unsubscribe: () => void;
+  private failure: Error | undefined;
+  private loaded = false;
+
+  constructor(
+    readonly name: string,
+    private readonly handler: SubscriptionHandler,
+    private readonly options: SubscriptionOptions,
+    private readonly deps: SubscriptionDeps,
+  ) {
+    this.unsubscribe = deps.commits.onCommit((txId) => {
+      if (txId > this.latestCommit) this.latestCommit = txId;
+      this.wake?.();
+    });
+    this.done = this.run();
+  }
+
+  get position(): GlobalCursor {
+    return this.cursor;
+  }
+
+  async caughtUp(): Promise<void> {
+    const target = await this.deps.horizon();
+    if (!isBefore(this.cursor, target)) return;
+    await new Promise<void>((resolve, reject) => {
+      this.waiters.push({ target, resolve, reject });
+      this.wake?.();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe();
+    this.deps.onStop?.();
+    this.wake?.();
+    await this.done;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error(`subscription ${this.name} stopped`));
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 1000;
+    const pollMs = this.options.pollIntervalMs ?? 1000;
+    let backoff = 100;
+    while (!this.stopped) {
+      try {
+        if (this.failure || !this.loaded) await this.loadCheckpoint();
+        this.failure = undefined;
+        const batch = await this.deps.readAll(this.cursor, batchSize);
+        if (batch.events.length > 0) {
+          await this.deps.db.transaction(async (tx) => {
+            const { rows } = await tx.query<{ tx_id: number; position: number }>(
+              'SELECT tx_id, position FROM journey.checkpoints WHERE name = $1 FOR UPDATE',
+              [this.name],
+            );
+            const stored = rows[0];
+            if (!stored || stored.tx_id !== this.cursor.txId || stored.position !== this.cursor.position) {
+              throw new CheckpointMoved(`checkpoint of ${this.name} moved under this instance`);
+            }
+            await this.handler(batch.events, tx);
+            await tx.query('UPDATE journey.checkpoints SET tx_id = $2, position = $3, updated_at = now() WHERE name = $1', [
+              this.name,
+              batch.next.txId,
+              batch.next.position,
+            ]);
+          });
+          this.cursor = batch.next;
+        }
+        backoff = 100;
+        this.settleWaiters();
+        if (batch.events.length < batchSize) {
+          // Something committed that the horizon does not yet cover: look again very soon.
+          await this.sleep(this.latestCommit > this.cursor.txId ? RETRY_SOON_MS : pollMs);
+        }
+      } catch (error) {
+        this.failure = error instanceof Error ? error : new Error(String(error));
+        if (!(error instanceof CheckpointMoved)) this.options.onError?.(error);
+        if (this.stopped) break;
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, 5000);
+      }
+    }
+  }
+
+  private async loadCheckpoint(): Promise<void> {
+    await this.deps.db.query('INSERT INTO journey.checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [this.name]);
+    const { rows } = await this.deps.db.query<{ tx_id: number; position: number }>(
+      'SELECT tx_id, position FROM journey.checkpoints WHERE name = $1',
+      [this.name],
+    );
+    const row = rows[0]!;
+    this.cursor = { txId: row.tx_id, position: row.position };
+    this.loaded = true;
+  }
+
+  private settleWaiters(): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const waiter = this.waiters[i]!;
+      if (!isBefore(this.cursor, waiter.target)) {
+        this.waiters.splice(i, 1);
+        waiter.resolve();
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(finish, ms);
+      function finish(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        finish();
+      };
+    });
+  }
+}
+
+export function isBefore(a: GlobalCursor, b: GlobalCursor): boolean {
+  return a.txId < b.txId || (a.txId === b.txId && a.position < b.position);
+}

@@ -1,0 +1,39 @@
+/** The version a stream is at and the hash its next event chains from. */
+export interface StreamHead {
+  readonly version: number;
+  readonly hash: Buffer | null;
+}
+
+export const NEW_STREAM: StreamHead = { version: 0, hash: null };
+
+/**
+ * The heads this process last saw committed, most recently used last. Versions only grow, so a
+ * cached head may be behind the database but never ahead of it; the append statement checks.
+ */
+export class StreamHeadCache {
+  private readonly heads = new Map<string, StreamHead>();
+
+  constructor(private readonly capacity = 100_000) {}
+
+  get(streamId: string): StreamHead | undefined {
+    const head = this.heads.get(streamId);
+    if (head !== undefined) {
+      this.heads.delete(streamId);
+      this.heads.set(streamId, head);
+    }
+    return head;
+  }
+
+  set(streamId: string, head: StreamHead): void {
+    this.heads.delete(streamId);
+    this.heads.set(streamId, head);
+    if (this.heads.size > this.capacity) {
+      const oldest = this.heads.keys().next().value as string;
+      this.heads.delete(oldest);
+    }
+  }
+
+  forget(streamId: string): void {
+    this.heads.delete(streamId);
+  }
+}

@@ -1,0 +1,44 @@
+import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
+import type { Database } from '@journey/event-store';
+import type { Registry } from 'prom-client';
+import { DATABASE, METRICS } from './tokens';
+
+interface ReplyLike {
+  status(code: number): ReplyLike;
+  header(name: string, value: string): ReplyLike;
+  send(body: unknown): unknown;
+}
+
+/** Liveness and readiness (`/health`) and Prometheus metrics (`/metrics`). */
+@Controller()
+export class OperationsController {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(METRICS) private readonly registry: Registry,
+  ) {}
+
+  @Get('health')
+  async health(@Res() reply: ReplyLike): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.db.query('SELECT 1');
+      reply.status(200).send({ status: 'ok', database: { kind: this.db.kind, latencyMs: round(performance.now() - started) } });
+    } catch (error) {
+      reply.status(503).header('retry-after', '1').send({
+        status: 'unavailable',
+        database: { kind: this.db.kind, error: (error as Error).message },
+      });
+    }
+  }
+
+  @Get('metrics')
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  async metrics(@Res() reply: ReplyLike): Promise<void> {
+    reply.header('content-type', this.registry.contentType).send(await this.registry.metrics());
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

@@ -1,0 +1,91 @@
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  EVENT_STORE,
+  migrate,
+  openDatabase,
+  PostgresEventStore,
+  type Database,
+} from '@journey/event-store';
+import type { Registry } from 'prom-client';
+import type { JourneyConfig } from './config';
+import { createLogger, type Logger } from './logger';
+import { appendMetrics, createRegistry, horizonMetrics } from './metrics';
+import { OperationsController } from './operations.controller';
+import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS } from './tokens';
+
+/** Closes the store (in-flight appends finish) and then the database, after HTTP has stopped. */
+class StorageLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(DATABASE) private readonly db: Database,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    await this.db.close();
+  }
+}
+
+export interface PlatformOptions {
+  readonly config: JourneyConfig;
+  readonly logger?: Logger;
+  readonly clock?: () => Date;
+}
+
+/**
+ * Config, logging, metrics, the database (migrated at start) and the event store, shared by
+ * every service module of a process.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const logger = options.logger ?? createLogger(options.config.logLevel);
+    return {
+      module: PlatformModule,
+      controllers: [OperationsController],
+      providers: [
+        { provide: CONFIG, useValue: options.config },
+        { provide: LOGGER, useValue: logger },
+        { provide: CLOCK, useValue: options.clock ?? (() => new Date()) },
+        { provide: METRICS, useFactory: createRegistry },
+        {
+          provide: DATABASE,
+          inject: [CONFIG, METRICS],
+          useFactory: async (config: JourneyConfig, registry: Registry): Promise<Database> => {
+            const db = await openDatabase({
+              url: config.databaseUrl,
+              dataDir: config.dataDir,
+              poolSize: config.poolSize,
+              applicationName: 'journey-engine',
+            });
+            try {
+              const report = await migrate(db);
+              if (report.applied.length) logger.info({ applied: report.applied }, 'database migrated');
+            } catch (error) {
+              await db.close();
+              throw error;
+            }
+            horizonMetrics(registry, db);
+            return db;
+          },
+        },
+        {
+          provide: EVENT_STORE,
+          inject: [DATABASE, CONFIG, METRICS, CLOCK],
+          useFactory: async (db: Database, config: JourneyConfig, registry: Registry, clock: () => Date) => {
+            const store = new PostgresEventStore(db, {
+              writerSlots: config.writerSlots,
+              observer: appendMetrics(registry),
+              clock,
+            });
+            await store.listenForCommits();
+            return store;
+          },
+        },
+        StorageLifecycle,
+      ],
+      exports: [CONFIG, LOGGER, CLOCK, METRICS, DATABASE, EVENT_STORE],
+    };
+  }
+}

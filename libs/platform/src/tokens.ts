@@ -1,0 +1,9 @@
+/** Injection tokens of the platform's shared objects. */
+export const CONFIG = Symbol('CONFIG');
+export const LOGGER = Symbol('LOGGER');
+export const METRICS = Symbol('METRICS');
+export const DATABASE = Symbol('DATABASE');
+/** `() => Date`: the present, replaceable in tests. */
+export const CLOCK = Symbol('CLOCK');
+
+export type Clock = () => Date;

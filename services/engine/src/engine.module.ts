@@ -1,0 +1,11 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { IngestModule } from '@journey/ingest';
+import { PlatformModule, type PlatformOptions } from '@journey/platform';
+
+/** Everything in one process: the default `npm start`. */
+@Module({})
+export class EngineModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    return { module: EngineModule, imports: [PlatformModule.forRoot(options), IngestModule] };
+  }
+}

@@ -1,0 +1,164 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  MAX_BATCH_EVENTS,
+  streamIdOf,
+  validateEvent,
+  type FieldError,
+  type JourneyEvent,
+} from '@journey/contracts';
+import { EVENT_STORE, type AppendRequest, type EventStore, type ExpectedVersion } from '@journey/event-store';
+import { CLOCK, RequestRejectedError, type Clock } from '@journey/platform';
+
+export type EventResult =
+  | { readonly index: number; readonly eventId: string; readonly status: 'appended' | 'duplicate'; readonly streamId: string; readonly position: number }
+  | { readonly index: number; readonly eventId?: string; readonly status: 'rejected'; readonly errors: readonly FieldError[] };
+
+export interface IngestReply {
+  /** 202 when every event was accepted, 207 when some were rejected. */
+  readonly status: 202 | 207;
+  readonly body: { readonly accepted: number; readonly rejected: number; readonly results: readonly EventResult[] };
+}
+
+const BATCH_KEYS = new Set(['events', 'expectedVersions']);
+
+/**
+ * POST /v1/events: one event, or `{events: [...], expectedVersions?: {stream: version}}`.
+ * Valid events are appended together as one caller (their version checks hold for all or
+ * none); invalid ones are reported with the field and the reason. Nothing is acknowledged
+ * before it is committed.
+ */
+@Injectable()
+export class AppendEventsHandler {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async handle(body: unknown, expectedVersionParam?: string): Promise<IngestReply> {
+    const batch = isBatch(body);
+    const inputs = batch ? this.batchEvents(body) : [body];
+    const expected = batch ? parseExpectedVersions(body) : parseSingleExpectation(expectedVersionParam);
+    const prefix = (i: number): string => (batch ? `events[${i}]` : '');
+
+    const now = this.clock();
+    const results: Array<EventResult | undefined> = new Array(inputs.length);
+    const byStream = new Map<string, { events: JourneyEvent[]; indexes: number[] }>();
+    inputs.forEach((input, index) => {
+      const verdict = validateEvent(input, { now });
+      if (!verdict.ok) {
+        results[index] = { index, eventId: eventIdOf(input), status: 'rejected', errors: verdict.errors.map((e) => prefixed(prefix(index), e)) };
+        return;
+      }
+      const streamId = streamIdOf(verdict.event);
+      const group = byStream.get(streamId) ?? { events: [], indexes: [] };
+      group.events.push(verdict.event);
+      group.indexes.push(index);
+      byStream.set(streamId, group);
+    });
+
+    if (byStream.size > 0) {
+      const requests: AppendRequest[] = [];
+      const order: number[] = [];
+      for (const [streamId, group] of byStream) {
+        const single = expected instanceof Map ? expected.get(streamId) : expected;
+        requests.push({ streamId, events: group.events, expected: single ?? 'any' });
+        order.push(...group.indexes);
+      }
+      const { outcomes } = await this.store.appendMany(requests);
+      outcomes.forEach((outcome, k) => {
+        const index = order[k]!;
+        results[index] =
+          outcome.status === 'conflict'
+            ? { index, eventId: outcome.eventId, status: 'rejected', errors: [{ field: joinField(prefix(index), 'eventId'), reason: outcome.reason }] }
+            : { index, eventId: outcome.eventId, status: outcome.status, streamId: outcome.streamId, position: outcome.streamPosition };
+      });
+    }
+
+    const all = results as EventResult[];
+    const rejected = all.filter((result) => result.status === 'rejected').length;
+    const accepted = all.length - rejected;
+    if (accepted === 0) {
+      throw new RequestRejectedError(
+        400,
+        batch ? 'No event was accepted' : 'Invalid event',
+        all.flatMap((result) => (result.status === 'rejected' ? result.errors : [])),
+        { results: all },
+      );
+    }
+    return { status: rejected === 0 ? 202 : 207, body: { accepted, rejected, results: all } };
+  }
+
+  private batchEvents(body: Record<string, unknown>): unknown[] {
+    const unknown = Object.keys(body).filter((key) => !BATCH_KEYS.has(key));
+    if (unknown.length > 0) {
+      throw new RequestRejectedError(400, 'Invalid batch', unknown.map((field) => ({ field, reason: 'is not a known field of a batch' })));
+    }
+    const events = body.events;
+    if (!Array.isArray(events)) throw new RequestRejectedError(400, 'Invalid batch', [{ field: 'events', reason: 'must be an array of events' }]);
+    if (events.length === 0) throw new RequestRejectedError(400, 'Invalid batch', [{ field: 'events', reason: 'must not be empty' }]);
+    if (events.length > MAX_BATCH_EVENTS) {
+      throw new RequestRejectedError(413, 'Batch too large', [
+        { field: 'events', reason: `holds ${events.length} events; a batch may hold at most ${MAX_BATCH_EVENTS}` },
+      ]);
+    }
+    return events;
+  }
+}
+
+function isBatch(body: unknown): body is Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new RequestRejectedError(400, 'Invalid body', [{ field: 'body', reason: 'must be an event object or {"events": [...]}' }]);
+  }
+  return Object.prototype.hasOwnProperty.call(body, 'events') && !Object.prototype.hasOwnProperty.call(body, 'eventId');
+}
+
+function parseExpectedVersions(body: Record<string, unknown>): Map<string, ExpectedVersion> | undefined {
+  const raw = body.expectedVersions;
+  if (raw === undefined) return undefined;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new RequestRejectedError(400, 'Invalid batch', [{ field: 'expectedVersions', reason: 'must map stream ids to versions' }]);
+  }
+  const map = new Map<string, ExpectedVersion>();
+  for (const [streamId, version] of Object.entries(raw)) {
+    const parsed = parseVersion(version);
+    if (parsed === undefined) {
+      throw new RequestRejectedError(400, 'Invalid batch', [
+        { field: `expectedVersions.${streamId}`, reason: 'must be a non-negative integer or "no_stream"' },
+      ]);
+    }
+    map.set(streamId, parsed);
+  }
+  return map;
+}
+
+function parseSingleExpectation(param: string | undefined): ExpectedVersion | undefined {
+  if (param === undefined) return undefined;
+  const parsed = parseVersion(/^\d+$/.test(param) ? Number(param) : param);
+  if (parsed === undefined) {
+    throw new RequestRejectedError(400, 'Invalid request', [
+      { field: 'expectedVersion', reason: 'must be a non-negative integer or "no_stream"' },
+    ]);
+  }
+  return parsed;
+}
+
+function parseVersion(value: unknown): ExpectedVersion | undefined {
+  if (value === 'no_stream') return 'no_stream';
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value === 0 ? 'no_stream' : value;
+  return undefined;
+}
+
+function eventIdOf(input: unknown): string | undefined {
+  const id = (input as { eventId?: unknown } | null)?.eventId;
+  return typeof id === 'string' && id.length <= 64 ? id : undefined;
+}
+
+function prefixed(prefix: string, error: FieldError): FieldError {
+  return { field: joinField(prefix, error.field), reason: error.reason };
+}
+
+function joinField(prefix: string, field: string): string {
+  if (!prefix) return field || 'body';
+  if (!field) return prefix;
+  return field.startsWith('[') ? prefix + field : `${prefix}.${field}`;
+}

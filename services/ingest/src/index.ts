@@ -1,0 +1,2 @@
+export * from './ingest.module';
+export * from './append-events/append-events.handler';

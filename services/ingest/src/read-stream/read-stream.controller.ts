@@ -1,0 +1,44 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@journey/event-store';
+import { RequestRejectedError } from '@journey/platform';
+
+const MAX_PAGE = 1000;
+
+/** A stream's events with positions and hashes, page by page (auditors' view of the log). */
+@Controller('v1/streams')
+export class ReadStreamController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Get(':streamId/events')
+  async read(
+    @Param('streamId') streamId: string,
+    @Query('from') from?: string,
+    @Query('limit') limit?: string,
+    @Query('until') until?: string,
+  ): Promise<{ streamId: string; events: readonly RecordedEvent[]; next?: number }> {
+    const fromVersion = positiveInteger('from', from, 1);
+    const pageSize = Math.min(positiveInteger('limit', limit, 100), MAX_PAGE);
+    let untilDate: Date | undefined;
+    if (until !== undefined) {
+      untilDate = new Date(until);
+      if (Number.isNaN(untilDate.getTime())) {
+        throw new RequestRejectedError(400, 'Invalid query', [{ field: 'until', reason: 'must be an ISO 8601 instant' }]);
+      }
+    }
+    const events = await this.store.readStream(streamId, { fromVersion, limit: pageSize + 1, until: untilDate });
+    if (events.length === 0 && fromVersion === 1) {
+      throw new RequestRejectedError(404, 'Stream not found', [{ field: 'streamId', reason: `no events in stream ${streamId}` }]);
+    }
+    const page = events.slice(0, pageSize);
+    const more = events.length > pageSize;
+    return { streamId, events: page, ...(more ? { next: page[page.length - 1]!.streamPosition + 1 } : {}) };
+  }
+}
+
+function positiveInteger(field: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+    throw new RequestRejectedError(400, 'Invalid query', [{ field, reason: 'must be a positive integer' }]);
+  }
+  return Number(raw);
+}
