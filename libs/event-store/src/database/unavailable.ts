@@ -14,15 +14,19 @@ const NETWORK_CODES = new Set([
  * "the database refused this statement". Such writes have an unknown outcome.
  */
 export function isUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  // Duck-typed: errors of Node's own modules may come from another realm than our Error.
+  if (error === null || typeof error !== 'object') return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code)) return true;
     // 08: connection exception; 57P01-57P03: shutdown, crash, cannot connect now; 53300: too many connections
     if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') return true;
   }
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|PGlite is closed/i.test(
-    error.message,
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|PGlite is closed/i.test(
+      message,
+    )
   );
 }
 

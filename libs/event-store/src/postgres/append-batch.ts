@@ -95,7 +95,7 @@ export class AppendBatchRunner {
 
       let txId: number;
       try {
-        txId = await callAppend(db, plan);
+        txId = autocommit ? await callAppend(db, plan) : await withSavepoint(db, () => callAppend(db, plan));
       } catch (error) {
         const stale = staleHeads(error);
         if (stale) {
@@ -109,7 +109,13 @@ export class AppendBatchRunner {
         }
         if (isReusedEventId(error)) {
           // Ids stored before: their outcomes are settled by what is stored.
-          this.settleStored(states, await readEvents(db, plan.ids));
+          const stored = await readEvents(db, plan.ids);
+          if (stored.length > 0) {
+            this.settleStored(states, stored);
+            continue;
+          }
+          // A writer that has since rolled back held the id: plan again.
+          fresh.clear();
           continue;
         }
         for (const streamId of plan.streams.keys()) this.heads.forget(streamId);
@@ -163,6 +169,9 @@ export class AppendBatchRunner {
         const first = index;
         index += request.events.length;
         const pending: Array<{ event: PreparedEvent; index: number; key: string }> = [];
+        // Repeats of an id that this very request writes: settled once its position is known.
+        const repeats: Array<{ eventId: string; index: number; key: string }> = [];
+        const pendingIds = new Set<string>();
         for (let i = 0; i < request.events.length; i++) {
           const event = request.events[i]!;
           const at = first + i;
@@ -175,9 +184,12 @@ export class AppendBatchRunner {
           const earlier = localClaims.get(event.eventId) ?? claimed.get(event.eventId);
           if (earlier) {
             outcomes.set(at, repeated(event.eventId, earlier, key));
-            continue;
+          } else if (pendingIds.has(event.eventId)) {
+            repeats.push({ eventId: event.eventId, index: at, key });
+          } else {
+            pendingIds.add(event.eventId);
+            pending.push({ event, index: at, key });
           }
-          pending.push({ event, index: at, key });
         }
         if (pending.length === 0) continue;
 
@@ -209,6 +221,7 @@ export class AppendBatchRunner {
           outcomes.set(at, { status: 'appended', eventId: event.eventId, streamId, streamPosition: version });
         }
         local.set(streamId, { version, hash });
+        for (const repeat of repeats) outcomes.set(repeat.index, repeated(repeat.eventId, localClaims.get(repeat.eventId)!, repeat.key));
       }
       if (conflict) {
         conflicts.set(state, conflict);
@@ -343,6 +356,22 @@ async function callAppend(db: Queryable, plan: Plan): Promise<number> {
     [streamIds, bases, versions, hashes, `[${plan.rows.join(',')}]`],
   );
   return Number(rows[0]!.tx);
+}
+
+/**
+ * Inside a caller's transaction a failed statement would abort the whole transaction; a
+ * savepoint keeps the caller's other work, so the batch can be planned again.
+ */
+async function withSavepoint<T>(db: Queryable, work: () => Promise<T>): Promise<T> {
+  await db.query('SAVEPOINT journey_append');
+  try {
+    const result = await work();
+    await db.query('RELEASE SAVEPOINT journey_append');
+    return result;
+  } catch (error) {
+    await db.query('ROLLBACK TO SAVEPOINT journey_append');
+    throw error;
+  }
 }
 
 function isTakenPosition(error: unknown): boolean {

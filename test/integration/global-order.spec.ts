@@ -1,0 +1,94 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { PostgresEventStore, type Database, type NewEvent, type RecordedEvent } from '@journey/event-store';
+import { backends, createTestDatabase, type Backend, type TestDatabase } from '../support/test-database';
+
+function event(writer: number, n: number): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type: 'PageViewed',
+    version: 1,
+    occurredAt: '2026-03-01T12:00:00.000Z',
+    source: 'web',
+    data: { url: `/w${writer}/${n}` },
+    metadata: {},
+  };
+}
+
+/** The sizes of the run per backend: PGlite is one connection, so it gets a smaller one. */
+const PLAN: Record<Backend, { events: number; streams: number; pools: number }> = {
+  postgres: { events: 20_000, streams: 500, pools: 2 },
+  pglite: { events: 2_000, streams: 100, pools: 1 },
+};
+
+describe.each(backends())('global order on %s', (backend) => {
+  const plan = PLAN[backend];
+  let t: TestDatabase;
+  const stores: PostgresEventStore[] = [];
+  const databases: Database[] = [];
+
+  beforeAll(async () => {
+    t = await createTestDatabase(backend);
+    databases.push(t.db);
+    for (let i = 1; i < plan.pools; i++) databases.push(await t.open());
+    for (const db of databases) stores.push(new PostgresEventStore(db));
+  });
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+    await t.drop();
+  });
+
+  it(`delivers every one of ${plan.events} events exactly once, in stream order, while transactions commit out of order`, async () => {
+    const delivered: RecordedEvent[] = [];
+    const subscription = stores[0]!.subscribe('follower', async (events) => void delivered.push(...events), {
+      batchSize: 500,
+      pollIntervalMs: 25,
+    });
+
+    const streams = Array.from({ length: plan.streams }, () => `customer-${randomUUID()}`);
+    let remaining = plan.events;
+    let held = 0;
+    let overtaken = 0;
+    let completed = 0;
+    const writers = Array.from({ length: 8 }, async (_, writer) => {
+      const store = stores[writer % stores.length]!;
+      const db = databases[writer % databases.length]!;
+      let n = 0;
+      while (remaining > 0) {
+        const size = Math.min(remaining, 1 + randomInt(10));
+        remaining -= size;
+        const events = Array.from({ length: size }, () => event(writer, n++));
+        const streamId = streams[randomInt(streams.length)]!;
+        if (randomInt(10) === 0) {
+          // Inserted early, committed late: its positions are below events that commit first.
+          held++;
+          await db.transaction(async (tx) => {
+            await store.appendWithin(tx, [{ streamId, events }]);
+            const before = completed;
+            await tx.query('SELECT pg_sleep($1)', [randomInt(40) / 1000]);
+            if (completed > before) overtaken++;
+          });
+        } else {
+          await store.append(streamId, events);
+        }
+        completed++;
+      }
+    });
+    await Promise.all(writers);
+    await subscription.caughtUp();
+    await subscription.stop();
+
+    expect(held).toBeGreaterThan(0);
+    if (backend === 'postgres') expect(overtaken).toBeGreaterThan(0);
+    expect(delivered).toHaveLength(plan.events);
+    expect(new Set(delivered.map((e) => e.eventId)).size).toBe(plan.events);
+
+    const lastPosition = new Map<string, number>();
+    for (const e of delivered) {
+      expect(e.streamPosition).toBe((lastPosition.get(e.streamId) ?? 0) + 1);
+      lastPosition.set(e.streamId, e.streamPosition);
+    }
+    const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM journey.events');
+    expect(rows[0]!.n).toBe(plan.events);
+    for (const streamId of streams.slice(0, 20)) expect((await stores[0]!.verify(streamId)).ok).toBe(true);
+  });
+});
