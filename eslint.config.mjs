@@ -17,6 +17,11 @@ export default tseslint.config(
     },
   },
   {
+    // Jest loads its global set-up and tear-down through a default export.
+    files: ['test/support/global-*.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
     files: ['libs/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -28,7 +33,7 @@ export default tseslint.config(
   },
   {
     files: ['**/*.cjs', '**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -83,7 +83,7 @@ describe('validateEvent', () => {
  * field) are judged by both.
  */
 describe('compiled contracts agree with class-validator', () => {
-  const ODD_VALUES: unknown[] = [null, 0, -1, 1.5, '', 'x', true, [], {}, [{}], 'EUR', 99999999999999999999];
+  const ODD_VALUES: unknown[] = [null, 0, -1, 1.5, '', 'x', true, [], {}, [{}], 'EUR', 1e20];
 
   function mutations(data: Record<string, unknown>): Array<Record<string, unknown>> {
     const out: Array<Record<string, unknown>> = [data, { ...data, unknownField: 1 }];

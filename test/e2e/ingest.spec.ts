@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@journey/event-store';
 import { DATABASE } from '@journey/platform';
+import type { EventType } from '@journey/contracts';
 import { SAMPLE_DATA, sampleEvent } from '../support/sample-events';
 import { startEngine, type EngineUnderTest } from '../support/engine-app';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -127,7 +128,7 @@ describe.each(backends())('HTTP ingest on %s', (backend) => {
       return e;
     };
     const nested = (depth: number): Record<string, unknown> => (depth === 0 ? { x: 1 } : { x: nested(depth - 1) });
-    const of = (type: Parameters<typeof sampleEvent>[0], data: Record<string, unknown>) =>
+    const of = (type: EventType, data: Record<string, unknown>) =>
       sampleEvent(type, { customerId, data: { ...SAMPLE_DATA[type], ...data } });
 
     type Case = [name: string, request: { body?: unknown; raw?: string; contentType?: string; url?: string }, status: number, field: string];

@@ -23,11 +23,6 @@ function event(data: Record<string, unknown> = { url: '/' }, overrides: Partial<
   };
 }
 
-async function countEvents(t: TestDatabase): Promise<number> {
-  const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM journey.events');
-  return rows[0]!.n;
-}
-
 describe.each(backends())('event store on %s', (backend) => {
   let t: TestDatabase;
   let store: PostgresEventStore;

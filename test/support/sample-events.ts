@@ -82,8 +82,10 @@ export interface SampleOptions {
   readonly data?: Record<string, unknown>;
 }
 
+export type SampleEnvelope = Record<string, unknown> & { eventId: string };
+
 /** A complete, valid envelope of the given type (a fresh event id each time). */
-export function sampleEvent(type: EventType = 'PurchaseCompleted', options: SampleOptions = {}): Record<string, unknown> {
+export function sampleEvent(type: EventType = 'PurchaseCompleted', options: SampleOptions = {}): SampleEnvelope {
   const owner = options.anonymousId ? { anonymousId: options.anonymousId } : { customerId: options.customerId ?? 'c-42' };
   return {
     eventId: randomUUID(),

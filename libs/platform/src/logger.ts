@@ -3,7 +3,11 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/**
+ * Synchronous writes by default: the engine logs little (never per request), and a line written
+ * just before a signal ends the process must not be lost in a buffer.
+ */
+export function createLogger(level: string, destination: pino.DestinationStream = pino.destination({ fd: 1, sync: true })): Logger {
   return pino({ level, base: { service: 'journey' }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }
 

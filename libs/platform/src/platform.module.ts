@@ -18,11 +18,13 @@ class StorageLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
     @Inject(DATABASE) private readonly db: Database,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async onApplicationShutdown(): Promise<void> {
+  async onApplicationShutdown(signal?: string): Promise<void> {
     await this.store.close();
     await this.db.close();
+    this.logger.info({ signal }, 'event store closed: every accepted append has settled');
   }
 }
 

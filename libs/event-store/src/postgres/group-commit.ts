@@ -1,7 +1,7 @@
 import type { Queryable } from '../database/database';
 import { StoreUnavailableError } from '../errors';
 import type { AppendResult } from '../event-store.port';
-import type { AppendBatchRunner, BatchReport } from './append-batch';
+import type { BatchReport } from './append-batch';
 import type { AppendCall } from './prepared-event';
 
 export interface GroupCommitOptions {
@@ -9,6 +9,11 @@ export interface GroupCommitOptions {
   readonly slots: number;
   /** A batch stops growing at this many events (a bigger single call still goes alone). */
   readonly maxBatchEvents: number;
+}
+
+/** Writes one batch of calls as one statement (AppendBatchRunner). */
+export interface BatchRunner {
+  run(db: Queryable, calls: readonly AppendCall[], autocommit: boolean): Promise<BatchReport>;
 }
 
 /** What the writer reports, for metrics. */
@@ -40,7 +45,7 @@ export class GroupCommitWriter {
 
   constructor(
     private readonly db: Queryable,
-    private readonly runner: AppendBatchRunner,
+    private readonly runner: BatchRunner,
     private readonly options: GroupCommitOptions,
     private readonly onCommit: (txId: number) => void,
     private readonly observer?: AppendObserver,

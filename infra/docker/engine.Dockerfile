@@ -1,0 +1,19 @@
+# The one-process engine. Build from the repository root:
+#   docker build -f infra/docker/engine.Dockerfile -t journey-engine .
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/infra/sql ./infra/sql
+COPY --from=build /app/package.json ./
+USER node
+EXPOSE 3000
+CMD ["node", "dist/services/engine/src/main.js"]

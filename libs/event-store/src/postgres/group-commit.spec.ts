@@ -1,0 +1,115 @@
+import type { Queryable } from '../database/database';
+import { StoreUnavailableError } from '../errors';
+import type { BatchReport } from './append-batch';
+import { GroupCommitWriter, type BatchRunner } from './group-commit';
+import type { AppendCall } from './prepared-event';
+
+/** A runner whose batches finish when the test says so, recording what each batch held. */
+class ControlledRunner implements BatchRunner {
+  readonly batches: Array<{ streams: string[][]; finish: (report?: Partial<BatchReport>) => void }> = [];
+
+  run(_db: Queryable, calls: readonly AppendCall[]): Promise<BatchReport> {
+    return new Promise((resolve) => {
+      this.batches.push({
+        streams: calls.map((call) => call.requests.map((r) => r.streamId)),
+        finish: (report) =>
+          resolve({
+            outcomes: calls.map(() => ({ ok: true, result: { outcomes: [] } })),
+            txId: 1,
+            attempts: 1,
+            ...report,
+          }),
+      });
+    });
+  }
+}
+
+function call(...streams: string[]): AppendCall {
+  return { requests: streams.map((streamId) => ({ streamId, events: [], expected: 'any' })), eventCount: 1 };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('GroupCommitWriter', () => {
+  it('combines the callers that queued while a batch was in flight into one batch', async () => {
+    const runner = new ControlledRunner();
+    const writer = new GroupCommitWriter({} as Queryable, runner, { slots: 1, maxBatchEvents: 100 }, () => undefined);
+    const first = writer.submit(call('a'));
+    const rest = ['b', 'c', 'd', 'e'].map((s) => writer.submit(call(s)));
+    await tick();
+    expect(runner.batches.map((b) => b.streams)).toEqual([[['a']]]);
+    runner.batches[0]!.finish();
+    await first;
+    await tick();
+    expect(runner.batches[1]!.streams).toEqual([['b'], ['c'], ['d'], ['e']]);
+    runner.batches[1]!.finish();
+    await Promise.all(rest);
+  });
+
+  it('spreads the queue over free slots but never puts one stream in two batches at once', async () => {
+    const runner = new ControlledRunner();
+    const writer = new GroupCommitWriter({} as Queryable, runner, { slots: 3, maxBatchEvents: 100 }, () => undefined);
+    const pending = [writer.submit(call('a')), writer.submit(call('a')), writer.submit(call('b')), writer.submit(call('a', 'c'))];
+    await tick();
+    // "b" runs beside "a"; the second "a" and "a+c" wait for the batch holding "a", in order.
+    expect(runner.batches.map((b) => b.streams)).toEqual([[['a']], [['b']]]);
+    runner.batches[1]!.finish();
+    await tick();
+    expect(runner.batches).toHaveLength(2);
+    runner.batches[0]!.finish();
+    await tick();
+    expect(runner.batches.map((b) => b.streams).slice(2)).toEqual([[['a']]]);
+    runner.batches[2]!.finish();
+    await tick();
+    expect(runner.batches.map((b) => b.streams).slice(3)).toEqual([[['a', 'c']]]);
+    runner.batches[3]!.finish();
+    await Promise.all(pending);
+  });
+
+  it("settles each caller with its own outcome: one caller's failure is not another's", async () => {
+    const runner = new ControlledRunner();
+    const writer = new GroupCommitWriter({} as Queryable, runner, { slots: 1, maxBatchEvents: 100 }, () => undefined);
+    const blocker = writer.submit(call('x'));
+    const ok = writer.submit(call('a'));
+    const failing = writer.submit(call('b'));
+    await tick();
+    runner.batches[0]!.finish();
+    await blocker;
+    await tick();
+    runner.batches[1]!.finish({
+      outcomes: [
+        { ok: true, result: { outcomes: [] } },
+        { ok: false, error: new Error('bad data of b') },
+      ],
+    });
+    await expect(ok).resolves.toEqual({ outcomes: [] });
+    await expect(failing).rejects.toThrow('bad data of b');
+  });
+
+  it('on close, lets accepted appends finish and refuses new ones', async () => {
+    const runner = new ControlledRunner();
+    const writer = new GroupCommitWriter({} as Queryable, runner, { slots: 1, maxBatchEvents: 100 }, () => undefined);
+    const accepted = writer.submit(call('a'));
+    await tick();
+    let closed = false;
+    const closing = writer.close().then(() => (closed = true));
+    await expect(writer.submit(call('b'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await tick();
+    expect(closed).toBe(false);
+    runner.batches[0]!.finish();
+    await accepted;
+    await closing;
+    expect(closed).toBe(true);
+  });
+
+  it('reports each commit with its transaction id', async () => {
+    const runner = new ControlledRunner();
+    const commits: number[] = [];
+    const writer = new GroupCommitWriter({} as Queryable, runner, { slots: 1, maxBatchEvents: 100 }, (tx) => commits.push(tx));
+    const done = writer.submit(call('a'));
+    await tick();
+    runner.batches[0]!.finish({ txId: 42 });
+    await done;
+    expect(commits).toEqual([42]);
+  });
+});

@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const DEPCRUISE = join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
+
+interface Violation {
+  readonly rule: { readonly name: string };
+  readonly from: string;
+  readonly to: string;
+}
+
+function cruise(...paths: string[]): Violation[] {
+  const run = spawnSync(process.execPath, [DEPCRUISE, '--config', '.dependency-cruiser.cjs', '--output-type', 'json', ...paths], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (!run.stdout) throw new Error(`dependency-cruiser failed: ${run.stderr}`);
+  return (JSON.parse(run.stdout) as { summary: { violations: Violation[] } }).summary.violations;
+}
+
+describe('the dependency rule', () => {
+  it('holds for the code base: a pure domain, self-contained contracts, no library importing a service', () => {
+    expect(cruise('contracts', 'libs', 'services')).toEqual([]);
+  });
+
+  describe('catches', () => {
+    const fixture = join(ROOT, 'test', 'architecture', `tmp-${process.pid}`);
+    beforeAll(() => {
+      mkdirSync(join(fixture, 'libs', 'domain', 'src'), { recursive: true });
+      mkdirSync(join(fixture, 'libs', 'event-store', 'src'), { recursive: true });
+      mkdirSync(join(fixture, 'services', 'engine', 'src'), { recursive: true });
+      writeFileSync(join(fixture, 'services', 'engine', 'src', 'main.ts'), 'export const engine = 1;\n');
+      writeFileSync(
+        join(fixture, 'libs', 'domain', 'src', 'impure.ts'),
+        "import { Injectable } from '@nestjs/common';\nimport { Pool } from 'pg';\nexport const impure = [Injectable, Pool];\n",
+      );
+      writeFileSync(
+        join(fixture, 'libs', 'event-store', 'src', 'upward.ts'),
+        "import { engine } from '../../../services/engine/src/main';\nexport const upward = engine;\n",
+      );
+    });
+    afterAll(() => rmSync(fixture, { recursive: true, force: true }));
+
+    it('a domain file importing Nest or pg, and a library importing a service', () => {
+      const found = cruise(join('test', 'architecture', `tmp-${process.pid}`)).map((v) => `${v.rule.name}: ${v.to.split('/').slice(-3).join('/')}`);
+      expect(found).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^domain-is-pure: .*@nestjs\/common/),
+          expect.stringMatching(/^domain-is-pure: .*pg/),
+          expect.stringMatching(/^libs-never-import-services: .*main\.ts$/),
+        ]),
+      );
+    });
+  });
+});

@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ENTRY = join(__dirname, '..', '..', 'dist', 'services', 'engine', 'src', 'main.js');
+
+/** The built engine (`npm run build`) as its own process, as `npm start` runs it. */
+export class EngineProcess {
+  private child: ChildProcess | undefined;
+  private output = '';
+  port = 0;
+
+  constructor(private readonly env: Record<string, string>) {
+    if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run npm run build first`);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  /** Starts the engine and resolves once it says where it listens. */
+  async start(timeoutMs = 30_000): Promise<void> {
+    const child = spawn(process.execPath, [ENTRY], {
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.output = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`engine did not start:\n${this.output}`)), timeoutMs);
+      const onData = (chunk: Buffer): void => {
+        this.output += chunk.toString();
+        const match = /listening on http:\/\/[^:]+:(\d+)/.exec(this.output);
+        if (match) {
+          this.port = Number(match[1]);
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`engine exited with ${code}:\n${this.output}`));
+      });
+    });
+  }
+
+  /** Kills the process without warning, as a crash or an OOM killer would. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  /** Asks for a graceful shutdown (SIGTERM) and waits for the process to end. */
+  async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return this.signal('SIGTERM');
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      return { code: child?.exitCode ?? null, signal: child?.signalCode ?? null };
+    }
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('close', (code, by) => resolve({ code, signal: by })),
+    );
+    child.kill(signal);
+    return exited;
+  }
+}
