@@ -52,23 +52,49 @@ CREATE TABLE journey.checkpoints (
  * Appends one group-commit batch in one statement. The caller planned positions and hashes from
  * the stream heads it believes current: for each stream (p_stream_ids, in sorted order, which is
  * the lock order), the version it builds on (p_bases), the version after the batch (p_versions)
- * and the hash after the batch (p_hashes, hex). Each stream row is written once: inserted with
- * its new head, or updated only where it still is at the version the batch builds on (the update
- * waits for a concurrent writer of the row, then rechecks). When a stream did not match, nothing
- * stays written and error JR001 carries the actual heads of those streams in its detail. A
- * reused event id fails on the unique constraint events_event_id_key. On success the reply is
- * the id of the transaction.
+ * and the hash after the batch (p_hashes, hex). p_events holds each event's canonical envelope
+ * (the text its hash covers) with the hash added; p_event_ids their ids. The reply is json:
+ *   {"stale": [{s, v, h}]}       some streams are not where the caller believed: their heads
+ *   {"existing": [{...event}]}   stored events reuse ids of the batch
+ *   {"tx": "<xid8>"}             written; the id of the transaction
+ * Nothing is written in the first two cases. Both checks read before writing, so that the common
+ * corrections (a cold cache after a restart, a client's retry) cost no error. Each stream row is
+ * then written once: inserted with its new head, or updated only where it still is at the version
+ * the batch builds on (the update waits for a concurrent writer of the row, then rechecks); a
+ * writer that slipped in between the check and the write makes the function raise JR001, with
+ * the actual heads in the detail, which rolls everything back. Streams travel as arrays so that
+ * the planner sees how few they are and uses the indexes.
  */
 CREATE FUNCTION journey.append_events(
-  p_stream_ids text[], p_bases bigint[], p_versions bigint[], p_hashes text[], p_events json)
-RETURNS xid8
+  p_stream_ids text[], p_bases bigint[], p_versions bigint[], p_hashes text[],
+  p_events json, p_event_ids uuid[])
+RETURNS json
 LANGUAGE plpgsql
 AS $$
 DECLARE
   v_unmatched bigint;
-  v_appended bigint;
-  v_moved json;
+  v_result json;
 BEGIN
+  SELECT json_agg(json_build_object('s', x.s, 'v', coalesce(s.version, 0), 'h', encode(s.last_hash, 'hex')))
+  INTO v_result
+  FROM unnest(p_stream_ids, p_bases) AS x(s, v)
+  LEFT JOIN journey.streams s ON s.stream_id = x.s
+  WHERE coalesce(s.version, 0) <> x.v;
+  IF v_result IS NOT NULL THEN
+    RETURN json_build_object('stale', v_result);
+  END IF;
+
+  SELECT json_agg(json_build_object(
+           'eventId', e.event_id, 'streamId', e.stream_id, 'streamPosition', e.stream_position,
+           'type', e.type, 'version', e.version, 'data', e.data, 'metadata', e.metadata,
+           'source', e.source, 'occurredAt', e.occurred_at))
+  INTO v_result
+  FROM journey.events e
+  WHERE e.event_id = ANY (p_event_ids);
+  IF v_result IS NOT NULL THEN
+    RETURN json_build_object('existing', v_result);
+  END IF;
+
   -- Events are inserted only when every stream matched, so a mismatch costs no insert.
   WITH heads AS (
     SELECT x.s, x.v, x.nv, decode(x.h, 'hex') AS h
@@ -92,23 +118,25 @@ BEGIN
   appended AS (
     INSERT INTO journey.events
       (stream_id, stream_position, event_id, type, version, data, metadata, source, occurred_at, recorded_at, hash)
-    SELECT x.s, x.p, x.i, x.t, x.v, x.d, x.m, x.src, x.o, x.r, decode(x.h, 'hex')
-    FROM json_to_recordset(p_events)
-      AS x(s text, p bigint, i uuid, t text, v integer, d jsonb, m jsonb, src text, o timestamptz, r timestamptz, h text)
+    SELECT x."streamId", x."streamPosition", x."eventId", x.type, x.version, x.data, x.metadata, x.source,
+           x."occurredAt", x."recordedAt", decode(x.hash, 'hex')
+    FROM json_to_recordset(p_events) AS x(
+      data jsonb, "eventId" uuid, metadata jsonb, "occurredAt" timestamptz, "recordedAt" timestamptz, source text,
+      "streamId" text, "streamPosition" bigint, type text, version integer, hash text)
     WHERE (SELECT n FROM unmatched) = 0
-    RETURNING 1
   )
-  SELECT (SELECT n FROM unmatched), (SELECT count(*) FROM appended) INTO v_unmatched, v_appended;
+  -- (A data-modifying WITH runs to completion whether or not the query reads it.)
+  SELECT n INTO v_unmatched FROM unmatched;
 
   IF v_unmatched > 0 THEN
     -- Heads of the streams this batch could not advance (its own writes are rolled back).
     SELECT json_agg(json_build_object('s', x.s, 'v', coalesce(s.version, 0), 'h', encode(s.last_hash, 'hex')))
-    INTO v_moved
+    INTO v_result
     FROM unnest(p_stream_ids, p_versions, p_hashes) AS x(s, nv, h)
     LEFT JOIN journey.streams s ON s.stream_id = x.s
     WHERE s.stream_id IS NULL OR s.version <> x.nv OR s.last_hash IS DISTINCT FROM decode(x.h, 'hex');
-    RAISE EXCEPTION 'stream heads moved' USING ERRCODE = 'JR001', DETAIL = v_moved::text;
+    RAISE EXCEPTION 'stream heads moved' USING ERRCODE = 'JR001', DETAIL = v_result::text;
   END IF;
-  RETURN pg_current_xact_id();
+  RETURN json_build_object('tx', pg_current_xact_id()::text);
 END
 $$;

@@ -1,8 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-const ENTRY = join(__dirname, '..', '..', 'dist', 'services', 'engine', 'src', 'main.js');
+/** The repository root, from the sources or from their build in dist/. */
+function repositoryRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const ENTRY = join(repositoryRoot(), 'dist', 'services', 'engine', 'src', 'main.js');
 
 /** The built engine (`npm run build`) as its own process, as `npm start` runs it. */
 export class EngineProcess {
@@ -31,7 +38,10 @@ export class EngineProcess {
     this.child = child;
     this.output = '';
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`engine did not start:\n${this.output}`)), timeoutMs);
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`engine did not start:\n${this.output}`));
+      }, timeoutMs);
       const onData = (chunk: Buffer): void => {
         this.output += chunk.toString();
         const match = /listening on http:\/\/[^:]+:(\d+)/.exec(this.output);

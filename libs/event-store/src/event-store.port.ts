@@ -90,7 +90,7 @@ export interface Subscription {
   readonly name: string;
   /** The checkpoint as last committed. */
   readonly position: GlobalCursor;
-  /** Resolves once the subscription has processed everything below the horizon as of the call. */
+  /** Resolves once the subscription has handled every event committed before the call. */
   caughtUp(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -1,7 +1,7 @@
-/** The version a stream is at and the hash its next event chains from. */
+/** The version a stream is at and the hash (hex) its next event chains from. */
 export interface StreamHead {
   readonly version: number;
-  readonly hash: Buffer | null;
+  readonly hash: string | null;
 }
 
 export const NEW_STREAM: StreamHead = { version: 0, hash: null };

@@ -3,7 +3,7 @@ import { toBuffer } from '../database/database';
 import { isTransient, isUnavailable } from '../database/unavailable';
 import { AppendRejectedError, ConcurrencyError, StoreUnavailableError } from '../errors';
 import type { AppendResult, EventOutcome, ExpectedVersion } from '../event-store.port';
-import { canonicalEnvelope, canonicalJson, chainHash } from '../hash-chain';
+import { canonicalJson, chainHash, envelopeText } from '../hash-chain';
 import { NEW_STREAM, type StreamHead, type StreamHeadCache } from '../stream-heads';
 import { contentKey, type AppendCall, type PreparedEvent } from './prepared-event';
 
@@ -93,9 +93,9 @@ export class AppendBatchRunner {
       }
       if (plan.rows.length === 0) return this.report(states, plan, undefined, attempt);
 
-      let txId: number;
+      let reply: AppendReply;
       try {
-        txId = autocommit ? await callAppend(db, plan) : await withSavepoint(db, () => callAppend(db, plan));
+        reply = autocommit ? await callAppend(db, plan) : await withSavepoint(db, () => callAppend(db, plan));
       } catch (error) {
         const stale = staleHeads(error);
         if (stale) {
@@ -108,14 +108,8 @@ export class AppendBatchRunner {
           continue;
         }
         if (isReusedEventId(error)) {
-          // Ids stored before: their outcomes are settled by what is stored.
-          const stored = await readEvents(db, plan.ids);
-          if (stored.length > 0) {
-            this.settleStored(states, stored);
-            continue;
-          }
-          // A writer that has since rolled back held the id: plan again.
-          fresh.clear();
+          // An id stored by a concurrent writer after the statement's own check.
+          this.settleStored(states, await readEvents(db, plan.ids));
           continue;
         }
         for (const streamId of plan.streams.keys()) this.heads.forget(streamId);
@@ -129,6 +123,15 @@ export class AppendBatchRunner {
         if (live.length > 1) return this.isolate(db, states, autocommit, attempt);
         return this.failAll(states, new AppendRejectedError(messageOf(error), { cause: error }), attempt);
       }
+      if (reply.stale) {
+        for (const head of reply.stale) fresh.set(head.s, { version: Number(head.v), hash: head.h });
+        continue;
+      }
+      if (reply.existing) {
+        this.settleStored(states, reply.existing);
+        continue;
+      }
+      const txId = Number(reply.tx);
       for (const [streamId, stream] of plan.streams) {
         if (autocommit) this.heads.set(streamId, stream.head);
         else this.heads.forget(streamId);
@@ -147,7 +150,7 @@ export class AppendBatchRunner {
     const conflicts = new Map<CallState, ConcurrencyError>();
     const accepted = new Map<CallState, Map<number, EventOutcome>>();
     const streams = new Map<string, { base: StreamHead; head: StreamHead }>();
-    const claimed = new Map<string, { streamId: string; streamPosition: number; key: string }>();
+    const claimed = new Map<string, Claim>();
     const rows: string[] = [];
     const ids: string[] = [];
     const recordedAt = this.now().toISOString();
@@ -159,7 +162,7 @@ export class AppendBatchRunner {
       if (state.error) continue;
       // Dry run on a copy, so that a call that fails on its second stream leaves no trace.
       const local = new Map<string, StreamHead>();
-      const localClaims = new Map<string, { streamId: string; streamPosition: number; key: string }>();
+      const localClaims = new Map<string, Claim>();
       const outcomes = new Map<number, EventOutcome>();
       const localRows: string[] = [];
       const localIds: string[] = [];
@@ -168,9 +171,9 @@ export class AppendBatchRunner {
       for (const request of state.call.requests) {
         const first = index;
         index += request.events.length;
-        const pending: Array<{ event: PreparedEvent; index: number; key: string }> = [];
+        const pending: Array<{ event: PreparedEvent; index: number }> = [];
         // Repeats of an id that this very request writes: settled once its position is known.
-        const repeats: Array<{ eventId: string; index: number; key: string }> = [];
+        const repeats: Array<{ event: PreparedEvent; index: number }> = [];
         const pendingIds = new Set<string>();
         for (let i = 0; i < request.events.length; i++) {
           const event = request.events[i]!;
@@ -180,15 +183,14 @@ export class AppendBatchRunner {
             outcomes.set(at, settled);
             continue;
           }
-          const key = contentKey(request.streamId, event);
           const earlier = localClaims.get(event.eventId) ?? claimed.get(event.eventId);
           if (earlier) {
-            outcomes.set(at, repeated(event.eventId, earlier, key));
+            outcomes.set(at, repeated(event.eventId, earlier, contentKey(request.streamId, event)));
           } else if (pendingIds.has(event.eventId)) {
-            repeats.push({ eventId: event.eventId, index: at, key });
+            repeats.push({ event, index: at });
           } else {
             pendingIds.add(event.eventId);
-            pending.push({ event, index: at, key });
+            pending.push({ event, index: at });
           }
         }
         if (pending.length === 0) continue;
@@ -205,23 +207,21 @@ export class AppendBatchRunner {
           break;
         }
         let { version, hash } = head;
-        const streamJson = JSON.stringify(streamId);
-        for (const { event, index: at, key } of pending) {
+        for (const { event, index: at } of pending) {
           version += 1;
-          const canonical = canonicalEnvelope({ ...event, streamId, streamPosition: version, recordedAt });
+          const canonical = envelopeText(event, streamId, version, recordedAt);
           hash = chainHash(hash, canonical);
-          localRows.push(
-            `{"s":${streamJson},"p":${version},"i":"${event.eventId}","t":${JSON.stringify(event.type)},` +
-              `"v":${event.version},"d":${event.canonicalData},"m":${event.canonicalMetadata},` +
-              `"src":${JSON.stringify(event.source)},"o":"${event.occurredAt}","r":"${recordedAt}",` +
-              `"h":"${hash.toString('hex')}"}`,
-          );
+          // The row is the canonical envelope itself, with its hash.
+          localRows.push(`${canonical.slice(0, -1)},"hash":"${hash}"}`);
           localIds.push(event.eventId);
-          localClaims.set(event.eventId, { streamId, streamPosition: version, key });
+          localClaims.set(event.eventId, claimOf(streamId, version, event));
           outcomes.set(at, { status: 'appended', eventId: event.eventId, streamId, streamPosition: version });
         }
         local.set(streamId, { version, hash });
-        for (const repeat of repeats) outcomes.set(repeat.index, repeated(repeat.eventId, localClaims.get(repeat.eventId)!, repeat.key));
+        for (const repeat of repeats) {
+          const key = contentKey(streamId, repeat.event);
+          outcomes.set(repeat.index, repeated(repeat.event.eventId, localClaims.get(repeat.event.eventId)!, key));
+        }
       }
       if (conflict) {
         conflicts.set(state, conflict);
@@ -250,7 +250,7 @@ export class AppendBatchRunner {
         for (const event of request.events) {
           const row = byId.get(event.eventId);
           if (row) {
-            const earlier = { streamId: row.streamId, streamPosition: Number(row.streamPosition), key: storedKey(row) };
+            const earlier: Claim = { streamId: row.streamId, streamPosition: Number(row.streamPosition), key: () => storedKey(row) };
             state.settled.set(index, repeated(event.eventId, earlier, contentKey(request.streamId, event)));
           }
           index++;
@@ -308,12 +308,19 @@ function check(expected: ExpectedVersion, head: StreamHead, headIsFresh: boolean
   return head.version > expected || headIsFresh ? 'conflict' : 'lookup';
 }
 
-function repeated(
-  eventId: string,
-  earlier: { streamId: string; streamPosition: number; key: string },
-  key: string,
-): EventOutcome {
-  if (earlier.key === key) {
+/** An event id already placed, in this batch or in the store; its content key only when needed. */
+interface Claim {
+  readonly streamId: string;
+  readonly streamPosition: number;
+  key(): string;
+}
+
+function claimOf(streamId: string, streamPosition: number, event: PreparedEvent): Claim {
+  return { streamId, streamPosition, key: () => contentKey(streamId, event) };
+}
+
+function repeated(eventId: string, earlier: Claim, key: string): EventOutcome {
+  if (earlier.key() === key) {
     return { status: 'duplicate', eventId, streamId: earlier.streamId, streamPosition: earlier.streamPosition };
   }
   return {
@@ -339,8 +346,14 @@ function eventIdsOf(state: CallState): string[] {
   return state.call.requests.flatMap((request) => request.events.map((event) => event.eventId));
 }
 
+interface AppendReply {
+  readonly stale?: ReadonlyArray<{ s: string; v: number; h: string | null }>;
+  readonly existing?: readonly StoredEventRow[];
+  readonly tx?: string;
+}
+
 /** One statement: journey.append_events with the plan's streams in sorted order (the lock order). */
-async function callAppend(db: Queryable, plan: Plan): Promise<number> {
+async function callAppend(db: Queryable, plan: Plan): Promise<AppendReply> {
   const streamIds = [...plan.streams.keys()].sort();
   const bases: number[] = [];
   const versions: number[] = [];
@@ -349,13 +362,13 @@ async function callAppend(db: Queryable, plan: Plan): Promise<number> {
     const { base, head } = plan.streams.get(streamId)!;
     bases.push(base.version);
     versions.push(head.version);
-    hashes.push(head.hash!.toString('hex'));
+    hashes.push(head.hash!);
   }
-  const { rows } = await db.query<{ tx: number }>(
-    'SELECT journey.append_events($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::json) AS tx',
-    [streamIds, bases, versions, hashes, `[${plan.rows.join(',')}]`],
+  const { rows } = await db.query<{ r: AppendReply }>(
+    'SELECT journey.append_events($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::json, $6::uuid[]) AS r',
+    [streamIds, bases, versions, hashes, `[${plan.rows.join(',')}]`, `{${plan.ids.join(',')}}`],
   );
-  return Number(rows[0]!.tx);
+  return rows[0]!.r;
 }
 
 /**
@@ -389,7 +402,7 @@ function staleHeads(error: unknown): Map<string, StreamHead> | undefined {
   const { code, detail } = (error ?? {}) as { code?: unknown; detail?: unknown };
   if (code !== 'JR001' || typeof detail !== 'string') return undefined;
   const heads = JSON.parse(detail) as Array<{ s: string; v: number; h: string | null }>;
-  return new Map(heads.map((head) => [head.s, { version: Number(head.v), hash: head.h ? Buffer.from(head.h, 'hex') : null }]));
+  return new Map(heads.map((head) => [head.s, { version: Number(head.v), hash: head.h }]));
 }
 
 async function readHeads(db: Queryable, streamIds: readonly string[]): Promise<Map<string, StreamHead>> {
@@ -399,7 +412,7 @@ async function readHeads(db: Queryable, streamIds: readonly string[]): Promise<M
   );
   const heads = new Map<string, StreamHead>(streamIds.map((id) => [id, NEW_STREAM]));
   for (const row of rows) {
-    heads.set(row.stream_id, { version: row.version, hash: row.last_hash ? toBuffer(row.last_hash) : null });
+    heads.set(row.stream_id, { version: row.version, hash: row.last_hash ? toBuffer(row.last_hash).toString('hex') : null });
   }
   return heads;
 }

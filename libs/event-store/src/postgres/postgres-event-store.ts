@@ -145,7 +145,7 @@ export class PostgresEventStore implements EventStore {
     const subscription: PollingSubscription = new PollingSubscription(name, handler, options, {
       db: this.db,
       readAll: (after, limit) => this.readAll(after, limit),
-      horizon: () => this.horizon(),
+      lastCommitted: () => this.lastCommitted(),
       commits: signal,
       onStop: () => this.subscriptions.delete(subscription),
     });
@@ -153,12 +153,14 @@ export class PostgresEventStore implements EventStore {
     return subscription;
   }
 
-  /** The last event below the safe horizon: what a subscriber that is caught up has seen. */
-  async horizon(): Promise<GlobalCursor> {
+  /**
+   * The last event committed now, in the global order. A subscriber has seen everything
+   * committed before a moment once its checkpoint reaches this; it may have to wait for the safe
+   * horizon to pass it, if an older transaction is still open.
+   */
+  async lastCommitted(): Promise<GlobalCursor> {
     const { rows } = await this.read<{ tx_id: number; global_position: number }>(
-      `SELECT tx_id, global_position FROM journey.events
-       WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY tx_id DESC, global_position DESC LIMIT 1`,
+      'SELECT tx_id, global_position FROM journey.events ORDER BY tx_id DESC, global_position DESC LIMIT 1',
     );
     const row = rows[0];
     return row ? { txId: row.tx_id, position: row.global_position } : { txId: 0, position: 0 };
@@ -166,7 +168,7 @@ export class PostgresEventStore implements EventStore {
 
   async verify(streamId: string): Promise<VerifyResult> {
     const page = 1000;
-    let previous: Buffer | null = null;
+    let previous: string | null = null;
     let expectedPosition = 1;
     for (;;) {
       const { rows } = await this.read<EventRow>(
@@ -196,7 +198,7 @@ export class PostgresEventStore implements EventStore {
           canonicalMetadata: canonicalJson(row.metadata),
         });
         const hash = chainHash(previous, canonical);
-        if (!hash.equals(toBuffer(row.hash))) return broken('the stored hash does not match the event');
+        if (hash !== toBuffer(row.hash).toString('hex')) return broken('the stored hash does not match the event');
         previous = hash;
         expectedPosition++;
       }
@@ -212,7 +214,7 @@ export class PostgresEventStore implements EventStore {
     if (headVersion !== events) {
       return { streamId, ok: false, events, brokenAt: events + 1, reason: `the stream is at version ${headVersion} but ${events} events remain` };
     }
-    if (events > 0 && !(head?.last_hash && previous?.equals(toBuffer(head.last_hash)))) {
+    if (events > 0 && !(head?.last_hash && previous === toBuffer(head.last_hash).toString('hex'))) {
       return { streamId, ok: false, events, brokenAt: events, reason: 'the stream head does not chain from the last event' };
     }
     return { streamId, ok: true, events };

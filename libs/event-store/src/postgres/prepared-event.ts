@@ -41,7 +41,7 @@ export function prepareEvent(event: NewEvent): PreparedEvent {
   };
 }
 
-/** What must match for a repeated event id to count as the same event. */
+/** What must match for a repeated event id to count as the same event (computed only for repeats). */
 export function contentKey(streamId: string, event: Omit<PreparedEvent, 'eventId' | 'data' | 'metadata'>): string {
   return `${JSON.stringify([streamId, event.type, event.version, event.source, event.occurredAt])}${event.canonicalData}\u0001${event.canonicalMetadata}`;
 }

@@ -15,8 +15,8 @@ export interface CommitSignal {
 export interface SubscriptionDeps {
   readonly db: Database;
   readAll(after: GlobalCursor, limit: number): Promise<ReadAllResult>;
-  /** The last event below the safe horizon now, or the start when there is none. */
-  horizon(): Promise<GlobalCursor>;
+  /** The last event committed now, or the start when there is none. */
+  lastCommitted(): Promise<GlobalCursor>;
   readonly commits: CommitSignal;
   readonly onStop?: () => void;
 }
@@ -59,7 +59,7 @@ export class PollingSubscription implements Subscription {
   }
 
   async caughtUp(): Promise<void> {
-    const target = await this.deps.horizon();
+    const target = await this.deps.lastCommitted();
     if (!isBefore(this.cursor, target)) return;
     await new Promise<void>((resolve, reject) => {
       this.waiters.push({ target, resolve, reject });

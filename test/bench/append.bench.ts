@@ -1,0 +1,272 @@
+/**
+ * npm run bench:append — appends through the library and through HTTP ingest, each figure beside
+ * the raw insert ceiling C measured in the same run (the machine's speed drifts between runs).
+ * Writes docs/benchmarks.md and docs/benchmarks.json. DURATION (seconds per point, default 5)
+ * and RUNS (default 3) tune it.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Pool } from 'pg';
+import { migrate, PgDatabase, PostgresEventStore, type NewEvent } from '@journey/event-store';
+import { EngineProcess } from '../support/engine-process';
+import { benchDatabaseUrl, commitOf, describeMachine, fmt, median, purchaseData, type Machine } from './bench-support';
+
+const DURATION = Number(process.env.DURATION ?? 5);
+const RUNS = Number(process.env.RUNS ?? 3);
+const STREAMS = 10_000;
+const ROOT = join(__dirname, '..', '..', '..');
+
+interface Point {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: 'ceiling' | 'library' | 'http';
+  readonly perCall: number;
+  readonly callers: number;
+  /** The target as a fraction of C, when the issue sets one. */
+  readonly target?: number;
+}
+
+const POINTS: Point[] = [
+  { id: 'ceiling', label: 'raw INSERT … SELECT FROM unnest, 1,000-row batches, 2 connections (C)', kind: 'ceiling', perCall: 1000, callers: 2 },
+  { id: 'lib-1000x2', label: 'library append, 1,000 events per call, 2 callers', kind: 'library', perCall: 1000, callers: 2, target: 0.9 },
+  { id: 'lib-1000x8', label: 'library append, 1,000 events per call, 8 callers', kind: 'library', perCall: 1000, callers: 8 },
+  { id: 'lib-10x8', label: 'library append, 10 events per call, 8 callers', kind: 'library', perCall: 10, callers: 8, target: 0.55 },
+  { id: 'lib-10x64', label: 'library append, 10 events per call, 64 callers', kind: 'library', perCall: 10, callers: 64 },
+  { id: 'lib-1x8', label: 'library append, 1 event per call, 8 callers', kind: 'library', perCall: 1, callers: 8, target: 0.15 },
+  { id: 'lib-1x64', label: 'library append, 1 event per call, 64 callers', kind: 'library', perCall: 1, callers: 64, target: 0.45 },
+  { id: 'http-1x8', label: 'HTTP ingest, 1 event per request, 8 connections', kind: 'http', perCall: 1, callers: 8 },
+  { id: 'http-1x64', label: 'HTTP ingest, 1 event per request, 64 connections', kind: 'http', perCall: 1, callers: 64, target: 0.15 },
+  { id: 'http-10x8', label: 'HTTP ingest, 10 events per request, 8 connections', kind: 'http', perCall: 10, callers: 8 },
+  { id: 'http-10x64', label: 'HTTP ingest, 10 events per request, 64 connections', kind: 'http', perCall: 10, callers: 64 },
+  { id: 'http-500x8', label: 'HTTP ingest, 500 events per request, 8 connections', kind: 'http', perCall: 500, callers: 8, target: 0.45 },
+  { id: 'http-1000x8', label: 'HTTP ingest, 1,000 events per request, 8 connections', kind: 'http', perCall: 1000, callers: 8 },
+  { id: 'http-1000x64', label: 'HTTP ingest, 1,000 events per request, 64 connections', kind: 'http', perCall: 1000, callers: 64 },
+];
+
+/** Streams picked at random among STREAMS of a fresh prefix, their positions counted for C. */
+class Streams {
+  private readonly prefix = `customer-b${randomUUID().slice(0, 8)}-`;
+  private readonly positions = new Map<string, number>();
+  pick(): string {
+    return this.prefix + Math.floor(Math.random() * STREAMS);
+  }
+  nextPosition(stream: string): number {
+    const next = (this.positions.get(stream) ?? 0) + 1;
+    this.positions.set(stream, next);
+    return next;
+  }
+}
+
+function newEvent(n: number): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type: 'PurchaseCompleted',
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    source: 'shop',
+    data: purchaseData(n),
+    metadata: { correlationId: `req-${n}` },
+  };
+}
+
+async function ceiling(url: string): Promise<number> {
+  const pool = new Pool({ connectionString: url, max: 2 });
+  await pool.query('DROP TABLE IF EXISTS journey.ceiling; CREATE TABLE journey.ceiling (LIKE journey.events INCLUDING ALL)');
+  const streams = new Streams();
+  let written = 0;
+  let n = 0;
+  const deadline = performance.now() + DURATION * 1000;
+  const started = performance.now();
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (performance.now() < deadline) {
+        const cols: unknown[][] = [[], [], [], [], [], [], [], []];
+        for (let i = 0; i < 1000; i++) {
+          const stream = streams.pick();
+          const at = new Date().toISOString();
+          const values = [stream, streams.nextPosition(stream), randomUUID(), JSON.stringify(purchaseData(n++)), `{"correlationId":"req-${n}"}`, at, at, randomUUID().replace(/-/g, '').repeat(2)];
+          values.forEach((value, c) => cols[c]!.push(value));
+        }
+        await pool.query(
+          `INSERT INTO journey.ceiling (stream_id, stream_position, event_id, type, version, data, metadata, source, occurred_at, recorded_at, hash)
+           SELECT s, p, i, 'PurchaseCompleted', 1, d, m, 'shop', o, r, decode(h, 'hex')
+           FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::jsonb[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::text[])
+             AS u(s, p, i, d, m, o, r, h)`,
+          cols,
+        );
+        written += 1000;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await pool.query('DROP TABLE journey.ceiling');
+  await pool.end();
+  return written / seconds;
+}
+
+async function library(url: string, point: Point): Promise<number> {
+  const db = new PgDatabase({ url, poolSize: 10, applicationName: 'journey-bench' });
+  const store = new PostgresEventStore(db);
+  const streams = new Streams();
+  let written = 0;
+  let n = 0;
+  const deadline = performance.now() + DURATION * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: point.callers }, async () => {
+      while (performance.now() < deadline) {
+        const events = Array.from({ length: point.perCall }, () => newEvent(n++));
+        await store.append(streams.pick(), events);
+        written += point.perCall;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await store.close();
+  await db.close();
+  return written / seconds;
+}
+
+/**
+ * The load generator runs in this process, beside the engine's: request bodies are put together
+ * from prebuilt JSON around fresh ids, so that generating them costs as little as possible.
+ */
+async function http(engine: EngineProcess, point: Point): Promise<number> {
+  const streams = new Streams();
+  const data = JSON.stringify(purchaseData(1));
+  const event = () =>
+    `{"eventId":"${randomUUID()}","type":"PurchaseCompleted","customerId":"${streams.pick().slice('customer-'.length)}",` +
+    `"occurredAt":"${new Date().toISOString()}","source":"shop","data":${data},"metadata":{"correlationId":"req"}}`;
+  const body = () => (point.perCall === 1 ? event() : `{"events":[${Array.from({ length: point.perCall }, event).join(',')}]}`);
+  const result = await autocannon({
+    url: `${engine.url}/v1/events`,
+    connections: point.callers,
+    duration: DURATION,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request: Record<string, unknown>) => ({ ...request, body: body() }),
+      },
+    ],
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${point.id}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+  }
+  return (result['2xx'] * point.perCall) / result.duration;
+}
+
+interface Row {
+  readonly point: Point;
+  readonly runs: number[];
+  readonly ratios: number[];
+}
+
+async function main(): Promise<void> {
+  const url = await benchDatabaseUrl('journey_bench');
+  const machine = await describeMachine(url);
+  const setup = new PgDatabase({ url, poolSize: 2 });
+  await migrate(setup);
+  await setup.close();
+
+  const results = new Map<string, number[]>(POINTS.map((p) => [p.id, []]));
+  for (let run = 1; run <= RUNS; run++) {
+    for (const point of POINTS.filter((p) => p.kind !== 'http')) {
+      const value = point.kind === 'ceiling' ? await ceiling(url) : await library(url, point);
+      results.get(point.id)!.push(value);
+      process.stdout.write(`run ${run}: ${point.label}: ${fmt(value)} events/s\n`);
+    }
+    const engine = new EngineProcess({ DATABASE_URL: url, LOG_LEVEL: 'info' });
+    await engine.start();
+    try {
+      for (const point of POINTS.filter((p) => p.kind === 'http')) {
+        const value = await http(engine, point);
+        results.get(point.id)!.push(value);
+        process.stdout.write(`run ${run}: ${point.label}: ${fmt(value)} events/s\n`);
+      }
+    } finally {
+      await engine.stop();
+    }
+  }
+
+  const ceilings = results.get('ceiling')!;
+  const rows: Row[] = POINTS.map((point) => {
+    const runs = results.get(point.id)!;
+    return { point, runs, ratios: runs.map((value, i) => value / ceilings[i]!) };
+  });
+  write(machine, rows);
+}
+
+function write(machine: Machine, rows: readonly Row[]): void {
+  const date = new Date().toISOString();
+  const commit = commitOf();
+  const c = median(rows[0]!.runs);
+  const lines = rows.map(({ point, runs, ratios }) => {
+    const ratio = median(ratios);
+    const target = point.target === undefined ? '' : `≥ ${point.target.toFixed(2)} C`;
+    const verdict = point.target === undefined ? '' : ratio >= point.target ? 'met' : 'not met';
+    return `| ${point.label} | ${fmt(median(runs))} | ${fmt(Math.min(...runs))}–${fmt(Math.max(...runs))} | ${point.kind === 'ceiling' ? '1.00 C' : `${ratio.toFixed(2)} C`} | ${target} | ${verdict} |`;
+  });
+  const section = [
+    '## Appends (`npm run bench:append`)',
+    '',
+    `Measured ${date} on commit ${commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
+    `Node ${machine.node}, PostgreSQL ${machine.postgres} (stock settings, synchronous commit on), over TCP on 127.0.0.1.`,
+    `Command: \`npm run bench:append\` (${RUNS} runs of ${DURATION} s per point; each run measures C first).`,
+    '',
+    'Events are purchases of about 400 bytes, to streams picked at random among 10,000. The ratio',
+    'is the median over the runs of (figure ÷ C of the same run): the machine drifts between runs,',
+    `the ratios much less. C here: median ${fmt(c)} events/s.`,
+    '',
+    '| scenario | events/s (median) | min–max | ratio to C | target | |',
+    '| --- | ---: | ---: | ---: | --- | --- |',
+    ...lines,
+    '',
+  ].join('\n');
+
+  const docs = join(ROOT, 'docs');
+  mkdirSync(docs, { recursive: true });
+  const file = join(docs, 'benchmarks.md');
+  let existing = '';
+  try {
+    existing = readFileSync(file, 'utf8');
+  } catch {
+    existing = '# Benchmarks\n\nEvery figure sits beside the raw ceiling C measured in the same run.\n\n';
+  }
+  const marker = /## Appends \(`npm run bench:append`\)[\s\S]*?(?=\n## |$)/;
+  const updated = marker.test(existing) ? existing.replace(marker, section) : `${existing.trimEnd()}\n\n${section}`;
+  writeFileSync(file, updated.endsWith('\n') ? updated : `${updated}\n`);
+
+  const jsonFile = join(docs, 'benchmarks.json');
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(readFileSync(jsonFile, 'utf8')) as Record<string, unknown>;
+  } catch {
+    json = {};
+  }
+  json.append = {
+    date,
+    commit,
+    machine,
+    command: 'npm run bench:append',
+    runs: RUNS,
+    durationSeconds: DURATION,
+    points: rows.map(({ point, runs, ratios }) => ({
+      id: point.id,
+      label: point.label,
+      eventsPerSecond: { median: median(runs), min: Math.min(...runs), max: Math.max(...runs), runs },
+      ratioToCeiling: median(ratios),
+      target: point.target ?? null,
+    })),
+  };
+  writeFileSync(jsonFile, `${JSON.stringify(json, null, 2)}\n`);
+  process.stdout.write(`\n${section}\nwritten to ${file}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});
