@@ -6,18 +6,15 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Pool } from 'pg';
 import { migrate, PgDatabase, PostgresEventStore, type NewEvent } from '@journey/event-store';
 import { EngineProcess } from '../support/engine-process';
-import { benchDatabaseUrl, commitOf, describeMachine, fmt, median, purchaseData, type Machine } from './bench-support';
+import { benchDatabaseUrl, commitOf, describeMachine, fmt, median, purchaseData, recordResults, type Machine } from './bench-support';
 
 const DURATION = Number(process.env.DURATION ?? 5);
 const RUNS = Number(process.env.RUNS ?? 3);
 const STREAMS = 10_000;
-const ROOT = join(__dirname, '..', '..', '..');
 
 interface Point {
   readonly id: string;
@@ -227,27 +224,7 @@ function write(machine: Machine, rows: readonly Row[]): void {
     '',
   ].join('\n');
 
-  const docs = join(ROOT, 'docs');
-  mkdirSync(docs, { recursive: true });
-  const file = join(docs, 'benchmarks.md');
-  let existing = '';
-  try {
-    existing = readFileSync(file, 'utf8');
-  } catch {
-    existing = '# Benchmarks\n\nEvery figure sits beside the raw ceiling C measured in the same run.\n\n';
-  }
-  const marker = /## Appends \(`npm run bench:append`\)[\s\S]*?(?=\n## |$)/;
-  const updated = marker.test(existing) ? existing.replace(marker, section) : `${existing.trimEnd()}\n\n${section}`;
-  writeFileSync(file, updated.endsWith('\n') ? updated : `${updated}\n`);
-
-  const jsonFile = join(docs, 'benchmarks.json');
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(readFileSync(jsonFile, 'utf8')) as Record<string, unknown>;
-  } catch {
-    json = {};
-  }
-  json.append = {
+  const file = recordResults('## Appends (`npm run bench:append`)', section, 'append', {
     date,
     commit,
     machine,
@@ -261,8 +238,7 @@ function write(machine: Machine, rows: readonly Row[]): void {
       ratioToCeiling: median(ratios),
       target: point.target ?? null,
     })),
-  };
-  writeFileSync(jsonFile, `${JSON.stringify(json, null, 2)}\n`);
+  });
   process.stdout.write(`\n${section}\nwritten to ${file}\n`);
 }
 

@@ -1,5 +1,7 @@
 import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 
 /** The PostgreSQL the benchmarks use: DATABASE_URL's server, or the local one, in a database of their own. */
@@ -73,4 +75,40 @@ export function purchaseData(n: number): Record<string, unknown> {
 
 export function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+function docsDir(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  const docs = join(dir, 'docs');
+  mkdirSync(docs, { recursive: true });
+  return docs;
+}
+
+function readOr(file: string, fallback: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8') : fallback;
+}
+
+/**
+ * Puts one benchmark's section into docs/benchmarks.md (replacing its previous one, keeping the
+ * others) and its figures under `key` in docs/benchmarks.json. Returns the markdown file's path.
+ */
+export function recordResults(heading: string, section: string, key: string, figures: unknown): string {
+  const docs = docsDir();
+  const file = join(docs, 'benchmarks.md');
+  const existing = readOr(file, '# Benchmarks\n\nEvery figure sits beside the raw ceiling C measured in the same run.\n');
+  const start = existing.indexOf(heading);
+  let updated: string;
+  if (start < 0) {
+    updated = `${existing.trimEnd()}\n\n${section.trimEnd()}\n`;
+  } else {
+    const next = existing.indexOf('\n## ', start + heading.length);
+    updated = `${existing.slice(0, start)}${section.trimEnd()}\n${next < 0 ? '' : existing.slice(next)}`;
+  }
+  writeFileSync(file, updated);
+  const jsonFile = join(docs, 'benchmarks.json');
+  const json = JSON.parse(readOr(jsonFile, '{}')) as Record<string, unknown>;
+  json[key] = figures;
+  writeFileSync(jsonFile, `${JSON.stringify(json, null, 2)}\n`);
+  return file;
 }
