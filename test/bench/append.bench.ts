@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Pool } from 'pg';
 import { migrate, PgDatabase, PostgresEventStore, type NewEvent } from '@journey/event-store';
+import { Client } from 'pg';
 import { EngineProcess } from '../support/engine-process';
 import { benchDatabaseUrl, commitOf, describeMachine, fmt, median, purchaseData, recordResults, type Machine } from './bench-support';
 
@@ -156,6 +157,17 @@ async function http(engine: EngineProcess, point: Point): Promise<number> {
   return (result['2xx'] * point.perCall) / result.duration;
 }
 
+/** Every point starts on an empty store, as C starts on an empty table. */
+async function freshSchema(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query('DROP SCHEMA IF EXISTS journey CASCADE');
+  await client.end();
+  const db = new PgDatabase({ url, poolSize: 1 });
+  await migrate(db);
+  await db.close();
+}
+
 interface Row {
   readonly point: Point;
   readonly runs: number[];
@@ -165,27 +177,26 @@ interface Row {
 async function main(): Promise<void> {
   const url = await benchDatabaseUrl('journey_bench');
   const machine = await describeMachine(url);
-  const setup = new PgDatabase({ url, poolSize: 2 });
-  await migrate(setup);
-  await setup.close();
 
   const results = new Map<string, number[]>(POINTS.map((p) => [p.id, []]));
   for (let run = 1; run <= RUNS; run++) {
     for (const point of POINTS.filter((p) => p.kind !== 'http')) {
+      await freshSchema(url);
       const value = point.kind === 'ceiling' ? await ceiling(url) : await library(url, point);
       results.get(point.id)!.push(value);
       process.stdout.write(`run ${run}: ${point.label}: ${fmt(value)} events/s\n`);
     }
-    const engine = new EngineProcess({ DATABASE_URL: url, LOG_LEVEL: 'info' });
-    await engine.start();
-    try {
-      for (const point of POINTS.filter((p) => p.kind === 'http')) {
+    for (const point of POINTS.filter((p) => p.kind === 'http')) {
+      await freshSchema(url);
+      const engine = new EngineProcess({ DATABASE_URL: url, LOG_LEVEL: 'info' });
+      await engine.start();
+      try {
         const value = await http(engine, point);
         results.get(point.id)!.push(value);
         process.stdout.write(`run ${run}: ${point.label}: ${fmt(value)} events/s\n`);
+      } finally {
+        await engine.stop();
       }
-    } finally {
-      await engine.stop();
     }
   }
 
@@ -214,7 +225,9 @@ function write(machine: Machine, rows: readonly Row[]): void {
     `Node ${machine.node}, PostgreSQL ${machine.postgres} (stock settings, synchronous commit on), over TCP on 127.0.0.1.`,
     `Command: \`npm run bench:append\` (${RUNS} runs of ${DURATION} s per point; each run measures C first).`,
     '',
-    'Events are purchases of about 400 bytes, to streams picked at random among 10,000. The ratio',
+    'Events are purchases of about 400 bytes, to streams picked at random among 10,000; every point',
+    'starts on an empty store (C on an empty table of the same shape). The HTTP load generator',
+    '(autocannon) runs beside the engine on the same cores. The ratio',
     'is the median over the runs of (figure ÷ C of the same run): the machine drifts between runs,',
     `the ratios much less. C here: median ${fmt(c)} events/s.`,
     '',

@@ -32,7 +32,7 @@ export interface Machine {
 export async function describeMachine(url: string): Promise<Machine> {
   const client = new Client({ connectionString: url });
   await client.connect();
-  const { rows } = await client.query<{ version: string }>('SHOW server_version');
+  const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
   await client.end();
   return {
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -40,7 +40,7 @@ export async function describeMachine(url: string): Promise<Machine> {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     os: type(),
     node: process.version,
-    postgres: rows[0]!.version,
+    postgres: rows[0]!.server_version,
   };
 }
 

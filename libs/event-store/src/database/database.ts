@@ -22,6 +22,11 @@ export interface Database extends Queryable {
   /** How many statements can usefully run at once (1 for PGlite). */
   readonly concurrency: number;
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Sends a NOTIFY outside any caller's transaction, without waiting for a disk flush: losing one
+   * to a crash is harmless (listeners also poll), waiting for one would slow every commit.
+   */
+  notify(channel: string, payload: string): Promise<void>;
   /** Calls `onNotify` for every NOTIFY on the channel until the returned function is called. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;

@@ -22,6 +22,7 @@ export class PgDatabase implements Database {
   readonly concurrency: number;
   private readonly pool: Pool;
   private readonly listeners = new Set<Client>();
+  private notifier: Promise<Client> | undefined;
 
   constructor(private readonly options: PgDatabaseOptions) {
     this.concurrency = options.poolSize ?? 10;
@@ -67,6 +68,30 @@ export class PgDatabase implements Database {
     }
   }
 
+  async notify(channel: string, payload: string): Promise<void> {
+    this.notifier ??= this.connectNotifier();
+    try {
+      const client = await this.notifier;
+      await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    } catch (error) {
+      this.notifier = undefined;
+      throw error;
+    }
+  }
+
+  private async connectNotifier(): Promise<Client> {
+    const client = new Client({
+      connectionString: this.options.url,
+      application_name: 'journey-notify',
+      options: '-c synchronous_commit=off',
+    });
+    client.on('error', () => {
+      this.notifier = undefined;
+    });
+    await client.connect();
+    return client;
+  }
+
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
     let client: Client | undefined;
     let stopped = false;
@@ -98,6 +123,9 @@ export class PgDatabase implements Database {
   }
 
   async close(): Promise<void> {
+    const notifier = this.notifier;
+    this.notifier = undefined;
+    await notifier?.then((client) => client.end()).catch(() => undefined);
     await Promise.all([...this.listeners].map((client) => client.end().catch(() => undefined)));
     this.listeners.clear();
     await this.pool.end();

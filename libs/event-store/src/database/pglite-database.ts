@@ -32,6 +32,10 @@ export class PgliteDatabase implements Database {
     return this.db.transaction((tx) => work(wrap(tx)));
   }
 
+  async notify(channel: string, payload: string): Promise<void> {
+    await this.db.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
     const unlisten = await this.db.listen(channel, onNotify);
     return async () => {

@@ -31,10 +31,21 @@ function call(...streams: string[]): AppendCall {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('GroupCommitWriter', () => {
-  it('combines the callers that queued while a batch was in flight into one batch', async () => {
+  it('puts the callers that become ready in the same turn into one batch', async () => {
+    const runner = new ControlledRunner();
+    const writer = new GroupCommitWriter({} as Queryable, runner, { slots: 1, maxBatchEvents: 100 }, () => undefined);
+    const all = ['a', 'b', 'c'].map((s) => writer.submit(call(s)));
+    await tick();
+    expect(runner.batches.map((b) => b.streams)).toEqual([[['a'], ['b'], ['c']]]);
+    runner.batches[0]!.finish();
+    await Promise.all(all);
+  });
+
+  it('combines the callers that queued while a batch was in flight into the next batch', async () => {
     const runner = new ControlledRunner();
     const writer = new GroupCommitWriter({} as Queryable, runner, { slots: 1, maxBatchEvents: 100 }, () => undefined);
     const first = writer.submit(call('a'));
+    await tick();
     const rest = ['b', 'c', 'd', 'e'].map((s) => writer.submit(call(s)));
     await tick();
     expect(runner.batches.map((b) => b.streams)).toEqual([[['a']]]);
@@ -51,28 +62,47 @@ describe('GroupCommitWriter', () => {
     const writer = new GroupCommitWriter({} as Queryable, runner, { slots: 3, maxBatchEvents: 100 }, () => undefined);
     const pending = [writer.submit(call('a')), writer.submit(call('a')), writer.submit(call('b')), writer.submit(call('a', 'c'))];
     await tick();
-    // "b" runs beside "a"; the second "a" and "a+c" wait for the batch holding "a", in order.
-    expect(runner.batches.map((b) => b.streams)).toEqual([[['a']], [['b']]]);
+    // "b" runs beside "a"; "a+c" waits for the batch holding "a", behind the calls before it.
+    expect(runner.batches.map((b) => b.streams)).toEqual([[['a'], ['a']], [['b']]]);
     runner.batches[1]!.finish();
     await tick();
     expect(runner.batches).toHaveLength(2);
     runner.batches[0]!.finish();
     await tick();
-    expect(runner.batches.map((b) => b.streams).slice(2)).toEqual([[['a']]]);
-    runner.batches[2]!.finish();
     await tick();
-    expect(runner.batches.map((b) => b.streams).slice(3)).toEqual([[['a', 'c']]]);
-    runner.batches[3]!.finish();
+    expect(runner.batches.map((b) => b.streams).slice(2)).toEqual([[['a', 'c']]]);
+    runner.batches[2]!.finish();
     await Promise.all(pending);
+  });
+
+  it('starts another slot only when enough events wait, so few callers share one commit', async () => {
+    const runner = new ControlledRunner();
+    const writer = new GroupCommitWriter(
+      {} as Queryable,
+      runner,
+      { slots: 3, maxBatchEvents: 100, minEventsForAnotherSlot: 4 },
+      () => undefined,
+    );
+    const first = writer.submit(call('a'));
+    await tick();
+    const few = ['b', 'c', 'd'].map((s) => writer.submit(call(s)));
+    await tick();
+    expect(runner.batches).toHaveLength(1);
+    const more = ['e', 'f', 'g', 'h', 'i'].map((s) => writer.submit(call(s)));
+    await tick();
+    // Eight waiting events fill two more slots to the threshold.
+    expect(runner.batches.map((b) => b.streams.length)).toEqual([1, 4, 4]);
+    for (const batch of runner.batches) batch.finish();
+    await Promise.all([first, ...few, ...more]);
   });
 
   it("settles each caller with its own outcome: one caller's failure is not another's", async () => {
     const runner = new ControlledRunner();
     const writer = new GroupCommitWriter({} as Queryable, runner, { slots: 1, maxBatchEvents: 100 }, () => undefined);
     const blocker = writer.submit(call('x'));
+    await tick();
     const ok = writer.submit(call('a'));
     const failing = writer.submit(call('b'));
-    await tick();
     runner.batches[0]!.finish();
     await blocker;
     await tick();

@@ -9,6 +9,12 @@ export interface GroupCommitOptions {
   readonly slots: number;
   /** A batch stops growing at this many events (a bigger single call still goes alone). */
   readonly maxBatchEvents: number;
+  /**
+   * While a batch is in flight, another slot starts only once this many events wait: a few
+   * callers then share the next commit instead of paying one each, and many callers still get
+   * batches in parallel. The first batch never waits.
+   */
+  readonly minEventsForAnotherSlot?: number;
 }
 
 /** Writes one batch of calls as one statement (AppendBatchRunner). */
@@ -42,6 +48,7 @@ export class GroupCommitWriter {
   private inFlight = 0;
   private closing = false;
   private idleWaiters: Array<() => void> = [];
+  private pumpScheduled = false;
 
   constructor(
     private readonly db: Queryable,
@@ -56,7 +63,7 @@ export class GroupCommitWriter {
     return new Promise<AppendResult>((resolve, reject) => {
       const streams = [...new Set(call.requests.map((request) => request.streamId))];
       this.queue.push({ call, streams, enqueuedAt: performance.now(), resolve, reject });
-      this.pump();
+      this.schedulePump();
     });
   }
 
@@ -71,8 +78,24 @@ export class GroupCommitWriter {
     return this.queue.length;
   }
 
+  /**
+   * Batches are formed on the next turn of the event loop, not at once: callers that become
+   * ready together (the callers of the batch that just committed, the requests parsed in the
+   * same turn) then join one batch instead of each starting its own.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
   private pump(): void {
+    const threshold = this.options.minEventsForAnotherSlot ?? 1;
     while (this.inFlight < this.options.slots && this.queue.length > 0) {
+      if (this.inFlight > 0 && this.queuedEvents() < threshold) return;
       const batch = this.take();
       if (batch.length === 0) return;
       this.inFlight++;
@@ -82,10 +105,11 @@ export class GroupCommitWriter {
 
   /** Takes this slot's share of the queue, skipping calls on streams another batch holds. */
   private take(): Pending[] {
-    const freeSlots = this.options.slots - this.inFlight;
-    let queued = 0;
-    for (const pending of this.queue) queued += pending.call.eventCount;
-    const share = Math.min(this.options.maxBatchEvents, Math.ceil(queued / freeSlots));
+    // Split the queue over as many free slots as it fills to the threshold, at least one.
+    const queued = this.queuedEvents();
+    const threshold = this.options.minEventsForAnotherSlot ?? 1;
+    const slots = Math.max(1, Math.min(this.options.slots - this.inFlight, Math.floor(queued / threshold)));
+    const share = Math.min(this.options.maxBatchEvents, Math.ceil(queued / slots));
 
     const blocked = new Set(this.busyStreams);
     const taken: Pending[] = [];
@@ -105,6 +129,12 @@ export class GroupCommitWriter {
     this.queue = rest;
     for (const pending of taken) for (const stream of pending.streams) this.busyStreams.add(stream);
     return taken;
+  }
+
+  private queuedEvents(): number {
+    let queued = 0;
+    for (const pending of this.queue) queued += pending.call.eventCount;
+    return queued;
   }
 
   private async execute(batch: readonly Pending[]): Promise<void> {
@@ -139,7 +169,7 @@ export class GroupCommitWriter {
       if (outcome?.ok) pending.resolve(outcome.result);
       else pending.reject(outcome?.error ?? failure ?? new Error('append settled without an outcome'));
     });
-    this.pump();
+    this.schedulePump();
     if (this.inFlight === 0 && this.queue.length === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

@@ -28,11 +28,15 @@ import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './recorded-event'
 import { PollingSubscription, type CommitSignal } from './subscription';
 
 export const COMMIT_CHANNEL = 'journey_events';
+/** Other processes hear of commits at most this often (this process's subscribers at once). */
+const NOTIFY_INTERVAL_MS = 10;
 
 export interface PostgresEventStoreOptions {
   /** Group-commit batches in flight at once (default: 3 on PostgreSQL, 1 on PGlite). */
   readonly writerSlots?: number;
   readonly maxBatchEvents?: number;
+  /** Events that must wait before a second batch goes in flight beside the first (default 16). */
+  readonly minEventsForAnotherSlot?: number;
   readonly upcasters?: Upcasters;
   readonly clock?: () => Date;
   readonly observer?: AppendObserver;
@@ -68,6 +72,7 @@ export class PostgresEventStore implements EventStore {
       {
         slots: options.writerSlots ?? (db.kind === 'pglite' ? 1 : 3),
         maxBatchEvents: options.maxBatchEvents ?? 5000,
+        minEventsForAnotherSlot: options.minEventsForAnotherSlot ?? 16,
       },
       (txId) => this.committed(txId),
       options.observer,
@@ -257,8 +262,8 @@ function prepareCall(requests: readonly AppendRequest[]): AppendCall {
 }
 
 /**
- * Tells other processes that events committed, at most one NOTIFY in flight and one per few
- * milliseconds, carrying the highest transaction id committed since the last one.
+ * Tells other processes that events committed: at most one NOTIFY in flight and one per
+ * NOTIFY_INTERVAL_MS, carrying the highest transaction id committed since the last one.
  */
 class CommitNotifier {
   private highest = 0;
@@ -282,12 +287,12 @@ class CommitNotifier {
     while (this.highest > this.sent) {
       const txId = this.highest;
       try {
-        await this.db.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, String(txId)]);
+        await this.db.notify(COMMIT_CHANNEL, String(txId));
       } catch {
         // Listeners fall back to polling; the next commit notifies again.
       }
       this.sent = txId;
-      await new Promise((resolve) => setTimeout(resolve, 2));
+      await new Promise((resolve) => setTimeout(resolve, NOTIFY_INTERVAL_MS));
     }
   }
 }
