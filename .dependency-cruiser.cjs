@@ -9,16 +9,16 @@ module.exports = {
     {
       name: 'domain-is-pure',
       severity: 'error',
-      comment: 'libs/domain holds pure logic: no framework, no database, no broker',
-      from: { path: '(^|/)libs/domain/' },
+      comment: 'libs/domain and libs/datagen hold pure logic: no framework, no database, no broker',
+      from: { path: '(^|/)libs/(domain|datagen)/' },
       to: { path: `(^|/)node_modules/${IO_AND_FRAMEWORK}/` },
     },
     {
       name: 'domain-imports-only-contracts',
       severity: 'error',
-      comment: 'libs/domain may import contracts, nothing else of ours',
-      from: { path: '(^|/)libs/domain/' },
-      to: { path: '(^|/)(libs/(?!domain/)|services/)' },
+      comment: 'libs/domain and libs/datagen may import contracts, nothing else of ours',
+      from: { path: '(^|/)libs/(domain|datagen)/' },
+      to: { path: '(^|/)(libs/(?!domain/|datagen/)|services/)' },
     },
     {
       name: 'contracts-stand-alone',

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { migrate, openDatabase, PostgresEventStore, type Database } from '@journey/event-store';
 import { ConfigError, loadConfig } from '@journey/platform';
+import { duration } from './seed/progress';
+import { httpSink, seed, storeSink } from './seed/seed';
 
 async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -48,6 +50,54 @@ program
     });
     process.exitCode = broken > 0 ? 2 : 0;
   });
+
+program
+  .command('seed')
+  .description('generate a realistic customer population and append its events (deterministic from --seed)')
+  .option('--customers <n>', 'customers to generate', '10000')
+  .option('--seed <n>', 'the random seed: same seed and options, same events', '1')
+  .option('--until <instant>', 'end of the history (default: the start of today, UTC)')
+  .option('--days <n>', 'length of the history in days', '730')
+  .option('--via <sink>', 'store (append directly) or http (post to a running engine)', 'store')
+  .option('--url <url>', 'the engine, with --via http', 'http://127.0.0.1:3000')
+  .option('--batch <n>', 'events per call', '500')
+  .option('--concurrency <n>', 'calls in flight', '4')
+  .action(async (options: Record<string, string>) => {
+    const now = new Date();
+    const until = options.until ? new Date(options.until) : undefined;
+    if (until && Number.isNaN(until.getTime())) throw new Error(`--until ${options.until} is not an instant`);
+    const seedOptions = {
+      seed: positive('--seed', options.seed!, 0),
+      customers: positive('--customers', options.customers!),
+      days: positive('--days', options.days!),
+      until,
+      batch: positive('--batch', options.batch!),
+      concurrency: positive('--concurrency', options.concurrency!),
+    };
+    if (options.via !== 'http' && options.via !== 'store') throw new Error(`--via must be store or http, not ${options.via}`);
+    const report =
+      options.via === 'http'
+        ? await seed(httpSink(options.url!), seedOptions, now)
+        : await withDatabase(async (db) => {
+            await migrate(db);
+            const store = new PostgresEventStore(db);
+            try {
+              return await seed(storeSink(store, now), seedOptions, now);
+            } finally {
+              await store.close();
+            }
+          });
+    process.stdout.write(
+      `seeded ${report.customers.toLocaleString('en-US')} customers, ${report.events.toLocaleString('en-US')} events in ${duration(report.seconds)}` +
+        ` (${Math.round(report.events / report.seconds).toLocaleString('en-US')} events/s)\n`,
+    );
+  });
+
+function positive(name: string, raw: string, min = 1): number {
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be an integer of at least ${min}, got ${raw}`);
+  return value;
+}
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`journey: ${error instanceof ConfigError ? error.message : (error as Error).message}\n`);

@@ -1,0 +1,3 @@
+export * from './dataset';
+export * from './random';
+export type { Campaign, CustomerHistory, DatasetShape } from './customer-history';
