@@ -70,6 +70,9 @@ CREATE FUNCTION journey.append_events(
   p_events json, p_event_ids uuid[])
 RETURNS json
 LANGUAGE plpgsql
+-- Every read here is a lookup by key. PL/pgSQL keeps the plans it made while the tables were
+-- small, and a scan that was cheap on an empty table stays in them as the table grows.
+SET enable_seqscan = off
 AS $$
 DECLARE
   v_unmatched bigint;

@@ -63,6 +63,8 @@ export class CustomerHistoryBuilder {
   private tickets = 0;
   private carts = 0;
   private emailConsent = false;
+  /** Nothing the customer does comes before they registered. */
+  private registeredAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly shape: DatasetShape,
@@ -88,6 +90,7 @@ export class CustomerHistoryBuilder {
     const joinedAt = from + (until - from) * r.next() ** 0.8;
 
     if (r.chance(0.4)) this.visitorBefore(joinedAt);
+    this.registeredAt = joinedAt;
     this.register(joinedAt);
 
     // Purchases per year: log-normal, median 2, a long tail of frequent buyers.
@@ -98,7 +101,7 @@ export class CustomerHistoryBuilder {
       ['churner', 22],
       ['returner', 8],
     ] as const);
-    const firstPurchase = joinedAt + r.exponential(12 * DAY);
+    const firstPurchase = this.seasonalAfter(joinedAt, 12 * DAY);
     if (kind === 'one-off') {
       this.purchase(firstPurchase);
     } else {
@@ -106,7 +109,7 @@ export class CustomerHistoryBuilder {
       this.purchase(firstPurchase);
       this.shopBetween(firstPurchase, Math.min(churnAt, until), perYear);
       if (kind === 'returner') {
-        const back = churnAt + (200 + r.int(0, 200)) * DAY;
+        const back = this.seasonalAfter(churnAt + 200 * DAY, 100 * DAY);
         this.purchase(back);
         this.shopBetween(back, Math.min(back + r.exponential(240 * DAY), until), perYear);
       }
@@ -126,6 +129,7 @@ export class CustomerHistoryBuilder {
   }
 
   private add(at: number, owner: Owner, type: EventType, data: object, source: string): void {
+    if (owner === this.customer && at < this.registeredAt) at = this.registeredAt + 1000;
     const event = {
       eventId: this.random.uuid(),
       type,
@@ -184,6 +188,14 @@ export class CustomerHistoryBuilder {
     for (let t = start + r.exponential(DAY / peak); t < end; t += r.exponential(DAY / peak)) {
       if (r.next() < seasonality(t) / MAX_FACTOR) this.purchase(atHour(t, r));
     }
+  }
+
+  /** A moment after `start` (mean wait `mean`), as likely as the season makes shopping. */
+  private seasonalAfter(start: number, mean: number): number {
+    const r = this.random;
+    let t = start + r.exponential(mean);
+    while (r.next() >= seasonality(t) / MAX_FACTOR) t += r.exponential(mean / 4);
+    return atHour(t, r);
   }
 
   private browseBetween(start: number, end: number, perYear: number): void {
