@@ -1,1 +1,5 @@
-export const probe = 1;
+export * from './customer-360';
+export * from './lifecycle';
+export * from './money';
+export * from './rfm';
+export * from './visitor';

@@ -127,6 +127,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(after: GlobalCursor, limit: number): Promise<ReadAllResult> {
+    return this.readAllWithin(this.db, after, limit);
+  }
+
+  /** readAll inside a caller's transaction (its own uncommitted work stays above the horizon). */
+  async readAllWithin(db: Queryable, after: GlobalCursor, limit: number): Promise<ReadAllResult> {
     const { rows } = await this.read<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM journey.events
        WHERE (tx_id, global_position) > ($1::text::xid8, $2::bigint)
@@ -134,6 +139,7 @@ export class PostgresEventStore implements EventStore {
        ORDER BY tx_id, global_position
        LIMIT $3`,
       [String(after.txId), after.position, limit],
+      db,
     );
     const events = rows.map((row) => toRecordedEvent(row, this.upcasters));
     const last = events[events.length - 1];
@@ -242,9 +248,9 @@ export class PostgresEventStore implements EventStore {
     if (this.db.kind === 'postgres') this.notifier.notify(txId);
   }
 
-  private async read<R extends object>(sql: string, params?: readonly unknown[]) {
+  private async read<R extends object>(sql: string, params?: readonly unknown[], db: Queryable = this.db) {
     try {
-      return await this.db.query<R>(sql, params);
+      return await db.query<R>(sql, params);
     } catch (error) {
       if (isUnavailable(error)) throw new StoreUnavailableError(`the database is unavailable: ${(error as Error).message}`, { cause: error });
       throw error;

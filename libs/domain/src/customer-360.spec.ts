@@ -1,0 +1,136 @@
+import type { EventType, JourneyEvent } from '@journey/contracts';
+import { SAMPLE_DATA } from '../../../test/support/sample-events';
+import { emptyCustomer360, evolve, type Customer360 } from './customer-360';
+import { DEFAULT_LIFECYCLE } from './lifecycle';
+import { emptyVisitor, evolveVisitor } from './visitor';
+
+let n = 0;
+function event<T extends EventType>(type: T, data: Record<string, unknown> = SAMPLE_DATA[type], at = '2026-03-01T12:00:00.000Z'): JourneyEvent {
+  n++;
+  return {
+    eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    type,
+    version: 1,
+    customerId: 'c-1',
+    occurredAt: at,
+    source: 'test',
+    data,
+    metadata: {},
+  } as JourneyEvent;
+}
+
+function given(...events: JourneyEvent[]): Customer360 {
+  return events.reduce((state, e) => evolve(state, e, DEFAULT_LIFECYCLE).state, emptyCustomer360('c-1'));
+}
+
+describe('customer 360: given events, then state', () => {
+  it('CustomerRegistered fills the profile and the sign-up', () => {
+    expect(given(event('CustomerRegistered'))).toMatchObject({
+      profile: { name: 'Ada Lovelace', email: 'ada@example.com', country: 'GB', timezone: 'Europe/London' },
+      registeredAt: '2026-03-01T12:00:00.000Z',
+      signupChannel: 'web',
+    });
+  });
+
+  it('CustomerProfileUpdated merges fields and attributes', () => {
+    const state = given(
+      event('CustomerRegistered'),
+      event('CustomerProfileUpdated', { attributes: { vip: true } }),
+      event('CustomerProfileUpdated', { city: 'Leeds', attributes: { shoeSize: 38 } }),
+    );
+    expect(state.profile).toMatchObject({ name: 'Ada Lovelace', city: 'Leeds', attributes: { vip: true, shoeSize: 38 } });
+  });
+
+  it('ConsentChanged and Unsubscribed keep consent per channel and purpose', () => {
+    const state = given(
+      event('ConsentChanged', { channel: 'email', purpose: 'marketing', granted: true }),
+      event('ConsentChanged', { channel: 'sms', purpose: 'marketing', granted: true }, '2026-03-02T00:00:00.000Z'),
+      event('Unsubscribed', { channel: 'sms', purpose: 'marketing' }, '2026-03-03T00:00:00.000Z'),
+    );
+    expect(state.consent).toEqual({
+      'email:marketing': { granted: true, at: '2026-03-01T12:00:00.000Z' },
+      'sms:marketing': { granted: false, at: '2026-03-03T00:00:00.000Z' },
+    });
+  });
+
+  it('IdentityLinked records the identity and joins the visitor history', () => {
+    const visitor = ['PageViewed', 'ProductViewed', 'SearchPerformed', 'CartUpdated'].reduce(
+      (v, type) => evolveVisitor(v, { ...event(type as EventType), customerId: undefined, anonymousId: 'anon-7f3a' } as JourneyEvent),
+      emptyVisitor('anon-7f3a'),
+    );
+    const state = evolve(emptyCustomer360('c-1'), event('IdentityLinked'), DEFAULT_LIFECYCLE, visitor).state;
+    expect(state).toMatchObject({ identities: ['anon-7f3a'], views: 2, searches: 1, carts: 1 });
+  });
+
+  it('CustomerForgotten scrubs the profile', () => {
+    expect(given(event('CustomerRegistered'), event('CustomerForgotten'))).toMatchObject({ profile: {}, forgotten: true });
+  });
+
+  it('PurchaseCompleted counts orders, revenue per currency, products and categories', () => {
+    const state = given(
+      event('PurchaseCompleted', undefined, '2026-01-01T10:00:00.000Z'),
+      event('PurchaseCompleted', { ...SAMPLE_DATA.PurchaseCompleted, orderId: 'o-2', currency: 'USD', total: 500 }, '2026-02-01T10:00:00.000Z'),
+    );
+    expect(state).toMatchObject({
+      orders: 2,
+      ordersByCurrency: { EUR: 1, USD: 1 },
+      revenue: { EUR: 10496, USD: 500 },
+      firstPurchaseAt: '2026-01-01T10:00:00.000Z',
+      lastPurchaseAt: '2026-02-01T10:00:00.000Z',
+      categories: { shoes: 2, socks: 6 },
+      products: { 'SKU-1': 2, 'SKU-2': 6 },
+    });
+    expect(state.purchases.map((p) => p.orderId)).toEqual(['o-1001', 'o-2']);
+  });
+
+  it('PurchaseRefunded counts refunds per currency', () => {
+    expect(given(event('PurchaseCompleted'), event('PurchaseRefunded'))).toMatchObject({ refunds: { EUR: 499 }, refundCount: 1 });
+  });
+
+  it('browse events count views, searches and carts, and the last activity', () => {
+    const state = given(
+      event('PageViewed'),
+      event('ProductViewed'),
+      event('SearchPerformed'),
+      event('CartUpdated', undefined, '2026-03-05T00:00:00.000Z'),
+    );
+    expect(state).toMatchObject({ views: 2, searches: 1, carts: 1, lastActivityAt: '2026-03-05T00:00:00.000Z' });
+  });
+
+  it('tickets: opened and resolved, with the last satisfaction; FeedbackGiven keeps the NPS', () => {
+    const state = given(
+      event('TicketOpened'),
+      event('TicketOpened', { ...SAMPLE_DATA.TicketOpened, ticketId: 't-78' }),
+      event('TicketUpdated'),
+      event('TicketResolved', { ticketId: 't-77', satisfaction: 2 }),
+      event('FeedbackGiven'),
+    );
+    expect(state).toMatchObject({ openTickets: ['t-78'], ticketsTotal: 2, lastSatisfaction: 2, nps: 9 });
+  });
+
+  it('messages: sent, delivered, opened, clicked, replied and bounced, with the last engagement', () => {
+    const state = given(
+      event('MessageSent'),
+      event('MessageDelivered'),
+      event('MessageOpened', undefined, '2026-03-02T00:00:00.000Z'),
+      event('MessageClicked', undefined, '2026-03-02T00:01:00.000Z'),
+      event('MessageReplied', undefined, '2026-03-02T00:02:00.000Z'),
+      event('MessageBounced'),
+    );
+    expect(state.messages).toEqual({ sent: 1, delivered: 1, opened: 1, clicked: 1, replied: 1, bounced: 1 });
+    expect(state.lastEngagementAt).toBe('2026-03-02T00:02:00.000Z');
+  });
+
+  it('ValueTierChanged sets tier, segment and scores; LifecycleStageChanged and actions change nothing else', () => {
+    const base = given(event('ValueTierChanged'));
+    expect(base).toMatchObject({ tier: 'high', segment: 'Champions', rfm: { recency: 5, frequency: 4, monetary: 5 } });
+    for (const type of ['LifecycleStageChanged', 'ActionScheduled', 'ActionDispatched', 'ActionFailed', 'ActionSuppressed', 'ConversionAttributed'] as const) {
+      const after = evolve(base, event(type), DEFAULT_LIFECYCLE).state;
+      expect({ ...after, eventCount: 0 }).toEqual({ ...base, eventCount: 0 });
+    }
+  });
+
+  it('counts every event folded', () => {
+    expect(given(event('PageViewed'), event('MessageSent'), event('LifecycleStageChanged')).eventCount).toBe(3);
+  });
+});

@@ -1,0 +1,306 @@
+import type { EventOfType, JourneyEvent, RfmSegment, ValueTier } from '@journey/contracts';
+import { advanceTo, NEW_LIFECYCLE, nextReviewAt, onPurchase, type LifecycleState, type LifecycleThresholds, type StageTransition } from './lifecycle';
+import { addAmount } from './money';
+import { mergeVisitor, type VisitorActivity } from './visitor';
+
+/** The profile fields a customer gave; personal data. */
+export interface Profile {
+  readonly name?: string;
+  readonly email?: string;
+  readonly phone?: string;
+  readonly birthday?: string;
+  readonly country?: string;
+  readonly city?: string;
+  readonly timezone?: string;
+  readonly attributes?: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+export interface ConsentState {
+  readonly granted: boolean;
+  readonly at: string;
+}
+
+export interface MessageCounts {
+  readonly sent: number;
+  readonly delivered: number;
+  readonly opened: number;
+  readonly clicked: number;
+  readonly replied: number;
+  readonly bounced: number;
+}
+
+/** A purchase as the 360 remembers it, for the lifecycle and the value tier. */
+export interface PurchaseRecord {
+  readonly at: number;
+  readonly orderId: string;
+  readonly total: number;
+  readonly currency: string;
+}
+
+/** The customer 360 (DESIGN §5). Times are ISO 8601 UTC; amounts minor units per currency. */
+export interface Customer360 {
+  readonly customerId: string;
+  readonly profile: Profile;
+  readonly registeredAt: string | null;
+  readonly signupChannel: string | null;
+  readonly identities: readonly string[];
+  /** By `channel:purpose`, e.g. `email:marketing`. */
+  readonly consent: Readonly<Record<string, ConsentState>>;
+  readonly orders: number;
+  readonly ordersByCurrency: Readonly<Record<string, number>>;
+  readonly revenue: Readonly<Record<string, number>>;
+  readonly refunds: Readonly<Record<string, number>>;
+  readonly refundCount: number;
+  readonly firstPurchaseAt: string | null;
+  readonly lastPurchaseAt: string | null;
+  /** Units bought per category and per product (the top ones kept). */
+  readonly categories: Readonly<Record<string, number>>;
+  readonly products: Readonly<Record<string, number>>;
+  /** Recent purchases, oldest first (for the value tier's 365-day window). */
+  readonly purchases: readonly PurchaseRecord[];
+  readonly views: number;
+  readonly searches: number;
+  readonly carts: number;
+  readonly lastActivityAt: string | null;
+  readonly openTickets: readonly string[];
+  readonly ticketsTotal: number;
+  readonly lastSatisfaction: number | null;
+  readonly nps: number | null;
+  readonly messages: MessageCounts;
+  readonly lastEngagementAt: string | null;
+  readonly lifecycle: LifecycleState;
+  readonly nextReviewAt: string | null;
+  readonly tier: ValueTier | null;
+  readonly segment: RfmSegment | null;
+  readonly rfm: { readonly recency: number; readonly frequency: number; readonly monetary: number } | null;
+  readonly tierSince: string | null;
+  readonly forgotten: boolean;
+  readonly eventCount: number;
+}
+
+export function emptyCustomer360(customerId: string): Customer360 {
+  return {
+    customerId,
+    profile: {},
+    registeredAt: null,
+    signupChannel: null,
+    identities: [],
+    consent: {},
+    orders: 0,
+    ordersByCurrency: {},
+    revenue: {},
+    refunds: {},
+    refundCount: 0,
+    firstPurchaseAt: null,
+    lastPurchaseAt: null,
+    categories: {},
+    products: {},
+    purchases: [],
+    views: 0,
+    searches: 0,
+    carts: 0,
+    lastActivityAt: null,
+    openTickets: [],
+    ticketsTotal: 0,
+    lastSatisfaction: null,
+    nps: null,
+    messages: { sent: 0, delivered: 0, opened: 0, clicked: 0, replied: 0, bounced: 0 },
+    lastEngagementAt: null,
+    lifecycle: NEW_LIFECYCLE,
+    nextReviewAt: null,
+    tier: null,
+    segment: null,
+    rfm: null,
+    tierSince: null,
+    forgotten: false,
+    eventCount: 0,
+  };
+}
+
+/** Top-N maps stay small: beyond this many keys the smallest counts go. */
+const TOP_KEPT = 20;
+const KEPT_PURCHASE_RECORDS = 400;
+
+export interface Evolution {
+  readonly state: Customer360;
+  readonly transitions: readonly StageTransition[];
+}
+
+/**
+ * Folds one event into a customer 360. Time passes to the event's instant first, so the
+ * lifecycle transitions it implies come out in order; `visitor` is the visitor's activity when
+ * the event links one.
+ */
+export function evolve(state: Customer360, event: JourneyEvent, thresholds: LifecycleThresholds, visitor?: VisitorActivity): Evolution {
+  const at = Date.parse(event.occurredAt);
+  const advanced = advanceTo(state.lifecycle, at, thresholds);
+  let next: Customer360 = { ...state, lifecycle: advanced.state, eventCount: state.eventCount + 1 };
+  let transitions = advanced.transitions;
+
+  switch (event.type) {
+    case 'CustomerRegistered': {
+      const { signupChannel, ...profile } = event.data;
+      next = { ...next, profile: { ...next.profile, ...definedOnly(profile) }, registeredAt: next.registeredAt ?? event.occurredAt, signupChannel: signupChannel ?? next.signupChannel };
+      break;
+    }
+    case 'CustomerProfileUpdated':
+      next = { ...next, profile: { ...next.profile, ...definedOnly(event.data), attributes: mergeAttributes(next.profile.attributes, event.data.attributes) } };
+      break;
+    case 'ConsentChanged':
+      next = { ...next, consent: { ...next.consent, [`${event.data.channel}:${event.data.purpose}`]: { granted: event.data.granted, at: event.occurredAt } } };
+      break;
+    case 'Unsubscribed': {
+      const key = `${event.data.channel}:${event.data.purpose ?? 'marketing'}`;
+      next = { ...next, consent: { ...next.consent, [key]: { granted: false, at: event.occurredAt } }, lastEngagementAt: event.occurredAt };
+      break;
+    }
+    case 'IdentityLinked': {
+      const identities = next.identities.includes(event.data.anonymousId) ? next.identities : [...next.identities, event.data.anonymousId];
+      next = { ...next, identities };
+      if (visitor) next = mergeVisitor(next, visitor);
+      break;
+    }
+    case 'CustomerForgotten':
+      next = { ...next, profile: {}, forgotten: true };
+      break;
+    case 'PurchaseCompleted': {
+      const purchase = purchased(next, event);
+      const lifecycle = onPurchase(next.lifecycle, at, event.eventId, thresholds);
+      next = { ...purchase, lifecycle: lifecycle.state };
+      transitions = [...transitions, ...lifecycle.transitions];
+      break;
+    }
+    case 'PurchaseRefunded':
+      next = {
+        ...next,
+        refunds: addAmount(next.refunds, event.data.currency, event.data.amount),
+        refundCount: next.refundCount + 1,
+      };
+      break;
+    case 'PageViewed':
+    case 'ProductViewed':
+    case 'SearchPerformed':
+    case 'CartUpdated':
+      next = browsed(next, event);
+      break;
+    case 'TicketOpened':
+      next = {
+        ...next,
+        openTickets: next.openTickets.includes(event.data.ticketId) ? next.openTickets : [...next.openTickets, event.data.ticketId],
+        ticketsTotal: next.ticketsTotal + 1,
+      };
+      break;
+    case 'TicketUpdated':
+      break;
+    case 'TicketResolved':
+      next = {
+        ...next,
+        openTickets: next.openTickets.filter((id) => id !== event.data.ticketId),
+        lastSatisfaction: event.data.satisfaction ?? next.lastSatisfaction,
+      };
+      break;
+    case 'FeedbackGiven':
+      next = { ...next, nps: event.data.score };
+      break;
+    case 'MessageSent':
+      next = { ...next, messages: { ...next.messages, sent: next.messages.sent + 1 } };
+      break;
+    case 'MessageDelivered':
+      next = { ...next, messages: { ...next.messages, delivered: next.messages.delivered + 1 } };
+      break;
+    case 'MessageBounced':
+      next = { ...next, messages: { ...next.messages, bounced: next.messages.bounced + 1 } };
+      break;
+    case 'MessageOpened':
+      next = { ...next, messages: { ...next.messages, opened: next.messages.opened + 1 }, lastEngagementAt: event.occurredAt };
+      break;
+    case 'MessageClicked':
+      next = { ...next, messages: { ...next.messages, clicked: next.messages.clicked + 1 }, lastEngagementAt: event.occurredAt };
+      break;
+    case 'MessageReplied':
+      next = { ...next, messages: { ...next.messages, replied: next.messages.replied + 1 }, lastEngagementAt: event.occurredAt };
+      break;
+    case 'ValueTierChanged':
+      next = { ...next, tier: event.data.to, segment: event.data.segment, rfm: { ...event.data.rfm }, tierSince: event.occurredAt };
+      break;
+    case 'LifecycleStageChanged':
+      // Derived from the purchases and the passing of time, which the fold above already did.
+      break;
+    case 'ActionScheduled':
+    case 'ActionDispatched':
+    case 'ActionFailed':
+    case 'ActionSuppressed':
+    case 'ConversionAttributed':
+      break;
+    default:
+      return assertNever(event);
+  }
+  const review = nextReviewAt(next.lifecycle, thresholds);
+  return { state: { ...next, nextReviewAt: review === null ? null : new Date(review).toISOString() }, transitions };
+}
+
+function purchased(state: Customer360, event: EventOfType<'PurchaseCompleted'>): Customer360 {
+  const { currency, total, items, orderId } = event.data;
+  const categories = { ...state.categories };
+  const products = { ...state.products };
+  for (const item of items) {
+    if (item.category) categories[item.category] = (categories[item.category] ?? 0) + item.quantity;
+    products[item.sku] = (products[item.sku] ?? 0) + item.quantity;
+  }
+  const at = Date.parse(event.occurredAt);
+  const purchases = [...state.purchases, { at, orderId, total, currency }].sort((a, b) => a.at - b.at).slice(-KEPT_PURCHASE_RECORDS);
+  return {
+    ...state,
+    orders: state.orders + 1,
+    ordersByCurrency: addAmount(state.ordersByCurrency, currency, 1),
+    revenue: addAmount(state.revenue, currency, total),
+    firstPurchaseAt: state.firstPurchaseAt === null || event.occurredAt < state.firstPurchaseAt ? event.occurredAt : state.firstPurchaseAt,
+    lastPurchaseAt: state.lastPurchaseAt === null || event.occurredAt > state.lastPurchaseAt ? event.occurredAt : state.lastPurchaseAt,
+    categories: topOf(categories),
+    products: topOf(products),
+    purchases,
+    lastActivityAt: later(state.lastActivityAt, event.occurredAt),
+  };
+}
+
+function browsed(state: Customer360, event: EventOfType<'PageViewed' | 'ProductViewed' | 'SearchPerformed' | 'CartUpdated'>): Customer360 {
+  const lastActivityAt = later(state.lastActivityAt, event.occurredAt);
+  switch (event.type) {
+    case 'ProductViewed':
+      return { ...state, views: state.views + 1, lastActivityAt };
+    case 'PageViewed':
+      return { ...state, views: state.views + 1, lastActivityAt };
+    case 'SearchPerformed':
+      return { ...state, searches: state.searches + 1, lastActivityAt };
+    case 'CartUpdated':
+      return { ...state, carts: state.carts + 1, lastActivityAt };
+  }
+}
+
+/** Keeps the TOP_KEPT largest counts. */
+export function topOf(counts: Record<string, number>): Record<string, number> {
+  const keys = Object.keys(counts);
+  if (keys.length <= TOP_KEPT) return counts;
+  const kept = keys.sort((a, b) => counts[b]! - counts[a]! || (a < b ? -1 : 1)).slice(0, TOP_KEPT);
+  return Object.fromEntries(kept.map((key) => [key, counts[key]!]));
+}
+
+export function later(a: string | null, b: string): string {
+  return a === null || b > a ? b : a;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function mergeAttributes(
+  current: Profile['attributes'],
+  update: Profile['attributes'],
+): Profile['attributes'] {
+  if (update === undefined) return current;
+  return { ...current, ...update };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled event ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,57 @@
+import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
+import type { LifecycleThresholds } from '@journey/domain';
+import type { AppendRequest, PostgresEventStore, Queryable, RecordedEvent } from '@journey/event-store';
+import { loadCustomers, loadVisitors, saveCustomers, saveVisitors, type ProjectionTables } from './customer-360.table';
+import { stageChangedEvent } from './derived-events';
+import { foldEvents } from './fold';
+
+export interface BatchContext {
+  readonly tables: ProjectionTables;
+  readonly lifecycle: LifecycleThresholds;
+  /** Where derived events are appended (in the batch's transaction); absent during a rebuild. */
+  readonly store?: PostgresEventStore;
+}
+
+export interface BatchResult {
+  readonly customers: number;
+  readonly derived: number;
+}
+
+/**
+ * One projector batch, inside the transaction that moves the checkpoint: the touched customers
+ * and visitors are loaded (and locked) in one query each, the events folded in order with the
+ * pure reducers, the rows written back in one statement each, and the lifecycle transitions the
+ * batch caused appended as events. A crash anywhere rolls all of it back with the checkpoint.
+ */
+export async function projectBatch(events: readonly RecordedEvent[], tx: Queryable, context: BatchContext): Promise<BatchResult> {
+  const customerIds = new Set<string>();
+  const anonymousIds = new Set<string>();
+  for (const event of events) {
+    if (event.customerId !== undefined) customerIds.add(event.customerId);
+    else if (event.anonymousId !== undefined) anonymousIds.add(event.anonymousId);
+    if (event.type === 'IdentityLinked') anonymousIds.add(event.data.anonymousId);
+  }
+  const visitors = await loadVisitors(tx, context.tables, [...anonymousIds]);
+  for (const visitor of visitors.values()) if (visitor.customerId) customerIds.add(visitor.customerId);
+  const customers = await loadCustomers(tx, context.tables, [...customerIds]);
+
+  const { changedCustomers, changedVisitors, transitions } = foldEvents(events, { customers, visitors }, context.lifecycle);
+
+  await saveVisitors(tx, context.tables, [...changedVisitors].map((id) => visitors.get(id)!));
+  await saveCustomers(tx, context.tables, [...changedCustomers].map((id) => customers.get(id)!));
+
+  let derived = 0;
+  if (context.store && transitions.length > 0) {
+    const byStream = new Map<string, AppendRequest['events'][number][]>();
+    for (const { customerId, transition } of transitions) {
+      const streamId = CUSTOMER_STREAM_PREFIX + customerId;
+      const list = byStream.get(streamId) ?? [];
+      list.push(stageChangedEvent(customerId, transition));
+      byStream.set(streamId, list);
+    }
+    const { outcomes } = await context.store.appendWithin(tx, [...byStream].map(([streamId, list]) => ({ streamId, events: list })));
+    derived = outcomes.filter((outcome) => outcome.status === 'appended').length;
+  }
+  return { customers: changedCustomers.size, derived };
+}
+

@@ -1,0 +1,71 @@
+import type { JourneyEvent } from '@journey/contracts';
+import {
+  emptyCustomer360,
+  emptyVisitor,
+  evolve,
+  evolveVisitor,
+  type Customer360,
+  type LifecycleThresholds,
+  type StageTransition,
+  type VisitorActivity,
+} from '@journey/domain';
+
+export interface FoldState {
+  readonly customers: Map<string, Customer360>;
+  readonly visitors: Map<string, VisitorActivity>;
+}
+
+export interface FoldResult {
+  readonly changedCustomers: ReadonlySet<string>;
+  readonly changedVisitors: ReadonlySet<string>;
+  readonly transitions: ReadonlyArray<{ readonly customerId: string; readonly transition: StageTransition }>;
+}
+
+/**
+ * Folds events, in the order given, into customers and visitors (mutating the two maps):
+ * customers' events into their 360; a visitor's events into the visitor until an IdentityLinked
+ * joins that history to the customer, and into the customer from then on.
+ */
+export function foldEvents(events: readonly JourneyEvent[], state: FoldState, lifecycle: LifecycleThresholds): FoldResult {
+  const { customers, visitors } = state;
+  const changedCustomers = new Set<string>();
+  const changedVisitors = new Set<string>();
+  const transitions: Array<{ customerId: string; transition: StageTransition }> = [];
+
+  const foldCustomer = (customerId: string, event: JourneyEvent, visitor?: VisitorActivity): void => {
+    const current = customers.get(customerId) ?? emptyCustomer360(customerId);
+    const evolved = evolve(current, event, lifecycle, visitor);
+    customers.set(customerId, evolved.state);
+    changedCustomers.add(customerId);
+    for (const transition of evolved.transitions) transitions.push({ customerId, transition });
+  };
+
+  for (const event of events) {
+    if (event.customerId !== undefined) {
+      if (event.type !== 'IdentityLinked') {
+        foldCustomer(event.customerId, event);
+        continue;
+      }
+      const anonymousId = event.data.anonymousId;
+      const visitor = visitors.get(anonymousId) ?? emptyVisitor(anonymousId);
+      // A visitor's history joins the first customer it is linked to, once.
+      const joins = visitor.customerId === null;
+      foldCustomer(event.customerId, event, joins ? visitor : undefined);
+      if (joins) {
+        visitors.set(anonymousId, { ...visitor, customerId: event.customerId });
+        changedVisitors.add(anonymousId);
+      }
+    } else if (event.anonymousId !== undefined) {
+      const visitor = visitors.get(event.anonymousId) ?? emptyVisitor(event.anonymousId);
+      if (visitor.customerId !== null) {
+        // Identified: the visitor's later events count for the customer.
+        const { anonymousId: _anonymousId, ...rest } = event;
+        foldCustomer(visitor.customerId, { ...rest, customerId: visitor.customerId } as JourneyEvent);
+      } else {
+        visitors.set(event.anonymousId, evolveVisitor(visitor, event));
+        changedVisitors.add(event.anonymousId);
+      }
+    }
+  }
+  return { changedCustomers, changedVisitors, transitions };
+}

@@ -1,0 +1,118 @@
+import type { Database, PostgresEventStore, Subscription } from '@journey/event-store';
+import { LIVE_TABLES } from './customer-360.table';
+import { projectBatch } from './customer-projection';
+import { reviewLifecycles, type ClockReport } from './lifecycle-clock';
+import type { ProjectionOptions } from './projection-options';
+import { runRfm, type RfmReport } from './rfm-job';
+
+export const CUSTOMER_PROJECTION = 'projection:customer_360';
+
+export interface ProjectorLogger {
+  info(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export interface ProjectionLag {
+  readonly name: string;
+  /** Events committed after the checkpoint (counted up to a million). */
+  readonly events: number;
+  /** Age of the oldest event not yet projected; 0 when caught up. */
+  readonly seconds: number;
+}
+
+/**
+ * Runs the customer projection (customer 360, lifecycle, value tier) from the event store's
+ * subscription, the lifecycle clock and the RFM schedule. One per process; the same code runs
+ * in the engine and in services/projector.
+ */
+export class Projector {
+  private subscription: Subscription | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private clockRunning: Promise<unknown> | undefined;
+  private rfmRunning: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly store: PostgresEventStore,
+    private readonly options: ProjectionOptions,
+    private readonly now: () => Date,
+    private readonly logger?: ProjectorLogger,
+  ) {}
+
+  start(): void {
+    if (this.subscription) return;
+    this.subscription = this.store.subscribe(
+      CUSTOMER_PROJECTION,
+      async (events, tx) => {
+        await projectBatch(events, tx, { tables: LIVE_TABLES, lifecycle: this.options.lifecycle, store: this.store });
+      },
+      { batchSize: this.options.batchSize, onError: (error) => this.logger?.error({ err: error }, 'customer projection batch failed; retrying') },
+    );
+    if (this.options.clockIntervalMs > 0) {
+      this.timers.push(setInterval(() => void this.clockTick(), this.options.clockIntervalMs));
+    }
+    if (this.options.rfmIntervalMs > 0) {
+      this.timers.push(setInterval(() => void this.rfmTick(), this.options.rfmIntervalMs));
+    }
+  }
+
+  /** Resolves once every event committed before the call is in the read models. */
+  async caughtUp(): Promise<void> {
+    await this.subscription?.caughtUp();
+  }
+
+  /** The lifecycle clock, now (also what the schedule calls). */
+  reviewLifecycles(now = this.now()): Promise<ClockReport> {
+    return reviewLifecycles(this.db, this.store, this.options.lifecycle, now);
+  }
+
+  /** The RFM job, now (also what the schedule calls, and `journey rfm run`). */
+  runRfm(now = this.now()): Promise<RfmReport> {
+    return runRfm(this.db, this.store, { ...this.options, windowDays: this.options.rfmWindowDays, slotMs: this.options.rfmIntervalMs || 60_000 }, now);
+  }
+
+  async lag(): Promise<ProjectionLag> {
+    return projectionLag(this.db, CUSTOMER_PROJECTION);
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    await Promise.allSettled([this.clockRunning, this.rfmRunning]);
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  private async clockTick(): Promise<void> {
+    if (this.clockRunning) return;
+    this.clockRunning = this.reviewLifecycles()
+      .then((report) => report.appended && this.logger?.info({ ...report }, 'lifecycle clock appended stage changes'))
+      .catch((error: unknown) => this.logger?.error({ err: error }, 'lifecycle clock failed'))
+      .finally(() => (this.clockRunning = undefined));
+    await this.clockRunning;
+  }
+
+  private async rfmTick(): Promise<void> {
+    if (this.rfmRunning) return;
+    this.rfmRunning = this.runRfm()
+      .then((report) => this.logger?.info({ ...report }, 'RFM job done'))
+      .catch((error: unknown) => this.logger?.error({ err: error }, 'RFM job failed'))
+      .finally(() => (this.rfmRunning = undefined));
+    await this.rfmRunning;
+  }
+}
+
+/** How far a named subscription is behind the log, in events and in seconds. */
+export async function projectionLag(db: Database, name: string): Promise<ProjectionLag> {
+  const { rows } = await db.query<{ events: number | string; seconds: number | string | null }>(
+    `WITH c AS (SELECT coalesce((SELECT tx_id FROM journey.checkpoints WHERE name = $1), '0'::xid8) AS tx_id,
+                       coalesce((SELECT position FROM journey.checkpoints WHERE name = $1), 0) AS position)
+     SELECT (SELECT count(*) FROM (SELECT 1 FROM journey.events e, c
+               WHERE (e.tx_id, e.global_position) > (c.tx_id, c.position) LIMIT 1000000) behind) AS events,
+            (SELECT extract(epoch FROM now() - e.recorded_at)::float8 FROM journey.events e, c
+               WHERE (e.tx_id, e.global_position) > (c.tx_id, c.position)
+               ORDER BY e.tx_id, e.global_position LIMIT 1) AS seconds`,
+    [name],
+  );
+  const row = rows[0]!;
+  return { name, events: Number(row.events), seconds: Math.max(0, Number(row.seconds ?? 0)) };
+}
