@@ -3,3 +3,4 @@ export * from './lifecycle';
 export * from './money';
 export * from './rfm';
 export * from './visitor';
+export * from './customer-360.view';

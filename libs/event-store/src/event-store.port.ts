@@ -64,6 +64,8 @@ export interface ReadStreamOptions {
   /** Only events recorded at or before this instant: what the store knew then. */
   readonly until?: Date;
   readonly limit?: number;
+  /** Newest first (with `limit`: the last events of the stream). */
+  readonly backward?: boolean;
 }
 
 export interface ReadAllResult {

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { isISO4217CurrencyCode } from 'class-validator';
+import { DEFAULT_PROJECTION_OPTIONS, type ProjectionOptions } from '@journey/projections';
 
 /** The engine's configuration, read from the environment once and checked before start-up. */
 export interface JourneyConfig {
@@ -10,6 +12,9 @@ export interface JourneyConfig {
   readonly poolSize: number;
   readonly writerSlots?: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Whether this process runs the projector (the engine does unless told not to). */
+  readonly projector: boolean;
+  readonly projections: ProjectionOptions;
 }
 
 export class ConfigError extends Error {
@@ -50,6 +55,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
   const logLevel = (env.LOG_LEVEL || 'info') as JourneyConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const number = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max) {
+      problems.push(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const defaults = DEFAULT_PROJECTION_OPTIONS;
+  const base = env.JOURNEY_BASE_CURRENCY || defaults.rates.base;
+  if (!/^[A-Z]{3}$/.test(base) || !isISO4217CurrencyCode(base)) problems.push(`JOURNEY_BASE_CURRENCY must be an ISO 4217 code, got "${base}"`);
+  const rates = parseRates(env.JOURNEY_FX_RATES, base, defaults.rates.rates, problems);
+  const projector = env.JOURNEY_PROJECTOR ?? 'on';
+  if (projector !== 'on' && projector !== 'off') problems.push(`JOURNEY_PROJECTOR must be on or off, got "${projector}"`);
+
   const config: JourneyConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -58,10 +80,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
     poolSize: integer('JOURNEY_DB_POOL_SIZE', 10, 2, 200),
     writerSlots: env.JOURNEY_WRITER_SLOTS ? integer('JOURNEY_WRITER_SLOTS', 3, 1, 32) : undefined,
     logLevel,
+    projector: projector !== 'off',
+    projections: {
+      lifecycle: {
+        loyalOrders: integer('JOURNEY_LOYAL_ORDERS', defaults.lifecycle.loyalOrders, 2, 1000),
+        loyalWindowDays: integer('JOURNEY_LOYAL_WINDOW_DAYS', defaults.lifecycle.loyalWindowDays, 1, 3650),
+        atRiskMinDays: integer('JOURNEY_AT_RISK_MIN_DAYS', defaults.lifecycle.atRiskMinDays, 1, 3650),
+        atRiskGapFactor: number('JOURNEY_AT_RISK_GAP_FACTOR', defaults.lifecycle.atRiskGapFactor, 1, 100),
+        churnDays: integer('JOURNEY_CHURN_DAYS', defaults.lifecycle.churnDays, 1, 3650),
+      },
+      rates: { base, rates },
+      rfmWindowDays: integer('JOURNEY_RFM_WINDOW_DAYS', defaults.rfmWindowDays, 1, 3650),
+      tierCutoffs: {
+        high: integer('JOURNEY_TIER_HIGH', defaults.tierCutoffs.high, 3, 15),
+        medium: integer('JOURNEY_TIER_MEDIUM', defaults.tierCutoffs.medium, 3, 15),
+      },
+      batchSize: integer('JOURNEY_PROJECTOR_BATCH', defaults.batchSize, 1, 100_000),
+      clockIntervalMs: integer('JOURNEY_CLOCK_INTERVAL_SECONDS', defaults.clockIntervalMs / 1000, 0, 86_400) * 1000,
+      rfmIntervalMs: integer('JOURNEY_RFM_INTERVAL_SECONDS', defaults.rfmIntervalMs / 1000, 0, 7 * 86_400) * 1000,
+    },
   };
+  if (config.projections.lifecycle.churnDays < config.projections.lifecycle.atRiskMinDays) {
+    problems.push('JOURNEY_CHURN_DAYS must not be less than JOURNEY_AT_RISK_MIN_DAYS');
+  }
+  if (config.projections.tierCutoffs.medium > config.projections.tierCutoffs.high) {
+    problems.push('JOURNEY_TIER_MEDIUM must not exceed JOURNEY_TIER_HIGH');
+  }
   if (config.writerSlots !== undefined && config.writerSlots >= config.poolSize) {
     problems.push('JOURNEY_WRITER_SLOTS must be smaller than JOURNEY_DB_POOL_SIZE (readers need connections too)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** "USD=0.92,GBP=1.16": units of the base currency per unit of each other currency. */
+function parseRates(raw: string | undefined, base: string, fallback: Readonly<Record<string, number>>, problems: string[]): Record<string, number> {
+  if (raw === undefined || raw.trim() === '') return { ...fallback };
+  const rates: Record<string, number> = {};
+  for (const part of raw.split(',')) {
+    const [currency, value] = part.split('=').map((p) => p.trim());
+    const rate = Number(value);
+    if (!currency || !/^[A-Z]{3}$/.test(currency) || !isISO4217CurrencyCode(currency) || !(rate > 0)) {
+      problems.push(`JOURNEY_FX_RATES must look like "USD=0.92,GBP=1.16", got "${part}"`);
+      continue;
+    }
+    if (currency !== base) rates[currency] = rate;
+  }
+  return rates;
 }

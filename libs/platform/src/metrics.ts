@@ -82,3 +82,35 @@ export function horizonMetrics(registry: Registry, db: Database): void {
     },
   });
 }
+
+/** Lag of the projections in events and seconds, read when Prometheus scrapes. */
+export function projectionMetrics(registry: Registry, lag: () => Promise<{ name: string; events: number; seconds: number }>): void {
+  let last: Promise<{ name: string; events: number; seconds: number } | undefined> | undefined;
+  // Both gauges of one scrape share one query.
+  const current = () => {
+    last ??= lag()
+      .catch(() => undefined)
+      .finally(() => setImmediate(() => (last = undefined)));
+    return last;
+  };
+  new Gauge({
+    name: 'journey_projection_lag_events',
+    help: 'Events committed but not yet projected',
+    labelNames: ['projection'],
+    registers: [registry],
+    async collect() {
+      const value = await current();
+      if (value) this.set({ projection: value.name }, value.events);
+    },
+  });
+  new Gauge({
+    name: 'journey_projection_lag_seconds',
+    help: 'Age of the oldest event not yet projected',
+    labelNames: ['projection'],
+    registers: [registry],
+    async collect() {
+      const value = await current();
+      if (value) this.set({ projection: value.name }, value.seconds);
+    },
+  });
+}

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { INT8_OID, parseBigintText, XID8_OID, type Database, type Queryable, type QueryResult } from './database';
 
@@ -10,14 +11,26 @@ export class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const;
   readonly concurrency = 1;
 
-  private constructor(private readonly db: PGlite) {}
+  private constructor(
+    private readonly db: PGlite,
+    private readonly lockFile?: string,
+  ) {}
 
   static async open(dataDir?: string): Promise<PgliteDatabase> {
-    if (dataDir) mkdirSync(dataDir, { recursive: true });
-    const db = await PGlite.create(dataDir, {
-      parsers: { [INT8_OID]: parseBigintText, [XID8_OID]: parseBigintText },
-    });
-    return new PgliteDatabase(db);
+    let lockFile: string | undefined;
+    if (dataDir) {
+      mkdirSync(dataDir, { recursive: true });
+      lockFile = lockDataDir(dataDir);
+    }
+    try {
+      const db = await PGlite.create(dataDir, {
+        parsers: { [INT8_OID]: parseBigintText, [XID8_OID]: parseBigintText },
+      });
+      return new PgliteDatabase(db, lockFile);
+    } catch (error) {
+      if (lockFile) unlinkSync(lockFile);
+      throw error;
+    }
   }
 
   async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
@@ -45,6 +58,13 @@ export class PgliteDatabase implements Database {
 
   async close(): Promise<void> {
     if (!this.db.closed) await this.db.close();
+    if (this.lockFile) {
+      try {
+        unlinkSync(this.lockFile);
+      } catch {
+        // already gone
+      }
+    }
   }
 }
 
@@ -61,4 +81,37 @@ function wrap(tx: Transaction): Queryable {
 
 function normalise<R>(result: { rows: R[]; rowCount?: number; affectedRows?: number }): QueryResult<R> {
   return { rows: result.rows, rowCount: result.rowCount ?? result.affectedRows ?? result.rows.length };
+}
+
+/**
+ * One process at a time on a data folder: two would corrupt it. The lock is a file holding the
+ * owner's pid; a lock left by a process that no longer runs (a crash) is taken over.
+ */
+function lockDataDir(dataDir: string): string {
+  const file = join(dataDir, 'journey.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return file;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    }
+    const owner = Number(readFileSync(file, 'utf8').trim());
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner)) {
+      throw new Error(
+        `the data folder ${dataDir} is in use by process ${owner} (a running engine?): stop it, or use PostgreSQL with DATABASE_URL`,
+      );
+    }
+    unlinkSync(file);
+  }
+  throw new Error(`could not lock the data folder ${dataDir}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
 }

@@ -113,7 +113,7 @@ export class PostgresEventStore implements EventStore {
       `SELECT ${EVENT_COLUMNS} FROM journey.events
        WHERE stream_id = $1 AND stream_position >= $2 AND stream_position <= $3
          AND ($4::timestamptz IS NULL OR recorded_at <= $4::timestamptz)
-       ORDER BY stream_position
+       ORDER BY stream_position ${options.backward ? 'DESC' : 'ASC'}
        LIMIT $5`,
       [
         streamId,

@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { ConfigError, createHttpApp, createLogger, loadConfig, PlatformModule } from '@journey/platform';
+import { QueryModule } from './query.module';
+
+/** The query service alone: marketing reads of the projections. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  @Module({ imports: [PlatformModule.forRoot({ config, logger }), QueryModule] })
+  class QueryServiceModule {}
+  const app = await createHttpApp(QueryServiceModule, logger);
+  await app.listen(config.port, config.host);
+  logger.info(`journey query listening on http://${config.host}:${config.port}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
+  process.exit(1);
+});
