@@ -40,7 +40,9 @@ describe.each(backends())('HTTP ingest on %s', (backend) => {
 
     const read = await get(`/v1/streams/customer-${customerId}/events`);
     expect(read.status).toBe(200);
-    const { events } = read.json() as { events: Array<Record<string, unknown>> };
+    const all = (read.json() as { events: Array<Record<string, unknown>> }).events;
+    // Beside it, maybe, the lifecycle change the engine's projector derived from it.
+    const events = all.filter((e) => e.source !== 'journey');
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       eventId: purchase.eventId,

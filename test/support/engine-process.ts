@@ -9,16 +9,20 @@ function repositoryRoot(): string {
   return dir;
 }
 
-const ENTRY = join(repositoryRoot(), 'dist', 'services', 'engine', 'src', 'main.js');
-
-/** The built engine (`npm run build`) as its own process, as `npm start` runs it. */
+/** A built service (`npm run build`) as its own process: the engine by default, as `npm start` runs it. */
 export class EngineProcess {
   private child: ChildProcess | undefined;
   private output = '';
   port = 0;
 
-  constructor(private readonly env: Record<string, string>) {
-    if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run npm run build first`);
+  private readonly entry: string;
+
+  constructor(
+    private readonly env: Record<string, string>,
+    service: 'engine' | 'projector' | 'ingest' = 'engine',
+  ) {
+    this.entry = join(repositoryRoot(), 'dist', 'services', service, 'src', 'main.js');
+    if (!existsSync(this.entry)) throw new Error(`${this.entry} is missing: run npm run build first`);
   }
 
   get url(): string {
@@ -31,7 +35,7 @@ export class EngineProcess {
 
   /** Starts the engine and resolves once it says where it listens. */
   async start(timeoutMs = 30_000): Promise<void> {
-    const child = spawn(process.execPath, [ENTRY], {
+    const child = spawn(process.execPath, [this.entry], {
       env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   class ProjectorServiceModule {}
   const app = await createHttpApp(ProjectorServiceModule, logger);
   await app.listen(config.port, config.host);
-  logger.info(`journey projector running; health and metrics on http://${config.host}:${config.port}`);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info(`journey projector running, health and metrics listening on http://${config.host}:${port}`);
 }
 
 main().catch((error: unknown) => {

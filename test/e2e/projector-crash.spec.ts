@@ -1,0 +1,75 @@
+import { randomInt } from 'node:crypto';
+import { streamIdOf } from '@journey/contracts';
+import { dataset } from '@journey/datagen';
+import { PostgresEventStore } from '@journey/event-store';
+import { CUSTOMER_PROJECTION, DEFAULT_PROJECTION_OPTIONS, projectionLag, rebuildCustomerProjection } from '@journey/projections';
+import { EngineProcess } from '../support/engine-process';
+import { ProjectionHarness } from '../support/projection-harness';
+import { createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
+
+describeWithServer('projector killed with SIGKILL again and again while events flow', () => {
+  let t: TestDatabase;
+
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres', 4);
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('ends with read models equal to a fresh rebuild, row by row, after 12 crashes', async () => {
+    const store = new PostgresEventStore(t.db);
+    const until = new Date('2026-06-01T00:00:00Z');
+    const population = dataset({ seed: 23, customers: 5000, until }, until).customers();
+    let writing = true;
+    const writer = (async () => {
+      for (const customer of population) {
+        if (!writing) break;
+        const byStream = new Map<string, (typeof customer.events)[number][]>();
+        for (const event of customer.events) byStream.set(streamIdOf(event), [...(byStream.get(streamIdOf(event)) ?? []), event]);
+        await store.appendMany([...byStream].map(([streamId, events]) => ({ streamId, events })));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+
+    const projector = new EngineProcess(
+      { DATABASE_URL: t.url!, JOURNEY_RFM_INTERVAL_SECONDS: '0', JOURNEY_CLOCK_INTERVAL_SECONDS: '0', JOURNEY_PROJECTOR_BATCH: '300' },
+      'projector',
+    );
+    let checkpointMoves = 0;
+    let last = 0;
+    const checkpoint = async () =>
+      (await t.db.query<{ position: number }>('SELECT position FROM journey.checkpoints WHERE name = $1', [CUSTOMER_PROJECTION])).rows[0]?.position ?? 0;
+    for (let crash = 0; crash < 12; crash++) {
+      await projector.start();
+      // Killed at a random point once it is under way: mid-batch, mid-write or between batches.
+      for (let waited = 0; (await checkpoint()) === last && waited < 10_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await new Promise((resolve) => setTimeout(resolve, randomInt(400)));
+      await projector.kill();
+      const position = await checkpoint();
+      if (position > last) checkpointMoves++;
+      last = position;
+    }
+    writing = false;
+    await writer;
+    expect(checkpointMoves).toBeGreaterThanOrEqual(10);
+
+    await projector.start();
+    for (let waited = 0; (await projectionLag(t.db, CUSTOMER_PROJECTION)).events > 0; waited += 200) {
+      if (waited > 120_000) throw new Error('the projector did not catch up');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await projector.stop();
+
+    const harness = new ProjectionHarness(t.db);
+    const live = await harness.dump();
+    await rebuildCustomerProjection(t.db, store, { lifecycle: DEFAULT_PROJECTION_OPTIONS.lifecycle, batchSize: 1000 });
+    const rebuilt = await harness.dump();
+    expect(rebuilt.length).toBeGreaterThan(1000);
+    expect(rebuilt).toBe(live);
+    await harness.close();
+    await store.close();
+  }, 300_000);
+});

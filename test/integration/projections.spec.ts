@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { customerAsOf, rebuildCustomerProjection } from '@journey/projections';
+import { dataset } from '@journey/datagen';
+import { streamIdOf } from '@journey/contracts';
+import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
+import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const DAY = 86_400_000;
+const at = (base: string, days: number, hours = 0) => new Date(Date.parse(base) + days * DAY + hours * 3_600_000).toISOString();
+
+describe.each(backends())('projections on %s', (backend) => {
+  let t: TestDatabase;
+  let h: ProjectionHarness;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(backend);
+    h = new ProjectionHarness(t.db);
+    h.start();
+  });
+  afterAll(async () => {
+    await h.close();
+    await t.drop();
+  });
+
+  it('identity: a visitor browses, is linked, buys as the customer: one 360 with the whole journey', async () => {
+    const customerId = `c-${randomUUID().slice(0, 8)}`;
+    const anonymousId = `v-${randomUUID().slice(0, 8)}`;
+    const visitor = { anonymousId };
+    const base = '2026-02-01T10:00:00.000Z';
+    await h.publish(
+      customerEvent('PageViewed', visitor, at(base, 0)),
+      customerEvent('ProductViewed', visitor, at(base, 0, 1)),
+      customerEvent('SearchPerformed', visitor, at(base, 0, 2)),
+      customerEvent('CartUpdated', visitor, at(base, 0, 3)),
+      customerEvent('CustomerRegistered', { customerId }, at(base, 1)),
+      customerEvent('IdentityLinked', { customerId }, at(base, 1, 1), { anonymousId }),
+      purchase(customerId, at(base, 1, 2)),
+      customerEvent('ProductViewed', visitor, at(base, 2)),
+    );
+    await h.settle();
+    const customer = await h.customer(customerId);
+    expect(customer).toMatchObject({ identities: [anonymousId], views: 3, searches: 1, carts: 1, orders: 1 });
+    expect(customer!.lifecycle.stage).toBe('first_time');
+    const { rows } = await t.db.query('SELECT customer_id FROM journey.visitor_activity WHERE anonymous_id = $1', [anonymousId]);
+    expect(rows).toEqual([{ customer_id: customerId }]);
+
+    // As of before the link, what was known of the customer did not include the visitor yet.
+    const links = await h.store.readStream(`customer-${customerId}`);
+    const beforeLink = new Date(Date.parse(links[0]!.recordedAt));
+    const early = await customerAsOf(h.store, customerId, beforeLink, h.options.lifecycle);
+    expect(early!.customer).toMatchObject({ views: 0, identities: [] });
+    expect(early!.stage).toBe('prospect');
+  });
+
+  it('time: at risk, then churned, each once, when the clock passes the thresholds; a purchase then reactivates', async () => {
+    const customerId = `c-${randomUUID().slice(0, 8)}`;
+    const stream = `customer-${customerId}`;
+    const base = '2025-01-01T12:00:00.000Z';
+    await h.publish(purchase(customerId, at(base, 0)), purchase(customerId, at(base, 10)));
+    await h.settle();
+    expect((await h.customer(customerId))!.lifecycle.stage).toBe('repeat');
+
+    h.now = new Date(at(base, 69));
+    expect((await h.projector.reviewLifecycles()).appended).toBe(0);
+    h.now = new Date(at(base, 71));
+    expect((await h.projector.reviewLifecycles()).appended).toBe(1);
+    expect((await h.projector.reviewLifecycles()).appended).toBe(0);
+    await h.settle();
+    const atRisk = await h.customer(customerId);
+    expect(atRisk!.lifecycle).toMatchObject({ stage: 'at_risk', since: Date.parse(at(base, 70)) });
+    expect(atRisk!.nextReviewAt).toBe(at(base, 190));
+
+    h.now = new Date(at(base, 191));
+    expect((await h.projector.reviewLifecycles()).appended).toBe(1);
+    await h.settle();
+    // A second clock, or a restart, at the same moment: nothing new.
+    expect((await h.projector.reviewLifecycles()).appended).toBe(0);
+    expect((await h.customer(customerId))!.lifecycle.stage).toBe('churned');
+
+    await h.publish(purchase(customerId, at(base, 200)));
+    await h.settle();
+    expect((await h.customer(customerId))!.lifecycle.stage).toBe('reactivated');
+    const changes = (await h.eventsOfType(stream, 'LifecycleStageChanged')).map((e) => {
+      const data = e.data as { from: string; to: string };
+      return `${data.from}→${data.to}`;
+    });
+    expect(changes).toEqual(['prospect→first_time', 'first_time→repeat', 'repeat→at_risk', 'at_risk→churned', 'churned→reactivated']);
+
+    // As of now, with the last purchase long past: the stage is carried to the instant.
+    const asOf = await customerAsOf(h.store, customerId, new Date(), h.options.lifecycle);
+    expect(asOf!.stage).toBe('churned');
+    expect(asOf!.customer.orders).toBe(3);
+  });
+
+  it('RFM: a small population gets the scores, segments and tiers computed by hand, each change appended once', async () => {
+    const prefix = `rfm${randomUUID().slice(0, 6)}`;
+    h.now = new Date('2026-06-01T00:00:00Z');
+    // customer, recency days, orders in the window, revenue (EUR cents): as in rfm.spec.ts.
+    const people: Array<[string, number, number, number]> = [
+      ['ann', 2, 12, 250_000],
+      ['bob', 10, 6, 90_000],
+      ['cat', 40, 3, 30_000],
+      ['dan', 90, 2, 12_000],
+      ['eve', 200, 1, 4_000],
+      ['fay', 5, 1, 3_000],
+      ['gus', 300, 8, 150_000],
+      ['hal', 60, 1, 2_000],
+      ['ida', 20, 4, 45_000],
+      ['jon', 150, 2, 8_000],
+    ];
+    for (const [name, recency, orders, revenue] of people) {
+      const events = [];
+      for (let i = orders - 1; i >= 0; i--) {
+        const total = i === 0 ? revenue - 100 * (orders - 1) : 100;
+        events.push(purchase(`${prefix}-${name}`, at(h.now.toISOString(), -recency - i), total));
+      }
+      await h.publish(...events);
+    }
+    await h.settle();
+    // Only this population: earlier tests' customers are older, or bought at other times.
+    await t.db.query("UPDATE journey.customer_360 SET orders = 0 WHERE customer_id NOT LIKE $1 || '-%'", [prefix]);
+    const report = await h.projector.runRfm();
+    expect(report.customers).toBe(10);
+    await h.settle();
+    const row = async (name: string) => (await h.customer(`${prefix}-${name}`))!;
+    expect(await row('ann')).toMatchObject({ rfm: { recency: 5, frequency: 5, monetary: 5 }, segment: 'Champions', tier: 'high' });
+    expect(await row('bob')).toMatchObject({ rfm: { recency: 4, frequency: 4, monetary: 4 }, segment: 'Loyal', tier: 'high' });
+    expect(await row('fay')).toMatchObject({ rfm: { recency: 5, frequency: 1, monetary: 1 }, segment: 'New', tier: 'low' });
+    expect(await row('gus')).toMatchObject({ rfm: { recency: 1, frequency: 5, monetary: 5 }, segment: "Can't Lose Them", tier: 'medium' });
+    expect(await row('eve')).toMatchObject({ rfm: { recency: 1, frequency: 1, monetary: 2 }, segment: 'Lost', tier: 'low' });
+    expect(await row('jon')).toMatchObject({ segment: 'Hibernating', tier: 'low' });
+
+    const again = await h.projector.runRfm();
+    expect(again.changed).toBe(0);
+    expect(await h.eventsOfType(`customer-${prefix}-ann`, 'ValueTierChanged')).toHaveLength(1);
+  });
+});
+
+describe.each(backends())('rebuild on %s', (backend) => {
+  const customers = backend === 'postgres' ? 1400 : 150;
+  let t: TestDatabase;
+  let h: ProjectionHarness;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(backend);
+    h = new ProjectionHarness(t.db);
+    h.start();
+  });
+  afterAll(async () => {
+    await h.close();
+    await t.drop();
+  });
+
+  it(`gives models equal to the live ones, row by row, and appends nothing (${customers} generated customers)`, async () => {
+    const until = new Date('2026-06-01T00:00:00Z');
+    let events = 0;
+    for (const customer of dataset({ seed: 11, customers, until }, until).customers()) {
+      const byStream = new Map<string, typeof customer.events[number][]>();
+      for (const event of customer.events) byStream.set(streamIdOf(event), [...(byStream.get(streamIdOf(event)) ?? []), event]);
+      await h.store.appendMany([...byStream].map(([streamId, list]) => ({ streamId, events: list })));
+      events += customer.events.length;
+    }
+    h.now = until;
+    await h.settle();
+    await h.projector.reviewLifecycles();
+    await h.projector.runRfm();
+    await h.settle();
+    if (backend === 'postgres') expect(events).toBeGreaterThan(100_000);
+
+    const live = await h.dump();
+    const stored = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM journey.events')).rows[0]!.n;
+    const before = await stored();
+    const report = await rebuildCustomerProjection(t.db, h.store, { lifecycle: h.options.lifecycle, batchSize: 2000 });
+    expect(report.events).toBe(before);
+    expect(await stored()).toBe(before);
+    const rebuilt = await h.dump();
+    expect(rebuilt.length).toBeGreaterThan(1000);
+    expect(rebuilt).toBe(live);
+
+    // The live projector goes on after the swap.
+    const later = `c-${randomUUID().slice(0, 8)}`;
+    await h.publish(purchase(later, '2026-05-30T00:00:00.000Z'));
+    await h.settle();
+    expect((await h.customer(later))!.orders).toBe(1);
+  }, 300_000);
+});
