@@ -7,15 +7,13 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { Pool } from 'pg';
 import { migrate, PgDatabase, PostgresEventStore, type NewEvent } from '@journey/event-store';
 import { Client } from 'pg';
 import { EngineProcess } from '../support/engine-process';
-import { benchDatabaseUrl, commitOf, describeMachine, fmt, median, purchaseData, recordResults, type Machine } from './bench-support';
+import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, median, purchaseData, recordResults, Streams, type Machine } from './bench-support';
 
 const DURATION = Number(process.env.DURATION ?? 5);
 const RUNS = Number(process.env.RUNS ?? 3);
-const STREAMS = 10_000;
 
 interface Point {
   readonly id: string;
@@ -44,20 +42,6 @@ const POINTS: Point[] = [
   { id: 'http-1000x64', label: 'HTTP ingest, 1,000 events per request, 64 connections', kind: 'http', perCall: 1000, callers: 64 },
 ];
 
-/** Streams picked at random among STREAMS of a fresh prefix, their positions counted for C. */
-class Streams {
-  private readonly prefix = `customer-b${randomUUID().slice(0, 8)}-`;
-  private readonly positions = new Map<string, number>();
-  pick(): string {
-    return this.prefix + Math.floor(Math.random() * STREAMS);
-  }
-  nextPosition(stream: string): number {
-    const next = (this.positions.get(stream) ?? 0) + 1;
-    this.positions.set(stream, next);
-    return next;
-  }
-}
-
 function newEvent(n: number): NewEvent {
   return {
     eventId: randomUUID(),
@@ -68,41 +52,6 @@ function newEvent(n: number): NewEvent {
     data: purchaseData(n),
     metadata: { correlationId: `req-${n}` },
   };
-}
-
-async function ceiling(url: string): Promise<number> {
-  const pool = new Pool({ connectionString: url, max: 2 });
-  await pool.query('DROP TABLE IF EXISTS journey.ceiling; CREATE TABLE journey.ceiling (LIKE journey.events INCLUDING ALL)');
-  const streams = new Streams();
-  let written = 0;
-  let n = 0;
-  const deadline = performance.now() + DURATION * 1000;
-  const started = performance.now();
-  await Promise.all(
-    [0, 1].map(async () => {
-      while (performance.now() < deadline) {
-        const cols: unknown[][] = [[], [], [], [], [], [], [], []];
-        for (let i = 0; i < 1000; i++) {
-          const stream = streams.pick();
-          const at = new Date().toISOString();
-          const values = [stream, streams.nextPosition(stream), randomUUID(), JSON.stringify(purchaseData(n++)), `{"correlationId":"req-${n}"}`, at, at, randomUUID().replace(/-/g, '').repeat(2)];
-          values.forEach((value, c) => cols[c]!.push(value));
-        }
-        await pool.query(
-          `INSERT INTO journey.ceiling (stream_id, stream_position, event_id, type, version, data, metadata, source, occurred_at, recorded_at, hash)
-           SELECT s, p, i, 'PurchaseCompleted', 1, d, m, 'shop', o, r, decode(h, 'hex')
-           FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::jsonb[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::text[])
-             AS u(s, p, i, d, m, o, r, h)`,
-          cols,
-        );
-        written += 1000;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  await pool.query('DROP TABLE journey.ceiling');
-  await pool.end();
-  return written / seconds;
 }
 
 async function library(url: string, point: Point): Promise<number> {
@@ -182,7 +131,7 @@ async function main(): Promise<void> {
   for (let run = 1; run <= RUNS; run++) {
     for (const point of POINTS.filter((p) => p.kind !== 'http')) {
       await freshSchema(url);
-      const value = point.kind === 'ceiling' ? await ceiling(url) : await library(url, point);
+      const value = point.kind === 'ceiling' ? await ceiling(url, DURATION) : await library(url, point);
       results.get(point.id)!.push(value);
       process.stdout.write(`run ${run}: ${point.label}: ${fmt(value)} events/s\n`);
     }

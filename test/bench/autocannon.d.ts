@@ -4,6 +4,7 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     pipelining?: number;
+    overallRate?: number;
     requests?: Array<{
       method?: string;
       path?: string;

@@ -2,7 +2,8 @@ import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
+import { Client, Pool } from 'pg';
 
 /** The PostgreSQL the benchmarks use: DATABASE_URL's server, or the local one, in a database of their own. */
 export async function benchDatabaseUrl(name: string): Promise<string> {
@@ -112,3 +113,60 @@ export function recordResults(heading: string, section: string, key: string, fig
   writeFileSync(jsonFile, `${JSON.stringify(json, null, 2)}\n`);
   return file;
 }
+
+/** Streams picked at random among STREAMS of a fresh prefix, their positions counted for C. */
+export class Streams {
+  constructor(private readonly count = 10_000) {}
+
+  private readonly prefix = `customer-b${randomUUID().slice(0, 8)}-`;
+  private readonly positions = new Map<string, number>();
+  pick(): string {
+    return this.prefix + Math.floor(Math.random() * this.count);
+  }
+  nextPosition(stream: string): number {
+    const next = (this.positions.get(stream) ?? 0) + 1;
+    this.positions.set(stream, next);
+    return next;
+  }
+}
+
+
+/**
+ * The raw ceiling C: INSERT … SELECT FROM unnest of 1,000-row batches over two connections into
+ * an empty table of the same shape as journey.events.
+ */
+export async function ceiling(url: string, seconds: number): Promise<number> {
+  const pool = new Pool({ connectionString: url, max: 2 });
+  await pool.query('DROP TABLE IF EXISTS journey.ceiling; CREATE TABLE journey.ceiling (LIKE journey.events INCLUDING ALL)');
+  const streams = new Streams();
+  let written = 0;
+  let n = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (performance.now() < deadline) {
+        const cols: unknown[][] = [[], [], [], [], [], [], [], []];
+        for (let i = 0; i < 1000; i++) {
+          const stream = streams.pick();
+          const at = new Date().toISOString();
+          const values = [stream, streams.nextPosition(stream), randomUUID(), JSON.stringify(purchaseData(n++)), `{"correlationId":"req-${n}"}`, at, at, randomUUID().replace(/-/g, '').repeat(2)];
+          values.forEach((value, c) => cols[c]!.push(value));
+        }
+        await pool.query(
+          `INSERT INTO journey.ceiling (stream_id, stream_position, event_id, type, version, data, metadata, source, occurred_at, recorded_at, hash)
+           SELECT s, p, i, 'PurchaseCompleted', 1, d, m, 'shop', o, r, decode(h, 'hex')
+           FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::jsonb[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::text[])
+             AS u(s, p, i, d, m, o, r, h)`,
+          cols,
+        );
+        written += 1000;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  await pool.query('DROP TABLE journey.ceiling');
+  await pool.end();
+  return written / elapsed;
+}
+

@@ -31,13 +31,23 @@ export class Projector {
   private clockRunning: Promise<unknown> | undefined;
   private rfmRunning: Promise<unknown> | undefined;
 
+  private readonly logger?: ProjectorLogger;
+  private readonly onProjected?: (delaysSeconds: readonly number[]) => void;
+
   constructor(
     private readonly db: Database,
     private readonly store: PostgresEventStore,
     private readonly options: ProjectionOptions,
     private readonly now: () => Date,
-    private readonly logger?: ProjectorLogger,
-  ) {}
+    hooks: {
+      readonly logger?: ProjectorLogger;
+      /** Per projected event, the seconds from its recording to its effect in the 360. */
+      readonly onProjected?: (delaysSeconds: readonly number[]) => void;
+    } = {},
+  ) {
+    this.logger = hooks.logger;
+    this.onProjected = hooks.onProjected;
+  }
 
   start(): void {
     if (this.subscription) return;
@@ -45,6 +55,10 @@ export class Projector {
       CUSTOMER_PROJECTION,
       async (events, tx) => {
         await projectBatch(events, tx, { tables: LIVE_TABLES, lifecycle: this.options.lifecycle, store: this.store });
+        if (this.onProjected) {
+          const done = Date.now();
+          this.onProjected(events.map((event) => (done - Date.parse(event.recordedAt)) / 1000));
+        }
       },
       { batchSize: this.options.batchSize, onError: (error) => this.logger?.error({ err: error }, 'customer projection batch failed; retrying') },
     );

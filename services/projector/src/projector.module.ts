@@ -27,8 +27,9 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
       provide: Projector,
       inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, METRICS],
       useFactory: (db: Database, store: PostgresEventStore, config: JourneyConfig, clock: Clock, logger: Logger, registry: Registry) => {
-        const projector = new Projector(db, store, config.projections, clock, logger);
-        if (config.projector) projectionMetrics(registry, () => projector.lag());
+        let observe: ((delays: readonly number[]) => void) | undefined;
+        const projector = new Projector(db, store, config.projections, clock, { logger, onProjected: (delays) => observe?.(delays) });
+        if (config.projector) observe = projectionMetrics(registry, () => projector.lag());
         return projector;
       },
     },
