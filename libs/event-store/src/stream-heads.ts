@@ -7,8 +7,10 @@ export interface StreamHead {
 export const NEW_STREAM: StreamHead = { version: 0, hash: null };
 
 /**
- * The heads this process last saw committed, most recently used last. Versions only grow, so a
- * cached head may be behind the database but never ahead of it; the append statement checks.
+ * The heads this process last saw committed, most recently written last (every append rewrites
+ * its streams' heads, so the oldest entries are the streams not written for longest). Versions
+ * only grow, so a cached head may be behind the database but never ahead of it; the append
+ * statement checks.
  */
 export class StreamHeadCache {
   private readonly heads = new Map<string, StreamHead>();
@@ -16,12 +18,7 @@ export class StreamHeadCache {
   constructor(private readonly capacity = 100_000) {}
 
   get(streamId: string): StreamHead | undefined {
-    const head = this.heads.get(streamId);
-    if (head !== undefined) {
-      this.heads.delete(streamId);
-      this.heads.set(streamId, head);
-    }
-    return head;
+    return this.heads.get(streamId);
   }
 
   set(streamId: string, head: StreamHead): void {
