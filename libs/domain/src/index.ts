@@ -4,3 +4,4 @@ export * from './money';
 export * from './rfm';
 export * from './visitor';
 export * from './customer-360.view';
+export * from './rules';

@@ -1,0 +1,182 @@
+import type { EventType, JourneyEvent } from '@journey/contracts';
+import { SAMPLE_DATA } from '../../../../test/support/sample-events';
+import { emptyCustomer360, type Customer360 } from '../customer-360';
+import { evaluate, localParts, monthDay } from './conditions';
+import { decide, decideDue, type DecideInput } from './decider';
+import { inHoldout, quietUntil } from './gates';
+import type { Rule } from './rule';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const now = Date.parse('2026-03-10T12:00:00Z');
+
+function rule(overrides: Partial<Rule> = {}): Rule {
+  return {
+    id: 'r1',
+    version: 1,
+    name: 'test rule',
+    enabled: true,
+    trigger: { event: 'PurchaseCompleted' },
+    action: { channel: 'webhook', target: 'http://localhost/hook', template: '{}', params: {} },
+    limits: {},
+    holdoutPercent: 0,
+    ...overrides,
+  };
+}
+
+function event(type: EventType, data: Record<string, unknown> = SAMPLE_DATA[type], at = now, metadata: Record<string, unknown> = {}): JourneyEvent {
+  return { eventId: 'e-1', type, version: 1, customerId: 'c-1', occurredAt: new Date(at).toISOString(), source: 'shop', data, metadata } as JourneyEvent;
+}
+
+function customer(overrides: Partial<Customer360> = {}): Customer360 {
+  return {
+    ...emptyCustomer360('c-1'),
+    consent: { 'email:marketing': { granted: true, at: '2026-01-01T00:00:00Z' } },
+    profile: { timezone: 'Europe/Berlin' },
+    ...overrides,
+  };
+}
+
+function input(overrides: Partial<DecideInput> = {}): DecideInput {
+  return {
+    rules: [rule()],
+    event: event('PurchaseCompleted'),
+    customer: customer(),
+    past: [],
+    waits: [],
+    goals: [],
+    now,
+    rates: { base: 'EUR', rates: {} },
+    globalCaps: [],
+    maxDepth: 3,
+    ...overrides,
+  };
+}
+
+const kinds = (i: DecideInput) => decide(i).map((d) => (d.kind === 'suppress' ? `suppress:${d.reason}` : d.kind));
+
+describe('decider', () => {
+  it('dispatches a matching rule', () => {
+    expect(kinds(input())).toEqual(['dispatch']);
+  });
+
+  it('ignores rules whose trigger filter or conditions fail', () => {
+    expect(kinds(input({ rules: [rule({ trigger: { event: 'PurchaseCompleted', where: { path: 'event.data.total', op: 'gt', value: 1_000_000 } } })] }))).toEqual([]);
+    expect(kinds(input({ rules: [rule({ conditions: { path: 'customer.lifecycle.stage', op: 'eq', value: 'loyal' } })] }))).toEqual([]);
+  });
+
+  it('suppresses without consent, naming it', () => {
+    const r = rule({ consent: { channel: 'email', purpose: 'marketing' } });
+    expect(kinds(input({ rules: [r], customer: customer({ consent: {} }) }))).toEqual(['suppress:no_consent']);
+    expect(kinds(input({ rules: [r] }))).toEqual(['dispatch']);
+    const revoked = customer({ consent: { 'email:marketing': { granted: false, at: '2026-02-01T00:00:00Z' } } });
+    expect(kinds(input({ rules: [r], customer: revoked }))).toEqual(['suppress:no_consent']);
+  });
+
+  it('suppresses a forgotten customer', () => {
+    expect(kinds(input({ customer: customer({ forgotten: true }) }))).toEqual(['suppress:forgotten']);
+  });
+
+  it('suppresses at the frequency cap, counting only this rule inside the window', () => {
+    const r = rule({ limits: { frequencyCap: { count: 2, perMs: 7 * DAY } } });
+    const past = [
+      { ruleId: 'r1', channel: 'webhook' as const, at: now - DAY },
+      { ruleId: 'r1', channel: 'webhook' as const, at: now - 8 * DAY },
+      { ruleId: 'other', channel: 'webhook' as const, at: now - DAY },
+    ];
+    expect(kinds(input({ rules: [r], past }))).toEqual(['dispatch']);
+    expect(kinds(input({ rules: [r], past: [...past, { ruleId: 'r1', channel: 'webhook', at: now - 2 * DAY }] }))).toEqual(['suppress:frequency_cap']);
+  });
+
+  it('suppresses at a global cap of the channel, across rules', () => {
+    const past = [1, 2, 3].map((d) => ({ ruleId: `other-${d}`, channel: 'webhook' as const, at: now - d * DAY }));
+    expect(kinds(input({ past, globalCaps: [{ channel: 'webhook', count: 3, perMs: 7 * DAY }] }))).toEqual(['suppress:global_cap']);
+    expect(kinds(input({ past, globalCaps: [{ channel: 'kafka', count: 3, perMs: 7 * DAY }] }))).toEqual(['dispatch']);
+  });
+
+  it('holds the action during quiet hours in the customer time zone until the window ends', () => {
+    const r = rule({ limits: { quietHours: { start: '21:00', end: '08:00' } } });
+    const lateInBerlin = Date.parse('2026-03-10T22:30:00Z'); // 23:30 in Berlin
+    const [decision] = decide(input({ rules: [r], now: lateInBerlin, event: event('PurchaseCompleted', undefined, lateInBerlin) }));
+    expect(decision).toMatchObject({ kind: 'hold', until: Date.parse('2026-03-11T07:00:00Z') });
+    const noonInNewYork = customer({ profile: { timezone: 'America/New_York' } });
+    expect(kinds(input({ rules: [r], now: lateInBerlin, customer: noonInNewYork }))).toEqual(['dispatch']);
+  });
+
+  it('puts a deterministic share of customers in the holdout', () => {
+    const r = rule({ holdoutPercent: 30 });
+    const held = Array.from({ length: 1000 }, (_, i) => inHoldout('r1', `c-${i}`, 30)).filter(Boolean).length;
+    expect(held).toBeGreaterThan(250);
+    expect(held).toBeLessThan(350);
+    const someone = Array.from({ length: 100 }, (_, i) => `c-${i}`).find((id) => inHoldout('r1', id, 30))!;
+    for (let i = 0; i < 3; i++) {
+      expect(kinds(input({ rules: [r], customer: { ...customer(), customerId: someone } }))).toEqual(['suppress:holdout']);
+    }
+  });
+
+  it('starts a wait, cancels it on a matching later event, and decides again when it falls due', () => {
+    const r = rule({ trigger: { event: 'ProductViewed' }, wait: { forMs: 2 * HOUR, cancelOn: [{ event: 'PurchaseCompleted' }] } });
+    expect(decide(input({ rules: [r], event: event('ProductViewed') }))).toEqual([{ kind: 'wait', rule: r, until: now + 2 * HOUR }]);
+    const waits = [{ timerId: 't-1', rule: r, since: now - HOUR }];
+    expect(kinds(input({ rules: [], waits, event: event('PurchaseCompleted') }))).toEqual(['cancel-wait']);
+    expect(kinds(input({ rules: [], waits, event: event('PageViewed') }))).toEqual([]);
+    expect(decideDue(r, customer(), [], [], now + 2 * HOUR)).toEqual({ kind: 'dispatch', rule: r });
+  });
+
+  it('counts a conversion for a goal event inside the window, holdout included', () => {
+    const r = rule({ goal: { event: 'PurchaseCompleted', withinMs: 7 * DAY } });
+    const open = { actionId: 'a-1', rule: r, from: now - DAY, until: now + 6 * DAY, holdout: true };
+    expect(decide(input({ rules: [], goals: [open] }))).toEqual([{ kind: 'convert', goal: open }]);
+    expect(decide(input({ rules: [], goals: [{ ...open, until: now - 1 }] }))).toEqual([]);
+  });
+
+  it('never lets a rule trigger on its own action events, and stops chains at the depth limit', () => {
+    const onDispatch = rule({ id: 'chain', trigger: { event: 'ActionDispatched' } });
+    const own = event('ActionDispatched', SAMPLE_DATA.ActionDispatched, now, { ruleId: 'chain', depth: 1 });
+    expect(kinds(input({ rules: [onDispatch], event: own }))).toEqual([]);
+    const other = event('ActionDispatched', SAMPLE_DATA.ActionDispatched, now, { ruleId: 'welcome', depth: 3 });
+    expect(kinds(input({ rules: [onDispatch], event: other }))).toEqual(['suppress:depth_limit']);
+    const shallow = event('ActionDispatched', SAMPLE_DATA.ActionDispatched, now, { ruleId: 'welcome', depth: 1 });
+    expect(kinds(input({ rules: [onDispatch], event: shallow }))).toEqual(['dispatch']);
+  });
+});
+
+describe('conditions', () => {
+  const context = {
+    event: { type: 'PurchaseCompleted', data: { total: 120, items: [{ sku: 'A' }], tags: ['x', 'y'] } },
+    customer: { consent: { 'email:marketing': { granted: true } }, profile: { birthday: '1990-03-10', name: 'Ada' }, value: { tier: 'high' } },
+    params: { coupon: 'WB10' },
+    now,
+    timezone: 'Europe/Berlin',
+  };
+
+  it.each([
+    [{ path: 'event.data.total', op: 'gte', value: 100 }, true],
+    [{ path: 'event.data.total', op: 'lt', value: 100 }, false],
+    [{ path: 'customer.consent.email:marketing.granted', op: 'eq', value: true }, true],
+    [{ path: 'customer.value.tier', op: 'in', value: ['high', 'medium'] }, true],
+    [{ path: 'customer.value.tier', op: 'nin', value: ['high'] }, false],
+    [{ path: 'event.data.tags', op: 'contains', value: 'y' }, true],
+    [{ path: 'customer.profile.name', op: 'startsWith', value: 'A' }, true],
+    [{ path: 'customer.profile.phone', op: 'missing' }, true],
+    [{ path: 'customer.profile.name', op: 'exists' }, true],
+    [{ path: 'customer.profile.birthday', op: 'birthdayToday' }, true],
+    [{ all: [{ path: 'params.coupon', op: 'eq', value: 'WB10' }, { not: { path: 'event.data.total', op: 'eq', value: 0 } }] }, true],
+    [{ any: [{ path: 'event.data.total', op: 'eq', value: 1 }, { path: 'event.data.nothing', op: 'exists' }] }, false],
+    [{ path: 'event.data.total', op: 'gt', value: '100' }, false],
+  ] as const)('%j → %s', (condition, expected) => {
+    expect(evaluate(condition as never, context)).toBe(expected);
+  });
+
+  it('reads wall-clock time in a time zone', () => {
+    expect(localParts(Date.parse('2026-07-01T22:30:00Z'), 'Europe/Berlin')).toMatchObject({ day: 2, hour: 0, minute: 30 });
+    expect(monthDay(Date.parse('2026-12-31T23:30:00Z'), 'Asia/Tokyo')).toBe('01-01');
+  });
+
+  it('finds the end of a quiet window across midnight and daylight saving', () => {
+    expect(quietUntil(Date.parse('2026-03-10T10:00:00Z'), '21:00', '08:00', 'Europe/Berlin')).toBeNull();
+    expect(quietUntil(Date.parse('2026-03-10T06:00:00Z'), '21:00', '08:00', 'Europe/Berlin')).toBe(Date.parse('2026-03-10T07:00:00Z'));
+    // The night clocks go forward in Berlin (29 March 2026): 08:00 local is 06:00 UTC.
+    expect(quietUntil(Date.parse('2026-03-28T22:00:00Z'), '21:00', '08:00', 'Europe/Berlin')).toBe(Date.parse('2026-03-29T06:00:00Z'));
+  });
+});

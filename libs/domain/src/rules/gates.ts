@@ -1,0 +1,78 @@
+import type { ActionChannel, SuppressionReason } from '@journey/contracts';
+import type { Customer360 } from '../customer-360';
+import { localParts } from './conditions';
+import type { GlobalCap, Rule } from './rule';
+
+/** An action this customer was sent (or held back from, as holdout), as caps count them. */
+export interface PastAction {
+  readonly ruleId: string;
+  readonly channel: ActionChannel;
+  readonly at: number;
+}
+
+export type GateVerdict =
+  | { readonly kind: 'dispatch' }
+  | { readonly kind: 'hold'; readonly until: number }
+  | { readonly kind: 'suppress'; readonly reason: SuppressionReason };
+
+/**
+ * Whether a matched rule's action may go to this customer now: consent, holdout, the rule's
+ * frequency cap, the channel's global cap, and quiet hours in the customer's time zone (which
+ * hold the action until the window ends rather than drop it). In that order.
+ */
+export function gate(rule: Rule, customer: Customer360, past: readonly PastAction[], globalCaps: readonly GlobalCap[], now: number): GateVerdict {
+  if (customer.forgotten) return { kind: 'suppress', reason: 'forgotten' };
+  if (rule.consent && customer.consent[`${rule.consent.channel}:${rule.consent.purpose}`]?.granted !== true) {
+    return { kind: 'suppress', reason: 'no_consent' };
+  }
+  if (inHoldout(rule.id, customer.customerId, rule.holdoutPercent)) return { kind: 'suppress', reason: 'holdout' };
+  const cap = rule.limits.frequencyCap;
+  if (cap && past.filter((a) => a.ruleId === rule.id && a.at > now - cap.perMs).length >= cap.count) {
+    return { kind: 'suppress', reason: 'frequency_cap' };
+  }
+  for (const global of globalCaps) {
+    if (global.channel !== rule.action.channel) continue;
+    if (past.filter((a) => a.channel === global.channel && a.at > now - global.perMs).length >= global.count) {
+      return { kind: 'suppress', reason: 'global_cap' };
+    }
+  }
+  const quiet = rule.limits.quietHours;
+  if (quiet) {
+    const until = quietUntil(now, quiet.start, quiet.end, customer.profile.timezone);
+    if (until !== null) return { kind: 'hold', until };
+  }
+  return { kind: 'dispatch' };
+}
+
+/** Deterministic per customer and rule: the same customer is always in or out of a rule's holdout. */
+export function inHoldout(ruleId: string, customerId: string, percent: number): boolean {
+  if (percent <= 0) return false;
+  return fnv1a(`${ruleId}:${customerId}`) % 100 < percent;
+}
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** If `now` falls in the quiet window [start, end) of the time zone, when the window ends; else null. */
+export function quietUntil(now: number, start: string, end: string, timezone?: string): number | null {
+  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const from = minutes(start);
+  const to = minutes(end);
+  const local = localParts(now, timezone);
+  const nowMinutes = local.hour * 60 + local.minute;
+  const inside = from <= to ? nowMinutes >= from && nowMinutes < to : nowMinutes >= from || nowMinutes < to;
+  if (!inside) return null;
+  const wait = (to - nowMinutes + 1440) % 1440;
+  let until = now - (now % 60_000) + wait * 60_000;
+  // A daylight-saving change inside the wait shifts the wall clock: correct by the difference.
+  const reached = localParts(until, timezone);
+  const drift = reached.hour * 60 + reached.minute - to;
+  if (drift !== 0 && Math.abs(drift) <= 120) until -= drift * 60_000;
+  return until;
+}

@@ -1,0 +1,4 @@
+export * from './conditions';
+export * from './decider';
+export * from './gates';
+export * from './rule';
