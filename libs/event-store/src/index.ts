@@ -1,6 +1,7 @@
 export * from './event-store.port';
 export * from './errors';
 export * from './hash-chain';
+export * from './derived-id';
 export * from './database/database';
 export * from './database/open-database';
 export * from './database/migrations';

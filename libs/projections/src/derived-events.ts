@@ -1,14 +1,6 @@
 import { ENGINE_SOURCE, type EventOfType, type LifecycleStage, type RfmSegment, type ValueTier } from '@journey/contracts';
 import type { StageTransition } from '@journey/domain';
-import { v5 as uuidv5 } from 'uuid';
-
-/** The namespace of the engine's deterministic event ids (UUID v5). */
-const NAMESPACE = '3c1f8a52-6b0e-4f6a-9d35-2f8e7c9b1a44';
-
-/** An id that is the same wherever and however often the same fact is derived. */
-export function derivedEventId(...parts: ReadonlyArray<string | number>): string {
-  return uuidv5(parts.join('|'), NAMESPACE);
-}
+import { derivedEventId } from '@journey/event-store';
 
 type Derived<T extends 'LifecycleStageChanged' | 'ValueTierChanged'> = Omit<EventOfType<T>, 'anonymousId'> & { customerId: string };
 

@@ -1,0 +1,64 @@
+import { ENGINE_SOURCE, type JourneyEvent } from '@journey/contracts';
+import { decide, type Customer360 } from '@journey/domain';
+import { derivedEventId, type Database } from '@journey/event-store';
+import { DecisionWriter } from './decision-writer';
+import type { SagaContext } from './saga-batch';
+import { loadMemories } from './saga-state';
+
+/**
+ * Rules triggered by the calendar (`schedule:daily`), such as a birthday greeting: once a day,
+ * the customers whose birthday falls around today are judged against them, with a trigger
+ * that is the same for a customer and a day (so a second run of the day decides nothing new).
+ */
+export async function runDailyRules(db: Database, context: SagaContext): Promise<number> {
+  const rules = context.index.triggeredBy('schedule:daily');
+  if (rules.length === 0) return 0;
+  const now = context.now();
+  const day = now.toISOString().slice(0, 10);
+  // Time zones put a birthday on the day before or after the UTC date.
+  const around = [-1, 0, 1].map((offset) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(5, 10));
+  let decided = 0;
+  let after = '';
+  for (;;) {
+    const batch = await db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ customer_id: string; state: Customer360 }>(
+        `SELECT customer_id, state FROM journey.saga_customers
+         WHERE birthday = ANY($1::text[]) AND customer_id > $2 ORDER BY customer_id LIMIT 500`,
+        [around, after],
+      );
+      if (rows.length === 0) return 0;
+      const memories = await loadMemories(tx, rows.map((row) => row.customer_id), context.index, now.getTime() - 365 * 86_400_000);
+      const writer = new DecisionWriter(context.settings, now.getTime());
+      for (const { customer_id: customerId, state } of rows) {
+        const trigger = {
+          eventId: derivedEventId(customerId, 'schedule:daily', day),
+          type: 'schedule:daily',
+          version: 1,
+          customerId,
+          occurredAt: now.toISOString(),
+          source: ENGINE_SOURCE,
+          data: { day },
+          metadata: {},
+        } as unknown as JourneyEvent;
+        const memory = memories.get(customerId)!;
+        const decisions = decide({
+          rules,
+          event: trigger,
+          customer: state,
+          ...memory,
+          now: now.getTime(),
+          rates: context.settings.rates,
+          globalCaps: context.settings.globalCaps,
+          maxDepth: context.settings.maxDepth,
+        });
+        for (const decision of decisions) writer.apply(decision, { event: trigger, depth: 0 }, state, memory);
+        decided += decisions.length;
+      }
+      await writer.flush(tx, context.store);
+      after = rows[rows.length - 1]!.customer_id;
+      return rows.length;
+    });
+    if (batch < 500) break;
+  }
+  return decided;
+}

@@ -1,0 +1,142 @@
+import { CUSTOMER_STREAM_PREFIX, ENGINE_SOURCE, type ActionChannel } from '@journey/contracts';
+import { derivedEventId, type AppendRequest, type Database, type PostgresEventStore } from '@journey/event-store';
+import { DeliveryError, type Channel } from './channels/channel';
+import type { SagaSettings } from './saga-settings';
+
+interface OutboxRow {
+  action_id: string;
+  rule_id: string;
+  rule_version: number;
+  customer_id: string;
+  trigger_event_id: string;
+  channel: ActionChannel;
+  target: string;
+  body: string;
+  depth: number;
+  attempts: number;
+}
+
+type Outcome = { row: OutboxRow; ok: true } | { row: OutboxRow; ok: false; error: string; permanent: boolean };
+
+export interface DispatchReport {
+  readonly delivered: number;
+  readonly retried: number;
+  readonly dead: number;
+}
+
+/**
+ * Delivers the outbox at least once: claims due rows with a lease (so a crash mid-delivery hands
+ * them to the next round, with the same idempotency key), delivers outside any transaction, then
+ * records each outcome with its event: ActionDispatched, or after the last attempt ActionFailed
+ * and the dead letter. Retries back off exponentially with jitter.
+ */
+export class Dispatcher {
+  constructor(
+    private readonly db: Database,
+    private readonly store: PostgresEventStore,
+    private readonly channels: ReadonlyMap<ActionChannel, Channel>,
+    private readonly settings: SagaSettings,
+    private readonly now: () => Date,
+  ) {}
+
+  async dispatch(limit = 200): Promise<DispatchReport> {
+    const now = this.now();
+    const lease = new Date(now.getTime() + this.settings.deliveryTimeoutMs * 2 + 5000).toISOString();
+    const { rows } = await this.db.query<OutboxRow>(
+      `UPDATE journey.outbox o SET locked_until = $2, attempts = o.attempts + 1
+       WHERE o.action_id IN (
+         SELECT action_id FROM journey.outbox
+         WHERE state = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
+         ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING o.action_id, o.rule_id, o.rule_version, o.customer_id, o.trigger_event_id, o.channel, o.target, o.body, o.depth, o.attempts`,
+      [now.toISOString(), lease, limit],
+    );
+    if (rows.length === 0) return { delivered: 0, retried: 0, dead: 0 };
+    const outcomes = await Promise.all(rows.map((row) => this.deliver(row)));
+    return this.record(outcomes);
+  }
+
+  private async deliver(row: OutboxRow): Promise<Outcome> {
+    const channel = this.channels.get(row.channel);
+    if (!channel) return { row, ok: false, error: `channel ${row.channel} is not active in this process`, permanent: false };
+    try {
+      await channel.deliver({
+        actionId: row.action_id,
+        customerId: row.customer_id,
+        ruleId: row.rule_id,
+        ruleVersion: row.rule_version,
+        target: row.target,
+        body: row.body,
+        attempt: row.attempts,
+      });
+      return { row, ok: true };
+    } catch (error) {
+      const permanent = error instanceof DeliveryError && error.permanent;
+      return { row, ok: false, error: (error as Error).message.slice(0, 1000), permanent };
+    }
+  }
+
+  private async record(outcomes: readonly Outcome[]): Promise<DispatchReport> {
+    const now = this.now();
+    const events = new Map<string, AppendRequest['events'][number][]>();
+    const add = (customerId: string, event: AppendRequest['events'][number]) => {
+      const streamId = CUSTOMER_STREAM_PREFIX + customerId;
+      events.set(streamId, [...(events.get(streamId) ?? []), event]);
+    };
+    const sent: string[] = [];
+    const dead: Array<{ action_id: string; error: string }> = [];
+    const retry: Array<{ action_id: string; error: string; next: string }> = [];
+    for (const outcome of outcomes) {
+      const { row } = outcome;
+      const base = { ruleId: row.rule_id, ruleVersion: row.rule_version, actionId: row.action_id, triggerEventId: row.trigger_event_id, channel: row.channel };
+      const metadata = { ruleId: row.rule_id, causationId: row.trigger_event_id, depth: row.depth };
+      if (outcome.ok) {
+        sent.push(row.action_id);
+        add(row.customer_id, {
+          eventId: derivedEventId(row.action_id, 'ActionDispatched'),
+          type: 'ActionDispatched',
+          version: 1,
+          occurredAt: now.toISOString(),
+          source: ENGINE_SOURCE,
+          data: { ...base, attempt: row.attempts },
+          metadata,
+        });
+      } else if (outcome.permanent || row.attempts >= this.settings.maxAttempts) {
+        dead.push({ action_id: row.action_id, error: outcome.error });
+        add(row.customer_id, {
+          eventId: derivedEventId(row.action_id, 'ActionFailed'),
+          type: 'ActionFailed',
+          version: 1,
+          occurredAt: now.toISOString(),
+          source: ENGINE_SOURCE,
+          data: { ...base, attempts: row.attempts, error: outcome.error },
+          metadata,
+        });
+      } else {
+        const backoff = this.settings.backoffMs * 2 ** (row.attempts - 1) * (0.5 + Math.random());
+        retry.push({ action_id: row.action_id, error: outcome.error, next: new Date(now.getTime() + Math.min(backoff, 3_600_000)).toISOString() });
+      }
+    }
+    await this.db.transaction(async (tx) => {
+      if (sent.length > 0) {
+        await tx.query(`UPDATE journey.outbox SET state = 'sent', sent_at = $2, locked_until = NULL WHERE action_id = ANY($1::uuid[])`, [sent, now.toISOString()]);
+      }
+      if (dead.length > 0) {
+        await tx.query(
+          `UPDATE journey.outbox o SET state = 'dead', last_error = x.error, locked_until = NULL
+           FROM json_to_recordset($1::json) AS x(action_id uuid, error text) WHERE o.action_id = x.action_id`,
+          [JSON.stringify(dead)],
+        );
+      }
+      if (retry.length > 0) {
+        await tx.query(
+          `UPDATE journey.outbox o SET last_error = x.error, next_attempt_at = x.next, locked_until = NULL
+           FROM json_to_recordset($1::json) AS x(action_id uuid, error text, next timestamptz) WHERE o.action_id = x.action_id`,
+          [JSON.stringify(retry)],
+        );
+      }
+      if (events.size > 0) await this.store.appendWithin(tx, [...events].map(([streamId, list]) => ({ streamId, events: list })));
+    });
+    return { delivered: sent.length, retried: retry.length, dead: dead.length };
+  }
+}

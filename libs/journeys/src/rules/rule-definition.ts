@@ -1,0 +1,166 @@
+import {
+  ACTION_CHANNELS,
+  CONSENT_CHANNELS,
+  CONSENT_PURPOSES,
+  isEventType,
+  isExternalId,
+  type ActionChannel,
+  type ConsentChannel,
+  type ConsentPurpose,
+  type EventType,
+} from '@journey/contracts';
+import { CONDITION_OPERATORS, parseDuration, type Condition, type EventMatcher, type Rule } from '@journey/domain';
+import { checkTemplate } from './templates';
+
+export interface RuleProblem {
+  readonly field: string;
+  readonly reason: string;
+}
+
+export type ParsedRule = { readonly ok: true; readonly rule: Omit<Rule, 'version'> } | { readonly ok: false; readonly errors: readonly RuleProblem[] };
+
+const TOP_KEYS = new Set(['id', 'name', 'enabled', 'trigger', 'conditions', 'wait', 'action', 'limits', 'consent', 'holdout', 'goal', 'description']);
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/**
+ * A rule as JSON (what files and the admin API hold) checked field by field and normalised.
+ * Errors name the field and the reason; templates are checked against the fields they read.
+ */
+export function parseRule(input: unknown): ParsedRule {
+  const errors: RuleProblem[] = [];
+  const fail = (field: string, reason: string) => errors.push({ field, reason });
+  if (!isObject(input)) return { ok: false, errors: [{ field: 'body', reason: 'must be a rule object' }] };
+  for (const key of Object.keys(input)) if (!TOP_KEYS.has(key)) fail(key, 'is not a known field of a rule');
+
+  const id = input.id;
+  if (!isExternalId(id)) fail('id', 'must be an identifier such as win-back');
+  const name = typeof input.name === 'string' && input.name.length > 0 && input.name.length <= 200 ? input.name : (fail('name', 'must be a text of 1 to 200 characters'), '');
+  const enabled = input.enabled === undefined ? true : input.enabled === true || input.enabled === false ? input.enabled : (fail('enabled', 'must be true or false'), true);
+
+  const trigger = isObject(input.trigger) ? input.trigger : (fail('trigger', 'is required: {"event": "<type>", "where": <condition>}'), {});
+  const triggerEvent = trigger.event;
+  if (!(isEventType(triggerEvent) || triggerEvent === 'schedule:daily')) fail('trigger.event', 'must be an event type or "schedule:daily"');
+  const triggerWhere = condition(trigger.where, 'trigger.where', errors, true);
+  const conditions = condition(input.conditions, 'conditions', errors, true);
+
+  let wait: Rule['wait'];
+  if (input.wait !== undefined) {
+    const raw = isObject(input.wait) ? input.wait : (fail('wait', 'must be {"for": "2h", "cancelOn": [...]}'), {});
+    const forMs = typeof raw.for === 'string' ? parseDuration(raw.for) : undefined;
+    if (forMs === undefined) fail('wait.for', 'must be a duration such as 30m, 2h or 7d');
+    const cancelOn = Array.isArray(raw.cancelOn) ? raw.cancelOn.map((m, i) => matcher(m, `wait.cancelOn[${i}]`, errors)) : [];
+    if (raw.cancelOn !== undefined && !Array.isArray(raw.cancelOn)) fail('wait.cancelOn', 'must be a list of {"event": "<type>", "where": <condition>}');
+    wait = { forMs: forMs ?? 0, cancelOn: cancelOn.filter((m): m is EventMatcher => m !== undefined) };
+  }
+
+  const action = isObject(input.action) ? input.action : (fail('action', 'is required: {"channel", "target", "template", "params"}'), {});
+  const channel = action.channel as ActionChannel;
+  if (!ACTION_CHANNELS.includes(channel)) fail('action.channel', `must be one of ${ACTION_CHANNELS.join(', ')}`);
+  const target = typeof action.target === 'string' ? action.target : '';
+  if (channel === 'webhook' && !/^https?:\/\/[^\s]+$/.test(target)) fail('action.target', 'must be an http(s) URL for a webhook');
+  if (channel === 'kafka' && !/^[A-Za-z0-9._-]{1,249}$/.test(target)) fail('action.target', 'must be a Kafka topic name');
+  const params = action.params === undefined ? {} : isObject(action.params) ? action.params : (fail('action.params', 'must be an object'), {});
+  const template = typeof action.template === 'string' ? action.template : (fail('action.template', 'is required (a Handlebars template)'), '');
+  if (template && typeof triggerEvent === 'string') errors.push(...checkTemplate(template, triggerEvent, params));
+
+  const limits: { frequencyCap?: { count: number; perMs: number }; quietHours?: { start: string; end: string } } = {};
+  if (input.limits !== undefined) {
+    const raw = isObject(input.limits) ? input.limits : (fail('limits', 'must be an object'), {});
+    if (raw.frequencyCap !== undefined) {
+      const cap = isObject(raw.frequencyCap) ? raw.frequencyCap : {};
+      const perMs = typeof cap.per === 'string' ? parseDuration(cap.per) : undefined;
+      if (!Number.isInteger(cap.count) || (cap.count as number) < 1) fail('limits.frequencyCap.count', 'must be a whole number of at least 1');
+      if (perMs === undefined) fail('limits.frequencyCap.per', 'must be a duration such as 7d');
+      limits.frequencyCap = { count: cap.count as number, perMs: perMs ?? 0 };
+    }
+    if (raw.quietHours !== undefined) {
+      const quiet = isObject(raw.quietHours) ? raw.quietHours : {};
+      if (typeof quiet.start !== 'string' || !HHMM.test(quiet.start)) fail('limits.quietHours.start', 'must be a time HH:MM');
+      if (typeof quiet.end !== 'string' || !HHMM.test(quiet.end)) fail('limits.quietHours.end', 'must be a time HH:MM');
+      limits.quietHours = { start: String(quiet.start), end: String(quiet.end) };
+    }
+  }
+
+  let consent: Rule['consent'];
+  if (input.consent !== undefined) {
+    const raw = isObject(input.consent) ? input.consent : {};
+    if (!CONSENT_CHANNELS.includes(raw.channel as ConsentChannel)) fail('consent.channel', `must be one of ${CONSENT_CHANNELS.join(', ')}`);
+    if (!CONSENT_PURPOSES.includes(raw.purpose as ConsentPurpose)) fail('consent.purpose', `must be one of ${CONSENT_PURPOSES.join(', ')}`);
+    consent = { channel: raw.channel as ConsentChannel, purpose: raw.purpose as ConsentPurpose };
+  }
+
+  const holdout = input.holdout === undefined ? 0 : input.holdout;
+  if (!Number.isInteger(holdout) || (holdout as number) < 0 || (holdout as number) > 100) fail('holdout', 'must be a percentage from 0 to 100');
+
+  let goal: Rule['goal'];
+  if (input.goal !== undefined) {
+    const raw = isObject(input.goal) ? input.goal : {};
+    if (!isEventType(raw.event)) fail('goal.event', 'must be an event type');
+    const withinMs = typeof raw.within === 'string' ? parseDuration(raw.within) : undefined;
+    if (withinMs === undefined) fail('goal.within', 'must be a duration such as 7d');
+    goal = { event: raw.event as EventType, withinMs: withinMs ?? 0, where: condition(raw.where, 'goal.where', errors, false) };
+  }
+
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    rule: {
+      id: id as string,
+      name,
+      enabled,
+      trigger: { event: triggerEvent as Rule['trigger']['event'], where: triggerWhere },
+      conditions,
+      wait,
+      action: { channel, target, template, params },
+      limits,
+      consent,
+      holdoutPercent: holdout as number,
+      goal,
+    },
+  };
+}
+
+function matcher(input: unknown, field: string, errors: RuleProblem[]): EventMatcher | undefined {
+  if (!isObject(input) || !isEventType(input.event)) {
+    errors.push({ field: `${field}.event`, reason: 'must be an event type' });
+    return undefined;
+  }
+  return { event: input.event, where: condition(input.where, `${field}.where`, errors, false) };
+}
+
+/** A condition: {path, op, value}, or {all: [...]}, {any: [...]}, {not: ...}. */
+function condition(input: unknown, field: string, errors: RuleProblem[], customerAllowed: boolean): Condition | undefined {
+  if (input === undefined) return undefined;
+  if (!isObject(input)) {
+    errors.push({ field, reason: 'must be a condition object' });
+    return undefined;
+  }
+  if (Array.isArray(input.all) || Array.isArray(input.any)) {
+    const key = Array.isArray(input.all) ? 'all' : 'any';
+    const parts = (input[key] as unknown[]).map((part, i) => condition(part, `${field}.${key}[${i}]`, errors, customerAllowed));
+    return (key === 'all' ? { all: parts.filter(Boolean) } : { any: parts.filter(Boolean) }) as Condition;
+  }
+  if (input.not !== undefined) {
+    const inner = condition(input.not, `${field}.not`, errors, customerAllowed);
+    return inner ? { not: inner } : undefined;
+  }
+  const path = input.path;
+  const op = input.op;
+  if (typeof path !== 'string' || !/^(event|customer|params)(\.[^.\s]+)+$/.test(path)) {
+    errors.push({ field: `${field}.path`, reason: 'must be a path starting with event., customer. or params.' });
+  } else if (!customerAllowed && path.startsWith('customer.')) {
+    errors.push({ field: `${field}.path`, reason: 'may only look at the event here' });
+  }
+  if (!CONDITION_OPERATORS.includes(op as never)) {
+    errors.push({ field: `${field}.op`, reason: `must be one of ${CONDITION_OPERATORS.join(', ')}` });
+  } else if ((op === 'in' || op === 'nin') && !Array.isArray(input.value)) {
+    errors.push({ field: `${field}.value`, reason: `must be a list for ${op}` });
+  } else if (!['exists', 'missing', 'birthdayToday'].includes(op as string) && input.value === undefined) {
+    errors.push({ field: `${field}.value`, reason: `is required for ${op}` });
+  }
+  return { path: path as string, op: op as never, value: input.value };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

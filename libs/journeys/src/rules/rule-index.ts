@@ -1,0 +1,45 @@
+import type { Rule } from '@journey/domain';
+import type { RuleStore } from './rule-store';
+
+/** The enabled rules by trigger, and every version by key, in memory; refreshed on change. */
+export class RuleIndex {
+  private byTrigger = new Map<string, Rule[]>();
+  private readonly byVersion = new Map<string, Rule>();
+
+  constructor(private readonly store: RuleStore) {}
+
+  async refresh(): Promise<void> {
+    const byTrigger = new Map<string, Rule[]>();
+    for (const { rule } of await this.store.current()) {
+      this.byVersion.set(key(rule.id, rule.version), rule);
+      if (!rule.enabled) continue;
+      const list = byTrigger.get(rule.trigger.event) ?? [];
+      list.push(rule);
+      byTrigger.set(rule.trigger.event, list);
+    }
+    this.byTrigger = byTrigger;
+  }
+
+  triggeredBy(type: string): readonly Rule[] {
+    return this.byTrigger.get(type) ?? [];
+  }
+
+  /** A given version (timers and goals keep the version they were made under). */
+  async version(id: string, version: number): Promise<Rule | undefined> {
+    const known = this.byVersion.get(key(id, version));
+    if (known) return known;
+    const record = await this.store.get(id, version);
+    if (record) this.byVersion.set(key(id, version), record.rule);
+    return record?.rule;
+  }
+
+  /** Whether the rule's current version is enabled. */
+  isActive(id: string): boolean {
+    for (const rules of this.byTrigger.values()) if (rules.some((rule) => rule.id === id)) return true;
+    return false;
+  }
+}
+
+function key(id: string, version: number): string {
+  return `${id}@${version}`;
+}

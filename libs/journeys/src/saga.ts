@@ -1,0 +1,109 @@
+import type { ActionChannel } from '@journey/contracts';
+import type { Database, PostgresEventStore, Subscription } from '@journey/event-store';
+import type { Channel } from './channels/channel';
+import { runDailyRules } from './daily-rules';
+import { Dispatcher, type DispatchReport } from './dispatcher';
+import { RuleIndex } from './rules/rule-index';
+import { RuleStore } from './rules/rule-store';
+import { sagaBatch, type SagaContext } from './saga-batch';
+import type { SagaSettings } from './saga-settings';
+import { fireDueTimers } from './timers';
+
+export const SAGA_SUBSCRIPTION = 'saga:journeys';
+export const RULES_CHANNEL = 'journey_rules';
+
+export interface SagaLogger {
+  info(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/**
+ * The journeys runtime: the subscription that decides, the loop that fires due timers and
+ * delivers the outbox, and the daily run of calendar rules. The same in the engine and in
+ * services/saga; several processes share timers and the outbox safely.
+ */
+export class Saga {
+  readonly rules: RuleStore;
+  readonly index: RuleIndex;
+  private readonly dispatcher: Dispatcher;
+  private readonly context: SagaContext;
+  private subscription: Subscription | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<unknown> | undefined;
+  private lastDaily = '';
+  private stopListening: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly store: PostgresEventStore,
+    private readonly settings: SagaSettings,
+    private readonly channels: ReadonlyMap<ActionChannel, Channel>,
+    private readonly now: () => Date,
+    private readonly logger?: SagaLogger,
+  ) {
+    this.rules = new RuleStore(db);
+    this.index = new RuleIndex(this.rules);
+    this.context = { index: this.index, store, settings, now };
+    this.dispatcher = new Dispatcher(db, store, channels, settings, now);
+  }
+
+  async start(): Promise<void> {
+    if (this.subscription) return;
+    await this.index.refresh();
+    if (this.db.kind === 'postgres') {
+      this.stopListening = await this.db.listen(RULES_CHANNEL, () => void this.index.refresh().catch(() => undefined));
+    }
+    this.subscription = this.store.subscribe(SAGA_SUBSCRIPTION, (events, tx) => sagaBatch(events, tx, this.context), {
+      batchSize: this.settings.batchSize,
+      onError: (error) => this.logger?.error({ err: error }, 'saga batch failed; retrying'),
+    });
+    if (this.settings.tickMs > 0) this.timer = setInterval(() => void this.tickSafely(), this.settings.tickMs);
+  }
+
+  /** Rules changed (here, or elsewhere when told): read them again, and tell other processes. */
+  async rulesChanged(): Promise<void> {
+    await this.index.refresh();
+    if (this.db.kind === 'postgres') await this.db.notify(RULES_CHANNEL, '').catch(() => undefined);
+  }
+
+  async caughtUp(): Promise<void> {
+    await this.subscription?.caughtUp();
+  }
+
+  /** Due timers, then the outbox until nothing is due, then (once a day) calendar rules. */
+  async tick(): Promise<DispatchReport> {
+    while ((await fireDueTimers(this.db, this.context)) > 0);
+    const total = { delivered: 0, retried: 0, dead: 0 };
+    for (;;) {
+      const report = await this.dispatcher.dispatch();
+      total.delivered += report.delivered;
+      total.retried += report.retried;
+      total.dead += report.dead;
+      if (report.delivered + report.retried + report.dead === 0) break;
+    }
+    const day = this.now().toISOString().slice(0, 10);
+    if (day !== this.lastDaily) {
+      this.lastDaily = day;
+      await runDailyRules(this.db, this.context);
+    }
+    return total;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+    await this.subscription?.stop();
+    this.subscription = undefined;
+    await this.stopListening?.();
+    for (const channel of this.channels.values()) await channel.close?.();
+  }
+
+  private async tickSafely(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = this.tick()
+      .catch((error: unknown) => this.logger?.error({ err: error }, 'saga timers or dispatch failed'))
+      .finally(() => (this.ticking = undefined));
+    await this.ticking;
+  }
+}

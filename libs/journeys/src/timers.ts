@@ -1,0 +1,57 @@
+import type { JourneyEvent } from '@journey/contracts';
+import { decideDue, emptyCustomer360 } from '@journey/domain';
+import type { Database } from '@journey/event-store';
+import { DecisionWriter } from './decision-writer';
+import type { SagaContext } from './saga-batch';
+import { loadMemories, loadStates } from './saga-state';
+
+interface TimerRow {
+  id: string;
+  kind: 'wait' | 'hold';
+  rule_id: string;
+  rule_version: number;
+  customer_id: string;
+  trigger: JourneyEvent;
+  depth: number;
+}
+
+/**
+ * Waits and holds whose time has come, claimed with FOR UPDATE SKIP LOCKED (so several saga
+ * processes share them) and decided again now: dispatch, suppress, or hold for quiet hours.
+ * A timer whose rule was disabled or deleted meanwhile ends cancelled.
+ */
+export async function fireDueTimers(db: Database, context: SagaContext, limit = 200): Promise<number> {
+  const now = context.now().getTime();
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<TimerRow>(
+      `SELECT id, kind, rule_id, rule_version, customer_id, trigger, depth FROM journey.saga_timers
+       WHERE state = 'pending' AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [new Date(now).toISOString(), limit],
+    );
+    if (rows.length === 0) return 0;
+    const customerIds = [...new Set(rows.map((row) => row.customer_id))];
+    const states = await loadStates(tx, customerIds);
+    const memories = await loadMemories(tx, customerIds, context.index, now - 365 * 86_400_000);
+    const writer = new DecisionWriter(context.settings, now);
+    const cancelled: string[] = [];
+    for (const row of rows) {
+      const rule = await context.index.version(row.rule_id, row.rule_version);
+      if (!rule || !context.index.isActive(rule.id)) {
+        cancelled.push(row.id);
+        continue;
+      }
+      const customer = states.get(row.customer_id) ?? emptyCustomer360(row.customer_id);
+      const memory = memories.get(row.customer_id)!;
+      memory.waits = memory.waits.filter((wait) => wait.timerId !== row.id);
+      const decision = decideDue(rule, customer, memory.past, context.settings.globalCaps, now);
+      // A hold re-schedules the same timer; anything else ends it.
+      if (decision.kind !== 'hold') writer.fire(row.id);
+      writer.apply(decision, { event: row.trigger, depth: row.depth }, customer, memory);
+    }
+    if (cancelled.length > 0) {
+      await tx.query("UPDATE journey.saga_timers SET state = 'cancelled' WHERE id = ANY($1::uuid[])", [cancelled]);
+    }
+    await writer.flush(tx, context.store);
+    return rows.length;
+  });
+}
