@@ -6,9 +6,9 @@ import type { SagaContext } from './saga-batch';
 import { loadMemories } from './saga-state';
 
 /**
- * Rules triggered by the calendar (`schedule:daily`), such as a birthday greeting: once a day,
- * the customers whose birthday falls around today are judged against them, with a trigger
- * that is the same for a customer and a day (so a second run of the day decides nothing new).
+ * Rules triggered by the calendar (`schedule:daily`), such as a birthday greeting: the customers
+ * whose birthday falls around today are judged against them, with a trigger that is the same
+ * for a customer and a day, so the hourly runs of a day decide it once.
  */
 export async function runDailyRules(db: Database, context: SagaContext): Promise<number> {
   const rules = context.index.triggeredBy('schedule:daily');

@@ -14,3 +14,5 @@ export * from './saga';
 export * from './saga-batch';
 export * from './saga-settings';
 export * from './timers';
+export * from './webhook-secret';
+export * from './dry-run';

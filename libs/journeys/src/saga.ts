@@ -30,7 +30,7 @@ export class Saga {
   private subscription: Subscription | undefined;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<unknown> | undefined;
-  private lastDaily = '';
+  private lastCalendarHour = '';
   private stopListening: (() => Promise<void>) | undefined;
 
   constructor(
@@ -70,7 +70,7 @@ export class Saga {
     await this.subscription?.caughtUp();
   }
 
-  /** Due timers, then the outbox until nothing is due, then (once a day) calendar rules. */
+  /** Due timers, then the outbox until nothing is due, then (once an hour) calendar rules. */
   async tick(): Promise<DispatchReport> {
     while ((await fireDueTimers(this.db, this.context)) > 0);
     const total = { delivered: 0, retried: 0, dead: 0 };
@@ -81,12 +81,18 @@ export class Saga {
       total.dead += report.dead;
       if (report.delivered + report.retried + report.dead === 0) break;
     }
-    const day = this.now().toISOString().slice(0, 10);
-    if (day !== this.lastDaily) {
-      this.lastDaily = day;
-      await runDailyRules(this.db, this.context);
+    // Calendar rules look every hour: a birthday begins at different hours around the world.
+    const hour = this.now().toISOString().slice(0, 13);
+    if (hour !== this.lastCalendarHour) {
+      this.lastCalendarHour = hour;
+      await this.runCalendarRules();
     }
     return total;
+  }
+
+  /** The `schedule:daily` rules, now (the hourly schedule calls it; a second call decides nothing new). */
+  runCalendarRules(): Promise<number> {
+    return runDailyRules(this.db, this.context);
   }
 
   async stop(): Promise<void> {

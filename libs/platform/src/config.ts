@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { isISO4217CurrencyCode } from 'class-validator';
 import { DEFAULT_PROJECTION_OPTIONS, type ProjectionOptions } from '@journey/projections';
+import { parseDuration, type GlobalCap } from '@journey/domain';
+import { ACTION_CHANNELS, type ActionChannel } from '@journey/contracts';
 
 /** The engine's configuration, read from the environment once and checked before start-up. */
 export interface JourneyConfig {
@@ -15,6 +17,21 @@ export interface JourneyConfig {
   /** Whether this process runs the projector (the engine does unless told not to). */
   readonly projector: boolean;
   readonly projections: ProjectionOptions;
+  /** Whether this process runs the saga (the engine does unless told not to). */
+  readonly saga: boolean;
+  readonly journeys: {
+    readonly rulesFile?: string;
+    /** Signs webhook bodies; generated and kept in the database when not given. */
+    readonly webhookSecret?: string;
+    readonly kafkaBrokers: readonly string[];
+    readonly globalCaps: readonly GlobalCap[];
+    readonly maxDepth: number;
+    readonly maxEventAgeMs: number;
+    readonly maxAttempts: number;
+    readonly backoffMs: number;
+    readonly deliveryTimeoutMs: number;
+    readonly tickMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -69,6 +86,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
   const base = env.JOURNEY_BASE_CURRENCY || defaults.rates.base;
   if (!/^[A-Z]{3}$/.test(base) || !isISO4217CurrencyCode(base)) problems.push(`JOURNEY_BASE_CURRENCY must be an ISO 4217 code, got "${base}"`);
   const rates = parseRates(env.JOURNEY_FX_RATES, base, defaults.rates.rates, problems);
+  const onOff = (name: string): boolean => {
+    const value = env[name] ?? 'on';
+    if (value !== 'on' && value !== 'off') problems.push(`${name} must be on or off, got "${value}"`);
+    return value !== 'off';
+  };
+  const duration = (name: string, fallback: string): number => {
+    const raw = env[name] || fallback;
+    const ms = parseDuration(raw);
+    if (ms === undefined) problems.push(`${name} must be a duration such as 30s, 15m, 2h or 1d, got "${raw}"`);
+    return ms ?? parseDuration(fallback)!;
+  };
   const projector = env.JOURNEY_PROJECTOR ?? 'on';
   if (projector !== 'on' && projector !== 'off') problems.push(`JOURNEY_PROJECTOR must be on or off, got "${projector}"`);
 
@@ -81,6 +109,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
     writerSlots: env.JOURNEY_WRITER_SLOTS ? integer('JOURNEY_WRITER_SLOTS', 3, 1, 32) : undefined,
     logLevel,
     projector: projector !== 'off',
+    saga: onOff('JOURNEY_SAGA'),
+    journeys: {
+      rulesFile: env.JOURNEY_RULES_FILE || undefined,
+      webhookSecret: env.JOURNEY_WEBHOOK_SECRET || undefined,
+      kafkaBrokers: (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean),
+      globalCaps: parseCaps(env.JOURNEY_GLOBAL_CAPS, problems),
+      maxDepth: integer('JOURNEY_SAGA_MAX_DEPTH', 3, 1, 100),
+      maxEventAgeMs: duration('JOURNEY_SAGA_MAX_EVENT_AGE', '1d'),
+      maxAttempts: integer('JOURNEY_DELIVERY_ATTEMPTS', 8, 1, 100),
+      backoffMs: duration('JOURNEY_DELIVERY_BACKOFF', '1s'),
+      deliveryTimeoutMs: duration('JOURNEY_DELIVERY_TIMEOUT', '5s'),
+      tickMs: duration('JOURNEY_SAGA_TICK', '1s'),
+    },
     projections: {
       lifecycle: {
         loyalOrders: integer('JOURNEY_LOYAL_ORDERS', defaults.lifecycle.loyalOrders, 2, 1000),
@@ -127,4 +168,20 @@ function parseRates(raw: string | undefined, base: string, fallback: Readonly<Re
     if (currency !== base) rates[currency] = rate;
   }
   return rates;
+}
+
+/** "webhook=3/7d,kafka=10/1d": at most N actions of a channel per customer per window. */
+function parseCaps(raw: string | undefined, problems: string[]): GlobalCap[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  const caps: GlobalCap[] = [];
+  for (const part of raw.split(',')) {
+    const match = /^\s*([a-z]+)=(\d+)\/(\d+[smhdw])\s*$/.exec(part);
+    const perMs = match ? parseDuration(match[3]!) : undefined;
+    if (!match || !ACTION_CHANNELS.includes(match[1] as ActionChannel) || perMs === undefined || Number(match[2]) < 1) {
+      problems.push(`JOURNEY_GLOBAL_CAPS must look like "webhook=3/7d", got "${part}"`);
+      continue;
+    }
+    caps.push({ channel: match[1] as ActionChannel, count: Number(match[2]), perMs });
+  }
+  return caps;
 }

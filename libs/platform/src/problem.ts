@@ -23,7 +23,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export class RequestRejectedError extends Error {
   readonly type = 'request-rejected' as const;
   constructor(
-    readonly status: 400 | 404 | 413 | 415,
+    readonly status: 400 | 404 | 409 | 413 | 415,
     readonly title: string,
     readonly errors: readonly FieldProblem[] = [],
     readonly extensions: Readonly<Record<string, unknown>> = {},

@@ -3,11 +3,12 @@ import { IngestModule } from '@journey/ingest';
 import { PlatformModule, type PlatformOptions } from '@journey/platform';
 import { ProjectorModule } from '@journey/projector';
 import { QueryModule } from '@journey/query';
+import { SagaModule } from '@journey/saga';
 
 /** Everything in one process: the default `npm start`. */
 @Module({})
 export class EngineModule {
   static forRoot(options: PlatformOptions): DynamicModule {
-    return { module: EngineModule, imports: [PlatformModule.forRoot(options), IngestModule, ProjectorModule, QueryModule] };
+    return { module: EngineModule, imports: [PlatformModule.forRoot(options), IngestModule, ProjectorModule, QueryModule, SagaModule] };
   }
 }

@@ -1,0 +1,49 @@
+import type { JourneyEvent } from '@journey/contracts';
+import { customer360View, evaluate, gate, type ConditionTrace, type Customer360, type GateVerdict, type Rule } from '@journey/domain';
+import type { Queryable } from '@journey/event-store';
+import type { SagaSettings } from './saga-settings';
+import { loadMemories, loadStates } from './saga-state';
+import type { RuleIndex } from './rules/rule-index';
+
+export interface DryRun {
+  readonly ruleId: string;
+  readonly ruleVersion: number;
+  readonly customerId: string;
+  readonly event: { readonly eventId: string; readonly type: string; readonly occurredAt: string };
+  readonly trigger: { readonly passed: boolean; readonly conditions: readonly ConditionTrace[] };
+  readonly conditions: { readonly passed: boolean; readonly conditions: readonly ConditionTrace[] };
+  /** What would happen now: a wait, the gates' verdict, or nothing when a check failed. */
+  readonly outcome: GateVerdict | { readonly kind: 'wait'; readonly forMs: number } | { readonly kind: 'ignore' };
+}
+
+/** Judges a rule against a customer and an event without writing or sending anything. */
+export async function dryRun(db: Queryable, index: RuleIndex, settings: SagaSettings, rule: Rule, customer: Customer360, event: JourneyEvent, now: Date): Promise<DryRun> {
+  const context = { event, customer: customer360View(customer, settings.rates), params: rule.action.params, now: now.getTime(), timezone: customer.profile.timezone };
+  const typeMatches = rule.trigger.event === event.type;
+  const triggerTrace: ConditionTrace[] = [{ condition: `event.type eq ${JSON.stringify(rule.trigger.event)}`, passed: typeMatches, actual: event.type }];
+  const triggerPassed = evaluate(rule.trigger.where, context, triggerTrace) && typeMatches;
+  const conditionTrace: ConditionTrace[] = [];
+  const conditionsPassed = evaluate(rule.conditions, context, conditionTrace);
+  let outcome: DryRun['outcome'] = { kind: 'ignore' };
+  if (triggerPassed && conditionsPassed) {
+    if (rule.wait) outcome = { kind: 'wait', forMs: rule.wait.forMs };
+    else {
+      const memory = (await loadMemories(db, [customer.customerId], index, now.getTime() - 365 * 86_400_000)).get(customer.customerId)!;
+      outcome = gate(rule, customer, memory.past, settings.globalCaps, now.getTime());
+    }
+  }
+  return {
+    ruleId: rule.id,
+    ruleVersion: rule.version,
+    customerId: customer.customerId,
+    event: { eventId: event.eventId, type: event.type, occurredAt: event.occurredAt },
+    trigger: { passed: triggerPassed, conditions: triggerTrace },
+    conditions: { passed: conditionsPassed, conditions: conditionTrace },
+    outcome,
+  };
+}
+
+/** The saga's view of a customer, when it has one. */
+export async function sagaCustomer(db: Queryable, customerId: string): Promise<Customer360 | undefined> {
+  return (await loadStates(db, [customerId])).get(customerId);
+}

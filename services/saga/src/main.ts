@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { ConfigError, createHttpApp, createLogger, loadConfig, PlatformModule } from '@journey/platform';
+import { SagaModule } from './saga.module';
+
+/** The saga alone: journeys over the shared event store, and the rules admin API. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  @Module({ imports: [PlatformModule.forRoot({ config, logger }), SagaModule] })
+  class SagaServiceModule {}
+  const app = await createHttpApp(SagaServiceModule, logger);
+  await app.listen(config.port, config.host);
+  logger.info(`journey saga listening on http://${config.host}:${config.port}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
+  process.exit(1);
+});

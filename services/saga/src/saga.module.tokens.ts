@@ -1,0 +1,1 @@
+export const SAGA_SETTINGS = Symbol('SAGA_SETTINGS');

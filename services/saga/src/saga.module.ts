@@ -1,0 +1,73 @@
+import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { ActionChannel } from '@journey/contracts';
+import { EVENT_STORE, type Database, type PostgresEventStore } from '@journey/event-store';
+import { KafkaChannel, LogChannel, Saga, WebhookChannel, webhookSecret, DEFAULT_SAGA_SETTINGS, type Channel, type SagaSettings } from '@journey/journeys';
+import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
+import { RulesController } from './rules/rules.controller';
+
+import { SAGA_SETTINGS } from './saga.module.tokens';
+
+export { SAGA_SETTINGS };
+
+export function sagaSettings(config: JourneyConfig): SagaSettings {
+  const j = config.journeys;
+  return {
+    ...DEFAULT_SAGA_SETTINGS,
+    lifecycle: config.projections.lifecycle,
+    rates: config.projections.rates,
+    globalCaps: j.globalCaps,
+    maxDepth: j.maxDepth,
+    maxEventAgeMs: j.maxEventAgeMs,
+    maxAttempts: j.maxAttempts,
+    backoffMs: j.backoffMs,
+    deliveryTimeoutMs: j.deliveryTimeoutMs,
+    tickMs: j.tickMs,
+  };
+}
+
+/** Loads the rules file and starts the saga with the application; stops it before the store closes. */
+class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    private readonly saga: Saga,
+    @Inject(CONFIG) private readonly config: JourneyConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const file = this.config.journeys.rulesFile;
+    if (file) {
+      const loaded = await this.saga.rules.loadFile(file);
+      this.logger.info({ file, rules: loaded.length, changed: loaded.filter((r) => r.changed).map((r) => r.id) }, 'rules loaded');
+    }
+    if (this.config.saga) await this.saga.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.saga.stop();
+  }
+}
+
+/** Journeys in this process: rules, the saga, the dispatcher, and the rules admin API. */
+@Module({
+  controllers: [RulesController],
+  providers: [
+    { provide: SAGA_SETTINGS, inject: [CONFIG], useFactory: sagaSettings },
+    {
+      provide: Saga,
+      inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, SAGA_SETTINGS],
+      useFactory: async (db: Database, store: PostgresEventStore, config: JourneyConfig, clock: Clock, logger: Logger, settings: SagaSettings) => {
+        const secret = await webhookSecret(db, config.journeys.webhookSecret);
+        if (secret.generated) logger.warn('no JOURNEY_WEBHOOK_SECRET: generated one and kept it in journey.settings (journey webhook-secret prints it)');
+        const channels = new Map<ActionChannel, Channel>([
+          ['webhook', new WebhookChannel(secret.secret, settings.deliveryTimeoutMs, clock)],
+          ['log', new LogChannel(logger)],
+        ]);
+        if (config.journeys.kafkaBrokers.length > 0) channels.set('kafka', new KafkaChannel(config.journeys.kafkaBrokers));
+        return new Saga(db, store, settings, channels, clock, logger);
+      },
+    },
+    SagaLifecycle,
+  ],
+  exports: [Saga],
+})
+export class SagaModule {}

@@ -1,0 +1,285 @@
+import { createHmac } from 'node:crypto';
+import { inHoldout } from '@journey/domain';
+import { Saga, ruleResults } from '@journey/journeys';
+import { exampleRules, JourneyHarness, WEBHOOK_SECRET } from '../support/journey-harness';
+import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+describe.each(backends())('journeys on %s', (backend) => {
+  let t: TestDatabase;
+  let h: JourneyHarness;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(backend);
+    h = new JourneyHarness(t.db);
+    await h.start();
+    for (const rule of exampleRules(h.baseUrl)) await h.saga.rules.save(rule);
+    await h.saga.rulesChanged();
+  });
+  // Each test starts at 11:00 UTC (noon in Berlin, outside every quiet window) of a later day.
+  beforeEach(() => {
+    h.now = new Date(Math.floor(h.now.getTime() / DAY) * DAY + DAY + 11 * HOUR);
+  });
+  afterAll(async () => {
+    await h.close();
+    await t.drop();
+  });
+
+  describe('the example rules fire exactly when they should', () => {
+    it('welcome: on the first purchase, signed, with the coupon; not on the second', async () => {
+      const c = await h.customer();
+      await h.publish(h.purchase(c));
+      await h.settle();
+      const [welcome, ...more] = h.about(c).filter((r) => r.json.template === 'welcome');
+      expect(more).toEqual([]);
+      expect(welcome!.json).toMatchObject({ to: `${c}@example.com`, name: 'Ada Lovelace', coupon: 'THANKS10' });
+      const timestamp = String(welcome!.headers['x-journey-timestamp']);
+      expect(welcome!.headers['x-journey-signature']).toBe(`v1=${createHmac('sha256', WEBHOOK_SECRET).update(`${timestamp}.${welcome!.body}`).digest('hex')}`);
+      expect(welcome!.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+      await h.publish(h.purchase(c));
+      await h.settle();
+      expect(h.about(c).filter((r) => r.json.template === 'welcome')).toHaveLength(1);
+      expect(await h.eventsOf(c, 'ActionDispatched')).toHaveLength(1);
+    });
+
+    it('browse abandonment: two hours after a view without a purchase; not when a purchase follows', async () => {
+      const viewer = await h.customer();
+      const buyer = await h.customer();
+      await h.publish(h.event('ProductViewed', viewer), h.event('ProductViewed', buyer));
+      await h.settle();
+      h.advance(HOUR);
+      await h.publish(h.purchase(buyer));
+      await h.settle();
+      expect(h.about(viewer).filter((r) => r.json.template === 'browse-abandonment')).toEqual([]);
+      h.advance(HOUR + 60_000);
+      await h.settle();
+      const [reminder] = h.about(viewer).filter((r) => r.json.template === 'browse-abandonment');
+      expect(reminder!.json).toMatchObject({ product: { sku: 'SKU-1', category: 'shoes' } });
+      expect(h.about(buyer).filter((r) => r.json.template === 'browse-abandonment')).toEqual([]);
+      expect(await h.eventsOf(viewer, 'ActionScheduled')).toHaveLength(1);
+    });
+
+    it('win-back: a high-tier customer at risk gets the offer; a medium-tier one does not', async () => {
+      const high = await h.customer();
+      const medium = await h.customer();
+      await h.publish(h.tier(high, 'high'), h.tier(medium, 'medium'));
+      const atRisk = (c: string) => h.event('LifecycleStageChanged', c, { from: 'repeat', to: 'at_risk', reason: 'no purchase for 61 days' });
+      await h.publish(atRisk(high), atRisk(medium));
+      await h.settle();
+      expect(h.about(high).filter((r) => r.json.template === 'win-back')).toEqual([
+        expect.objectContaining({ json: expect.objectContaining({ coupon: 'COMEBACK20', discountPercent: 20, segment: 'Champions' }) }),
+      ]);
+      expect(h.about(medium).filter((r) => r.json.template === 'win-back')).toEqual([]);
+    });
+
+    it('VIP ticket escalation: only for high-tier customers, to the support queue', async () => {
+      const vip = await h.customer();
+      const other = await h.customer();
+      await h.publish(h.tier(vip, 'high'), h.tier(other, 'low'));
+      await h.publish(h.event('TicketOpened', vip), h.event('TicketOpened', other));
+      await h.settle();
+      const escalations = h.receiver.to('/support/escalations');
+      expect(escalations.filter((r) => r.body.includes(vip))).toEqual([
+        expect.objectContaining({ json: expect.objectContaining({ queue: 'vip', ticketId: 't-77', customer: expect.objectContaining({ id: vip, tier: 'high' }) }) }),
+      ]);
+      expect(escalations.filter((r) => r.body.includes(other))).toEqual([]);
+    });
+
+    it("birthday: on the customer's birthday, once a day", async () => {
+      const today = h.now.toISOString().slice(5, 10);
+      // (Europe/Berlin: at 11:00 UTC it is the same day there.)
+      const celebrating = await h.customer({ birthday: `1990-${today}` });
+      const notToday = await h.customer({ birthday: today === '06-15' ? '1990-06-16' : '1990-06-15' });
+      await h.settle();
+      await h.saga.runCalendarRules();
+      await h.saga.runCalendarRules();
+      await h.settle();
+      expect(h.about(celebrating).filter((r) => r.json.template === 'birthday')).toHaveLength(1);
+      expect(h.about(notToday).filter((r) => r.json.template === 'birthday')).toEqual([]);
+    });
+
+    it('satisfaction survey: a day after a resolution without a score; not with one; not after feedback', async () => {
+      const silent = await h.customer();
+      const scored = await h.customer();
+      const answered = await h.customer();
+      await h.publish(
+        h.event('TicketResolved', silent, { ticketId: 't-1' }),
+        h.event('TicketResolved', scored, { ticketId: 't-2', satisfaction: 5 }),
+        h.event('TicketResolved', answered, { ticketId: 't-3' }),
+      );
+      await h.settle();
+      h.advance(2 * HOUR);
+      await h.publish(h.event('FeedbackGiven', answered, { score: 8 }));
+      await h.settle();
+      h.advance(DAY);
+      await h.settle();
+      expect(h.about(silent).filter((r) => r.json.template === 'satisfaction-survey')).toEqual([
+        expect.objectContaining({ json: expect.objectContaining({ ticketId: 't-1', survey: 'csat-after-ticket' }) }),
+      ]);
+      expect(h.about(scored).filter((r) => r.json.template === 'satisfaction-survey')).toEqual([]);
+      expect(h.about(answered).filter((r) => r.json.template === 'satisfaction-survey')).toEqual([]);
+    });
+  });
+
+  describe('suppression, recorded with its reason', () => {
+    const reasons = async (c: string) => (await h.eventsOf(c, 'ActionSuppressed')).map((e) => (e.data as { reason: string }).reason);
+
+    it('no consent, revoked consent', async () => {
+      const never = await h.customer({ consent: false });
+      const revoked = await h.customer();
+      await h.publish(h.event('ConsentChanged', revoked, { channel: 'email', purpose: 'marketing', granted: false }));
+      await h.publish(h.purchase(never), h.purchase(revoked));
+      await h.settle();
+      expect(await reasons(never)).toContain('no_consent');
+      expect(await reasons(revoked)).toContain('no_consent');
+      expect(h.about(never)).toEqual([]);
+      expect(h.about(revoked)).toEqual([]);
+    });
+
+    it('frequency cap', async () => {
+      const c = await h.customer();
+      await h.publish(h.event('ProductViewed', c));
+      await h.settle();
+      h.advance(3 * HOUR);
+      await h.settle();
+      await h.publish(h.event('ProductViewed', c));
+      await h.settle();
+      h.advance(3 * HOUR);
+      await h.settle();
+      expect(h.about(c).filter((r) => r.json.template === 'browse-abandonment')).toHaveLength(1);
+      expect(await reasons(c)).toEqual(['frequency_cap']);
+    });
+
+    it('quiet hours in the customer time zone hold the action until morning, then send it', async () => {
+      const c = await h.customer({ timezone: 'Asia/Tokyo' });
+      const savedNow = h.now;
+      // 14:00 UTC is 23:00 in Tokyo: quiet until 08:00 there, 23:00 UTC.
+      h.now = new Date(Math.floor(savedNow.getTime() / DAY) * DAY + 14 * HOUR);
+      await h.publish(h.purchase(c));
+      await h.settle();
+      expect(h.about(c)).toEqual([]);
+      const [scheduled] = await h.eventsOf(c, 'ActionScheduled');
+      expect((scheduled!.data as { dueAt: string }).dueAt).toBe(new Date(Math.floor(savedNow.getTime() / DAY) * DAY + 23 * HOUR).toISOString());
+      h.advance(9 * HOUR);
+      await h.settle();
+      expect(h.about(c).filter((r) => r.json.template === 'welcome')).toHaveLength(1);
+      h.now = savedNow;
+    });
+
+    it('holdout: deterministic per customer, suppressed, and their conversions still counted', async () => {
+      let id = '';
+      for (let i = 0; !id; i++) if (inHoldout('welcome', `holdout-${i}`, 10)) id = `holdout-${i}`;
+      await h.publish(
+        h.event('CustomerRegistered', id, { name: 'Held Out', email: 'held@example.com' }),
+        h.event('ConsentChanged', id, { channel: 'email', purpose: 'marketing', granted: true }),
+        h.purchase(id),
+      );
+      await h.settle();
+      expect(await reasons(id)).toEqual(['holdout']);
+      expect(h.about(id)).toEqual([]);
+      h.advance(DAY);
+      await h.publish(h.purchase(id));
+      await h.settle();
+      const [conversion] = await h.eventsOf(id, 'ConversionAttributed');
+      expect(conversion!.data).toMatchObject({ ruleId: 'welcome', holdout: true, goalType: 'PurchaseCompleted', value: 5000, currency: 'EUR' });
+      const [results] = await ruleResults(t.db, 'welcome');
+      expect(results!.holdoutConverted).toBeGreaterThanOrEqual(1);
+    });
+  });
+
+  it('a dispatched welcome converts on a purchase within the goal window, once', async () => {
+    const c = await h.customer();
+    await h.publish(h.purchase(c));
+    await h.settle();
+    h.advance(2 * DAY);
+    await h.publish(h.purchase(c), h.purchase(c));
+    await h.settle();
+    const conversions = await h.eventsOf(c, 'ConversionAttributed');
+    expect(conversions).toHaveLength(1);
+    expect(conversions[0]!.data).toMatchObject({ ruleId: 'welcome', holdout: false });
+  });
+
+  it('sees many events of one customer in one batch in order, each against the state it left', async () => {
+    const seen = (id: string, event: string, path: string, value: number) => ({
+      id,
+      name: id,
+      trigger: { event },
+      conditions: { path, op: 'eq', value },
+      action: { channel: 'webhook', target: `${h.baseUrl}/order-test`, template: `{"rule":"${id}","customer":{{json customer.customerId}} }` },
+    });
+    await h.saga.rules.save(seen('after-purchase', 'PurchaseCompleted', 'customer.commerce.refunds', 0));
+    await h.saga.rules.save(seen('after-refund', 'PurchaseRefunded', 'customer.commerce.refunds', 1));
+    await h.saga.rules.save(seen('after-ticket', 'TicketOpened', 'customer.support.ticketsTotal', 1));
+    await h.saga.rulesChanged();
+    const c = `batch-${Date.now()}`;
+    await h.store.append(`customer-${c}`, [h.purchase(c), h.event('PurchaseRefunded', c), h.event('TicketOpened', c)]);
+    await h.settle();
+    expect(h.receiver.to('/order-test').filter((r) => r.body.includes(c)).map((r) => r.json.rule).sort()).toEqual(['after-purchase', 'after-refund', 'after-ticket']);
+    for (const id of ['after-purchase', 'after-refund', 'after-ticket']) await h.saga.rules.delete(id);
+    await h.saga.rulesChanged();
+  });
+
+  describe('delivery', () => {
+    it('retries a receiver that is down for a while, then succeeds with the same idempotency key', async () => {
+      const c = await h.customer();
+      const path = `/flaky-${c}`;
+      await h.saga.rules.save({ id: `flaky-${c}`, name: 'flaky', trigger: { event: 'SearchPerformed' }, action: { channel: 'webhook', target: `${h.baseUrl}${path}`, template: '{"hello":1}' } });
+      await h.saga.rulesChanged();
+      h.receiver.respond = (request, nth) => (request.path === path && h.receiver.to(path).length <= 2 ? 503 : 200) + nth * 0;
+      await h.publish(h.event('SearchPerformed', c));
+      await h.settle();
+      for (let i = 0; i < 20 && h.receiver.to(path).length < 3; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        h.advance(1000);
+        await h.saga.tick();
+      }
+      h.receiver.respond = () => 200;
+      const attempts = h.receiver.to(path);
+      expect(attempts).toHaveLength(3);
+      expect(new Set(attempts.map((r) => r.headers['idempotency-key'])).size).toBe(1);
+      const [dispatched] = await h.eventsOf(c, 'ActionDispatched');
+      expect(dispatched!.data).toMatchObject({ attempt: 3 });
+    });
+
+    it('puts an action whose receiver fails for good in the dead letter, with the last error', async () => {
+      const c = await h.customer();
+      const path = `/broken-${c}`;
+      await h.saga.rules.save({ id: `broken-${c}`, name: 'broken', trigger: { event: 'SearchPerformed' }, action: { channel: 'webhook', target: `${h.baseUrl}${path}`, template: '{}' } });
+      await h.saga.rulesChanged();
+      h.receiver.respond = (request) => (request.path === path ? 500 : 200);
+      await h.publish(h.event('SearchPerformed', c));
+      await h.settle();
+      for (let i = 0; i < 20 && h.receiver.to(path).length < 3; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        h.advance(1000);
+        await h.saga.tick();
+      }
+      h.receiver.respond = () => 200;
+      const { rows } = await t.db.query<{ state: string; attempts: number; last_error: string }>(
+        "SELECT state, attempts, last_error FROM journey.outbox WHERE rule_id = $1",
+        [`broken-${c}`],
+      );
+      expect(rows).toEqual([{ state: 'dead', attempts: 3, last_error: expect.stringContaining('HTTP 500') }]);
+      const [failed] = await h.eventsOf(c, 'ActionFailed');
+      expect(failed!.data).toMatchObject({ attempts: 3, error: expect.stringContaining('HTTP 500') });
+    });
+  });
+
+  it('never takes a decision twice for a rule version and trigger, across a restart', async () => {
+    const c = await h.customer();
+    await h.publish(h.purchase(c));
+    await h.settle();
+    const count = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM journey.saga_decisions WHERE customer_id = $1', [c])).rows[0]!.n;
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+    // A second saga on the same database (a restart, or another process) finds nothing to redo.
+    const again = new Saga(t.db, h.store, h.settings, new Map(), () => h.now);
+    await again.start();
+    await again.caughtUp();
+    await again.stop();
+    expect(await count()).toBe(before);
+    expect(await h.eventsOf(c, 'ActionDispatched')).toHaveLength(1);
+  });
+});
