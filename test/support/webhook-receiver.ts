@@ -23,7 +23,7 @@ export class WebhookReceiver {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        let json: Record<string, unknown> = {};
+        let json: Record<string, unknown>;
         try {
           json = JSON.parse(body) as Record<string, unknown>;
         } catch {
