@@ -1,15 +1,18 @@
 /**
- * One catch-up of the saga over the whole log, in a process of its own: prints
- * {events, seconds, decisions, maxRssMiB} as JSON. The rules are already saved.
+ * One catch-up of the saga over the whole log, in a process of its own, from empty saga state:
+ * `saga-worker <url> decide` times the deciding (rules already saved; prints {events, seconds,
+ * decisions, maxRssMiB}); `saga-worker <url> dispatch <receiver>` lets the saga decide untimed,
+ * then times the delivery of the whole outbox to the receiver (prints {actions, seconds}).
  */
 import 'reflect-metadata';
+import type { ActionChannel } from '@journey/contracts';
 import { DEFAULT_LIFECYCLE } from '@journey/domain';
 import { PgDatabase, PostgresEventStore } from '@journey/event-store';
-import { DEFAULT_SAGA_SETTINGS, LogChannel, Saga } from '@journey/journeys';
+import { DEFAULT_SAGA_SETTINGS, LogChannel, Saga, WebhookChannel, type Channel } from '@journey/journeys';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/projections';
 
 async function main(): Promise<void> {
-  const url = process.argv[2]!;
+  const [url, mode] = process.argv.slice(2) as [string, 'decide' | 'dispatch'];
   const db = new PgDatabase({ url, poolSize: 4, applicationName: 'journey-bench-saga' });
   await db.exec(
     `TRUNCATE journey.saga_customers, journey.saga_decisions, journey.saga_timers, journey.outbox, journey.saga_actions;
@@ -17,22 +20,30 @@ async function main(): Promise<void> {
   );
   const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM journey.events WHERE source <> 'journey'");
   const store = new PostgresEventStore(db);
-  const saga = new Saga(
-    db,
-    store,
-    { ...DEFAULT_SAGA_SETTINGS, lifecycle: DEFAULT_LIFECYCLE, rates: DEFAULT_PROJECTION_OPTIONS.rates, tickMs: 0, maxEventAgeMs: 3650 * 86_400_000, batchSize: 2000 },
-    new Map([['log', new LogChannel({ info: () => undefined })]]),
-    () => new Date(),
-  );
-  const started = performance.now();
+  const settings = { ...DEFAULT_SAGA_SETTINGS, lifecycle: DEFAULT_LIFECYCLE, rates: DEFAULT_PROJECTION_OPTIONS.rates, tickMs: 0, maxEventAgeMs: 3650 * 86_400_000, batchSize: 2000 };
+  const channels = new Map<ActionChannel, Channel>([
+    ['log', new LogChannel({ info: () => undefined })],
+    ['webhook', new WebhookChannel('bench-secret', 5000)],
+  ]);
+  const saga = new Saga(db, store, settings, channels, () => new Date());
+  let started = performance.now();
   await saga.start();
   await saga.caughtUp();
-  const seconds = (performance.now() - started) / 1000;
+  let seconds = (performance.now() - started) / 1000;
   await saga.stop();
-  const decisions = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM journey.saga_decisions')).rows[0]!.n;
+  let result: object;
+  if (mode === 'decide') {
+    const decisions = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM journey.saga_decisions')).rows[0]!.n;
+    result = { events: rows[0]!.n, seconds, decisions, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
+  } else {
+    started = performance.now();
+    const report = await saga.tick();
+    seconds = (performance.now() - started) / 1000;
+    result = { actions: report.delivered, failed: report.retried + report.dead, seconds };
+  }
   await store.close();
   await db.close();
-  process.stdout.write(`${JSON.stringify({ events: rows[0]!.n, seconds, decisions, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -39,7 +39,36 @@ export class Dispatcher {
     private readonly now: () => Date,
   ) {}
 
-  async dispatch(limit = 200): Promise<DispatchReport> {
+  /**
+   * Delivers everything due, batch after batch, until nothing is left: the next batch is claimed
+   * and delivered while the previous one's outcomes are recorded (one recording at a time, so
+   * two transactions never append to one stream at once).
+   */
+  async dispatchAll(limit = 500): Promise<DispatchReport> {
+    const total = { delivered: 0, retried: 0, dead: 0 };
+    const add = (report: DispatchReport): void => {
+      total.delivered += report.delivered;
+      total.retried += report.retried;
+      total.dead += report.dead;
+    };
+    let recording: Promise<DispatchReport> | undefined;
+    try {
+      for (;;) {
+        const rows = await this.claim(limit);
+        if (rows.length === 0) break;
+        const outcomes = await Promise.all(rows.map((row) => this.deliver(row)));
+        if (recording) add(await recording);
+        recording = this.record(outcomes);
+      }
+    } finally {
+      // A failed claim still lets the batch already delivered be recorded.
+      if (recording) add(await recording);
+    }
+    return total;
+  }
+
+  /** Due rows, leased to this process: a crash hands them to the next claim when the lease ends. */
+  private async claim(limit: number): Promise<OutboxRow[]> {
     const now = this.now();
     const lease = new Date(now.getTime() + this.settings.deliveryTimeoutMs * 2 + 5000).toISOString();
     const { rows } = await this.db.query<OutboxRow>(
@@ -51,9 +80,7 @@ export class Dispatcher {
        RETURNING o.action_id, o.rule_id, o.rule_version, o.customer_id, o.trigger_event_id, o.channel, o.target, o.body, o.depth, o.attempts`,
       [now.toISOString(), lease, limit],
     );
-    if (rows.length === 0) return { delivered: 0, retried: 0, dead: 0 };
-    const outcomes = await Promise.all(rows.map((row) => this.deliver(row)));
-    return this.record(outcomes);
+    return rows;
   }
 
   private async deliver(row: OutboxRow): Promise<Outcome> {

@@ -73,14 +73,7 @@ export class Saga {
   /** Due timers, then the outbox until nothing is due, then (once an hour) calendar rules. */
   async tick(): Promise<DispatchReport> {
     while ((await fireDueTimers(this.db, this.context)) > 0);
-    const total = { delivered: 0, retried: 0, dead: 0 };
-    for (;;) {
-      const report = await this.dispatcher.dispatch();
-      total.delivered += report.delivered;
-      total.retried += report.retried;
-      total.dead += report.dead;
-      if (report.delivered + report.retried + report.dead === 0) break;
-    }
+    const total = await this.dispatcher.dispatchAll();
     // Calendar rules look every hour: a birthday begins at different hours around the world.
     const hour = this.now().toISOString().slice(0, 13);
     if (hour !== this.lastCalendarHour) {
