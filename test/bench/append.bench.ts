@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { migrate, PgDatabase, PostgresEventStore, type NewEvent } from '@journey/event-store';
 import { Client } from 'pg';
-import { EngineProcess } from '../support/engine-process';
+import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
 import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, median, purchaseData, recordResults, Streams, type Machine } from './bench-support';
 
 const DURATION = Number(process.env.DURATION ?? 5);
@@ -95,7 +95,7 @@ async function http(engine: EngineProcess, point: Point): Promise<number> {
     requests: [
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${PROCESS_ADMIN_KEY}` },
         setupRequest: (request: Record<string, unknown>) => ({ ...request, body: body() }),
       },
     ],
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     }
     for (const point of POINTS.filter((p) => p.kind === 'http')) {
       await freshSchema(url);
-      const engine = new EngineProcess({ DATABASE_URL: url, LOG_LEVEL: 'info', JOURNEY_PROJECTOR: 'off' });
+      const engine = new EngineProcess({ DATABASE_URL: url, LOG_LEVEL: 'info', JOURNEY_PROJECTOR: 'off', JOURNEY_RATE_LIMITS: 'off' });
       await engine.start();
       try {
         const value = await http(engine, point);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { migrate, PgDatabase, PostgresEventStore } from '@journey/event-store';
 import { seed, storeSink } from '../../services/cli/src/seed/seed';
-import { EngineProcess } from '../support/engine-process';
+import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
 import { dataset } from '@journey/datagen';
 import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, median, recordResults } from './bench-support';
 
@@ -33,7 +33,7 @@ function catchUp(url: string): CatchUp {
 
 /** Ingest at a steady rate through HTTP, then the p99 of the projector's delay histogram. */
 async function delayUnderLoad(url: string): Promise<{ p50: number; p99: number; rate: number; rssMiB: number }> {
-  const engine = new EngineProcess({ DATABASE_URL: url, LOG_LEVEL: 'info', JOURNEY_RFM_INTERVAL_SECONDS: '0' });
+  const engine = new EngineProcess({ DATABASE_URL: url, LOG_LEVEL: 'info', JOURNEY_RFM_INTERVAL_SECONDS: '0', JOURNEY_RATE_LIMITS: 'off' });
   await engine.start();
   try {
     // A realistic mix: the events of other generated customers, ten per request, in their order.
@@ -58,7 +58,7 @@ async function delayUnderLoad(url: string): Promise<{ p50: number; p99: number; 
       requests: [
         {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${PROCESS_ADMIN_KEY}` },
           setupRequest: (request: Record<string, unknown>) => ({ ...request, body: bodies[next++ % bodies.length] }),
         },
       ],

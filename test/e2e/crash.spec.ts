@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { migrate, PgliteDatabase, PostgresEventStore, type Database } from '@journey/event-store';
 import { sampleEvent } from '../support/sample-events';
-import { EngineProcess } from '../support/engine-process';
+import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
 import { backends, createTestDatabase, type Backend, type TestDatabase } from '../support/test-database';
 
 type Sent = { readonly event: Record<string, unknown>; readonly streamId: string };
@@ -23,7 +23,7 @@ async function streamAppends(url: string, customers: string[], until: () => bool
       try {
         const response = await fetch(`${url}/v1/events`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${PROCESS_ADMIN_KEY}` },
           body: JSON.stringify(size === 1 ? batch[0]!.event : { events: batch.map((s) => s.event) }),
         });
         await response.text();
@@ -44,7 +44,7 @@ async function storedEvents(url: string, streamIds: Iterable<string>): Promise<M
   for (const streamId of streamIds) {
     const events: Stored[] = [];
     for (let from = 1; ; ) {
-      const response = await fetch(`${url}/v1/streams/${streamId}/events?from=${from}&limit=1000`);
+      const response = await fetch(`${url}/v1/streams/${streamId}/events?from=${from}&limit=1000`, { headers: { authorization: `Bearer ${PROCESS_ADMIN_KEY}` } });
       if (response.status === 404) break;
       const page = (await response.json()) as { events: Stored[]; next?: number };
       events.push(...page.events);
@@ -107,7 +107,7 @@ describe.each(backends())('engine killed with SIGKILL while clients append, on %
     for (let i = 0; i < unknown.length; i += 500) {
       const response = await fetch(`${engine.url}/v1/events`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${PROCESS_ADMIN_KEY}` },
         body: JSON.stringify({ events: unknown.slice(i, i + 500).map((s) => s.event) }),
       });
       expect(response.status).toBe(202);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineProcess } from '../support/engine-process';
+import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
 import { createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -58,7 +58,7 @@ describeWithServer('engine killed between delivering an action and recording it'
     const customerId = `c-${randomUUID().slice(0, 8)}`;
     const response = await fetch(`${engine.url}/v1/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${PROCESS_ADMIN_KEY}` },
       body: JSON.stringify({
         eventId: randomUUID(),
         type: 'SearchPerformed',
@@ -75,7 +75,7 @@ describeWithServer('engine killed between delivering an action and recording it'
     await engine.start();
     await until(() => (receiver.requests.length >= 2 ? true : undefined), 30_000, 'the redelivery');
     const dispatched = await until(async () => {
-      const stream = await fetch(`${engine.url}/v1/streams/customer-${customerId}/events`);
+      const stream = await fetch(`${engine.url}/v1/streams/customer-${customerId}/events`, { headers: engine.headers() });
       const { events } = (await stream.json()) as { events: Array<{ type: string; data: Record<string, unknown> }> };
       const found = events.filter((e) => e.type === 'ActionDispatched');
       return found.length > 0 ? found : undefined;

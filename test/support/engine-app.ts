@@ -6,9 +6,13 @@ import { createHttpApp, createLogger, loadConfig } from '@journey/platform';
 import { EngineModule } from '../../services/engine/src/engine.module';
 import type { Backend } from './test-database';
 
+/** The admin key every engine under test is started with (JOURNEY_ADMIN_KEY). */
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnop';
+
 export interface EngineUnderTest {
   readonly app: NestFastifyApplication;
-  request(options: { method: 'GET' | 'POST'; url: string; body?: unknown; rawBody?: string; contentType?: string }): Promise<{
+  /** `key`: the bearer key (the admin key unless given; null sends none). */
+  request(options: { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; body?: unknown; rawBody?: string; contentType?: string; key?: string | null }): Promise<{
     status: number;
     headers: Record<string, unknown>;
     json: () => Record<string, unknown>;
@@ -22,6 +26,7 @@ export async function startEngine(backend: Backend, databaseUrl?: string, env: R
   const dataDir = backend === 'pglite' ? mkdtempSync(join(tmpdir(), 'journey-e2e-')) : undefined;
   const config = loadConfig({
     LOG_LEVEL: 'silent',
+    JOURNEY_ADMIN_KEY: TEST_ADMIN_KEY,
     ...(backend === 'postgres' ? { DATABASE_URL: databaseUrl } : { JOURNEY_DATA_DIR: dataDir }),
     ...env,
   });
@@ -31,12 +36,15 @@ export async function startEngine(backend: Backend, databaseUrl?: string, env: R
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,
-    async request({ method, url, body, rawBody, contentType }) {
+    async request({ method, url, body, rawBody, contentType, key = TEST_ADMIN_KEY }) {
       const response = await app.inject({
         method,
         url,
         payload: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
-        headers: body !== undefined || rawBody !== undefined ? { 'content-type': contentType ?? 'application/json' } : {},
+        headers: {
+          ...(body !== undefined || rawBody !== undefined ? { 'content-type': contentType ?? 'application/json' } : {}),
+          ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+        },
       });
       return {
         status: response.statusCode,

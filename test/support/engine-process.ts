@@ -9,6 +9,9 @@ function repositoryRoot(): string {
   return dir;
 }
 
+/** The admin key engine processes under test are started with. */
+export const PROCESS_ADMIN_KEY = 'process-admin-key-0123456789abcdefghijklmn';
+
 /** A built service (`npm run build`) as its own process: the engine by default, as `npm start` runs it. */
 export class EngineProcess {
   private child: ChildProcess | undefined;
@@ -29,6 +32,11 @@ export class EngineProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Headers of a request with the admin key (and JSON, when there is a body). */
+  headers(json = false): Record<string, string> {
+    return { authorization: `Bearer ${this.env.JOURNEY_ADMIN_KEY ?? PROCESS_ADMIN_KEY}`, ...(json ? { 'content-type': 'application/json' } : {}) };
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }
@@ -40,7 +48,7 @@ export class EngineProcess {
   /** Starts the engine and resolves once it says where it listens. */
   async start(timeoutMs = 30_000): Promise<void> {
     const child = spawn(process.execPath, [this.entry], {
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...this.env },
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', JOURNEY_ADMIN_KEY: PROCESS_ADMIN_KEY, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -19,6 +19,10 @@ export interface JourneyConfig {
   readonly projections: ProjectionOptions;
   /** Whether this process runs the saga (the engine does unless told not to). */
   readonly saga: boolean;
+  /** The admin key taken from JOURNEY_ADMIN_KEY (else one is made and shown on an empty database). */
+  readonly adminKey?: string;
+  /** Requests per key per window, by role; undefined turns rate limits off. */
+  readonly rateLimits?: Readonly<Record<'ingest' | 'marketing' | 'auditor' | 'admin', { readonly limit: number; readonly ttlMs: number }>>;
   readonly journeys: {
     readonly rulesFile?: string;
     /** Signs webhook bodies; generated and kept in the database when not given. */
@@ -110,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
     logLevel,
     projector: projector !== 'off',
     saga: onOff('JOURNEY_SAGA'),
+    adminKey: env.JOURNEY_ADMIN_KEY || undefined,
+    rateLimits: parseRateLimits(env.JOURNEY_RATE_LIMITS, problems),
     journeys: {
       rulesFile: env.JOURNEY_RULES_FILE || undefined,
       webhookSecret: env.JOURNEY_WEBHOOK_SECRET || undefined,
@@ -150,6 +156,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
   if (config.writerSlots !== undefined && config.writerSlots >= config.poolSize) {
     problems.push('JOURNEY_WRITER_SLOTS must be smaller than JOURNEY_DB_POOL_SIZE (readers need connections too)');
   }
+  if (config.adminKey !== undefined && (config.adminKey.length < 32 || config.adminKey.length > 200 || /\s/.test(config.adminKey))) {
+    problems.push('JOURNEY_ADMIN_KEY must be 32 to 200 characters without spaces (e.g. openssl rand -base64 32)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -184,4 +193,22 @@ function parseCaps(raw: string | undefined, problems: string[]): GlobalCap[] {
     caps.push({ channel: match[1] as ActionChannel, count: Number(match[2]), perMs });
   }
   return caps;
+}
+
+const DEFAULT_RATE_LIMITS = 'ingest=20000/1s,marketing=100/1s,auditor=100/1s,admin=1000/1s';
+
+/** "ingest=20000/1s,marketing=100/1s,…" (roles left out keep their default), or "off". */
+function parseRateLimits(raw: string | undefined, problems: string[]): JourneyConfig['rateLimits'] {
+  if (raw?.trim() === 'off') return undefined;
+  const limits: Record<string, { limit: number; ttlMs: number }> = {};
+  for (const part of `${DEFAULT_RATE_LIMITS},${raw ?? ''}`.split(',').filter((p) => p.trim())) {
+    const match = /^\s*(ingest|marketing|auditor|admin)=(\d+)\/(\d+[smh])\s*$/.exec(part);
+    const ttlMs = match ? parseDuration(match[3]!) : undefined;
+    if (!match || ttlMs === undefined || Number(match[2]) < 1) {
+      problems.push(`JOURNEY_RATE_LIMITS must look like "marketing=100/1s,ingest=20000/1s" or be "off", got "${part}"`);
+      continue;
+    }
+    limits[match[1]!] = { limit: Number(match[2]), ttlMs };
+  }
+  return limits as JourneyConfig['rateLimits'];
 }

@@ -5,6 +5,9 @@ import { MAX_BATCH_BYTES } from '@journey/contracts';
 import type { Logger } from './logger';
 import { PinoNestLogger } from './logger';
 import { ProblemFilter } from './problem';
+import type { AccessLog } from './auth/access-log';
+import type { AuthenticatedRequest } from './auth/auth.guard';
+import { ACCESS_LOG } from './tokens';
 
 /**
  * A Nest application on Fastify as every journey service runs it: the API's own body limit,
@@ -25,6 +28,27 @@ export async function createHttpApp(root: Type | DynamicModule, logger: Logger):
     bodyParser: false,
   });
   app.useGlobalFilters(new ProblemFilter(logger));
+  const accessLog = app.get<AccessLog>(ACCESS_LOG, { strict: false });
+  adapter.getInstance().addHook('onResponse', (request, reply, done) => {
+    const { apiKey } = request as unknown as AuthenticatedRequest;
+    const path = request.url.split('?')[0]!;
+    // Health checks are not API use; accepted appends are recorded by the event log itself.
+    const acceptedAppend = request.method === 'POST' && path === '/v1/events' && reply.statusCode < 300;
+    if (path !== '/health' && !acceptedAppend) {
+      accessLog.record({
+        at: new Date().toISOString(),
+        keyId: apiKey?.id ?? null,
+        role: apiKey?.role ?? null,
+        method: request.method,
+        route: request.routeOptions.url ?? path,
+        path,
+        filters: (request.query ?? {}) as Record<string, unknown>,
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      });
+    }
+    done();
+  });
   app.enableShutdownHooks();
   return app;
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
 import type { Database } from '@journey/event-store';
 import type { Registry } from 'prom-client';
+import { Public } from './auth/roles';
 import { DATABASE, METRICS } from './tokens';
 
 interface ReplyLike {
@@ -18,6 +19,7 @@ export class OperationsController {
   ) {}
 
   @Get('health')
+  @Public()
   async health(@Res() reply: ReplyLike): Promise<void> {
     const started = performance.now();
     try {

@@ -1,4 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import {
   EVENT_STORE,
   migrate,
@@ -11,7 +13,12 @@ import type { JourneyConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { appendMetrics, createRegistry, horizonMetrics } from './metrics';
 import { OperationsController } from './operations.controller';
-import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS } from './tokens';
+import { AccessLog } from './auth/access-log';
+import { ApiKeyStore } from './auth/api-keys';
+import { AuthGuard } from './auth/auth.guard';
+import { KeysController } from './auth/keys.controller';
+import { rateLimitOptions } from './auth/rate-limits';
+import { ACCESS_LOG, API_KEYS, CLOCK, CONFIG, DATABASE, LOGGER, METRICS } from './tokens';
 
 /** Closes the store (in-flight appends finish) and then the database, after HTTP has stopped. */
 class StorageLifecycle implements OnApplicationShutdown {
@@ -19,9 +26,13 @@ class StorageLifecycle implements OnApplicationShutdown {
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
     @Inject(DATABASE) private readonly db: Database,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(ACCESS_LOG) private readonly accessLog: AccessLog,
+    @Inject(API_KEYS) private readonly keys: ApiKeyStore,
   ) {}
 
   async onApplicationShutdown(signal?: string): Promise<void> {
+    await this.accessLog.close();
+    await this.keys.close();
     await this.store.close();
     await this.db.close();
     this.logger.info({ signal }, 'event store closed: every accepted append has settled');
@@ -45,7 +56,8 @@ export class PlatformModule {
     const logger = options.logger ?? createLogger(options.config.logLevel);
     return {
       module: PlatformModule,
-      controllers: [OperationsController],
+      imports: [ThrottlerModule.forRoot(rateLimitOptions(options.config))],
+      controllers: [OperationsController, KeysController],
       providers: [
         { provide: CONFIG, useValue: options.config },
         { provide: LOGGER, useValue: logger },
@@ -85,9 +97,28 @@ export class PlatformModule {
             return store;
           },
         },
+        {
+          provide: API_KEYS,
+          inject: [DATABASE, CONFIG],
+          useFactory: async (db: Database, config: JourneyConfig): Promise<ApiKeyStore> => {
+            const keys = new ApiKeyStore(db);
+            const { created } = await keys.bootstrap(config.adminKey);
+            // Shown once, on the terminal, never through the log.
+            if (created) process.stdout.write(`\nNo API keys yet: created an admin key. Keep it, it is not shown again:\n\n  ${created}\n\n`);
+            await keys.watch();
+            return keys;
+          },
+        },
+        {
+          provide: ACCESS_LOG,
+          inject: [DATABASE],
+          useFactory: (db: Database) => new AccessLog(db, (error) => logger.error({ err: error }, 'access log write failed')),
+        },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
         StorageLifecycle,
       ],
-      exports: [CONFIG, LOGGER, CLOCK, METRICS, DATABASE, EVENT_STORE],
+      exports: [CONFIG, LOGGER, CLOCK, METRICS, DATABASE, EVENT_STORE, API_KEYS, ACCESS_LOG],
     };
   }
 }

@@ -7,3 +7,6 @@ export const DATABASE = Symbol('DATABASE');
 export const CLOCK = Symbol('CLOCK');
 
 export type Clock = () => Date;
+/** The ApiKeyStore and the AccessLog of the process. */
+export const API_KEYS = Symbol('API_KEYS');
+export const ACCESS_LOG = Symbol('ACCESS_LOG');

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { migrate, openDatabase, PostgresEventStore, type Database } from '@journey/event-store';
-import { ConfigError, loadConfig } from '@journey/platform';
+import { ApiKeyStore, ConfigError, isRole, loadConfig, ROLES } from '@journey/platform';
 import { customer360View } from '@journey/domain';
 import { customerAsOf, Projector, rebuildCustomerProjection } from '@journey/projections';
 import { ruleResults, RuleStore, webhookSecret } from '@journey/journeys';
@@ -216,6 +216,48 @@ program
       return webhookSecret(db, config.journeys.webhookSecret);
     });
     process.stdout.write(`${secret}\n`);
+  });
+
+const keys = program.command('keys').description('API keys (each carries one role: ingest, marketing, auditor, admin)');
+
+keys
+  .command('create')
+  .description('create a key and print it (it is shown this once; only its hash is stored)')
+  .requiredOption('--role <role>', ROLES.join(' | '))
+  .option('--name <name>', 'what the key is for')
+  .action(async (options: { role: string; name?: string }) => {
+    if (!isRole(options.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}, got ${options.role}`);
+    const role = options.role;
+    const { key, apiKey } = await withDatabase(async (db) => {
+      await migrate(db);
+      return new ApiKeyStore(db).create(role, options.name ?? `${role} key`);
+    });
+    process.stderr.write(`created key ${apiKey.id} (${apiKey.role}, "${apiKey.name}"); it is not shown again:\n`);
+    process.stdout.write(`${key}\n`);
+  });
+
+keys
+  .command('list')
+  .description('every key: id, role, name, created, revoked')
+  .action(async () => {
+    const list = await withDatabase(async (db) => {
+      await migrate(db);
+      return new ApiKeyStore(db).list();
+    });
+    for (const key of list) process.stdout.write(`${key.id}\t${key.role}\t${key.name}\tcreated ${key.createdAt}${key.revokedAt ? `\trevoked ${key.revokedAt}` : ''}\n`);
+  });
+
+keys
+  .command('revoke')
+  .description('revoke a key for good (running engines stop accepting it within seconds)')
+  .argument('<id>')
+  .action(async (id: string) => {
+    const found = await withDatabase(async (db) => {
+      await migrate(db);
+      return new ApiKeyStore(db).revoke(id);
+    });
+    if (!found) throw new Error(`no key ${id}`);
+    process.stdout.write(`revoked ${id}\n`);
   });
 
 function positive(name: string, raw: string, min = 1): number {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { CustomersController } from './customers/customers.controller';
+import { AnalyticsController } from './analytics/analytics.controller';
+import { CustomersController, ExportsController } from './customers/customers.controller';
 
 /** Marketing reads of the projections. Needs the PlatformModule in the process. */
-@Module({ controllers: [CustomersController] })
+@Module({ controllers: [CustomersController, ExportsController, AnalyticsController] })
 export class QueryModule {}

@@ -1,4 +1,5 @@
 import { Body, Controller, Post, Query, Res } from '@nestjs/common';
+import { Roles } from '@journey/platform';
 import { AppendEventsHandler } from './append-events.handler';
 
 interface ReplyLike {
@@ -7,6 +8,7 @@ interface ReplyLike {
 }
 
 @Controller('v1/events')
+@Roles('ingest')
 export class IngestController {
   constructor(private readonly handler: AppendEventsHandler) {}
 

@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@journey/event-store';
-import { RequestRejectedError } from '@journey/platform';
+import { RequestRejectedError, Roles } from '@journey/platform';
 
 const MAX_PAGE = 1000;
 
 /** A stream's events with positions and hashes, page by page (auditors' view of the log). */
 @Controller('v1/streams')
+@Roles('auditor')
 export class ReadStreamController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 

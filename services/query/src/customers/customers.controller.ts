@@ -1,9 +1,17 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { CUSTOMER_STREAM_PREFIX, VISITOR_STREAM_PREFIX } from '@journey/contracts';
 import { customer360View, type Customer360View } from '@journey/domain';
 import { EVENT_STORE, type Database, type EventStore, type RecordedEvent } from '@journey/event-store';
-import { CONFIG, DATABASE, RequestRejectedError, type JourneyConfig } from '@journey/platform';
+import { CONFIG, DATABASE, RequestRejectedError, Roles, type JourneyConfig } from '@journey/platform';
 import { fromRow, LIVE_TABLES } from '@journey/projections';
+import { parseFilter } from './customer-filter';
+import { customerCsv, customerPage, decodeCursor, MAX_PAGE, type CustomerSummary } from './customer-list';
+
+interface ReplyLike {
+  header(name: string, value: string): ReplyLike;
+  send(body: unknown): unknown;
+}
 
 interface RecentActivity {
   readonly eventId: string;
@@ -15,12 +23,26 @@ interface RecentActivity {
 
 /** The customer 360 for marketing: the read model, and the recent activity from the streams. */
 @Controller('v1/customers')
+@Roles('marketing')
 export class CustomersController {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CONFIG) private readonly config: JourneyConfig,
   ) {}
+
+  /** Customers matching the filters, a page at a time (keyset: pass `next` back as `after`). */
+  @Get()
+  async list(@Query() query: Record<string, unknown>): Promise<{ customers: CustomerSummary[]; next: string | null; limit: number }> {
+    const filter = parseFilter(query, ['after', 'limit']);
+    const limitRaw = query.limit ?? '100';
+    const limit = Number(limitRaw);
+    if (typeof limitRaw !== 'string' || !/^\d+$/.test(limitRaw) || limit < 1 || limit > MAX_PAGE) {
+      throw new RequestRejectedError(400, 'Invalid filter', [{ field: 'limit', reason: `must be an integer from 1 to ${MAX_PAGE}` }]);
+    }
+    const after = decodeCursor(typeof query.after === 'string' ? query.after : query.after === undefined ? undefined : '');
+    return { ...(await customerPage(this.db, filter, this.config.projections.rates, after, limit)), limit };
+  }
 
   @Get(':customerId')
   async get(@Param('customerId') customerId: string): Promise<Customer360View & { recentActivity: readonly RecentActivity[] }> {
@@ -42,5 +64,24 @@ export class CustomersController {
       .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt) || b.globalPosition - a.globalPosition)
       .slice(0, 20)
       .map((e) => ({ eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, streamId: e.streamId, data: e.data }));
+  }
+}
+
+/** The filtered list as a CSV file, streamed as it is read (the filters of GET /v1/customers). */
+@Controller('v1/exports')
+@Roles('marketing')
+export class ExportsController {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(CONFIG) private readonly config: JourneyConfig,
+  ) {}
+
+  @Get('customers.csv')
+  exportCustomers(@Query() query: Record<string, unknown>, @Res() reply: ReplyLike): void {
+    const filter = parseFilter(query);
+    reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="customers-${new Date().toISOString().slice(0, 10)}.csv"`)
+      .send(Readable.from(customerCsv(this.db, filter, this.config.projections.rates)));
   }
 }

@@ -3,12 +3,13 @@ import { CUSTOMER_STREAM_PREFIX, validateEvent, type JourneyEvent } from '@journ
 import type { Customer360 } from '@journey/domain';
 import { EVENT_STORE, type Database, type EventStore } from '@journey/event-store';
 import { dryRun, ruleResults, RuleNotFoundError, RuleRejectedError, Saga, sagaCustomer, type RuleRecord, type SagaSettings } from '@journey/journeys';
-import { CLOCK, DATABASE, RequestRejectedError, type Clock } from '@journey/platform';
+import { CLOCK, DATABASE, RequestRejectedError, Roles, type Clock } from '@journey/platform';
 import { fromRow, LIVE_TABLES } from '@journey/projections';
 import { SAGA_SETTINGS } from '../saga.module.tokens';
 
 /** The rules admin API: create, update, enable, disable, delete, list; dry runs; results. */
 @Controller('v1/rules')
+@Roles('marketing')
 export class RulesController {
   constructor(
     private readonly saga: Saga,

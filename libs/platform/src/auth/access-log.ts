@@ -1,0 +1,93 @@
+import type { Database } from '@journey/event-store';
+
+export interface AccessEntry {
+  readonly at: string;
+  readonly keyId: string | null;
+  readonly role: string | null;
+  readonly method: string;
+  readonly route: string;
+  readonly path: string;
+  readonly filters: Record<string, unknown>;
+  readonly status: number;
+  readonly durationMs: number;
+}
+
+export interface AccessQuery {
+  readonly keyId?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly after?: number;
+  readonly limit: number;
+}
+
+/**
+ * The API's access log: one row per request (key, route, filters, time, result), written in
+ * batches every second (or every 500 requests) so that logging costs ingest no round trip.
+ * Stopping flushes what is buffered.
+ */
+export class AccessLog {
+  private buffer: AccessEntry[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly db: Database,
+    private readonly onError: (error: unknown) => void,
+    intervalMs = 1000,
+  ) {
+    this.timer = setInterval(() => void this.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  record(entry: AccessEntry): void {
+    this.buffer.push(entry);
+    if (this.buffer.length >= 500) void this.flush();
+  }
+
+  /** Writes what is buffered; resolves once everything recorded before the call is stored. */
+  flush(): Promise<void> {
+    const batch = this.buffer;
+    this.buffer = [];
+    this.flushing = this.flushing.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        await this.db.query(
+          `INSERT INTO journey.access_log (at, key_id, role, method, route, path, filters, status, duration_ms)
+           SELECT x.at, x."keyId", x.role, x.method, x.route, x.path, x.filters, x.status, x."durationMs"
+           FROM json_to_recordset($1::json) AS x(at timestamptz, "keyId" text, role text, method text, route text, path text, filters jsonb, status int, "durationMs" real)`,
+          [JSON.stringify(batch)],
+        );
+      } catch (error) {
+        this.onError(error);
+      }
+    });
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  async read(query: AccessQuery): Promise<Array<AccessEntry & { id: number }>> {
+    const { rows } = await this.db.query<{ id: string | number; at: Date | string; key_id: string | null; role: string | null; method: string; route: string; path: string; filters: Record<string, unknown>; status: number; duration_ms: number }>(
+      `SELECT id, at, key_id, role, method, route, path, filters, status, duration_ms FROM journey.access_log
+       WHERE ($1::text IS NULL OR key_id = $1) AND ($2::timestamptz IS NULL OR at >= $2) AND ($3::timestamptz IS NULL OR at < $3)
+         AND id > $4
+       ORDER BY id LIMIT $5`,
+      [query.keyId ?? null, query.from ?? null, query.to ?? null, query.after ?? 0, query.limit],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      at: new Date(row.at).toISOString(),
+      keyId: row.key_id,
+      role: row.role,
+      method: row.method,
+      route: row.route,
+      path: row.path,
+      filters: row.filters,
+      status: row.status,
+      durationMs: row.duration_ms,
+    }));
+  }
+}

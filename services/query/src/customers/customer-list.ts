@@ -1,0 +1,135 @@
+import { toBase, type CurrencyRates } from '@journey/domain';
+import type { Queryable } from '@journey/event-store';
+import { RequestRejectedError } from '@journey/platform';
+import { LIVE_TABLES } from '@journey/projections';
+import { filterSql, type CustomerFilter } from './customer-filter';
+
+/** One customer in a list or an export: what a campaign needs, not the whole 360. */
+export interface CustomerSummary {
+  readonly customerId: string;
+  readonly name: string | null;
+  readonly email: string | null;
+  readonly country: string | null;
+  readonly city: string | null;
+  readonly stage: string;
+  readonly tier: string | null;
+  readonly segment: string | null;
+  readonly rfm: string | null;
+  readonly orders: number;
+  /** Net revenue in the base currency (minor units); currencies without a rate left out. */
+  readonly netRevenue: number;
+  readonly currency: string;
+  readonly firstPurchaseAt: string | null;
+  readonly lastPurchaseAt: string | null;
+  readonly lastActivityAt: string | null;
+  readonly openTickets: number;
+  readonly emailMarketing: boolean;
+}
+
+interface SummaryRow {
+  customer_id: string;
+  profile: { name?: string; email?: string; city?: string };
+  country: string | null;
+  stage: string;
+  tier: string | null;
+  segment: string | null;
+  rfm_recency: number | null;
+  rfm_frequency: number | null;
+  rfm_monetary: number | null;
+  orders: number;
+  revenue: Record<string, number>;
+  refunds: Record<string, number>;
+  first_purchase_at: Date | string | null;
+  last_purchase_at: Date | string | null;
+  last_activity_at: Date | string | null;
+  open_tickets: unknown[];
+  consent: Record<string, { granted: boolean }>;
+}
+
+const COLUMNS = `c.customer_id, c.profile, c.country, c.stage, c.tier, c.segment, c.rfm_recency, c.rfm_frequency, c.rfm_monetary,
+  c.orders, c.revenue, c.refunds, c.first_purchase_at, c.last_purchase_at, c.last_activity_at, c.open_tickets, c.consent`;
+
+export const MAX_PAGE = 1000;
+
+/** The opaque cursor of keyset pagination: the last customer id of the page. */
+export function encodeCursor(customerId: string): string {
+  return Buffer.from(customerId, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): string {
+  if (cursor === undefined) return '';
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (cursor.length === 0 || encodeCursor(decoded) !== cursor) {
+    throw new RequestRejectedError(400, 'Invalid cursor', [{ field: 'after', reason: 'must be the `next` cursor of a previous page' }]);
+  }
+  return decoded;
+}
+
+/**
+ * A page of customers matching the filter, in customer id order after `after`. Keyset
+ * pagination over an immutable key: concurrent writes neither skip nor repeat a customer who
+ * matches throughout.
+ */
+export async function customerPage(db: Queryable, filter: CustomerFilter, rates: CurrencyRates, after: string, limit: number): Promise<{ customers: CustomerSummary[]; next: string | null }> {
+  const { where, params } = filterSql(filter, rates, 3);
+  const { rows } = await db.query<SummaryRow>(
+    `SELECT ${COLUMNS} FROM ${LIVE_TABLES.customers} c WHERE c.customer_id > $1 AND ${where} ORDER BY c.customer_id LIMIT $2`,
+    [after, limit + 1, ...params],
+  );
+  const more = rows.length > limit;
+  const page = (more ? rows.slice(0, limit) : rows).map((row) => summaryOf(row, rates));
+  return { customers: page, next: more ? encodeCursor(page[page.length - 1]!.customerId) : null };
+}
+
+function summaryOf(row: SummaryRow, rates: CurrencyRates): CustomerSummary {
+  let netRevenue = 0;
+  for (const [currency, amount] of Object.entries(row.revenue)) {
+    const gross = toBase(amount, currency, rates);
+    const back = toBase(row.refunds[currency] ?? 0, currency, rates);
+    if (gross !== undefined && back !== undefined) netRevenue += gross - back;
+  }
+  const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
+  return {
+    customerId: row.customer_id,
+    name: row.profile.name ?? null,
+    email: row.profile.email ?? null,
+    country: row.country,
+    city: row.profile.city ?? null,
+    stage: row.stage,
+    tier: row.tier,
+    segment: row.segment,
+    rfm: row.rfm_recency === null ? null : `${row.rfm_recency}${row.rfm_frequency}${row.rfm_monetary}`,
+    orders: row.orders,
+    netRevenue,
+    currency: rates.base,
+    firstPurchaseAt: iso(row.first_purchase_at),
+    lastPurchaseAt: iso(row.last_purchase_at),
+    lastActivityAt: iso(row.last_activity_at),
+    openTickets: row.open_tickets.length,
+    emailMarketing: row.consent['email:marketing']?.granted === true,
+  };
+}
+
+const CSV_COLUMNS: ReadonlyArray<keyof CustomerSummary> = [
+  'customerId', 'name', 'email', 'country', 'city', 'stage', 'tier', 'segment', 'rfm', 'orders', 'netRevenue', 'currency',
+  'firstPurchaseAt', 'lastPurchaseAt', 'lastActivityAt', 'openTickets', 'emailMarketing',
+];
+
+/** RFC 4180 quoting; a leading =, +, - or @ is defused so spreadsheets do not run it as a formula. */
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The whole filtered list as CSV, a header line then pages of 5,000 rows, as they are read. */
+export async function* customerCsv(db: Queryable, filter: CustomerFilter, rates: CurrencyRates): AsyncGenerator<string> {
+  yield `${CSV_COLUMNS.join(',')}\r\n`;
+  for (let after = ''; ; ) {
+    const { customers, next } = await customerPage(db, filter, rates, after, 5000);
+    if (customers.length > 0) yield customers.map((c) => `${CSV_COLUMNS.map((column) => csvField(c[column])).join(',')}\r\n`).join('');
+    if (next === null) return;
+    after = customers[customers.length - 1]!.customerId;
+  }
+}
