@@ -1,5 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MAX_BATCH_BYTES } from '@journey/contracts';
 import type { Logger } from './logger';
@@ -50,5 +51,19 @@ export async function createHttpApp(root: Type | DynamicModule, logger: Logger):
     done();
   });
   app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('journey')
+      .setDescription(
+        'The event-sourced customer-journey engine. Every route but /health needs `Authorization: Bearer <api key>`; ' +
+          'keys carry one role (ingest, marketing, auditor, admin; admin may use every route). Errors are application/problem+json.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

@@ -8,3 +8,4 @@ export * from './projection-options';
 export * from './projector';
 export * from './rebuild';
 export * from './rfm-job';
+export * from './replay-check';

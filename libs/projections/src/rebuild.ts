@@ -1,6 +1,6 @@
 import { START_CURSOR, type Database, type GlobalCursor, type PostgresEventStore, type Queryable } from '@journey/event-store';
 import type { LifecycleThresholds } from '@journey/domain';
-import { LIVE_TABLES, SHADOW_TABLES } from './customer-360.table';
+import { LIVE_TABLES, SHADOW_TABLES, type ProjectionTables } from './customer-360.table';
 import { projectBatch } from './customer-projection';
 import { CUSTOMER_PROJECTION } from './projector';
 
@@ -24,35 +24,18 @@ export interface RebuildOptions {
  */
 export async function rebuildCustomerProjection(db: Database, store: PostgresEventStore, options: RebuildOptions): Promise<RebuildReport> {
   const started = performance.now();
-  await db.exec(
-    `DROP TABLE IF EXISTS ${SHADOW_TABLES.customers}; DROP TABLE IF EXISTS ${SHADOW_TABLES.visitors};
-     CREATE TABLE ${SHADOW_TABLES.customers} (LIKE ${LIVE_TABLES.customers} INCLUDING ALL);
-     CREATE TABLE ${SHADOW_TABLES.visitors} (LIKE ${LIVE_TABLES.visitors} INCLUDING ALL);`,
-  );
-  const context = { tables: SHADOW_TABLES, lifecycle: options.lifecycle };
-  let cursor: GlobalCursor = START_CURSOR;
-  let events = 0;
-  /** Folds batches into the shadow tables until nothing is left below the horizon. */
-  const catchUp = async (reader: Queryable, transaction: <T>(work: (tx: Queryable) => Promise<T>) => Promise<T>) => {
-    for (;;) {
-      const batch = await store.readAllWithin(reader, cursor, options.batchSize);
-      if (batch.events.length === 0) return;
-      await transaction((tx) => projectBatch(batch.events, tx, context));
-      cursor = batch.next;
-      events += batch.events.length;
-      options.onProgress?.(events);
-    }
-  };
+  await createTables(db, SHADOW_TABLES);
+  const build = new ShadowBuild(store, SHADOW_TABLES, options);
 
   // Most of the history, one transaction per batch, while the live projection carries on.
-  await catchUp(db, (work) => db.transaction(work));
+  await build.catchUp(db, (work) => db.transaction(work));
 
   // The rest, and the swap, with the live tables locked: readers wait a moment, never see a half-built model.
   await db.transaction(async (tx) => {
     await tx.query(`LOCK TABLE ${LIVE_TABLES.customers}, ${LIVE_TABLES.visitors} IN ACCESS EXCLUSIVE MODE`);
     await tx.query('INSERT INTO journey.checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [CUSTOMER_PROJECTION]);
     await tx.query('SELECT 1 FROM journey.checkpoints WHERE name = $1 FOR UPDATE', [CUSTOMER_PROJECTION]);
-    await catchUp(tx, (work) => work(tx));
+    await build.catchUp(tx, (work) => work(tx));
     await tx.exec(
       `ALTER TABLE ${LIVE_TABLES.customers} RENAME TO customer_360_replaced;
        ALTER TABLE ${LIVE_TABLES.visitors} RENAME TO visitor_activity_replaced;
@@ -63,9 +46,49 @@ export async function rebuildCustomerProjection(db: Database, store: PostgresEve
     );
     await tx.query('UPDATE journey.checkpoints SET tx_id = $2::text::xid8, position = $3, updated_at = now() WHERE name = $1', [
       CUSTOMER_PROJECTION,
-      String(cursor.txId),
-      cursor.position,
+      String(build.cursor.txId),
+      build.cursor.position,
     ]);
   });
-  return { events, seconds: (performance.now() - started) / 1000, position: cursor };
+  return { events: build.events, seconds: (performance.now() - started) / 1000, position: build.cursor };
+}
+
+/** Fresh, empty tables shaped like the live ones (indexes included). */
+export async function createTables(db: Queryable, tables: ProjectionTables): Promise<void> {
+  await db.exec(
+    `DROP TABLE IF EXISTS ${tables.customers}; DROP TABLE IF EXISTS ${tables.visitors};
+     CREATE TABLE ${tables.customers} (LIKE ${LIVE_TABLES.customers} INCLUDING ALL);
+     CREATE TABLE ${tables.visitors} (LIKE ${LIVE_TABLES.visitors} INCLUDING ALL);`,
+  );
+}
+
+/** The customer projection folded from the start of the log into other tables, batch by batch. */
+export class ShadowBuild {
+  cursor: GlobalCursor = START_CURSOR;
+  events = 0;
+
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly tables: ProjectionTables,
+    private readonly options: RebuildOptions,
+  ) {}
+
+  /**
+   * Folds batches until nothing is left below the horizon, or (with `until`) up to and including
+   * that position of the log. Derived events are never appended: this only reads the history.
+   */
+  async catchUp(reader: Queryable, transaction: <T>(work: (tx: Queryable) => Promise<T>) => Promise<T>, until?: GlobalCursor): Promise<void> {
+    const context = { tables: this.tables, lifecycle: this.options.lifecycle };
+    for (;;) {
+      const batch = await this.store.readAllWithin(reader, this.cursor, this.options.batchSize);
+      const events = until ? batch.events.filter((e) => e.txId < until.txId || (e.txId === until.txId && e.globalPosition <= until.position)) : batch.events;
+      if (events.length === 0) return;
+      await transaction((tx) => projectBatch(events, tx, context));
+      const last = events[events.length - 1]!;
+      this.cursor = events.length === batch.events.length ? batch.next : { txId: last.txId, position: last.globalPosition };
+      this.events += events.length;
+      this.options.onProgress?.(this.events);
+      if (events.length < batch.events.length) return;
+    }
+  }
 }

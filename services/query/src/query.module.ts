@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsController } from './analytics/analytics.controller';
+import { AuditController } from './audit/audit.controller';
 import { CustomersController, ExportsController } from './customers/customers.controller';
 
 /** Marketing reads of the projections. Needs the PlatformModule in the process. */
-@Module({ controllers: [CustomersController, ExportsController, AnalyticsController] })
+@Module({ controllers: [CustomersController, ExportsController, AnalyticsController, AuditController] })
 export class QueryModule {}

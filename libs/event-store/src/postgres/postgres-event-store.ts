@@ -231,6 +231,29 @@ export class PostgresEventStore implements EventStore {
     return { streamId, ok: true, events };
   }
 
+  /**
+   * Verifies every stream, in stream id order (`after` resumes a partial run): how many streams
+   * and events were checked, and every break found.
+   */
+  async verifyAll(options: { after?: string; onProgress?: (streams: number) => void } = {}): Promise<{ streams: number; events: number; broken: Array<Extract<VerifyResult, { ok: false }>> }> {
+    const report = { streams: 0, events: 0, broken: [] as Array<Extract<VerifyResult, { ok: false }>> };
+    for (let after = options.after ?? ''; ; ) {
+      const { rows } = await this.read<{ stream_id: string }>(
+        'SELECT stream_id FROM journey.streams WHERE stream_id > $1 ORDER BY stream_id LIMIT 1000',
+        [after],
+      );
+      for (const { stream_id: streamId } of rows) {
+        const result = await this.verify(streamId);
+        report.streams++;
+        report.events += result.events;
+        if (!result.ok) report.broken.push(result);
+      }
+      options.onProgress?.(report.streams);
+      if (rows.length < 1000) return report;
+      after = rows[rows.length - 1]!.stream_id;
+    }
+  }
+
   /** Stops the subscriptions, lets in-flight appends finish, and stops listening. */
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));

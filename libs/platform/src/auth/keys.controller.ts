@@ -1,3 +1,4 @@
+import { ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { RequestRejectedError } from '../problem';
 import { API_KEYS } from '../tokens';
@@ -5,6 +6,7 @@ import type { ApiKey, ApiKeyStore } from './api-keys';
 import { isRole, ROLES } from './roles';
 
 /** API keys, for admins: create (the key is in this answer only), list, revoke. */
+@ApiTags('admin')
 @Controller('v1/keys')
 export class KeysController {
   constructor(@Inject(API_KEYS) private readonly keys: ApiKeyStore) {}

@@ -1,4 +1,5 @@
 import { Body, Controller, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@journey/platform';
 import { AppendEventsHandler } from './append-events.handler';
 
@@ -7,12 +8,30 @@ interface ReplyLike {
   send(body: unknown): unknown;
 }
 
+@ApiTags('ingest')
 @Controller('v1/events')
 @Roles('ingest')
 export class IngestController {
   constructor(private readonly handler: AppendEventsHandler) {}
 
   @Post()
+  @ApiOperation({ summary: 'Append one event, or {events: [...]} (at most 1,000 and 5 MiB): 202 all accepted, 207 some rejected, 400 none' })
+  @ApiBody({
+    schema: { type: 'object' },
+    examples: {
+      purchase: {
+        summary: 'A purchase',
+        value: {
+          eventId: '7d6f1c1e-2b7a-4f59-9a51-5f0e8f0f7a01',
+          type: 'PurchaseCompleted',
+          customerId: 'c-42',
+          occurredAt: '2026-03-01T12:00:00Z',
+          source: 'shop',
+          data: { orderId: 'o-1001', items: [{ sku: 'SKU-1', category: 'shoes', quantity: 1, unitPrice: 8999 }], total: 8999, currency: 'EUR' },
+        },
+      },
+    },
+  })
   async append(@Body() body: unknown, @Query('expectedVersion') expectedVersion: string | undefined, @Res() reply: ReplyLike): Promise<void> {
     const result = await this.handler.handle(body, expectedVersion);
     reply.status(result.status).send(result.body);

@@ -1,3 +1,4 @@
+import { ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@journey/event-store';
 import { RequestRejectedError, Roles } from '@journey/platform';
@@ -5,6 +6,7 @@ import { RequestRejectedError, Roles } from '@journey/platform';
 const MAX_PAGE = 1000;
 
 /** A stream's events with positions and hashes, page by page (auditors' view of the log). */
+@ApiTags('audit')
 @Controller('v1/streams')
 @Roles('auditor')
 export class ReadStreamController {

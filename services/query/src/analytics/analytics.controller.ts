@@ -1,3 +1,4 @@
+import { ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import type { Database } from '@journey/event-store';
 import { ruleResults, type RuleResults } from '@journey/journeys';
@@ -7,6 +8,7 @@ import { lifecycleFunnel, retention, valueGrid, type Funnel, type Period, type R
 const DAY = 86_400_000;
 
 /** Marketing analytics over the read models and the log. */
+@ApiTags('marketing')
 @Controller('v1/analytics')
 @Roles('marketing')
 export class AnalyticsController {

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CUSTOMER_STREAM_PREFIX, VISITOR_STREAM_PREFIX } from '@journey/contracts';
 import { customer360View, type Customer360View } from '@journey/domain';
 import { EVENT_STORE, type Database, type EventStore, type RecordedEvent } from '@journey/event-store';
@@ -22,6 +23,7 @@ interface RecentActivity {
 }
 
 /** The customer 360 for marketing: the read model, and the recent activity from the streams. */
+@ApiTags('marketing')
 @Controller('v1/customers')
 @Roles('marketing')
 export class CustomersController {
@@ -33,6 +35,19 @@ export class CustomersController {
 
   /** Customers matching the filters, a page at a time (keyset: pass `next` back as `after`). */
   @Get()
+  @ApiOperation({ summary: 'Customers matching every filter given, 100 a page by default; pass `next` back as `after`' })
+  @ApiQuery({ name: 'stage', required: false, example: 'at_risk', description: 'one or more stages, comma-separated' })
+  @ApiQuery({ name: 'tier', required: false, example: 'high' })
+  @ApiQuery({ name: 'segment', required: false, example: "Can't Lose Them" })
+  @ApiQuery({ name: 'country', required: false, example: 'DE' })
+  @ApiQuery({ name: 'city', required: false, example: 'Berlin' })
+  @ApiQuery({ name: 'lastPurchaseBefore', required: false, example: '2026-09-01' })
+  @ApiQuery({ name: 'lastPurchaseAfter', required: false, example: '2025-09-01' })
+  @ApiQuery({ name: 'minRevenue', required: false, example: 50000, description: 'net revenue in minor units of the base currency' })
+  @ApiQuery({ name: 'consent', required: false, example: 'email:marketing' })
+  @ApiQuery({ name: 'openTicket', required: false, example: 'true' })
+  @ApiQuery({ name: 'limit', required: false, example: 100 })
+  @ApiQuery({ name: 'after', required: false, description: 'the `next` cursor of the previous page' })
   async list(@Query() query: Record<string, unknown>): Promise<{ customers: CustomerSummary[]; next: string | null; limit: number }> {
     const filter = parseFilter(query, ['after', 'limit']);
     const limitRaw = query.limit ?? '100';
@@ -68,6 +83,7 @@ export class CustomersController {
 }
 
 /** The filtered list as a CSV file, streamed as it is read (the filters of GET /v1/customers). */
+@ApiTags('marketing')
 @Controller('v1/exports')
 @Roles('marketing')
 export class ExportsController {

@@ -1,3 +1,4 @@
+import { ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
 import { CUSTOMER_STREAM_PREFIX, validateEvent, type JourneyEvent } from '@journey/contracts';
 import type { Customer360 } from '@journey/domain';
@@ -8,6 +9,7 @@ import { fromRow, LIVE_TABLES } from '@journey/projections';
 import { SAGA_SETTINGS } from '../saga.module.tokens';
 
 /** The rules admin API: create, update, enable, disable, delete, list; dry runs; results. */
+@ApiTags('rules')
 @Controller('v1/rules')
 @Roles('marketing')
 export class RulesController {
