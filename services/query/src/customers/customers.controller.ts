@@ -49,12 +49,18 @@ export class CustomersController {
   @ApiQuery({ name: 'limit', required: false, example: 100 })
   @ApiQuery({ name: 'after', required: false, description: 'the `next` cursor of the previous page' })
   async list(@Query() query: Record<string, unknown>): Promise<{ customers: CustomerSummary[]; next: string | null; limit: number }> {
-    const filter = parseFilter(query, ['after', 'limit']);
     const limitRaw = query.limit ?? '100';
     const limit = Number(limitRaw);
-    if (typeof limitRaw !== 'string' || !/^\d+$/.test(limitRaw) || limit < 1 || limit > MAX_PAGE) {
-      throw new RequestRejectedError(400, 'Invalid filter', [{ field: 'limit', reason: `must be an integer from 1 to ${MAX_PAGE}` }]);
+    const limitProblem =
+      typeof limitRaw !== 'string' || !/^\d+$/.test(limitRaw) || limit < 1 || limit > MAX_PAGE ? { field: 'limit', reason: `must be an integer from 1 to ${MAX_PAGE}` } : undefined;
+    let filter;
+    try {
+      filter = parseFilter(query, ['after', 'limit']);
+    } catch (error) {
+      if (error instanceof RequestRejectedError && limitProblem) throw new RequestRejectedError(400, error.title, [...error.errors, limitProblem]);
+      throw error;
     }
+    if (limitProblem) throw new RequestRejectedError(400, 'Invalid filter', [limitProblem]);
     const after = decodeCursor(typeof query.after === 'string' ? query.after : query.after === undefined ? undefined : '');
     return { ...(await customerPage(this.db, filter, this.config.projections.rates, after, limit)), limit };
   }

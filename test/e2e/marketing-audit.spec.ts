@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '@journey/event-store';
+import { DATABASE } from '@journey/platform';
+import { sampleEvent } from '../support/sample-events';
+import { startEngine, type EngineUnderTest } from '../support/engine-app';
+import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const backend = backends()[0]!;
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe(`marketing lists, exports and the audit API on ${backend}`, () => {
+  let t: TestDatabase | undefined;
+  let engine: EngineUnderTest;
+  const run = randomUUID().slice(0, 6);
+  const country = 'IS';
+  const ids = Array.from({ length: 240 }, (_, i) => `m${run}-${String(i).padStart(4, '0')}`);
+
+  const post = async (events: unknown[]) => {
+    const response = await engine.request({ method: 'POST', url: '/v1/events', body: { events } });
+    expect(response.status).toBe(202);
+  };
+  const get = (url: string) => engine.request({ method: 'GET', url });
+  const projected = () => until(async () => {
+    const { rows } = await engine.app.get<Database>(DATABASE).query<{ n: number }>('SELECT count(*)::int AS n FROM journey.customer_360 WHERE country = $1', [country]);
+    return rows[0]!.n >= ids.length ? true : undefined;
+  }, 'the projection');
+
+  beforeAll(async () => {
+    if (backend === 'postgres') t = await createTestDatabase('postgres', 6);
+    engine = await startEngine(backend, t?.url, { JOURNEY_RATE_LIMITS: 'off' });
+    const now = Date.now();
+    for (let i = 0; i < ids.length; i += 80) {
+      await post(
+        ids.slice(i, i + 80).flatMap((customerId, j) => [
+          sampleEvent('CustomerRegistered', { customerId, occurredAt: new Date(now - 1000).toISOString(), data: { name: `Customer ${customerId}`, email: `${customerId}@example.com`, country, city: (i + j) % 2 ? 'Reykjavik' : 'Akureyri' } }),
+          // Every third buys twice (repeat), for 150.00 EUR each time.
+          ...Array.from({ length: (i + j) % 3 === 0 ? 2 : 1 }, (_, k) =>
+            sampleEvent('PurchaseCompleted', { customerId, occurredAt: new Date(now - 500 + k).toISOString(), data: { orderId: `o-${customerId}-${k}`, items: [{ sku: 'S', quantity: 1, unitPrice: 15000 }], total: 15000, currency: 'EUR' } }),
+          ),
+        ]),
+      );
+    }
+    await projected();
+  }, 120_000);
+  afterAll(async () => {
+    await engine.close();
+    await t?.drop();
+  });
+
+  it('lists customers by filters, a keyset page at a time, each exactly once while ingest runs', async () => {
+    let ingesting = true;
+    const writer = (async () => {
+      // Concurrent writes: more purchases for listed customers, and new customers of the country.
+      for (let n = 0; ingesting; n++) {
+        const customerId = ids[(n * 37) % ids.length]!;
+        await post([
+          sampleEvent('PageViewed', { customerId, occurredAt: new Date().toISOString() }),
+          sampleEvent('CustomerRegistered', { customerId: `late-${run}-${n}`, occurredAt: new Date().toISOString(), data: { country } }),
+        ]);
+      }
+    })();
+    const seen: string[] = [];
+    try {
+      let after: string | null = '';
+      while (after !== null) {
+        const response = await get(`/v1/customers?country=${country}&limit=17${after ? `&after=${after}` : ''}`);
+        expect(response.status).toBe(200);
+        const page = response.json() as { customers: Array<{ customerId: string }>; next: string | null };
+        seen.push(...page.customers.map((c) => c.customerId));
+        after = page.next;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    } finally {
+      ingesting = false;
+      await writer;
+    }
+    const listed = seen.filter((id) => !id.startsWith('late-'));
+    expect(listed).toEqual(ids);
+    expect(new Set(seen).size).toBe(seen.length);
+  }, 60_000);
+
+  it('combines filters: stage, city, revenue, and refuses unknown ones naming the field', async () => {
+    const repeat = (await get(`/v1/customers?country=${country}&stage=repeat&limit=1000`)).json() as { customers: Array<{ customerId: string; orders: number; netRevenue: number; stage: string }> };
+    expect(repeat.customers.map((c) => c.customerId)).toEqual(ids.filter((_, i) => i % 3 === 0));
+    expect(repeat.customers.every((c) => c.orders === 2 && c.netRevenue === 30000)).toBe(true);
+    const rich = (await get(`/v1/customers?country=${country}&minRevenue=30000&city=reykjavik&limit=1000`)).json() as { customers: Array<{ customerId: string }> };
+    expect(rich.customers.map((c) => c.customerId)).toEqual(ids.filter((_, i) => i % 3 === 0 && i % 2 === 1));
+    const bad = await get('/v1/customers?stage=happy&colour=red&limit=0');
+    expect(bad.status).toBe(400);
+    expect((bad.json() as { errors: Array<{ field: string }> }).errors.map((e) => e.field).sort()).toEqual(['colour', 'limit', 'stage']);
+  });
+
+  it('exports the same filters as CSV, every matching customer once', async () => {
+    const response = await get(`/v1/exports/customers.csv?country=${country}&stage=first_time`);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toContain('text/csv');
+    const lines = response.body.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('customerId,name,email,country,city,stage,tier,segment,rfm,orders,netRevenue,currency,firstPurchaseAt,lastPurchaseAt,lastActivityAt,openTickets,emailMarketing');
+    const rows = lines.slice(1).map((line) => line.split(','));
+    expect(rows.map((r) => r[0])).toEqual(ids.filter((_, i) => i % 3 !== 0));
+    expect(rows[0]!.slice(2, 7)).toEqual([`${ids[1]}@example.com`, country, 'Reykjavik', 'first_time', '']);
+  });
+
+  it('counts the funnel and the retention cohorts', async () => {
+    const funnel = (await get('/v1/analytics/funnel')).json() as { stages: Record<string, number>; transitions: Array<{ from: string; to: string; customers: number }> };
+    expect(funnel.stages.repeat).toBeGreaterThanOrEqual(ids.length / 3);
+    expect(funnel.transitions).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'first_time', to: 'repeat' })]));
+    const retention = (await get('/v1/analytics/retention')).json() as { cohorts: Array<{ month: string; customers: number; active: number[] }> };
+    const month = new Date().toISOString().slice(0, 7);
+    expect(retention.cohorts.find((c) => c.month === month)?.customers).toBeGreaterThanOrEqual(ids.length);
+  });
+
+  it('serves the OpenAPI description at /docs', async () => {
+    const response = await engine.request({ method: 'GET', url: '/docs/openapi.json', key: null });
+    expect(response.status).toBe(200);
+    const document = response.json() as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/events', '/v1/customers', '/v1/audit/replay-check', '/v1/keys']));
+  });
+
+  it('verifies every stream, and the replay check finds no difference on a healthy store', async () => {
+    const verify = (await get('/v1/audit/verify')).json() as { ok: boolean; streams: number };
+    expect(verify.ok).toBe(true);
+    expect(verify.streams).toBeGreaterThanOrEqual(ids.length);
+    const check = await engine.request({ method: 'POST', url: '/v1/audit/replay-check' });
+    expect(check.status).toBe(200);
+    expect(check.json()).toMatchObject({ ok: true, differences: 0, first: [] });
+  }, 60_000);
+
+  it('the replay check finds a read-model row changed by SQL, and names the column', async () => {
+    const db = engine.app.get<Database>(DATABASE);
+    await db.query('UPDATE journey.customer_360 SET orders = orders + 5 WHERE customer_id = $1', [ids[7]]);
+    const report = (await engine.request({ method: 'POST', url: '/v1/audit/replay-check' })).json() as { ok: boolean; differences: number; first: unknown[] };
+    expect(report.ok).toBe(false);
+    expect(report.differences).toBe(1);
+    expect(report.first).toEqual([{ table: 'customer_360', key: ids[7], kind: 'different', columns: ['orders'] }]);
+  }, 60_000);
+});
