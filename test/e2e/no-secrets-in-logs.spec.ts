@@ -14,7 +14,7 @@ describeWithServer('the engine log', () => {
   it('never shows PII, API keys or secrets, even at trace level and on errors', async () => {
     const adminKey = `admin-${randomUUID()}-${randomUUID()}`;
     const secret = `whsec-${randomUUID()}`;
-    const engine = new EngineProcess({ DATABASE_URL: t.url, LOG_LEVEL: 'trace', JOURNEY_ADMIN_KEY: adminKey, JOURNEY_WEBHOOK_SECRET: secret });
+    const engine = new EngineProcess({ DATABASE_URL: t.url!, LOG_LEVEL: 'trace', JOURNEY_ADMIN_KEY: adminKey, JOURNEY_WEBHOOK_SECRET: secret });
     await engine.start();
     const pii = { name: 'Grace Brewster Hopper', email: 'grace.hopper.7731@example.org', phone: '+15550107731' };
     const customerId = `c-${randomUUID().slice(0, 8)}`;
