@@ -6,7 +6,7 @@ delete swc.exclude;
 delete swc.$schema;
 
 /** Nest 12 and a few of its dependencies ship ES modules only: compile them too. */
-const ESM_PACKAGES = ['@nestjs', 'cookie', '@fastify/static', 'content-disposition', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@borewit'];
+const ESM_PACKAGES = ['@nestjs', 'cookie', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@borewit'];
 
 module.exports = {
   testEnvironment: 'node',
