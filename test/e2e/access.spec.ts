@@ -4,6 +4,7 @@ import { API_KEYS, DATABASE, type ApiKeyStore, type Role } from '@journey/platfo
 import { sampleEvent } from '../support/sample-events';
 import { startEngine, TEST_ADMIN_KEY, type EngineUnderTest } from '../support/engine-app';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+import { until } from '../support/until';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 interface Route {
@@ -15,16 +16,6 @@ interface Route {
 }
 
 const backend = backends()[0]!;
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe(`API keys, roles and the access log on ${backend}`, () => {
   let t: TestDatabase | undefined;
@@ -66,7 +57,7 @@ describe(`API keys, roles and the access log on ${backend}`, () => {
     const first = sampleEvent('CustomerRegistered', { customerId, occurredAt: new Date().toISOString() });
     const purchase = sampleEvent('PurchaseCompleted', { customerId, occurredAt: new Date().toISOString() });
     expect((await engine.request({ method: 'POST', url: '/v1/events', body: { events: [first, purchase] } })).status).toBe(202);
-    await until(async () => ((await engine.request({ method: 'GET', url: `/v1/customers/${customerId}` })).status === 200 ? true : undefined), 'the projection');
+    await until(async () => ((await engine.request({ method: 'GET', url: `/v1/customers/${customerId}` })).status === 200 ? true : undefined), 20_000, 'the projection');
   }, 60_000);
   afterAll(async () => {
     await engine.close();

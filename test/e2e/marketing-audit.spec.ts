@@ -4,18 +4,9 @@ import { DATABASE } from '@journey/platform';
 import { sampleEvent } from '../support/sample-events';
 import { startEngine, type EngineUnderTest } from '../support/engine-app';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+import { until } from '../support/until';
 
 const backend = backends()[0]!;
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe(`marketing lists, exports and the audit API on ${backend}`, () => {
   let t: TestDatabase | undefined;
@@ -32,7 +23,7 @@ describe(`marketing lists, exports and the audit API on ${backend}`, () => {
   const projected = () => until(async () => {
     const { rows } = await engine.app.get<Database>(DATABASE).query<{ n: number }>('SELECT count(*)::int AS n FROM journey.customer_360 WHERE country = $1', [country]);
     return rows[0]!.n >= ids.length ? true : undefined;
-  }, 'the projection');
+  }, 30_000, 'the projection');
 
   beforeAll(async () => {
     if (backend === 'postgres') t = await createTestDatabase('postgres', 6);

@@ -5,15 +5,7 @@ import { join } from 'node:path';
 import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
 import { createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
 import { WebhookReceiver } from '../support/webhook-receiver';
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string): Promise<T> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { until } from '../support/until';
 
 describeWithServer('engine killed between delivering an action and recording it', () => {
   let t: TestDatabase;
