@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { PostgresEventStore, type Database, type NewEvent, type RecordedEvent } from '@journey/event-store';
-import { backends, createTestDatabase, type Backend, type TestDatabase } from '../support/test-database';
+import { backends, createTestDatabase, describeWithServer, type Backend, type TestDatabase } from '../support/test-database';
 
 function event(writer: number, n: number): NewEvent {
   return {
@@ -90,5 +90,43 @@ describe.each(backends())('global order on %s', (backend) => {
     const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM journey.events');
     expect(rows[0]!.n).toBe(plan.events);
     for (const streamId of streams.slice(0, 20)) expect((await stores[0]!.verify(streamId)).ok).toBe(true);
+  });
+});
+
+describeWithServer('stream order when a transaction holds an older id', () => {
+  let t: TestDatabase;
+  let store: PostgresEventStore;
+  let other: PostgresEventStore;
+
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres');
+    store = new PostgresEventStore(t.db);
+    other = new PostgresEventStore(await t.open());
+  });
+  afterAll(async () => {
+    await store.close();
+    await other.close();
+    await t.drop();
+  });
+
+  it('runs the transaction again rather than sort its later positions before a newer writer', async () => {
+    const stream = `customer-${randomUUID()}`;
+    const elsewhere = `customer-${randomUUID()}`;
+    const late = event(0, 1);
+    let attempts = 0;
+    await t.db.transaction(async (tx) => {
+      attempts++;
+      // This transaction takes its id here, before the other writer below takes its own.
+      await store.appendWithin(tx, [{ streamId: elsewhere, events: [event(0, 0)] }]);
+      if (attempts === 1) await other.append(stream, [event(1, 0), event(1, 1)]);
+      await store.appendWithin(tx, [{ streamId: stream, events: [late] }]);
+    });
+    expect(attempts).toBe(2);
+
+    const { events } = await store.readAll({ txId: 0, position: 0 }, 100);
+    const positions = events.filter((e) => e.streamId === stream).map((e) => e.streamPosition);
+    expect(positions).toEqual([1, 2, 3]);
+    expect(events.find((e) => e.streamPosition === 3 && e.streamId === stream)!.eventId).toBe(late.eventId);
+    expect((await store.verify(stream)).ok).toBe(true);
   });
 });

@@ -21,6 +21,11 @@ export interface Database extends Queryable {
   readonly kind: DatabaseKind;
   /** How many statements can usefully run at once (1 for PGlite). */
   readonly concurrency: number;
+  /**
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. When
+   * PostgreSQL gives up on the transaction as a whole (serialization failure, deadlock), `work`
+   * runs again in a new one, a few times: it must keep its effects inside the transaction.
+   */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
    * Sends a NOTIFY outside any caller's transaction, without waiting for a disk flush: losing one

@@ -1,5 +1,10 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Client, escapeIdentifier, Pool, types, type PoolClient } from 'pg';
 import { INT8_OID, parseBigintText, XID8_OID, type Database, type Queryable, type QueryResult } from './database';
+import { isTransactionConflict } from './unavailable';
+
+/** How often a transaction runs when PostgreSQL keeps giving up on it (see Database.transaction). */
+const TRANSACTION_ATTEMPTS = 5;
 
 export interface PgDatabaseOptions {
   readonly url: string;
@@ -50,6 +55,17 @@ export class PgDatabase implements Database {
   }
 
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transactionOnce(work);
+      } catch (error) {
+        if (attempt >= TRANSACTION_ATTEMPTS || !isTransactionConflict(error)) throw error;
+        await delay(Math.random() * 10 * attempt);
+      }
+    }
+  }
+
+  private async transactionOnce<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: unknown;
     try {

@@ -30,6 +30,15 @@ export function isUnavailable(error: unknown): boolean {
   );
 }
 
+/**
+ * PostgreSQL gave up on the transaction as a whole (a serialization failure or a deadlock): the
+ * work must run again in a new transaction, not again inside this one.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === '40001' || code === '40P01';
+}
+
 /** Errors after which running the same batch again may well succeed. */
 export function isTransient(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;

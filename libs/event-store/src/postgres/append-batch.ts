@@ -1,6 +1,6 @@
 import type { Queryable } from '../database/database';
 import { toBuffer } from '../database/database';
-import { isTransient, isUnavailable } from '../database/unavailable';
+import { isTransactionConflict, isTransient, isUnavailable } from '../database/unavailable';
 import { AppendRejectedError, ConcurrencyError, StoreUnavailableError } from '../errors';
 import type { AppendResult, EventOutcome, ExpectedVersion } from '../event-store.port';
 import { canonicalJson, chainHash, envelopeText } from '../hash-chain';
@@ -114,6 +114,8 @@ export class AppendBatchRunner {
         }
         for (const streamId of plan.streams.keys()) this.heads.forget(streamId);
         if (isUnavailable(error)) return this.failAll(states, unavailable(error), attempt);
+        // Inside a caller's transaction this one is lost: the caller's transaction runs again.
+        if (!autocommit && isTransactionConflict(error)) return this.failAll(states, asError(error), attempt);
         if (isTransient(error)) {
           fresh.clear();
           continue;
