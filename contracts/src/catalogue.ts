@@ -1,4 +1,5 @@
 import type { EventEnvelope } from './envelope';
+import { piiFieldsOf } from './pii';
 import * as browse from './events/browse.events';
 import * as commerce from './events/commerce.events';
 import * as customer from './events/customer.events';
@@ -58,4 +59,16 @@ export function isEventType(type: unknown): type is EventType {
 
 export function isDerivedType(type: EventType): boolean {
   return EVENT_CATALOGUE[type].family === 'derived';
+}
+
+const piiByType = new Map<string, readonly string[]>();
+
+/** The PII fields of an event type's payload (none for a type outside the catalogue). */
+export function piiFieldsOfType(type: string): readonly string[] {
+  let fields = piiByType.get(type);
+  if (!fields) {
+    fields = isEventType(type) ? piiFieldsOf(EVENT_CATALOGUE[type].data) : [];
+    piiByType.set(type, fields);
+  }
+  return fields;
 }

@@ -44,6 +44,9 @@ describe(`API keys, roles and the access log on ${backend}`, () => {
     { method: 'GET', url: '/v1/keys', roles: [] },
     { method: 'POST', url: '/v1/keys', body: () => ({ role: 'ingest', name: 'made in the matrix' }), roles: [] },
     { method: 'GET', url: '/metrics', roles: [] },
+    { method: 'GET', url: `/v1/customers/${customerId}/export`, roles: [] },
+    // (another customer: this one's data must stay for the other routes)
+    { method: 'POST', url: `/v1/customers/c-forgotten-${customerId}/forget`, roles: [] },
   ];
 
   beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { PostgresEventStore, type Database, type NewEvent, type RecordedEvent } from '@journey/event-store';
+import { until } from '../support/until';
 import { backends, createTestDatabase, describeWithServer, type Backend, type TestDatabase } from '../support/test-database';
 
 function event(writer: number, n: number): NewEvent {
@@ -123,7 +124,15 @@ describeWithServer('stream order when a transaction holds an older id', () => {
     });
     expect(attempts).toBe(2);
 
-    const { events } = await store.readAll({ txId: 0, position: 0 }, 100);
+    // Once the safe horizon passes both commits (other tests' transactions hold it back a moment).
+    const events = await until(
+      async () => {
+        const page = (await store.readAll({ txId: 0, position: 0 }, 100)).events;
+        return page.filter((e) => e.streamId === stream).length === 3 ? page : undefined;
+      },
+      10_000,
+      'both commits below the horizon',
+    );
     const positions = events.filter((e) => e.streamId === stream).map((e) => e.streamPosition);
     expect(positions).toEqual([1, 2, 3]);
     expect(events.find((e) => e.streamPosition === 3 && e.streamId === stream)!.eventId).toBe(late.eventId);

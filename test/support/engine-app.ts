@@ -8,6 +8,8 @@ import type { Backend } from './test-database';
 
 /** The admin key every engine under test is started with (JOURNEY_ADMIN_KEY). */
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnop';
+/** The master key of engines on PostgreSQL (on PGlite the engine makes one in its data folder). */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 3).toString('base64');
 
 export interface EngineUnderTest {
   readonly app: NestFastifyApplication;
@@ -27,7 +29,7 @@ export async function startEngine(backend: Backend, databaseUrl?: string, env: R
   const config = loadConfig({
     LOG_LEVEL: 'silent',
     JOURNEY_ADMIN_KEY: TEST_ADMIN_KEY,
-    ...(backend === 'postgres' ? { DATABASE_URL: databaseUrl } : { JOURNEY_DATA_DIR: dataDir }),
+    ...(backend === 'postgres' ? { DATABASE_URL: databaseUrl, JOURNEY_MASTER_KEY: TEST_MASTER_KEY } : { JOURNEY_DATA_DIR: dataDir }),
     ...env,
   });
   const logger = createLogger('silent');

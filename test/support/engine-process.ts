@@ -11,6 +11,8 @@ function repositoryRoot(): string {
 
 /** The admin key engine processes under test are started with. */
 export const PROCESS_ADMIN_KEY = 'process-admin-key-0123456789abcdefghijklmn';
+/** The master key engine processes under test are started with (JOURNEY_MASTER_KEY). */
+export const PROCESS_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** A built service (`npm run build`) as its own process: the engine by default, as `npm start` runs it. */
 export class EngineProcess {
@@ -48,7 +50,7 @@ export class EngineProcess {
   /** Starts the engine and resolves once it says where it listens. */
   async start(timeoutMs = 30_000): Promise<void> {
     const child = spawn(process.execPath, [this.entry], {
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', JOURNEY_ADMIN_KEY: PROCESS_ADMIN_KEY, ...this.env },
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', JOURNEY_ADMIN_KEY: PROCESS_ADMIN_KEY, JOURNEY_MASTER_KEY: PROCESS_MASTER_KEY, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -11,3 +11,5 @@ export { isUnavailable } from './database/unavailable';
 export { PostgresEventStore, COMMIT_CHANNEL, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export type { AppendObserver } from './postgres/group-commit';
 export { isBefore } from './postgres/subscription';
+export { PiiVault, MasterKeyError, FORGOTTEN, UNREADABLE, FORGET_CHANNEL } from './privacy/pii-vault';
+export { sealStoredPii, plaintextUntil, type SealReport } from './privacy/seal-stored';

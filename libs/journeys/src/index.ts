@@ -16,3 +16,4 @@ export * from './saga-settings';
 export * from './timers';
 export * from './webhook-secret';
 export * from './dry-run';
+export * from './forget';

@@ -21,6 +21,11 @@ export interface JourneyConfig {
   readonly saga: boolean;
   /** The admin key taken from JOURNEY_ADMIN_KEY (else one is made and shown on an empty database). */
   readonly adminKey?: string;
+  /**
+   * Wraps the per-customer keys of PII (JOURNEY_MASTER_KEY, 32 bytes in base64 or hex). Required
+   * with DATABASE_URL; the embedded default keeps one in its data folder.
+   */
+  readonly masterKey?: Buffer;
   /** Requests per key per window, by role; undefined turns rate limits off. */
   readonly rateLimits?: Readonly<Record<'ingest' | 'marketing' | 'auditor' | 'admin', { readonly limit: number; readonly ttlMs: number }>>;
   readonly journeys: {
@@ -115,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
     projector: projector !== 'off',
     saga: onOff('JOURNEY_SAGA'),
     adminKey: env.JOURNEY_ADMIN_KEY || undefined,
+    masterKey: parseMasterKey(env.JOURNEY_MASTER_KEY, problems),
     rateLimits: parseRateLimits(env.JOURNEY_RATE_LIMITS, problems),
     journeys: {
       rulesFile: env.JOURNEY_RULES_FILE || undefined,
@@ -161,6 +167,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** 32 bytes, written in base64 (44 characters) or hex (64). */
+export function parseMasterKey(raw: string | undefined, problems: string[]): Buffer | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const text = raw.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : /^[A-Za-z0-9+/]{43}=$/.test(text) ? Buffer.from(text, 'base64') : undefined;
+  if (!key || key.length !== 32) {
+    problems.push('JOURNEY_MASTER_KEY must be 32 bytes in base64 or hex (e.g. openssl rand -base64 32)');
+    return undefined;
+  }
+  return key;
 }
 
 /** "USD=0.92,GBP=1.16": units of the base currency per unit of each other currency. */

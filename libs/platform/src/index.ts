@@ -9,3 +9,5 @@ export * from './auth/roles';
 export * from './auth/api-keys';
 export * from './auth/access-log';
 export * from './auth/auth.guard';
+export * from './privacy/master-key';
+export * from './privacy/open-vault';

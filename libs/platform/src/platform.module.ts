@@ -7,6 +7,7 @@ import {
   openDatabase,
   PostgresEventStore,
   type Database,
+  type PiiVault,
 } from '@journey/event-store';
 import type { Registry } from 'prom-client';
 import type { JourneyConfig } from './config';
@@ -18,7 +19,9 @@ import { ApiKeyStore } from './auth/api-keys';
 import { AuthGuard } from './auth/auth.guard';
 import { KeysController } from './auth/keys.controller';
 import { rateLimitOptions } from './auth/rate-limits';
-import { ACCESS_LOG, API_KEYS, CLOCK, CONFIG, DATABASE, LOGGER, METRICS } from './tokens';
+import { ACCESS_LOG, API_KEYS, CLOCK, CONFIG, DATABASE, LOGGER, METRICS, VAULT } from './tokens';
+import { openVault } from './privacy/open-vault';
+import { createdKeyNotice, resolveMasterKey } from './privacy/master-key';
 
 /** Closes the store (in-flight appends finish) and then the database, after HTTP has stopped. */
 class StorageLifecycle implements OnApplicationShutdown {
@@ -28,12 +31,14 @@ class StorageLifecycle implements OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ACCESS_LOG) private readonly accessLog: AccessLog,
     @Inject(API_KEYS) private readonly keys: ApiKeyStore,
+    @Inject(VAULT) private readonly vault: PiiVault,
   ) {}
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     await this.accessLog.close();
     await this.keys.close();
     await this.store.close();
+    await this.vault.close();
     await this.db.close();
     this.logger.info({ signal }, 'event store closed: every accepted append has settled');
   }
@@ -54,6 +59,11 @@ export interface PlatformOptions {
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     const logger = options.logger ?? createLogger(options.config.logLevel);
+    // Before anything touches the database: a server without a master key is refused outright.
+    const masterKey = resolveMasterKey(options.config);
+    if (masterKey.createdIn) {
+      logger.warn(createdKeyNotice(masterKey.createdIn));
+    }
     return {
       module: PlatformModule,
       imports: [ThrottlerModule.forRoot(rateLimitOptions(options.config))],
@@ -85,13 +95,19 @@ export class PlatformModule {
           },
         },
         {
+          provide: VAULT,
+          inject: [DATABASE, CONFIG],
+          useFactory: (db: Database) => openVault(db, masterKey.key, (message) => logger.warn(message)),
+        },
+        {
           provide: EVENT_STORE,
-          inject: [DATABASE, CONFIG, METRICS, CLOCK],
-          useFactory: async (db: Database, config: JourneyConfig, registry: Registry, clock: () => Date) => {
+          inject: [DATABASE, CONFIG, METRICS, CLOCK, VAULT],
+          useFactory: async (db: Database, config: JourneyConfig, registry: Registry, clock: () => Date, vault: PiiVault) => {
             const store = new PostgresEventStore(db, {
               writerSlots: config.writerSlots,
               observer: appendMetrics(registry),
               clock,
+              vault,
             });
             await store.listenForCommits();
             return store;
@@ -118,7 +134,7 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         StorageLifecycle,
       ],
-      exports: [CONFIG, LOGGER, CLOCK, METRICS, DATABASE, EVENT_STORE, API_KEYS, ACCESS_LOG],
+      exports: [CONFIG, LOGGER, CLOCK, METRICS, DATABASE, VAULT, EVENT_STORE, API_KEYS, ACCESS_LOG],
     };
   }
 }

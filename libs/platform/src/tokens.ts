@@ -10,3 +10,5 @@ export type Clock = () => Date;
 /** The ApiKeyStore and the AccessLog of the process. */
 export const API_KEYS = Symbol('API_KEYS');
 export const ACCESS_LOG = Symbol('ACCESS_LOG');
+/** The PiiVault of the process: seals and opens personal data, forgets subjects. */
+export const VAULT = Symbol('VAULT');

@@ -9,3 +9,4 @@ export * from './projector';
 export * from './rebuild';
 export * from './rfm-job';
 export * from './replay-check';
+export * from './forget';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { migrate, openDatabase, PostgresEventStore, type Database } from '@journey/event-store';
-import { ApiKeyStore, ConfigError, isRole, loadConfig, ROLES } from '@journey/platform';
+import { ApiKeyStore, ConfigError, createdKeyNotice, isRole, loadConfig, openVault, resolveMasterKey, ROLES } from '@journey/platform';
 import { customer360View } from '@journey/domain';
 import { customerAsOf, Projector, rebuildCustomerProjection } from '@journey/projections';
 import { ruleResults, RuleStore, webhookSecret } from '@journey/journeys';
@@ -16,6 +16,24 @@ async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
   } finally {
     await db.close();
   }
+}
+
+/** The database, migrated, and its event store with the vault that seals and opens PII. */
+async function withStore<T>(work: (db: Database, store: PostgresEventStore) => Promise<T>): Promise<T> {
+  const say = (message: string): void => void process.stderr.write(`${message}\n`);
+  const masterKey = resolveMasterKey(loadConfig());
+  if (masterKey.createdIn) say(createdKeyNotice(masterKey.createdIn));
+  return withDatabase(async (db) => {
+    await migrate(db);
+    const vault = await openVault(db, masterKey.key, say);
+    const store = new PostgresEventStore(db, { vault });
+    try {
+      return await work(db, store);
+    } finally {
+      await store.close();
+      await vault.close();
+    }
+  });
 }
 
 const program = new Command()
@@ -36,6 +54,7 @@ program
   .description("recompute streams' hash chains and report the first broken position")
   .argument('<streamIds...>', 'stream ids, e.g. customer-42')
   .action(async (streamIds: string[]) => {
+    // The chains cover sealed text: verifying needs no master key.
     const broken = await withDatabase(async (db) => {
       await migrate(db);
       const store = new PostgresEventStore(db);
@@ -81,15 +100,7 @@ program
     const report =
       options.via === 'http'
         ? await seed(httpSink(options.url!), seedOptions, now)
-        : await withDatabase(async (db) => {
-            await migrate(db);
-            const store = new PostgresEventStore(db);
-            try {
-              return await seed(storeSink(store, now), seedOptions, now);
-            } finally {
-              await store.close();
-            }
-          });
+        : await withStore((_db, store) => seed(storeSink(store, now), seedOptions, now));
     process.stdout.write(
       `seeded ${report.customers.toLocaleString('en-US')} customers, ${report.events.toLocaleString('en-US')} events in ${duration(report.seconds)}` +
         ` (${Math.round(report.events / report.seconds).toLocaleString('en-US')} events/s)\n`,
@@ -105,19 +116,13 @@ projections
   .action(async (name: string) => {
     if (name !== 'customer_360') throw new Error(`unknown projection ${name}; there is customer_360`);
     const config = loadConfig();
-    const report = await withDatabase(async (db) => {
-      await migrate(db);
-      const store = new PostgresEventStore(db);
-      try {
-        return await rebuildCustomerProjection(db, store, {
-          lifecycle: config.projections.lifecycle,
-          batchSize: config.projections.batchSize,
-          onProgress: (events) => process.stderr.isTTY && process.stderr.write(`\r${events.toLocaleString('en-US')} events folded`),
-        });
-      } finally {
-        await store.close();
-      }
-    });
+    const report = await withStore((db, store) =>
+      rebuildCustomerProjection(db, store, {
+        lifecycle: config.projections.lifecycle,
+        batchSize: config.projections.batchSize,
+        onProgress: (events) => process.stderr.isTTY && process.stderr.write(`\r${events.toLocaleString('en-US')} events folded`),
+      }),
+    );
     if (process.stderr.isTTY) process.stderr.write('\n');
     process.stdout.write(
       `rebuilt customer_360 from ${report.events.toLocaleString('en-US')} events in ${duration(report.seconds)}` +
@@ -132,15 +137,7 @@ program
   .action(async (action: string) => {
     if (action !== 'run') throw new Error(`unknown action ${action}; use: journey rfm run`);
     const config = loadConfig();
-    const report = await withDatabase(async (db) => {
-      await migrate(db);
-      const store = new PostgresEventStore(db);
-      try {
-        return await new Projector(db, store, config.projections, () => new Date()).runRfm();
-      } finally {
-        await store.close();
-      }
-    });
+    const report = await withStore((db, store) => new Projector(db, store, config.projections, () => new Date()).runRfm());
     process.stdout.write(`RFM run ${report.run}: ${report.customers} customers scored, ${report.changed} changed, ${report.appended} ValueTierChanged appended\n`);
   });
 
@@ -155,15 +152,7 @@ program
     const at = new Date(instant);
     if (Number.isNaN(at.getTime())) throw new Error(`${instant} is not an instant`);
     const config = loadConfig();
-    const answer = await withDatabase(async (db) => {
-      await migrate(db);
-      const store = new PostgresEventStore(db);
-      try {
-        return await customerAsOf(store, customerId, at, config.projections.lifecycle);
-      } finally {
-        await store.close();
-      }
-    });
+    const answer = await withStore((_db, store) => customerAsOf(store, customerId, at, config.projections.lifecycle));
     if (!answer) {
       process.stdout.write(`nothing was known of customer ${customerId} at ${at.toISOString()}\n`);
       process.exitCode = 3;

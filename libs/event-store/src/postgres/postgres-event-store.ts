@@ -19,15 +19,17 @@ import type {
   SubscriptionOptions,
   VerifyResult,
 } from '../event-store.port';
-import { canonicalEnvelope, canonicalJson, chainHash } from '../hash-chain';
+import { chainHash } from '../hash-chain';
 import { StreamHeadCache } from '../stream-heads';
 import { AppendBatchRunner } from './append-batch';
 import { GroupCommitWriter, type AppendObserver } from './group-commit';
 import { prepareEvent, type AppendCall } from './prepared-event';
-import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './recorded-event';
+import { EVENT_COLUMNS, storedEnvelope, toRecordedEvent, type EventRow } from './recorded-event';
 import { PollingSubscription, type CommitSignal } from './subscription';
+import type { PiiVault } from '../privacy/pii-vault';
 
 export const COMMIT_CHANNEL = 'journey_events';
+const NO_UPCASTERS = new Upcasters();
 /** Other processes hear of commits at most this often (this process's subscribers at once). */
 const NOTIFY_INTERVAL_MS = 10;
 
@@ -42,6 +44,8 @@ export interface PostgresEventStoreOptions {
   readonly observer?: AppendObserver;
   /** How many stream heads to remember (default 100,000). */
   readonly headCacheSize?: number;
+  /** Seals PII on append and opens it on read; without one, events are stored as given. */
+  readonly vault?: PiiVault;
 }
 
 /**
@@ -56,6 +60,7 @@ export class PostgresEventStore implements EventStore {
   private readonly commits = new EventEmitter();
   private readonly subscriptions = new Set<PollingSubscription>();
   private readonly notifier: CommitNotifier;
+  private readonly vault: PiiVault | undefined;
   private stopListening: (() => Promise<void>) | undefined;
 
   constructor(
@@ -63,6 +68,7 @@ export class PostgresEventStore implements EventStore {
     options: PostgresEventStoreOptions = {},
   ) {
     this.upcasters = options.upcasters ?? new Upcasters();
+    this.vault = options.vault;
     this.runner = new AppendBatchRunner(new StreamHeadCache(options.headCacheSize), options.clock ?? (() => new Date()));
     this.notifier = new CommitNotifier(db);
     this.commits.setMaxListeners(0);
@@ -93,7 +99,8 @@ export class PostgresEventStore implements EventStore {
   }
 
   async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult> {
-    return this.writer.submit(prepareCall(requests));
+    const sealed = this.vault ? await this.vault.seal(this.db, requests, false) : requests;
+    return this.writer.submit(prepareCall(sealed));
   }
 
   /**
@@ -101,7 +108,8 @@ export class PostgresEventStore implements EventStore {
    * with the caller's other writes.
    */
   async appendWithin(tx: Queryable, requests: readonly AppendRequest[]): Promise<AppendResult> {
-    const report = await this.runner.run(tx, [prepareCall(requests)], false);
+    const sealed = this.vault ? await this.vault.seal(tx, requests, true) : requests;
+    const report = await this.runner.run(tx, [prepareCall(sealed)], false);
     const outcome = report.outcomes[0]!;
     if (!outcome.ok) throw outcome.error;
     if (report.txId !== undefined) await tx.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, String(report.txId)]);
@@ -123,7 +131,7 @@ export class PostgresEventStore implements EventStore {
         options.limit ?? null,
       ],
     );
-    return rows.map((row) => toRecordedEvent(row, this.upcasters));
+    return this.opened(this.db, rows);
   }
 
   async readAll(after: GlobalCursor, limit: number): Promise<ReadAllResult> {
@@ -141,7 +149,7 @@ export class PostgresEventStore implements EventStore {
       [String(after.txId), after.position, limit],
       db,
     );
-    const events = rows.map((row) => toRecordedEvent(row, this.upcasters));
+    const events = await this.opened(db, rows);
     const last = events[events.length - 1];
     return { events, next: last ? { txId: last.txId, position: last.globalPosition } : after };
   }
@@ -196,19 +204,7 @@ export class PostgresEventStore implements EventStore {
           reason,
         });
         if (row.stream_position !== expectedPosition) return broken(`position ${expectedPosition} is missing`);
-        const canonical = canonicalEnvelope({
-          streamId,
-          streamPosition: row.stream_position,
-          eventId: row.event_id,
-          type: row.type,
-          version: row.version,
-          source: row.source,
-          occurredAt: row.occurred_at.toISOString(),
-          recordedAt: row.recorded_at.toISOString(),
-          canonicalData: canonicalJson(row.data),
-          canonicalMetadata: canonicalJson(row.metadata),
-        });
-        const hash = chainHash(previous, canonical);
+        const hash = chainHash(previous, storedEnvelope(row));
         if (hash !== toBuffer(row.hash).toString('hex')) return broken('the stored hash does not match the event');
         previous = hash;
         expectedPosition++;
@@ -252,6 +248,13 @@ export class PostgresEventStore implements EventStore {
       if (rows.length < 1000) return report;
       after = rows[rows.length - 1]!.stream_id;
     }
+  }
+
+  /** Stored rows as events: PII opened (when there is a vault) as stored, then upcast. */
+  private async opened(db: Queryable, rows: readonly EventRow[]): Promise<RecordedEvent[]> {
+    if (!this.vault) return rows.map((row) => toRecordedEvent(row, this.upcasters));
+    const stored = await this.vault.reveal(db, rows.map((row) => toRecordedEvent(row, NO_UPCASTERS)));
+    return this.upcasters.isEmpty ? stored : stored.map((event) => this.upcasters.upcast(event));
   }
 
   /** Stops the subscriptions, lets in-flight appends finish, and stops listening. */

@@ -1,6 +1,7 @@
 import { ownerOfStream, type Upcasters } from '@journey/contracts';
 import { toBuffer } from '../database/database';
 import type { RecordedEvent } from '../event-store.port';
+import { canonicalEnvelope, canonicalJson } from '../hash-chain';
 
 /** The columns every read selects, in the shape `toRecordedEvent` expects. */
 export const EVENT_COLUMNS = `global_position, tx_id, stream_id, stream_position, event_id, type, version,
@@ -40,4 +41,20 @@ export function toRecordedEvent(row: EventRow, upcasters: Upcasters): RecordedEv
     hash: toBuffer(row.hash).toString('hex'),
   } as RecordedEvent;
   return upcasters.isEmpty ? event : upcasters.upcast(event);
+}
+
+/** The canonical envelope of a stored row: the text its hash covers. */
+export function storedEnvelope(row: EventRow): string {
+  return canonicalEnvelope({
+    streamId: row.stream_id,
+    streamPosition: row.stream_position,
+    eventId: row.event_id,
+    type: row.type,
+    version: row.version,
+    source: row.source,
+    occurredAt: row.occurred_at.toISOString(),
+    recordedAt: row.recorded_at.toISOString(),
+    canonicalData: canonicalJson(row.data),
+    canonicalMetadata: canonicalJson(row.metadata),
+  });
 }

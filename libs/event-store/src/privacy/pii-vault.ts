@@ -1,0 +1,263 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { piiFieldsOfType } from '@journey/contracts';
+import { toBuffer, type Database, type Queryable } from '../database/database';
+import type { AppendRequest, NewEvent, RecordedEvent } from '../event-store.port';
+
+/** What a PII field reads as once its subject is forgotten. */
+export const FORGOTTEN = '[forgotten]';
+/** What a sealed field reads as when it does not open (altered after it was written). */
+export const UNREADABLE = '[unreadable]';
+/** Other processes hear here which subjects were forgotten, to drop the keys they hold. */
+export const FORGET_CHANNEL = 'journey_forget';
+
+const SEALED = 'pii:v1:';
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const MASTER_CHECK = Buffer.from('journey master key check');
+
+/** A subject's data key, split into its two uses; null once the subject is forgotten. */
+type SubjectKey = { readonly seal: Buffer; readonly nonce: Buffer } | null;
+
+export class MasterKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MasterKeyError';
+  }
+}
+
+/**
+ * Seals the PII fields of events (those the contracts mark) with a key per subject, the stream
+ * the event belongs to, and opens them again on read. Each subject's 256-bit data key is stored
+ * wrapped by the master key (AES-256-GCM, bound to the subject); the master key stays in the
+ * process. A field is sealed with AES-256-GCM under a nonce derived from the key, the event id,
+ * the field and the value (a synthetic IV): the same event seals to the same text, so a retried
+ * append is still recognised as a duplicate, and the hash chain covers the sealed text, so it
+ * verifies whether or not the key still exists. Forgetting a subject destroys its key.
+ */
+export class PiiVault {
+  private readonly keys = new Map<string, SubjectKey>();
+  private stopListening: (() => Promise<void>) | undefined;
+
+  private constructor(
+    private readonly db: Database,
+    private readonly master: Buffer,
+    private readonly cacheSize: number,
+  ) {}
+
+  /** Opens the vault, refusing a master key other than the one this database's keys are wrapped with. */
+  static async open(db: Database, masterKey: Buffer, options: { cacheSize?: number } = {}): Promise<PiiVault> {
+    if (masterKey.length !== 32) throw new MasterKeyError('the master key must be 32 bytes');
+    const vault = new PiiVault(db, Buffer.from(masterKey), options.cacheSize ?? 100_000);
+    await vault.checkMasterKey();
+    return vault;
+  }
+
+  /** Hears of subjects forgotten by other processes (PostgreSQL only). */
+  async listen(): Promise<void> {
+    if (this.db.kind !== 'postgres' || this.stopListening) return;
+    this.stopListening = await this.db.listen(FORGET_CHANNEL, (subject) => this.keys.set(subject, null));
+  }
+
+  async close(): Promise<void> {
+    await this.stopListening?.();
+    this.stopListening = undefined;
+  }
+
+  /**
+   * The requests with their PII fields sealed. Keys of new subjects are created on the way:
+   * through `q` itself when it is a caller's transaction (`transactional`), so that they commit
+   * or roll back with it, and then nothing read there is remembered.
+   */
+  async seal(q: Queryable, requests: readonly AppendRequest[], transactional: boolean): Promise<readonly AppendRequest[]> {
+    const subjects = new Set<string>();
+    for (const request of requests) if (request.events.some(hasPii)) subjects.add(request.streamId);
+    if (subjects.size === 0) return requests;
+    const keys = await this.keysOf(q, [...subjects], transactional ? 'create-in-transaction' : 'create');
+    return requests.map((request) =>
+      subjects.has(request.streamId)
+        ? { ...request, events: request.events.map((event) => this.sealEvent(request.streamId, event, keys.get(request.streamId)!)) }
+        : request,
+    );
+  }
+
+  /** The events with their sealed fields opened ("[forgotten]" where the key is destroyed). */
+  async reveal(q: Queryable, events: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
+    const subjects = new Set<string>();
+    for (const event of events) if (sealedFields(event).length > 0) subjects.add(event.streamId);
+    if (subjects.size === 0) return [...events];
+    const keys = await this.keysOf(q, [...subjects], 'read');
+    return events.map((event) => {
+      if (!subjects.has(event.streamId)) return event;
+      const key = keys.get(event.streamId) ?? null;
+      const data = { ...(event.data as Record<string, unknown>) };
+      for (const field of sealedFields(event)) data[field] = openField(key, event.streamId, event.eventId, field, data[field] as string);
+      return { ...event, data } as RecordedEvent;
+    });
+  }
+
+  /** The event with its PII sealed under `key` ("[forgotten]" for a forgotten subject). */
+  sealEvent(subject: string, event: NewEvent, key: SubjectKey): NewEvent {
+    const fields = piiFieldsOfType(event.type);
+    const data: Record<string, unknown> = { ...event.data };
+    const eventId = event.eventId.toLowerCase();
+    for (const field of fields) {
+      const value = data[field];
+      if (typeof value === 'string') data[field] = key ? sealField(key, subject, eventId, field, value) : FORGOTTEN;
+    }
+    return { ...event, data };
+  }
+
+  /**
+   * Destroys the keys of the subjects (creating destroyed ones for subjects that have none, so
+   * that their PII is never stored later) and tells other processes.
+   */
+  async forget(subjects: readonly string[]): Promise<void> {
+    if (subjects.length === 0) return;
+    await this.db.query(
+      `INSERT INTO journey.subject_keys (subject, wrapped, forgotten_at)
+       SELECT s, NULL, now() FROM unnest($1::text[]) AS s
+       ON CONFLICT (subject) DO UPDATE SET wrapped = NULL, forgotten_at = coalesce(journey.subject_keys.forgotten_at, now())`,
+      [subjects],
+    );
+    for (const subject of subjects) this.keys.set(subject, null);
+    if (this.db.kind === 'postgres') for (const subject of subjects) await this.db.notify(FORGET_CHANNEL, subject);
+  }
+
+  /** The subjects among these that are forgotten. */
+  async forgotten(q: Queryable, subjects: readonly string[]): Promise<Set<string>> {
+    const { rows } = await q.query<{ subject: string }>(
+      'SELECT subject FROM journey.subject_keys WHERE subject = ANY($1::text[]) AND wrapped IS NULL',
+      [subjects],
+    );
+    return new Set(rows.map((row) => row.subject));
+  }
+
+  /** Keys of the subjects: remembered, else read, else (when asked to) created. */
+  async keysOf(q: Queryable, subjects: readonly string[], mode: 'read' | 'create' | 'create-in-transaction'): Promise<Map<string, SubjectKey>> {
+    const keys = new Map<string, SubjectKey>();
+    let missing: string[] = [];
+    for (const subject of subjects) {
+      const key = this.keys.get(subject);
+      if (key === undefined) missing.push(subject);
+      else keys.set(subject, key);
+    }
+    const remember = mode !== 'create-in-transaction';
+    for (let round = 0; missing.length > 0 && round < 3; round++) {
+      const { rows } = await q.query<{ subject: string; wrapped: Uint8Array | null }>(
+        'SELECT subject, wrapped FROM journey.subject_keys WHERE subject = ANY($1::text[])',
+        [missing],
+      );
+      for (const row of rows) {
+        const key = row.wrapped ? this.unwrap(row.subject, toBuffer(row.wrapped)) : null;
+        keys.set(row.subject, key);
+        if (remember) this.remember(row.subject, key);
+      }
+      missing = missing.filter((subject) => !keys.has(subject));
+      if (mode === 'read' || missing.length === 0) break;
+
+      const created = missing.map((subject) => ({ subject, secret: randomBytes(32) }));
+      const { rows: inserted } = await q.query<{ subject: string }>(
+        `INSERT INTO journey.subject_keys (subject, wrapped)
+         SELECT * FROM unnest($1::text[], $2::bytea[]) ON CONFLICT (subject) DO NOTHING RETURNING subject`,
+        [created.map((c) => c.subject), created.map((c) => this.wrap(c.subject, c.secret))],
+      );
+      const won = new Set(inserted.map((row) => row.subject));
+      for (const { subject, secret } of created) {
+        if (!won.has(subject)) continue; // created meanwhile by another writer: read it next round
+        const key = deriveKey(secret);
+        keys.set(subject, key);
+        if (remember) this.remember(subject, key);
+      }
+      missing = missing.filter((subject) => !keys.has(subject));
+    }
+    if (mode !== 'read' && missing.length > 0) throw new Error(`no key could be made for ${missing.length} subjects`);
+    return keys;
+  }
+
+  private remember(subject: string, key: SubjectKey): void {
+    if (this.keys.size >= this.cacheSize) this.keys.delete(this.keys.keys().next().value!);
+    this.keys.set(subject, key);
+  }
+
+  private wrap(subject: string, secret: Buffer): Buffer {
+    return seal(this.master, randomBytes(NONCE_BYTES), secret, Buffer.from(`subject:${subject}`));
+  }
+
+  private unwrap(subject: string, wrapped: Buffer): SubjectKey {
+    return deriveKey(open(this.master, wrapped, Buffer.from(`subject:${subject}`)));
+  }
+
+  private async checkMasterKey(): Promise<void> {
+    const read = async () =>
+      (await this.db.query<{ master_check: Uint8Array | null }>('SELECT master_check FROM journey.privacy')).rows[0]?.master_check;
+    let stored = await read();
+    if (!stored) {
+      const check = seal(this.master, randomBytes(NONCE_BYTES), MASTER_CHECK, Buffer.from('master-check'));
+      await this.db.query('UPDATE journey.privacy SET master_check = $1 WHERE master_check IS NULL', [check]);
+      stored = await read();
+    }
+    try {
+      open(this.master, toBuffer(stored), Buffer.from('master-check'));
+    } catch {
+      throw new MasterKeyError('JOURNEY_MASTER_KEY is not the master key this database was sealed with');
+    }
+  }
+}
+
+/** Whether a new event carries PII to seal. */
+function hasPii(event: NewEvent): boolean {
+  const data = event.data as Record<string, unknown>;
+  return piiFieldsOfType(event.type).some((field) => typeof data[field] === 'string');
+}
+
+/** The PII fields of a stored event that hold sealed text. */
+export function sealedFields(event: { readonly type: string; readonly data: unknown }): string[] {
+  const data = event.data as Record<string, unknown>;
+  return piiFieldsOfType(event.type).filter((field) => isSealed(data[field]));
+}
+
+export function isSealed(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith(SEALED);
+}
+
+/** Two keys from one secret: one seals, one makes nonces. */
+function deriveKey(secret: Buffer): SubjectKey {
+  return {
+    seal: Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'journey pii seal', 32)),
+    nonce: Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'journey pii nonce', 32)),
+  };
+}
+
+function fieldContext(subject: string, eventId: string, field: string): Buffer {
+  return Buffer.from(`${subject}\n${eventId}\n${field}`);
+}
+
+export function sealField(key: NonNullable<SubjectKey>, subject: string, eventId: string, field: string, value: string): string {
+  const context = fieldContext(subject, eventId, field);
+  const nonce = createHmac('sha256', key.nonce).update(context).update('\n').update(value).digest().subarray(0, NONCE_BYTES);
+  return SEALED + seal(key.seal, nonce, Buffer.from(value), context).toString('base64url');
+}
+
+function openField(key: SubjectKey, subject: string, eventId: string, field: string, sealed: string): string {
+  if (!key) return FORGOTTEN;
+  try {
+    return open(key.seal, Buffer.from(sealed.slice(SEALED.length), 'base64url'), fieldContext(subject, eventId, field)).toString();
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+/** AES-256-GCM: nonce ‖ ciphertext ‖ tag. */
+function seal(key: Buffer, nonce: Buffer, plaintext: Buffer, aad: Buffer): Buffer {
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(aad);
+  return Buffer.concat([nonce, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+}
+
+function open(key: Buffer, sealed: Buffer, aad: Buffer): Buffer {
+  if (sealed.length < NONCE_BYTES + TAG_BYTES) throw new Error('sealed text too short');
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, NONCE_BYTES));
+  decipher.setAAD(aad);
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  return Buffer.concat([decipher.update(sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+}

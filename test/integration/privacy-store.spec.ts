@@ -1,0 +1,188 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  FORGOTTEN,
+  loadMigrations,
+  MasterKeyError,
+  migrate,
+  PgliteDatabase,
+  PiiVault,
+  PostgresEventStore,
+  sealStoredPii,
+  UNREADABLE,
+  type NewEvent,
+} from '@journey/event-store';
+import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+import { until } from '../support/until';
+
+const MASTER = randomBytes(32);
+
+function profile(data: Record<string, unknown>, eventId = randomUUID()): NewEvent {
+  return { eventId, type: 'CustomerProfileUpdated', version: 1, occurredAt: '2026-03-01T12:00:00.000Z', source: 'crm', data, metadata: {} };
+}
+
+function purchase(): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type: 'PurchaseRefunded',
+    version: 1,
+    occurredAt: '2026-03-02T12:00:00.000Z',
+    source: 'shop',
+    data: { orderId: 'o-1', amount: 1200, currency: 'EUR', reason: 'my neighbour Ada Lovelace broke it' },
+    metadata: {},
+  };
+}
+
+describe.each(backends())('PII sealed at rest on %s', (backend) => {
+  let t: TestDatabase;
+  let vault: PiiVault;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(backend);
+    vault = await PiiVault.open(t.db, MASTER);
+    store = new PostgresEventStore(t.db, { vault });
+  });
+  afterAll(async () => {
+    await store.close();
+    await t.drop();
+  });
+
+  it('stores PII fields sealed, other fields as given, and reads them back opened', async () => {
+    const stream = `customer-${randomUUID()}`;
+    await store.append(stream, [profile({ name: 'Ada Lovelace', email: 'ada@example.com', country: 'GB' }), purchase()]);
+
+    const { rows } = await t.db.query<{ data: Record<string, unknown> }>('SELECT data FROM journey.events WHERE stream_id = $1 ORDER BY stream_position', [stream]);
+    expect(JSON.stringify(rows)).not.toMatch(/Ada|ada@example/);
+    expect(rows[0]!.data.country).toBe('GB');
+    expect(rows[0]!.data.name).toMatch(/^pii:v1:/);
+    expect(rows[1]!.data.amount).toBe(1200);
+
+    const events = await store.readStream(stream);
+    expect(events[0]!.data).toEqual({ name: 'Ada Lovelace', email: 'ada@example.com', country: 'GB' });
+    expect((events[1]!.data as { reason: string }).reason).toBe('my neighbour Ada Lovelace broke it');
+    // The global order opens them too (once the safe horizon passes the commit).
+    const inOrder = await until(
+      async () => (await store.readAll({ txId: 0, position: 0 }, 1000)).events.find((e) => e.eventId === events[0]!.eventId),
+      10_000,
+      'the event in the global order',
+    );
+    expect(inOrder.data).toEqual(events[0]!.data);
+    expect((await store.verify(stream)).ok).toBe(true);
+  });
+
+  it('seals the same event to the same text, so a retry is a duplicate and other content a conflict', async () => {
+    const stream = `customer-${randomUUID()}`;
+    const event = profile({ name: 'Grace Hopper' });
+    const first = await store.append(stream, [event]);
+    const again = await store.append(stream, [event]);
+    expect(again.outcomes[0]).toEqual({ ...first.outcomes[0], status: 'duplicate' });
+    const changed = await store.append(stream, [{ ...event, data: { name: 'Grace B. Hopper' } }]);
+    expect(changed.outcomes[0]!.status).toBe('conflict');
+  });
+
+  it('gives each subject its own key, and the same value sealed twice two different texts', async () => {
+    const a = `customer-${randomUUID()}`;
+    const b = `customer-${randomUUID()}`;
+    await store.append(a, [profile({ email: 'same@example.com' }), profile({ email: 'same@example.com' })]);
+    await store.append(b, [profile({ email: 'same@example.com' })]);
+    const { rows } = await t.db.query<{ email: string }>(
+      "SELECT data->>'email' AS email FROM journey.events WHERE stream_id = ANY($1::text[])",
+      [[a, b]],
+    );
+    expect(new Set(rows.map((row) => row.email)).size).toBe(3);
+    const { rows: keys } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM journey.subject_keys WHERE subject = ANY($1::text[])', [[a, b]]);
+    expect(keys[0]!.n).toBe(2);
+  });
+
+  it('reads a forgotten subject as [forgotten], while its chain still verifies and later PII is never stored', async () => {
+    const stream = `customer-${randomUUID()}`;
+    const other = `customer-${randomUUID()}`;
+    await store.append(stream, [profile({ name: 'Alan Turing', phone: '+441234567890' })]);
+    await store.append(other, [profile({ name: 'Joan Clarke' })]);
+    await vault.forget([stream]);
+
+    const [event] = await store.readStream(stream);
+    expect(event!.data).toEqual({ name: FORGOTTEN, phone: FORGOTTEN });
+    expect((await store.readStream(other))[0]!.data).toEqual({ name: 'Joan Clarke' });
+    expect((await store.verify(stream)).ok).toBe(true);
+    const { rows } = await t.db.query<{ wrapped: unknown }>('SELECT wrapped FROM journey.subject_keys WHERE subject = $1', [stream]);
+    expect(rows[0]!.wrapped).toBeNull();
+
+    await store.append(stream, [profile({ name: 'Alan M. Turing' })]);
+    const { rows: stored } = await t.db.query<{ name: string }>(
+      "SELECT data->>'name' AS name FROM journey.events WHERE stream_id = $1 ORDER BY stream_position DESC LIMIT 1",
+      [stream],
+    );
+    expect(stored[0]!.name).toBe(FORGOTTEN);
+    // A process that never held the key reads the same.
+    const fresh = new PostgresEventStore(t.db, { vault: await PiiVault.open(t.db, MASTER) });
+    expect((await fresh.readStream(stream))[0]!.data).toEqual({ name: FORGOTTEN, phone: FORGOTTEN });
+    await fresh.close();
+  });
+
+  it('reads sealed text altered in the database as [unreadable], and verify names the event', async () => {
+    const stream = `customer-${randomUUID()}`;
+    await store.append(stream, [profile({ name: 'Katherine Johnson' })]);
+    const { rows } = await t.db.query<{ name: string }>("SELECT data->>'name' AS name FROM journey.events WHERE stream_id = $1", [stream]);
+    const sealed = Buffer.from(rows[0]!.name.slice('pii:v1:'.length), 'base64url');
+    sealed[sealed.length - 1]! ^= 1;
+    await t.db.exec(`ALTER TABLE journey.events DISABLE TRIGGER events_append_only`);
+    await t.db.query(`UPDATE journey.events SET data = jsonb_set(data, '{name}', to_jsonb($2::text)) WHERE stream_id = $1`, [
+      stream,
+      `pii:v1:${sealed.toString('base64url')}`,
+    ]);
+    await t.db.exec(`ALTER TABLE journey.events ENABLE TRIGGER events_append_only`);
+    expect((await store.readStream(stream))[0]!.data).toEqual({ name: UNREADABLE });
+    expect(await store.verify(stream)).toMatchObject({ ok: false, brokenAt: 1 });
+  });
+
+  it('refuses a master key other than the one the database was sealed with', async () => {
+    await expect(PiiVault.open(t.db, randomBytes(32))).rejects.toThrow(MasterKeyError);
+    await expect(PiiVault.open(t.db, MASTER)).resolves.toBeInstanceOf(PiiVault);
+  });
+});
+
+describe('PII stored before sealing existed (upgrade, on PGlite)', () => {
+  it('is sealed at the next start, the chains recomputed and recorded, the reads unchanged', async () => {
+    const db = await PgliteDatabase.open();
+    try {
+      const migrations = loadMigrations();
+      await migrate(db, migrations.filter((m) => m.name < '006'));
+      const plain = new PostgresEventStore(db);
+      const stream = 'customer-legacy-1';
+      const events = [profile({ name: 'Hedy Lamarr', email: 'hedy@example.com' }), purchase(), profile({ city: 'Vienna' })];
+      await plain.append(stream, events);
+      await plain.append('customer-legacy-2', [purchase()]);
+      await plain.close();
+      const before = (await db.query<{ hash: Buffer }>('SELECT hash FROM journey.events WHERE stream_id = $1 ORDER BY stream_position', [stream])).rows;
+
+      await migrate(db, migrations);
+      const vault = await PiiVault.open(db, MASTER);
+      expect(await sealStoredPii(db, vault)).toEqual({ streams: 2, events: 4 });
+      expect(await sealStoredPii(db, vault)).toEqual({ streams: 0, events: 0 });
+
+      const { rows } = await db.query<{ data: unknown; hash: Buffer }>('SELECT data, hash FROM journey.events ORDER BY global_position');
+      expect(JSON.stringify(rows)).not.toMatch(/Hedy|hedy@|Vienna|Ada Lovelace/);
+      expect(Buffer.compare(rows[0]!.hash, before[0]!.hash)).not.toBe(0);
+      const store = new PostgresEventStore(db, { vault });
+      expect((await store.readStream(stream)).map((e) => e.data)).toEqual(events.map((e) => e.data));
+      expect((await store.verify(stream)).ok).toBe(true);
+      expect((await store.verify('customer-legacy-2')).ok).toBe(true);
+      const { rows: rewrites } = await db.query<{ stream_id: string; from_position: number }>(
+        'SELECT stream_id, from_position FROM journey.chain_rewrites ORDER BY stream_id',
+      );
+      expect(rewrites).toEqual([
+        { stream_id: 'customer-legacy-1', from_position: 1 },
+        { stream_id: 'customer-legacy-2', from_position: 1 },
+      ]);
+      // The log is append-only again.
+      await expect(db.query("UPDATE journey.events SET type = 'X' WHERE stream_id = $1", [stream])).rejects.toThrow(/append-only/);
+      // New events after the upgrade chain on from the new head.
+      await store.append(stream, [profile({ name: 'H. Lamarr' })]);
+      expect((await store.verify(stream)).ok).toBe(true);
+      await store.close();
+    } finally {
+      await db.close();
+    }
+  });
+});
