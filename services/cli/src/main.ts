@@ -5,6 +5,7 @@ import { ApiKeyStore, ConfigError, createdKeyNotice, isRole, loadConfig, openVau
 import { customer360View } from '@journey/domain';
 import { customerAsOf, Projector, rebuildCustomerProjection } from '@journey/projections';
 import { ruleResults, RuleStore, webhookSecret } from '@journey/journeys';
+import { runDemo } from './demo';
 import { duration } from './seed/progress';
 import { httpSink, seed, storeSink } from './seed/seed';
 
@@ -105,6 +106,22 @@ program
       `seeded ${report.customers.toLocaleString('en-US')} customers, ${report.events.toLocaleString('en-US')} events in ${duration(report.seconds)}` +
         ` (${Math.round(report.events / report.seconds).toLocaleString('en-US')} events/s)\n`,
     );
+  });
+
+program
+  .command('demo')
+  .description('the engine on the embedded default with a generated population: seeds, projects, runs the example rules, prints a summary')
+  .option('--customers <n>', 'customers to generate', '500')
+  .option('--data-dir <dir>', 'the PGlite data folder of the demo', './data-demo')
+  .option('--port <n>', 'where the engine listens (0: any free port)', '3000')
+  .option('--exit', 'stop after the summary instead of serving until Ctrl-C')
+  .action(async (options: Record<string, string | boolean>) => {
+    await runDemo({
+      customers: positive('--customers', String(options.customers)),
+      dataDir: String(options.dataDir),
+      port: positive('--port', String(options.port), 0),
+      exit: options.exit === true,
+    });
   });
 
 const projections = program.command('projections').description('the read models derived from the log');
