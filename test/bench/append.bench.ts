@@ -7,10 +7,9 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { migrate, PgDatabase, PostgresEventStore, type NewEvent } from '@journey/event-store';
-import { Client } from 'pg';
+import { PgDatabase, PostgresEventStore } from '@journey/event-store';
 import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
-import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, median, purchaseData, recordResults, Streams, type Machine } from './bench-support';
+import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, freshJourneySchema, median, purchaseData, purchaseEvent, recordResults, Streams, timedLoops, type Machine } from './bench-support';
 
 const DURATION = Number(process.env.DURATION ?? 5);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -42,39 +41,21 @@ const POINTS: Point[] = [
   { id: 'http-1000x64', label: 'HTTP ingest, 1,000 events per request, 64 connections', kind: 'http', perCall: 1000, callers: 64 },
 ];
 
-function newEvent(n: number): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'PurchaseCompleted',
-    version: 1,
-    occurredAt: new Date().toISOString(),
-    source: 'shop',
-    data: purchaseData(n),
-    metadata: { correlationId: `req-${n}` },
-  };
-}
 
 async function library(url: string, point: Point): Promise<number> {
   const db = new PgDatabase({ url, poolSize: 10, applicationName: 'journey-bench' });
   const store = new PostgresEventStore(db);
   const streams = new Streams();
-  let written = 0;
   let n = 0;
-  const deadline = performance.now() + DURATION * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: point.callers }, async () => {
-      while (performance.now() < deadline) {
-        const events = Array.from({ length: point.perCall }, () => newEvent(n++));
-        await store.append(streams.pick(), events);
-        written += point.perCall;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  await store.close();
-  await db.close();
-  return written / seconds;
+  try {
+    return await timedLoops(point.callers, DURATION, async () => {
+      await store.append(streams.pick(), Array.from({ length: point.perCall }, () => purchaseEvent(n++)));
+      return point.perCall;
+    });
+  } finally {
+    await store.close();
+    await db.close();
+  }
 }
 
 /**
@@ -106,16 +87,6 @@ async function http(engine: EngineProcess, point: Point): Promise<number> {
   return (result['2xx'] * point.perCall) / result.duration;
 }
 
-/** Every point starts on an empty store, as C starts on an empty table. */
-async function freshSchema(url: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  await client.query('DROP SCHEMA IF EXISTS journey CASCADE');
-  await client.end();
-  const db = new PgDatabase({ url, poolSize: 1 });
-  await migrate(db);
-  await db.close();
-}
 
 interface Row {
   readonly point: Point;
@@ -130,13 +101,13 @@ async function main(): Promise<void> {
   const results = new Map<string, number[]>(POINTS.map((p) => [p.id, []]));
   for (let run = 1; run <= RUNS; run++) {
     for (const point of POINTS.filter((p) => p.kind !== 'http')) {
-      await freshSchema(url);
+      await freshJourneySchema(url);
       const value = point.kind === 'ceiling' ? await ceiling(url, DURATION) : await library(url, point);
       results.get(point.id)!.push(value);
       process.stdout.write(`run ${run}: ${point.label}: ${fmt(value)} events/s\n`);
     }
     for (const point of POINTS.filter((p) => p.kind === 'http')) {
-      await freshSchema(url);
+      await freshJourneySchema(url);
       const engine = new EngineProcess({ DATABASE_URL: url, LOG_LEVEL: 'info', JOURNEY_PROJECTOR: 'off', JOURNEY_RATE_LIMITS: 'off' });
       await engine.start();
       try {

@@ -4,15 +4,29 @@ import { cpus, totalmem, type } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
+import { migrate, PgDatabase, type NewEvent } from '@journey/event-store';
 
 /** The PostgreSQL the benchmarks use: DATABASE_URL's server, or the local one, in a database of their own. */
 export async function benchDatabaseUrl(name: string): Promise<string> {
+  return databaseOnBenchServer(name, true);
+}
+
+/**
+ * The same database, kept if it exists (created empty otherwise): for a benchmark asked to
+ * measure again over the data its previous run left.
+ */
+export async function keptBenchDatabaseUrl(name: string): Promise<string> {
+  return databaseOnBenchServer(name, false);
+}
+
+async function databaseOnBenchServer(name: string, fresh: boolean): Promise<string> {
   const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const client = new Client({ connectionString: admin });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${name}`);
+    if (fresh) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${name}`);
   } finally {
     await client.end();
   }
@@ -59,6 +73,12 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** The q-quantile (0–1) of the values, nearest rank. */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+}
+
 /** A purchase of a typical size (about 400 bytes as JSON). */
 export function purchaseData(n: number): Record<string, unknown> {
   return {
@@ -95,8 +115,17 @@ function readOr(file: string, fallback: string): string {
  * others) and its figures under `key` in docs/benchmarks.json. Returns the markdown file's path.
  */
 export function recordResults(heading: string, section: string, key: string, figures: unknown): string {
-  const docs = docsDir();
-  const file = join(docs, 'benchmarks.md');
+  const file = recordSection(heading, section);
+  const jsonFile = join(docsDir(), 'benchmarks.json');
+  const json = JSON.parse(readOr(jsonFile, '{}')) as Record<string, unknown>;
+  json[key] = figures;
+  writeFileSync(jsonFile, `${JSON.stringify(json, null, 2)}\n`);
+  return file;
+}
+
+/** Puts one benchmark's section into docs/benchmarks.md only (replacing its previous one). Returns the file's path. */
+export function recordSection(heading: string, section: string): string {
+  const file = join(docsDir(), 'benchmarks.md');
   const existing = readOr(file, '# Benchmarks\n\nEvery figure sits beside the raw ceiling C measured in the same run.\n');
   const start = existing.indexOf(heading);
   let updated: string;
@@ -107,10 +136,6 @@ export function recordResults(heading: string, section: string, key: string, fig
     updated = `${existing.slice(0, start)}${section.trimEnd()}\n${next < 0 ? '' : existing.slice(next)}`;
   }
   writeFileSync(file, updated);
-  const jsonFile = join(docs, 'benchmarks.json');
-  const json = JSON.parse(readOr(jsonFile, '{}')) as Record<string, unknown>;
-  json[key] = figures;
-  writeFileSync(jsonFile, `${JSON.stringify(json, null, 2)}\n`);
   return file;
 }
 
@@ -132,6 +157,47 @@ export class Streams {
 
 
 /**
+ * Runs `loops` loops at once until `seconds` have passed, each turn adding what `turn` returns
+ * (rows or events written); the rate per second over the whole time.
+ */
+export async function timedLoops(loops: number, seconds: number, turn: (loop: number) => Promise<number>): Promise<number> {
+  let written = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: loops }, async (_, loop) => {
+      while (performance.now() < deadline) written += await turn(loop);
+    }),
+  );
+  return written / ((performance.now() - started) / 1000);
+}
+
+/** A purchase as a row of journey.events (the fields the ceilings write), the n-th of a run. */
+export interface CeilingRow {
+  readonly stream: string;
+  readonly position: number;
+  readonly eventId: string;
+  readonly data: string;
+  readonly metadata: string;
+  readonly at: string;
+  readonly hash: string;
+}
+
+export function ceilingRow(streams: Streams, n: number): CeilingRow {
+  const stream = streams.pick();
+  const at = new Date().toISOString();
+  return {
+    stream,
+    position: streams.nextPosition(stream),
+    eventId: randomUUID(),
+    data: JSON.stringify(purchaseData(n)),
+    metadata: `{"correlationId":"req-${n}"}`,
+    at,
+    hash: randomUUID().replace(/-/g, '').repeat(2),
+  };
+}
+
+/**
  * The raw ceiling C: INSERT … SELECT FROM unnest of 1,000-row batches over two connections into
  * an empty table of the same shape as journey.events.
  */
@@ -139,34 +205,53 @@ export async function ceiling(url: string, seconds: number): Promise<number> {
   const pool = new Pool({ connectionString: url, max: 2 });
   await pool.query('DROP TABLE IF EXISTS journey.ceiling; CREATE TABLE journey.ceiling (LIKE journey.events INCLUDING ALL)');
   const streams = new Streams();
-  let written = 0;
   let n = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(
-    [0, 1].map(async () => {
-      while (performance.now() < deadline) {
-        const cols: unknown[][] = [[], [], [], [], [], [], [], []];
-        for (let i = 0; i < 1000; i++) {
-          const stream = streams.pick();
-          const at = new Date().toISOString();
-          const values = [stream, streams.nextPosition(stream), randomUUID(), JSON.stringify(purchaseData(n++)), `{"correlationId":"req-${n}"}`, at, at, randomUUID().replace(/-/g, '').repeat(2)];
-          values.forEach((value, c) => cols[c]!.push(value));
-        }
-        await pool.query(
-          `INSERT INTO journey.ceiling (stream_id, stream_position, event_id, type, version, data, metadata, source, occurred_at, recorded_at, hash)
-           SELECT s, p, i, 'PurchaseCompleted', 1, d, m, 'shop', o, r, decode(h, 'hex')
-           FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::jsonb[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::text[])
-             AS u(s, p, i, d, m, o, r, h)`,
-          cols,
-        );
-        written += 1000;
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
+  const rate = await timedLoops(2, seconds, async () => {
+    const rows = Array.from({ length: 1000 }, () => ceilingRow(streams, n++));
+    await pool.query(
+      `INSERT INTO journey.ceiling (stream_id, stream_position, event_id, type, version, data, metadata, source, occurred_at, recorded_at, hash)
+       SELECT s, p, i, 'PurchaseCompleted', 1, d, m, 'shop', o, r, decode(h, 'hex')
+       FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::jsonb[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::text[])
+         AS u(s, p, i, d, m, o, r, h)`,
+      [
+        rows.map((r) => r.stream),
+        rows.map((r) => r.position),
+        rows.map((r) => r.eventId),
+        rows.map((r) => r.data),
+        rows.map((r) => r.metadata),
+        rows.map((r) => r.at),
+        rows.map((r) => r.at),
+        rows.map((r) => r.hash),
+      ],
+    );
+    return rows.length;
+  });
   await pool.query('DROP TABLE journey.ceiling');
   await pool.end();
-  return written / elapsed;
+  return rate;
+}
+
+/** A purchase as journey's library takes it (the peers get the same fields in their own shape). */
+export function purchaseEvent(n: number, data: Record<string, unknown> = purchaseData(n)): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type: 'PurchaseCompleted',
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    source: 'shop',
+    data,
+    metadata: { correlationId: `req-${n}` },
+  };
+}
+
+/** An empty journey store: the schema dropped and migrated again (every point starts so, as C does). */
+export async function freshJourneySchema(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query('DROP SCHEMA IF EXISTS journey CASCADE');
+  await client.end();
+  const db = new PgDatabase({ url, poolSize: 1 });
+  await migrate(db);
+  await db.close();
 }
 

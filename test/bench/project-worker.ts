@@ -3,14 +3,15 @@
  * its peak memory is its own: prints {events, seconds, maxRssMiB} as JSON.
  */
 import 'reflect-metadata';
-import { PgDatabase, PostgresEventStore } from '@journey/event-store';
+import { PgDatabase } from '@journey/event-store';
+import { benchStore } from './bench-vault';
 import { DEFAULT_PROJECTION_OPTIONS, rebuildCustomerProjection } from '@journey/projections';
 
 async function main(): Promise<void> {
   const url = process.argv[2];
   if (!url) throw new Error('usage: project-worker <database url>');
   const db = new PgDatabase({ url, poolSize: 4, applicationName: 'journey-bench-project' });
-  const store = new PostgresEventStore(db);
+  const store = await benchStore(db);
   const report = await rebuildCustomerProjection(db, store, {
     lifecycle: DEFAULT_PROJECTION_OPTIONS.lifecycle,
     batchSize: Number(process.env.BATCH ?? DEFAULT_PROJECTION_OPTIONS.batchSize),

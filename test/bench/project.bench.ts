@@ -9,7 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { migrate, PgDatabase, PostgresEventStore } from '@journey/event-store';
+import { migrate, PgDatabase } from '@journey/event-store';
+import { benchStore } from './bench-vault';
 import { seed, storeSink } from '../../services/cli/src/seed/seed';
 import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
 import { dataset } from '@journey/datagen';
@@ -64,7 +65,7 @@ async function delayUnderLoad(url: string): Promise<{ p50: number; p99: number; 
       ],
     });
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    const metrics = await (await fetch(`${engine.url}/metrics`)).text();
+    const metrics = await (await fetch(`${engine.url}/metrics`, { headers: engine.headers() })).text();
     const rss = readFileSync(`/proc/${engine.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
     return {
       p50: histogramQuantile(metrics, 'journey_projection_delay_seconds', 0.5),
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
   const machine = await describeMachine(url);
   const db = new PgDatabase({ url, poolSize: 6 });
   await migrate(db);
-  const store = new PostgresEventStore(db);
+  const store = await benchStore(db);
   const now = new Date();
   const customers = Math.ceil(EVENTS / EVENTS_PER_CUSTOMER);
   process.stdout.write(`seeding ${fmt(customers)} customers (about ${fmt(EVENTS)} events)\n`);

@@ -7,7 +7,8 @@
 import 'reflect-metadata';
 import type { ActionChannel } from '@journey/contracts';
 import { DEFAULT_LIFECYCLE } from '@journey/domain';
-import { PgDatabase, PostgresEventStore } from '@journey/event-store';
+import { PgDatabase } from '@journey/event-store';
+import { benchStore } from './bench-vault';
 import { DEFAULT_SAGA_SETTINGS, LogChannel, Saga, WebhookChannel, type Channel } from '@journey/journeys';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/projections';
 
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
      DELETE FROM journey.checkpoints WHERE name = 'saga:journeys';`,
   );
   const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM journey.events WHERE source <> 'journey'");
-  const store = new PostgresEventStore(db);
+  const store = await benchStore(db);
   const settings = { ...DEFAULT_SAGA_SETTINGS, lifecycle: DEFAULT_LIFECYCLE, rates: DEFAULT_PROJECTION_OPTIONS.rates, tickMs: 0, maxEventAgeMs: 3650 * 86_400_000, batchSize: 2000 };
   const channels = new Map<ActionChannel, Channel>([
     ['log', new LogChannel({ info: () => undefined })],

@@ -9,7 +9,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { migrate, PgDatabase, PostgresEventStore } from '@journey/event-store';
+import { migrate, PgDatabase } from '@journey/event-store';
+import { benchStore } from './bench-vault';
 import { RuleStore } from '@journey/journeys';
 import { seed, storeSink } from '../../services/cli/src/seed/seed';
 import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, median, recordResults } from './bench-support';
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   const machine = await describeMachine(url);
   const db = new PgDatabase({ url, poolSize: 6 });
   await migrate(db);
-  const store = new PostgresEventStore(db);
+  const store = await benchStore(db);
   const now = new Date();
   const customers = Math.ceil(EVENTS / EVENTS_PER_CUSTOMER);
   process.stdout.write(`seeding ${fmt(customers)} customers (about ${fmt(EVENTS)} events)\n`);

@@ -1,0 +1,47 @@
+/**
+ * npm run bench — every benchmark, one after the other (each alone on the machine): appends and
+ * HTTP ingest, projections, the saga, queries, the peers side by side, and the replay at scale.
+ * Each writes its own section of docs/benchmarks.md and its figures in docs/benchmarks.json; this
+ * adds the run itself (date, commit, how long each took). ONLY=append,saga runs a subset.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { commitOf, recordResults } from './bench-support';
+
+const BENCHES = [
+  { name: 'append', what: 'appends and HTTP ingest' },
+  { name: 'project', what: 'projection catch-up, delay and memory' },
+  { name: 'saga', what: 'the saga and webhook delivery' },
+  { name: 'query', what: 'the marketing queries over 1,000,000 customers' },
+  { name: 'peers', what: 'journey beside Emmett and Message DB' },
+  { name: 'rebuild', what: 'every projection rebuilt from 10,000,000 events' },
+] as const;
+
+function main(): void {
+  const only = process.env.ONLY?.split(',').map((name) => name.trim());
+  const chosen = BENCHES.filter((bench) => !only || only.includes(bench.name));
+  const started = new Date();
+  const results: Array<{ name: string; what: string; seconds: number; ok: boolean }> = [];
+  for (const bench of chosen) {
+    process.stdout.write(`\n=== npm run bench:${bench.name}: ${bench.what}\n`);
+    const t0 = performance.now();
+    const run = spawnSync(process.execPath, [join(__dirname, `${bench.name}.bench.js`)], { stdio: 'inherit' });
+    results.push({ ...bench, seconds: (performance.now() - t0) / 1000, ok: run.status === 0 });
+  }
+  const heading = '## The full run (`npm run bench`)';
+  const section = [
+    heading,
+    '',
+    `Started ${started.toISOString()} on commit ${commitOf()}; each benchmark ran alone, in this order, and wrote its own section below.`,
+    '',
+    '| benchmark | measures | minutes | |',
+    '| --- | --- | ---: | --- |',
+    ...results.map((r) => `| \`npm run bench:${r.name}\` | ${r.what} | ${(r.seconds / 60).toFixed(1)} | ${r.ok ? 'done' : 'FAILED'} |`),
+    '',
+  ].join('\n');
+  recordResults(heading, section, 'run', { started: started.toISOString(), commit: commitOf(), command: 'npm run bench', benches: results });
+  process.stdout.write(`\n${section}`);
+  if (results.some((r) => !r.ok)) process.exitCode = 1;
+}
+
+main();
