@@ -83,6 +83,28 @@ describe(`marketing lists, exports and the audit API on ${backend}`, () => {
     const repeat = (await get(`/v1/customers?country=${country}&stage=repeat&limit=1000`)).json() as { customers: Array<{ customerId: string; orders: number; netRevenue: number; stage: string }> };
     expect(repeat.customers.map((c) => c.customerId)).toEqual(ids.filter((_, i) => i % 3 === 0));
     expect(repeat.customers.every((c) => c.orders === 2 && c.netRevenue === 30000)).toBe(true);
+    // A summary says what the customer's 360 says.
+    const summary = repeat.customers[0] as unknown as Record<string, unknown>;
+    const full = (await get(`/v1/customers/${String(summary.customerId)}`)).json() as {
+      profile: Record<string, unknown>;
+      commerce: { firstPurchaseAt: string; lastPurchaseAt: string };
+      activity: { lastActivityAt: string | null };
+      support: { openTickets: unknown[] };
+      consent: Record<string, { granted: boolean }>;
+      value: { rfm: { recency: number; frequency: number; monetary: number } | null };
+    };
+    expect(summary).toMatchObject({
+      name: full.profile.name ?? null,
+      email: full.profile.email ?? null,
+      city: full.profile.city ?? null,
+      firstPurchaseAt: full.commerce.firstPurchaseAt,
+      lastPurchaseAt: full.commerce.lastPurchaseAt,
+      lastActivityAt: full.activity.lastActivityAt,
+      openTickets: full.support.openTickets.length,
+      emailMarketing: full.consent['email:marketing']?.granted === true,
+      rfm: full.value.rfm ? `${full.value.rfm.recency}${full.value.rfm.frequency}${full.value.rfm.monetary}` : null,
+    });
+    expect(summary.lastPurchaseAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     const rich = (await get(`/v1/customers?country=${country}&minRevenue=30000&city=reykjavik&limit=1000`)).json() as { customers: Array<{ customerId: string }> };
     expect(rich.customers.map((c) => c.customerId)).toEqual(ids.filter((_, i) => i % 3 === 0 && i % 2 === 1));
     const bad = await get('/v1/customers?stage=happy&colour=red&limit=0');
