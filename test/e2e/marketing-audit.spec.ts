@@ -107,6 +107,19 @@ describe(`marketing lists, exports and the audit API on ${backend}`, () => {
     expect(summary.lastPurchaseAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     const rich = (await get(`/v1/customers?country=${country}&minRevenue=30000&city=reykjavik&limit=1000`)).json() as { customers: Array<{ customerId: string }> };
     expect(rich.customers.map((c) => c.customerId)).toEqual(ids.filter((_, i) => i % 3 === 0 && i % 2 === 1));
+    // Several stages: one ordered scan per stage, merged, still in keyset pages.
+    const both: string[] = [];
+    for (let after: string | null = ''; after !== null; ) {
+      const page = (await get(`/v1/customers?country=${country}&stage=first_time,repeat&limit=7${after ? `&after=${after}` : ''}`)).json() as {
+        customers: Array<{ customerId: string }>;
+        next: string | null;
+      };
+      both.push(...page.customers.map((c) => c.customerId));
+      after = page.next;
+    }
+    expect(both).toEqual(ids);
+    const csv = (await get(`/v1/exports/customers.csv?country=${country}&stage=repeat,first_time`)).body.trimEnd().split('\r\n').slice(1);
+    expect(csv.map((line) => line.split(',')[0])).toEqual(ids);
     const bad = await get('/v1/customers?stage=happy&colour=red&limit=0');
     expect(bad.status).toBe(400);
     expect((bad.json() as { errors: Array<{ field: string }> }).errors.map((e) => e.field).sort()).toEqual(['colour', 'limit', 'stage']);

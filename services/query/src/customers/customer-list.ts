@@ -78,14 +78,29 @@ export function decodeCursor(cursor: string | undefined): string {
  * matches throughout.
  */
 export async function customerPage(db: Queryable, filter: CustomerFilter, rates: CurrencyRates, after: string, limit: number): Promise<{ customers: CustomerSummary[]; next: string | null }> {
-  const { where, params } = filterSql(filter, rates, 3);
-  const { rows } = await db.query<SummaryRow>(
-    `SELECT ${COLUMNS} FROM ${LIVE_TABLES.customers} c WHERE c.customer_id > $1 AND ${where} ORDER BY c.customer_id LIMIT $2`,
-    [after, limit + 1, ...params],
-  );
+  const { sql, params } = pageSql(filter, rates);
+  const { rows } = await db.query<SummaryRow>(sql, [after, limit + 1, ...params]);
   const more = rows.length > limit;
   const page = (more ? rows.slice(0, limit) : rows).map((row) => summaryOf(row, rates));
   return { customers: page, next: more ? encodeCursor(page[page.length - 1]!.customerId) : null };
+}
+
+/**
+ * The page query ($1 the cursor, $2 the rows wanted). Several stages (or tiers, or segments) are
+ * read as one ordered scan of their (column, customer_id) index each, merged: a single scan with
+ * `= ANY` cannot follow the keyset order and would filter its way through the table.
+ */
+function pageSql(filter: CustomerFilter, rates: CurrencyRates): { sql: string; params: unknown[] } {
+  const split = (['stage', 'tier', 'segment'] as const).find((key) => (filter[key]?.length ?? 0) > 1);
+  const branches = split ? filter[split]!.map((value) => ({ ...filter, [split]: [value] })) : [filter];
+  const params: unknown[] = [];
+  const selects = branches.map((branch) => {
+    const { where, params: own } = filterSql(branch, rates, 3 + params.length);
+    params.push(...own);
+    return `SELECT ${COLUMNS} FROM ${LIVE_TABLES.customers} c WHERE c.customer_id > $1 AND ${where} ORDER BY c.customer_id LIMIT $2`;
+  });
+  const sql = selects.length === 1 ? selects[0]! : `SELECT * FROM (${selects.map((select) => `(${select})`).join(' UNION ALL ')}) u ORDER BY customer_id LIMIT $2`;
+  return { sql, params };
 }
 
 function summaryOf(row: SummaryRow, rates: CurrencyRates): CustomerSummary {
