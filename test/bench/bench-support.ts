@@ -166,7 +166,11 @@ export async function timedLoops(loops: number, seconds: number, turn: (loop: nu
   const deadline = started + seconds * 1000;
   await Promise.all(
     Array.from({ length: loops }, async (_, loop) => {
-      while (performance.now() < deadline) written += await turn(loop);
+      while (performance.now() < deadline) {
+        // (not `written += await …`: that would read `written` before the await and lose the other loops' turns)
+        const done = await turn(loop);
+        written += done;
+      }
     }),
   );
   return written / ((performance.now() - started) / 1000);
