@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { PgDatabase } from '@journey/event-store';
-import { benchStore } from './bench-vault';
+import { benchStore } from './bench-history';
 import { DEFAULT_PROJECTION_OPTIONS, rebuildCustomerProjection } from '@journey/projections';
 
 async function main(): Promise<void> {

@@ -9,9 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { migrate, PgDatabase } from '@journey/event-store';
-import { benchStore } from './bench-vault';
-import { seed, storeSink } from '../../services/cli/src/seed/seed';
+import { seedHistory } from './bench-history';
 import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
 import { dataset } from '@journey/datagen';
 import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, median, recordResults } from './bench-support';
@@ -89,16 +87,7 @@ function histogramQuantile(metrics: string, name: string, q: number): number {
 async function main(): Promise<void> {
   const url = await benchDatabaseUrl('journey_bench_project');
   const machine = await describeMachine(url);
-  const db = new PgDatabase({ url, poolSize: 6 });
-  await migrate(db);
-  const store = await benchStore(db);
-  const now = new Date();
-  const customers = Math.ceil(EVENTS / EVENTS_PER_CUSTOMER);
-  process.stdout.write(`seeding ${fmt(customers)} customers (about ${fmt(EVENTS)} events)\n`);
-  const seeded = await seed(storeSink(store, now), { seed: 1, customers, concurrency: 4, batch: 1000, quiet: true }, now);
-  await store.close();
-  await db.close();
-  process.stdout.write(`seeded ${fmt(seeded.events)} events\n`);
+  const seeded = await seedHistory(url, EVENTS);
 
   const ceilings: number[] = [];
   const rates: number[] = [];
@@ -122,7 +111,7 @@ async function main(): Promise<void> {
     `Measured ${date} on commit ${commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
     `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`npm run bench:project\` (${RUNS} runs).`,
     '',
-    `The history: ${fmt(seeded.events)} events of ${fmt(customers)} generated customers (\`journey seed\`). Catch-up is a`,
+    `The history: ${fmt(seeded.events)} events of ${fmt(seeded.customers)} generated customers (\`journey seed\`). Catch-up is a`,
     'full rebuild of the customer projection (360, lifecycle, identities) into fresh tables, in a',
     'process of its own, measured beside C of the same run. The delay is from an event being',
     'recorded to the commit of the projector batch that folded it, read from the projector\'s own',

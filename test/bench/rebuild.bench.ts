@@ -8,14 +8,11 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { migrate, PgDatabase } from '@journey/event-store';
-import { seed, storeSink } from '../../services/cli/src/seed/seed';
 import { ceiling, commitOf, describeMachine, fmt, keptBenchDatabaseUrl, median, recordResults } from './bench-support';
-import { benchStore } from './bench-vault';
+import { seedHistory } from './bench-history';
 
 const EVENTS = Number(process.env.EVENTS ?? 10_000_000);
 const RUNS = Number(process.env.RUNS ?? 1);
-const EVENTS_PER_CUSTOMER = 72;
 /** A fixed end of history: the kept data set stays the same whatever day it is run. */
 const UNTIL = new Date('2026-11-01T00:00:00Z');
 
@@ -27,22 +24,7 @@ interface CatchUp {
 
 async function history(name: string, events: number): Promise<{ url: string; events: number; customers: number }> {
   const url = await keptBenchDatabaseUrl(name);
-  const db = new PgDatabase({ url, poolSize: 6 });
-  try {
-    await migrate(db);
-    const count = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM journey.events')).rows[0]!.n;
-    const customers = Math.ceil(events / EVENTS_PER_CUSTOMER);
-    if ((await count()) < events * 0.95) {
-      process.stdout.write(`seeding ${fmt(customers)} customers into ${name} (about ${fmt(events)} events; kept for the next run)\n`);
-      const store = await benchStore(db);
-      const seeded = await seed(storeSink(store, new Date()), { seed: 1, customers, until: UNTIL, concurrency: 4, batch: 1000, quiet: true }, new Date());
-      await store.close();
-      process.stdout.write(`seeded ${fmt(seeded.events)} events in ${Math.round(seeded.seconds)} s\n`);
-    }
-    return { url, events: await count(), customers };
-  } finally {
-    await db.close();
-  }
+  return { url, ...(await seedHistory(url, events, { until: UNTIL, keep: true })) };
 }
 
 function rebuild(url: string): CatchUp {

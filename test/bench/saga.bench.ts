@@ -9,16 +9,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { migrate, PgDatabase } from '@journey/event-store';
-import { benchStore } from './bench-vault';
+import { PgDatabase } from '@journey/event-store';
+import { seedHistory } from './bench-history';
 import { RuleStore } from '@journey/journeys';
-import { seed, storeSink } from '../../services/cli/src/seed/seed';
 import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, median, recordResults } from './bench-support';
 import { benchmarkRules } from './saga-rules';
 
 const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 3);
-const EVENTS_PER_CUSTOMER = 72;
 const HEADING = '## Journeys (`npm run bench:saga`)';
 
 interface Decide {
@@ -53,14 +51,8 @@ async function startReceiver(): Promise<{ url: string; stop: () => Promise<void>
 async function main(): Promise<void> {
   const url = await benchDatabaseUrl('journey_bench_saga');
   const machine = await describeMachine(url);
+  const seeded = await seedHistory(url, EVENTS);
   const db = new PgDatabase({ url, poolSize: 6 });
-  await migrate(db);
-  const store = await benchStore(db);
-  const now = new Date();
-  const customers = Math.ceil(EVENTS / EVENTS_PER_CUSTOMER);
-  process.stdout.write(`seeding ${fmt(customers)} customers (about ${fmt(EVENTS)} events)\n`);
-  const seeded = await seed(storeSink(store, now), { seed: 1, customers, concurrency: 4, batch: 1000, quiet: true }, now);
-  process.stdout.write(`seeded ${fmt(seeded.events)} events\n`);
   const rules = new RuleStore(db);
   const definitions = benchmarkRules();
   for (const definition of definitions) await rules.save(definition);
@@ -99,7 +91,6 @@ async function main(): Promise<void> {
     }
   } finally {
     await receiver.stop();
-    await store.close();
     await db.close();
   }
 
@@ -112,7 +103,7 @@ async function main(): Promise<void> {
     `Measured ${date} on commit ${commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
     `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`npm run bench:saga\` (${RUNS} runs).`,
     '',
-    `The history: ${fmt(seeded.events)} events of ${fmt(customers)} generated customers (\`journey seed\`), every one of`,
+    `The history: ${fmt(seeded.events)} events of ${fmt(seeded.customers)} generated customers (\`journey seed\`), every one of`,
     `them judged (the age limit on triggers is lifted). ${definitions.length} rules of the kinds shops write (test/bench/saga-rules.ts):`,
     'triggers with filters on category, price, basket, stage, ticket priority, conditions on the 360,',
     'waits with exits, frequency caps, consent and holdouts, acting on the log channel. A run is the',
