@@ -35,13 +35,7 @@ describeWithServer('privacy: PII sealed at rest, export, forget', () => {
   async function settled(): Promise<void> {
     const last = await store.lastCommitted();
     await until(
-      async () => {
-        const { rows } = await db.query<{ n: number }>(
-          'SELECT count(*)::int AS n FROM journey.checkpoints WHERE name = ANY($1::text[]) AND (tx_id, position) >= ($2::text::xid8, $3::bigint)',
-          [[CUSTOMER_PROJECTION, SAGA_SUBSCRIPTION], String(last.txId), last.position],
-        );
-        return rows[0]!.n === 2 ? true : undefined;
-      },
+      async () => ((await store.checkpointsReached([CUSTOMER_PROJECTION, SAGA_SUBSCRIPTION], last)) ? true : undefined),
       20_000,
       'the projector and the saga to catch up',
     );

@@ -78,16 +78,16 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     say(`   ${seeded.events.toLocaleString('en-US')} events in ${duration(seeded.seconds)}`);
 
     say(`2. Projecting and running the rules`);
-    await settled(db, store);
+    await settled(store);
     const rfm = await new Projector(db, store, app.get<JourneyConfig>(CONFIG).projections, () => new Date()).runRfm();
-    await settled(db, store);
+    await settled(store);
     say(`   value tiers scored for ${rfm.customers.toLocaleString('en-US')} customers`);
 
     say(`3. Live traffic through the ingest API: new customers buy, high-value customers open tickets`);
     const live = await liveTraffic(app, key);
     say(`   ${live} events accepted`);
-    await settled(db, store);
-    await settled(db, store); // the stage changes the projector derived, taken by the saga in turn
+    await settled(store);
+    await settled(store); // the stage changes the projector derived, taken by the saga in turn
     await drained(db);
 
     await printSummary(app, base, key, receiver.received, say);
@@ -156,15 +156,11 @@ async function liveTraffic(app: NestFastifyApplication, key: string): Promise<nu
 }
 
 /** Until the projector and the saga have taken everything committed so far. */
-async function settled(db: Database, store: PostgresEventStore, timeoutMs = 300_000): Promise<void> {
+async function settled(store: PostgresEventStore, timeoutMs = 300_000): Promise<void> {
   const last = await store.lastCommitted();
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await db.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM journey.checkpoints WHERE name = ANY($1::text[]) AND (tx_id, position) >= ($2::text::xid8, $3::bigint)',
-      [[CUSTOMER_PROJECTION, SAGA_SUBSCRIPTION], String(last.txId), last.position],
-    );
-    if (rows[0]!.n === 2) return;
+    if (await store.checkpointsReached([CUSTOMER_PROJECTION, SAGA_SUBSCRIPTION], last)) return;
     if (Date.now() > deadline) throw new Error('the projector and the saga did not catch up in time');
     await new Promise((done) => setTimeout(done, 250));
   }

@@ -172,6 +172,15 @@ export class PostgresEventStore implements EventStore {
     return subscription;
   }
 
+  /** Whether every named subscription's durable checkpoint has reached `cursor` (in any process). */
+  async checkpointsReached(names: readonly string[], cursor: GlobalCursor): Promise<boolean> {
+    const { rows } = await this.read<{ n: number }>(
+      'SELECT count(*)::int AS n FROM journey.checkpoints WHERE name = ANY($1::text[]) AND (tx_id, position) >= ($2::text::xid8, $3::bigint)',
+      [names, String(cursor.txId), cursor.position],
+    );
+    return rows[0]!.n === new Set(names).size;
+  }
+
   /**
    * The last event committed now, in the global order. A subscriber has seen everything
    * committed before a moment once its checkpoint reaches this; it may have to wait for the safe
