@@ -82,15 +82,16 @@ export class PiiVault {
 
   /** The events with their sealed fields opened ("[forgotten]" where the key is destroyed). */
   async reveal(q: Queryable, events: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
-    const subjects = new Set<string>();
-    for (const event of events) if (sealedFields(event).length > 0) subjects.add(event.streamId);
+    const sealed = events.map((event) => sealedFields(event));
+    const subjects = new Set(events.filter((_, i) => sealed[i]!.length > 0).map((event) => event.streamId));
     if (subjects.size === 0) return [...events];
     const keys = await this.keysOf(q, [...subjects], 'read');
-    return events.map((event) => {
-      if (!subjects.has(event.streamId)) return event;
+    return events.map((event, i) => {
+      const fields = sealed[i]!;
+      if (fields.length === 0) return event;
       const key = keys.get(event.streamId) ?? null;
       const data = { ...(event.data as Record<string, unknown>) };
-      for (const field of sealedFields(event)) data[field] = openField(key, event.streamId, event.eventId, field, data[field] as string);
+      for (const field of fields) data[field] = openField(key, event.streamId, event.eventId, field, data[field] as string);
       return { ...event, data } as RecordedEvent;
     });
   }
