@@ -24,7 +24,7 @@ export class EngineProcess {
 
   constructor(
     private readonly env: Record<string, string>,
-    service: 'engine' | 'projector' | 'ingest' = 'engine',
+    service: 'engine' | 'ingest' | 'projector' | 'query' | 'saga' = 'engine',
   ) {
     this.entry = join(repositoryRoot(), 'dist', 'services', service, 'src', 'main.js');
     if (!existsSync(this.entry)) throw new Error(`${this.entry} is missing: run npm run build first`);

@@ -67,3 +67,11 @@ export async function createHttpApp(root: Type | DynamicModule, logger: Logger):
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }
+
+/** Listens on the configured host and port and returns where it listens (the bound port, when PORT is 0). */
+export async function listen(app: NestFastifyApplication, host: string, port: number): Promise<{ readonly url: string; readonly port: number }> {
+  await app.listen(port, host);
+  const address = app.getHttpServer().address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  return { url: `http://${host}:${bound}`, port: bound };
+}

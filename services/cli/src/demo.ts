@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EngineModule } from '@journey/engine';
 import { EVENT_STORE, defaultMigrationsDir, type Database, type PostgresEventStore } from '@journey/event-store';
-import { API_KEYS, CONFIG, DATABASE, createHttpApp, createLogger, loadConfig, type ApiKeyStore, type JourneyConfig } from '@journey/platform';
+import { API_KEYS, CONFIG, DATABASE, createHttpApp, createLogger, listen, loadConfig, type ApiKeyStore, type JourneyConfig } from '@journey/platform';
 import { CUSTOMER_PROJECTION, Projector } from '@journey/projections';
 import { SAGA_SUBSCRIPTION } from '@journey/journeys';
 import { duration } from './seed/progress';
@@ -66,8 +66,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   say(`journey demo: the engine on embedded PGlite in ${dataDir}, the example rules, ${options.customers.toLocaleString('en-US')} generated customers`);
   const logger = createLogger(config.logLevel);
   const app = await createHttpApp(EngineModule.forRoot({ config, logger }), logger);
-  await app.listen(options.port, config.host);
-  const base = `http://${config.host}:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const { url: base } = await listen(app, config.host, options.port);
   try {
     const { key } = await app.get<ApiKeyStore>(API_KEYS).create('admin', `demo ${new Date().toISOString()}`);
     const store = app.get<PostgresEventStore>(EVENT_STORE);

@@ -1,16 +1,14 @@
 import 'reflect-metadata';
-import { ConfigError, createHttpApp, createLogger, loadConfig } from '@journey/platform';
+import { ConfigError, createHttpApp, createLogger, listen, loadConfig } from '@journey/platform';
 import { EngineModule } from './engine.module';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const app = await createHttpApp(EngineModule.forRoot({ config, logger }), logger);
-  await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const { url, port } = await listen(app, config.host, config.port);
   const storage = config.databaseUrl ? `PostgreSQL ${redact(config.databaseUrl)}` : `embedded PGlite in ${config.dataDir}`;
-  logger.info({ port, storage }, `journey engine listening on http://${config.host}:${port} (${storage})`);
+  logger.info({ port, storage }, `journey engine listening on ${url} (${storage})`);
 }
 
 function redact(url: string): string {

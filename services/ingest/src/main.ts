@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
-import { ConfigError, createHttpApp, createLogger, loadConfig, PlatformModule } from '@journey/platform';
+import { ConfigError, createHttpApp, createLogger, listen, loadConfig, PlatformModule } from '@journey/platform';
 import { IngestModule } from './ingest.module';
 
 /** The ingest service alone: HTTP ingest over the shared event store. */
@@ -10,8 +10,8 @@ async function main(): Promise<void> {
   @Module({ imports: [PlatformModule.forRoot({ config, logger }), IngestModule] })
   class IngestServiceModule {}
   const app = await createHttpApp(IngestServiceModule, logger);
-  await app.listen(config.port, config.host);
-  logger.info(`journey ingest listening on http://${config.host}:${config.port}`);
+  const { url } = await listen(app, config.host, config.port);
+  logger.info(`journey ingest listening on ${url}`);
 }
 
 main().catch((error: unknown) => {

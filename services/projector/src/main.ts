@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
-import { ConfigError, createHttpApp, createLogger, loadConfig, PlatformModule } from '@journey/platform';
+import { ConfigError, createHttpApp, createLogger, listen, loadConfig, PlatformModule } from '@journey/platform';
 import { ProjectorModule } from './projector.module';
 
 /** The projector alone (with /health and /metrics), beside ingest processes elsewhere. */
@@ -10,10 +10,8 @@ async function main(): Promise<void> {
   @Module({ imports: [PlatformModule.forRoot({ config, logger }), ProjectorModule] })
   class ProjectorServiceModule {}
   const app = await createHttpApp(ProjectorServiceModule, logger);
-  await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info(`journey projector running, health and metrics listening on http://${config.host}:${port}`);
+  const { url } = await listen(app, config.host, config.port);
+  logger.info(`journey projector running, health and metrics listening on ${url}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
-import { ConfigError, createHttpApp, createLogger, loadConfig, PlatformModule } from '@journey/platform';
+import { ConfigError, createHttpApp, createLogger, listen, loadConfig, PlatformModule } from '@journey/platform';
 import { QueryModule } from './query.module';
 
 /** The query service alone: marketing reads of the projections. */
@@ -10,8 +10,8 @@ async function main(): Promise<void> {
   @Module({ imports: [PlatformModule.forRoot({ config, logger }), QueryModule] })
   class QueryServiceModule {}
   const app = await createHttpApp(QueryServiceModule, logger);
-  await app.listen(config.port, config.host);
-  logger.info(`journey query listening on http://${config.host}:${config.port}`);
+  const { url } = await listen(app, config.host, config.port);
+  logger.info(`journey query listening on ${url}`);
 }
 
 main().catch((error: unknown) => {

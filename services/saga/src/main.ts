@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
-import { ConfigError, createHttpApp, createLogger, loadConfig, PlatformModule } from '@journey/platform';
+import { ConfigError, createHttpApp, createLogger, listen, loadConfig, PlatformModule } from '@journey/platform';
 import { SagaModule } from './saga.module';
 
 /** The saga alone: journeys over the shared event store, and the rules admin API. */
@@ -10,8 +10,8 @@ async function main(): Promise<void> {
   @Module({ imports: [PlatformModule.forRoot({ config, logger }), SagaModule] })
   class SagaServiceModule {}
   const app = await createHttpApp(SagaServiceModule, logger);
-  await app.listen(config.port, config.host);
-  logger.info(`journey saga listening on http://${config.host}:${config.port}`);
+  const { url } = await listen(app, config.host, config.port);
+  logger.info(`journey saga listening on ${url}`);
 }
 
 main().catch((error: unknown) => {
