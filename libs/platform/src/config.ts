@@ -115,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
     databaseUrl,
     dataDir: resolve(env.JOURNEY_DATA_DIR || './data'),
     poolSize: integer('JOURNEY_DB_POOL_SIZE', 10, 2, 200),
-    writerSlots: env.JOURNEY_WRITER_SLOTS ? integer('JOURNEY_WRITER_SLOTS', 3, 1, 32) : undefined,
+    writerSlots: env.JOURNEY_WRITER_SLOTS ? integer('JOURNEY_WRITER_SLOTS', 2, 1, 32) : undefined,
     logLevel,
     projector: projector !== 'off',
     saga: onOff('JOURNEY_SAGA'),

@@ -32,9 +32,14 @@ export const COMMIT_CHANNEL = 'journey_events';
 const NO_UPCASTERS = new Upcasters();
 /** Other processes hear of commits at most this often (this process's subscribers at once). */
 const NOTIFY_INTERVAL_MS = 10;
+/**
+ * Two batches in flight: one commits while the next is planned and sent. On a small database
+ * server a third only adds backends competing for the same cores (docs/benchmarks.md).
+ */
+const DEFAULT_WRITER_SLOTS = 2;
 
 export interface PostgresEventStoreOptions {
-  /** Group-commit batches in flight at once (default: 3 on PostgreSQL, 1 on PGlite). */
+  /** Group-commit batches in flight at once (default: 2 on PostgreSQL, 1 on PGlite). */
   readonly writerSlots?: number;
   readonly maxBatchEvents?: number;
   /** Events that must wait before a second batch goes in flight beside the first (default 16). */
@@ -76,7 +81,7 @@ export class PostgresEventStore implements EventStore {
       db,
       this.runner,
       {
-        slots: options.writerSlots ?? (db.kind === 'pglite' ? 1 : 3),
+        slots: options.writerSlots ?? (db.kind === 'pglite' ? 1 : DEFAULT_WRITER_SLOTS),
         maxBatchEvents: options.maxBatchEvents ?? 5000,
         minEventsForAnotherSlot: options.minEventsForAnotherSlot ?? 16,
       },
