@@ -108,7 +108,8 @@ async function main(): Promise<void> {
     }
     for (const point of POINTS.filter((p) => p.kind === 'http')) {
       await freshJourneySchema(url);
-      const engine = new EngineProcess({ DATABASE_URL: url, LOG_LEVEL: 'info', JOURNEY_PROJECTOR: 'off', JOURNEY_RATE_LIMITS: 'off' });
+      // The ingest service alone, as a deployment that scales ingest runs it.
+      const engine = new EngineProcess({ DATABASE_URL: url, LOG_LEVEL: 'info', JOURNEY_RATE_LIMITS: 'off' }, 'ingest');
       await engine.start();
       try {
         const value = await http(engine, point);
@@ -146,9 +147,9 @@ function write(machine: Machine, rows: readonly Row[]): void {
     `Command: \`npm run bench:append\` (${RUNS} runs of ${DURATION} s per point; each run measures C first).`,
     '',
     'Events are purchases of about 400 bytes, to streams picked at random among 10,000; every point',
-    'starts on an empty store (C on an empty table of the same shape). HTTP points run the engine',
-    'with its projector off (ingest alone), and the load generator (autocannon) beside it on the same',
-    'cores. The ratio',
+    'starts on an empty store (C on an empty table of the same shape). HTTP points run the ingest',
+    'service (services/ingest: the ingest API alone, no projector or saga beside it) and the load',
+    'generator (autocannon) on the same cores. The ratio',
     'is the median over the runs of (figure ÷ C of the same run): the machine drifts between runs,',
     `the ratios much less. C here: median ${fmt(c)} events/s.`,
     '',
