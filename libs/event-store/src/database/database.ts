@@ -3,9 +3,18 @@ export interface QueryResult<R> {
   readonly rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * Keeps the statement prepared under this name on each connection that runs it, so that the
+   * server parses and plans it once per connection rather than on every call (PostgreSQL server
+   * only; PGlite runs it as usual). For hot statements whose text never changes.
+   */
+  readonly prepareAs?: string;
+}
+
 /** Something SQL can be sent to: the database itself, or one open transaction. */
 export interface Queryable {
-  query<R extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
   /** Runs a script of several statements, without parameters. */
   exec(script: string): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Client, escapeIdentifier, Pool, types, type PoolClient } from 'pg';
-import { INT8_OID, parseBigintText, XID8_OID, type Database, type Queryable, type QueryResult } from './database';
+import { Client, escapeIdentifier, Pool, types, type PoolClient, type QueryConfig } from 'pg';
+import { INT8_OID, parseBigintText, XID8_OID, type Database, type Queryable, type QueryOptions, type QueryResult } from './database';
 import { isTransactionConflict } from './unavailable';
 
 /** How often a transaction runs when PostgreSQL keeps giving up on it (see Database.transaction). */
@@ -45,8 +45,8 @@ export class PgDatabase implements Database {
     this.pool.on('error', () => undefined);
   }
 
-  async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    const result = await this.pool.query<R>(sql, params as unknown[] | undefined);
+  async query<R extends object>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
+    const result = await this.pool.query<R>(queryConfig(sql, params, options));
     return { rows: result.rows, rowCount: result.rowCount ?? 0 };
   }
 
@@ -148,10 +148,14 @@ export class PgDatabase implements Database {
   }
 }
 
+function queryConfig(sql: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined): QueryConfig {
+  return { text: sql, values: params as unknown[] | undefined, name: options?.prepareAs };
+}
+
 function wrap(client: PoolClient): Queryable {
   return {
-    async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const result = await client.query<R>(sql, params as unknown[] | undefined);
+    async query<R extends object>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
+      const result = await client.query<R>(queryConfig(sql, params, options));
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     },
     async exec(script: string): Promise<void> {

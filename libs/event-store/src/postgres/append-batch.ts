@@ -369,6 +369,7 @@ async function callAppend(db: Queryable, plan: Plan): Promise<AppendReply> {
   const { rows } = await db.query<{ r: AppendReply }>(
     'SELECT journey.append_events($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::json, $6::uuid[]) AS r',
     [streamIds, bases, versions, hashes, `[${plan.rows.join(',')}]`, `{${plan.ids.join(',')}}`],
+    { prepareAs: 'journey_append_events' },
   );
   return rows[0]!.r;
 }
