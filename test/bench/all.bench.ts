@@ -32,14 +32,15 @@ function main(): void {
   const section = [
     heading,
     '',
-    `Started ${started.toISOString()} on commit ${commitOf()}; each benchmark ran alone, in this order, and wrote its own section below.`,
+    `Started ${started.toISOString()} on commit ${commitOf()}; each benchmark ran alone, in this order, and wrote its own section below (a section measured again since says so by its own date and commit).`,
     '',
     '| benchmark | measures | minutes | |',
     '| --- | --- | ---: | --- |',
     ...results.map((r) => `| \`npm run bench:${r.name}\` | ${r.what} | ${(r.seconds / 60).toFixed(1)} | ${r.ok ? 'done' : 'FAILED'} |`),
     '',
   ].join('\n');
-  recordResults(heading, section, 'run', { started: started.toISOString(), commit: commitOf(), command: 'npm run bench', benches: results });
+  // A subset (ONLY=…) leaves the record of the last full run as it was; its benchmarks' sections are new.
+  if (!only) recordResults(heading, section, 'run', { started: started.toISOString(), commit: commitOf(), command: 'npm run bench', benches: results });
   process.stdout.write(`\n${section}`);
   if (results.some((r) => !r.ok)) process.exitCode = 1;
 }

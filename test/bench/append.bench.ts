@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { PgDatabase, PostgresEventStore } from '@journey/event-store';
 import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
-import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, freshJourneySchema, median, purchaseData, purchaseEvent, recordResults, Streams, timedLoops, type Machine } from './bench-support';
+import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, freshJourneySchema, median, purchaseData, purchaseEvent, recordResults, spreadOf, Streams, timedLoops, type Machine } from './bench-support';
 
 const DURATION = Number(process.env.DURATION ?? 5);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -169,7 +169,7 @@ function write(machine: Machine, rows: readonly Row[]): void {
     points: rows.map(({ point, runs, ratios }) => ({
       id: point.id,
       label: point.label,
-      eventsPerSecond: { median: median(runs), min: Math.min(...runs), max: Math.max(...runs), runs },
+      eventsPerSecond: spreadOf(runs),
       ratioToCeiling: median(ratios),
       target: point.target ?? null,
     })),

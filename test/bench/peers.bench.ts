@@ -9,7 +9,7 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, freshJourneySchema, type Machine, median, recordSection } from './bench-support';
+import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, freshJourneySchema, type Machine, median, recordResults, spreadOf } from './bench-support';
 import { copyCeiling } from './peers/copy-ceiling';
 import { EMMETT_PONGO_COLLECTION, EMMETT_SQL_TABLE, emmettAppend, emmettCatchUp, writeEmmettHistory, type EmmettProjection } from './peers/emmett';
 import { JOURNEY_SUMMARY_TABLE, journeyAppend, journeyCatchUp, writeJourneyHistory } from './peers/journey';
@@ -267,7 +267,35 @@ function write(
     ...(problems.length ? ['', 'Problems in this run:', ...problems.map((p) => `- ${p}`)] : []),
     '',
   ].join('\n');
-  recordSection(HEADING, section);
+  const perPeer = (journey: (r: Run) => number, peer: (r: Run) => number) => ({
+    journey: spreadOf(runs.map(journey)),
+    peer: spreadOf(runs.map(peer)),
+    ratio: median(runs.map((r) => journey(r) / peer(r))),
+  });
+  recordResults(HEADING, section, 'peers', {
+    date,
+    commit: commitOf(),
+    machine,
+    command: 'npm run bench:peers',
+    runs: RUNS,
+    durationSeconds: DURATION,
+    versions: v,
+    unitOfFigures: 'events/s',
+    ceilings: { copy: spreadOf(runs.map((r) => r.copy)), unnest: spreadOf(c) },
+    appends: APPENDS.map((point) => {
+      const figures = perPeer((r) => r.journey.get(point.id)!, (r) => r.emmett.get(point.id)!);
+      return { id: point.id, peerName: 'emmett', perCall: point.perCall, callers: point.callers, ...figures, target: point.target, met: figures.ratio >= point.target };
+    }),
+    messageDb: { id: '1x8', peerName: 'message-db', ...perPeer((r) => r.journey.get('1x8')!, (r) => r.messageDb) },
+    catchUp: {
+      events: HISTORY,
+      emmettSql: perPeer((r) => r.catchUp.journey, (r) => r.catchUp.emmettSql),
+      emmettPongo: perPeer((r) => r.catchUp.journey, (r) => r.catchUp.emmettPongo),
+      target: CATCH_UP_TARGET,
+    },
+    probe: { expectedOrders: probe.expected.orders, journeyOrders: probe.journey.orders, emmettOrders: probe.emmett.orders },
+    problems,
+  });
   return section;
 }
 

@@ -12,7 +12,7 @@ import { PgDatabase } from '@journey/event-store';
 import { DEFAULT_PROJECTION_OPTIONS, LIVE_TABLES } from '@journey/projections';
 import { filterSql, parseFilter } from '../../services/query/src/customers/customer-filter';
 import { EngineProcess } from '../support/engine-process';
-import { benchDatabaseUrl, commitOf, describeMachine, fmt, keptBenchDatabaseUrl, median, quantile, recordSection } from './bench-support';
+import { benchDatabaseUrl, commitOf, describeMachine, fmt, keptBenchDatabaseUrl, median, quantile, recordResults, spreadOf } from './bench-support';
 import { populate, type Population } from './query-seed';
 
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 1_000_000);
@@ -406,7 +406,35 @@ async function main(): Promise<void> {
     }),
     '',
   ].join('\n');
-  const file = recordSection(HEADING, section);
+  const latencies = (list: readonly Figures[]) => ({
+    p50Ms: spreadOf(pick(list, 'p50')),
+    p99Ms: spreadOf(pick(list, 'p99')),
+    requestsPerSecond: spreadOf(pick(list, 'rate')),
+  });
+  const file = recordResults(HEADING, section, 'query', {
+    date,
+    commit,
+    machine,
+    command: 'npm run bench:query',
+    runs: RUNS,
+    secondsPerFigure: SECONDS,
+    customers: population.customers,
+    connections: CONNECTIONS,
+    customer360: { ...latencies(byId), targetP99Ms: TARGET_360_P99_MS, met: p99Id < TARGET_360_P99_MS },
+    customer360OneConnection: latencies(byIdAlone),
+    customer360WithHistory: latencies(byBaseId),
+    pages: { ...latencies(pages), targetP99Ms: TARGET_PAGE_P99_MS, met: p99Page < TARGET_PAGE_P99_MS },
+    pagesOneConnection: latencies(pagesAlone),
+    exportAllRowsPerSecond: { ...spreadOf(exportAll), target: TARGET_EXPORT_ROWS_PER_S },
+    exportAudienceRowsPerSecond: { ...spreadOf(exportSome), rows: exportFiltered, target: TARGET_EXPORT_ROWS_PER_S },
+    filters: mix.map((filter, i) => ({
+      name: filter.name,
+      query: filter.query,
+      matching: counts[i],
+      p50Ms: median(perFilter[i]!.map((r) => r.p50)),
+      p99Ms: median(perFilter[i]!.map((r) => r.p99)),
+    })),
+  });
   process.stdout.write(`\n${section}\nwritten to ${file}\n`);
 }
 
