@@ -17,7 +17,7 @@
  * the batch builds on (the update waits for a concurrent writer of the row, then rechecks); a
  * writer that slipped in between the check and the write makes the function raise JR001, with
  * the actual heads in the detail, which rolls everything back. A stream last written by a
- * transaction with a higher id than this one raises 40001 (see above). Streams travel as arrays
+ * transaction with a higher id than this one raises 40001 (see 005). Streams travel as arrays
  * so that the planner sees how few they are and uses the indexes.
  */
 CREATE OR REPLACE FUNCTION journey.append_events(
