@@ -85,6 +85,12 @@ export function spreadOf(runs: readonly number[]): Spread {
   return { median: median(runs), min: Math.min(...runs), max: Math.max(...runs), runs };
 }
 
+/** The same figure as the markdown shows it: `median (min–max)`. */
+export function spreadText(runs: readonly number[], show: (value: number) => string = fmt): string {
+  const { median: middle, min, max } = spreadOf(runs);
+  return `${show(middle)} (${show(min)}–${show(max)})`;
+}
+
 /** The q-quantile (0–1) of the values, nearest rank. */
 export function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);

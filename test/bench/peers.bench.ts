@@ -9,7 +9,7 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, freshJourneySchema, type Machine, median, recordResults, spreadOf } from './bench-support';
+import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, freshJourneySchema, type Machine, median, recordResults, spreadOf, spreadText as spread } from './bench-support';
 import { copyCeiling } from './peers/copy-ceiling';
 import { EMMETT_PONGO_COLLECTION, EMMETT_SQL_TABLE, emmettAppend, emmettCatchUp, writeEmmettHistory, type EmmettProjection } from './peers/emmett';
 import { JOURNEY_SUMMARY_TABLE, journeyAppend, journeyCatchUp, writeJourneyHistory } from './peers/journey';
@@ -170,11 +170,6 @@ async function main(): Promise<void> {
   const section = write(machine, runs, expected, probe, problems, versions(), minutes, [loadBefore, loadavg()[0]!]);
   log(`\n${section}`);
   for (const problem of problems) log(`PROBLEM: ${problem}`);
-}
-
-/** Median, and min–max, of the runs' figures. */
-function spread(values: readonly number[]): string {
-  return `${fmt(median(values))} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`;
 }
 
 function ratio(values: readonly number[]): string {

@@ -12,7 +12,7 @@ import { PgDatabase } from '@journey/event-store';
 import { DEFAULT_PROJECTION_OPTIONS, LIVE_TABLES } from '@journey/projections';
 import { filterSql, parseFilter } from '../../services/query/src/customers/customer-filter';
 import { EngineProcess } from '../support/engine-process';
-import { benchDatabaseUrl, commitOf, describeMachine, fmt, keptBenchDatabaseUrl, median, quantile, recordResults, spreadOf } from './bench-support';
+import { benchDatabaseUrl, commitOf, describeMachine, fmt, keptBenchDatabaseUrl, median, quantile, recordResults, spreadOf, spreadText as spread } from './bench-support';
 import { populate, type Population } from './query-seed';
 
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 1_000_000);
@@ -236,7 +236,6 @@ async function quietMachine(log: (line: string) => void): Promise<number> {
 }
 
 const ms = (value: number) => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1));
-const spread = (values: readonly number[], show: (v: number) => string) => `${show(median(values))} (${show(Math.min(...values))}–${show(Math.max(...values))})`;
 const verdict = (met: boolean) => (met ? 'met' : 'not met');
 
 async function main(): Promise<void> {
