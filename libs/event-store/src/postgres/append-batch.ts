@@ -213,8 +213,7 @@ export class AppendBatchRunner {
           version += 1;
           const canonical = envelopeText(event, streamId, version, recordedAt);
           hash = chainHash(hash, canonical);
-          // The row is the canonical envelope itself, with its hash.
-          localRows.push(`${canonical.slice(0, -1)},"hash":"${hash}"}`);
+          localRows.push(batchLine(event, streamId, version, recordedAt, hash));
           localIds.push(event.eventId);
           localClaims.set(event.eventId, claimOf(streamId, version, event));
           outcomes.set(at, { status: 'appended', eventId: event.eventId, streamId, streamPosition: version });
@@ -354,6 +353,19 @@ interface AppendReply {
   readonly tx?: string;
 }
 
+/**
+ * An event as append_events reads it: one line of JSON. Its keys come in jsonb's own order
+ * (shorter keys first, then by bytes), which spares PostgreSQL sorting them for every event.
+ */
+function batchLine(event: PreparedEvent, streamId: string, position: number, recordedAt: string, hash: string): string {
+  return (
+    `{"data":${event.canonicalData},"hash":"${hash}","type":${JSON.stringify(event.type)}` +
+    `,"source":${JSON.stringify(event.source)},"eventId":"${event.eventId}","version":${event.version}` +
+    `,"metadata":${event.canonicalMetadata},"streamId":${JSON.stringify(streamId)}` +
+    `,"occurredAt":"${event.occurredAt}","recordedAt":"${recordedAt}","streamPosition":${position}}`
+  );
+}
+
 /** One statement: journey.append_events with the plan's streams in sorted order (the lock order). */
 async function callAppend(db: Queryable, plan: Plan): Promise<AppendReply> {
   const streamIds = [...plan.streams.keys()].sort();
@@ -367,8 +379,8 @@ async function callAppend(db: Queryable, plan: Plan): Promise<AppendReply> {
     hashes.push(head.hash!);
   }
   const { rows } = await db.query<{ r: AppendReply }>(
-    'SELECT journey.append_events($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::json, $6::uuid[]) AS r',
-    [streamIds, bases, versions, hashes, `[${plan.rows.join(',')}]`, `{${plan.ids.join(',')}}`],
+    'SELECT journey.append_events($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text, $6::uuid[]) AS r',
+    [streamIds, bases, versions, hashes, plan.rows.join('\n'), `{${plan.ids.join(',')}}`],
     { prepareAs: 'journey_append_events' },
   );
   return rows[0]!.r;
