@@ -59,14 +59,11 @@ function compileProperty(
         if (constraint.async) throw new Error(`${cls.name}.${name}: async constraints are not supported`);
         const validate = constraint.instance.validate.bind(constraint.instance);
         const each = metadata.each;
+        // One arguments object per constraint, refilled for each call (the calls are synchronous).
+        const args: ValidationArguments = { targetName: cls.name, property: name, object: {}, value: undefined, constraints: metadata.constraints };
         const test = (object: Record<string, unknown>, value: unknown): boolean => {
-          const args: ValidationArguments = {
-            targetName: cls.name,
-            property: name,
-            object,
-            value,
-            constraints: metadata.constraints,
-          };
+          args.object = object;
+          args.value = value;
           if (each && Array.isArray(value)) return value.every((item) => validate(item, args) === true);
           if (each && (value instanceof Set || value instanceof Map)) return false;
           return validate(value, args) === true;

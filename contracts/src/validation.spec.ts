@@ -40,6 +40,20 @@ describe('validateEvent', () => {
     expect(fields(validateEvent({ ...sampleEvent(), occurredAt: '2026-03-01T12:05:01Z' }, { now }))).toEqual(['occurredAt']);
   });
 
+  it('counts the bytes of a large event exactly, in UTF-8 and with escapes', () => {
+    const withNote = (note: string) => sampleEvent('CustomerProfileUpdated', { data: { attributes: { note } } });
+    const size = (note: string) => Buffer.byteLength(JSON.stringify(withNote(note)));
+    const ascii = 'x'.repeat(65_000);
+    expect(size(ascii)).toBeLessThan(64 * 1024);
+    expect(validateEvent(withNote(ascii), { now }).ok).toBe(true);
+    // As many characters, but each takes two bytes: UTF-8 for é, an escape for a quote.
+    for (const wide of ['é'.repeat(33_000), '"'.repeat(33_000)]) {
+      expect(size(wide)).toBeGreaterThan(64 * 1024);
+      const result = validateEvent(withNote(wide), { now });
+      expect(result).toMatchObject({ ok: false, errors: [{ field: '', reason: `is ${size(wide)} bytes; an event may be at most 65536 bytes` }] });
+    }
+  });
+
   const purchase = (data: Record<string, unknown>) => sampleEvent('PurchaseCompleted', { data: { ...SAMPLE_DATA.PurchaseCompleted, ...data } });
   const cases: Array<[string, unknown, string[]]> = [
     ['not an object', [1, 2], ['']],

@@ -41,11 +41,14 @@ export function validateEvent(input: unknown, options: ValidateOptions): Validat
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return fail('', 'must be a JSON object');
   }
-  const structural: FieldError[] = [];
-  inspectJson(input, '', 0, structural);
-  if (structural.length > 0) return { ok: false, errors: structural };
-  const size = Buffer.byteLength(JSON.stringify(input));
-  if (size > MAX_EVENT_BYTES) return fail('', `is ${size} bytes; an event may be at most ${MAX_EVENT_BYTES} bytes`);
+  const bound = cleanSizeBound(input, 0);
+  if (bound < 0) {
+    const structural: FieldError[] = [];
+    inspectJson(input, '', 0, structural);
+    return { ok: false, errors: structural };
+  }
+  const size = sizeOver(input, bound, MAX_EVENT_BYTES);
+  if (size !== undefined) return fail('', `is ${size} bytes; an event may be at most ${MAX_EVENT_BYTES} bytes`);
 
   const raw = input as Record<string, unknown>;
   const errors: FieldError[] = [];
@@ -132,7 +135,7 @@ function checkOccurredAt(value: unknown, now: Date, errors: FieldError[]): void 
 function checkMetadata(value: unknown, errors: FieldError[]): void {
   if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) return;
   const metadata = value as Record<string, unknown>;
-  if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
+  if (sizeOver(metadata, cleanSizeBound(metadata, 0), MAX_METADATA_BYTES) !== undefined) {
     errors.push({ field: 'metadata', reason: `is larger than ${MAX_METADATA_BYTES} bytes` });
   }
   for (const key of ['correlationId', 'causationId']) {
@@ -141,6 +144,42 @@ function checkMetadata(value: unknown, errors: FieldError[]): void {
       errors.push({ field: `metadata.${key}`, reason: `must be a string of 1 to ${MAX_ID_LENGTH} characters` });
     }
   }
+}
+
+/** The size in bytes of the value's JSON (UTF-8) when it is over `limit`; `bound` spares the count. */
+function sizeOver(value: unknown, bound: number, limit: number): number | undefined {
+  if (bound <= limit) return undefined;
+  const size = Buffer.byteLength(JSON.stringify(value));
+  return size > limit ? size : undefined;
+}
+
+/**
+ * One pass over parsed JSON that accepts what inspectJson accepts, without building the paths
+ * it names problems by: -1 when there is a problem (inspectJson then names it), otherwise an
+ * upper bound of the size in bytes of the value's JSON text, so that the exact size is
+ * counted only for large events. (A UTF-16 unit takes at most 6 bytes of JSON, as an escape;
+ * a number at most 24.)
+ */
+function cleanSizeBound(value: unknown, depth: number): number {
+  if (typeof value === 'string') return value.includes('\u0000') || !value.isWellFormed() ? -1 : 2 + 6 * value.length;
+  if (value === null || typeof value !== 'object') return 24;
+  if (depth >= MAX_DEPTH) return -1;
+  let bound = 2;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const size = cleanSizeBound(item, depth + 1);
+      if (size < 0) return -1;
+      bound += size + 1;
+    }
+    return bound;
+  }
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key) || key.includes('\u0000') || !key.isWellFormed()) return -1;
+    const size = cleanSizeBound((value as Record<string, unknown>)[key], depth + 1);
+    if (size < 0) return -1;
+    bound += 6 * key.length + 4 + size;
+  }
+  return bound;
 }
 
 /**
