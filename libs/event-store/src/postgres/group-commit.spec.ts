@@ -62,16 +62,34 @@ describe('GroupCommitWriter', () => {
     const writer = new GroupCommitWriter({} as Queryable, runner, { slots: 3, maxBatchEvents: 100 }, () => undefined);
     const pending = [writer.submit(call('a')), writer.submit(call('a')), writer.submit(call('b')), writer.submit(call('a', 'c'))];
     await tick();
-    // "b" runs beside "a"; "a+c" waits for the batch holding "a", behind the calls before it.
-    expect(runner.batches.map((b) => b.streams)).toEqual([[['a'], ['a']], [['b']]]);
+    // "b" runs beside "a". "a+c" could run in no other batch while "a" is written, so it joins
+    // the batch holding "a" (in order, after the calls on "a" before it).
+    expect(runner.batches.map((b) => b.streams)).toEqual([[['a'], ['a'], ['a', 'c']], [['b']]]);
+    // A free slot does not take a call on a stream that a batch in flight holds.
+    const later = writer.submit(call('c'));
     runner.batches[1]!.finish();
     await tick();
     expect(runner.batches).toHaveLength(2);
     runner.batches[0]!.finish();
     await tick();
     await tick();
-    expect(runner.batches.map((b) => b.streams).slice(2)).toEqual([[['a', 'c']]]);
+    expect(runner.batches.map((b) => b.streams).slice(2)).toEqual([[['c']]]);
     runner.batches[2]!.finish();
+    await Promise.all([...pending, later]);
+  });
+
+  it('keeps a call behind an earlier one on its stream that did not fit into the batch', async () => {
+    const runner = new ControlledRunner();
+    const writer = new GroupCommitWriter({} as Queryable, runner, { slots: 1, maxBatchEvents: 2 }, () => undefined);
+    const pending = [writer.submit(call('a')), writer.submit(call('a')), writer.submit(call('a', 'b')), writer.submit(call('b'))];
+    await tick();
+    // The batch is full after two calls on "a"; "b" alone would fit nowhere before "a+b".
+    expect(runner.batches.map((b) => b.streams)).toEqual([[['a'], ['a']]]);
+    runner.batches[0]!.finish();
+    await tick();
+    await tick();
+    expect(runner.batches[1]!.streams).toEqual([['a', 'b'], ['b']]);
+    runner.batches[1]!.finish();
     await Promise.all(pending);
   });
 

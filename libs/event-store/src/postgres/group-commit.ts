@@ -112,14 +112,19 @@ export class GroupCommitWriter {
     const share = Math.min(this.options.maxBatchEvents, Math.ceil(queued / slots));
 
     const blocked = new Set(this.busyStreams);
+    const takenStreams = new Set<string>();
     const taken: Pending[] = [];
     const rest: Pending[] = [];
     let events = 0;
     for (const pending of this.queue) {
-      const fits = taken.length === 0 || events + pending.call.eventCount <= share;
-      if (fits && events < share && !pending.streams.some((stream) => blocked.has(stream))) {
+      // A call on a stream of this batch could not go to another slot before this batch is
+      // done: it joins this batch, beyond the share, up to the batch's limit.
+      const limit = pending.streams.some((stream) => takenStreams.has(stream)) ? this.options.maxBatchEvents : share;
+      const fits = taken.length === 0 || events + pending.call.eventCount <= limit;
+      if (fits && !pending.streams.some((stream) => blocked.has(stream))) {
         taken.push(pending);
         events += pending.call.eventCount;
+        for (const stream of pending.streams) takenStreams.add(stream);
       } else {
         rest.push(pending);
         // What is left behind keeps its streams from later calls: per-stream order holds.
