@@ -168,6 +168,17 @@ describe.each(backends())('rebuild on %s', (backend) => {
     if (backend === 'postgres') expect(events).toBeGreaterThan(100_000);
 
     const live = await h.dump();
+    // Each index of the live tables, by what it indexes (a rebuild names its own).
+    const indexes = async () =>
+      (
+        await t.db.query<{ def: string }>(
+          `SELECT regexp_replace(pg_get_indexdef(i.indexrelid), '^(CREATE (UNIQUE )?INDEX) \\S+ ', '\\1 ') AS def
+           FROM pg_index i WHERE i.indrelid IN ('journey.customer_360'::regclass, 'journey.visitor_activity'::regclass)
+           ORDER BY 1`,
+        )
+      ).rows.map((row) => row.def);
+    const liveIndexes = await indexes();
+    expect(liveIndexes.length).toBeGreaterThan(5);
     const stored = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM journey.events')).rows[0]!.n;
     const before = await stored();
     const report = await rebuildCustomerProjection(t.db, h.store, { lifecycle: h.options.lifecycle, batchSize: 2000 });
@@ -176,6 +187,7 @@ describe.each(backends())('rebuild on %s', (backend) => {
     const rebuilt = await h.dump();
     expect(rebuilt.length).toBeGreaterThan(1000);
     expect(rebuilt).toBe(live);
+    expect(await indexes()).toEqual(liveIndexes);
 
     // The live projector goes on after the swap.
     const later = `c-${randomUUID().slice(0, 8)}`;

@@ -24,11 +24,13 @@ export interface RebuildOptions {
  */
 export async function rebuildCustomerProjection(db: Database, store: PostgresEventStore, options: RebuildOptions): Promise<RebuildReport> {
   const started = performance.now();
-  await createTables(db, SHADOW_TABLES);
+  const laterIndexes = await createTables(db, SHADOW_TABLES);
   const build = new ShadowBuild(store, SHADOW_TABLES, options);
 
-  // Most of the history, one transaction per batch, while the live projection carries on.
+  // Most of the history, one transaction per batch, while the live projection carries on; the
+  // indexes the folding does not read are built once it is in, rather than kept up row by row.
   await build.catchUp(db, (work) => db.transaction(work));
+  if (laterIndexes.length > 0) await db.exec(laterIndexes.join(';\n'));
 
   // The rest, and the swap, with the live tables locked: readers wait a moment, never see a half-built model.
   await db.transaction(async (tx) => {
@@ -53,13 +55,23 @@ export async function rebuildCustomerProjection(db: Database, store: PostgresEve
   return { events: build.events, seconds: (performance.now() - started) / 1000, position: build.cursor };
 }
 
-/** Fresh, empty tables shaped like the live ones (indexes included). */
-export async function createTables(db: Queryable, tables: ProjectionTables): Promise<void> {
+/**
+ * Fresh, empty tables shaped like the live ones, with their keys but without their other indexes
+ * (folding looks rows up by key only): returns the statements that create those indexes.
+ */
+export async function createTables(db: Queryable, tables: ProjectionTables): Promise<string[]> {
   await db.exec(
     `DROP TABLE IF EXISTS ${tables.customers}; DROP TABLE IF EXISTS ${tables.visitors};
      CREATE TABLE ${tables.customers} (LIKE ${LIVE_TABLES.customers} INCLUDING ALL);
      CREATE TABLE ${tables.visitors} (LIKE ${LIVE_TABLES.visitors} INCLUDING ALL);`,
   );
+  const { rows } = await db.query<{ name: string; definition: string }>(
+    `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+     FROM pg_index i WHERE i.indrelid IN ($1::regclass, $2::regclass) AND NOT i.indisunique`,
+    [tables.customers, tables.visitors],
+  );
+  if (rows.length > 0) await db.exec(rows.map((row) => `DROP INDEX ${row.name}`).join(';\n'));
+  return rows.map((row) => row.definition);
 }
 
 /** The customer projection folded from the start of the log into other tables, batch by batch. */
