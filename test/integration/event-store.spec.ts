@@ -214,6 +214,29 @@ describe.each(backends())('event store on %s', (backend) => {
       expect(await store.readStream(stream)).toHaveLength(1);
     });
 
+    it('corrects the heads another writer moved, and finds its ids when a batch is retried through it', async () => {
+      // A second store on the same database remembers heads of its own, as another process does.
+      const other = new PostgresEventStore(t.db);
+      try {
+        const streams = Array.from({ length: 3 }, () => `customer-${randomUUID()}`);
+        for (const stream of streams) await store.append(stream, [event({ url: '/mine' })]);
+        for (const stream of streams) await other.append(stream, [event({ url: '/theirs' })], 'any');
+        const mine = await Promise.all(streams.map((stream) => store.append(stream, [event({ url: '/mine-again' })], 'any')));
+        expect(mine.map((r) => r.outcomes[0])).toEqual(streams.map((streamId) => expect.objectContaining({ status: 'appended', streamId, streamPosition: 3 })));
+
+        const batch = [event({ url: '/a' }), event({ url: '/b' })];
+        const first = await store.append(streams[0]!, batch);
+        const [retried, fresh] = await Promise.all([other.append(streams[0]!, batch), other.append(streams[1]!, [event({ url: '/c' })])]);
+        expect(retried.outcomes).toEqual(first.outcomes.map((o) => ({ ...o, status: 'duplicate' })));
+        expect(fresh.outcomes[0]).toMatchObject({ status: 'appended', streamPosition: 4 });
+        await expect(other.append(streams[2]!, [event()], 2)).rejects.toMatchObject({ type: 'concurrency', actual: 3 });
+        for (const stream of streams) await expect(store.verify(stream)).resolves.toMatchObject({ ok: true });
+        expect((await store.readStream(streams[0]!)).map((e) => (e.data as { url: string }).url)).toEqual(['/mine', '/theirs', '/mine-again', '/a', '/b']);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('takes a retry whose first attempt committed as a success, not a version conflict', async () => {
       const stream = `customer-${randomUUID()}`;
       const batch = [event(), event()];

@@ -108,7 +108,7 @@ export class AppendBatchRunner {
           continue;
         }
         if (isReusedEventId(error)) {
-          // An id stored by a concurrent writer after the statement's own check.
+          // An id of the batch is already stored (a client's retry, or a concurrent writer's).
           this.settleStored(states, await readEvents(db, plan.ids));
           continue;
         }
@@ -124,14 +124,6 @@ export class AppendBatchRunner {
         const live = states.filter((state) => !state.error);
         if (live.length > 1) return this.isolate(db, states, autocommit, attempt);
         return this.failAll(states, new AppendRejectedError(messageOf(error), { cause: error }), attempt);
-      }
-      if (reply.stale) {
-        for (const head of reply.stale) fresh.set(head.s, { version: Number(head.v), hash: head.h });
-        continue;
-      }
-      if (reply.existing) {
-        this.settleStored(states, reply.existing);
-        continue;
       }
       const txId = Number(reply.tx);
       for (const [streamId, stream] of plan.streams) {
@@ -348,9 +340,8 @@ function eventIdsOf(state: CallState): string[] {
 }
 
 interface AppendReply {
-  readonly stale?: ReadonlyArray<{ s: string; v: number; h: string | null }>;
-  readonly existing?: readonly StoredEventRow[];
-  readonly tx?: string;
+  /** The id of the transaction that wrote the batch. */
+  readonly tx: string;
 }
 
 /**
@@ -366,7 +357,12 @@ function batchLine(event: PreparedEvent, streamId: string, position: number, rec
   );
 }
 
-/** One statement: journey.append_events with the plan's streams in sorted order (the lock order). */
+/**
+ * One statement: journey.append_events with the plan's streams in sorted order (the lock order).
+ * A wrong belief comes back as an error that names the fact: JR001 with the actual heads, or a
+ * unique violation of an event id already stored. (Its last parameter, the batch's event ids, is
+ * no longer read; it stays for processes of an earlier release.)
+ */
 async function callAppend(db: Queryable, plan: Plan): Promise<AppendReply> {
   const streamIds = [...plan.streams.keys()].sort();
   const bases: number[] = [];
@@ -380,7 +376,7 @@ async function callAppend(db: Queryable, plan: Plan): Promise<AppendReply> {
   }
   const { rows } = await db.query<{ r: AppendReply }>(
     'SELECT journey.append_events($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text, $6::uuid[]) AS r',
-    [streamIds, bases, versions, hashes, plan.rows.join('\n'), `{${plan.ids.join(',')}}`],
+    [streamIds, bases, versions, hashes, plan.rows.join('\n'), '{}'],
     { prepareAs: 'journey_append_events' },
   );
   return rows[0]!.r;
