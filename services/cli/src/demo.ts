@@ -209,6 +209,7 @@ async function printSummary(
   }
   const webhooks = [...received.values()].reduce((sum, n) => sum + n, 0);
   say(`  webhooks received by the demo's receiver: ${webhooks}`);
+  say('  (waiting: held by the rule\'s wait, or by its quiet hours in the customer\'s time zone until they end)');
 
   const loyal = await get<{ customers: Array<{ customerId: string }> }>('/v1/customers?stage=loyal&limit=1');
   const anyone = loyal.customers[0] ?? (await get<{ customers: Array<{ customerId: string }> }>('/v1/customers?limit=1')).customers[0];
