@@ -8,6 +8,7 @@ import {
   PgDatabase,
   PostgresEventStore,
   StoreUnavailableError,
+  type AppendResult,
   type NewEvent,
   type RecordedEvent,
 } from '@journey/event-store';
@@ -95,6 +96,37 @@ describe.each(backends())('event store on %s', (backend) => {
       expect(await store.readStream(b)).toHaveLength(1);
     });
 
+
+    it('leaves no trace of a refused caller in the batch it shared with others on the same streams', async () => {
+      const a = `customer-${randomUUID()}`;
+      const b = `customer-${randomUUID()}`;
+      const taken = `customer-${randomUUID()}`;
+      await store.append(taken, [event()]);
+      // Submitted in one turn, so the four callers share one batch: the refused one had planned
+      // positions on a (after the first caller's) and on b before its check on `taken` failed.
+      const [first, refused, second, third] = await Promise.allSettled([
+        store.append(a, [event()]),
+        store.appendMany([
+          { streamId: a, events: [event(), event()] },
+          { streamId: b, events: [event()] },
+          { streamId: taken, events: [event()], expected: 'no_stream' },
+        ]),
+        store.append(a, [event()]),
+        store.append(b, [event()]),
+      ]);
+      expect(refused.status).toBe('rejected');
+      expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+      const positions = [first, second, third].map((r) => {
+        const outcome = (r as PromiseFulfilledResult<AppendResult>).value.outcomes[0]!;
+        return outcome.status === 'appended' ? outcome.streamPosition : undefined;
+      });
+      expect(positions).toEqual([1, 2, 1]);
+      expect((await store.readStream(a)).map((e) => e.streamPosition)).toEqual([1, 2]);
+      expect(await store.readStream(b)).toHaveLength(1);
+      expect((await store.verify(a)).ok).toBe(true);
+      expect((await store.verify(b)).ok).toBe(true);
+      expect(await store.append(a, [event()], 2)).toMatchObject({ outcomes: [{ status: 'appended', streamPosition: 3 }] });
+    });
     it('still appends through the json signature of append_events that the previous release calls', async () => {
       const stream = `customer-${randomUUID()}`;
       const eventId = randomUUID();

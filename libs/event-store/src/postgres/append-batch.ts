@@ -44,7 +44,7 @@ interface Plan {
   readonly lookup: ReadonlySet<string>;
   /** Calls whose expectation certainly fails against the heads. */
   readonly conflicts: ReadonlyMap<CallState, ConcurrencyError>;
-  readonly accepted: ReadonlyMap<CallState, Map<number, EventOutcome>>;
+  readonly accepted: ReadonlyMap<CallState, readonly EventOutcome[]>;
   readonly streams: ReadonlyMap<string, { readonly base: StreamHead; head: StreamHead }>;
   readonly rows: readonly string[];
   readonly ids: readonly string[];
@@ -142,8 +142,8 @@ export class AppendBatchRunner {
   private plan(states: readonly CallState[], fresh: ReadonlyMap<string, StreamHead>): Plan {
     const lookup = new Set<string>();
     const conflicts = new Map<CallState, ConcurrencyError>();
-    const accepted = new Map<CallState, Map<number, EventOutcome>>();
-    const streams = new Map<string, { base: StreamHead; head: StreamHead }>();
+    const accepted = new Map<CallState, EventOutcome[]>();
+    const streams = new Map<string, { readonly base: StreamHead; head: StreamHead }>();
     const claimed = new Map<string, Claim>();
     const rows: string[] = [];
     const ids: string[] = [];
@@ -154,43 +154,43 @@ export class AppendBatchRunner {
 
     for (const state of states) {
       if (state.error) continue;
-      // Dry run on a copy, so that a call that fails on its second stream leaves no trace.
-      const local = new Map<string, StreamHead>();
-      const localClaims = new Map<string, Claim>();
-      const outcomes = new Map<number, EventOutcome>();
-      const localRows: string[] = [];
-      const localIds: string[] = [];
+      // A call writes into the batch's plan as it goes; one that fails a version check on a
+      // later request is undone (a call's requests pass or fail together).
+      const touched: Array<{ readonly streamId: string; readonly head: StreamHead | undefined }> = [];
+      const firstRow = rows.length;
+      const outcomes: EventOutcome[] = new Array<EventOutcome>(state.call.eventCount);
       let conflict: ConcurrencyError | undefined;
       let index = 0;
       for (const request of state.call.requests) {
         const first = index;
-        index += request.events.length;
-        const pending: Array<{ event: PreparedEvent; index: number }> = [];
-        // Repeats of an id that this very request writes: settled once its position is known.
-        const repeats: Array<{ event: PreparedEvent; index: number }> = [];
-        const pendingIds = new Set<string>();
-        for (let i = 0; i < request.events.length; i++) {
-          const event = request.events[i]!;
-          const at = first + i;
-          const settled = state.settled.get(at);
+        const events = request.events;
+        index += events.length;
+        // Offsets of the events this request writes, and of repeats of an id it writes itself
+        // (settled once that id's position is known).
+        const pending: number[] = [];
+        let repeats: number[] | undefined;
+        const pendingIds = events.length > 1 ? new Set<string>() : undefined;
+        for (let i = 0; i < events.length; i++) {
+          const event = events[i]!;
+          const settled = state.settled.get(first + i);
           if (settled) {
-            outcomes.set(at, settled);
+            outcomes[first + i] = settled;
             continue;
           }
-          const earlier = localClaims.get(event.eventId) ?? claimed.get(event.eventId);
+          const earlier = claimed.get(event.eventId);
           if (earlier) {
-            outcomes.set(at, repeated(event.eventId, earlier, contentKey(request.streamId, event)));
-          } else if (pendingIds.has(event.eventId)) {
-            repeats.push({ event, index: at });
+            outcomes[first + i] = repeated(event.eventId, earlier, contentKey(request.streamId, event));
+          } else if (pendingIds?.has(event.eventId)) {
+            (repeats ??= []).push(i);
           } else {
-            pendingIds.add(event.eventId);
-            pending.push({ event, index: at });
+            pendingIds?.add(event.eventId);
+            pending.push(i);
           }
         }
         if (pending.length === 0) continue;
 
         const streamId = request.streamId;
-        const head = local.get(streamId) ?? headOf(streamId);
+        const head = headOf(streamId);
         const verdict = check(request.expected, head, fresh.has(streamId));
         if (verdict === 'lookup') {
           lookup.add(streamId);
@@ -201,33 +201,31 @@ export class AppendBatchRunner {
           break;
         }
         let { version, hash } = head;
-        for (const { event, index: at } of pending) {
+        for (const i of pending) {
+          const event = events[i]!;
           version += 1;
-          const canonical = envelopeText(event, streamId, version, recordedAt);
-          hash = chainHash(hash, canonical);
-          localRows.push(batchLine(event, streamId, version, recordedAt, hash));
-          localIds.push(event.eventId);
-          localClaims.set(event.eventId, claimOf(streamId, version, event));
-          outcomes.set(at, { status: 'appended', eventId: event.eventId, streamId, streamPosition: version });
+          hash = chainHash(hash, envelopeText(event, streamId, version, recordedAt));
+          rows.push(batchLine(event, streamId, version, recordedAt, hash));
+          ids.push(event.eventId);
+          claimed.set(event.eventId, { streamId, streamPosition: version, event });
+          outcomes[first + i] = { status: 'appended', eventId: event.eventId, streamId, streamPosition: version };
         }
-        local.set(streamId, { version, hash });
-        for (const repeat of repeats) {
-          const key = contentKey(streamId, repeat.event);
-          outcomes.set(repeat.index, repeated(repeat.event.eventId, localClaims.get(repeat.event.eventId)!, key));
+        const entry = streams.get(streamId);
+        touched.push({ streamId, head: entry?.head });
+        if (entry) entry.head = { version, hash };
+        else streams.set(streamId, { base: head, head: { version, hash } });
+        for (const i of repeats ?? []) {
+          const event = events[i]!;
+          outcomes[first + i] = repeated(event.eventId, claimed.get(event.eventId)!, contentKey(streamId, event));
         }
       }
       if (conflict) {
+        undo(touched, streams);
+        for (const id of ids.splice(firstRow)) claimed.delete(id);
+        rows.length = firstRow;
         conflicts.set(state, conflict);
         continue;
       }
-      for (const [streamId, head] of local) {
-        const known = streams.get(streamId);
-        if (known) known.head = head;
-        else streams.set(streamId, { base: headOf(streamId), head });
-      }
-      for (const [id, claim] of localClaims) claimed.set(id, claim);
-      rows.push(...localRows);
-      ids.push(...localIds);
       accepted.set(state, outcomes);
     }
     return { lookup, conflicts, accepted, streams, rows, ids };
@@ -243,7 +241,7 @@ export class AppendBatchRunner {
         for (const event of request.events) {
           const row = byId.get(event.eventId);
           if (row) {
-            const earlier: Claim = { streamId: row.streamId, streamPosition: Number(row.streamPosition), key: () => storedKey(row) };
+            const earlier: Claim = { streamId: row.streamId, streamPosition: Number(row.streamPosition), stored: row };
             state.settled.set(index, repeated(event.eventId, earlier, contentKey(request.streamId, event)));
           }
           index++;
@@ -255,11 +253,9 @@ export class AppendBatchRunner {
   private report(states: readonly CallState[], plan: Plan, txId: number | undefined, attempts: number): BatchReport {
     const outcomes = states.map((state): CallOutcome => {
       if (state.error) return { ok: false, error: state.error };
-      const byIndex = plan.accepted.get(state);
-      if (!byIndex) return { ok: false, error: new StoreUnavailableError('the append was not planned; retry it') };
-      const list: EventOutcome[] = [];
-      for (let i = 0; i < state.call.eventCount; i++) list.push(byIndex.get(i)!);
-      return { ok: true, result: { outcomes: list } };
+      const outcomes = plan.accepted.get(state);
+      if (!outcomes) return { ok: false, error: new StoreUnavailableError('the append was not planned; retry it') };
+      return { ok: true, result: { outcomes } };
     });
     return { outcomes, txId, attempts };
   }
@@ -302,18 +298,29 @@ function check(expected: ExpectedVersion, head: StreamHead, headIsFresh: boolean
 }
 
 /** An event id already placed, in this batch or in the store; its content key only when needed. */
-interface Claim {
-  readonly streamId: string;
-  readonly streamPosition: number;
-  key(): string;
+type Claim = { readonly streamId: string; readonly streamPosition: number } & (
+  | { readonly event: PreparedEvent }
+  | { readonly stored: StoredEventRow }
+);
+
+function keyOf(claim: Claim): string {
+  return 'event' in claim ? contentKey(claim.streamId, claim.event) : storedKey(claim.stored);
 }
 
-function claimOf(streamId: string, streamPosition: number, event: PreparedEvent): Claim {
-  return { streamId, streamPosition, key: () => contentKey(streamId, event) };
+/** Puts back the stream heads a call had planned before it failed its version check. */
+function undo(
+  touched: ReadonlyArray<{ readonly streamId: string; readonly head: StreamHead | undefined }>,
+  streams: Map<string, { readonly base: StreamHead; head: StreamHead }>,
+): void {
+  for (let i = touched.length - 1; i >= 0; i--) {
+    const { streamId, head } = touched[i]!;
+    if (head === undefined) streams.delete(streamId);
+    else streams.get(streamId)!.head = head;
+  }
 }
 
 function repeated(eventId: string, earlier: Claim, key: string): EventOutcome {
-  if (earlier.key() === key) {
+  if (keyOf(earlier) === key) {
     return { status: 'duplicate', eventId, streamId: earlier.streamId, streamPosition: earlier.streamPosition };
   }
   return {
