@@ -39,13 +39,19 @@ interface CallState {
   checkedForDuplicates: boolean;
 }
 
+/** A stream the plan writes: the head it builds on and the head after the batch. */
+interface PlannedStream {
+  readonly base: StreamHead;
+  head: StreamHead;
+}
+
 interface Plan {
   /** Streams whose heads must be read before the plan can be trusted. */
   readonly lookup: ReadonlySet<string>;
   /** Calls whose expectation certainly fails against the heads. */
   readonly conflicts: ReadonlyMap<CallState, ConcurrencyError>;
   readonly accepted: ReadonlyMap<CallState, readonly EventOutcome[]>;
-  readonly streams: ReadonlyMap<string, { readonly base: StreamHead; head: StreamHead }>;
+  readonly streams: ReadonlyMap<string, PlannedStream>;
   readonly rows: readonly string[];
   readonly ids: readonly string[];
 }
@@ -143,14 +149,11 @@ export class AppendBatchRunner {
     const lookup = new Set<string>();
     const conflicts = new Map<CallState, ConcurrencyError>();
     const accepted = new Map<CallState, EventOutcome[]>();
-    const streams = new Map<string, { readonly base: StreamHead; head: StreamHead }>();
+    const streams = new Map<string, PlannedStream>();
     const claimed = new Map<string, Claim>();
     const rows: string[] = [];
     const ids: string[] = [];
     const recordedAt = this.now().toISOString();
-
-    const headOf = (streamId: string): StreamHead =>
-      streams.get(streamId)?.head ?? fresh.get(streamId) ?? this.heads.get(streamId) ?? NEW_STREAM;
 
     for (const state of states) {
       if (state.error) continue;
@@ -190,7 +193,8 @@ export class AppendBatchRunner {
         if (pending.length === 0) continue;
 
         const streamId = request.streamId;
-        const head = headOf(streamId);
+        const entry = streams.get(streamId);
+        const head = entry?.head ?? fresh.get(streamId) ?? this.heads.get(streamId) ?? NEW_STREAM;
         const verdict = check(request.expected, head, fresh.has(streamId));
         if (verdict === 'lookup') {
           lookup.add(streamId);
@@ -210,7 +214,6 @@ export class AppendBatchRunner {
           claimed.set(event.eventId, { streamId, streamPosition: version, event });
           outcomes[first + i] = { status: 'appended', eventId: event.eventId, streamId, streamPosition: version };
         }
-        const entry = streams.get(streamId);
         touched.push({ streamId, head: entry?.head });
         if (entry) entry.head = { version, hash };
         else streams.set(streamId, { base: head, head: { version, hash } });
@@ -310,7 +313,7 @@ function keyOf(claim: Claim): string {
 /** Puts back the stream heads a call had planned before it failed its version check. */
 function undo(
   touched: ReadonlyArray<{ readonly streamId: string; readonly head: StreamHead | undefined }>,
-  streams: Map<string, { readonly base: StreamHead; head: StreamHead }>,
+  streams: Map<string, PlannedStream>,
 ): void {
   for (let i = touched.length - 1; i >= 0; i--) {
     const { streamId, head } = touched[i]!;
