@@ -142,10 +142,10 @@ function write(machine: Machine, rows: readonly Row[]): void {
   const c = median(rows[0]!.runs);
   const lines = rows.map(({ point, runs, ratios, loadCores: cores }) => {
     const ratio = median(ratios);
-    // Three decimals: a ratio just under its target must not print as the target.
     const target = point.target === undefined ? '' : `≥ ${point.target.toFixed(2)} C`;
     const verdict = point.target === undefined ? '' : ratio >= point.target ? 'met' : 'not met';
     const load = cores.length > 0 ? median(cores).toFixed(2) : '';
+    // Three decimals: a ratio just under its target must not print as the target.
     return `| ${point.label} | ${fmt(median(runs))} | ${fmt(Math.min(...runs))}–${fmt(Math.max(...runs))} | ${point.kind === 'ceiling' ? '1.000 C' : `${ratio.toFixed(3)} C`} | ${target} | ${verdict} | ${load} |`;
   });
   const section = [

@@ -30,10 +30,11 @@ describe('the benchmarks’ load generator', () => {
         seen.bodies.add(body);
         seen.headers.add(`${request.method} ${request.url} ${request.headers['content-type']}`);
         // Every third request is refused; replies carry multi-byte characters, counted in bytes.
-        const refuse = JSON.parse(body).n % 3 === 0;
+        const { n: sent } = JSON.parse(body) as { n: number };
+        const refuse = sent % 3 === 0;
         if (refuse) seen.rejected++;
         else seen.ok++;
-        const reply = JSON.stringify({ status: refuse ? 'rejected' : 'appended', pad: 'é'.repeat(Number(JSON.parse(body).n % 50)) });
+        const reply = JSON.stringify({ status: refuse ? 'rejected' : 'appended', pad: 'é'.repeat(sent % 50) });
         response.writeHead(refuse ? 400 : 202, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply) });
         response.end(reply);
       });

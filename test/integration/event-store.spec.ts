@@ -96,7 +96,6 @@ describe.each(backends())('event store on %s', (backend) => {
       expect(await store.readStream(b)).toHaveLength(1);
     });
 
-
     it('leaves no trace of a refused caller in the batch it shared with others on the same streams', async () => {
       const a = `customer-${randomUUID()}`;
       const b = `customer-${randomUUID()}`;
@@ -127,6 +126,7 @@ describe.each(backends())('event store on %s', (backend) => {
       expect((await store.verify(b)).ok).toBe(true);
       expect(await store.append(a, [event()], 2)).toMatchObject({ outcomes: [{ status: 'appended', streamPosition: 3 }] });
     });
+
     it('still appends through the json signature of append_events that the previous release calls', async () => {
       const stream = `customer-${randomUUID()}`;
       const eventId = randomUUID();
