@@ -2,7 +2,8 @@
  * npm run bench:append — appends through the library and through HTTP ingest, each figure beside
  * the raw insert ceiling C measured in the same run (the machine's speed drifts between runs).
  * Writes docs/benchmarks.md and docs/benchmarks.json. DURATION (seconds per point, default 5)
- * and RUNS (default 3) tune it.
+ * and RUNS (default 3) tune it; POINTS=lib-1x64,http-500x8 measures those points beside C and
+ * only prints them, leaving the recorded figures as they were.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -99,20 +100,30 @@ interface Row {
   readonly loadCores: number[];
 }
 
+/** The points this run measures: all of them, or C and the ones POINTS names. */
+function pointsToMeasure(): { readonly points: Point[]; readonly subset: boolean } {
+  const only = process.env.POINTS?.split(',').map((id) => id.trim()).filter((id) => id.length > 0);
+  if (!only || only.length === 0) return { points: POINTS, subset: false };
+  const unknown = only.filter((id) => !POINTS.some((point) => point.id === id));
+  if (unknown.length > 0) throw new Error(`POINTS names unknown points: ${unknown.join(', ')} (known: ${POINTS.map((p) => p.id).join(', ')})`);
+  return { points: POINTS.filter((point) => point.kind === 'ceiling' || only.includes(point.id)), subset: true };
+}
+
 async function main(): Promise<void> {
+  const { points, subset } = pointsToMeasure();
   const url = await benchDatabaseUrl('journey_bench');
   const machine = await describeMachine(url);
 
-  const results = new Map<string, number[]>(POINTS.map((p) => [p.id, []]));
-  const loadCores = new Map<string, number[]>(POINTS.map((p) => [p.id, []]));
+  const results = new Map<string, number[]>(points.map((p) => [p.id, []]));
+  const loadCores = new Map<string, number[]>(points.map((p) => [p.id, []]));
   for (let run = 1; run <= RUNS; run++) {
-    for (const point of POINTS.filter((p) => p.kind !== 'http')) {
+    for (const point of points.filter((p) => p.kind !== 'http')) {
       await freshJourneySchema(url);
       const value = point.kind === 'ceiling' ? await ceiling(url, DURATION) : await library(url, point);
       results.get(point.id)!.push(value);
       process.stdout.write(`run ${run}: ${point.label}: ${fmt(value)} events/s\n`);
     }
-    for (const point of POINTS.filter((p) => p.kind === 'http')) {
+    for (const point of points.filter((p) => p.kind === 'http')) {
       await freshJourneySchema(url);
       // The ingest service alone, as a deployment that scales ingest runs it.
       const engine = new EngineProcess({ DATABASE_URL: url, LOG_LEVEL: 'info', JOURNEY_RATE_LIMITS: 'off' }, 'ingest');
@@ -129,14 +140,14 @@ async function main(): Promise<void> {
   }
 
   const ceilings = results.get('ceiling')!;
-  const rows: Row[] = POINTS.map((point) => {
+  const rows: Row[] = points.map((point) => {
     const runs = results.get(point.id)!;
     return { point, runs, ratios: runs.map((value, i) => value / ceilings[i]!), loadCores: loadCores.get(point.id)! };
   });
-  write(machine, rows);
+  write(machine, rows, subset);
 }
 
-function write(machine: Machine, rows: readonly Row[]): void {
+function write(machine: Machine, rows: readonly Row[], subset: boolean): void {
   const date = new Date().toISOString();
   const commit = commitOf();
   const c = median(rows[0]!.runs);
@@ -169,6 +180,10 @@ function write(machine: Machine, rows: readonly Row[]): void {
     '',
   ].join('\n');
 
+  if (subset) {
+    process.stdout.write(`\n${section}\n(a subset of the points: docs/benchmarks.md is left as it was)\n`);
+    return;
+  }
   const file = recordResults('## Appends (`npm run bench:append`)', section, 'append', {
     date,
     commit,
