@@ -1,17 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  MAX_BATCH_EVENTS,
-  streamIdOf,
-  validateEvent,
-  type FieldError,
-  type JourneyEvent,
-} from '@journey/contracts';
-import { EVENT_STORE, type AppendRequest, type EventStore, type ExpectedVersion } from '@journey/event-store';
+import { MAX_BATCH_EVENTS } from '@journey/contracts';
+import { EVENT_STORE, type EventStore, type ExpectedVersion } from '@journey/event-store';
 import { CLOCK, RequestRejectedError, type Clock } from '@journey/platform';
+import { ingestEvents, type EventResult } from './ingest-events';
 
-export type EventResult =
-  | { readonly index: number; readonly eventId: string; readonly status: 'appended' | 'duplicate'; readonly streamId: string; readonly position: number }
-  | { readonly index: number; readonly eventId?: string; readonly status: 'rejected'; readonly errors: readonly FieldError[] };
+export type { EventResult };
 
 export interface IngestReply {
   /** 202 when every event was accepted, 207 when some were rejected. */
@@ -40,41 +33,7 @@ export class AppendEventsHandler {
     const expected = batch ? parseExpectedVersions(body) : parseSingleExpectation(expectedVersionParam);
     const prefix = (i: number): string => (batch ? `events[${i}]` : '');
 
-    const now = this.clock();
-    const results: Array<EventResult | undefined> = new Array(inputs.length);
-    const byStream = new Map<string, { events: JourneyEvent[]; indexes: number[] }>();
-    inputs.forEach((input, index) => {
-      const verdict = validateEvent(input, { now });
-      if (!verdict.ok) {
-        results[index] = { index, eventId: eventIdOf(input), status: 'rejected', errors: verdict.errors.map((e) => prefixed(prefix(index), e)) };
-        return;
-      }
-      const streamId = streamIdOf(verdict.event);
-      const group = byStream.get(streamId) ?? { events: [], indexes: [] };
-      group.events.push(verdict.event);
-      group.indexes.push(index);
-      byStream.set(streamId, group);
-    });
-
-    if (byStream.size > 0) {
-      const requests: AppendRequest[] = [];
-      const order: number[] = [];
-      for (const [streamId, group] of byStream) {
-        const single = expected instanceof Map ? expected.get(streamId) : expected;
-        requests.push({ streamId, events: group.events, expected: single ?? 'any' });
-        order.push(...group.indexes);
-      }
-      const { outcomes } = await this.store.appendMany(requests);
-      outcomes.forEach((outcome, k) => {
-        const index = order[k]!;
-        results[index] =
-          outcome.status === 'conflict'
-            ? { index, eventId: outcome.eventId, status: 'rejected', errors: [{ field: joinField(prefix(index), 'eventId'), reason: outcome.reason }] }
-            : { index, eventId: outcome.eventId, status: outcome.status, streamId: outcome.streamId, position: outcome.streamPosition };
-      });
-    }
-
-    const all = results as EventResult[];
+    const all = await ingestEvents(this.store, inputs, { now: this.clock(), expected, fieldPrefix: prefix });
     const rejected = all.filter((result) => result.status === 'rejected').length;
     const accepted = all.length - rejected;
     if (accepted === 0) {
@@ -146,19 +105,4 @@ function parseVersion(value: unknown): ExpectedVersion | undefined {
   if (value === 'no_stream') return 'no_stream';
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value === 0 ? 'no_stream' : value;
   return undefined;
-}
-
-function eventIdOf(input: unknown): string | undefined {
-  const id = (input as { eventId?: unknown } | null)?.eventId;
-  return typeof id === 'string' && id.length <= 64 ? id : undefined;
-}
-
-function prefixed(prefix: string, error: FieldError): FieldError {
-  return { field: joinField(prefix, error.field), reason: error.reason };
-}
-
-function joinField(prefix: string, field: string): string {
-  if (!prefix) return field || 'body';
-  if (!field) return prefix;
-  return field.startsWith('[') ? prefix + field : `${prefix}.${field}`;
 }

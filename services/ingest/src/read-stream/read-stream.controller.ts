@@ -2,6 +2,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@journey/event-store';
 import { RequestRejectedError, Roles } from '@journey/platform';
+import { positiveInteger } from '../query-params';
 
 const MAX_PAGE = 1000;
 
@@ -36,12 +37,4 @@ export class ReadStreamController {
     const more = events.length > pageSize;
     return { streamId, events: page, ...(more ? { next: page[page.length - 1]!.streamPosition + 1 } : {}) };
   }
-}
-
-function positiveInteger(field: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
-    throw new RequestRejectedError(400, 'Invalid query', [{ field, reason: 'must be a positive integer' }]);
-  }
-  return Number(raw);
 }
