@@ -35,6 +35,7 @@ describe(`API keys, roles and the access log on ${backend}`, () => {
     { method: 'GET', url: '/v1/analytics/campaigns', roles: ['marketing'] },
     { method: 'GET', url: '/v1/rules', roles: ['marketing'] },
     { method: 'GET', url: '/v1/rules/results', roles: ['marketing'] },
+    { method: 'GET', url: '/v1/dead-letters?limit=10', roles: ['ingest'] },
     { method: 'GET', url: `/v1/streams/customer-${customerId}/events`, roles: ['auditor'] },
     { method: 'GET', url: `/v1/audit/verify/customer-${customerId}`, roles: ['auditor'] },
     { method: 'GET', url: '/v1/audit/verify', roles: ['auditor'] },

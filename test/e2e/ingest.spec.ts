@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '@journey/event-store';
+import { EVENT_STORE, type Database, type EventStore } from '@journey/event-store';
+import { ConsumeEventsHandler, DeadLetterStore } from '@journey/ingest';
 import { DATABASE } from '@journey/platform';
 import type { EventType } from '@journey/contracts';
 import { SAMPLE_DATA, sampleEvent } from '../support/sample-events';
@@ -119,6 +120,35 @@ describe.each(backends())('HTTP ingest on %s', (backend) => {
     ]) {
       expect(metrics.body).toContain(name);
     }
+  });
+
+  it('lists the dead letters of the Kafka ingest page by page, without their payloads', async () => {
+    const store = engine.app.get<EventStore>(EVENT_STORE);
+    const table = engine.app.get(DeadLetterStore);
+    const handler = new ConsumeEventsHandler(store, [table], () => new Date());
+    const topic = `journey.events.${randomUUID()}`;
+    const bad = ['not json', JSON.stringify({ ...sampleEvent('PurchaseCompleted'), occurredAt: 'yesterday' }), JSON.stringify({ eventId: 'e-1', type: 'PageViewed' })];
+    await handler.handle(bad.map((value, i) => ({ topic, partition: 0, offset: String(10 + i), key: Buffer.from('c-9'), value: Buffer.from(value) })));
+
+    const all: Array<Record<string, unknown>> = [];
+    let url = '/v1/dead-letters?limit=2';
+    for (;;) {
+      const page = await get(url);
+      expect(page.status).toBe(200);
+      const body = page.json() as { deadLetterTopic: string; items: Array<Record<string, unknown>>; next?: number };
+      expect(body.deadLetterTopic).toBe('journey.events.dead-letter');
+      all.push(...body.items);
+      if (body.next === undefined) break;
+      url = `/v1/dead-letters?limit=2&after=${body.next}`;
+    }
+    const mine = all.filter((item) => item.topic === topic);
+    expect(mine.map((item) => item.offset)).toEqual(['10', '11', '12']);
+    expect(mine[1]).toMatchObject({ key: 'c-9', eventType: 'PurchaseCompleted', errors: expect.arrayContaining([expect.objectContaining({ field: 'occurredAt' })]) });
+    expect(JSON.stringify(mine)).not.toContain('o-1001');
+
+    const wrong = await get('/v1/dead-letters?limit=0');
+    expect(wrong.status).toBe(400);
+    expect(wrong.json()).toMatchObject({ errors: [{ field: 'limit', reason: 'must be a positive integer' }] });
   });
 
   describe('bad input', () => {

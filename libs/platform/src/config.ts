@@ -28,11 +28,19 @@ export interface JourneyConfig {
   readonly masterKey?: Buffer;
   /** Requests per key per window, by role; undefined turns rate limits off. */
   readonly rateLimits?: Readonly<Record<'ingest' | 'marketing' | 'auditor' | 'admin', { readonly limit: number; readonly ttlMs: number }>>;
+  /** Kafka, used only when brokers are given (KAFKA_BROKERS). */
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    /** Whether this process consumes the ingest topic (JOURNEY_KAFKA_INGEST, on by default). */
+    readonly ingest: boolean;
+    readonly ingestTopic: string;
+    readonly groupId: string;
+    readonly deadLetterTopic: string;
+  };
   readonly journeys: {
     readonly rulesFile?: string;
     /** Signs webhook bodies; generated and kept in the database when not given. */
     readonly webhookSecret?: string;
-    readonly kafkaBrokers: readonly string[];
     readonly globalCaps: readonly GlobalCap[];
     readonly maxDepth: number;
     readonly maxEventAgeMs: number;
@@ -106,6 +114,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
     if (ms === undefined) problems.push(`${name} must be a duration such as 30s, 15m, 2h or 1d, got "${raw}"`);
     return ms ?? parseDuration(fallback)!;
   };
+  /** Kafka topic and group names: letters, digits, '.', '_' and '-', at most 249. */
+  const topic = (name: string, fallback: string): string => {
+    const value = env[name] || fallback;
+    if (!/^[A-Za-z0-9._-]{1,249}$/.test(value)) problems.push(`${name} must be a Kafka name (letters, digits, '.', '_', '-'), got "${value}"`);
+    return value;
+  };
   const projector = env.JOURNEY_PROJECTOR ?? 'on';
   if (projector !== 'on' && projector !== 'off') problems.push(`JOURNEY_PROJECTOR must be on or off, got "${projector}"`);
 
@@ -122,10 +136,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
     adminKey: env.JOURNEY_ADMIN_KEY || undefined,
     masterKey: parseMasterKey(env.JOURNEY_MASTER_KEY, problems),
     rateLimits: parseRateLimits(env.JOURNEY_RATE_LIMITS, problems),
+    kafka: {
+      brokers: (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean),
+      ingest: onOff('JOURNEY_KAFKA_INGEST'),
+      ingestTopic: topic('JOURNEY_KAFKA_INGEST_TOPIC', 'journey.events'),
+      groupId: topic('JOURNEY_KAFKA_GROUP', 'journey-ingest'),
+      deadLetterTopic: topic('JOURNEY_KAFKA_DEAD_LETTER_TOPIC', 'journey.events.dead-letter'),
+    },
     journeys: {
       rulesFile: env.JOURNEY_RULES_FILE || undefined,
       webhookSecret: env.JOURNEY_WEBHOOK_SECRET || undefined,
-      kafkaBrokers: (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean),
       globalCaps: parseCaps(env.JOURNEY_GLOBAL_CAPS, problems),
       maxDepth: integer('JOURNEY_SAGA_MAX_DEPTH', 3, 1, 100),
       maxEventAgeMs: duration('JOURNEY_SAGA_MAX_EVENT_AGE', '1d'),
@@ -158,6 +178,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
   }
   if (config.projections.tierCutoffs.medium > config.projections.tierCutoffs.high) {
     problems.push('JOURNEY_TIER_MEDIUM must not exceed JOURNEY_TIER_HIGH');
+  }
+  if (config.kafka.ingestTopic === config.kafka.deadLetterTopic) {
+    problems.push('JOURNEY_KAFKA_DEAD_LETTER_TOPIC must differ from JOURNEY_KAFKA_INGEST_TOPIC');
   }
   if (config.writerSlots !== undefined && config.writerSlots >= config.poolSize) {
     problems.push('JOURNEY_WRITER_SLOTS must be smaller than JOURNEY_DB_POOL_SIZE (readers need connections too)');

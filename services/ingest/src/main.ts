@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { ConfigError, createHttpApp, createLogger, listen, loadConfig, PlatformModule } from '@journey/platform';
 import { IngestModule } from './ingest.module';
 
-/** The ingest service alone: HTTP ingest over the shared event store. */
+/** The ingest service alone: HTTP ingest, and Kafka ingest when KAFKA_BROKERS is set, over the shared event store. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);

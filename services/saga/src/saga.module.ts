@@ -2,7 +2,7 @@ import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBoots
 import type { ActionChannel } from '@journey/contracts';
 import { EVENT_STORE, type Database, type PostgresEventStore } from '@journey/event-store';
 import { KafkaChannel, LogChannel, Saga, WebhookChannel, webhookSecret, DEFAULT_SAGA_SETTINGS, type Channel, type SagaSettings } from '@journey/journeys';
-import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
+import { CLOCK, CONFIG, DATABASE, LOGGER, kafkaClient, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { RulesController } from './rules/rules.controller';
 
 import { SAGA_SETTINGS } from './saga.module.tokens';
@@ -62,7 +62,7 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
           ['webhook', new WebhookChannel(secret.secret, settings.deliveryTimeoutMs, clock)],
           ['log', new LogChannel(logger)],
         ]);
-        if (config.journeys.kafkaBrokers.length > 0) channels.set('kafka', new KafkaChannel(config.journeys.kafkaBrokers));
+        if (config.kafka.brokers.length > 0) channels.set('kafka', new KafkaChannel(kafkaClient(config.kafka.brokers, 'journey-saga', logger)));
         return new Saga(db, store, settings, channels, clock, logger);
       },
     },

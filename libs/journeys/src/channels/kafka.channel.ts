@@ -1,4 +1,4 @@
-import { Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { DeliveryError, type Channel, type Delivery } from './channel';
 
 /**
@@ -10,7 +10,7 @@ export class KafkaChannel implements Channel {
   readonly name = 'kafka' as const;
   private producer: Promise<Producer> | undefined;
 
-  constructor(private readonly brokers: readonly string[], private readonly clientId = 'journey-saga') {}
+  constructor(private readonly kafka: Kafka) {}
 
   async deliver(delivery: Delivery): Promise<void> {
     try {
@@ -40,7 +40,7 @@ export class KafkaChannel implements Channel {
 
   private connect(): Promise<Producer> {
     this.producer ??= (async () => {
-      const producer = new Kafka({ clientId: this.clientId, brokers: [...this.brokers] }).producer({ idempotent: true, maxInFlightRequests: 1 });
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
       await producer.connect();
       return producer;
     })();

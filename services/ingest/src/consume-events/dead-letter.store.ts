@@ -1,0 +1,89 @@
+import type { FieldError } from '@journey/contracts';
+import type { Queryable } from '@journey/event-store';
+import type { Clock } from '@journey/platform';
+import type { DeadLetter, DeadLetterSink } from './dead-letter';
+
+/** A dead-letter record as the admin API lists it. */
+export interface DeadLetterRecord {
+  readonly id: number;
+  readonly recordedAt: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly valueBytes: number;
+  readonly eventId: string | null;
+  readonly eventType: string | null;
+  readonly errors: readonly FieldError[];
+}
+
+interface Row {
+  readonly id: number;
+  readonly recorded_at: Date;
+  readonly topic: string;
+  readonly kafka_partition: number;
+  readonly kafka_offset: number;
+  readonly message_key: string | null;
+  readonly value_bytes: number;
+  readonly event_id: string | null;
+  readonly event_type: string | null;
+  readonly errors: FieldError[];
+}
+
+/** journey.dead_letters: one record per refused message, written once however often it is delivered. */
+export class DeadLetterStore implements DeadLetterSink {
+  constructor(
+    private readonly db: Queryable,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(letters: readonly DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    const rows = letters.map(({ message, eventId, eventType, errors }) => ({
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      key: message.key === null ? null : textOf(message.key),
+      bytes: message.value?.length ?? 0,
+      eventId: eventId === undefined ? null : textOf(eventId),
+      eventType: eventType === undefined ? null : textOf(eventType),
+      errors: errors.map((error) => ({ field: textOf(error.field), reason: textOf(error.reason) })),
+    }));
+    await this.db.query(
+      `INSERT INTO journey.dead_letters
+         (recorded_at, topic, kafka_partition, kafka_offset, message_key, value_bytes, event_id, event_type, errors)
+       SELECT $1::timestamptz, x.topic, x.partition, x."offset", x.key, x.bytes, x."eventId", x."eventType", x.errors
+       FROM jsonb_to_recordset($2::jsonb) AS x(topic text, partition integer, "offset" bigint, key text, bytes integer,
+                                               "eventId" text, "eventType" text, errors jsonb)
+       ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING`,
+      [this.clock().toISOString(), JSON.stringify(rows)],
+    );
+  }
+
+  /** The records after `afterId`, oldest first. */
+  async list(afterId: number, limit: number): Promise<DeadLetterRecord[]> {
+    const { rows } = await this.db.query<Row>(
+      `SELECT id, recorded_at, topic, kafka_partition, kafka_offset, message_key, value_bytes, event_id, event_type, errors
+       FROM journey.dead_letters WHERE id > $1 ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      recordedAt: new Date(row.recorded_at).toISOString(),
+      topic: row.topic,
+      partition: row.kafka_partition,
+      offset: String(row.kafka_offset),
+      key: row.message_key,
+      valueBytes: row.value_bytes,
+      eventId: row.event_id,
+      eventType: row.event_type,
+      errors: row.errors,
+    }));
+  }
+}
+
+/** Text PostgreSQL takes: bytes read as UTF-8, without NUL characters or lone surrogates. */
+function textOf(value: Buffer | string): string {
+  const text = typeof value === 'string' ? value : value.toString('utf8');
+  return text.toWellFormed().replaceAll('\u0000', '\uFFFD').slice(0, 1000);
+}

@@ -1,0 +1,193 @@
+import { Partitioners, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import { StoreUnavailableError, type EventStore } from '@journey/event-store';
+import { kafkaClient, type Clock, type Logger } from '@journey/platform';
+import { ConsumeEventsHandler, type ConsumeReport } from './consume-events.handler';
+import type { DeadLetter, DeadLetterSink, IngestMessage } from './dead-letter';
+
+export interface KafkaIngestOptions {
+  readonly brokers: readonly string[];
+  /** The topic upstream apps publish to, keyed by customer (journey.events). */
+  readonly topic: string;
+  readonly groupId: string;
+  /** Where refused messages are republished, with the reasons in headers. */
+  readonly deadLetterTopic: string;
+  readonly clientId?: string;
+  /** Partitions handled at once: their appends share group-commit batches. */
+  readonly partitionsConsumedConcurrently?: number;
+  /** Messages appended together before their offsets are resolved. */
+  readonly chunkSize?: number;
+}
+
+/** What the consumer reports, for metrics. */
+export interface ConsumeObserver {
+  consumed(report: ConsumeReport): void;
+  lag(topic: string, partition: number, messages: number): void;
+}
+
+const DEFAULT_CHUNK = 500;
+const MAX_RECONNECT_MS = 30_000;
+const MAX_STORE_WAIT_MS = 10_000;
+const HEARTBEAT_MS = 1000;
+
+/**
+ * Consumes the ingest topic: each run of messages of a partition is appended (or dead-lettered)
+ * before its offsets are resolved and committed, so a crash replays at most what was not yet
+ * committed, and the replayed events answer as duplicates. Runs only when KAFKA_BROKERS is set.
+ */
+export class KafkaIngestConsumer {
+  private readonly kafka: Kafka;
+  private clients: Clients | undefined;
+  private stopped = false;
+  private running: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly options: KafkaIngestOptions,
+    private readonly store: EventStore,
+    private readonly deadLetters: DeadLetterSink,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly observer?: ConsumeObserver,
+  ) {
+    this.kafka = kafkaClient(options.brokers, options.clientId ?? 'journey-ingest', logger);
+  }
+
+  /** Connects and consumes; a broker that cannot be reached yet is tried again, with backoff, until stop(). */
+  start(): void {
+    this.running ??= this.connectUntilStopped();
+  }
+
+  /** Stops consuming: the run of messages in hand is finished and its offsets committed first. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    if (this.clients) await disconnect(this.clients);
+    await this.running;
+  }
+
+  private async connectUntilStopped(): Promise<void> {
+    for (let backoffMs = 1000; !this.stopped; backoffMs = Math.min(backoffMs * 2, MAX_RECONNECT_MS)) {
+      const clients: Clients = {
+        producer: this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner }),
+        consumer: this.kafka.consumer({ groupId: this.options.groupId }),
+      };
+      this.clients = clients;
+      try {
+        await this.connect(clients);
+        // stop() came while connecting: what it disconnected may have connected since.
+        if (this.stopped) await disconnect(clients);
+        return;
+      } catch (error) {
+        await disconnect(clients);
+        if (this.stopped) return;
+        this.logger.warn({ err: error, retryInMs: backoffMs }, 'Kafka ingest could not start; trying again');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, backoffMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  private async connect({ producer, consumer }: Clients): Promise<void> {
+    await producer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
+    const handler = new ConsumeEventsHandler(this.store, [new KafkaDeadLetterTopic(producer, this.options.deadLetterTopic), this.deadLetters], this.clock);
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      // Resolved offsets are committed at the end of each batch, and within a long one every few seconds.
+      autoCommitInterval: 5000,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
+      eachBatch: (payload) => this.eachBatch(handler, payload),
+    });
+    this.logger.info({ topic: this.options.topic, groupId: this.options.groupId }, 'consuming events from Kafka');
+  }
+
+  private async eachBatch(handler: ConsumeEventsHandler, payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const chunk = this.options.chunkSize ?? DEFAULT_CHUNK;
+    for (let start = 0; start < batch.messages.length; start += chunk) {
+      if (!isRunning() || isStale()) return;
+      const messages = batch.messages.slice(start, start + chunk);
+      const report = await this.handleUntilStored(handler, payload, messages.map((message) => ingestMessage(batch.topic, batch.partition, message)));
+      if (!report) return;
+      this.observer?.consumed(report);
+      resolveOffset(messages[messages.length - 1]!.offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+    this.observer?.lag(batch.topic, batch.partition, Number(batch.offsetLag()));
+  }
+
+  /**
+   * While the database is unreachable, the same messages are tried again with backoff, the
+   * group kept informed by heartbeats (no rebalance, nothing skipped); undefined once stopping.
+   */
+  private async handleUntilStored(
+    handler: ConsumeEventsHandler,
+    { heartbeat, isRunning, isStale }: EachBatchPayload,
+    messages: readonly IngestMessage[],
+  ): Promise<ConsumeReport | undefined> {
+    for (let waitMs = 500; ; waitMs = Math.min(waitMs * 2, MAX_STORE_WAIT_MS)) {
+      try {
+        return await handler.handle(messages);
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        this.logger.warn({ err: error, retryInMs: waitMs }, 'Kafka ingest waits for the database');
+      }
+      for (let waited = 0; waited < waitMs; waited += HEARTBEAT_MS) {
+        if (!isRunning() || isStale()) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(HEARTBEAT_MS, waitMs - waited)));
+        await heartbeat();
+      }
+    }
+  }
+}
+
+/**
+ * Republishes refused messages, as they came, to the dead-letter topic, keyed as before, with
+ * where they came from and why they were refused in headers.
+ */
+export class KafkaDeadLetterTopic implements DeadLetterSink {
+  constructor(
+    private readonly producer: Producer,
+    private readonly topic: string,
+  ) {}
+
+  async record(letters: readonly DeadLetter[]): Promise<void> {
+    await this.producer.send({
+      topic: this.topic,
+      acks: -1,
+      messages: letters.map(({ message, errors }) => ({
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...(message.headers as IHeaders | undefined),
+          'journey-source-topic': message.topic,
+          'journey-source-partition': String(message.partition),
+          'journey-source-offset': message.offset,
+          'journey-errors': JSON.stringify(errors),
+        },
+      })),
+    });
+  }
+}
+
+interface Clients {
+  readonly producer: Producer;
+  readonly consumer: Consumer;
+}
+
+/** The consumer first: it finishes the batch in hand, which may still write dead letters. */
+async function disconnect({ consumer, producer }: Clients): Promise<void> {
+  await consumer.disconnect().catch(() => undefined);
+  await producer.disconnect().catch(() => undefined);
+}
+
+function ingestMessage(topic: string, partition: number, message: KafkaMessage): IngestMessage {
+  return { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers };
+}

@@ -1,0 +1,28 @@
+import { sampleEvent } from '../support/sample-events';
+import { startEngine, type EngineUnderTest } from '../support/engine-app';
+import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const backend = backends()[0]!;
+
+describe(`the engine with KAFKA_BROKERS set and no broker answering, on ${backend}`, () => {
+  let t: TestDatabase | undefined;
+  let engine: EngineUnderTest;
+
+  beforeAll(async () => {
+    if (backend === 'postgres') t = await createTestDatabase('postgres', 4);
+    // Nothing listens on port 1: the Kafka ingest keeps trying in the background.
+    engine = await startEngine(backend, t?.url, { KAFKA_BROKERS: '127.0.0.1:1' });
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('starts, takes events over HTTP while Kafka is down, and stops without waiting for the broker', async () => {
+    expect((await engine.request({ method: 'GET', url: '/health' })).status).toBe(200);
+    const event = sampleEvent('PageViewed', { occurredAt: new Date().toISOString() });
+    expect((await engine.request({ method: 'POST', url: '/v1/events', body: event })).status).toBe(202);
+    // Long enough for a first connection attempt to fail and the next one to be under way.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await engine.close();
+  }, 15_000);
+});
