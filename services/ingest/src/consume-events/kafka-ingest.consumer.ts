@@ -97,6 +97,15 @@ export class KafkaIngestConsumer {
     await consumer.connect();
     await consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
     const handler = new ConsumeEventsHandler(this.store, [new KafkaDeadLetterTopic(producer, this.options.deadLetterTopic), this.deadLetters], this.clock);
+    // kafkajs restarts the consumer after errors it deems retriable; after any other, so do we.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopped) return;
+      this.logger.error({ err: payload.error }, 'Kafka ingest stopped on an error; connecting again');
+      this.running = this.running?.then(async () => {
+        await disconnect({ producer, consumer });
+        await this.connectUntilStopped();
+      });
+    });
     await consumer.run({
       eachBatchAutoResolve: false,
       // Resolved offsets are committed at the end of each batch, and within a long one every few seconds.
