@@ -8,7 +8,7 @@ import { foldEvents } from './fold';
 export interface BatchContext {
   readonly tables: ProjectionTables;
   readonly lifecycle: LifecycleThresholds;
-  /** Where derived events are appended (in the batch's transaction); absent during a rebuild. */
+  /** Where derived events are appended (idempotently, before the batch commits); absent during a rebuild. */
   readonly store?: PostgresEventStore;
 }
 
@@ -21,7 +21,11 @@ export interface BatchResult {
  * One projector batch, inside the transaction that moves the checkpoint: the touched customers
  * and visitors are loaded (and locked) in one query each, the events folded in order with the
  * pure reducers, the rows written back in one statement each, and the lifecycle transitions the
- * batch caused appended as events. A crash anywhere rolls all of it back with the checkpoint.
+ * batch caused appended as events. A crash anywhere rolls the read models back with the
+ * checkpoint. The transitions are appended beside this transaction (appendDerived), as the
+ * lifecycle clock appends its own: their ids are derived from the customer and the transition,
+ * so a batch run again after a crash finds them stored, and the transaction neither locks the
+ * streams ingest is writing nor waits for their writers.
  */
 export async function projectBatch(events: readonly RecordedEvent[], tx: Queryable, context: BatchContext): Promise<BatchResult> {
   const customerIds = new Set<string>();
@@ -49,7 +53,7 @@ export async function projectBatch(events: readonly RecordedEvent[], tx: Queryab
       list.push(stageChangedEvent(customerId, transition));
       byStream.set(streamId, list);
     }
-    const { outcomes } = await context.store.appendWithin(tx, [...byStream].map(([streamId, list]) => ({ streamId, events: list })));
+    const { outcomes } = await context.store.appendDerived(tx, [...byStream].map(([streamId, list]) => ({ streamId, events: list })));
     derived = outcomes.filter((outcome) => outcome.status === 'appended').length;
   }
   return { customers: changedCustomers.size, derived };

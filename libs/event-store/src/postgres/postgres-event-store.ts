@@ -128,6 +128,17 @@ export class PostgresEventStore implements EventStore {
     return outcome.result;
   }
 
+  /**
+   * Appends events whose ids are derived from what caused them (work run again derives the same
+   * ids) for work done in `tx`, so that they are stored by the time `tx` commits. On a server they
+   * go through group commit beside `tx`, not in it: `tx` then holds no lock of the streams ingest
+   * is writing, and if it rolls back, running its work again finds them stored (duplicates).
+   * PGlite has one connection, which `tx` holds: there they are appended within `tx`.
+   */
+  appendDerived(tx: Queryable, requests: readonly AppendRequest[]): Promise<AppendResult> {
+    return this.db.concurrency > 1 ? this.appendMany(requests) : this.appendWithin(tx, requests);
+  }
+
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly RecordedEvent[]> {
     const { rows } = await this.read<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM journey.events
