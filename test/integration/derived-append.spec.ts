@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { derivedEventId, PostgresEventStore, type NewEvent } from '@journey/event-store';
+import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+
+function stageChanged(customerId: string, to: string): NewEvent {
+  return {
+    eventId: derivedEventId(customerId, 'LifecycleStageChanged', 'prospect', to),
+    type: 'LifecycleStageChanged',
+    version: 1,
+    occurredAt: '2026-03-01T12:00:00.000Z',
+    source: 'journey',
+    data: { from: 'prospect', to, reason: 'test' },
+    metadata: {},
+  };
+}
+
+function pageView(): NewEvent {
+  return { eventId: randomUUID(), type: 'PageViewed', version: 1, occurredAt: '2026-03-01T12:00:00.000Z', source: 'web', data: { url: '/' }, metadata: {} };
+}
+
+class RolledBack extends Error {}
+
+describe.each(backends())('derived events appended for work in a transaction, on %s', (backend) => {
+  let t: TestDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(backend);
+    store = new PostgresEventStore(t.db);
+  });
+  afterAll(async () => {
+    await store.close();
+    await t.drop();
+  });
+
+  if (backend === 'postgres') {
+    it('are committed beside the transaction: ingest to the stream goes on meanwhile, and a rerun after a rollback finds them stored', async () => {
+      const stream = `customer-${randomUUID()}`;
+      await store.append(stream, [pageView()]);
+      const derived = stageChanged(stream, 'first_time');
+
+      await expect(
+        t.db.transaction(async (tx) => {
+          await tx.query('SELECT 1');
+          expect((await store.appendDerived(tx, [{ streamId: stream, events: [derived] }])).outcomes[0]).toMatchObject({ status: 'appended', streamPosition: 2 });
+          // The transaction is still open and holds no lock of the stream: an append to it goes through.
+          const ingest = await store.append(stream, [pageView()]);
+          expect(ingest.outcomes[0]).toMatchObject({ status: 'appended', streamPosition: 3 });
+          throw new RolledBack();
+        }),
+      ).rejects.toBeInstanceOf(RolledBack);
+
+      expect((await store.readStream(stream)).map((e) => e.eventId)).toContain(derived.eventId);
+      const again = await t.db.transaction((tx) => store.appendDerived(tx, [{ streamId: stream, events: [derived] }]));
+      expect(again.outcomes[0]).toMatchObject({ status: 'duplicate', streamPosition: 2 });
+      expect(await store.verify(stream)).toMatchObject({ ok: true, events: 3 });
+    });
+  } else {
+    it('are appended within the transaction on the one connection, and roll back with it', async () => {
+      const stream = `customer-${randomUUID()}`;
+      const derived = stageChanged(stream, 'first_time');
+      await expect(
+        t.db.transaction(async (tx) => {
+          expect((await store.appendDerived(tx, [{ streamId: stream, events: [derived] }])).outcomes[0]).toMatchObject({ status: 'appended' });
+          throw new RolledBack();
+        }),
+      ).rejects.toBeInstanceOf(RolledBack);
+      expect(await store.readStream(stream)).toEqual([]);
+      const kept = await t.db.transaction((tx) => store.appendDerived(tx, [{ streamId: stream, events: [derived] }]));
+      expect(kept.outcomes[0]).toMatchObject({ status: 'appended', streamPosition: 1 });
+    });
+  }
+});
