@@ -73,6 +73,19 @@ describe.each(backends())('event store on %s', (backend) => {
       expect(await store.readStream(`customer-${randomUUID()}`)).toEqual([]);
     });
 
+    it('reads the latest events of several streams at once, newest first', async () => {
+      const [customer, visitor] = [`customer-${randomUUID()}`, `visitor-${randomUUID()}`];
+      const at = (minute: number) => ({ occurredAt: `2026-03-01T12:${String(minute).padStart(2, '0')}:00.000Z` });
+      const visits = [1, 4, 6].map((m) => event({ url: `/v${m}` }, at(m)));
+      const purchases = [2, 3, 5, 7].map((m) => event({ url: `/c${m}` }, at(m)));
+      await store.append(visitor, visits);
+      await store.append(customer, purchases);
+      const recent = await store.readRecent([customer, visitor, `customer-${randomUUID()}`], 3);
+      expect(recent.map((e) => (e.data as { url: string }).url)).toEqual(['/c7', '/v6', '/c5']);
+      expect(recent[0]).toMatchObject({ streamId: customer, streamPosition: 4 });
+      expect(await store.readRecent([], 3)).toEqual([]);
+    });
+
     it('refuses a wrong expected version with ConcurrencyError and writes nothing', async () => {
       const stream = `customer-${randomUUID()}`;
       await store.append(stream, [event()]);

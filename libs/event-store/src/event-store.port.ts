@@ -113,6 +113,11 @@ export interface EventStore {
   /** Several streams for one caller: the version checks hold for all of them or none is written. */
   appendMany(requests: readonly AppendRequest[]): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<readonly RecordedEvent[]>;
+  /**
+   * The latest events of several streams in one read: each stream's last `limit`, then the
+   * `limit` that happened last (by occurredAt, then global position), newest first.
+   */
+  readRecent(streamIds: readonly string[], limit: number): Promise<readonly RecordedEvent[]>;
   readAll(after: GlobalCursor, limit: number): Promise<ReadAllResult>;
   subscribe(name: string, handler: SubscriptionHandler, options?: SubscriptionOptions): Subscription;
   verify(streamId: string): Promise<VerifyResult>;

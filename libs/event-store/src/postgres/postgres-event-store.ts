@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Upcasters } from '@journey/contracts';
-import type { Database, Queryable } from '../database/database';
+import type { Database, Queryable, QueryOptions } from '../database/database';
 import { toBuffer } from '../database/database';
 import { isUnavailable } from '../database/unavailable';
 import { StoreUnavailableError } from '../errors';
@@ -157,6 +157,21 @@ export class PostgresEventStore implements EventStore {
     return this.opened(this.db, rows);
   }
 
+  async readRecent(streamIds: readonly string[], limit: number): Promise<readonly RecordedEvent[]> {
+    if (streamIds.length === 0) return [];
+    const { rows } = await this.read<EventRow>(
+      `SELECT e.* FROM unnest($1::text[]) AS s(id)
+       CROSS JOIN LATERAL (
+         SELECT ${EVENT_COLUMNS} FROM journey.events WHERE stream_id = s.id ORDER BY stream_position DESC LIMIT $2
+       ) e
+       ORDER BY e.occurred_at DESC, e.global_position DESC
+       LIMIT $2`,
+      [streamIds, limit],
+      { prepareAs: 'journey_read_recent' },
+    );
+    return this.opened(this.db, rows);
+  }
+
   async readAll(after: GlobalCursor, limit: number): Promise<ReadAllResult> {
     return this.readAllWithin(this.db, after, limit);
   }
@@ -170,6 +185,7 @@ export class PostgresEventStore implements EventStore {
        ORDER BY tx_id, global_position
        LIMIT $3`,
       [String(after.txId), after.position, limit],
+      undefined,
       db,
     );
     const events = await this.opened(db, rows);
@@ -306,9 +322,9 @@ export class PostgresEventStore implements EventStore {
     if (this.db.kind === 'postgres') this.notifier.notify(txId);
   }
 
-  private async read<R extends object>(sql: string, params?: readonly unknown[], db: Queryable = this.db) {
+  private async read<R extends object>(sql: string, params?: readonly unknown[], options?: QueryOptions, db: Queryable = this.db) {
     try {
-      return await db.query<R>(sql, params);
+      return await db.query<R>(sql, params, options);
     } catch (error) {
       if (isUnavailable(error)) throw new StoreUnavailableError(`the database is unavailable: ${(error as Error).message}`, { cause: error });
       throw error;
