@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import pino from 'pino';
-import { PostgresEventStore } from '@journey/event-store';
-import { DeadLetterStore, ensureTopics, ingestTopics, KafkaIngestConsumer } from '@journey/ingest';
+import { KafkaLogPublisher, LogRelay, PostgresEventStore } from '@journey/event-store';
+import { DeadLetterStore, ensureTopics, journeyTopics, KafkaIngestConsumer } from '@journey/ingest';
 import { sampleEvent } from '../support/sample-events';
 import { backends, createTestDatabase, skipLine, type TestDatabase } from '../support/test-database';
 import { until } from '../support/until';
@@ -43,19 +43,49 @@ describeWithKafka('Kafka ingest against the broker at KAFKA_BROKERS', () => {
   const consumerOf = () =>
     new KafkaIngestConsumer({ brokers, topic, groupId: `journey-test-${run}`, deadLetterTopic }, store, table, () => new Date(), pino({ level: 'silent' }));
 
-  it('creates the ingest topics of infra/kafka/topics.json once', async () => {
-    const names = { ingestTopic: `journey-test-${run}.made`, deadLetterTopic: `journey-test-${run}.made-dead-letter` };
-    expect(await ensureTopics(kafka, ingestTopics(names))).toEqual({ created: [names.ingestTopic, names.deadLetterTopic], existing: [] });
-    expect(await ensureTopics(kafka, ingestTopics(names))).toEqual({ created: [], existing: [names.ingestTopic, names.deadLetterTopic] });
+  it('creates the topics of infra/kafka/topics.json once', async () => {
+    const names = { ingestTopic: `journey-test-${run}.made`, deadLetterTopic: `journey-test-${run}.made-dead-letter`, relayTopic: `journey-test-${run}.made-integration` };
+    const all = [names.ingestTopic, names.deadLetterTopic, names.relayTopic];
+    expect(await ensureTopics(kafka, journeyTopics(names))).toEqual({ created: all, existing: [] });
+    expect(await ensureTopics(kafka, journeyTopics(names))).toEqual({ created: [], existing: all });
     const admin = kafka.admin();
     await admin.connect();
     try {
       const [meta] = (await admin.fetchTopicMetadata({ topics: [names.ingestTopic] })).topics;
       expect(meta!.partitions).toHaveLength(16);
-      await admin.deleteTopics({ topics: [names.ingestTopic, names.deadLetterTopic] });
+      await admin.deleteTopics({ topics: all });
     } finally {
       await admin.disconnect();
     }
+  });
+
+  it('relays the log to the integration topic, keyed by customer, with the event id and type in headers', async () => {
+    const relayTopic = `journey-test-${run}.integration`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: relayTopic, numPartitions: 2 }] });
+    await admin.disconnect();
+    const customerId = `c-${randomUUID()}`;
+    const events = Array.from({ length: 5 }, () => ({ eventId: randomUUID(), type: 'PageViewed', version: 1, occurredAt: new Date().toISOString(), source: 'web', data: { url: '/' }, metadata: {} }));
+    await store.append(`customer-${customerId}`, events);
+
+    const relay = new LogRelay(store, t.db, new KafkaLogPublisher(kafka, relayTopic), { name: `relay:test-${run}`, pollMs: 100 });
+    relay.start();
+    const reader = kafka.consumer({ groupId: `journey-test-relay-reader-${run}` });
+    const seen: KafkaMessage[] = [];
+    try {
+      await reader.connect();
+      await reader.subscribe({ topics: [relayTopic], fromBeginning: true });
+      await reader.run({ eachMessage: async ({ message }) => void seen.push(message) });
+      await until(() => (seen.filter((m) => m.key?.toString() === customerId).length === events.length ? true : undefined), 60_000, 'the relayed events');
+    } finally {
+      await reader.disconnect();
+      await relay.stop();
+    }
+    const mine = seen.filter((m) => m.key?.toString() === customerId);
+    expect(mine.map((m) => m.headers!['event-id']!.toString())).toEqual(events.map((e) => e.eventId));
+    expect(mine.every((m) => m.headers!['event-type']!.toString() === 'PageViewed')).toBe(true);
+    expect(JSON.parse(mine[0]!.value!.toString())).toMatchObject({ customerId, type: 'PageViewed', streamPosition: 1 });
   });
 
   it('appends the events of the topic in order per customer, dead-letters the bad ones, and commits its offsets', async () => {

@@ -13,3 +13,5 @@ export type { AppendObserver } from './postgres/group-commit';
 export { isBefore } from './postgres/subscription';
 export { PiiVault, MasterKeyError, FORGOTTEN, UNREADABLE, FORGET_CHANNEL } from './privacy/pii-vault';
 export { sealStoredPii, plaintextUntil, type SealReport } from './privacy/seal-stored';
+export { LogRelay, relayMessage, type LogPublisher, type LogRelayOptions, type RelayMessage } from './relay/log-relay';
+export { KafkaLogPublisher } from './relay/kafka-log-publisher';

@@ -25,4 +25,27 @@ describe('loadConfig', () => {
       expect(problems).toMatch(/LOG_LEVEL must be one of/);
     }
   });
+
+  it('uses Kafka only with brokers, and names every bad Kafka setting', () => {
+    expect(loadConfig({}).kafka).toMatchObject({ brokers: [], ingest: true, ingestTopic: 'journey.events', relay: false, relayTypes: undefined });
+    expect(loadConfig({ KAFKA_BROKERS: 'k1:9092, k2:9092', JOURNEY_KAFKA_RELAY: 'on', JOURNEY_KAFKA_RELAY_TYPES: 'PurchaseCompleted,LifecycleStageChanged' }).kafka).toMatchObject({
+      brokers: ['k1:9092', 'k2:9092'],
+      relay: true,
+      relayTypes: new Set(['PurchaseCompleted', 'LifecycleStageChanged']),
+    });
+    const problems = (env: NodeJS.ProcessEnv): string => {
+      try {
+        loadConfig(env);
+        return '';
+      } catch (error) {
+        return (error as ConfigError).problems.join('\n');
+      }
+    };
+    expect(problems({ JOURNEY_KAFKA_RELAY: 'on' })).toMatch(/JOURNEY_KAFKA_RELAY=on needs KAFKA_BROKERS/);
+    expect(problems({ JOURNEY_KAFKA_RELAY: 'yes' })).toMatch(/JOURNEY_KAFKA_RELAY must be on or off/);
+    expect(problems({ JOURNEY_KAFKA_RELAY_TYPES: 'PurchaseCompleted,PurchaseTeleported' })).toMatch(/unknown event types: PurchaseTeleported/);
+    expect(problems({ JOURNEY_KAFKA_INGEST_TOPIC: 'journey events' })).toMatch(/JOURNEY_KAFKA_INGEST_TOPIC must be a Kafka name/);
+    expect(problems({ JOURNEY_KAFKA_DEAD_LETTER_TOPIC: 'journey.events' })).toMatch(/must differ from JOURNEY_KAFKA_INGEST_TOPIC/);
+    expect(problems({ JOURNEY_KAFKA_RELAY_TOPIC: 'journey.events' })).toMatch(/JOURNEY_KAFKA_RELAY_TOPIC must differ/);
+  });
 });

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { isISO4217CurrencyCode } from 'class-validator';
 import { DEFAULT_PROJECTION_OPTIONS, type ProjectionOptions } from '@journey/projections';
 import { parseDuration, type GlobalCap } from '@journey/domain';
-import { ACTION_CHANNELS, type ActionChannel } from '@journey/contracts';
+import { ACTION_CHANNELS, isEventType, type ActionChannel } from '@journey/contracts';
 
 /** The engine's configuration, read from the environment once and checked before start-up. */
 export interface JourneyConfig {
@@ -36,6 +36,11 @@ export interface JourneyConfig {
     readonly ingestTopic: string;
     readonly groupId: string;
     readonly deadLetterTopic: string;
+    /** Whether this process relays the log to downstream apps (JOURNEY_KAFKA_RELAY, off by default). */
+    readonly relay: boolean;
+    readonly relayTopic: string;
+    /** The event types relayed; all when absent. */
+    readonly relayTypes?: ReadonlySet<string>;
   };
   readonly journeys: {
     readonly rulesFile?: string;
@@ -142,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
       ingestTopic: topic('JOURNEY_KAFKA_INGEST_TOPIC', 'journey.events'),
       groupId: topic('JOURNEY_KAFKA_GROUP', 'journey-ingest'),
       deadLetterTopic: topic('JOURNEY_KAFKA_DEAD_LETTER_TOPIC', 'journey.events.dead-letter'),
+      relay: (env.JOURNEY_KAFKA_RELAY ?? 'off') === 'on',
+      relayTopic: topic('JOURNEY_KAFKA_RELAY_TOPIC', 'journey.integration'),
+      relayTypes: parseEventTypes(env.JOURNEY_KAFKA_RELAY_TYPES, problems),
     },
     journeys: {
       rulesFile: env.JOURNEY_RULES_FILE || undefined,
@@ -179,6 +187,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
   if (config.projections.tierCutoffs.medium > config.projections.tierCutoffs.high) {
     problems.push('JOURNEY_TIER_MEDIUM must not exceed JOURNEY_TIER_HIGH');
   }
+  const relaySwitch = env.JOURNEY_KAFKA_RELAY ?? 'off';
+  if (relaySwitch !== 'on' && relaySwitch !== 'off') problems.push(`JOURNEY_KAFKA_RELAY must be on or off, got "${relaySwitch}"`);
+  if (config.kafka.relay && config.kafka.brokers.length === 0) problems.push('JOURNEY_KAFKA_RELAY=on needs KAFKA_BROKERS');
+  if (config.kafka.relayTopic === config.kafka.ingestTopic) problems.push('JOURNEY_KAFKA_RELAY_TOPIC must differ from JOURNEY_KAFKA_INGEST_TOPIC (the relay would feed ingest its own events)');
   if (config.kafka.ingestTopic === config.kafka.deadLetterTopic) {
     problems.push('JOURNEY_KAFKA_DEAD_LETTER_TOPIC must differ from JOURNEY_KAFKA_INGEST_TOPIC');
   }
@@ -202,6 +214,15 @@ export function parseMasterKey(raw: string | undefined, problems: string[]): Buf
     return undefined;
   }
   return key;
+}
+
+/** "PurchaseCompleted,LifecycleStageChanged": known event types, or all of them when absent. */
+function parseEventTypes(raw: string | undefined, problems: string[]): ReadonlySet<string> | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const types = raw.split(',').map((t) => t.trim()).filter(Boolean);
+  const unknown = types.filter((t) => !isEventType(t));
+  if (unknown.length > 0) problems.push(`JOURNEY_KAFKA_RELAY_TYPES names unknown event types: ${unknown.join(', ')}`);
+  return new Set(types);
 }
 
 /** "USD=0.92,GBP=1.16": units of the base currency per unit of each other currency. */

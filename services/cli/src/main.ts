@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { migrate, openDatabase, PostgresEventStore, type Database } from '@journey/event-store';
 import { ApiKeyStore, ConfigError, createdKeyNotice, createLogger, isRole, kafkaClient, loadConfig, openVault, resolveMasterKey, ROLES } from '@journey/platform';
-import { DeadLetterStore, ensureTopics, ingestTopics } from '@journey/ingest';
+import { DeadLetterStore, ensureTopics, journeyTopics } from '@journey/ingest';
 import { customer360View } from '@journey/domain';
 import { customerAsOf, Projector, rebuildCustomerProjection } from '@journey/projections';
 import { ruleResults, RuleStore, webhookSecret } from '@journey/journeys';
@@ -125,16 +125,16 @@ program
     });
   });
 
-const kafka = program.command('kafka').description('the Kafka ingest (KAFKA_BROKERS)');
+const kafka = program.command('kafka').description('the Kafka ingest and relay (KAFKA_BROKERS)');
 
 kafka
   .command('topics')
-  .description('create the ingest topic and its dead-letter topic where they do not exist (infra/kafka/topics.json)')
+  .description('create the ingest topic, its dead-letter topic and the integration topic where they do not exist (infra/kafka/topics.json)')
   .action(async () => {
     const config = loadConfig();
     if (config.kafka.brokers.length === 0) throw new Error('set KAFKA_BROKERS (e.g. localhost:9092)');
     const logger = createLogger('warn');
-    const { created, existing } = await ensureTopics(kafkaClient(config.kafka.brokers, 'journey-cli', logger), ingestTopics(config.kafka));
+    const { created, existing } = await ensureTopics(kafkaClient(config.kafka.brokers, 'journey-cli', logger), journeyTopics(config.kafka));
     for (const name of created) process.stdout.write(`created ${name}\n`);
     for (const name of existing) process.stdout.write(`exists ${name}\n`);
   });

@@ -1,8 +1,41 @@
 import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { EVENT_STORE, type Database, type PostgresEventStore } from '@journey/event-store';
-import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, projectionMetrics, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
+import { EVENT_STORE, KafkaLogPublisher, LogRelay, type Database, type PostgresEventStore } from '@journey/event-store';
+import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, kafkaClient, projectionMetrics, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { Projector } from '@journey/projections';
-import type { Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
+
+export const RELAY_CHECKPOINT = 'relay:kafka';
+
+/** Relays the log to the integration topic when JOURNEY_KAFKA_RELAY=on; stops before the store closes. */
+class RelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private relay: LogRelay | undefined;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: JourneyConfig,
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(METRICS) private readonly registry: Registry,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const kafka = this.config.kafka;
+    if (!kafka.relay || kafka.brokers.length === 0) return;
+    const relayed = new Counter({ name: 'journey_kafka_relay_events_total', help: 'Events of the log published to the integration topic', registers: [this.registry] });
+    this.relay = new LogRelay(this.store, this.db, new KafkaLogPublisher(kafkaClient(kafka.brokers, 'journey-relay', this.logger), kafka.relayTopic), {
+      name: RELAY_CHECKPOINT,
+      types: kafka.relayTypes,
+      onError: (error) => this.logger.warn({ err: error }, 'relaying the log to Kafka failed; trying again'),
+      onPublished: (messages) => relayed.inc(messages),
+    });
+    this.relay.start();
+    this.logger.info({ topic: kafka.relayTopic }, 'relaying the log to Kafka');
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay?.stop();
+  }
+}
 
 /** Starts the projector with the application and stops it before the store closes. */
 class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -20,7 +53,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
-/** The customer projection, its lifecycle clock and its RFM schedule, in this process. */
+/** The customer projection, its lifecycle clock and its RFM schedule, and the log relay to Kafka, in this process. */
 @Module({
   providers: [
     {
@@ -34,6 +67,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
       },
     },
     ProjectorLifecycle,
+    RelayLifecycle,
   ],
   exports: [Projector],
 })

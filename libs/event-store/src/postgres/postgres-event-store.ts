@@ -193,13 +193,17 @@ export class PostgresEventStore implements EventStore {
     return { events, next: last ? { txId: last.txId, position: last.globalPosition } : after };
   }
 
+  /**
+   * Calls `listener` with the transaction id of each commit of events this process hears of: its
+   * own at once, other processes' by NOTIFY once listening. Returns the way to stop.
+   */
+  onCommit(listener: (txId: number) => void): () => void {
+    this.commits.on('commit', listener);
+    return () => this.commits.off('commit', listener);
+  }
+
   subscribe(name: string, handler: SubscriptionHandler, options: SubscriptionOptions = {}): Subscription {
-    const signal: CommitSignal = {
-      onCommit: (listener) => {
-        this.commits.on('commit', listener);
-        return () => this.commits.off('commit', listener);
-      },
-    };
+    const signal: CommitSignal = { onCommit: (listener) => this.onCommit(listener) };
     const subscription: PollingSubscription = new PollingSubscription(name, handler, options, {
       db: this.db,
       readAll: (after, limit) => this.readAll(after, limit),

@@ -8,18 +8,25 @@ export interface TopicDefinition {
   readonly configs: Readonly<Record<string, string>>;
 }
 
+type Defined = Omit<TopicDefinition, 'name'>;
+
 interface TopicsFile {
-  readonly ingest: Omit<TopicDefinition, 'name'>;
-  readonly deadLetter: Omit<TopicDefinition, 'name'>;
+  readonly ingest: Defined;
+  readonly deadLetter: Defined;
+  readonly integration: Defined;
 }
 
-/** The topics the Kafka ingest needs, as infra/kafka/topics.json defines them, under the configured names. */
-export function ingestTopics(names: { readonly ingestTopic: string; readonly deadLetterTopic: string }, file = defaultTopicsFile()): TopicDefinition[] {
+export interface TopicNames {
+  readonly ingestTopic: string;
+  readonly deadLetterTopic: string;
+  readonly relayTopic: string;
+}
+
+/** The engine's topics (ingest, its dead letters, the relayed log), as infra/kafka/topics.json defines them, under the configured names. */
+export function journeyTopics(names: TopicNames, file = defaultTopicsFile()): TopicDefinition[] {
   const defined = JSON.parse(readFileSync(file, 'utf8')) as TopicsFile;
-  return [
-    { name: names.ingestTopic, partitions: defined.ingest.partitions, configs: defined.ingest.configs },
-    { name: names.deadLetterTopic, partitions: defined.deadLetter.partitions, configs: defined.deadLetter.configs },
-  ];
+  const topic = (name: string, { partitions, configs }: Defined): TopicDefinition => ({ name, partitions, configs });
+  return [topic(names.ingestTopic, defined.ingest), topic(names.deadLetterTopic, defined.deadLetter), topic(names.relayTopic, defined.integration)];
 }
 
 /** Creates the topics that do not exist yet (replicas: the broker's default); says which it created. */
