@@ -1,4 +1,5 @@
 import type { Database } from '../database/database';
+import { Pause } from './pause';
 import type {
   GlobalCursor,
   ReadAllResult,
@@ -33,7 +34,7 @@ const RETRY_SOON_MS = 5;
 export class PollingSubscription implements Subscription {
   private cursor: GlobalCursor = { txId: 0, position: 0 };
   private stopped = false;
-  private wake: (() => void) | undefined;
+  private readonly pause = new Pause();
   private latestCommit = 0;
   private readonly waiters: Array<{ target: GlobalCursor; resolve: () => void; reject: (e: Error) => void }> = [];
   private readonly done: Promise<void>;
@@ -49,7 +50,7 @@ export class PollingSubscription implements Subscription {
   ) {
     this.unsubscribe = deps.commits.onCommit((txId) => {
       if (txId > this.latestCommit) this.latestCommit = txId;
-      this.wake?.();
+      this.pause.wake();
     });
     this.done = this.run();
   }
@@ -63,7 +64,7 @@ export class PollingSubscription implements Subscription {
     if (!isBefore(this.cursor, target)) return;
     await new Promise<void>((resolve, reject) => {
       this.waiters.push({ target, resolve, reject });
-      this.wake?.();
+      this.pause.wake();
     });
   }
 
@@ -71,7 +72,7 @@ export class PollingSubscription implements Subscription {
     this.stopped = true;
     this.unsubscribe();
     this.deps.onStop?.();
-    this.wake?.();
+    this.pause.wake();
     await this.done;
     for (const waiter of this.waiters.splice(0)) waiter.reject(new Error(`subscription ${this.name} stopped`));
   }
@@ -142,18 +143,7 @@ export class PollingSubscription implements Subscription {
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(finish, ms);
-      function finish(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        finish();
-      };
-    });
+    return this.stopped ? Promise.resolve() : this.pause.wait(ms);
   }
 }
 

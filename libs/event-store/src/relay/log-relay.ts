@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { piiFieldsOfType } from '@journey/contracts';
 import type { Database } from '../database/database';
 import type { GlobalCursor, RecordedEvent } from '../event-store.port';
+import { Pause } from '../postgres/pause';
 import type { PostgresEventStore } from '../postgres/postgres-event-store';
 
 /** One event as downstream apps receive it: keyed by its customer (or visitor), without personal data. */
@@ -45,7 +46,7 @@ export class LogRelay {
   private readonly instance = randomUUID();
   private stopped = false;
   private running: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly pause = new Pause();
   private unsubscribe: (() => void) | undefined;
   /** Whether this process holds the lease: only then does a commit wake it. */
   private leading = false;
@@ -60,7 +61,7 @@ export class LogRelay {
   start(): void {
     if (this.running) return;
     this.unsubscribe = this.store.onCommit(() => {
-      if (this.leading) this.wake?.();
+      if (this.leading) this.pause.wake();
     });
     this.running = this.run();
   }
@@ -69,7 +70,7 @@ export class LogRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
-    this.wake?.();
+    this.pause.wake();
     await this.running;
     await this.db
       .query('UPDATE journey.checkpoints SET owner = NULL, lease_until = NULL WHERE name = $1 AND owner = $2', [this.options.name, this.instance])
@@ -151,18 +152,7 @@ export class LogRelay {
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(finish, ms);
-      function finish(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        finish();
-      };
-    });
+    return this.stopped ? Promise.resolve() : this.pause.wait(ms);
   }
 }
 
