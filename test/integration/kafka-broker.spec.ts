@@ -10,9 +10,9 @@ import { until } from '../support/until';
 /** Against a real broker only: KAFKA_BROKERS=host:9092 (docker compose --profile kafka up). */
 const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
 const describeWithKafka = brokers.length > 0 ? describe : describe.skip;
-if (brokers.length === 0) skipLine('Kafka ingest against a broker', 'needs a Kafka broker (set KAFKA_BROKERS); the ingest logic is tested without one in kafka-ingest.spec.ts');
+if (brokers.length === 0) skipLine('Kafka ingest and log relay against a broker', 'needs a Kafka broker (set KAFKA_BROKERS); their logic is tested without one in kafka-ingest.spec.ts and log-relay.spec.ts');
 
-describeWithKafka('Kafka ingest against the broker at KAFKA_BROKERS', () => {
+describeWithKafka('Kafka ingest and log relay against the broker at KAFKA_BROKERS', () => {
   const backend = backends()[0]!;
   const kafka = new Kafka({ clientId: 'journey-test', brokers, logLevel: logLevel.NOTHING });
   const run = randomUUID().slice(0, 8);
