@@ -15,3 +15,4 @@ export { PiiVault, MasterKeyError, FORGOTTEN, UNREADABLE, FORGET_CHANNEL } from 
 export { sealStoredPii, plaintextUntil, type SealReport } from './privacy/seal-stored';
 export { LogRelay, relayMessage, type LogPublisher, type LogRelayOptions, type RelayMessage } from './relay/log-relay';
 export { KafkaLogPublisher } from './relay/kafka-log-publisher';
+export { LazyKafkaProducer } from './relay/lazy-kafka-producer';

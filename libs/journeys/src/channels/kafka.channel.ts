@@ -1,4 +1,5 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { LazyKafkaProducer } from '@journey/event-store';
 import { DeliveryError, type Channel, type Delivery } from './channel';
 
 /**
@@ -8,14 +9,15 @@ import { DeliveryError, type Channel, type Delivery } from './channel';
  */
 export class KafkaChannel implements Channel {
   readonly name = 'kafka' as const;
-  private producer: Promise<Producer> | undefined;
+  private readonly producer: LazyKafkaProducer;
 
-  constructor(private readonly kafka: Kafka) {}
+  constructor(kafka: Kafka) {
+    this.producer = new LazyKafkaProducer(kafka);
+  }
 
   async deliver(delivery: Delivery): Promise<void> {
     try {
-      const producer = await this.connect();
-      await producer.send({
+      await this.producer.send({
         topic: delivery.target,
         acks: -1,
         messages: [
@@ -27,23 +29,11 @@ export class KafkaChannel implements Channel {
         ],
       });
     } catch (error) {
-      this.producer = undefined;
       throw new DeliveryError(`Kafka: ${(error as Error).message}`, false);
     }
   }
 
-  async close(): Promise<void> {
-    const producer = this.producer;
-    this.producer = undefined;
-    await producer?.then((p) => p.disconnect()).catch(() => undefined);
-  }
-
-  private connect(): Promise<Producer> {
-    this.producer ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-      await producer.connect();
-      return producer;
-    })();
-    return this.producer;
+  close(): Promise<void> {
+    return this.producer.close();
   }
 }
