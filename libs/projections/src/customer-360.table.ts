@@ -91,6 +91,19 @@ function cached(key: string, build: () => string): string {
   return sql;
 }
 
+/**
+ * One customer of the live 360, by id: the hottest read of the API, kept prepared on each
+ * connection. Its columns are named, not `*`, so that a column added by a later migration does
+ * not change the prepared statement's result under a running engine.
+ */
+export async function liveCustomer(db: Queryable, customerId: string): Promise<Customer360 | undefined> {
+  const columns = CUSTOMER_COLUMNS.map(([name]) => name).join(', ');
+  const { rows } = await db.query<CustomerRow>(`SELECT ${columns} FROM ${LIVE_TABLES.customers} WHERE customer_id = $1`, [customerId], {
+    prepareAs: 'journey_live_customer',
+  });
+  return rows[0] ? fromRow(rows[0]) : undefined;
+}
+
 /** The customers' rows, locked until the transaction ends (the clock and the jobs wait). */
 export async function loadCustomers(tx: Queryable, tables: ProjectionTables, ids: readonly string[]): Promise<Map<string, Customer360>> {
   const found = new Map<string, Customer360>();

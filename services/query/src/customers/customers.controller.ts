@@ -5,7 +5,7 @@ import { CUSTOMER_STREAM_PREFIX, VISITOR_STREAM_PREFIX } from '@journey/contract
 import { customer360View, type Customer360View } from '@journey/domain';
 import { EVENT_STORE, type Database, type EventStore } from '@journey/event-store';
 import { CONFIG, DATABASE, RequestRejectedError, Roles, type JourneyConfig } from '@journey/platform';
-import { fromRow, LIVE_TABLES } from '@journey/projections';
+import { liveCustomer } from '@journey/projections';
 import { parseFilter } from './customer-filter';
 import { customerCsv, customerPage, decodeCursor, MAX_PAGE, type CustomerSummary } from './customer-list';
 
@@ -67,12 +67,10 @@ export class CustomersController {
 
   @Get(':customerId')
   async get(@Param('customerId') customerId: string): Promise<Customer360View & { recentActivity: readonly RecentActivity[] }> {
-    // The hottest read of the API: kept prepared on each connection (parsed and planned once).
-    const { rows } = await this.db.query(`SELECT * FROM ${LIVE_TABLES.customers} WHERE customer_id = $1`, [customerId], { prepareAs: 'journey_customer_360' });
-    if (rows.length === 0) {
+    const customer = await liveCustomer(this.db, customerId);
+    if (!customer) {
       throw new RequestRejectedError(404, 'Customer not found', [{ field: 'customerId', reason: `no customer ${customerId} in the 360 (yet)` }]);
     }
-    const customer = fromRow(rows[0] as Parameters<typeof fromRow>[0]);
     const view = customer360View(customer, this.config.projections.rates);
     return { ...view, recentActivity: view.forgotten ? [] : await this.recent(customerId, customer.identities) };
   }
