@@ -16,3 +16,4 @@ export { sealStoredPii, plaintextUntil, type SealReport } from './privacy/seal-s
 export { LogRelay, relayMessage, type LogPublisher, type LogRelayOptions, type RelayMessage } from './relay/log-relay';
 export { KafkaLogPublisher } from './relay/kafka-log-publisher';
 export { LazyKafkaProducer } from './relay/lazy-kafka-producer';
+export { Pause } from './postgres/pause';

@@ -66,15 +66,16 @@ export class ConsumeEventsHandler {
    */
   private async append(inputs: readonly unknown[]): Promise<EventResult[]> {
     if (inputs.length === 0) return [];
+    const options = { now: this.clock(), rootField: 'value' };
     try {
-      return await ingestEvents(this.store, inputs, { now: this.clock(), rootField: 'value' });
+      return await ingestEvents(this.store, inputs, options);
     } catch (error) {
       if (!(error instanceof AppendRejectedError)) throw error;
     }
     const results: EventResult[] = [];
     for (const [index, input] of inputs.entries()) {
       try {
-        const [result] = await ingestEvents(this.store, [input], { now: this.clock(), rootField: 'value' });
+        const [result] = await ingestEvents(this.store, [input], options);
         results.push({ ...result!, index });
       } catch (error) {
         if (!(error instanceof AppendRejectedError)) throw error;

@@ -1,5 +1,5 @@
-import { Partitioners, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
-import { StoreUnavailableError, type EventStore } from '@journey/event-store';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { LazyKafkaProducer, Pause, StoreUnavailableError, type EventStore } from '@journey/event-store';
 import { kafkaClient, type Clock, type Logger } from '@journey/platform';
 import { ConsumeEventsHandler, type ConsumeReport } from './consume-events.handler';
 import type { DeadLetter, DeadLetterSink, IngestMessage } from './dead-letter';
@@ -36,10 +36,12 @@ const HEARTBEAT_MS = 1000;
  */
 export class KafkaIngestConsumer {
   private readonly kafka: Kafka;
-  private clients: Clients | undefined;
+  private consumer: Consumer | undefined;
+  /** Dead letters go to their topic through this producer, connected when the first one comes. */
+  private readonly deadLetterTopic: KafkaDeadLetterTopic;
   private stopped = false;
   private running: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly pause = new Pause();
 
   constructor(
     private readonly options: KafkaIngestOptions,
@@ -50,6 +52,7 @@ export class KafkaIngestConsumer {
     private readonly observer?: ConsumeObserver,
   ) {
     this.kafka = kafkaClient(options.brokers, options.clientId ?? 'journey-ingest', logger);
+    this.deadLetterTopic = new KafkaDeadLetterTopic(new LazyKafkaProducer(this.kafka), options.deadLetterTopic);
   }
 
   /** Connects and consumes; a broker that cannot be reached yet is tried again, with backoff, until stop(). */
@@ -60,49 +63,41 @@ export class KafkaIngestConsumer {
   /** Stops consuming: the run of messages in hand is finished and its offsets committed first. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
-    if (this.clients) await disconnect(this.clients);
+    this.pause.wake();
+    await this.consumer?.disconnect().catch(() => undefined);
     await this.running;
+    // After the consumer: the batch it finishes may still write dead letters.
+    await this.deadLetterTopic.close();
   }
 
   private async connectUntilStopped(): Promise<void> {
     for (let backoffMs = 1000; !this.stopped; backoffMs = Math.min(backoffMs * 2, MAX_RECONNECT_MS)) {
-      const clients: Clients = {
-        producer: this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner }),
-        consumer: this.kafka.consumer({ groupId: this.options.groupId }),
-      };
-      this.clients = clients;
+      const consumer = this.kafka.consumer({ groupId: this.options.groupId });
+      this.consumer = consumer;
       try {
-        await this.connect(clients);
+        await this.connect(consumer);
         // stop() came while connecting: what it disconnected may have connected since.
-        if (this.stopped) await disconnect(clients);
+        if (this.stopped) await consumer.disconnect().catch(() => undefined);
         return;
       } catch (error) {
-        await disconnect(clients);
+        await consumer.disconnect().catch(() => undefined);
         if (this.stopped) return;
         this.logger.warn({ err: error, retryInMs: backoffMs }, 'Kafka ingest could not start; trying again');
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, backoffMs);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        await this.pause.wait(backoffMs);
       }
     }
   }
 
-  private async connect({ producer, consumer }: Clients): Promise<void> {
-    await producer.connect();
+  private async connect(consumer: Consumer): Promise<void> {
     await consumer.connect();
     await consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
-    const handler = new ConsumeEventsHandler(this.store, [new KafkaDeadLetterTopic(producer, this.options.deadLetterTopic), this.deadLetters], this.clock);
+    const handler = new ConsumeEventsHandler(this.store, [this.deadLetterTopic, this.deadLetters], this.clock);
     // kafkajs restarts the consumer after errors it deems retriable; after any other, so do we.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.stopped) return;
       this.logger.error({ err: payload.error }, 'Kafka ingest stopped on an error; connecting again');
       this.running = this.running?.then(async () => {
-        await disconnect({ producer, consumer });
+        await consumer.disconnect().catch(() => undefined);
         await this.connectUntilStopped();
       });
     });
@@ -163,7 +158,7 @@ export class KafkaIngestConsumer {
  */
 export class KafkaDeadLetterTopic implements DeadLetterSink {
   constructor(
-    private readonly producer: Producer,
+    private readonly producer: LazyKafkaProducer,
     private readonly topic: string,
   ) {}
 
@@ -184,17 +179,10 @@ export class KafkaDeadLetterTopic implements DeadLetterSink {
       })),
     });
   }
-}
 
-interface Clients {
-  readonly producer: Producer;
-  readonly consumer: Consumer;
-}
-
-/** The consumer first: it finishes the batch in hand, which may still write dead letters. */
-async function disconnect({ consumer, producer }: Clients): Promise<void> {
-  await consumer.disconnect().catch(() => undefined);
-  await producer.disconnect().catch(() => undefined);
+  close(): Promise<void> {
+    return this.producer.close();
+  }
 }
 
 function ingestMessage(topic: string, partition: number, message: KafkaMessage): IngestMessage {
