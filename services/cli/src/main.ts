@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { migrate, openDatabase, type Database } from '@journey/database';
@@ -43,7 +45,8 @@ async function withStore<T>(work: (db: Database, store: PostgresEventStore) => P
 
 const program = new Command()
   .name('journey')
-  .description('journey: the event-sourced customer-journey engine (DATABASE_URL, or PGlite in JOURNEY_DATA_DIR)');
+  .description('journey: the event-sourced customer-journey engine (DATABASE_URL, or PGlite in JOURNEY_DATA_DIR)')
+  .version(packageVersion(), '-V, --version', 'print the version of journey');
 
 program
   .command('migrate')
@@ -198,16 +201,19 @@ program
   .command('customer')
   .description('customers as the engine knew them')
   .command('as-of')
-  .description("fold a customer's streams as recorded up to an instant: the 360, stage and tier as they were")
+  .description("fold a customer's streams up to an instant: the 360, stage and tier as they were")
   .argument('<customerId>')
   .argument('<instant>', 'ISO 8601, e.g. 2026-03-01T12:00:00Z')
-  .action(async (customerId: string, instant: string) => {
+  .option('--by <clock>', 'recorded: what the engine knew at the instant (events recorded by then); occurred: what had happened by then (events that occurred by then, however late they came)', 'recorded')
+  .action(async (customerId: string, instant: string, options: { by: string }) => {
     const at = new Date(instant);
     if (Number.isNaN(at.getTime())) throw new Error(`${instant} is not an instant`);
+    if (options.by !== 'recorded' && options.by !== 'occurred') throw new Error(`--by must be recorded or occurred, not ${options.by}`);
+    const by = options.by;
     const config = loadConfig();
-    const answer = await withStore((_db, store) => customerAsOf(store, customerId, at, config.projections.lifecycle));
+    const answer = await withStore((_db, store) => customerAsOf(store, customerId, at, config.projections.lifecycle, by));
     if (!answer) {
-      process.stdout.write(`nothing was known of customer ${customerId} at ${at.toISOString()}\n`);
+      process.stdout.write(`nothing of customer ${customerId} was ${by} by ${at.toISOString()}\n`);
       process.exitCode = 3;
       return;
     }
@@ -312,3 +318,12 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`journey: ${error instanceof ConfigError ? error.message : (error as Error).message}\n`);
   process.exitCode = 1;
 });
+
+/** The version in package.json, found from the sources or their build in dist/. */
+function packageVersion(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
