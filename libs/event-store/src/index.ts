@@ -5,6 +5,7 @@ export * from './derived-id';
 export * from './database/database';
 export * from './database/open-database';
 export * from './database/migrations';
+export * from './database/sql-functions';
 export { PgDatabase } from './database/pg-database';
 export { PgliteDatabase } from './database/pglite-database';
 export { isUnavailable } from './database/unavailable';
