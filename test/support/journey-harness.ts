@@ -5,7 +5,8 @@ import { streamIdOf, type ActionChannel, type EventType, type JourneyEvent } fro
 import { DEFAULT_LIFECYCLE, inHoldout } from '@journey/domain';
 import { PostgresEventStore, type Database } from '@journey/event-store';
 import { DEFAULT_SAGA_SETTINGS, LogChannel, Saga, WebhookChannel, type Channel, type SagaSettings } from '@journey/journeys';
-import { DEFAULT_PROJECTION_OPTIONS, Projector } from '@journey/projections';
+import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
+import { Projector } from '@journey/projections';
 import { SAMPLE_DATA } from './sample-events';
 import { WebhookReceiver } from './webhook-receiver';
 
