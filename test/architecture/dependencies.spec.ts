@@ -31,11 +31,18 @@ describe('the dependency rule', () => {
     beforeAll(() => {
       mkdirSync(join(fixture, 'libs', 'domain', 'src'), { recursive: true });
       mkdirSync(join(fixture, 'libs', 'event-store', 'src'), { recursive: true });
+      mkdirSync(join(fixture, 'libs', 'event-store', 'src', 'postgres'), { recursive: true });
+      mkdirSync(join(fixture, 'libs', 'journeys', 'src'), { recursive: true });
       mkdirSync(join(fixture, 'libs', 'platform', 'src'), { recursive: true });
       mkdirSync(join(fixture, 'libs', 'projections', 'src'), { recursive: true });
       mkdirSync(join(fixture, 'services', 'engine', 'src'), { recursive: true });
       mkdirSync(join(fixture, 'services', 'ingest', 'src'), { recursive: true });
       mkdirSync(join(fixture, 'services', 'saga', 'src'), { recursive: true });
+      writeFileSync(join(fixture, 'libs', 'event-store', 'src', 'postgres', 'adapter.ts'), 'export class Adapter {}\n');
+      writeFileSync(
+        join(fixture, 'libs', 'journeys', 'src', 'downcast.ts'),
+        "import { Adapter } from '../../event-store/src/postgres/adapter';\nexport const downcast = Adapter;\n",
+      );
       writeFileSync(join(fixture, 'services', 'ingest', 'src', 'ingest.ts'), 'export const ingest = 1;\n');
       writeFileSync(
         join(fixture, 'services', 'engine', 'src', 'main.ts'),
@@ -71,12 +78,13 @@ describe('the dependency rule', () => {
     });
     const found = (): string[] => violations;
 
-    it('a domain file importing Nest or pg, and a library importing a service', () => {
+    it('a domain file importing Nest or pg, a library importing a service, and a feature reaching past the store port', () => {
       expect(found()).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/^domain-is-pure: .*@nestjs\/common/),
           expect.stringMatching(/^domain-is-pure: .*pg/),
           expect.stringMatching(/^libs-never-import-services: .*main\.ts$/),
+          expect.stringMatching(/^store-behind-its-port: .*postgres\/adapter\.ts$/),
         ]),
       );
     });

@@ -1,4 +1,5 @@
-import { migrate, openDatabase, PostgresEventStore, type Database } from '@journey/event-store';
+import { migrate, openDatabase, type Database } from '@journey/database';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { createdKeyNotice, loadConfig, openVault, resolveMasterKey } from '@journey/platform';
 
 /** The configured database, closed when `work` is done. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { migrate, PostgresEventStore } from '@journey/event-store';
+import { migrate } from '@journey/database';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { withDatabase } from '../cli-database';
 
 /** `migrate` and `verify`: the schema and the hash chains of the log. */

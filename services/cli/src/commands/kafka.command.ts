@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { migrate } from '@journey/event-store';
-import { createLogger, kafkaClient, loadConfig } from '@journey/platform';
-import { DeadLetterStore, ensureTopics, journeyTopics } from '@journey/ingest';
+import { migrate } from '@journey/database';
+import { createLogger, loadConfig } from '@journey/platform';
+import { ensureTopics, journeyTopics, kafkaClient } from '@journey/kafka';
+import { DeadLetterStore } from '@journey/ingest';
 import { withDatabase } from '../cli-database';
 import { positive } from '../cli-options';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { migrate } from '@journey/event-store';
+import { migrate } from '@journey/database';
 import { ApiKeyStore, isRole, ROLES } from '@journey/platform';
 import { withDatabase } from '../cli-database';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { migrate } from '@journey/event-store';
+import { migrate } from '@journey/database';
 import { loadConfig } from '@journey/platform';
 import { ruleResults, RuleStore, webhookSecret } from '@journey/journeys';
 import { withDatabase } from '../cli-database';
