@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import {
-  defaultMigrationsDir,
-  loadMigrations,
-  loadSqlFunctions,
-  migrate,
-  PostgresEventStore,
-  type Migration,
-  type NewEvent,
-  type SqlFunction,
-} from '@journey/event-store';
+import { defaultMigrationsDir, loadMigrations, loadSqlFunctions, migrate, type Migration, type SqlFunction } from '@journey/database';
+import type { NewEvent } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const FUNCTIONS = loadSqlFunctions(join(defaultMigrationsDir(), 'functions'));
