@@ -1,4 +1,4 @@
-import { isUnavailable, PgDatabase } from '@journey/event-store';
+import { isUnavailable, PgDatabase } from '@journey/database';
 import { until } from '../support/until';
 import { describeWithCluster, PgCluster } from './support/pg-cluster';
 

@@ -1,6 +1,7 @@
 import { HttpException, type ArgumentsHost, type ExceptionFilter, Catch } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AppendRejectedError, ConcurrencyError, isUnavailable, StoreUnavailableError } from '@journey/event-store';
+import { isUnavailable } from '@journey/database';
+import { AppendRejectedError, ConcurrencyError, StoreUnavailableError } from '@journey/event-store';
 
 export interface FieldProblem {
   readonly field: string;
