@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PgDatabase } from '@journey/database';
-import { PostgresEventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { SAGA_SUBSCRIPTION } from '@journey/journeys';
 import { CUSTOMER_PROJECTION, DEFAULT_PROJECTION_OPTIONS, projectionLag, rebuildCustomerProjection } from '@journey/projections';
 import { PiiVault } from '@journey/privacy';
