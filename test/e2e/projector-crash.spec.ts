@@ -44,7 +44,8 @@ describeWithServer('projector killed with SIGKILL again and again while events f
     for (let crash = 0; crash < 12; crash++) {
       await projector.start();
       // Killed at a random point once it is under way: mid-batch, mid-write or between batches.
-      for (let waited = 0; (await checkpoint()) === last && waited < 10_000; waited += 20) {
+      for (let waited = 0; (await checkpoint()) === last; waited += 20) {
+        if (waited > 120_000) throw new Error('the projector did not move its checkpoint');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       await new Promise((resolve) => setTimeout(resolve, randomInt(400)));
@@ -59,7 +60,7 @@ describeWithServer('projector killed with SIGKILL again and again while events f
 
     await projector.start();
     for (let waited = 0; (await projectionLag(t.db, CUSTOMER_PROJECTION)).events > 0; waited += 200) {
-      if (waited > 120_000) throw new Error('the projector did not catch up');
+      if (waited > 600_000) throw new Error('the projector did not catch up');
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     await projector.stop();
@@ -72,5 +73,5 @@ describeWithServer('projector killed with SIGKILL again and again while events f
     expect(rebuilt).toBe(live);
     await harness.close();
     await store.close();
-  }, 300_000);
+  }, 1_200_000);
 });
