@@ -125,5 +125,5 @@ describe.each(backends())('engine killed with SIGKILL while clients append, on %
     for (const streamId of streams) expect(await store.verify(streamId)).toMatchObject({ ok: true });
     await store.close();
     if (backend === 'pglite') await db.close();
-  }, 120_000);
+  });
 });

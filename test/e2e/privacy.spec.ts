@@ -58,7 +58,7 @@ describeWithServer('privacy: PII sealed at rest, export, forget', () => {
     const reply = await engine.request({ method: 'POST', url: '/v1/events', body: { events } });
     expect(reply.status).toBe(202);
     await settled();
-  }, 60_000);
+  });
   afterAll(async () => {
     await engine?.close();
     await t?.drop();

@@ -77,7 +77,7 @@ describeWithKafka('Kafka ingest and log relay against the broker at KAFKA_BROKER
       await reader.connect();
       await reader.subscribe({ topics: [relayTopic], fromBeginning: true });
       await reader.run({ eachMessage: async ({ message }) => void seen.push(message) });
-      await until(() => (seen.filter((m) => m.key?.toString() === customerId).length === events.length ? true : undefined), 60_000, 'the relayed events');
+      await until(() => (seen.filter((m) => m.key?.toString() === customerId).length === events.length ? true : undefined), 120_000, 'the relayed events');
     } finally {
       await reader.disconnect();
       await relay.stop();
@@ -105,13 +105,13 @@ describeWithKafka('Kafka ingest and log relay against the broker at KAFKA_BROKER
     const consumer = consumerOf();
     consumer.start();
     try {
-      await until(async () => ((await table.list(0, 10)).length === 1 ? true : undefined), 60_000, 'the dead-letter record');
+      await until(async () => ((await table.list(0, 10)).length === 1 ? true : undefined), 120_000, 'the dead-letter record');
       for (const customerId of customers) {
         const expected = events.filter((event) => event.customerId === customerId).map((event) => event.eventId);
         const stored = await until(async () => {
           const ids = (await store.readStream(`customer-${customerId}`)).map((e) => e.eventId);
           return ids.length === expected.length ? ids : undefined;
-        }, 60_000, `the events of ${customerId}`);
+        }, 120_000, `the events of ${customerId}`);
         expect(stored).toEqual(expected);
       }
     } finally {
@@ -128,7 +128,7 @@ describeWithKafka('Kafka ingest and log relay against the broker at KAFKA_BROKER
     const seen: KafkaMessage[] = [];
     await reader.run({ eachMessage: async ({ message }) => void seen.push(message) });
     try {
-      await until(() => (seen.length > 0 ? true : undefined), 30_000, 'the dead-letter message');
+      await until(() => (seen.length > 0 ? true : undefined), 120_000, 'the dead-letter message');
     } finally {
       await reader.disconnect();
     }
