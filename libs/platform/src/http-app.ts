@@ -1,11 +1,13 @@
 import type { DynamicModule, Type } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MAX_BATCH_BYTES } from '@journey/contracts';
 import type { Logger } from './logger';
 import { PinoNestLogger } from './logger';
-import { ProblemFilter } from './problem';
+import { ProblemFilter, RequestRejectedError, sendProblem } from './problem';
+import { installInputGuards } from './input-guards';
 import type { AccessLog } from './auth/access-log';
 import type { AuthenticatedRequest } from './auth/auth.guard';
 import { ACCESS_LOG } from './tokens';
@@ -20,6 +22,9 @@ export async function createHttpApp(root: Type | DynamicModule, logger: Logger):
     onProtoPoisoning: 'ignore',
     onConstructorPoisoning: 'ignore',
     logger: false,
+    // A path Fastify cannot decode (malformed percent-encoding) is answered as every refusal is.
+    frameworkErrors: (_error: Error, _request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(reply, new RequestRejectedError(400, 'Invalid request', [{ field: 'path', reason: 'is not a valid URL: malformed percent-encoding' }]), logger),
   });
   // JSON only: no form or plain-text bodies (they are answered 415).
   adapter.getInstance().removeContentTypeParser('text/plain');
@@ -29,6 +34,7 @@ export async function createHttpApp(root: Type | DynamicModule, logger: Logger):
     bodyParser: false,
   });
   app.useGlobalFilters(new ProblemFilter(logger));
+  installInputGuards(adapter.getInstance(), logger);
   const accessLog = app.get<AccessLog>(ACCESS_LOG, { strict: false });
   adapter.getInstance().addHook('onResponse', (request, reply, done) => {
     const { apiKey } = request as unknown as AuthenticatedRequest;

@@ -12,3 +12,4 @@ export * from './auth/auth.guard';
 export * from './privacy/master-key';
 export * from './privacy/open-vault';
 export * from './kafka-client';
+export * from './query-params';
