@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '@journey/event-store';
+import type { Database } from '@journey/database';
 import { API_KEYS, DATABASE, type ApiKeyStore, type Role } from '@journey/platform';
 import { sampleEvent } from '../support/sample-events';
 import { startEngine, TEST_ADMIN_KEY, type EngineUnderTest } from '../support/engine-app';

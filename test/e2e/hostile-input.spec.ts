@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '@journey/event-store';
+import type { Database } from '@journey/database';
 import { API_KEYS, DATABASE, type ApiKeyStore } from '@journey/platform';
 import { startEngine, TEST_ADMIN_KEY, type EngineUnderTest } from '../support/engine-app';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '@journey/event-store';
+import type { Database } from '@journey/database';
 import { DATABASE } from '@journey/platform';
 import { sampleEvent } from '../support/sample-events';
 import { startEngine, type EngineUnderTest } from '../support/engine-app';

@@ -1,4 +1,4 @@
-import type { Database, QueryResult } from '@journey/event-store';
+import type { Database, QueryResult } from '@journey/database';
 import { AccessLog, type AccessEntry } from '@journey/platform';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 

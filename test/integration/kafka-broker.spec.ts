@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import pino from 'pino';
-import { KafkaLogPublisher, LogRelay, PostgresEventStore } from '@journey/event-store';
-import { DeadLetterStore, ensureTopics, journeyTopics, KafkaIngestConsumer } from '@journey/ingest';
+import { PostgresEventStore } from '@journey/event-store/postgres';
+import { KafkaLogPublisher, LogRelay } from '@journey/kafka';
+import { DeadLetterStore, KafkaIngestConsumer } from '@journey/ingest';
+import { ensureTopics, journeyTopics } from '@journey/kafka';
 import { sampleEvent } from '../support/sample-events';
 import { backends, createTestDatabase, skipLine, type TestDatabase } from '../support/test-database';
 import { until } from '../support/until';

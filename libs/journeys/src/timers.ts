@@ -1,6 +1,5 @@
 import type { JourneyEvent } from '@journey/contracts';
 import { decideDue, emptyCustomer360 } from '@journey/domain';
-import type { Database } from '@journey/event-store';
 import { DecisionWriter } from './decision-writer';
 import type { SagaContext } from './saga-batch';
 import { loadMemories, loadStates } from './saga-state';
@@ -20,9 +19,10 @@ interface TimerRow {
  * processes share them) and decided again now: dispatch, suppress, or hold for quiet hours.
  * A timer whose rule was disabled or deleted meanwhile ends cancelled.
  */
-export async function fireDueTimers(db: Database, context: SagaContext, limit = 200): Promise<number> {
+export async function fireDueTimers(context: SagaContext, limit = 200): Promise<number> {
   const now = context.now().getTime();
-  return db.transaction(async (tx) => {
+  return context.store.unitOfWork(async (unit) => {
+    const tx = unit.state;
     const { rows } = await tx.query<TimerRow>(
       `SELECT id, kind, rule_id, rule_version, customer_id, trigger, depth FROM journey.saga_timers
        WHERE state = 'pending' AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
@@ -41,17 +41,17 @@ export async function fireDueTimers(db: Database, context: SagaContext, limit = 
         continue;
       }
       const customer = states.get(row.customer_id) ?? emptyCustomer360(row.customer_id);
-      const memory = memories.get(row.customer_id)!;
-      memory.waits = memory.waits.filter((wait) => wait.timerId !== row.id);
+      const held = memories.get(row.customer_id)!;
+      const memory = { ...held, waits: held.waits.filter((wait) => wait.timerId !== row.id) };
       const decision = decideDue(rule, customer, memory.past, context.settings.globalCaps, now);
       // A hold re-schedules the same timer; anything else ends it.
       if (decision.kind !== 'hold') writer.fire(row.id);
-      writer.apply(decision, { event: row.trigger, depth: row.depth }, customer, memory);
+      memories.set(row.customer_id, writer.apply(decision, { event: row.trigger, depth: row.depth }, customer, memory));
     }
     if (cancelled.length > 0) {
       await tx.query("UPDATE journey.saga_timers SET state = 'cancelled' WHERE id = ANY($1::uuid[])", [cancelled]);
     }
-    await writer.flush(tx, context.store);
+    await writer.flush(unit);
     return rows.length;
   });
 }

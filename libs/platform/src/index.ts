@@ -11,5 +11,4 @@ export * from './auth/access-log';
 export * from './auth/auth.guard';
 export * from './privacy/master-key';
 export * from './privacy/open-vault';
-export * from './kafka-client';
 export * from './query-params';

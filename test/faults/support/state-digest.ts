@@ -1,4 +1,4 @@
-import type { Queryable } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
 
 /** Every table a request could change, but the access log (accounted apart) and the checkpoints' leases. */
 const TABLES = [

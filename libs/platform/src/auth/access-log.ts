@@ -1,4 +1,4 @@
-import { isUnavailable, type Database } from '@journey/event-store';
+import { isUnavailable, type Database } from '@journey/database';
 import { sanitiseEntry, unrecordableEntry } from './access-entry.sanitiser';
 
 export interface AccessEntry {
