@@ -108,7 +108,7 @@ export class ApiKeyStore {
 
   /** Hears of revocations made by other processes (PostgreSQL only; PGlite has one process). */
   async watch(): Promise<void> {
-    if (this.db.kind === 'postgres' && !this.stopWatching) this.stopWatching = await this.db.listen(KEYS_CHANNEL, () => this.forgetAll());
+    if (this.db.kind === 'postgres' && !this.stopWatching) this.stopWatching = await this.db.listen(KEYS_CHANNEL, () => this.forgetAll(), () => this.forgetAll());
   }
 
   private forgetAll(): void {
