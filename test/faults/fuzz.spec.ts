@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { EVENT_CATALOGUE, isDerivedType, type EventType } from '@journey/contracts';
+import { migrate, PgDatabase, type Database } from '@journey/database';
 import type { Role } from '@journey/platform';
 import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
 import { sampleEvent } from '../support/sample-events';
-import { createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
+import { describeWithCluster, PgCluster } from './support/pg-cluster';
 import { until } from '../support/until';
 import { CONTENT_TYPES, hostileText, mutationOf, RAW_BODIES, urlComponent } from './support/hostile-values';
 import { ROUTES, RULE, SEEDED, type FuzzRoute } from './support/fuzz-routes';
@@ -32,8 +33,11 @@ interface Sent {
 /** A header value Node will send: printable ASCII, bounded. */
 const headerSafe = (text: string): string => [...text].map((c) => (c >= ' ' && c <= '~' ? c : '?')).join('').slice(0, 2000);
 
-describeWithServer('the fuzzer: hostile requests over the contracts and every route', () => {
-  let t: TestDatabase;
+describeWithCluster('the fuzzer: hostile requests over the contracts and every route', () => {
+  let cluster: PgCluster;
+  let url: string;
+  /** The fuzzer's own connection, to read the state it compares. */
+  let db: Database;
   let engine: EngineProcess;
   let http: RawHttp;
   const keys = new Map<Caller, string>();
@@ -43,7 +47,10 @@ describeWithServer('the fuzzer: hostile requests over the contracts and every ro
   let state: StateDigest;
 
   beforeAll(async () => {
-    t = await createTestDatabase('postgres', 2);
+    cluster = await PgCluster.create();
+    url = await cluster.createDatabase('journey_fuzz');
+    db = new PgDatabase({ url, poolSize: 2, applicationName: 'journey-fuzzer' });
+    await migrate(db);
     // The contracts first, with nothing folding the log: a 202 is then the whole of a request's effect.
     await startEngine({ JOURNEY_PROJECTOR: 'off', JOURNEY_SAGA: 'off' });
     await seed();
@@ -54,7 +61,7 @@ describeWithServer('the fuzzer: hostile requests over the contracts and every ro
   async function startEngine(env: Record<string, string> = {}): Promise<void> {
     http?.close();
     await engine?.stop();
-    engine = new EngineProcess({ DATABASE_URL: t.url!, JOURNEY_RATE_LIMITS: 'off', JOURNEY_RFM_INTERVAL_SECONDS: '0', JOURNEY_CLOCK_INTERVAL_SECONDS: '0', ...env });
+    engine = new EngineProcess({ DATABASE_URL: url, JOURNEY_RATE_LIMITS: 'off', JOURNEY_RFM_INTERVAL_SECONDS: '0', JOURNEY_CLOCK_INTERVAL_SECONDS: '0', ...env });
     await engine.start();
     http = new RawHttp('127.0.0.1', engine.port);
   }
@@ -62,7 +69,8 @@ describeWithServer('the fuzzer: hostile requests over the contracts and every ro
   afterAll(async () => {
     http?.close();
     await engine?.stop();
-    await t?.drop();
+    await db?.close();
+    await cluster?.cleanup();
     if (statuses.size > 0) {
       const histogram = [...statuses.entries()].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ');
       process.stderr.write(`fuzzer: ${[...statuses.values()].reduce((a, b) => a + b, 0)} requests (${LONG ? 'long' : 'short'} form): ${histogram}\n`);
@@ -97,7 +105,7 @@ describeWithServer('the fuzzer: hostile requests over the contracts and every ro
     let still = 0;
     state = await until(
       async () => {
-        const now = await stateDigest(t.db);
+        const now = await stateDigest(db);
         still = caughtUp(now, folding ? CONSUMERS : []) && JSON.stringify(now) === last ? still + 1 : 0;
         last = JSON.stringify(now);
         if (still < 3) await new Promise((resolve) => setTimeout(resolve, 60));
@@ -113,7 +121,7 @@ describeWithServer('the fuzzer: hostile requests over the contracts and every ro
     return until(
       async () => {
         await new Promise((resolve) => setTimeout(resolve, 1_200));
-        const { rows } = await t.db.query<{ head: string | number }>('SELECT coalesce(max(id), 0) AS head FROM journey.access_log');
+        const { rows } = await db.query<{ head: string | number }>('SELECT coalesce(max(id), 0) AS head FROM journey.access_log');
         const head = Number(rows[0]!.head);
         const settled = head === last;
         last = head;
@@ -161,9 +169,9 @@ describeWithServer('the fuzzer: hostile requests over the contracts and every ro
     if (write && folding) {
       await quiesce();
     } else if (write) {
-      state = await stateDigest(t.db);
+      state = await stateDigest(db);
     } else {
-      const after = await stateDigest(t.db);
+      const after = await stateDigest(db);
       if (JSON.stringify(after) !== JSON.stringify(state)) {
         throw new Error(`${request.method} ${request.path.slice(0, 300)} answered ${response.status} and changed the state: ${JSON.stringify(state)} → ${JSON.stringify(after)}`);
       }
@@ -270,7 +278,7 @@ describeWithServer('the fuzzer: hostile requests over the contracts and every ro
       return counts;
     };
     const read = async (): Promise<string[]> => {
-      const { rows } = await t.db.query<{ entry: string }>(`SELECT method || ' ' || status AS entry FROM journey.access_log WHERE id > $1`, [accessLogStart]);
+      const { rows } = await db.query<{ entry: string }>(`SELECT method || ' ' || status AS entry FROM journey.access_log WHERE id > $1`, [accessLogStart]);
       return rows.map((row) => row.entry);
     };
     // The log is written a second at a time: wait for it to hold still, then compare by method and status.

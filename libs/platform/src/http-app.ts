@@ -69,7 +69,7 @@ export async function createHttpApp(root: Type | DynamicModule, logger: Logger):
     new DocumentBuilder()
       .setTitle('journey')
       .setDescription(
-        'The event-sourced customer-journey engine. Every route but /health needs `Authorization: Bearer <api key>`; ' +
+        'The event-sourced customer-journey engine. Every route but /health and this description needs `Authorization: Bearer <api key>`; ' +
           'keys carry one role (ingest, marketing, auditor, admin; admin may use every route). Errors are application/problem+json.',
       )
       .setVersion('1')
