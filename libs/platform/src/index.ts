@@ -1,4 +1,5 @@
 export * from './config';
+export * from './projection-options';
 export * from './logger';
 export * from './metrics';
 export * from './problem';
