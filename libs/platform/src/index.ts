@@ -13,3 +13,4 @@ export * from './auth/access-log';
 export * from './auth/auth.guard';
 export * from './privacy/master-key';
 export * from './privacy/open-vault';
+export * from './query-params';
