@@ -12,6 +12,7 @@ import {
   type RecordedEvent,
 } from '@journey/event-store';
 import { KurrentEventStore } from '@journey/event-store/kurrentdb';
+import { KurrentClientDouble } from '../../libs/event-store/src/kurrentdb/kurrent-client.double';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import type { Database, Queryable } from '@journey/database';
 import { kurrentSource, startKurrent, type KurrentServer } from '../support/kurrentdb-server';
@@ -57,7 +58,20 @@ function onKurrent(): Opener {
   };
 }
 
+/**
+ * The KurrentDB adapter on an in-memory double of its client: proves the adapter's own logic
+ * (plans, claims, paging of $all) where no server runs; the server itself only the run above checks.
+ */
+function onKurrentDouble(): Opener {
+  return async () => {
+    const t = await createTestDatabase('pglite');
+    const store = new KurrentEventStore(new KurrentClientDouble().asClient(), t.db);
+    return { store, db: t.db, close: () => store.close().then(() => t.drop()) };
+  };
+}
+
 const subjects: Array<[string, Opener]> = backends().map((backend) => [backend, onDatabase(backend)]);
+subjects.push(['the kurrentdb adapter over an in-memory client double', onKurrentDouble()]);
 if (kurrentSource()) subjects.push(['kurrentdb', onKurrent()]);
 else skipLine('event store contract on kurrentdb', 'needs a KurrentDB server (set EVENTSTORE_URL, e.g. docker compose --profile eventstore up) or Docker for testcontainers');
 
