@@ -149,7 +149,7 @@ export class KurrentEventStore implements EventStore<Queryable> {
     const perStream = await Promise.all(streamIds.map((streamId) => this.readRaw(streamId, END, true, limit)));
     const latest = perStream
       .flat()
-      .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt) || (isBefore(cursorOf(a), cursorOf(b)) ? 1 : -1))
+      .sort(newestFirst)
       .slice(0, limit);
     return this.opened(latest);
   }
@@ -313,6 +313,12 @@ function prepareCall(requests: readonly AppendRequest[]): AppendCall {
     return { streamId: request.streamId, events: request.events.map(prepareEvent), expected: request.expected ?? 'any' };
   });
   return { requests: prepared, eventCount };
+}
+
+/** By occurredAt (ISO instants compare as text), then by place in the global order, newest first. */
+function newestFirst(a: RecordedEvent, b: RecordedEvent): number {
+  if (a.occurredAt !== b.occurredAt) return a.occurredAt < b.occurredAt ? 1 : -1;
+  return isBefore(cursorOf(a), cursorOf(b)) ? 1 : -1;
 }
 
 function positionOf(resolved: AllStreamResolvedEvent): GlobalCursor | undefined {
