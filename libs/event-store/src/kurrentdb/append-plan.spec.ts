@@ -68,13 +68,15 @@ describe('planning an append to KurrentDB', () => {
     expect(plan.heads.get('customer-1')).toEqual({ version: 4, hash: second });
   });
 
-  it('writes a new stream with no_stream, and asks for a head it does not know', () => {
+  it('writes a new stream with no_stream, and asks for a head it does not know unless the caller expects none', () => {
     expect(planAppend(call({ streamId: 'customer-1', events: [event('/a')] }), knowing({}), new Map(), AT)).toEqual({
       kind: 'lookup',
       streams: new Set(['customer-1']),
     });
     const plan = written(planAppend(call({ streamId: 'customer-1', events: [event('/a')] }), knowing({ 'customer-1': { version: 0, hash: null } }), new Map(), AT));
     expect(plan.requests.at(-1)).toMatchObject({ streamName: 'customer-1', expectedState: NO_STREAM });
+    const unread = written(planAppend(call({ streamId: 'customer-2', events: [event('/a')], expected: 'no_stream' }), knowing({}), new Map(), AT));
+    expect(unread.requests.at(-1)).toMatchObject({ streamName: 'customer-2', expectedState: NO_STREAM });
   });
 
   it("checks the caller's expectation: certain beyond it, asks again behind it unless the head is fresh", () => {

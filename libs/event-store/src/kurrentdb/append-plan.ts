@@ -68,7 +68,8 @@ export function planAppend(
     if (pending.length === 0) continue;
 
     const entry = planned.get(streamId);
-    const known = heads(streamId);
+    // A caller expecting no stream needs no head read: if one exists, the server refuses.
+    const known = heads(streamId) ?? (request.expected === 'no_stream' ? { head: NEW_STREAM, fresh: false } : undefined);
     const head = entry?.head ?? known?.head ?? NEW_STREAM;
     const verdict = entry ? check(request.expected, head, true) : known ? check(request.expected, head, known.fresh) : 'lookup';
     if (verdict === 'lookup') {

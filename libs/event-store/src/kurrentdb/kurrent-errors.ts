@@ -1,4 +1,4 @@
-import { ErrorType, isCommandError } from '@kurrent/kurrentdb-client';
+import { convertToCommandError, ErrorType, isCommandError } from '@kurrent/kurrentdb-client';
 import { AppendRejectedError, StoreUnavailableError } from '../errors';
 
 /** The server refused an append because a stream was not where the plan expected. */
@@ -35,8 +35,11 @@ export function storeErrorOf(error: unknown): Error {
   }
 }
 
+/** The client's error type; a raw gRPC failure (a multi-stream append that never connected) converted first. */
 function typeOf(error: unknown): ErrorType | undefined {
-  return error instanceof Error && isCommandError(error) ? error.type : undefined;
+  if (!(error instanceof Error)) return undefined;
+  const converted = convertToCommandError(error);
+  return isCommandError(converted) ? converted.type : undefined;
 }
 
 function messageOf(error: unknown): string {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { PgliteDatabase } from '@journey/database';
+import { StoreUnavailableError } from '../errors';
 import type { NewEvent } from '../event-store.port';
 import { START_CURSOR } from '../event-store.port';
 import { CLAIM_TYPE, claimStreamOf } from './id-claims';
@@ -91,5 +93,19 @@ describe('the KurrentDB adapter', () => {
   it('refuses an event id that is not a UUID before anything is sent', async () => {
     await expect(store.append(`customer-${randomUUID()}`, [{ ...event('/'), eventId: 'not-a-uuid' }])).rejects.toMatchObject({ type: 'rejected' });
     expect(kurrent.appendCalls).toBe(0);
+  });
+
+  it('reports StoreUnavailableError, acknowledging nothing, when the server cannot be reached', async () => {
+    const unreachable = new KurrentEventStore(KurrentDBClient.connectionString('kurrentdb://127.0.0.1:1?tls=false'), db, { disposeClient: true });
+    try {
+      // Expecting no stream, the append goes straight to the multi-stream append; otherwise a head read comes first.
+      await expect(unreachable.append(`customer-${randomUUID()}`, [event('/')], 'no_stream')).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(unreachable.append(`customer-${randomUUID()}`, [event('/')])).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(unreachable.readStream('customer-x')).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(unreachable.readAll(START_CURSOR, 10)).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(unreachable.lastCommitted()).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await unreachable.close();
+    }
   });
 });
