@@ -4,7 +4,7 @@
  * (but the two that assemble services), platform imports no feature library, and no module
  * reaches itself through its imports.
  */
-const IO_AND_FRAMEWORK = '(@nestjs|pg|pg-[a-z-]+|@electric-sql|kafkajs|@eventstore|prom-client|pino|testcontainers)';
+const IO_AND_FRAMEWORK = '(@nestjs|pg|pg-[a-z-]+|@electric-sql|kafkajs|@eventstore|@kurrent|prom-client|pino|testcontainers)';
 
 module.exports = {
   forbidden: [
@@ -62,12 +62,12 @@ module.exports = {
       name: 'store-behind-its-port',
       severity: 'error',
       comment:
-        'the PostgreSQL adapter of the event store is reached through the EventStore port; only the adapter itself and the composition roots (the platform module, the CLI) construct it',
+        'the adapters of the event store (PostgreSQL, KurrentDB) are reached through the EventStore port; only the adapters themselves and the composition roots (the platform module, the CLI) construct them',
       from: {
         path: '(^|/)(libs|services)/',
         pathNot: '(^|/)(libs/event-store/|libs/platform/src/(platform\\.module|metrics|privacy/open-vault)\\.ts$|services/cli/src/)',
       },
-      to: { path: '(^|/)libs/event-store/src/postgres/' },
+      to: { path: '(^|/)libs/event-store/src/(postgres|kurrentdb)/' },
     },
   ],
   options: {

@@ -48,4 +48,24 @@ describe('loadConfig', () => {
     expect(problems({ JOURNEY_KAFKA_DEAD_LETTER_TOPIC: 'journey.events' })).toMatch(/must differ from JOURNEY_KAFKA_INGEST_TOPIC/);
     expect(problems({ JOURNEY_KAFKA_RELAY_TOPIC: 'journey.events' })).toMatch(/JOURNEY_KAFKA_RELAY_TOPIC must differ/);
   });
+
+  it('keeps the log in the database unless told to use KurrentDB, which needs its URL', () => {
+    expect(loadConfig({}).eventStore).toEqual({ kind: 'postgres' });
+    expect(loadConfig({ JOURNEY_EVENT_STORE: 'kurrentdb', EVENTSTORE_URL: 'kurrentdb://127.0.0.1:2113?tls=false' }).eventStore).toEqual({
+      kind: 'kurrentdb',
+      url: 'kurrentdb://127.0.0.1:2113?tls=false',
+    });
+    const problems = (env: NodeJS.ProcessEnv): string => {
+      try {
+        loadConfig(env);
+        return '';
+      } catch (error) {
+        return (error as ConfigError).problems.join('\n');
+      }
+    };
+    expect(problems({ JOURNEY_EVENT_STORE: 'kurrentdb' })).toMatch(/JOURNEY_EVENT_STORE=kurrentdb needs EVENTSTORE_URL/);
+    expect(problems({ JOURNEY_EVENT_STORE: 'kurrentdb', EVENTSTORE_URL: 'http://127.0.0.1:2113' })).toMatch(/EVENTSTORE_URL must be a kurrentdb:\/\//);
+    expect(problems({ JOURNEY_EVENT_STORE: 'kurrentdb', EVENTSTORE_URL: 'not a url' })).toMatch(/EVENTSTORE_URL is not a URL/);
+    expect(problems({ JOURNEY_EVENT_STORE: 'eventstore' })).toMatch(/JOURNEY_EVENT_STORE must be postgres or kurrentdb, got "eventstore"/);
+  });
 });

@@ -13,6 +13,11 @@ export interface JourneyConfig {
   readonly dataDir: string;
   readonly poolSize: number;
   readonly writerSlots?: number;
+  /**
+   * Where the log lives (JOURNEY_EVENT_STORE): PostgreSQL/PGlite by default, or a KurrentDB
+   * server at EVENTSTORE_URL; the read models stay in the database either way.
+   */
+  readonly eventStore: { readonly kind: 'postgres' } | { readonly kind: 'kurrentdb'; readonly url: string };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Whether this process runs the projector (the engine does unless told not to). */
   readonly projector: boolean;
@@ -136,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
     dataDir: resolve(env.JOURNEY_DATA_DIR || './data'),
     poolSize: integer('JOURNEY_DB_POOL_SIZE', 10, 2, 200),
     writerSlots: env.JOURNEY_WRITER_SLOTS ? integer('JOURNEY_WRITER_SLOTS', 2, 1, 32) : undefined,
+    eventStore: parseEventStore(env, problems),
     logLevel,
     projector: projector !== 'off',
     saga: onOff('JOURNEY_SAGA'),
@@ -203,6 +209,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const KURRENT_SCHEMES = ['kurrentdb:', 'kurrentdb+discover:', 'kurrent:', 'kurrent+discover:', 'esdb:', 'esdb+discover:'];
+
+/** JOURNEY_EVENT_STORE=postgres (default) or kurrentdb, the latter with EVENTSTORE_URL. */
+function parseEventStore(env: NodeJS.ProcessEnv, problems: string[]): JourneyConfig['eventStore'] {
+  const kind = env.JOURNEY_EVENT_STORE || 'postgres';
+  if (kind === 'postgres') return { kind };
+  if (kind !== 'kurrentdb') {
+    problems.push(`JOURNEY_EVENT_STORE must be postgres or kurrentdb, got "${kind}"`);
+    return { kind: 'postgres' };
+  }
+  const url = env.EVENTSTORE_URL || '';
+  if (url === '') {
+    problems.push('JOURNEY_EVENT_STORE=kurrentdb needs EVENTSTORE_URL (e.g. kurrentdb://127.0.0.1:2113?tls=false)');
+    return { kind: 'postgres' };
+  }
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    problems.push('EVENTSTORE_URL is not a URL (expected kurrentdb://host:2113?tls=false)');
+    return { kind: 'postgres' };
+  }
+  if (!KURRENT_SCHEMES.includes(protocol)) problems.push(`EVENTSTORE_URL must be a kurrentdb:// (or esdb://) URL, got ${protocol}//…`);
+  return { kind, url };
 }
 
 /** 32 bytes, written in base64 (44 characters) or hex (64). */

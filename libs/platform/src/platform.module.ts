@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
+import { KurrentEventStore } from '@journey/event-store/kurrentdb';
 import { migrate, openDatabase, type Database } from '@journey/database';
 import { type PiiVault } from '@journey/privacy';
 import type { Registry } from 'prom-client';
@@ -99,6 +100,8 @@ export class PlatformModule {
           provide: EVENT_STORE,
           inject: [DATABASE, CONFIG, METRICS, CLOCK, VAULT],
           useFactory: async (db: Database, config: JourneyConfig, registry: Registry, clock: () => Date, vault: PiiVault) => {
+            // The log on KurrentDB; the read models, checkpoints and PII keys stay in `db`.
+            if (config.eventStore.kind === 'kurrentdb') return KurrentEventStore.connect(config.eventStore.url, db, { clock, vault });
             const store = new PostgresEventStore(db, {
               writerSlots: config.writerSlots,
               observer: appendMetrics(registry),

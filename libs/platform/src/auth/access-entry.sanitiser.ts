@@ -1,5 +1,5 @@
 import { asciiText, storableText } from '../storable-text';
-import type { AccessEntry } from './access-log';
+import type { AccessEntry } from './access-entry';
 
 /** How much of what a client controls one access-log row keeps. */
 export const ENTRY_LIMITS = { text: 1024, path: 2048, filters: 50, items: 20, depth: 3 } as const;

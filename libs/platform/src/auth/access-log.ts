@@ -1,17 +1,8 @@
 import { isUnavailable, type Database } from '@journey/database';
+import type { AccessEntry } from './access-entry';
 import { sanitiseEntry, unrecordableEntry } from './access-entry.sanitiser';
 
-export interface AccessEntry {
-  readonly at: string;
-  readonly keyId: string | null;
-  readonly role: string | null;
-  readonly method: string;
-  readonly route: string;
-  readonly path: string;
-  readonly filters: Record<string, unknown>;
-  readonly status: number;
-  readonly durationMs: number;
-}
+export type { AccessEntry };
 
 export interface AccessQuery {
   readonly keyId?: string;
