@@ -11,4 +11,3 @@ export * from './auth/access-log';
 export * from './auth/auth.guard';
 export * from './privacy/master-key';
 export * from './privacy/open-vault';
-export * from './kafka-client';

@@ -1,14 +1,10 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import {
-  EVENT_STORE,
-  migrate,
-  openDatabase,
-  PostgresEventStore,
-  type Database,
-  type PiiVault,
-} from '@journey/event-store';
+import { EVENT_STORE, type EventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
+import { migrate, openDatabase, type Database } from '@journey/database';
+import { type PiiVault } from '@journey/privacy';
 import type { Registry } from 'prom-client';
 import type { JourneyConfig } from './config';
 import { createLogger, type Logger } from './logger';
@@ -26,7 +22,7 @@ import { createdKeyNotice, resolveMasterKey } from './privacy/master-key';
 /** Closes the store (in-flight appends finish) and then the database, after HTTP has stopped. */
 class StorageLifecycle implements OnApplicationShutdown {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DATABASE) private readonly db: Database,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ACCESS_LOG) private readonly accessLog: AccessLog,

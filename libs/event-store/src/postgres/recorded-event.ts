@@ -1,5 +1,5 @@
 import { ownerOfStream, type Upcasters } from '@journey/contracts';
-import { toBuffer } from '../database/database';
+import { toBuffer } from '@journey/database';
 import type { RecordedEvent } from '../event-store.port';
 import { canonicalEnvelope, canonicalJson } from '../hash-chain';
 
@@ -36,7 +36,7 @@ export function toRecordedEvent(row: EventRow, upcasters: Upcasters): RecordedEv
     streamId: row.stream_id,
     streamPosition: row.stream_position,
     globalPosition: row.global_position,
-    txId: row.tx_id,
+    commit: row.tx_id,
     recordedAt: row.recorded_at.toISOString(),
     hash: toBuffer(row.hash).toString('hex'),
   } as RecordedEvent;
