@@ -1,10 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { until } from './until';
 
-const SCRIPT = resolve(__dirname, '..', '..', 'infra', 'scripts', 'kafka-local.mjs');
+/** infra/scripts/kafka-local.mjs, from the sources or from their build in dist/. */
+function script(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'infra', 'scripts', 'kafka-local.mjs');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new Error(`cannot find infra/scripts/kafka-local.mjs above ${__dirname}`);
+  }
+}
 
 /** Why no broker of a test's own can run here (no Java 17, no Maven), or undefined. */
 export function localBrokerUnavailable(): string | undefined {
@@ -33,7 +40,7 @@ export class LocalKafkaBroker {
 
   /** Starts the broker (the first time on a free port, then on the same one) and resolves once it answers. */
   async start(): Promise<void> {
-    const args = [SCRIPT, '--data', this.data, '--exit-with-stdin', ...(this.port === undefined ? [] : ['--port', String(this.port)])];
+    const args = [script(), '--data', this.data, '--exit-with-stdin', ...(this.port === undefined ? [] : ['--port', String(this.port)])];
     const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process = child;
     let out = '';
