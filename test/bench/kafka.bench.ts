@@ -8,6 +8,7 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
@@ -122,6 +123,7 @@ async function kafkaIngest(url: string, brokers: string, kafka: Kafka): Promise<
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0]!;
   const url = await benchDatabaseUrl('journey_bench');
   const machine = await describeMachine(url);
   let local: LocalKafkaBroker | undefined;
@@ -145,10 +147,10 @@ async function main(): Promise<void> {
   } finally {
     await local?.destroy();
   }
-  write(machine, brokers, local !== undefined, results);
+  write(machine, brokers, local !== undefined, results, [loadAtStart, loadavg()[0]!]);
 }
 
-function write(machine: Machine, brokers: string, local: boolean, results: ReadonlyMap<string, number[]>): void {
+function write(machine: Machine, brokers: string, local: boolean, results: ReadonlyMap<string, number[]>, load: readonly number[]): void {
   const date = new Date().toISOString();
   const commit = commitOf();
   const ceilings = results.get('ceiling')!;
@@ -164,6 +166,8 @@ function write(machine: Machine, brokers: string, local: boolean, results: Reado
     `Node ${machine.node}, PostgreSQL ${machine.postgres} (stock settings, synchronous commit on), over TCP on 127.0.0.1;`,
     `${local ? 'a one-node Apache Kafka broker from `npm run kafka:local`' : `the broker at ${brokers}`} on the same machine.`,
     `Command: \`npm run bench:kafka\` (${RUNS} runs; HTTP points ${DURATION} s after 1 s of warm-up; Kafka: a backlog of ${fmt(MESSAGES)} messages; each run measures C first).`,
+    // Other work on the machine moves every figure; the ratios to C of the same run much less.
+    `The machine's load average (1 min) was ${load[0]!.toFixed(1)} at the start and ${load[1]!.toFixed(1)} at the end, on ${machine.cores} cores.`,
     '',
     'It measures ingest alone: the ingest service (services/ingest, no projector or saga beside it)',
     'appending purchases of about 400 bytes to streams picked among 10,000, on an empty store. Over',
@@ -185,6 +189,7 @@ function write(machine: Machine, brokers: string, local: boolean, results: Reado
     runs: RUNS,
     durationSeconds: DURATION,
     messages: MESSAGES,
+    loadAverage: { start: load[0], end: load[1] },
     points: rows.map(({ point, runs, ratio }) => ({ id: point.id, label: point.label, eventsPerSecond: spreadOf(runs), ratioToCeiling: ratio })),
   });
   process.stdout.write(`\n${section}\nwritten to ${file}\n`);
