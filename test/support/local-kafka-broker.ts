@@ -30,7 +30,8 @@ export function localBrokerUnavailable(): string | undefined {
 export class LocalKafkaBroker {
   private process: ChildProcess | undefined;
   private port: number | undefined;
-  private readonly data = mkdtempSync(join(tmpdir(), 'journey-test-kafka-'));
+  /** Made at the first start: a skipped suite still builds its broker object. */
+  private data: string | undefined;
 
   /** host:port, once started. */
   get brokers(): string {
@@ -40,6 +41,7 @@ export class LocalKafkaBroker {
 
   /** Starts the broker (the first time on a free port, then on the same one) and resolves once it answers. */
   async start(): Promise<void> {
+    this.data ??= mkdtempSync(join(tmpdir(), 'journey-test-kafka-'));
     const args = [script(), '--data', this.data, '--exit-with-stdin', ...(this.port === undefined ? [] : ['--port', String(this.port)])];
     const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process = child;
@@ -75,6 +77,6 @@ export class LocalKafkaBroker {
   /** Stops the broker and deletes its data. */
   async destroy(): Promise<void> {
     await this.stop();
-    rmSync(this.data, { recursive: true, force: true });
+    if (this.data) rmSync(this.data, { recursive: true, force: true });
   }
 }
