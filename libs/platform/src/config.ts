@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { isISO4217CurrencyCode } from 'class-validator';
-import { DEFAULT_PROJECTION_OPTIONS, type ProjectionOptions } from '@journey/projections';
 import { parseDuration, type GlobalCap } from '@journey/domain';
 import { ACTION_CHANNELS, isEventType, type ActionChannel } from '@journey/contracts';
+import { DEFAULT_PROJECTION_OPTIONS, type ProjectionOptions } from './projection-options';
 
 /** The engine's configuration, read from the environment once and checked before start-up. */
 export interface JourneyConfig {
