@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 
 export interface TopicDefinition {
   readonly name: string;
@@ -38,17 +38,37 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicDefinitio
     const missing = topics.filter((topic) => !present.has(topic.name));
     if (missing.length > 0) {
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((topic) => ({
           topic: topic.name,
           numPartitions: topic.partitions,
           configEntries: Object.entries(topic.configs).map(([name, value]) => ({ name, value })),
         })),
       });
+      await leadersOf(admin, missing.map((topic) => topic.name));
     }
     return { created: missing.map((topic) => topic.name), existing: topics.filter((topic) => present.has(topic.name)).map((topic) => topic.name) };
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until every partition of the topics has a leader. A KRaft broker may answer for a new
+ * topic as unknown for a moment after creating it, which kafkajs's own wait does not retry.
+ */
+async function leadersOf(admin: Admin, topics: readonly string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (found.length === topics.length && found.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`the partitions of ${topics.join(', ')} have no leader after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
