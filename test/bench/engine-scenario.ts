@@ -80,7 +80,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
         steps.push(step);
         say(
           `${shape.id}: offered ${fmt(step.offered)}, accepted ${fmt(step.accepted)} events/s for ${step.seconds.toFixed(1)} s, ` +
-            `lag max ${step.maxLag.toFixed(2)} s: ${step.held ? 'held' : `lost${step.failed ? ` (${step.failed} refused)` : step.maxLag >= LAG_BOUND ? '' : ' (stopped)'}`}`,
+            `lag max ${Object.entries(step.maxLagBy).map(([name, seconds]) => `${name} ${seconds.toFixed(2)} s`).join(', ')}: ${step.held ? 'held' : `lost${step.failed ? ` (${step.failed} refused)` : step.maxLag >= LAG_BOUND ? '' : ' (stopped)'}`}`,
         );
       }
       const rate = sustainedRate(steps);

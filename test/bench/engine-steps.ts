@@ -19,6 +19,8 @@ const DRAIN_CEILING_MS = 15 * 60_000;
 
 export interface MeasuredStep extends RateStep {
   readonly maxLag: number;
+  /** The largest lag each consumer showed, by checkpoint name. */
+  readonly maxLagBy: Readonly<Record<string, number>>;
   readonly seconds: number;
   readonly failed: number;
   readonly loadCores: number;
@@ -48,9 +50,12 @@ export async function runStep(pool: Pool, options: LoadOptions): Promise<Measure
   const finished = load.done.finally(() => (loading = false));
   finished.catch(() => undefined);
   let maxLag = 0;
+  const maxLagBy: Record<string, number> = {};
   let drainDeadline = Number.POSITIVE_INFINITY;
   for (;;) {
-    const lag = pipelineLag(await readLags(pool), PIPELINE) ?? 0;
+    const lags = await readLags(pool);
+    for (const [name, seconds] of lags) maxLagBy[name] = Math.max(maxLagBy[name] ?? 0, seconds);
+    const lag = pipelineLag(lags, PIPELINE) ?? 0;
     maxLag = Math.max(maxLag, lag);
     if (loading && lag >= LAG_BOUND && !stopped) {
       stopped = true;
@@ -69,6 +74,7 @@ export async function runStep(pool: Pool, options: LoadOptions): Promise<Measure
     accepted: report.events / report.seconds,
     held: !stopped && maxLag < LAG_BOUND && report.failed === 0,
     maxLag,
+    maxLagBy,
     seconds: report.seconds,
     failed: report.failed,
     loadCores: report.cores,
