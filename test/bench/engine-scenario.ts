@@ -5,7 +5,7 @@ import type { LoadOptions } from './engine-load-worker';
 import { errorLines, ingestKey, peakRssMiB, startEngines, stopEngines } from './engine-processes';
 import { LAG_BOUND, pipelineStarted, runStep, type MeasuredStep } from './engine-steps';
 import { visibilityUnderLoad, type Visibility } from './engine-visibility';
-import { nextRate, sustainedRate } from './rate-search';
+import { nextRate, saturated, sustainedRate } from './rate-search';
 
 export interface Shape {
   readonly id: string;
@@ -80,7 +80,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
         steps.push(step);
         say(
           `${shape.id}: offered ${fmt(step.offered)}, accepted ${fmt(step.accepted)} events/s for ${step.seconds.toFixed(1)} s, ` +
-            `lag max ${Object.entries(step.maxLagBy).map(([name, seconds]) => `${name} ${seconds.toFixed(2)} s`).join(', ')}: ${step.held ? 'held' : `lost${step.failed ? ` (${step.failed} refused)` : step.maxLag >= LAG_BOUND ? '' : ' (stopped)'}`}`,
+            `lag max ${Object.entries(step.maxLagBy).map(([name, seconds]) => `${name} ${seconds.toFixed(2)} s`).join(', ')}: ${step.held ? `held${saturated(step) ? ' (ingest accepted less than offered)' : ''}` : `lost${step.failed ? ` (${step.failed} refused)` : step.maxLag >= LAG_BOUND ? '' : ' (stopped)'}`}`,
         );
       }
       const rate = sustainedRate(steps);

@@ -11,7 +11,10 @@ export interface RateStep {
 /** A step accepting less than this share of what was offered found ingest's own limit. */
 const SATURATED = 0.95;
 
-const raises = (step: RateStep): boolean => step.held && step.accepted >= SATURATED * step.offered;
+/** Whether ingest accepted less than was offered: a higher offer cannot be accepted either. */
+export const saturated = (step: RateStep): boolean => step.accepted < SATURATED * step.offered;
+
+const raises = (step: RateStep): boolean => step.held && !saturated(step);
 
 /**
  * The next rate to offer: double while every step held, then bisect between the highest rate
