@@ -3,9 +3,9 @@ import type { EngineProcess } from '../support/engine-process';
 import { fmt, freshJourneySchema } from './bench-support';
 import type { LoadOptions } from './engine-load-worker';
 import { errorLines, ingestKey, peakRssMiB, startEngines, stopEngines } from './engine-processes';
-import { LAG_BOUND, pipelineStarted, runStep, type MeasuredStep } from './engine-steps';
+import { describeStep, pipelineStarted, runStep, type MeasuredStep } from './engine-steps';
 import { visibilityUnderLoad, type Visibility } from './engine-visibility';
-import { nextRate, saturated, sustainedRate } from './rate-search';
+import { nextRate, sustainedRate } from './rate-search';
 
 export interface Shape {
   readonly id: string;
@@ -78,10 +78,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       for (let i = 0; i < options.points; i++) {
         const step = await runStep(pool, load(nextRate(steps, start), options.seconds));
         steps.push(step);
-        say(
-          `${shape.id}: offered ${fmt(step.offered)}, accepted ${fmt(step.accepted)} events/s for ${step.seconds.toFixed(1)} s, ` +
-            `lag max ${Object.entries(step.maxLagBy).map(([name, seconds]) => `${name} ${seconds.toFixed(2)} s`).join(', ')}: ${step.held ? `held${saturated(step) ? ' (ingest accepted less than offered)' : ''}` : `lost${step.failed ? ` (${step.failed} refused)` : step.maxLag >= LAG_BOUND ? '' : ' (stopped)'}`}`,
-        );
+        say(`${shape.id}: ${describeStep(step)}`);
       }
       const rate = sustainedRate(steps);
       let visibility: Visibility | undefined;

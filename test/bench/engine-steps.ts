@@ -5,9 +5,10 @@ import type { Pool } from 'pg';
 import { CUSTOMER_PROJECTION } from '@journey/projections';
 import { SAGA_SUBSCRIPTION } from '@journey/journeys';
 import { until } from '../support/until';
+import { fmt } from './bench-support';
 import { pipelineLag, readLags } from './engine-lag';
 import type { LoadOptions, LoadReport } from './engine-load-worker';
-import type { RateStep } from './rate-search';
+import { saturated, type RateStep } from './rate-search';
 
 /** The consumers whose lag is the pipeline's: the customer projection and the saga (partitioned names included). */
 export const PIPELINE = [CUSTOMER_PROJECTION, SAGA_SUBSCRIPTION] as const;
@@ -81,12 +82,16 @@ export async function runStep(pool: Pool, options: LoadOptions): Promise<Measure
   };
 }
 
-/** Waits until every consumer of the pipeline has folded everything committed (a wide ceiling: a lost step leaves a backlog). */
-export async function drained(pool: Pool): Promise<void> {
-  await until(async () => (pipelineLag(await readLags(pool), PIPELINE) === 0 ? true : undefined), DRAIN_CEILING_MS, 'the pipeline to catch up');
-}
-
 /** Waits until both consumers of the pipeline have a checkpoint (they have taken their first batch). */
 export async function pipelineStarted(pool: Pool): Promise<void> {
   await until(async () => (pipelineLag(await readLags(pool), PIPELINE) !== undefined ? true : undefined), 5 * 60_000, 'the pipeline’s first checkpoints');
+}
+
+/** One line about a step: what was offered and accepted, each consumer's largest lag, the verdict. */
+export function describeStep(step: MeasuredStep): string {
+  const lags = Object.entries(step.maxLagBy).map(([name, seconds]) => `${name} ${seconds.toFixed(2)} s`);
+  const verdict = step.held
+    ? `held${saturated(step) ? ' (ingest accepted less than offered)' : ''}`
+    : `lost (${step.failed > 0 ? `${step.failed} requests refused` : `lag reached ${LAG_BOUND} s`})`;
+  return `offered ${fmt(step.offered)}, accepted ${fmt(step.accepted)} events/s for ${step.seconds.toFixed(1)} s, largest lag ${lags.join(', ')}: ${verdict}`;
 }
