@@ -1,6 +1,7 @@
 /**
  * npm run bench — every benchmark, one after the other (each alone on the machine): appends and
- * HTTP ingest, projections, the saga, queries, the peers side by side, and the replay at scale.
+ * HTTP ingest, projections, the saga, queries, the peers side by side, the replay at scale, and
+ * the whole engine.
  * Each writes its own section of docs/benchmarks.md and its figures in docs/benchmarks.json; this
  * adds the run itself (date, commit, how long each took). ONLY=append,saga runs a subset.
  */
@@ -15,6 +16,7 @@ const BENCHES = [
   { name: 'query', what: 'the marketing queries over 1,000,000 customers' },
   { name: 'peers', what: 'journey beside Emmett and Message DB' },
   { name: 'rebuild', what: 'every projection rebuilt from 10,000,000 events' },
+  { name: 'engine', what: 'the whole engine as users run it, with one process and two' },
 ] as const;
 
 function main(): void {

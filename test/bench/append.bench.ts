@@ -163,6 +163,8 @@ function write(machine: Machine, rows: readonly Row[], subset: boolean): void {
   const section = [
     '## Appends (`npm run bench:append`)',
     '',
+    'A part alone: appends through the library, and the ingest service by itself with no projector or saga beside it; the whole engine as users run it is measured by `npm run bench:engine`.',
+    '',
     `Measured ${date} on commit ${commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
     `Node ${machine.node}, PostgreSQL ${machine.postgres} (stock settings, synchronous commit on), over TCP on 127.0.0.1.`,
     `Command: \`npm run bench:append\` (${RUNS} runs of ${DURATION} s per point, HTTP points after ${WARM_UP_SECONDS} s of warm-up; each run measures C first).`,

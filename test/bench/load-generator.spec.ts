@@ -49,8 +49,45 @@ describe('the benchmarks’ load generator', () => {
     expect(result.failed).toBe(seen.rejected);
     expect(result.statuses.get(202)).toBe(seen.ok);
     expect(result.statuses.get(400)).toBe(seen.rejected);
-    expect(n).toBeGreaterThan(0);
+    // More requests than connections: each connection went on after its first answer.
+    expect(n).toBeGreaterThan(4);
     expect(result.seconds).toBeGreaterThanOrEqual(0.3);
+  });
+
+  it('sends no more requests than the rate allows, however fast the server answers', async () => {
+    let received = 0;
+    let url: string;
+    ({ server, url } = await serve((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        received++;
+        response.writeHead(202, { 'content-length': 2 }).end('{}');
+      });
+    }));
+    const result = await postLoad({ url, path: '/v1/events', connections: 4, seconds: 1, rate: 20, headers: {}, body: () => '{}' });
+    // Due at 0, 50, 100 … 950 ms: twenty requests at most, where an unpaced run sends hundreds.
+    expect(result.ok).toBe(received);
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThanOrEqual(20);
+  });
+
+  it('stops sending once its signal is aborted, and reports what was answered', async () => {
+    const stop = new AbortController();
+    let received = 0;
+    let url: string;
+    ({ server, url } = await serve((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        if (++received === 10) stop.abort();
+        response.writeHead(202, { 'content-length': 2 }).end('{}');
+      });
+    }));
+    const result = await postLoad({ url, path: '/v1/events', connections: 2, seconds: 600, headers: {}, body: () => '{}', signal: stop.signal });
+    // Requests already in flight at the abort are answered: one per connection at most.
+    expect(result.ok).toBe(received);
+    expect(received).toBeGreaterThanOrEqual(10);
+    expect(received).toBeLessThanOrEqual(11);
+    expect(result.seconds).toBeLessThan(600);
   });
 
   it('fails the run on an answer it cannot read', async () => {

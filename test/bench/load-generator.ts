@@ -10,6 +10,14 @@ export interface PostLoadOptions {
   readonly headers: Readonly<Record<string, string>>;
   /** The body of the next request (JSON). */
   readonly body: () => string;
+  /**
+   * Requests per second over all connections, spread evenly in time; absent means as fast as
+   * answers come back. A connection still waits for its answer before it sends again, so a
+   * server slower than the rate gets fewer.
+   */
+  readonly rate?: number;
+  /** Ends the run early: no request is sent after the abort, those in flight are awaited. */
+  readonly signal?: AbortSignal;
 }
 
 export interface LoadResult {
@@ -48,6 +56,10 @@ export function postLoad(options: PostLoadOptions): Promise<LoadResult> {
     const deadline = started + options.seconds * 1000;
     let open = options.connections;
     let failure: Error | undefined;
+    let scheduled = 0;
+    const over = (): boolean => performance.now() >= deadline || options.signal?.aborted === true;
+    // The n-th request of the run is due n / rate seconds after the start.
+    const delayOfNext = (): number => (options.rate ? Math.max(0, started + (scheduled++ * 1000) / options.rate - performance.now()) : 0);
 
     const fail = (error: Error): void => {
       if (failure) return;
@@ -76,7 +88,19 @@ export function postLoad(options: PostLoadOptions): Promise<LoadResult> {
       socket.setEncoding('latin1');
       let pending = '';
       let done = false;
-      socket.on('connect', () => socket.write(request(options.body())));
+      const close = (): void => {
+        done = true;
+        socket.end();
+        finished();
+      };
+      const send = (): void => {
+        const delay = delayOfNext();
+        if (delay === 0) return void socket.write(request(options.body()));
+        // A request due after the deadline is not sent: the run ends at its deadline.
+        if (performance.now() + delay >= deadline) return close();
+        setTimeout(() => (over() ? close() : socket.write(request(options.body()))), delay);
+      };
+      socket.on('connect', send);
       socket.on('data', (chunk: string) => {
         pending += chunk;
         for (;;) {
@@ -88,12 +112,8 @@ export function postLoad(options: PostLoadOptions): Promise<LoadResult> {
           if (pending.length < length) return;
           pending = pending.slice(length);
           statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-          if (performance.now() >= deadline) {
-            done = true;
-            socket.end();
-            return finished();
-          }
-          socket.write(request(options.body()));
+          if (over()) return close();
+          send();
         }
       });
       socket.on('error', (error) => fail(error));

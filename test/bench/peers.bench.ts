@@ -217,6 +217,8 @@ function write(
   const section = [
     HEADING,
     '',
+    'A part alone: the library\'s appends and a summary projection, beside Emmett and Message DB on the same workload; the whole engine as users run it is measured by `npm run bench:engine`.',
+    '',
     `Measured ${date} on commit ${commitOf()}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
     `Node ${machine.node}, PostgreSQL ${machine.postgres} (stock settings, synchronous commit on), over TCP on 127.0.0.1.`,
     `Command: \`npm run bench:peers\` (${RUNS} runs of ${DURATION} s per append point; each run measures the ceilings first; ${minutes.toFixed(1)} min in all).`,

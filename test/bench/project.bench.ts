@@ -108,6 +108,8 @@ async function main(): Promise<void> {
   const section = [
     '## Projections (`npm run bench:project`)',
     '',
+    'A part alone: the customer projection, catching up over a history into empty tables and folding at a fixed ingest rate; the whole engine as users run it is measured by `npm run bench:engine`.',
+    '',
     `Measured ${date} on commit ${commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
     `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`npm run bench:project\` (${RUNS} runs).`,
     '',

@@ -354,6 +354,8 @@ async function main(): Promise<void> {
   const section = [
     HEADING,
     '',
+    'A part alone: the query API over a prepared population, with no ingest or folding running; the whole engine as users run it is measured by `npm run bench:engine`.',
+    '',
     `Measured ${date} on commit ${commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
     `Node ${machine.node}, PostgreSQL ${machine.postgres} (stock settings: shared_buffers ${sharedBuffers}). Command: \`npm run bench:query\``,
     `(${RUNS} runs over one population; ${fmt(minutes)} min in all).`,

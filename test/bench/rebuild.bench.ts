@@ -62,6 +62,8 @@ async function main(): Promise<void> {
   const section = [
     heading,
     '',
+    'A part alone: the projection rebuilt from a whole log into fresh tables; the whole engine as users run it is measured by `npm run bench:engine`.',
+    '',
     `Measured ${date} on commit ${commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
     `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`npm run bench:rebuild\` (${RUNS} run${RUNS > 1 ? 's' : ''}).`,
     '',

@@ -100,6 +100,8 @@ async function main(): Promise<void> {
   const section = [
     HEADING,
     '',
+    'A part alone: the saga catching up by itself, and webhook delivery by itself; the whole engine as users run it is measured by `npm run bench:engine`.',
+    '',
     `Measured ${date} on commit ${commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
     `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`npm run bench:saga\` (${RUNS} runs).`,
     '',

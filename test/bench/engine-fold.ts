@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
+import { PgDatabase } from '@journey/database';
+import type { AppendRequest, NewEvent } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
+import { fmt } from './bench-support';
+import { liveEvent } from './engine-events';
+import { populate } from './query-seed';
+
+const APPEND_BATCH = 1000;
+
+export interface LiveFold {
+  readonly events: number;
+  readonly seconds: number;
+  readonly rate: number;
+  readonly maxRssMiB: number;
+}
+
+/**
+ * The population live folding runs over: `customers` customers in journey.customer_360, a
+ * generated base folded from the log and the rest cloned from it (test/bench/query-seed.ts), the
+ * projector's checkpoint at the head of the log. Clones are named c1-<n>, n from 1.
+ */
+export async function preparePopulation(url: string, customers: number, log: (line: string) => void): Promise<void> {
+  const base = Math.min(2000, Math.ceil(customers / 10));
+  await populate(url, { customers, base, now: new Date(), log });
+}
+
+/**
+ * Appends `events` events of the live mix to customers of the population picked at random,
+ * then times the projector (engine-fold-worker, its own process) folding them.
+ */
+export async function liveFolding(url: string, customers: number, events: number): Promise<LiveFold> {
+  const db = new PgDatabase({ url, poolSize: 4, applicationName: 'journey-bench-fold-append' });
+  const store = new PostgresEventStore(db);
+  try {
+    const at = new Date().toISOString();
+    for (let n = 0; n < events; n += APPEND_BATCH) {
+      const byStream = new Map<string, NewEvent[]>();
+      for (let i = n; i < Math.min(events, n + APPEND_BATCH); i++) {
+        const stream = `${CUSTOMER_STREAM_PREFIX}c1-${1 + Math.floor(Math.random() * customers)}`;
+        byStream.set(stream, [...(byStream.get(stream) ?? []), liveEvent(i, at)]);
+      }
+      const requests: AppendRequest[] = [...byStream].map(([streamId, list]) => ({ streamId, events: list }));
+      await store.appendMany(requests);
+    }
+  } finally {
+    await store.close();
+    await db.close();
+  }
+  process.stdout.write(`appended ${fmt(events)} live events over ${fmt(customers)} customers; folding\n`);
+  const worker = join(__dirname, 'engine-fold-worker.js');
+  const result = JSON.parse(execFileSync(process.execPath, [worker, url], { encoding: 'utf8', maxBuffer: 1 << 20 })) as { seconds: number; maxRssMiB: number };
+  return { events, seconds: result.seconds, rate: events / result.seconds, maxRssMiB: result.maxRssMiB };
+}

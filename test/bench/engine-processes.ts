@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { defaultMigrationsDir } from '@journey/database';
+import { EngineProcess } from '../support/engine-process';
+
+/** The webhook receiver in a process of its own, as a real one would be. */
+export async function startReceiver(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [join(__dirname, 'webhook-receiver.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [url] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+/** The example rules of infra/rules, their webhooks pointed at `receiverUrl`, as a file for JOURNEY_RULES_FILE. */
+export function exampleRulesFile(receiverUrl: string): string {
+  const folder = join(defaultMigrationsDir(), '..', 'rules');
+  const origin = new URL(receiverUrl).origin;
+  const text = readFileSync(join(folder, 'rules.json'), 'utf8')
+    .replaceAll('http://127.0.0.1:4000', origin)
+    .replaceAll('"templateFile": "', `"templateFile": ${JSON.stringify(`${folder}/`).slice(0, -1)}`);
+  const file = join(mkdtempSync(join(tmpdir(), 'journey-bench-engine-')), 'rules.json');
+  writeFileSync(file, text);
+  return file;
+}
+
+/**
+ * `count` engines as `npm start` runs them, side by side on one database, each on a port of its
+ * own. They start one after the other: the first migrates the database and loads the rules.
+ */
+export async function startEngines(url: string, count: number, rulesFile: string): Promise<EngineProcess[]> {
+  const engines: EngineProcess[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const engine = new EngineProcess({ DATABASE_URL: url, LOG_LEVEL: 'info', JOURNEY_RULES_FILE: rulesFile, JOURNEY_WEBHOOK_SECRET: 'bench-webhook-secret' });
+      engines.push(engine);
+      await engine.start();
+    }
+    return engines;
+  } catch (error) {
+    await stopEngines(engines);
+    throw error;
+  }
+}
+
+export async function stopEngines(engines: readonly EngineProcess[]): Promise<void> {
+  await Promise.all(engines.map((engine) => engine.stop()));
+}
+
+/** The most memory the process has held so far (VmHWM), in MiB. */
+export function peakRssMiB(engine: EngineProcess): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${engine.pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+/** Lines the engine logged at error level (pino's 50) or above. */
+export function errorLines(engine: EngineProcess): string[] {
+  return engine.log.split('\n').filter((line) => /"level":(50|60)/.test(line));
+}
+
+/** A key with the ingest role, made through the admin API (as an operator would). */
+export async function ingestKey(engine: EngineProcess): Promise<string> {
+  const response = await fetch(`${engine.url}/v1/keys`, { method: 'POST', headers: engine.headers(true), body: JSON.stringify({ role: 'ingest', name: 'bench load' }) });
+  if (response.status !== 201) throw new Error(`creating an ingest key: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { key: string }).key;
+}

@@ -1,0 +1,109 @@
+import { Pool } from 'pg';
+import type { EngineProcess } from '../support/engine-process';
+import { fmt, freshJourneySchema } from './bench-support';
+import type { LoadOptions } from './engine-load-worker';
+import { errorLines, ingestKey, peakRssMiB, startEngines, stopEngines } from './engine-processes';
+import { describeStep, pipelineStarted, runStep, type MeasuredStep } from './engine-steps';
+import { visibilityUnderLoad, type Visibility } from './engine-visibility';
+import { nextRate, sustainedRate } from './rate-search';
+
+export interface Shape {
+  readonly id: string;
+  readonly label: string;
+  readonly perRequest: number;
+  readonly connections: number;
+  /** The first rate offered, as a fraction of C. */
+  readonly start: number;
+  /** The issue's target, as a fraction of C. */
+  readonly target: number;
+}
+
+export const SHAPES: readonly Shape[] = [
+  { id: '1x64', label: '1 event per request, 64 connections', perRequest: 1, connections: 64, start: 0.04, target: 0.1 },
+  { id: '100x8', label: '100 events per request, 8 connections', perRequest: 100, connections: 8, start: 0.08, target: 0.25 },
+];
+
+export interface ShapeResult {
+  readonly shape: Shape;
+  readonly steps: readonly MeasuredStep[];
+  /** The highest accepted rate whose lag held, events per second. */
+  readonly rate: number;
+  readonly visibility?: Visibility;
+}
+
+export interface ScenarioResult {
+  readonly processes: number;
+  readonly shapes: readonly ShapeResult[];
+  readonly peakRssMiB: number;
+  /** Lines the engines logged at error level. */
+  readonly errors: number;
+  readonly firstError?: string;
+  /** Why the scenario stopped short, when it did. */
+  readonly failure?: string;
+}
+
+export interface ScenarioOptions {
+  readonly url: string;
+  readonly processes: number;
+  readonly ceiling: number;
+  readonly rulesFile: string;
+  readonly seconds: number;
+  readonly points: number;
+}
+
+const WARM_UP_SECONDS = 3;
+
+/**
+ * `processes` engines side by side on a fresh schema; for each shape, the rate search (POINTS
+ * steps of `seconds`), then accepted → visible at half the rate found. A failure (an engine
+ * that does not start, a load refused) ends the scenario and is reported with what was measured.
+ */
+export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
+  await freshJourneySchema(options.url);
+  const say = (line: string): void => void process.stdout.write(`  [${options.processes} process${options.processes > 1 ? 'es' : ''}] ${line}\n`);
+  const shapes: ShapeResult[] = [];
+  const pool = new Pool({ connectionString: options.url, max: 2 });
+  let engines: EngineProcess[] = [];
+  let failure: string | undefined;
+  try {
+    engines = await startEngines(options.url, options.processes, options.rulesFile);
+    const key = await ingestKey(engines[0]!);
+    const urls = engines.map((engine) => engine.url);
+    for (const shape of SHAPES) {
+      const load = (rate: number, seconds: number): LoadOptions => ({ urls, key, perRequest: shape.perRequest, connections: shape.connections, rate, seconds });
+      const start = shape.start * options.ceiling;
+      await runStep(pool, load(start / 2, WARM_UP_SECONDS));
+      await pipelineStarted(pool);
+      const steps: MeasuredStep[] = [];
+      for (let i = 0; i < options.points; i++) {
+        const step = await runStep(pool, load(nextRate(steps, start), options.seconds));
+        steps.push(step);
+        say(`${shape.id}: ${describeStep(step)}`);
+      }
+      const rate = sustainedRate(steps);
+      let visibility: Visibility | undefined;
+      if (rate > 0) {
+        visibility = await visibilityUnderLoad(pool, load(rate / 2, options.seconds));
+        say(`${shape.id}: at ${fmt(visibility.accepted)} events/s, accepted → visible p50 ${fmt(visibility.p50Ms)} ms, p99 ${fmt(visibility.p99Ms)} ms (${visibility.probes} probes)`);
+      }
+      shapes.push({ shape, steps, rate, visibility });
+    }
+  } catch (error) {
+    failure = (error as Error).message.split('\n').slice(0, 3).join(' ');
+    say(`stopped: ${(error as Error).message}`);
+  } finally {
+    await pool.end();
+  }
+  const peak = Math.max(0, ...engines.map(safePeak));
+  await stopEngines(engines);
+  const errors = engines.flatMap(errorLines);
+  return { processes: options.processes, shapes, peakRssMiB: peak, errors: errors.length, firstError: errors[0]?.slice(0, 300), failure };
+}
+
+function safePeak(engine: EngineProcess): number {
+  try {
+    return peakRssMiB(engine);
+  } catch {
+    return 0; // the process is gone (it failed): its memory is not measured
+  }
+}

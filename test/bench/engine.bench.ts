@@ -1,0 +1,65 @@
+/**
+ * npm run bench:engine — the engine as users run it: `npm start` on PostgreSQL with the example
+ * rules (webhooks to a receiver in its own process), load from a process of its own, and the
+ * highest accepted rate at which the pipeline's lag stays under 1 s, beside the raw ceiling C of
+ * the same run; with one engine process and with two side by side. Then live folding alone over
+ * 100,000 existing customers. Knobs: DURATION (seconds per step, 30), POINTS (steps of the rate
+ * search, 4), RUNS (1), PROCESSES (1,2), FOLD_CUSTOMERS (100000), FOLD_EVENTS (100000). Only a
+ * run with DURATION ≥ 30 and FOLD_CUSTOMERS = 100000 writes docs/benchmarks.md; others print.
+ */
+import 'reflect-metadata';
+import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, freshJourneySchema, median } from './bench-support';
+import { liveFolding, preparePopulation, type LiveFold } from './engine-fold';
+import { exampleRulesFile, startReceiver } from './engine-processes';
+import { recordEngineResults, type EngineRun } from './engine-report';
+import { runScenario, type ScenarioResult } from './engine-scenario';
+
+const DURATION = Number(process.env.DURATION ?? 30);
+const POINTS = Number(process.env.POINTS ?? 4);
+const RUNS = Number(process.env.RUNS ?? 1);
+const PROCESSES = (process.env.PROCESSES ?? '1,2').split(',').map(Number);
+const FOLD_CUSTOMERS = Number(process.env.FOLD_CUSTOMERS ?? 100_000);
+const FOLD_EVENTS = Number(process.env.FOLD_EVENTS ?? 100_000);
+const CEILING_SECONDS = 5;
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const url = await benchDatabaseUrl('journey_bench_engine');
+  const foldUrl = await benchDatabaseUrl('journey_bench_fold');
+  const machine = await describeMachine(url);
+  process.stdout.write(`live folding's population: ${fmt(FOLD_CUSTOMERS)} customers\n`);
+  await preparePopulation(foldUrl, FOLD_CUSTOMERS, (line) => process.stdout.write(`  ${line}\n`));
+
+  const receiver = await startReceiver();
+  const rulesFile = exampleRulesFile(receiver.url);
+  const runs: EngineRun[] = [];
+  try {
+    for (let run = 1; run <= RUNS; run++) {
+      await freshJourneySchema(url);
+      const c = await ceiling(url, CEILING_SECONDS);
+      process.stdout.write(`run ${run}: C ${fmt(c)} events/s\n`);
+      const scenarios: ScenarioResult[] = [];
+      for (const processes of PROCESSES) {
+        scenarios.push(await runScenario({ url, processes, ceiling: c, rulesFile, seconds: DURATION, points: POINTS }));
+      }
+      const fold: LiveFold = await liveFolding(foldUrl, FOLD_CUSTOMERS, FOLD_EVENTS);
+      process.stdout.write(`run ${run}: live folding ${fmt(fold.events)} events in ${fold.seconds.toFixed(1)} s = ${fmt(fold.rate)} events/s = ${(fold.rate / c).toFixed(3)} C\n`);
+      runs.push({ ceiling: c, scenarios, fold });
+    }
+  } finally {
+    await receiver.stop();
+  }
+
+  const record = DURATION >= 30 && FOLD_CUSTOMERS === 100_000;
+  const { section, file } = recordEngineResults(
+    { date: new Date().toISOString(), commit: commitOf(), machine, runs, settings: { duration: DURATION, points: POINTS, runs: RUNS, foldCustomers: FOLD_CUSTOMERS, foldEvents: FOLD_EVENTS } },
+    record,
+  );
+  process.stdout.write(`\n${section}\n${file ? `written to ${file}` : '(a short run: docs/benchmarks.md is left as it was)'}\n`);
+  process.stdout.write(`median C ${fmt(median(runs.map((r) => r.ceiling)))} events/s; ${((performance.now() - started) / 60_000).toFixed(1)} minutes in all\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});
