@@ -7,7 +7,8 @@
 import 'reflect-metadata';
 import { PgDatabase } from '@journey/database';
 import { PostgresEventStore } from '@journey/event-store/postgres';
-import { DEFAULT_PROJECTION_OPTIONS, Projector } from '@journey/projections';
+import { Projector } from '@journey/projections';
+import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
 
 async function main(): Promise<void> {
   const url = process.argv[2];
