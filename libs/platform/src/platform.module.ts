@@ -1,5 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
@@ -62,7 +63,8 @@ export class PlatformModule {
     }
     return {
       module: PlatformModule,
-      imports: [ThrottlerModule.forRoot(rateLimitOptions(options.config))],
+      // The command and query buses every controller dispatches to (in-process; never the event backbone).
+      imports: [CqrsModule.forRoot(), ThrottlerModule.forRoot(rateLimitOptions(options.config))],
       controllers: [OperationsController, KeysController],
       providers: [
         { provide: CONFIG, useValue: options.config },

@@ -1,8 +1,9 @@
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { CONFIG, Roles, type JourneyConfig } from '@journey/platform';
-import { positiveInteger } from '../query-params';
-import { DeadLetterStore, type DeadLetterRecord } from './dead-letter.store';
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { Roles } from '@journey/platform';
+import { positiveInteger } from '../../query-params';
+import { ListDeadLettersQuery, type DeadLetterPage } from './list-dead-letters.query';
 
 const MAX_PAGE = 1000;
 
@@ -11,22 +12,13 @@ const MAX_PAGE = 1000;
 @Controller('v1/dead-letters')
 @Roles('ingest')
 export class DeadLettersController {
-  constructor(
-    private readonly deadLetters: DeadLetterStore,
-    @Inject(CONFIG) private readonly config: JourneyConfig,
-  ) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @ApiOperation({ summary: 'Refused Kafka messages, oldest first: where each was, its event id and type, and the reasons (the message itself is on the dead-letter topic)' })
-  async list(
-    @Query('after') after?: string,
-    @Query('limit') limit?: string,
-  ): Promise<{ deadLetterTopic: string; items: readonly DeadLetterRecord[]; next?: number }> {
+  list(@Query('after') after?: string, @Query('limit') limit?: string): Promise<DeadLetterPage> {
     const afterId = positiveInteger('after', after, 0, 0);
     const pageSize = Math.min(positiveInteger('limit', limit, 100), MAX_PAGE);
-    const items = await this.deadLetters.list(afterId, pageSize + 1);
-    const page = items.slice(0, pageSize);
-    const more = items.length > pageSize;
-    return { deadLetterTopic: this.config.kafka.deadLetterTopic, items: page, ...(more ? { next: page[page.length - 1]!.id } : {}) };
+    return this.queries.execute(new ListDeadLettersQuery(afterId, pageSize));
   }
 }
