@@ -14,7 +14,9 @@ import { OperationsController } from './operations.controller';
 import { AccessLog } from './auth/access-log';
 import { ApiKeyStore } from './auth/api-keys';
 import { AuthGuard } from './auth/auth.guard';
-import { KeysController } from './auth/keys.controller';
+import { KEYS_HANDLERS } from './auth/keys/keys.handlers';
+import { KeysController } from './auth/keys/keys.controller';
+import { OPERATIONS_HANDLERS } from './operations/operations.handlers';
 import { rateLimitOptions } from './auth/rate-limits';
 import { ACCESS_LOG, API_KEYS, CLOCK, CONFIG, DATABASE, LOGGER, METRICS, VAULT } from './tokens';
 import { openVault } from './privacy/open-vault';
@@ -131,6 +133,8 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         StorageLifecycle,
+        ...OPERATIONS_HANDLERS,
+        ...KEYS_HANDLERS,
       ],
       exports: [CONFIG, LOGGER, CLOCK, METRICS, DATABASE, VAULT, EVENT_STORE, API_KEYS, ACCESS_LOG],
     };
