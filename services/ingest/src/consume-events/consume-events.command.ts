@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { ConsumeReport } from './consume-events.handler';
+import type { ConsumeReport } from './consume-report';
 import type { DeadLetterSink, IngestMessage } from './dead-letter';
 
 /**

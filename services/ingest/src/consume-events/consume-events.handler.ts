@@ -4,17 +4,13 @@ import { AppendRejectedError, type EventStore } from '@journey/event-store';
 import type { Clock } from '@journey/platform';
 import { eventIdOf, ingestEvents, type EventResult } from '../append-events/ingest-events';
 import { ConsumeEventsCommand } from './consume-events.command';
+import type { ConsumeReport } from './consume-report';
 import type { DeadLetter, DeadLetterSink, IngestMessage } from './dead-letter';
 
 /** Messages larger than this are refused unread: an event is at most 64 KiB, whitespace aside. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
-export interface ConsumeReport {
-  readonly appended: number;
-  readonly duplicates: number;
-  /** In the order of the messages. */
-  readonly deadLetters: readonly DeadLetter[];
-}
+export type { ConsumeReport };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -4,7 +4,7 @@ import { LazyKafkaProducer } from '@journey/kafka';
 import { type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
 import { ConsumeEventsCommand } from './consume-events.command';
-import type { ConsumeReport } from './consume-events.handler';
+import type { ConsumeReport } from './consume-report';
 import type { DeadLetter, DeadLetterSink, IngestMessage } from './dead-letter';
 
 export interface KafkaIngestOptions {
