@@ -5,8 +5,8 @@ const swc = JSON.parse(readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 delete swc.exclude;
 delete swc.$schema;
 
-/** Nest 12 and a few of its dependencies ship ES modules only: compile them too. */
-const ESM_PACKAGES = ['@nestjs', 'cookie', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@borewit'];
+/** Nest 12 and a few of its dependencies (and @fastify/static's content-disposition) ship ES modules only: compile them too. */
+const ESM_PACKAGES = ['@nestjs', 'cookie', '@fastify/static', 'content-disposition', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@borewit'];
 
 module.exports = {
   testEnvironment: 'node',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { type Database } from '@journey/database';
-import { ConsumeEventsHandler, DeadLetterStore } from '@journey/ingest';
+import { CommandBus } from '@nestjs/cqrs';
+import { ConsumeEventsCommand } from '@journey/ingest';
 import { DATABASE } from '@journey/platform';
 import type { EventType } from '@journey/contracts';
 import { SAMPLE_DATA, sampleEvent } from '../support/sample-events';
@@ -124,12 +124,13 @@ describe.each(backends())('HTTP ingest on %s', (backend) => {
   });
 
   it('lists the dead letters of the Kafka ingest page by page, without their payloads', async () => {
-    const store = engine.app.get<EventStore>(EVENT_STORE);
-    const table = engine.app.get(DeadLetterStore);
-    const handler = new ConsumeEventsHandler(store, [table], () => new Date());
+    // Through the engine's command bus, as its Kafka consumer sends each run of messages.
     const topic = `journey.events.${randomUUID()}`;
     const bad = ['not json', JSON.stringify({ ...sampleEvent('PurchaseCompleted'), occurredAt: 'yesterday' }), JSON.stringify({ eventId: 'e-1', type: 'PageViewed' })];
-    await handler.handle(bad.map((value, i) => ({ topic, partition: 0, offset: String(10 + i), key: Buffer.from('c-9'), value: Buffer.from(value) })));
+    const report = await engine.app
+      .get(CommandBus)
+      .execute(new ConsumeEventsCommand(bad.map((value, i) => ({ topic, partition: 0, offset: String(10 + i), key: Buffer.from('c-9'), value: Buffer.from(value) }))));
+    expect(report).toMatchObject({ appended: 0, duplicates: 0, deadLetters: [{}, {}, {}] });
 
     const all: Array<Record<string, unknown>> = [];
     let url = '/v1/dead-letters?limit=2';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { PostgresEventStore } from '@journey/event-store/postgres';
-import { DeadLetterStore, KafkaIngestConsumer } from '@journey/ingest';
+import { ConsumeEventsHandler, DeadLetterStore, KafkaIngestConsumer } from '@journey/ingest';
 import { DeliveryError, KafkaChannel, type Delivery } from '@journey/journeys';
 import { kafkaClient, KafkaLogPublisher, LogRelay } from '@journey/kafka';
 import { brokersFromEnv, createTopics, header, testKafka, TopicReader } from '../support/kafka';
@@ -68,7 +68,7 @@ if (why) skipLine(name, `needs a broker of its own from infra/scripts/kafka-loca
       const kafka = testKafka(brokers);
       const waves = new IngestWaves(PER_WAVE);
       const tally = new ConsumeTally();
-      const consumer = new KafkaIngestConsumer({ brokers, topic, groupId, deadLetterTopic, chunkSize: 50 }, store, table, () => new Date(), logger, tally);
+      const consumer = new KafkaIngestConsumer({ brokers, topic, groupId, deadLetterTopic, chunkSize: 50 }, new ConsumeEventsHandler(store, [table], () => new Date()), logger, tally);
       const relay = new LogRelay(store, t.db, new KafkaLogPublisher(kafkaClient(brokers, 'journey-test-relay', logger), relayTopic), { name: `relay:${run}`, pollMs: 100 });
       const channel = new KafkaChannel(kafkaClient(brokers, 'journey-test-saga', logger));
       const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });

@@ -3,7 +3,7 @@ import type { KafkaMessage } from 'kafkajs';
 import pino from 'pino';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { KafkaLogPublisher, LogRelay } from '@journey/kafka';
-import { DeadLetterStore, KafkaIngestConsumer } from '@journey/ingest';
+import { ConsumeEventsHandler, DeadLetterStore, KafkaIngestConsumer } from '@journey/ingest';
 import { ensureTopics, journeyTopics } from '@journey/kafka';
 import { sampleEvent } from '../support/sample-events';
 import { createTopics, describeWithBroker, testKafka } from '../support/kafka';
@@ -37,7 +37,7 @@ describeWithBroker('Kafka ingest and log relay against the broker at KAFKA_BROKE
   });
 
   const consumerOf = () =>
-    new KafkaIngestConsumer({ brokers, topic, groupId: `journey-test-${run}`, deadLetterTopic }, store, table, () => new Date(), pino({ level: 'silent' }));
+    new KafkaIngestConsumer({ brokers, topic, groupId: `journey-test-${run}`, deadLetterTopic }, new ConsumeEventsHandler(store, [table], () => new Date()), pino({ level: 'silent' }));
 
   it('creates the topics of infra/kafka/topics.json once', async () => {
     const names = { ingestTopic: `journey-test-${run}.made`, deadLetterTopic: `journey-test-${run}.made-dead-letter`, relayTopic: `journey-test-${run}.made-integration` };

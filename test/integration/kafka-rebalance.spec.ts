@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { PostgresEventStore } from '@journey/event-store/postgres';
-import { DeadLetterStore, KafkaIngestConsumer } from '@journey/ingest';
+import { ConsumeEventsHandler, DeadLetterStore, KafkaIngestConsumer } from '@journey/ingest';
 import { createTopics, deleteTopics, describeWithBroker, header, testKafka, TopicReader } from '../support/kafka';
 import { committedToTheEnd, ConsumeTally, groupMembers, IngestWaves, sendUntilAcknowledged } from '../support/kafka-ingest-run';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -41,9 +41,7 @@ describeWithBroker('Kafka ingest through a consumer-group rebalance, against the
     new KafkaIngestConsumer(
       // Small runs, so that a run is in hand whenever the group rebalances.
       { brokers, topic, groupId, deadLetterTopic, clientId: `journey-test-${run}`, chunkSize: 20 },
-      store,
-      table,
-      () => new Date(),
+      new ConsumeEventsHandler(store, [table], () => new Date()),
       pino({ level: 'silent' }),
       tally,
     );

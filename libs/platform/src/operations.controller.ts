@@ -1,8 +1,8 @@
-import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
-import type { Database } from '@journey/database';
-import type { Registry } from 'prom-client';
+import { Controller, Get, Header, HttpCode, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { Public } from './auth/roles';
-import { DATABASE, METRICS } from './tokens';
+import { CheckHealthQuery } from './operations/check-health/check-health.query';
+import { ReadMetricsQuery } from './operations/read-metrics/read-metrics.query';
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -13,34 +13,21 @@ interface ReplyLike {
 /** Liveness and readiness (`/health`) and Prometheus metrics (`/metrics`). */
 @Controller()
 export class OperationsController {
-  constructor(
-    @Inject(DATABASE) private readonly db: Database,
-    @Inject(METRICS) private readonly registry: Registry,
-  ) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get('health')
   @Public()
   async health(@Res() reply: ReplyLike): Promise<void> {
-    const started = performance.now();
-    try {
-      await this.db.query('SELECT 1');
-      reply.status(200).send({ status: 'ok', database: { kind: this.db.kind, latencyMs: round(performance.now() - started) } });
-    } catch (error) {
-      reply.status(503).header('retry-after', '1').send({
-        status: 'unavailable',
-        database: { kind: this.db.kind, error: (error as Error).message },
-      });
-    }
+    const health = await this.queries.execute(new CheckHealthQuery());
+    if (health.status === 'ok') reply.status(200).send(health);
+    else reply.status(503).header('retry-after', '1').send(health);
   }
 
   @Get('metrics')
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   async metrics(@Res() reply: ReplyLike): Promise<void> {
-    reply.header('content-type', this.registry.contentType).send(await this.registry.metrics());
+    const { contentType, text } = await this.queries.execute(new ReadMetricsQuery());
+    reply.header('content-type', contentType).send(text);
   }
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }

@@ -1,5 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
@@ -14,7 +15,9 @@ import { OperationsController } from './operations.controller';
 import { AccessLog } from './auth/access-log';
 import { ApiKeyStore } from './auth/api-keys';
 import { AuthGuard } from './auth/auth.guard';
-import { KeysController } from './auth/keys.controller';
+import { KEYS_HANDLERS } from './auth/keys/keys.handlers';
+import { KeysController } from './auth/keys/keys.controller';
+import { OPERATIONS_HANDLERS } from './operations/operations.handlers';
 import { rateLimitOptions } from './auth/rate-limits';
 import { ACCESS_LOG, API_KEYS, CLOCK, CONFIG, DATABASE, LOGGER, METRICS, VAULT } from './tokens';
 import { openVault } from './privacy/open-vault';
@@ -63,7 +66,8 @@ export class PlatformModule {
     }
     return {
       module: PlatformModule,
-      imports: [ThrottlerModule.forRoot(rateLimitOptions(options.config))],
+      // The command and query buses every controller dispatches to (in-process; never the event backbone).
+      imports: [CqrsModule.forRoot(), ThrottlerModule.forRoot(rateLimitOptions(options.config))],
       controllers: [OperationsController, KeysController],
       providers: [
         { provide: CONFIG, useValue: options.config },
@@ -132,6 +136,8 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         StorageLifecycle,
+        ...OPERATIONS_HANDLERS,
+        ...KEYS_HANDLERS,
       ],
       exports: [CONFIG, LOGGER, CLOCK, METRICS, DATABASE, VAULT, EVENT_STORE, API_KEYS, ACCESS_LOG],
     };

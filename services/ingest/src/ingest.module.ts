@@ -1,15 +1,19 @@
 import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import type { Registry } from 'prom-client';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { type Database } from '@journey/database';
 import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { AppendEventsHandler } from './append-events/append-events.handler';
 import { IngestController } from './append-events/ingest.controller';
+import { ConsumeEventsHandler } from './consume-events/consume-events.handler';
 import { consumeMetrics } from './consume-events/consume-metrics';
 import { DeadLetterStore } from './consume-events/dead-letter.store';
-import { DeadLettersController } from './consume-events/dead-letters.controller';
 import { KafkaIngestConsumer } from './consume-events/kafka-ingest.consumer';
+import { DeadLettersController } from './consume-events/list-dead-letters/dead-letters.controller';
+import { ListDeadLettersHandler } from './consume-events/list-dead-letters/list-dead-letters.handler';
 import { ReadStreamController } from './read-stream/read-stream.controller';
+import { ReadStreamHandler } from './read-stream/read-stream.handler';
 
 /** Consumes the Kafka ingest topic when brokers are configured; stops before the store closes. */
 class KafkaIngestLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -17,11 +21,9 @@ class KafkaIngestLifecycle implements OnApplicationBootstrap, BeforeApplicationS
 
   constructor(
     @Inject(CONFIG) private readonly config: JourneyConfig,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(METRICS) private readonly registry: Registry,
-    @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
-    private readonly deadLetters: DeadLetterStore,
+    private readonly commands: CommandBus,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -29,9 +31,7 @@ class KafkaIngestLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     if (kafka.brokers.length === 0 || !kafka.ingest) return;
     this.consumer = new KafkaIngestConsumer(
       { brokers: kafka.brokers, topic: kafka.ingestTopic, groupId: kafka.groupId, deadLetterTopic: kafka.deadLetterTopic },
-      this.store,
-      this.deadLetters,
-      this.clock,
+      this.commands,
       this.logger,
       consumeMetrics(this.registry),
     );
@@ -48,7 +48,14 @@ class KafkaIngestLifecycle implements OnApplicationBootstrap, BeforeApplicationS
   controllers: [IngestController, ReadStreamController, DeadLettersController],
   providers: [
     AppendEventsHandler,
+    ReadStreamHandler,
+    ListDeadLettersHandler,
     { provide: DeadLetterStore, inject: [DATABASE, CLOCK], useFactory: (db: Database, clock: Clock) => new DeadLetterStore(db, clock) },
+    {
+      provide: ConsumeEventsHandler,
+      inject: [EVENT_STORE, DeadLetterStore, CLOCK],
+      useFactory: (store: EventStore, deadLetters: DeadLetterStore, clock: Clock) => new ConsumeEventsHandler(store, [deadLetters], clock),
+    },
     KafkaIngestLifecycle,
   ],
 })

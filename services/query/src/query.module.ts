@@ -1,9 +1,42 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsController } from './analytics/analytics.controller';
+import { CampaignResultsHandler } from './analytics/campaign-results/campaign-results.handler';
+import { LifecycleFunnelHandler } from './analytics/lifecycle-funnel/lifecycle-funnel.handler';
+import { RetentionHandler } from './analytics/retention/retention.handler';
+import { ValueGridHandler } from './analytics/value-grid/value-grid.handler';
 import { AuditController } from './audit/audit.controller';
-import { CustomersController, ExportsController } from './customers/customers.controller';
+import { CustomerAsOfHandler } from './audit/customer-as-of/customer-as-of.handler';
+import { ReadAccessLogHandler } from './audit/read-access-log/read-access-log.handler';
+import { ReplayCheckHandler } from './audit/replay-check/replay-check.handler';
+import { VerifyAllHandler } from './audit/verify-all/verify-all.handler';
+import { VerifyStreamHandler } from './audit/verify-stream/verify-stream.handler';
+import { CustomersController } from './customers/customers.controller';
+import { ExportCustomersHandler } from './customers/export-customers/export-customers.handler';
+import { ExportsController } from './customers/export-customers/exports.controller';
+import { GetCustomerHandler } from './customers/get-customer/get-customer.handler';
+import { ListCustomersHandler } from './customers/list-customers/list-customers.handler';
+import { ExportCustomerHandler } from './privacy/export-customer/export-customer.handler';
+import { ForgetCustomerHandler } from './privacy/forget-customer/forget-customer.handler';
 import { PrivacyController } from './privacy/privacy.controller';
 
-/** Marketing reads of the projections. Needs the PlatformModule in the process. */
-@Module({ controllers: [CustomersController, ExportsController, AnalyticsController, AuditController, PrivacyController] })
+/** Marketing, audit and privacy reads of the projections and the log, one handler per use case. Needs the PlatformModule in the process. */
+@Module({
+  controllers: [CustomersController, ExportsController, AnalyticsController, AuditController, PrivacyController],
+  providers: [
+    ListCustomersHandler,
+    GetCustomerHandler,
+    ExportCustomersHandler,
+    LifecycleFunnelHandler,
+    ValueGridHandler,
+    RetentionHandler,
+    CampaignResultsHandler,
+    VerifyStreamHandler,
+    VerifyAllHandler,
+    CustomerAsOfHandler,
+    ReplayCheckHandler,
+    ReadAccessLogHandler,
+    ExportCustomerHandler,
+    ForgetCustomerHandler,
+  ],
+})
 export class QueryModule {}

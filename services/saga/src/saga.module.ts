@@ -5,7 +5,17 @@ import { type Database, type Queryable } from '@journey/database';
 import { KafkaChannel, LogChannel, Saga, WebhookChannel, webhookSecret, DEFAULT_SAGA_SETTINGS, type Channel, type SagaSettings } from '@journey/journeys';
 import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
+import { CreateRuleHandler } from './rules/create-rule/create-rule.handler';
+import { DeleteRuleHandler } from './rules/delete-rule/delete-rule.handler';
+import { DryRunRuleHandler } from './rules/dry-run-rule/dry-run-rule.handler';
+import { GetRuleHandler } from './rules/get-rule/get-rule.handler';
+import { GetRuleResultsHandler } from './rules/get-rule-results/get-rule-results.handler';
+import { ListRuleResultsHandler } from './rules/list-rule-results/list-rule-results.handler';
+import { ListRulesHandler } from './rules/list-rules/list-rules.handler';
+import { RuleChanges } from './rules/rule-changes';
 import { RulesController } from './rules/rules.controller';
+import { SetRuleEnabledHandler } from './rules/set-rule-enabled/set-rule-enabled.handler';
+import { UpdateRuleHandler } from './rules/update-rule/update-rule.handler';
 
 import { SAGA_SETTINGS } from './saga.module.tokens';
 
@@ -49,7 +59,7 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
   }
 }
 
-/** Journeys in this process: rules, the saga, the dispatcher, and the rules admin API. */
+/** Journeys in this process: rules, the saga, the dispatcher, and the rules admin API with a handler per use case. */
 @Module({
   controllers: [RulesController],
   providers: [
@@ -69,6 +79,16 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
       },
     },
     SagaLifecycle,
+    RuleChanges,
+    ListRulesHandler,
+    GetRuleHandler,
+    CreateRuleHandler,
+    UpdateRuleHandler,
+    SetRuleEnabledHandler,
+    DeleteRuleHandler,
+    ListRuleResultsHandler,
+    GetRuleResultsHandler,
+    DryRunRuleHandler,
   ],
   exports: [Saga],
 })

@@ -1,16 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { MAX_BATCH_EVENTS } from '@journey/contracts';
 import { EVENT_STORE, type EventStore, type ExpectedVersion } from '@journey/event-store';
 import { CLOCK, RequestRejectedError, type Clock } from '@journey/platform';
+import { AppendEventsCommand } from './append-events.command';
 import { ingestEvents, type EventResult } from './ingest-events';
+import type { IngestReply } from './ingest-reply';
 
-export type { EventResult };
-
-export interface IngestReply {
-  /** 202 when every event was accepted, 207 when some were rejected. */
-  readonly status: 202 | 207;
-  readonly body: { readonly accepted: number; readonly rejected: number; readonly results: readonly EventResult[] };
-}
+export type { EventResult, IngestReply };
 
 const BATCH_KEYS = new Set(['events', 'expectedVersions']);
 
@@ -20,14 +17,14 @@ const BATCH_KEYS = new Set(['events', 'expectedVersions']);
  * none); invalid ones are reported with the field and the reason. Nothing is acknowledged
  * before it is committed.
  */
-@Injectable()
-export class AppendEventsHandler {
+@CommandHandler(AppendEventsCommand)
+export class AppendEventsHandler implements ICommandHandler<AppendEventsCommand> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async handle(body: unknown, expectedVersionParam?: string): Promise<IngestReply> {
+  async execute({ body, expectedVersion: expectedVersionParam }: AppendEventsCommand): Promise<IngestReply> {
     const batch = isBatch(body);
     const inputs = batch ? this.batchEvents(body) : [body];
     const expected = batch ? parseExpectedVersions(body) : parseSingleExpectation(expectedVersionParam);

@@ -1,7 +1,8 @@
 import { Body, Controller, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandBus } from '@nestjs/cqrs';
 import { Roles } from '@journey/platform';
-import { AppendEventsHandler } from './append-events.handler';
+import { AppendEventsCommand } from './append-events.command';
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -12,7 +13,7 @@ interface ReplyLike {
 @Controller('v1/events')
 @Roles('ingest')
 export class IngestController {
-  constructor(private readonly handler: AppendEventsHandler) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @ApiOperation({ summary: 'Append one event, or {events: [...]} (at most 1,000 and 5 MiB): 202 all accepted, 207 some rejected, 400 none' })
@@ -33,7 +34,7 @@ export class IngestController {
     },
   })
   async append(@Body() body: unknown, @Query('expectedVersion') expectedVersion: string | undefined, @Res() reply: ReplyLike): Promise<void> {
-    const result = await this.handler.handle(body, expectedVersion);
+    const result = await this.commands.execute(new AppendEventsCommand(body, expectedVersion));
     reply.status(result.status).send(result.body);
   }
 }

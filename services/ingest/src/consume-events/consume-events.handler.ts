@@ -1,18 +1,16 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { FieldError } from '@journey/contracts';
 import { AppendRejectedError, type EventStore } from '@journey/event-store';
 import type { Clock } from '@journey/platform';
 import { eventIdOf, ingestEvents, type EventResult } from '../append-events/ingest-events';
+import { ConsumeEventsCommand } from './consume-events.command';
+import type { ConsumeReport } from './consume-report';
 import type { DeadLetter, DeadLetterSink, IngestMessage } from './dead-letter';
 
 /** Messages larger than this are refused unread: an event is at most 64 KiB, whitespace aside. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
-export interface ConsumeReport {
-  readonly appended: number;
-  readonly duplicates: number;
-  /** In the order of the messages. */
-  readonly deadLetters: readonly DeadLetter[];
-}
+export type { ConsumeReport };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -25,14 +23,20 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * written: the messages are then consumed again, and appends of events already stored answer
  * as duplicates.
  */
-export class ConsumeEventsHandler {
+@CommandHandler(ConsumeEventsCommand)
+export class ConsumeEventsHandler implements ICommandHandler<ConsumeEventsCommand> {
   constructor(
     private readonly store: EventStore,
     private readonly sinks: readonly DeadLetterSink[],
     private readonly clock: Clock,
   ) {}
 
-  async handle(messages: readonly IngestMessage[]): Promise<ConsumeReport> {
+  execute({ messages, deadLetterTopic }: ConsumeEventsCommand): Promise<ConsumeReport> {
+    return this.handle(messages, deadLetterTopic ? [deadLetterTopic] : []);
+  }
+
+  /** `before`: sinks that get the dead letters ahead of this handler's own. */
+  async handle(messages: readonly IngestMessage[], before: readonly DeadLetterSink[] = []): Promise<ConsumeReport> {
     const letters: Array<DeadLetter | undefined> = new Array(messages.length);
     const inputs: unknown[] = [];
     const sources: number[] = [];
@@ -56,7 +60,7 @@ export class ConsumeEventsHandler {
     });
 
     const deadLetters = letters.filter((letter): letter is DeadLetter => letter !== undefined);
-    if (deadLetters.length > 0) for (const sink of this.sinks) await sink.record(deadLetters);
+    if (deadLetters.length > 0) for (const sink of [...before, ...this.sinks]) await sink.record(deadLetters);
     return { appended, duplicates, deadLetters };
   }
 

@@ -1,9 +1,10 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { Pause, StoreUnavailableError, type EventStore } from '@journey/event-store';
+import { Pause, StoreUnavailableError } from '@journey/event-store';
 import { LazyKafkaProducer } from '@journey/kafka';
-import { type Clock, type Logger } from '@journey/platform';
+import { type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
-import { ConsumeEventsHandler, type ConsumeReport } from './consume-events.handler';
+import { ConsumeEventsCommand } from './consume-events.command';
+import type { ConsumeReport } from './consume-report';
 import type { DeadLetter, DeadLetterSink, IngestMessage } from './dead-letter';
 
 export interface KafkaIngestOptions {
@@ -18,6 +19,11 @@ export interface KafkaIngestOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** Messages appended together before their offsets are resolved. */
   readonly chunkSize?: number;
+}
+
+/** Where the consumer sends each run of messages: the command bus, or the handler itself. */
+export interface ConsumeEventsBus {
+  execute(command: ConsumeEventsCommand): Promise<ConsumeReport>;
 }
 
 /** What the consumer reports, for metrics. */
@@ -47,9 +53,7 @@ export class KafkaIngestConsumer {
 
   constructor(
     private readonly options: KafkaIngestOptions,
-    private readonly store: EventStore,
-    private readonly deadLetters: DeadLetterSink,
-    private readonly clock: Clock,
+    private readonly commands: ConsumeEventsBus,
     private readonly logger: Logger,
     private readonly observer?: ConsumeObserver,
   ) {
@@ -93,7 +97,6 @@ export class KafkaIngestConsumer {
   private async connect(consumer: Consumer): Promise<void> {
     await consumer.connect();
     await consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
-    const handler = new ConsumeEventsHandler(this.store, [this.deadLetterTopic, this.deadLetters], this.clock);
     // kafkajs restarts the consumer after errors it deems retriable; after any other, so do we.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.stopped) return;
@@ -108,18 +111,18 @@ export class KafkaIngestConsumer {
       // Resolved offsets are committed at the end of each batch, and within a long one every few seconds.
       autoCommitInterval: 5000,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
-      eachBatch: (payload) => this.eachBatch(handler, payload),
+      eachBatch: (payload) => this.eachBatch(payload),
     });
     this.logger.info({ topic: this.options.topic, groupId: this.options.groupId }, 'consuming events from Kafka');
   }
 
-  private async eachBatch(handler: ConsumeEventsHandler, payload: EachBatchPayload): Promise<void> {
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
     const chunk = this.options.chunkSize ?? DEFAULT_CHUNK;
     for (let start = 0; start < batch.messages.length; start += chunk) {
       if (!isRunning() || isStale()) return;
       const messages = batch.messages.slice(start, start + chunk);
-      const report = await this.handleUntilStored(handler, payload, messages.map((message) => ingestMessage(batch.topic, batch.partition, message)));
+      const report = await this.handleUntilStored(payload, messages.map((message) => ingestMessage(batch.topic, batch.partition, message)));
       if (!report) return;
       this.observer?.consumed(report);
       resolveOffset(messages[messages.length - 1]!.offset);
@@ -134,13 +137,12 @@ export class KafkaIngestConsumer {
    * group kept informed by heartbeats (no rebalance, nothing skipped); undefined once stopping.
    */
   private async handleUntilStored(
-    handler: ConsumeEventsHandler,
     { heartbeat, isRunning, isStale }: EachBatchPayload,
     messages: readonly IngestMessage[],
   ): Promise<ConsumeReport | undefined> {
     for (let waitMs = 500; ; waitMs = Math.min(waitMs * 2, MAX_STORE_WAIT_MS)) {
       try {
-        return await handler.handle(messages);
+        return await this.commands.execute(new ConsumeEventsCommand(messages, this.deadLetterTopic));
       } catch (error) {
         if (!(error instanceof StoreUnavailableError)) throw error;
         this.logger.warn({ err: error, retryInMs: waitMs }, 'Kafka ingest waits for the database');

@@ -1,0 +1,34 @@
+import { RequestRejectedError } from '@journey/platform';
+import { period } from './period';
+
+const NOW = new Date('2026-06-30T12:00:00.000Z');
+
+function rejection(work: () => unknown): RequestRejectedError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof RequestRejectedError) return error;
+    throw error;
+  }
+  throw new Error('was not rejected');
+}
+
+describe('an analytics period', () => {
+  it('defaults to the last given number of days up to now', () => {
+    expect(period(undefined, undefined, NOW, 30)).toEqual({ from: '2026-05-31T12:00:00.000Z', to: '2026-06-30T12:00:00.000Z' });
+  });
+
+  it('takes dates and instants, in UTC', () => {
+    expect(period('2026-01-01', '2026-02-01T10:00:00+02:00', NOW, 30)).toEqual({ from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T08:00:00.000Z' });
+  });
+
+  it('names every bound that is not a date, in one 400', () => {
+    const error = rejection(() => period('yesterday', '2026-13-45', NOW, 30));
+    expect(error.status).toBe(400);
+    expect(error.errors.map((e) => e.field)).toEqual(['from', 'to']);
+  });
+
+  it('refuses a period that ends before it starts', () => {
+    expect(rejection(() => period('2026-03-01', '2026-02-01', NOW, 30)).errors).toEqual([{ field: 'from', reason: 'must be before to' }]);
+  });
+});

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { RuleNotFoundError, RuleRejectedError, Saga } from '@journey/journeys';
+import { RequestRejectedError } from '@journey/platform';
+import { ruleNotFound, ruleView, type RuleView } from './rule-view';
+
+/**
+ * Changes to the rules, as the commands make them: each saved through the rule store, the
+ * saga told when the rules changed, the store's refusals turned into 400 and 404.
+ */
+@Injectable()
+export class RuleChanges {
+  constructor(private readonly saga: Saga) {}
+
+  async save(body: unknown): Promise<RuleView & { readonly changed: boolean }> {
+    const { record, changed } = await guard(() => this.saga.rules.save(body));
+    if (changed) await this.saga.rulesChanged();
+    return { ...ruleView(record), changed };
+  }
+
+  async setEnabled(id: string, enabled: boolean): Promise<RuleView> {
+    const record = await guard(() => this.saga.rules.setEnabled(id, enabled));
+    await this.saga.rulesChanged();
+    return ruleView(record);
+  }
+
+  async delete(id: string): Promise<void> {
+    await guard(() => this.saga.rules.delete(id));
+    await this.saga.rulesChanged();
+  }
+}
+
+async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof RuleRejectedError) throw new RequestRejectedError(400, 'Invalid rule', error.errors);
+    if (error instanceof RuleNotFoundError) throw ruleNotFound(error.id);
+    throw error;
+  }
+}
