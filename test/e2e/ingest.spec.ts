@@ -101,6 +101,10 @@ describe.each(backends())('HTTP ingest on %s', (backend) => {
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.json()).toMatchObject({ status: 409, streamId: stream, expectedVersion: 5, actualVersion: 1 });
     expect((await get(`/v1/streams/customer-${other}/events`)).status).toBe(404);
+    // A customer id where a stream id belongs: the answer says what a stream id looks like.
+    const bare = await get(`/v1/streams/${customerId}/events`);
+    expect(bare.status).toBe(404);
+    expect(JSON.stringify(bare.json())).toContain(`e.g. customer-${customerId}`);
 
     const right = await post({ events: [sampleEvent('PageViewed', { customerId })], expectedVersions: { [stream]: 1 } });
     expect(right.status).toBe(202);

@@ -11,12 +11,16 @@ export function createLogger(level: string, destination: pino.DestinationStream 
   return pino({ level, base: { service: 'journey' }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }
 
+/** Nest's start-up narration (modules loaded, each route mapped): debug, so that a start says what matters. */
+const START_UP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
 /** Nest's own messages, through the same pino logger as ours. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string): void {
-    this.logger.info({ context }, String(message));
+    if (context !== undefined && START_UP_CONTEXTS.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string): void {
     this.logger.error({ context, trace }, String(message));

@@ -123,7 +123,7 @@ export class PlatformModule {
             const keys = new ApiKeyStore(db);
             const { created } = await keys.bootstrap(config.adminKey);
             // Shown once, on the terminal, never through the log.
-            if (created) process.stdout.write(`\nNo API keys yet: created an admin key. Keep it, it is not shown again:\n\n  ${created}\n\n`);
+            if (created) process.stdout.write(firstKeyNotice(created, config));
             await keys.watch();
             return keys;
           },
@@ -142,4 +142,22 @@ export class PlatformModule {
       exports: [CONFIG, LOGGER, CLOCK, METRICS, DATABASE, VAULT, EVENT_STORE, API_KEYS, ACCESS_LOG],
     };
   }
+}
+
+/** The first admin key, shown once on the terminal (never through the log), with what to do next. */
+function firstKeyNotice(key: string, config: JourneyConfig): string {
+  const base = config.port > 0 ? `http://${config.host}:${config.port}` : 'the engine';
+  return [
+    '',
+    'No API keys yet: created an admin key. Keep it, it is not shown again:',
+    '',
+    `  export KEY=${key}`,
+    '',
+    'Next, once the engine says it is listening:',
+    `  curl -s ${base}/health`,
+    `  curl -s ${base}/v1/keys -H "authorization: Bearer $KEY"        # the keys; POST one per app and role`,
+    `  open ${base}/docs                                               # every route, with its roles`,
+    '',
+    '',
+  ].join('\n');
 }

@@ -12,7 +12,8 @@ export class ReadStreamHandler implements IQueryHandler<ReadStreamQuery> {
   async execute({ streamId, fromVersion, pageSize, until }: ReadStreamQuery): Promise<StreamPage> {
     const events = await this.store.readStream(streamId, { fromVersion, limit: pageSize + 1, until });
     if (events.length === 0 && fromVersion === 1) {
-      throw new RequestRejectedError(404, 'Stream not found', [{ field: 'streamId', reason: `no events in stream ${streamId}` }]);
+      const hint = /^(customer|visitor)-/.test(streamId) ? '' : `; stream ids are customer-<customerId> or visitor-<anonymousId>, e.g. customer-${streamId}`;
+      throw new RequestRejectedError(404, 'Stream not found', [{ field: 'streamId', reason: `no events in stream ${streamId}${hint}` }]);
     }
     const page = events.slice(0, pageSize);
     const more = events.length > pageSize;

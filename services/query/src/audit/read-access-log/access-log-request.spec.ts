@@ -16,11 +16,11 @@ describe('the access-log filter of a query string', () => {
     expect(accessLogFilter({})).toEqual({ keyId: undefined, from: undefined, to: undefined, after: 0, limit: 100 });
   });
 
-  it('takes a key, a period, a cursor and a page size', () => {
-    expect(accessLogFilter({ keyId: 'k-1', from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z', after: '41', limit: '10' })).toEqual({
+  it('takes a key, a period (dates or instants, in UTC), a cursor and a page size', () => {
+    expect(accessLogFilter({ keyId: 'k-1', from: '2026-01-01', to: '2026-02-01T01:00:00+01:00', after: '41', limit: '10' })).toEqual({
       keyId: 'k-1',
-      from: '2026-01-01T00:00:00Z',
-      to: '2026-02-01T00:00:00Z',
+      from: '2026-01-01T00:00:00.000Z',
+      to: '2026-02-01T00:00:00.000Z',
       after: 41,
       limit: 10,
     });
