@@ -17,3 +17,4 @@ export { LogRelay, relayMessage, type LogPublisher, type LogRelayOptions, type R
 export { KafkaLogPublisher } from './relay/kafka-log-publisher';
 export { LazyKafkaProducer } from './relay/lazy-kafka-producer';
 export { Pause } from './postgres/pause';
+export { consumerLag, consumerLags, CONSUMER_LAG_SQL, EXACT_LAG_LIMIT, type ConsumerLag } from './lag/consumer-lag';

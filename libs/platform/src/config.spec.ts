@@ -48,4 +48,11 @@ describe('loadConfig', () => {
     expect(problems({ JOURNEY_KAFKA_DEAD_LETTER_TOPIC: 'journey.events' })).toMatch(/must differ from JOURNEY_KAFKA_INGEST_TOPIC/);
     expect(problems({ JOURNEY_KAFKA_RELAY_TOPIC: 'journey.events' })).toMatch(/JOURNEY_KAFKA_RELAY_TOPIC must differ/);
   });
+
+  it('leaves the admission limit off unless set, and names a bad one', () => {
+    expect(loadConfig({}).admission).toEqual({ maxLagEvents: undefined, maxLagSeconds: undefined });
+    expect(loadConfig({ JOURNEY_ADMISSION_MAX_LAG_EVENTS: '50000', JOURNEY_ADMISSION_MAX_LAG_SECONDS: '120' }).admission).toEqual({ maxLagEvents: 50_000, maxLagSeconds: 120 });
+    expect(() => loadConfig({ JOURNEY_ADMISSION_MAX_LAG_EVENTS: '0' })).toThrow(/JOURNEY_ADMISSION_MAX_LAG_EVENTS must be an integer from 1/);
+    expect(() => loadConfig({ JOURNEY_ADMISSION_MAX_LAG_SECONDS: '2m' })).toThrow(/JOURNEY_ADMISSION_MAX_LAG_SECONDS must be an integer from 1/);
+  });
 });

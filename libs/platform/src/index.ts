@@ -12,3 +12,7 @@ export * from './auth/auth.guard';
 export * from './privacy/master-key';
 export * from './privacy/open-vault';
 export * from './kafka-client';
+export * from './lag/admission';
+export * from './lag/admission-gate';
+export * from './lag/lag-monitor';
+export { LAG_MONITOR, ADMISSION } from './lag/lag.providers';

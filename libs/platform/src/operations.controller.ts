@@ -1,8 +1,10 @@
 import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
-import type { Database } from '@journey/event-store';
+import type { ConsumerLag, Database } from '@journey/event-store';
 import type { Registry } from 'prom-client';
 import { Public } from './auth/roles';
 import { DATABASE, METRICS } from './tokens';
+import type { LagMonitor } from './lag/lag-monitor';
+import { LAG_MONITOR } from './lag/lag.providers';
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -16,6 +18,7 @@ export class OperationsController {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(METRICS) private readonly registry: Registry,
+    @Inject(LAG_MONITOR) private readonly lagMonitor: LagMonitor,
   ) {}
 
   @Get('health')
@@ -24,7 +27,10 @@ export class OperationsController {
     const started = performance.now();
     try {
       await this.db.query('SELECT 1');
-      reply.status(200).send({ status: 'ok', database: { kind: this.db.kind, latencyMs: round(performance.now() - started) } });
+      const latencyMs = round(performance.now() - started);
+      // Readiness is the database's: a consumer far behind is shown, not failed.
+      const lag = await this.lagMonitor.lags().then(byConsumer, () => undefined);
+      reply.status(200).send({ status: 'ok', database: { kind: this.db.kind, latencyMs }, lag });
     } catch (error) {
       reply.status(503).header('retry-after', '1').send({
         status: 'unavailable',
@@ -39,6 +45,10 @@ export class OperationsController {
   async metrics(@Res() reply: ReplyLike): Promise<void> {
     reply.header('content-type', this.registry.contentType).send(await this.registry.metrics());
   }
+}
+
+function byConsumer(lags: readonly ConsumerLag[]): Record<string, { events: number; seconds: number }> {
+  return Object.fromEntries(lags.map((lag) => [lag.name, { events: lag.events, seconds: round(lag.seconds) }]));
 }
 
 function round(ms: number): number {

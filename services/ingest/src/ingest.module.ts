@@ -1,7 +1,7 @@
 import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { EVENT_STORE, type Database, type EventStore } from '@journey/event-store';
-import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
+import { ADMISSION, CLOCK, CONFIG, DATABASE, LOGGER, METRICS, type AdmissionGate, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { AppendEventsHandler } from './append-events/append-events.handler';
 import { IngestController } from './append-events/ingest.controller';
 import { consumeMetrics } from './consume-events/consume-metrics';
@@ -21,13 +21,14 @@ class KafkaIngestLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly deadLetters: DeadLetterStore,
+    @Inject(ADMISSION) private readonly admission: AdmissionGate,
   ) {}
 
   onApplicationBootstrap(): void {
     const kafka = this.config.kafka;
     if (kafka.brokers.length === 0 || !kafka.ingest) return;
     this.consumer = new KafkaIngestConsumer(
-      { brokers: kafka.brokers, topic: kafka.ingestTopic, groupId: kafka.groupId, deadLetterTopic: kafka.deadLetterTopic },
+      { brokers: kafka.brokers, topic: kafka.ingestTopic, groupId: kafka.groupId, deadLetterTopic: kafka.deadLetterTopic, admitted: () => this.admission.verdict.open },
       this.store,
       this.deadLetters,
       this.clock,

@@ -16,6 +16,8 @@ export interface KafkaIngestOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** Messages appended together before their offsets are resolved. */
   readonly chunkSize?: number;
+  /** Whether ingest is admitted now (the lag gate); while it is not, partitions wait, nothing is dead-lettered. */
+  readonly admitted?: () => boolean;
 }
 
 /** What the consumer reports, for metrics. */
@@ -116,6 +118,7 @@ export class KafkaIngestConsumer {
     const chunk = this.options.chunkSize ?? DEFAULT_CHUNK;
     for (let start = 0; start < batch.messages.length; start += chunk) {
       if (!isRunning() || isStale()) return;
+      if (!(await this.waitForAdmission(payload))) return;
       const messages = batch.messages.slice(start, start + chunk);
       const report = await this.handleUntilStored(handler, payload, messages.map((message) => ingestMessage(batch.topic, batch.partition, message)));
       if (!report) return;
@@ -125,6 +128,18 @@ export class KafkaIngestConsumer {
       await heartbeat();
     }
     this.observer?.lag(batch.topic, batch.partition, Number(batch.offsetLag()));
+  }
+
+  /** Holds the partition, heartbeating, while the admission gate is closed; false once stopping. */
+  private async waitForAdmission({ heartbeat, isRunning, isStale }: EachBatchPayload): Promise<boolean> {
+    const admitted = this.options.admitted;
+    for (let waited = 0; admitted && !admitted(); waited += HEARTBEAT_MS) {
+      if (this.stopped || !isRunning() || isStale()) return false;
+      if (waited === 0) this.logger.warn('Kafka ingest waits for the pipeline to catch up (admission limit)');
+      await this.pause.wait(HEARTBEAT_MS);
+      await heartbeat();
+    }
+    return true;
   }
 
   /**
