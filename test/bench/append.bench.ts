@@ -7,7 +7,8 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { PgDatabase, PostgresEventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store';
+import { PgDatabase } from '@journey/database';
 import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
 import { postLoad } from './load-generator';
 import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, freshJourneySchema, median, purchaseData, purchaseEvent, recordResults, spreadOf, Streams, timedLoops, type Machine } from './bench-support';

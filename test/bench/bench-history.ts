@@ -1,4 +1,6 @@
-import { migrate, PgDatabase, PiiVault, PostgresEventStore, type Database } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store';
+import { migrate, PgDatabase, type Database } from '@journey/database';
+import { PiiVault } from '@journey/privacy';
 import { seed, storeSink } from '../../services/cli/src/seed/seed';
 import { PROCESS_MASTER_KEY } from '../support/engine-process';
 import { fmt } from './bench-support';

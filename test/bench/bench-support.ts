@@ -4,7 +4,8 @@ import { cpus, totalmem, type } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { migrate, PgDatabase, type NewEvent } from '@journey/event-store';
+import { type NewEvent } from '@journey/event-store';
+import { migrate, PgDatabase } from '@journey/database';
 
 /** The PostgreSQL the benchmarks use: DATABASE_URL's server, or the local one, in a database of their own. */
 export async function benchDatabaseUrl(name: string): Promise<string> {

@@ -3,7 +3,7 @@
  * its peak memory is its own: prints {events, seconds, maxRssMiB} as JSON.
  */
 import 'reflect-metadata';
-import { PgDatabase } from '@journey/event-store';
+import { PgDatabase } from '@journey/database';
 import { benchStore } from './bench-history';
 import { DEFAULT_PROJECTION_OPTIONS, rebuildCustomerProjection } from '@journey/projections';
 

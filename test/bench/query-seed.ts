@@ -8,7 +8,8 @@
  */
 import { Random } from '@journey/datagen';
 import { advanceTo, nextReviewAt, rfmInput, scoreRfm, type Customer360, type LifecycleThresholds, type PurchaseRecord, type RfmInput, type RfmScore } from '@journey/domain';
-import { migrate, PgDatabase, PostgresEventStore, type Database } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store';
+import { migrate, PgDatabase, type Database } from '@journey/database';
 import { DEFAULT_PROJECTION_OPTIONS, fromRow, LIVE_TABLES, Projector, saveCustomers } from '@journey/projections';
 import { seed, storeSink } from '../../services/cli/src/seed/seed';
 import { fmt } from './bench-support';

@@ -8,7 +8,7 @@
 import 'reflect-metadata';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
-import { PgDatabase } from '@journey/event-store';
+import { PgDatabase } from '@journey/database';
 import { DEFAULT_PROJECTION_OPTIONS, LIVE_TABLES } from '@journey/projections';
 import { filterSql, parseFilter } from '../../services/query/src/customers/customer-filter';
 import { EngineProcess } from '../support/engine-process';

@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import type { ActionChannel } from '@journey/contracts';
 import { DEFAULT_LIFECYCLE } from '@journey/domain';
-import { PgDatabase } from '@journey/event-store';
+import { PgDatabase } from '@journey/database';
 import { benchStore } from './bench-history';
 import { DEFAULT_SAGA_SETTINGS, LogChannel, Saga, WebhookChannel, type Channel } from '@journey/journeys';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/projections';

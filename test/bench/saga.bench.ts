@@ -9,7 +9,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { PgDatabase } from '@journey/event-store';
+import { PgDatabase } from '@journey/database';
 import { seedHistory } from './bench-history';
 import { RuleStore } from '@journey/journeys';
 import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, median, recordResults, spreadOf, spreadText } from './bench-support';

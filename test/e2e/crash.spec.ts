@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
-import { migrate, PgliteDatabase, PostgresEventStore, type Database } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store';
+import { migrate, PgliteDatabase, type Database } from '@journey/database';
 import { sampleEvent } from '../support/sample-events';
 import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
 import { backends, createTestDatabase, type Backend, type TestDatabase } from '../support/test-database';
@@ -125,5 +126,5 @@ describe.each(backends())('engine killed with SIGKILL while clients append, on %
     for (const streamId of streams) expect(await store.verify(streamId)).toMatchObject({ ok: true });
     await store.close();
     if (backend === 'pglite') await db.close();
-  }, 120_000);
+  });
 });

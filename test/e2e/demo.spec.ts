@@ -14,7 +14,7 @@ describe('npm run demo', () => {
     const cli = join(__dirname, '..', '..', 'dist', 'services', 'cli', 'src', 'main.js');
     const { stdout } = await run(process.execPath, [cli, 'demo', '--customers', '60', '--data-dir', dataDir, '--port', '0', '--exit'], {
       env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn' },
-      timeout: 240_000,
+      timeout: 540_000,
       maxBuffer: 16 * 1024 * 1024,
     });
     expect(stdout).toMatch(/Lifecycle funnel/);
@@ -35,5 +35,5 @@ describe('npm run demo', () => {
     expect(Number(/webhooks received by the demo's receiver: (\d+)/.exec(stdout)?.[1])).toBe(dispatched('welcome') + dispatched('vip-ticket-escalation'));
     expect(stdout).toMatch(/One customer's 360 \(\/v1\/customers\/[^)]+\)/);
     expect(stdout).toMatch(/export KEY=jrn_/);
-  }, 300_000);
+  }, 600_000);
 });

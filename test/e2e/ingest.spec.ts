@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EVENT_STORE, type Database, type EventStore } from '@journey/event-store';
+import { EVENT_STORE, type EventStore } from '@journey/event-store';
+import { type Database } from '@journey/database';
 import { ConsumeEventsHandler, DeadLetterStore } from '@journey/ingest';
 import { DATABASE } from '@journey/platform';
 import type { EventType } from '@journey/contracts';

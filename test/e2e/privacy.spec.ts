@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { EVENT_STORE, FORGOTTEN, type Database, type PostgresEventStore } from '@journey/event-store';
+import { EVENT_STORE, type PostgresEventStore } from '@journey/event-store';
+import { FORGOTTEN } from '@journey/privacy';
+import { type Database } from '@journey/database';
 import { CONFIG, DATABASE, type JourneyConfig } from '@journey/platform';
 import { CUSTOMER_PROJECTION, rebuildCustomerProjection } from '@journey/projections';
 import { SAGA_SUBSCRIPTION } from '@journey/journeys';
@@ -58,7 +60,7 @@ describeWithServer('privacy: PII sealed at rest, export, forget', () => {
     const reply = await engine.request({ method: 'POST', url: '/v1/events', body: { events } });
     expect(reply.status).toBe(202);
     await settled();
-  }, 60_000);
+  });
   afterAll(async () => {
     await engine?.close();
     await t?.drop();

@@ -61,17 +61,17 @@ describeWithServer('engine killed between delivering an action and recording it'
       }),
     });
     expect(response.status).toBe(202);
-    await until(() => (receiver.requests.length >= 1 && killed ? true : undefined), 20_000, 'the first delivery');
+    await until(() => (receiver.requests.length >= 1 && killed ? true : undefined), 120_000, 'the first delivery');
     await killed;
 
     await engine.start();
-    await until(() => (receiver.requests.length >= 2 ? true : undefined), 30_000, 'the redelivery');
+    await until(() => (receiver.requests.length >= 2 ? true : undefined), 120_000, 'the redelivery');
     const dispatched = await until(async () => {
       const stream = await fetch(`${engine.url}/v1/streams/customer-${customerId}/events`, { headers: engine.headers() });
       const { events } = (await stream.json()) as { events: Array<{ type: string; data: Record<string, unknown> }> };
       const found = events.filter((e) => e.type === 'ActionDispatched');
       return found.length > 0 ? found : undefined;
-    }, 20_000, 'ActionDispatched');
+    }, 120_000, 'ActionDispatched');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await engine.stop();
 
@@ -81,5 +81,5 @@ describeWithServer('engine killed between delivering an action and recording it'
     expect(receiver.requests.map((r) => r.json.query)).toEqual(keys.map(() => 'rain jacket'));
     expect(dispatched).toHaveLength(1);
     expect(dispatched[0]!.data).toMatchObject({ ruleId: 'on-search', actionId: keys[0], attempt: 2 });
-  }, 90_000);
+  });
 });

@@ -51,5 +51,5 @@ describeWithServer('ingest, projector and query as separate processes', () => {
       else await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(profile).toMatchObject({ commerce: { orders: 1 }, lifecycle: { stage: 'first_time' } });
-  }, 90_000);
+  });
 });

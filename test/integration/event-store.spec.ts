@@ -1,17 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  AppendRejectedError,
-  canonicalEnvelope,
-  canonicalJson,
-  chainHash,
-  ConcurrencyError,
-  PgDatabase,
-  PostgresEventStore,
-  StoreUnavailableError,
-  type AppendResult,
-  type NewEvent,
-  type RecordedEvent,
-} from '@journey/event-store';
+import { AppendRejectedError, canonicalEnvelope, canonicalJson, chainHash, ConcurrencyError, PostgresEventStore, StoreUnavailableError, type AppendResult, type NewEvent, type RecordedEvent } from '@journey/event-store';
+import { PgDatabase } from '@journey/database';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
 function event(data: Record<string, unknown> = { url: '/' }, overrides: Partial<NewEvent> = {}): NewEvent {

@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { PostgresEventStore, type Database, type NewEvent, type RecordedEvent } from '@journey/event-store';
+import { PostgresEventStore, type NewEvent, type RecordedEvent } from '@journey/event-store';
+import { type Database } from '@journey/database';
 import { until } from '../support/until';
 import { backends, createTestDatabase, describeWithServer, type Backend, type TestDatabase } from '../support/test-database';
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import pino from 'pino';
-import { KafkaLogPublisher, LogRelay, PostgresEventStore } from '@journey/event-store';
-import { DeadLetterStore, ensureTopics, journeyTopics, KafkaIngestConsumer } from '@journey/ingest';
+import { PostgresEventStore } from '@journey/event-store';
+import { KafkaLogPublisher, LogRelay } from '@journey/kafka';
+import { DeadLetterStore, KafkaIngestConsumer } from '@journey/ingest';
+import { ensureTopics, journeyTopics } from '@journey/kafka';
 import { sampleEvent } from '../support/sample-events';
 import { backends, createTestDatabase, skipLine, type TestDatabase } from '../support/test-database';
 import { until } from '../support/until';
@@ -77,7 +79,7 @@ describeWithKafka('Kafka ingest and log relay against the broker at KAFKA_BROKER
       await reader.connect();
       await reader.subscribe({ topics: [relayTopic], fromBeginning: true });
       await reader.run({ eachMessage: async ({ message }) => void seen.push(message) });
-      await until(() => (seen.filter((m) => m.key?.toString() === customerId).length === events.length ? true : undefined), 60_000, 'the relayed events');
+      await until(() => (seen.filter((m) => m.key?.toString() === customerId).length === events.length ? true : undefined), 120_000, 'the relayed events');
     } finally {
       await reader.disconnect();
       await relay.stop();
@@ -105,13 +107,13 @@ describeWithKafka('Kafka ingest and log relay against the broker at KAFKA_BROKER
     const consumer = consumerOf();
     consumer.start();
     try {
-      await until(async () => ((await table.list(0, 10)).length === 1 ? true : undefined), 60_000, 'the dead-letter record');
+      await until(async () => ((await table.list(0, 10)).length === 1 ? true : undefined), 120_000, 'the dead-letter record');
       for (const customerId of customers) {
         const expected = events.filter((event) => event.customerId === customerId).map((event) => event.eventId);
         const stored = await until(async () => {
           const ids = (await store.readStream(`customer-${customerId}`)).map((e) => e.eventId);
           return ids.length === expected.length ? ids : undefined;
-        }, 60_000, `the events of ${customerId}`);
+        }, 120_000, `the events of ${customerId}`);
         expect(stored).toEqual(expected);
       }
     } finally {
@@ -128,7 +130,7 @@ describeWithKafka('Kafka ingest and log relay against the broker at KAFKA_BROKER
     const seen: KafkaMessage[] = [];
     await reader.run({ eachMessage: async ({ message }) => void seen.push(message) });
     try {
-      await until(() => (seen.length > 0 ? true : undefined), 30_000, 'the dead-letter message');
+      await until(() => (seen.length > 0 ? true : undefined), 120_000, 'the dead-letter message');
     } finally {
       await reader.disconnect();
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppendRejectedError, PgDatabase, PostgresEventStore, StoreUnavailableError, type AppendRequest, type AppendResult, type EventStore } from '@journey/event-store';
+import { AppendRejectedError, PostgresEventStore, StoreUnavailableError, type AppendRequest, type AppendResult, type EventStore } from '@journey/event-store';
+import { PgDatabase } from '@journey/database';
 import { ConsumeEventsHandler, DeadLetterStore, MAX_MESSAGE_BYTES, type DeadLetter, type DeadLetterSink, type IngestMessage } from '@journey/ingest';
 import { sampleEvent } from '../support/sample-events';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';

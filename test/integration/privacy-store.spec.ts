@@ -1,16 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  FORGOTTEN,
-  loadMigrations,
-  MasterKeyError,
-  migrate,
-  PgliteDatabase,
-  PiiVault,
-  PostgresEventStore,
-  sealStoredPii,
-  UNREADABLE,
-  type NewEvent,
-} from '@journey/event-store';
+import { PostgresEventStore, sealStoredPii, type NewEvent } from '@journey/event-store';
+import { FORGOTTEN, MasterKeyError, PiiVault, UNREADABLE } from '@journey/privacy';
+import { loadMigrations, migrate, PgliteDatabase } from '@journey/database';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 import { until } from '../support/until';
 

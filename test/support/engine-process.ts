@@ -48,7 +48,7 @@ export class EngineProcess {
   }
 
   /** Starts the engine and resolves once it says where it listens. */
-  async start(timeoutMs = 30_000): Promise<void> {
+  async start(timeoutMs = 180_000): Promise<void> {
     const child = spawn(process.execPath, [this.entry], {
       env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', JOURNEY_ADMIN_KEY: PROCESS_ADMIN_KEY, JOURNEY_MASTER_KEY: PROCESS_MASTER_KEY, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { migrate, PgDatabase, PgliteDatabase, type Database } from '@journey/event-store';
+import { migrate, PgDatabase, PgliteDatabase, type Database } from '@journey/database';
 
 export type Backend = 'postgres' | 'pglite';
 

@@ -1,5 +1,5 @@
 import type { EventMetadata, JourneyEvent } from '@journey/contracts';
-import type { Queryable } from './database/database';
+import type { Queryable } from '@journey/database';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
 

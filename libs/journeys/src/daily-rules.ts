@@ -1,6 +1,7 @@
 import { ENGINE_SOURCE, type JourneyEvent } from '@journey/contracts';
 import { decide, type Customer360 } from '@journey/domain';
-import { derivedEventId, type Database } from '@journey/event-store';
+import { derivedEventId } from '@journey/event-store';
+import { type Database } from '@journey/database';
 import { DecisionWriter } from './decision-writer';
 import type { SagaContext } from './saga-batch';
 import { loadMemories } from './saga-state';

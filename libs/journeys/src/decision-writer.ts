@@ -1,6 +1,7 @@
 import { CUSTOMER_STREAM_PREFIX, ENGINE_SOURCE, type JourneyEvent, type SuppressionReason } from '@journey/contracts';
 import { customer360View, type Customer360, type Decision, type OpenGoal, type PastAction, type PendingWait, type Rule } from '@journey/domain';
-import { derivedEventId, type NewEvent, type PostgresEventStore, type Queryable } from '@journey/event-store';
+import { derivedEventId, type NewEvent, type PostgresEventStore } from '@journey/event-store';
+import { type Queryable } from '@journey/database';
 import { render } from './rules/templates';
 import type { SagaSettings } from './saga-settings';
 

@@ -1,5 +1,6 @@
 import { CUSTOMER_STREAM_PREFIX, ENGINE_SOURCE, type ActionChannel } from '@journey/contracts';
-import { derivedEventId, type AppendRequest, type Database, type PostgresEventStore } from '@journey/event-store';
+import { derivedEventId, type AppendRequest, type PostgresEventStore } from '@journey/event-store';
+import { type Database } from '@journey/database';
 import { DeliveryError, type Channel } from './channels/channel';
 import type { SagaSettings } from './saga-settings';
 

@@ -1,6 +1,6 @@
 import type { JourneyEvent } from '@journey/contracts';
 import { customer360View, evaluate, gate, type ConditionTrace, type Customer360, type GateVerdict, type Rule } from '@journey/domain';
-import type { Queryable } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
 import type { SagaSettings } from './saga-settings';
 import { loadMemories, loadStates } from './saga-state';
 import type { RuleIndex } from './rules/rule-index';

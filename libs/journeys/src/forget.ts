@@ -1,4 +1,4 @@
-import type { Queryable } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
 
 /**
  * Scrubs a forgotten customer's personal data from the saga's tables: its copy of the 360 loses

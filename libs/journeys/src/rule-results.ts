@@ -1,4 +1,4 @@
-import type { Queryable } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
 
 /** What a rule did: matched, suppressed by reason, dispatched, failed, converted, and the lift. */
 export interface RuleResults {

@@ -1,5 +1,6 @@
 import { decide, emptyCustomer360, evolve, type Customer360 } from '@journey/domain';
-import type { PostgresEventStore, Queryable, RecordedEvent } from '@journey/event-store';
+import type { PostgresEventStore, RecordedEvent } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
 import { DecisionWriter } from './decision-writer';
 import type { RuleIndex } from './rules/rule-index';
 import { loadMemories, loadStates, saveStates } from './saga-state';

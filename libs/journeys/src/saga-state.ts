@@ -1,5 +1,5 @@
 import type { Customer360, OpenGoal, PastAction, PendingWait } from '@journey/domain';
-import type { Queryable } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
 import type { RuleIndex } from './rules/rule-index';
 
 /** The saga's own copy of each customer's 360, at the saga's position in the log. */

@@ -1,5 +1,6 @@
 import type { ActionChannel } from '@journey/contracts';
-import type { Database, PostgresEventStore, Subscription } from '@journey/event-store';
+import type { PostgresEventStore, Subscription } from '@journey/event-store';
+import type { Database } from '@journey/database';
 import type { Channel } from './channels/channel';
 import { runDailyRules } from './daily-rules';
 import { Dispatcher, type DispatchReport } from './dispatcher';

@@ -1,6 +1,6 @@
 import type { JourneyEvent } from '@journey/contracts';
 import { decideDue, emptyCustomer360 } from '@journey/domain';
-import type { Database } from '@journey/event-store';
+import type { Database } from '@journey/database';
 import { DecisionWriter } from './decision-writer';
 import type { SagaContext } from './saga-batch';
 import { loadMemories, loadStates } from './saga-state';

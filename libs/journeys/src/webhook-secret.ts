@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Queryable } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
 
 /**
  * The secret webhook signatures use: the configured one, or one generated on first use and kept

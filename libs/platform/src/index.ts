@@ -11,7 +11,6 @@ export * from './auth/access-log';
 export * from './auth/auth.guard';
 export * from './privacy/master-key';
 export * from './privacy/open-vault';
-export * from './kafka-client';
 export * from './lag/admission';
 export * from './lag/admission-gate';
 export * from './lag/lag-monitor';

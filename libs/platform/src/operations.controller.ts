@@ -1,5 +1,6 @@
 import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
-import type { ConsumerLag, Database } from '@journey/event-store';
+import type { Database } from '@journey/database';
+import type { ConsumerLag } from '@journey/event-store';
 import type { Registry } from 'prom-client';
 import { Public } from './auth/roles';
 import { DATABASE, METRICS } from './tokens';

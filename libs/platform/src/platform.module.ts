@@ -1,14 +1,9 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import {
-  EVENT_STORE,
-  migrate,
-  openDatabase,
-  PostgresEventStore,
-  type Database,
-  type PiiVault,
-} from '@journey/event-store';
+import { EVENT_STORE, PostgresEventStore } from '@journey/event-store';
+import { migrate, openDatabase, type Database } from '@journey/database';
+import { type PiiVault } from '@journey/privacy';
 import type { Registry } from 'prom-client';
 import type { JourneyConfig } from './config';
 import { createLogger, type Logger } from './logger';

@@ -1,6 +1,6 @@
 import type { LifecycleStage, RfmSegment, ValueTier } from '@journey/contracts';
 import { KEPT_PURCHASES, type Customer360, type PurchaseRecord, type VisitorActivity } from '@journey/domain';
-import type { Queryable } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
 
 /** Where a projection writes: the live tables, or the shadow ones a rebuild fills. */
 export interface ProjectionTables {

@@ -1,6 +1,7 @@
 import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
 import type { LifecycleThresholds } from '@journey/domain';
-import type { AppendRequest, PostgresEventStore, Queryable, RecordedEvent } from '@journey/event-store';
+import type { AppendRequest, PostgresEventStore, RecordedEvent } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
 import { loadCustomers, loadVisitors, saveCustomers, saveVisitors, type ProjectionTables } from './customer-360.table';
 import { stageChangedEvent } from './derived-events';
 import { foldEvents } from './fold';

@@ -1,4 +1,4 @@
-import type { Queryable } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
 import { LIVE_TABLES, type ProjectionTables } from './customer-360.table';
 
 /**

@@ -1,6 +1,7 @@
 import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
 import { advanceTo, type LifecycleThresholds } from '@journey/domain';
-import type { PostgresEventStore, Queryable } from '@journey/event-store';
+import type { PostgresEventStore } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
 import { fromRow, LIVE_TABLES } from './customer-360.table';
 import { stageChangedEvent } from './derived-events';
 

@@ -1,4 +1,5 @@
-import { consumerLag, type ConsumerLag, type Database, type PostgresEventStore, type Subscription } from '@journey/event-store';
+import { consumerLag, type ConsumerLag, type PostgresEventStore, type Subscription } from '@journey/event-store';
+import type { Database } from '@journey/database';
 import { LIVE_TABLES } from './customer-360.table';
 import { projectBatch } from './customer-projection';
 import { reviewLifecycles, type ClockReport } from './lifecycle-clock';

@@ -1,4 +1,5 @@
-import { START_CURSOR, type Database, type GlobalCursor, type PostgresEventStore, type Queryable } from '@journey/event-store';
+import { START_CURSOR, type GlobalCursor, type PostgresEventStore } from '@journey/event-store';
+import { type Database, type Queryable } from '@journey/database';
 import type { LifecycleThresholds } from '@journey/domain';
 import { LIVE_TABLES, SHADOW_TABLES, type ProjectionTables } from './customer-360.table';
 import { projectBatch } from './customer-projection';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Database, GlobalCursor, PostgresEventStore, Queryable } from '@journey/event-store';
+import type { GlobalCursor, PostgresEventStore } from '@journey/event-store';
+import type { Database, Queryable } from '@journey/database';
 import type { LifecycleThresholds } from '@journey/domain';
 import { LIVE_TABLES, type ProjectionTables } from './customer-360.table';
 import { CUSTOMER_PROJECTION } from './projector';

@@ -1,6 +1,7 @@
 import { CUSTOMER_STREAM_PREFIX, type RfmSegment, type ValueTier } from '@journey/contracts';
 import { rfmInput, scoreRfm, type CurrencyRates, type PurchaseRecord, type RfmInput } from '@journey/domain';
-import type { AppendRequest, PostgresEventStore, Queryable } from '@journey/event-store';
+import type { AppendRequest, PostgresEventStore } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
 import { LIVE_TABLES } from './customer-360.table';
 import { tierChangedEvent, type TierChange } from './derived-events';
 

@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { migrate, openDatabase, PostgresEventStore, type Database } from '@journey/event-store';
-import { ApiKeyStore, ConfigError, createdKeyNotice, createLogger, isRole, kafkaClient, loadConfig, openVault, resolveMasterKey, ROLES } from '@journey/platform';
-import { DeadLetterStore, ensureTopics, journeyTopics } from '@journey/ingest';
+import { PostgresEventStore } from '@journey/event-store';
+import { migrate, openDatabase, type Database } from '@journey/database';
+import { ApiKeyStore, ConfigError, createdKeyNotice, createLogger, isRole, loadConfig, openVault, resolveMasterKey, ROLES } from '@journey/platform';
+import { kafkaClient } from '@journey/kafka';
+import { DeadLetterStore } from '@journey/ingest';
+import { ensureTopics, journeyTopics } from '@journey/kafka';
 import { customer360View } from '@journey/domain';
 import { customerAsOf, Projector, rebuildCustomerProjection } from '@journey/projections';
 import { ruleResults, RuleStore, webhookSecret } from '@journey/journeys';

@@ -5,4 +5,3 @@ export * from './consume-events/dead-letter';
 export * from './consume-events/consume-events.handler';
 export * from './consume-events/dead-letter.store';
 export * from './consume-events/kafka-ingest.consumer';
-export * from './consume-events/kafka-topics';

@@ -1,6 +1,7 @@
 import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { EVENT_STORE, type Database, type EventStore } from '@journey/event-store';
+import { EVENT_STORE, type EventStore } from '@journey/event-store';
+import { type Database } from '@journey/database';
 import { ADMISSION, CLOCK, CONFIG, DATABASE, LOGGER, METRICS, type AdmissionGate, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { AppendEventsHandler } from './append-events/append-events.handler';
 import { IngestController } from './append-events/ingest.controller';

@@ -1,6 +1,9 @@
 import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { EVENT_STORE, KafkaLogPublisher, LogRelay, type Database, type PostgresEventStore } from '@journey/event-store';
-import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, kafkaClient, projectionMetrics, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
+import { EVENT_STORE, type PostgresEventStore } from '@journey/event-store';
+import { KafkaLogPublisher, LogRelay } from '@journey/kafka';
+import { type Database } from '@journey/database';
+import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, projectionMetrics, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
+import { kafkaClient } from '@journey/kafka';
 import { Projector } from '@journey/projections';
 import { Counter, type Registry } from 'prom-client';
 

@@ -1,8 +1,10 @@
 import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { ActionChannel } from '@journey/contracts';
-import { EVENT_STORE, type Database, type PostgresEventStore } from '@journey/event-store';
+import { EVENT_STORE, type PostgresEventStore } from '@journey/event-store';
+import { type Database } from '@journey/database';
 import { KafkaChannel, LogChannel, Saga, WebhookChannel, webhookSecret, DEFAULT_SAGA_SETTINGS, type Channel, type SagaSettings } from '@journey/journeys';
-import { CLOCK, CONFIG, DATABASE, LOGGER, kafkaClient, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
+import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
+import { kafkaClient } from '@journey/kafka';
 import { RulesController } from './rules/rules.controller';
 
 import { SAGA_SETTINGS } from './saga.module.tokens';

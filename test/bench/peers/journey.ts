@@ -1,5 +1,6 @@
 /** journey's side of the peer benchmark: its library's append, and a summary fold through a subscription. */
-import { PgDatabase, PostgresEventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store';
+import { PgDatabase } from '@journey/database';
 import { freshJourneySchema } from '../bench-support';
 import { closedLoop, figuresOf, inParallel, summaryDeltas, summaryTableSql, summaryUpsertSql, type AppendShape, type HistoryCall } from './workload';
 

@@ -1,4 +1,4 @@
-import type { Queryable } from '../database/database';
+import type { Queryable } from '@journey/database';
 
 /** How far one named consumer of the global order (a row of journey.checkpoints) is behind the log. */
 export interface ConsumerLag {

@@ -1,6 +1,6 @@
-import type { Queryable } from '../database/database';
-import { toBuffer } from '../database/database';
-import { isTransactionConflict, isTransient, isUnavailable } from '../database/unavailable';
+import type { Queryable } from '@journey/database';
+import { toBuffer } from '@journey/database';
+import { isTransactionConflict, isTransient, isUnavailable } from '@journey/database';
 import { AppendRejectedError, ConcurrencyError, StoreUnavailableError } from '../errors';
 import type { AppendResult, EventOutcome, ExpectedVersion } from '../event-store.port';
 import { canonicalJson, chainHash, envelopeText } from '../hash-chain';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../database/database';
+import type { Queryable } from '@journey/database';
 import { StoreUnavailableError } from '../errors';
 import type { BatchReport } from './append-batch';
 import { GroupCommitWriter, type BatchRunner } from './group-commit';

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { Upcasters } from '@journey/contracts';
-import type { Database, Queryable, QueryOptions } from '../database/database';
-import { toBuffer } from '../database/database';
-import { isUnavailable } from '../database/unavailable';
+import type { Database, Queryable, QueryOptions } from '@journey/database';
+import { toBuffer } from '@journey/database';
+import { isUnavailable } from '@journey/database';
 import { StoreUnavailableError } from '../errors';
 import type {
   AppendRequest,
@@ -26,7 +26,7 @@ import { GroupCommitWriter, type AppendObserver } from './group-commit';
 import { prepareEvent, type AppendCall } from './prepared-event';
 import { EVENT_COLUMNS, storedEnvelope, toRecordedEvent, type EventRow } from './recorded-event';
 import { PollingSubscription, type CommitSignal } from './subscription';
-import type { PiiVault } from '../privacy/pii-vault';
+import type { PiiVault } from '@journey/privacy';
 
 export const COMMIT_CHANNEL = 'journey_events';
 const NO_UPCASTERS = new Upcasters();

@@ -1,5 +1,5 @@
 import { ownerOfStream, type Upcasters } from '@journey/contracts';
-import { toBuffer } from '../database/database';
+import { toBuffer } from '@journey/database';
 import type { RecordedEvent } from '../event-store.port';
 import { canonicalEnvelope, canonicalJson } from '../hash-chain';
 

@@ -1,4 +1,4 @@
-import type { Database } from '../database/database';
+import type { Database } from '@journey/database';
 import { Pause } from './pause';
 import type {
   GlobalCursor,

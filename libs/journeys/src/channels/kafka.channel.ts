@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { LazyKafkaProducer } from '@journey/event-store';
+import { LazyKafkaProducer } from '@journey/kafka';
 import { DeliveryError, type Channel, type Delivery } from './channel';
 
 /**

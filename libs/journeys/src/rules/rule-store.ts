@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Rule } from '@journey/domain';
-import { canonicalJson, type Database } from '@journey/event-store';
+import { canonicalJson } from '@journey/event-store';
+import { type Database } from '@journey/database';
 import { parseRule, type RuleProblem } from './rule-definition';
 
 export class RuleRejectedError extends Error {

@@ -1,4 +1,4 @@
-import type { Database } from '@journey/event-store';
+import type { Database } from '@journey/database';
 
 export interface AccessEntry {
   readonly at: string;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { StoreUnavailableError, type Database } from '@journey/event-store';
+import { StoreUnavailableError } from '@journey/event-store';
+import { type Database } from '@journey/database';
 import type { Role } from './roles';
 
 export interface ApiKey {

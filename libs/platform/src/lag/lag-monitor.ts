@@ -1,4 +1,5 @@
-import { consumerLags, type ConsumerLag, type Queryable } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
+import { consumerLags, type ConsumerLag } from '@journey/event-store';
 
 /**
  * The lag of every named consumer, read at most once per `maxAgeMs`: a scrape, a health probe

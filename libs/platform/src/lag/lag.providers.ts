@@ -1,5 +1,5 @@
 import { Inject, type BeforeApplicationShutdown, type OnApplicationBootstrap, type Provider } from '@nestjs/common';
-import type { Database } from '@journey/event-store';
+import type { Database } from '@journey/database';
 import type { Registry } from 'prom-client';
 import type { JourneyConfig } from '../config';
 import { CONFIG, DATABASE, METRICS } from '../tokens';

@@ -1,4 +1,6 @@
-import { PiiVault, sealStoredPii, type Database } from '@journey/event-store';
+import type { Database } from '@journey/database';
+import { sealStoredPii } from '@journey/event-store';
+import { PiiVault } from '@journey/privacy';
 
 /**
  * The vault of a process: the master key checked against the database, and the PII of events

@@ -1,5 +1,5 @@
 import type { FieldError } from '@journey/contracts';
-import type { Queryable } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
 import type { Clock } from '@journey/platform';
 import type { DeadLetter, DeadLetterSink } from './dead-letter';
 

@@ -1,6 +1,8 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { LazyKafkaProducer, Pause, StoreUnavailableError, type EventStore } from '@journey/event-store';
-import { kafkaClient, type Clock, type Logger } from '@journey/platform';
+import { Pause, StoreUnavailableError, type EventStore } from '@journey/event-store';
+import { LazyKafkaProducer } from '@journey/kafka';
+import { type Clock, type Logger } from '@journey/platform';
+import { kafkaClient } from '@journey/kafka';
 import { ConsumeEventsHandler, type ConsumeReport } from './consume-events.handler';
 import type { DeadLetter, DeadLetterSink, IngestMessage } from './dead-letter';
 

@@ -1,6 +1,6 @@
 import { ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import type { Database } from '@journey/event-store';
+import type { Database } from '@journey/database';
 import { ruleResults, type RuleResults } from '@journey/journeys';
 import { CLOCK, DATABASE, RequestRejectedError, Roles, type Clock, type FieldProblem } from '@journey/platform';
 import { lifecycleFunnel, retention, valueGrid, type Funnel, type Period, type RetentionCohort, type ValueGrid } from './analytics';

@@ -1,5 +1,5 @@
 import { CUSTOMER_STREAM_PREFIX, LIFECYCLE_STAGES, VALUE_TIERS } from '@journey/contracts';
-import type { Queryable } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
 import { LIVE_TABLES } from '@journey/projections';
 
 export interface Period {

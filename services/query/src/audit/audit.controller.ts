@@ -1,7 +1,8 @@
 import { ApiTags } from '@nestjs/swagger';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { customer360View } from '@journey/domain';
-import { EVENT_STORE, type Database, type PostgresEventStore, type VerifyResult } from '@journey/event-store';
+import { EVENT_STORE, type PostgresEventStore, type VerifyResult } from '@journey/event-store';
+import { type Database } from '@journey/database';
 import { ACCESS_LOG, CONFIG, DATABASE, RequestRejectedError, Roles, type AccessLog, type FieldProblem, type JourneyConfig } from '@journey/platform';
 import { customerAsOf, replayCheck, type ReplayReport } from '@journey/projections';
 

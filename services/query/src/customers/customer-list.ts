@@ -1,5 +1,5 @@
 import { toBase, type CurrencyRates } from '@journey/domain';
-import type { Queryable } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
 import { RequestRejectedError } from '@journey/platform';
 import { LIVE_TABLES } from '@journey/projections';
 import { filterSql, type CustomerFilter } from './customer-filter';

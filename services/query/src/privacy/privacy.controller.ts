@@ -2,7 +2,9 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CUSTOMER_STREAM_PREFIX, ENGINE_SOURCE, VISITOR_STREAM_PREFIX } from '@journey/contracts';
 import { customer360View, type Customer360View } from '@journey/domain';
-import { derivedEventId, EVENT_STORE, type Database, type PiiVault, type PostgresEventStore, type RecordedEvent } from '@journey/event-store';
+import { derivedEventId, EVENT_STORE, type PostgresEventStore, type RecordedEvent } from '@journey/event-store';
+import { type Database } from '@journey/database';
+import { type PiiVault } from '@journey/privacy';
 import { scrubForgottenJourneys } from '@journey/journeys';
 import { CLOCK, CONFIG, DATABASE, RequestRejectedError, Roles, VAULT, type Clock, type JourneyConfig } from '@journey/platform';
 import { fromRow, identitiesOf, LIVE_TABLES, scrubForgottenCustomer } from '@journey/projections';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { piiFieldsOfType } from '@journey/contracts';
-import type { Database } from '../database/database';
-import type { GlobalCursor, RecordedEvent } from '../event-store.port';
-import { Pause } from '../postgres/pause';
-import type { PostgresEventStore } from '../postgres/postgres-event-store';
+import type { Database } from '@journey/database';
+import type { GlobalCursor, RecordedEvent } from '@journey/event-store';
+import { Pause } from '@journey/event-store';
+import type { PostgresEventStore } from '@journey/event-store';
 
 /** One event as downstream apps receive it: keyed by its customer (or visitor), without personal data. */
 export interface RelayMessage {

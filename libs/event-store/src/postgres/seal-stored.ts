@@ -1,8 +1,8 @@
 import { EVENT_CATALOGUE, piiFieldsOfType } from '@journey/contracts';
-import { toBuffer, type Database, type Queryable } from '../database/database';
+import { toBuffer, type Database, type Queryable } from '@journey/database';
 import { chainHash } from '../hash-chain';
 import { EVENT_COLUMNS, storedEnvelope, type EventRow } from '../postgres/recorded-event';
-import { isSealed, sealField, type PiiVault } from './pii-vault';
+import { isSealed, sealField, type PiiVault } from '@journey/privacy';
 
 export interface SealReport {
   readonly streams: number;

@@ -1,7 +1,19 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { piiFieldsOfType } from '@journey/contracts';
-import { toBuffer, type Database, type Queryable } from '../database/database';
-import type { AppendRequest, NewEvent, RecordedEvent } from '../event-store.port';
+import { toBuffer, type Database, type Queryable } from '@journey/database';
+
+/** An event whose PII fields can be sealed: the vault needs its id, its type and its data. */
+export interface SealableEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: object;
+}
+
+/** Events bound for one stream, the subject whose key seals them. */
+export interface SealableRequest {
+  readonly streamId: string;
+  readonly events: readonly SealableEvent[];
+}
 
 /** What a PII field reads as once its subject is forgotten. */
 export const FORGOTTEN = '[forgotten]';
@@ -68,7 +80,7 @@ export class PiiVault {
    * through `q` itself when it is a caller's transaction (`transactional`), so that they commit
    * or roll back with it, and then nothing read there is remembered.
    */
-  async seal(q: Queryable, requests: readonly AppendRequest[], transactional: boolean): Promise<readonly AppendRequest[]> {
+  async seal<R extends SealableRequest>(q: Queryable, requests: readonly R[], transactional: boolean): Promise<readonly R[]> {
     const subjects = new Set<string>();
     for (const request of requests) if (request.events.some(hasPii)) subjects.add(request.streamId);
     if (subjects.size === 0) return requests;
@@ -81,7 +93,7 @@ export class PiiVault {
   }
 
   /** The events with their sealed fields opened ("[forgotten]" where the key is destroyed). */
-  async reveal(q: Queryable, events: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
+  async reveal<E extends SealableEvent & { readonly streamId: string }>(q: Queryable, events: readonly E[]): Promise<E[]> {
     const sealed = events.map((event) => sealedFields(event));
     const subjects = new Set(events.filter((_, i) => sealed[i]!.length > 0).map((event) => event.streamId));
     if (subjects.size === 0) return [...events];
@@ -92,12 +104,12 @@ export class PiiVault {
       const key = keys.get(event.streamId) ?? null;
       const data = { ...(event.data as Record<string, unknown>) };
       for (const field of fields) data[field] = openField(key, event.streamId, event.eventId, field, data[field] as string);
-      return { ...event, data } as RecordedEvent;
+      return { ...event, data };
     });
   }
 
   /** The event with its PII sealed under `key` ("[forgotten]" for a forgotten subject). */
-  sealEvent(subject: string, event: NewEvent, key: SubjectKey): NewEvent {
+  sealEvent<E extends SealableEvent>(subject: string, event: E, key: SubjectKey): E {
     const fields = piiFieldsOfType(event.type);
     const data: Record<string, unknown> = { ...event.data };
     const eventId = event.eventId.toLowerCase();
@@ -206,7 +218,7 @@ export class PiiVault {
 }
 
 /** Whether a new event carries PII to seal. */
-function hasPii(event: NewEvent): boolean {
+function hasPii(event: SealableEvent): boolean {
   const data = event.data as Record<string, unknown>;
   return piiFieldsOfType(event.type).some((field) => typeof data[field] === 'string');
 }
