@@ -34,6 +34,17 @@ module.exports = {
       from: { path: '(^|/)(libs|contracts)/' },
       to: { path: '(^|/)services/' },
     },
+    {
+      name: 'store-behind-its-port',
+      severity: 'error',
+      comment:
+        'the PostgreSQL adapter of the event store is reached through the EventStore port; only the adapter itself and the composition roots (the platform module, the CLI) construct it',
+      from: {
+        path: '(^|/)(libs|services)/',
+        pathNot: '(^|/)(libs/event-store/|libs/platform/src/(platform\\.module|metrics|privacy/open-vault)\\.ts$|services/cli/src/)',
+      },
+      to: { path: '(^|/)libs/event-store/src/postgres/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

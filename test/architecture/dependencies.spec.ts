@@ -31,7 +31,14 @@ describe('the dependency rule', () => {
     beforeAll(() => {
       mkdirSync(join(fixture, 'libs', 'domain', 'src'), { recursive: true });
       mkdirSync(join(fixture, 'libs', 'event-store', 'src'), { recursive: true });
+      mkdirSync(join(fixture, 'libs', 'event-store', 'src', 'postgres'), { recursive: true });
+      mkdirSync(join(fixture, 'libs', 'journeys', 'src'), { recursive: true });
       mkdirSync(join(fixture, 'services', 'engine', 'src'), { recursive: true });
+      writeFileSync(join(fixture, 'libs', 'event-store', 'src', 'postgres', 'adapter.ts'), 'export class Adapter {}\n');
+      writeFileSync(
+        join(fixture, 'libs', 'journeys', 'src', 'downcast.ts'),
+        "import { Adapter } from '../../event-store/src/postgres/adapter';\nexport const downcast = Adapter;\n",
+      );
       writeFileSync(join(fixture, 'services', 'engine', 'src', 'main.ts'), 'export const engine = 1;\n');
       writeFileSync(
         join(fixture, 'libs', 'domain', 'src', 'impure.ts'),
@@ -44,13 +51,14 @@ describe('the dependency rule', () => {
     });
     afterAll(() => rmSync(fixture, { recursive: true, force: true }));
 
-    it('a domain file importing Nest or pg, and a library importing a service', () => {
+    it('a domain file importing Nest or pg, a library importing a service, and a feature reaching past the store port', () => {
       const found = cruise(join('test', 'architecture', `tmp-${process.pid}`)).map((v) => `${v.rule.name}: ${v.to.split('/').slice(-3).join('/')}`);
       expect(found).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/^domain-is-pure: .*@nestjs\/common/),
           expect.stringMatching(/^domain-is-pure: .*pg/),
           expect.stringMatching(/^libs-never-import-services: .*main\.ts$/),
+          expect.stringMatching(/^store-behind-its-port: .*postgres\/adapter\.ts$/),
         ]),
       );
     });

@@ -7,7 +7,7 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { PgDatabase } from '@journey/database';
 import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
 import { postLoad } from './load-generator';

@@ -1,4 +1,4 @@
-import { PostgresEventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { migrate, PgDatabase, type Database } from '@journey/database';
 import { PiiVault } from '@journey/privacy';
 import { seed, storeSink } from '../../services/cli/src/seed/seed';

@@ -8,7 +8,7 @@
  */
 import { Random } from '@journey/datagen';
 import { advanceTo, nextReviewAt, rfmInput, scoreRfm, type Customer360, type LifecycleThresholds, type PurchaseRecord, type RfmInput, type RfmScore } from '@journey/domain';
-import { PostgresEventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { migrate, PgDatabase, type Database } from '@journey/database';
 import { DEFAULT_PROJECTION_OPTIONS, fromRow, LIVE_TABLES, Projector, saveCustomers } from '@journey/projections';
 import { seed, storeSink } from '../../services/cli/src/seed/seed';

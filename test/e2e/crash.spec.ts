@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
-import { PostgresEventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { migrate, PgliteDatabase, type Database } from '@journey/database';
 import { sampleEvent } from '../support/sample-events';
 import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';

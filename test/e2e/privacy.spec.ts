@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { EVENT_STORE, type PostgresEventStore } from '@journey/event-store';
+import { EVENT_STORE } from '@journey/event-store';
+import { type PostgresEventStore } from '@journey/event-store/postgres';
 import { FORGOTTEN } from '@journey/privacy';
 import { type Database } from '@journey/database';
 import { CONFIG, DATABASE, type JourneyConfig } from '@journey/platform';

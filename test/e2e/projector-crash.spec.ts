@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { streamIdOf } from '@journey/contracts';
 import { dataset } from '@journey/datagen';
-import { PostgresEventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { CUSTOMER_PROJECTION, DEFAULT_PROJECTION_OPTIONS, projectionLag, rebuildCustomerProjection } from '@journey/projections';
 import { EngineProcess } from '../support/engine-process';
 import { ProjectionHarness } from '../support/projection-harness';

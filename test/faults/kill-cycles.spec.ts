@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PgDatabase } from '@journey/database';
-import { PostgresEventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { PiiVault } from '@journey/privacy';
 import { DEFAULT_PROJECTION_OPTIONS, rebuildCustomerProjection } from '@journey/projections';
 import { EngineProcess, PROCESS_MASTER_KEY } from '../support/engine-process';

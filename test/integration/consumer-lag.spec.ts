@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { CONSUMER_LAG_SQL, consumerLag, consumerLags, PostgresEventStore, type NewEvent } from '@journey/event-store';
+import { CONSUMER_LAG_SQL, consumerLag, consumerLags, type NewEvent } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { backends, createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
 
 function pageView(n: number): NewEvent {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { derivedEventId, PostgresEventStore, type NewEvent } from '@journey/event-store';
+import { derivedEventId, type NewEvent } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
 function stageChanged(customerId: string, to: string): NewEvent {
@@ -40,9 +41,9 @@ describe.each(backends())('derived events appended for work in a transaction, on
       const derived = stageChanged(stream, 'first_time');
 
       await expect(
-        t.db.transaction(async (tx) => {
-          await tx.query('SELECT 1');
-          expect((await store.appendDerived(tx, [{ streamId: stream, events: [derived] }])).outcomes[0]).toMatchObject({ status: 'appended', streamPosition: 2 });
+        store.unitOfWork(async (unit) => {
+          await unit.state.query('SELECT 1');
+          expect((await unit.appendDerived([{ streamId: stream, events: [derived] }])).outcomes[0]).toMatchObject({ status: 'appended', streamPosition: 2 });
           // The transaction is still open and holds no lock of the stream: an append to it goes through.
           const ingest = await store.append(stream, [pageView()]);
           expect(ingest.outcomes[0]).toMatchObject({ status: 'appended', streamPosition: 3 });
@@ -51,7 +52,7 @@ describe.each(backends())('derived events appended for work in a transaction, on
       ).rejects.toBeInstanceOf(RolledBack);
 
       expect((await store.readStream(stream)).map((e) => e.eventId)).toContain(derived.eventId);
-      const again = await t.db.transaction((tx) => store.appendDerived(tx, [{ streamId: stream, events: [derived] }]));
+      const again = await store.unitOfWork((unit) => unit.appendDerived([{ streamId: stream, events: [derived] }]));
       expect(again.outcomes[0]).toMatchObject({ status: 'duplicate', streamPosition: 2 });
       expect(await store.verify(stream)).toMatchObject({ ok: true, events: 3 });
     });
@@ -60,13 +61,13 @@ describe.each(backends())('derived events appended for work in a transaction, on
       const stream = `customer-${randomUUID()}`;
       const derived = stageChanged(stream, 'first_time');
       await expect(
-        t.db.transaction(async (tx) => {
-          expect((await store.appendDerived(tx, [{ streamId: stream, events: [derived] }])).outcomes[0]).toMatchObject({ status: 'appended' });
+        store.unitOfWork(async (unit) => {
+          expect((await unit.appendDerived([{ streamId: stream, events: [derived] }])).outcomes[0]).toMatchObject({ status: 'appended' });
           throw new RolledBack();
         }),
       ).rejects.toBeInstanceOf(RolledBack);
       expect(await store.readStream(stream)).toEqual([]);
-      const kept = await t.db.transaction((tx) => store.appendDerived(tx, [{ streamId: stream, events: [derived] }]));
+      const kept = await store.unitOfWork((unit) => unit.appendDerived([{ streamId: stream, events: [derived] }]));
       expect(kept.outcomes[0]).toMatchObject({ status: 'appended', streamPosition: 1 });
     });
   }

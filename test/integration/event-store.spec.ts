@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppendRejectedError, canonicalEnvelope, canonicalJson, chainHash, ConcurrencyError, PostgresEventStore, StoreUnavailableError, type AppendResult, type NewEvent, type RecordedEvent } from '@journey/event-store';
+import { AppendRejectedError, canonicalEnvelope, canonicalJson, chainHash, ConcurrencyError, START_CURSOR, StoreUnavailableError, type AppendResult, type NewEvent, type RecordedEvent } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { PgDatabase } from '@journey/database';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -322,8 +323,8 @@ describe.each(backends())('event store on %s', (backend) => {
       let failOnce = true;
       const subscription = store.subscribe(
         name,
-        async (events, tx) => {
-          await tx.query('INSERT INTO public.seen (event_id, global_position) SELECT * FROM unnest($1::uuid[], $2::bigint[])', [
+        async (events, unit) => {
+          await unit.state.query('INSERT INTO public.seen (event_id, global_position) SELECT * FROM unnest($1::uuid[], $2::bigint[])', [
             events.map((e) => e.eventId),
             events.map((e) => e.globalPosition),
           ]);
@@ -367,11 +368,11 @@ describe.each(backends())('event store on %s', (backend) => {
       expect(seen.map((e) => e.streamPosition)).toEqual([1, 2, 3]);
     });
 
-    it('pages through the global order with a (transaction, position) cursor', async () => {
+    it('pages through the global order with a (commit, position) cursor', async () => {
       const stream = `customer-${randomUUID()}`;
       await store.append(stream, Array.from({ length: 25 }, () => event()));
       const collected: RecordedEvent[] = [];
-      let cursor = { txId: 0, position: 0 };
+      let cursor = START_CURSOR;
       for (;;) {
         const page = await store.readAll(cursor, 7);
         if (page.events.length === 0) break;
@@ -380,7 +381,7 @@ describe.each(backends())('event store on %s', (backend) => {
       }
       const mine = collected.filter((e) => e.streamId === stream);
       expect(mine.map((e) => e.streamPosition)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-      const keys = collected.map((e) => [e.txId, e.globalPosition]);
+      const keys = collected.map((e) => [e.commit, e.globalPosition]);
       const sorted = [...keys].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
       expect(keys).toEqual(sorted);
     });

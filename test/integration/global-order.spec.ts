@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { PostgresEventStore, type NewEvent, type RecordedEvent } from '@journey/event-store';
+import { START_CURSOR, type NewEvent, type RecordedEvent } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { type Database } from '@journey/database';
 import { until } from '../support/until';
 import { backends, createTestDatabase, describeWithServer, type Backend, type TestDatabase } from '../support/test-database';
@@ -53,7 +54,6 @@ describe.each(backends())('global order on %s', (backend) => {
     let completed = 0;
     const writers = Array.from({ length: 8 }, async (_, writer) => {
       const store = stores[writer % stores.length]!;
-      const db = databases[writer % databases.length]!;
       let n = 0;
       while (remaining > 0) {
         const size = Math.min(remaining, 1 + randomInt(10));
@@ -63,10 +63,10 @@ describe.each(backends())('global order on %s', (backend) => {
         if (randomInt(10) === 0) {
           // Inserted early, committed late: its positions are below events that commit first.
           held++;
-          await db.transaction(async (tx) => {
-            await store.appendWithin(tx, [{ streamId, events }]);
+          await store.unitOfWork(async (unit) => {
+            await unit.append([{ streamId, events }]);
             const before = completed;
-            await tx.query('SELECT pg_sleep($1)', [randomInt(40) / 1000]);
+            await unit.state.query('SELECT pg_sleep($1)', [randomInt(40) / 1000]);
             if (completed > before) overtaken++;
           });
         } else {
@@ -116,19 +116,19 @@ describeWithServer('stream order when a transaction holds an older id', () => {
     const elsewhere = `customer-${randomUUID()}`;
     const late = event(0, 1);
     let attempts = 0;
-    await t.db.transaction(async (tx) => {
+    await store.unitOfWork(async (unit) => {
       attempts++;
       // This transaction takes its id here, before the other writer below takes its own.
-      await store.appendWithin(tx, [{ streamId: elsewhere, events: [event(0, 0)] }]);
+      await unit.append([{ streamId: elsewhere, events: [event(0, 0)] }]);
       if (attempts === 1) await other.append(stream, [event(1, 0), event(1, 1)]);
-      await store.appendWithin(tx, [{ streamId: stream, events: [late] }]);
+      await unit.append([{ streamId: stream, events: [late] }]);
     });
     expect(attempts).toBe(2);
 
     // Once the safe horizon passes both commits (other tests' transactions hold it back a moment).
     const events = await until(
       async () => {
-        const page = (await store.readAll({ txId: 0, position: 0 }, 100)).events;
+        const page = (await store.readAll(START_CURSOR, 100)).events;
         return page.filter((e) => e.streamId === stream).length === 3 ? page : undefined;
       },
       10_000,

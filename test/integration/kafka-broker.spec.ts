@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import pino from 'pino';
-import { PostgresEventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { KafkaLogPublisher, LogRelay } from '@journey/kafka';
 import { DeadLetterStore, KafkaIngestConsumer } from '@journey/ingest';
 import { ensureTopics, journeyTopics } from '@journey/kafka';

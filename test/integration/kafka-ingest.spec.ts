@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppendRejectedError, PostgresEventStore, StoreUnavailableError, type AppendRequest, type AppendResult, type EventStore } from '@journey/event-store';
+import { AppendRejectedError, StoreUnavailableError, type AppendRequest, type AppendResult, type EventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { PgDatabase } from '@journey/database';
 import { ConsumeEventsHandler, DeadLetterStore, MAX_MESSAGE_BYTES, type DeadLetter, type DeadLetterSink, type IngestMessage } from '@journey/ingest';
 import { sampleEvent } from '../support/sample-events';

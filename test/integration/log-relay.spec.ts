@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { PostgresEventStore, type NewEvent } from '@journey/event-store';
+import { type NewEvent } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { LogRelay, type LogPublisher, type RelayMessage } from '@journey/kafka';
 import { PiiVault } from '@journey/privacy';
 import { backends, createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { PostgresEventStore, sealStoredPii, type NewEvent } from '@journey/event-store';
+import { START_CURSOR, type NewEvent } from '@journey/event-store';
+import { PostgresEventStore, sealStoredPii } from '@journey/event-store/postgres';
 import { FORGOTTEN, MasterKeyError, PiiVault, UNREADABLE } from '@journey/privacy';
 import { loadMigrations, migrate, PgliteDatabase } from '@journey/database';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -53,7 +54,7 @@ describe.each(backends())('PII sealed at rest on %s', (backend) => {
     expect((events[1]!.data as { reason: string }).reason).toBe('my neighbour Ada Lovelace broke it');
     // The global order opens them too (once the safe horizon passes the commit).
     const inOrder = await until(
-      async () => (await store.readAll({ txId: 0, position: 0 }, 1000)).events.find((e) => e.eventId === events[0]!.eventId),
+      async () => (await store.readAll(START_CURSOR, 1000)).events.find((e) => e.eventId === events[0]!.eventId),
       10_000,
       'the event in the global order',
     );

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { streamIdOf, type ActionChannel, type EventType, type JourneyEvent } from '@journey/contracts';
 import { DEFAULT_LIFECYCLE, inHoldout } from '@journey/domain';
-import { PostgresEventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { type Database } from '@journey/database';
 import { DEFAULT_SAGA_SETTINGS, LogChannel, Saga, WebhookChannel, type Channel, type SagaSettings } from '@journey/journeys';
 import { DEFAULT_PROJECTION_OPTIONS, Projector } from '@journey/projections';

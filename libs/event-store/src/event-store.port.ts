@@ -1,5 +1,4 @@
 import type { EventMetadata, JourneyEvent } from '@journey/contracts';
-import type { Queryable } from '@journey/database';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
@@ -40,7 +39,8 @@ export interface RecordedPosition {
   readonly streamId: string;
   readonly streamPosition: number;
   readonly globalPosition: number;
-  readonly txId: number;
+  /** The first half of the event's place in the global order (see GlobalCursor). */
+  readonly commit: number;
   readonly recordedAt: string;
   /** sha256 of the previous hash and this event's canonical envelope, hex. */
   readonly hash: string;
@@ -48,13 +48,27 @@ export interface RecordedPosition {
 
 export type RecordedEvent = JourneyEvent & RecordedPosition;
 
-/** A point in the global order: events are ordered by the pair (transaction id, position). */
+/**
+ * A point in the global order: events are ordered by the pair (commit, position). Each adapter
+ * says what the halves are (on PostgreSQL the writing transaction and the global position, on
+ * KurrentDB the commit and prepare positions of `$all`); callers only compare and store them.
+ */
 export interface GlobalCursor {
-  readonly txId: number;
+  readonly commit: number;
   readonly position: number;
 }
 
-export const START_CURSOR: GlobalCursor = { txId: 0, position: 0 };
+export const START_CURSOR: GlobalCursor = { commit: 0, position: 0 };
+
+/** Whether `a` comes before `b` in the global order. */
+export function isBefore(a: GlobalCursor, b: GlobalCursor): boolean {
+  return a.commit < b.commit || (a.commit === b.commit && a.position < b.position);
+}
+
+/** The place of a recorded event in the global order. */
+export function cursorOf(event: RecordedPosition): GlobalCursor {
+  return { commit: event.commit, position: event.globalPosition };
+}
 
 export interface ReadStreamOptions {
   /** First stream position to return (default 1). */
@@ -75,10 +89,35 @@ export interface ReadAllResult {
 }
 
 /**
- * Receives each batch inside a transaction in which the store then moves the checkpoint: writes
- * made through `tx` take effect exactly once.
+ * One unit of work: the read models' session `state` and the moves of checkpoints commit
+ * together or not at all. `S` is what the read models are written through (for the engine, a
+ * SQL transaction); the store only hands it over.
  */
-export type SubscriptionHandler = (events: readonly RecordedEvent[], tx: Queryable) => Promise<void>;
+export interface UnitOfWork<S> {
+  readonly state: S;
+  /** The global order after `after`, read through the unit (what it has written stays above the horizon). */
+  readAll(after: GlobalCursor, limit: number): Promise<ReadAllResult>;
+  /**
+   * Appends in the unit itself: the events commit or roll back with it. An adapter that cannot
+   * join the unit (a store that is not the read models' database) appends them just before the
+   * unit commits; their ids must then derive from what caused them, so that a unit run again
+   * after a failure finds them stored.
+   */
+  append(requests: readonly AppendRequest[]): Promise<AppendResult>;
+  /**
+   * Appends events whose ids derive from what caused them so that they are stored by the time
+   * the unit commits, letting the adapter write them beside the unit rather than in it (so the
+   * unit holds no lock of the streams ingest is writing). Run again after a rollback, they are
+   * duplicates.
+   */
+  appendDerived(requests: readonly AppendRequest[]): Promise<AppendResult>;
+}
+
+/**
+ * Receives each batch inside a unit of work in which the store then moves the checkpoint: what
+ * is written through the unit takes effect exactly once.
+ */
+export type SubscriptionHandler<S> = (events: readonly RecordedEvent[], unit: UnitOfWork<S>) => Promise<void>;
 
 export interface SubscriptionOptions {
   readonly batchSize?: number;
@@ -108,7 +147,19 @@ export type VerifyResult =
       readonly reason: string;
     };
 
-export interface EventStore {
+export interface VerifyAllReport {
+  readonly streams: number;
+  readonly events: number;
+  readonly broken: ReadonlyArray<Extract<VerifyResult, { ok: false }>>;
+}
+
+/**
+ * The event store, as every adapter must give it: appends with expected versions and
+ * idempotency by event id, reads of a stream and of the global order, ordered subscriptions with
+ * durable checkpoints kept beside the read models, and units of work in which read-model state
+ * and checkpoints commit together. `S` is the read models' session a unit hands over.
+ */
+export interface EventStore<S = unknown> {
   append(streamId: string, events: readonly NewEvent[], expected?: ExpectedVersion): Promise<AppendResult>;
   /** Several streams for one caller: the version checks hold for all of them or none is written. */
   appendMany(requests: readonly AppendRequest[]): Promise<AppendResult>;
@@ -118,7 +169,24 @@ export interface EventStore {
    * `limit` that happened last (by occurredAt, then global position), newest first.
    */
   readRecent(streamIds: readonly string[], limit: number): Promise<readonly RecordedEvent[]>;
+  /** The global order after `after`, up to `limit` events, stopping at the safe horizon. */
   readAll(after: GlobalCursor, limit: number): Promise<ReadAllResult>;
-  subscribe(name: string, handler: SubscriptionHandler, options?: SubscriptionOptions): Subscription;
+  subscribe(name: string, handler: SubscriptionHandler<S>, options?: SubscriptionOptions): Subscription;
+  /** Runs `work` in one unit of work: committed when it resolves, rolled back when it throws. */
+  unitOfWork<T>(work: (unit: UnitOfWork<S>) => Promise<T>): Promise<T>;
+  /**
+   * Calls `listener` when events commit: at once for this process's appends, as soon as the
+   * adapter hears of them for others'. A wake-up only (readers still read after their cursor);
+   * returns the way to stop.
+   */
+  onCommit(listener: () => void): () => void;
+  /** The last event committed now, in the global order (the start when there is none). */
+  lastCommitted(): Promise<GlobalCursor>;
+  /** Whether every named subscription's durable checkpoint has reached `cursor` (in any process). */
+  checkpointsReached(names: readonly string[], cursor: GlobalCursor): Promise<boolean>;
   verify(streamId: string): Promise<VerifyResult>;
+  /** Verifies every stream, in stream id order (`after` resumes a partial run). */
+  verifyAll(options?: { after?: string; onProgress?: (streams: number) => void }): Promise<VerifyAllReport>;
+  /** Stops the subscriptions and lets appends under way settle. */
+  close(): Promise<void>;
 }

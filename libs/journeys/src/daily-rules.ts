@@ -1,7 +1,6 @@
 import { ENGINE_SOURCE, type JourneyEvent } from '@journey/contracts';
 import { decide, type Customer360 } from '@journey/domain';
 import { derivedEventId } from '@journey/event-store';
-import { type Database } from '@journey/database';
 import { DecisionWriter } from './decision-writer';
 import type { SagaContext } from './saga-batch';
 import { loadMemories } from './saga-state';
@@ -11,7 +10,7 @@ import { loadMemories } from './saga-state';
  * whose birthday falls around today are judged against them, with a trigger that is the same
  * for a customer and a day, so the hourly runs of a day decide it once.
  */
-export async function runDailyRules(db: Database, context: SagaContext): Promise<number> {
+export async function runDailyRules(context: SagaContext): Promise<number> {
   const rules = context.index.triggeredBy('schedule:daily');
   if (rules.length === 0) return 0;
   const now = context.now();
@@ -21,7 +20,8 @@ export async function runDailyRules(db: Database, context: SagaContext): Promise
   let decided = 0;
   let after = '';
   for (;;) {
-    const batch = await db.transaction(async (tx) => {
+    const batch = await context.store.unitOfWork(async (unit) => {
+      const tx = unit.state;
       const { rows } = await tx.query<{ customer_id: string; state: Customer360 }>(
         `SELECT customer_id, state FROM journey.saga_customers
          WHERE birthday = ANY($1::text[]) AND customer_id > $2 ORDER BY customer_id LIMIT 500`,
@@ -55,7 +55,7 @@ export async function runDailyRules(db: Database, context: SagaContext): Promise
         for (const decision of decisions) writer.apply(decision, { event: trigger, depth: 0 }, state, memory);
         decided += decisions.length;
       }
-      await writer.flush(tx, context.store);
+      await writer.flush(unit);
       after = rows[rows.length - 1]!.customer_id;
       return rows.length;
     });

@@ -1,6 +1,6 @@
 import { CUSTOMER_STREAM_PREFIX, ENGINE_SOURCE, type JourneyEvent, type SuppressionReason } from '@journey/contracts';
 import { customer360View, type Customer360, type Decision, type OpenGoal, type PastAction, type PendingWait, type Rule } from '@journey/domain';
-import { derivedEventId, type NewEvent, type PostgresEventStore } from '@journey/event-store';
+import { derivedEventId, type NewEvent, type UnitOfWork } from '@journey/event-store';
 import { type Queryable } from '@journey/database';
 import { render } from './rules/templates';
 import type { SagaSettings } from './saga-settings';
@@ -99,7 +99,8 @@ export class DecisionWriter {
     this.fired.push(timerId);
   }
 
-  async flush(tx: Queryable, store: PostgresEventStore): Promise<void> {
+  async flush(unit: UnitOfWork<Queryable>): Promise<void> {
+    const tx = unit.state;
     const insert = async (sql: string, rows: unknown[]) => {
       if (rows.length > 0) await tx.query(sql, [JSON.stringify(rows)]);
     };
@@ -146,7 +147,7 @@ export class DecisionWriter {
       );
     }
     if (this.events.size > 0) {
-      await store.appendWithin(tx, [...this.events].map(([streamId, events]) => ({ streamId, events })));
+      await unit.append([...this.events].map(([streamId, events]) => ({ streamId, events })));
     }
   }
 

@@ -1,6 +1,6 @@
 import { CUSTOMER_STREAM_PREFIX, ENGINE_SOURCE, type ActionChannel } from '@journey/contracts';
-import { derivedEventId, type AppendRequest, type PostgresEventStore } from '@journey/event-store';
-import { type Database } from '@journey/database';
+import { derivedEventId, type AppendRequest, type EventStore } from '@journey/event-store';
+import type { Database, Queryable } from '@journey/database';
 import { DeliveryError, type Channel } from './channels/channel';
 import type { SagaSettings } from './saga-settings';
 
@@ -34,7 +34,7 @@ export interface DispatchReport {
 export class Dispatcher {
   constructor(
     private readonly db: Database,
-    private readonly store: PostgresEventStore,
+    private readonly store: EventStore<Queryable>,
     private readonly channels: ReadonlyMap<ActionChannel, Channel>,
     private readonly settings: SagaSettings,
     private readonly now: () => Date,
@@ -145,7 +145,8 @@ export class Dispatcher {
         retry.push({ action_id: row.action_id, error: outcome.error, next: new Date(now.getTime() + Math.min(backoff, 3_600_000)).toISOString() });
       }
     }
-    await this.db.transaction(async (tx) => {
+    await this.store.unitOfWork(async (unit) => {
+      const tx = unit.state;
       if (sent.length > 0) {
         await tx.query(`UPDATE journey.outbox SET state = 'sent', sent_at = $2, locked_until = NULL WHERE action_id = ANY($1::uuid[])`, [sent, now.toISOString()]);
       }
@@ -163,7 +164,7 @@ export class Dispatcher {
           [JSON.stringify(retry)],
         );
       }
-      if (events.size > 0) await this.store.appendWithin(tx, [...events].map(([streamId, list]) => ({ streamId, events: list })));
+      if (events.size > 0) await unit.append([...events].map(([streamId, list]) => ({ streamId, events: list })));
     });
     return { delivered: sent.length, retried: retry.length, dead: dead.length };
   }

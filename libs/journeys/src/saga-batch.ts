@@ -1,5 +1,5 @@
 import { decide, emptyCustomer360, evolve, type Customer360 } from '@journey/domain';
-import type { PostgresEventStore, RecordedEvent } from '@journey/event-store';
+import type { EventStore, RecordedEvent, UnitOfWork } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import { DecisionWriter } from './decision-writer';
 import type { RuleIndex } from './rules/rule-index';
@@ -8,7 +8,7 @@ import type { SagaSettings } from './saga-settings';
 
 export interface SagaContext {
   readonly index: RuleIndex;
-  readonly store: PostgresEventStore;
+  readonly store: EventStore<Queryable>;
   readonly settings: SagaSettings;
   readonly now: () => Date;
 }
@@ -19,7 +19,8 @@ export interface SagaContext {
  * every decision (timers, outbox rows, records keyed by rule version and trigger, derived
  * events) is written in the same transaction, so each is taken exactly once.
  */
-export async function sagaBatch(events: readonly RecordedEvent[], tx: Queryable, context: SagaContext): Promise<void> {
+export async function sagaBatch(events: readonly RecordedEvent[], unit: UnitOfWork<Queryable>, context: SagaContext): Promise<void> {
+  const tx = unit.state;
   const mine = events.filter((event) => event.customerId !== undefined);
   if (mine.length === 0) return;
   const customerIds = [...new Set(mine.map((event) => event.customerId!))];
@@ -58,5 +59,5 @@ export async function sagaBatch(events: readonly RecordedEvent[], tx: Queryable,
     for (const decision of decisions) writer.apply(decision, { event, depth }, state, memory);
   }
   await saveStates(tx, [...changed.values()]);
-  await writer.flush(tx, context.store);
+  await writer.flush(unit);
 }

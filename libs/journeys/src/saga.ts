@@ -1,6 +1,6 @@
 import type { ActionChannel } from '@journey/contracts';
-import type { PostgresEventStore, Subscription } from '@journey/event-store';
-import type { Database } from '@journey/database';
+import type { EventStore, Subscription } from '@journey/event-store';
+import type { Database, Queryable } from '@journey/database';
 import type { Channel } from './channels/channel';
 import { runDailyRules } from './daily-rules';
 import { Dispatcher, type DispatchReport } from './dispatcher';
@@ -36,7 +36,7 @@ export class Saga {
 
   constructor(
     private readonly db: Database,
-    private readonly store: PostgresEventStore,
+    private readonly store: EventStore<Queryable>,
     private readonly settings: SagaSettings,
     private readonly channels: ReadonlyMap<ActionChannel, Channel>,
     private readonly now: () => Date,
@@ -54,7 +54,7 @@ export class Saga {
     if (this.db.kind === 'postgres') {
       this.stopListening = await this.db.listen(RULES_CHANNEL, () => void this.index.refresh().catch(() => undefined));
     }
-    this.subscription = this.store.subscribe(SAGA_SUBSCRIPTION, (events, tx) => sagaBatch(events, tx, this.context), {
+    this.subscription = this.store.subscribe(SAGA_SUBSCRIPTION, (events, unit) => sagaBatch(events, unit, this.context), {
       batchSize: this.settings.batchSize,
       onError: (error) => this.logger?.error({ err: error }, 'saga batch failed; retrying'),
     });
@@ -73,7 +73,7 @@ export class Saga {
 
   /** Due timers, then the outbox until nothing is due, then (once an hour) calendar rules. */
   async tick(): Promise<DispatchReport> {
-    while ((await fireDueTimers(this.db, this.context)) > 0);
+    while ((await fireDueTimers(this.context)) > 0);
     const total = await this.dispatcher.dispatchAll();
     // Calendar rules look every hour: a birthday begins at different hours around the world.
     const hour = this.now().toISOString().slice(0, 13);
@@ -86,7 +86,7 @@ export class Saga {
 
   /** The `schedule:daily` rules, now (the hourly schedule calls it; a second call decides nothing new). */
   runCalendarRules(): Promise<number> {
-    return runDailyRules(this.db, this.context);
+    return runDailyRules(this.context);
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,5 @@
 import type { JourneyEvent } from '@journey/contracts';
 import { decideDue, emptyCustomer360 } from '@journey/domain';
-import type { Database } from '@journey/database';
 import { DecisionWriter } from './decision-writer';
 import type { SagaContext } from './saga-batch';
 import { loadMemories, loadStates } from './saga-state';
@@ -20,9 +19,10 @@ interface TimerRow {
  * processes share them) and decided again now: dispatch, suppress, or hold for quiet hours.
  * A timer whose rule was disabled or deleted meanwhile ends cancelled.
  */
-export async function fireDueTimers(db: Database, context: SagaContext, limit = 200): Promise<number> {
+export async function fireDueTimers(context: SagaContext, limit = 200): Promise<number> {
   const now = context.now().getTime();
-  return db.transaction(async (tx) => {
+  return context.store.unitOfWork(async (unit) => {
+    const tx = unit.state;
     const { rows } = await tx.query<TimerRow>(
       `SELECT id, kind, rule_id, rule_version, customer_id, trigger, depth FROM journey.saga_timers
        WHERE state = 'pending' AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
@@ -51,7 +51,7 @@ export async function fireDueTimers(db: Database, context: SagaContext, limit = 
     if (cancelled.length > 0) {
       await tx.query("UPDATE journey.saga_timers SET state = 'cancelled' WHERE id = ANY($1::uuid[])", [cancelled]);
     }
-    await writer.flush(tx, context.store);
+    await writer.flush(unit);
     return rows.length;
   });
 }

@@ -3,7 +3,7 @@ import { piiFieldsOfType } from '@journey/contracts';
 import type { Database } from '@journey/database';
 import type { GlobalCursor, RecordedEvent } from '@journey/event-store';
 import { Pause } from '@journey/event-store';
-import type { PostgresEventStore } from '@journey/event-store';
+import type { EventStore } from '@journey/event-store';
 
 /** One event as downstream apps receive it: keyed by its customer (or visitor), without personal data. */
 export interface RelayMessage {
@@ -52,7 +52,7 @@ export class LogRelay {
   private leading = false;
 
   constructor(
-    private readonly store: PostgresEventStore,
+    private readonly store: EventStore,
     private readonly db: Database,
     private readonly publisher: LogPublisher,
     private readonly options: LogRelayOptions,
@@ -137,7 +137,7 @@ export class LogRelay {
       [this.options.name, this.instance, leaseMs],
     );
     const row = rows[0];
-    return row ? { txId: Number(row.tx_id), position: Number(row.position) } : undefined;
+    return row ? { commit: Number(row.tx_id), position: Number(row.position) } : undefined;
   }
 
   /** Moves the checkpoint from `from` to `to` and renews the lease, if both are still as this process left them. */
@@ -146,7 +146,7 @@ export class LogRelay {
       `UPDATE journey.checkpoints
        SET tx_id = $3::text::xid8, position = $4, lease_until = now() + $7 * interval '1 millisecond', updated_at = now()
        WHERE name = $1 AND owner = $2 AND tx_id = $5::text::xid8 AND position = $6`,
-      [this.options.name, this.instance, String(to.txId), to.position, String(from.txId), from.position, leaseMs],
+      [this.options.name, this.instance, String(to.commit), to.position, String(from.commit), from.position, leaseMs],
     );
     return rowCount === 1;
   }

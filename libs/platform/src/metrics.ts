@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AppendObserver } from '@journey/event-store';
+import type { AppendObserver } from '@journey/event-store/postgres';
 import type { Database } from '@journey/database';
 
 /** The engine's Prometheus registry with the process metrics. */

@@ -1,7 +1,8 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import { EVENT_STORE, PostgresEventStore } from '@journey/event-store';
+import { EVENT_STORE, type EventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { migrate, openDatabase, type Database } from '@journey/database';
 import { type PiiVault } from '@journey/privacy';
 import type { Registry } from 'prom-client';
@@ -22,7 +23,7 @@ import { ADMISSION, LAG_MONITOR, LAG_PROVIDERS } from './lag/lag.providers';
 /** Closes the store (in-flight appends finish) and then the database, after HTTP has stopped. */
 class StorageLifecycle implements OnApplicationShutdown {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DATABASE) private readonly db: Database,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ACCESS_LOG) private readonly accessLog: AccessLog,

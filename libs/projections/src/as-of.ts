@@ -31,7 +31,7 @@ export async function customerAsOf(
   for (const event of own) if (event.type === 'IdentityLinked') linked.add(event.data.anonymousId);
   const visitorEvents: RecordedEvent[] = [];
   for (const anonymousId of linked) visitorEvents.push(...(await store.readStream(VISITOR_STREAM_PREFIX + anonymousId, { until: instant })));
-  const all = [...own, ...visitorEvents].sort((a, b) => a.txId - b.txId || a.globalPosition - b.globalPosition);
+  const all = [...own, ...visitorEvents].sort((a, b) => a.commit - b.commit || a.globalPosition - b.globalPosition);
 
   const state = { customers: new Map<string, Customer360>(), visitors: new Map() };
   foldEvents(all, state, lifecycle);

@@ -1,6 +1,6 @@
 import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
 import type { LifecycleThresholds } from '@journey/domain';
-import type { AppendRequest, PostgresEventStore, RecordedEvent } from '@journey/event-store';
+import type { AppendRequest, AppendResult, RecordedEvent } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import { loadCustomers, loadVisitors, saveCustomers, saveVisitors, type ProjectionTables } from './customer-360.table';
 import { stageChangedEvent } from './derived-events';
@@ -9,8 +9,8 @@ import { foldEvents } from './fold';
 export interface BatchContext {
   readonly tables: ProjectionTables;
   readonly lifecycle: LifecycleThresholds;
-  /** Where derived events are appended (idempotently, before the batch commits); absent during a rebuild. */
-  readonly store?: PostgresEventStore;
+  /** Appends derived events by the time the batch commits (a unit's appendDerived); absent during a rebuild. */
+  readonly appendDerived?: (requests: readonly AppendRequest[]) => Promise<AppendResult>;
 }
 
 export interface BatchResult {
@@ -46,7 +46,7 @@ export async function projectBatch(events: readonly RecordedEvent[], tx: Queryab
   await saveCustomers(tx, context.tables, [...changedCustomers].map((id) => customers.get(id)!));
 
   let derived = 0;
-  if (context.store && transitions.length > 0) {
+  if (context.appendDerived && transitions.length > 0) {
     const byStream = new Map<string, AppendRequest['events'][number][]>();
     for (const { customerId, transition } of transitions) {
       const streamId = CUSTOMER_STREAM_PREFIX + customerId;
@@ -54,7 +54,7 @@ export async function projectBatch(events: readonly RecordedEvent[], tx: Queryab
       list.push(stageChangedEvent(customerId, transition));
       byStream.set(streamId, list);
     }
-    const { outcomes } = await context.store.appendDerived(tx, [...byStream].map(([streamId, list]) => ({ streamId, events: list })));
+    const { outcomes } = await context.appendDerived([...byStream].map(([streamId, list]) => ({ streamId, events: list })));
     derived = outcomes.filter((outcome) => outcome.status === 'appended').length;
   }
   return { customers: changedCustomers.size, derived };

@@ -1,6 +1,6 @@
 import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
 import { advanceTo, type LifecycleThresholds } from '@journey/domain';
-import type { PostgresEventStore } from '@journey/event-store';
+import type { EventStore } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import { fromRow, LIVE_TABLES } from './customer-360.table';
 import { stageChangedEvent } from './derived-events';
@@ -19,7 +19,7 @@ export interface ClockReport {
  */
 export async function reviewLifecycles(
   db: Queryable,
-  store: PostgresEventStore,
+  store: EventStore,
   thresholds: LifecycleThresholds,
   now: Date,
   batchSize = 500,

@@ -1,5 +1,5 @@
-import { consumerLag, type ConsumerLag, type PostgresEventStore, type Subscription } from '@journey/event-store';
-import type { Database } from '@journey/database';
+import { consumerLag, type ConsumerLag, type EventStore, type Subscription } from '@journey/event-store';
+import type { Database, Queryable } from '@journey/database';
 import { LIVE_TABLES } from './customer-360.table';
 import { projectBatch } from './customer-projection';
 import { reviewLifecycles, type ClockReport } from './lifecycle-clock';
@@ -31,7 +31,7 @@ export class Projector {
 
   constructor(
     private readonly db: Database,
-    private readonly store: PostgresEventStore,
+    private readonly store: EventStore<Queryable>,
     private readonly options: ProjectionOptions,
     private readonly now: () => Date,
     hooks: {
@@ -48,8 +48,8 @@ export class Projector {
     if (this.subscription) return;
     this.subscription = this.store.subscribe(
       CUSTOMER_PROJECTION,
-      async (events, tx) => {
-        await projectBatch(events, tx, { tables: LIVE_TABLES, lifecycle: this.options.lifecycle, store: this.store });
+      async (events, unit) => {
+        await projectBatch(events, unit.state, { tables: LIVE_TABLES, lifecycle: this.options.lifecycle, appendDerived: unit.appendDerived });
         if (this.onProjected) {
           const done = Date.now();
           this.onProjected(events.map((event) => (done - Date.parse(event.recordedAt)) / 1000));

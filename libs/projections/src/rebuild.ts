@@ -1,4 +1,4 @@
-import { START_CURSOR, type GlobalCursor, type PostgresEventStore } from '@journey/event-store';
+import { cursorOf, isBefore, START_CURSOR, type EventStore, type GlobalCursor, type UnitOfWork } from '@journey/event-store';
 import { type Database, type Queryable } from '@journey/database';
 import type { LifecycleThresholds } from '@journey/domain';
 import { LIVE_TABLES, SHADOW_TABLES, type ProjectionTables } from './customer-360.table';
@@ -23,22 +23,23 @@ export interface RebuildOptions {
  * the shadow tables in and moves the live checkpoint. Derived events are not appended again: a
  * rebuild only reads the history.
  */
-export async function rebuildCustomerProjection(db: Database, store: PostgresEventStore, options: RebuildOptions): Promise<RebuildReport> {
+export async function rebuildCustomerProjection(db: Database, store: EventStore<Queryable>, options: RebuildOptions): Promise<RebuildReport> {
   const started = performance.now();
   const laterIndexes = await createTables(db, SHADOW_TABLES);
   const build = new ShadowBuild(store, SHADOW_TABLES, options);
 
   // Most of the history, one transaction per batch, while the live projection carries on; the
   // indexes the folding does not read are built once it is in, rather than kept up row by row.
-  await build.catchUp(db, (work) => db.transaction(work));
+  await build.catchUp((work) => store.unitOfWork(work));
   if (laterIndexes.length > 0) await db.exec(laterIndexes.join(';\n'));
 
   // The rest, and the swap, with the live tables locked: readers wait a moment, never see a half-built model.
-  await db.transaction(async (tx) => {
+  await store.unitOfWork(async (unit) => {
+    const tx = unit.state;
     await tx.query(`LOCK TABLE ${LIVE_TABLES.customers}, ${LIVE_TABLES.visitors} IN ACCESS EXCLUSIVE MODE`);
     await tx.query('INSERT INTO journey.checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [CUSTOMER_PROJECTION]);
     await tx.query('SELECT 1 FROM journey.checkpoints WHERE name = $1 FOR UPDATE', [CUSTOMER_PROJECTION]);
-    await build.catchUp(tx, (work) => work(tx));
+    await build.catchUp((work) => work(unit));
     await tx.exec(
       `ALTER TABLE ${LIVE_TABLES.customers} RENAME TO customer_360_replaced;
        ALTER TABLE ${LIVE_TABLES.visitors} RENAME TO visitor_activity_replaced;
@@ -49,7 +50,7 @@ export async function rebuildCustomerProjection(db: Database, store: PostgresEve
     );
     await tx.query('UPDATE journey.checkpoints SET tx_id = $2::text::xid8, position = $3, updated_at = now() WHERE name = $1', [
       CUSTOMER_PROJECTION,
-      String(build.cursor.txId),
+      String(build.cursor.commit),
       build.cursor.position,
     ]);
   });
@@ -81,7 +82,7 @@ export class ShadowBuild {
   events = 0;
 
   constructor(
-    private readonly store: PostgresEventStore,
+    private readonly store: EventStore<Queryable>,
     private readonly tables: ProjectionTables,
     private readonly options: RebuildOptions,
   ) {}
@@ -90,18 +91,22 @@ export class ShadowBuild {
    * Folds batches until nothing is left below the horizon, or (with `until`) up to and including
    * that position of the log. Derived events are never appended: this only reads the history.
    */
-  async catchUp(reader: Queryable, transaction: <T>(work: (tx: Queryable) => Promise<T>) => Promise<T>, until?: GlobalCursor): Promise<void> {
+  async catchUp(inUnit: <T>(work: (unit: UnitOfWork<Queryable>) => Promise<T>) => Promise<T>, until?: GlobalCursor): Promise<void> {
     const context = { tables: this.tables, lifecycle: this.options.lifecycle };
     for (;;) {
-      const batch = await this.store.readAllWithin(reader, this.cursor, this.options.batchSize);
-      const events = until ? batch.events.filter((e) => e.txId < until.txId || (e.txId === until.txId && e.globalPosition <= until.position)) : batch.events;
-      if (events.length === 0) return;
-      await transaction((tx) => projectBatch(events, tx, context));
-      const last = events[events.length - 1]!;
-      this.cursor = events.length === batch.events.length ? batch.next : { txId: last.txId, position: last.globalPosition };
-      this.events += events.length;
+      const { folded, whole } = await inUnit(async (unit) => {
+        const batch = await unit.readAll(this.cursor, this.options.batchSize);
+        const events = until ? batch.events.filter((e) => !isBefore(until, cursorOf(e))) : batch.events;
+        if (events.length === 0) return { folded: 0, whole: false };
+        await projectBatch(events, unit.state, context);
+        const all = events.length === batch.events.length;
+        this.cursor = all ? batch.next : cursorOf(events[events.length - 1]!);
+        return { folded: events.length, whole: all };
+      });
+      if (folded === 0) return;
+      this.events += folded;
       this.options.onProgress?.(this.events);
-      if (events.length < batch.events.length) return;
+      if (!whole) return;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { GlobalCursor, PostgresEventStore } from '@journey/event-store';
+import { START_CURSOR, type EventStore, type GlobalCursor } from '@journey/event-store';
 import type { Database, Queryable } from '@journey/database';
 import type { LifecycleThresholds } from '@journey/domain';
 import { LIVE_TABLES, type ProjectionTables } from './customer-360.table';
@@ -32,18 +32,19 @@ export interface ReplayReport {
  * afterwards. Live reads go on throughout; the live projector waits only while the last events
  * are folded and the two are compared (its writes would move the live side).
  */
-export async function replayCheck(db: Database, store: PostgresEventStore, options: { lifecycle: LifecycleThresholds; batchSize: number; show?: number }): Promise<ReplayReport> {
+export async function replayCheck(db: Database, store: EventStore<Queryable>, options: { lifecycle: LifecycleThresholds; batchSize: number; show?: number }): Promise<ReplayReport> {
   const started = performance.now();
   const suffix = randomBytes(4).toString('hex');
   const tables: ProjectionTables = { customers: `journey.customer_360_check_${suffix}`, visitors: `journey.visitor_activity_check_${suffix}` };
   await createTables(db, tables);
   try {
     const build = new ShadowBuild(store, tables, options);
-    await build.catchUp(db, (work) => db.transaction(work), await liveCheckpoint(db));
-    return await db.transaction(async (tx) => {
+    await build.catchUp((work) => store.unitOfWork(work), await liveCheckpoint(db));
+    return await store.unitOfWork(async (unit) => {
+      const tx = unit.state;
       await tx.query(`LOCK TABLE ${LIVE_TABLES.customers}, ${LIVE_TABLES.visitors} IN SHARE MODE`);
       const position = await liveCheckpoint(tx);
-      await build.catchUp(tx, (work) => work(tx), position);
+      await build.catchUp((work) => work(unit), position);
       const show = options.show ?? 20;
       const customers = await compare(tx, 'customer_360', LIVE_TABLES.customers, tables.customers, 'customer_id', show);
       const visitors = await compare(tx, 'visitor_activity', LIVE_TABLES.visitors, tables.visitors, 'anonymous_id', show);
@@ -68,7 +69,7 @@ export async function replayCheck(db: Database, store: PostgresEventStore, optio
 
 async function liveCheckpoint(db: Queryable): Promise<GlobalCursor> {
   const { rows } = await db.query<{ tx_id: string; position: string | number }>('SELECT tx_id::text AS tx_id, position FROM journey.checkpoints WHERE name = $1', [CUSTOMER_PROJECTION]);
-  return rows[0] ? { txId: Number(rows[0].tx_id), position: Number(rows[0].position) } : { txId: 0, position: 0 };
+  return rows[0] ? { commit: Number(rows[0].tx_id), position: Number(rows[0].position) } : START_CURSOR;
 }
 
 async function compare(tx: Queryable, table: ReplayDifference['table'], live: string, replayed: string, key: string, show: number) {

@@ -1,6 +1,6 @@
 import { CUSTOMER_STREAM_PREFIX, type RfmSegment, type ValueTier } from '@journey/contracts';
 import { rfmInput, scoreRfm, type CurrencyRates, type PurchaseRecord, type RfmInput } from '@journey/domain';
-import type { AppendRequest, PostgresEventStore } from '@journey/event-store';
+import type { AppendRequest, EventStore } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import { LIVE_TABLES } from './customer-360.table';
 import { tierChangedEvent, type TierChange } from './derived-events';
@@ -33,7 +33,7 @@ interface Current {
  * event, which the projector folds into their 360; ids depend on the run's slot, so two runners
  * of the same slot append each change once.
  */
-export async function runRfm(db: Queryable, store: PostgresEventStore, options: RfmJobOptions, now: Date): Promise<RfmReport> {
+export async function runRfm(db: Queryable, store: EventStore, options: RfmJobOptions, now: Date): Promise<RfmReport> {
   const run = new Date(Math.floor(now.getTime() / options.slotMs) * options.slotMs).toISOString();
   const inputs: RfmInput[] = [];
   const current = new Map<string, Current>();

@@ -5,8 +5,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EngineModule } from '@journey/engine';
-import { EVENT_STORE, type PostgresEventStore } from '@journey/event-store';
-import { defaultMigrationsDir, type Database } from '@journey/database';
+import { EVENT_STORE, type EventStore } from '@journey/event-store';
+import { defaultMigrationsDir, type Database, type Queryable } from '@journey/database';
 import { API_KEYS, CONFIG, DATABASE, createHttpApp, createLogger, listen, loadConfig, type ApiKeyStore, type JourneyConfig } from '@journey/platform';
 import { CUSTOMER_PROJECTION, Projector } from '@journey/projections';
 import { SAGA_SUBSCRIPTION } from '@journey/journeys';
@@ -70,7 +70,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const { url: base } = await listen(app, config.host, options.port);
   try {
     const { key } = await app.get<ApiKeyStore>(API_KEYS).create('admin', `demo ${new Date().toISOString()}`);
-    const store = app.get<PostgresEventStore>(EVENT_STORE);
+    const store = app.get<EventStore<Queryable>>(EVENT_STORE);
     const db = app.get<Database>(DATABASE);
 
     say(`\n1. Seeding (deterministic, seed 1; a second run appends nothing new)`);
@@ -156,7 +156,7 @@ async function liveTraffic(app: NestFastifyApplication, key: string): Promise<nu
 }
 
 /** Until the projector and the saga have taken everything committed so far. */
-async function settled(store: PostgresEventStore, timeoutMs = 300_000): Promise<void> {
+async function settled(store: EventStore<Queryable>, timeoutMs = 300_000): Promise<void> {
   const last = await store.lastCommitted();
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { PostgresEventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { migrate, openDatabase, type Database } from '@journey/database';
 import { ApiKeyStore, ConfigError, createdKeyNotice, createLogger, isRole, loadConfig, openVault, resolveMasterKey, ROLES } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';

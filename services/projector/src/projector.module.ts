@@ -1,7 +1,7 @@
 import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { EVENT_STORE, type PostgresEventStore } from '@journey/event-store';
+import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { KafkaLogPublisher, LogRelay } from '@journey/kafka';
-import { type Database } from '@journey/database';
+import { type Database, type Queryable } from '@journey/database';
 import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, projectionMetrics, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
 import { Projector } from '@journey/projections';
@@ -15,7 +15,7 @@ class RelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdow
 
   constructor(
     @Inject(CONFIG) private readonly config: JourneyConfig,
-    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore<Queryable>,
     @Inject(DATABASE) private readonly db: Database,
     @Inject(METRICS) private readonly registry: Registry,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -62,7 +62,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     {
       provide: Projector,
       inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, METRICS],
-      useFactory: (db: Database, store: PostgresEventStore, config: JourneyConfig, clock: Clock, logger: Logger, registry: Registry) => {
+      useFactory: (db: Database, store: EventStore<Queryable>, config: JourneyConfig, clock: Clock, logger: Logger, registry: Registry) => {
         let observe: ((delays: readonly number[]) => void) | undefined;
         const projector = new Projector(db, store, config.projections, clock, { logger, onProjected: (delays) => observe?.(delays) });
         if (config.projector) observe = projectionMetrics(registry);

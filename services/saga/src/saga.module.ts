@@ -1,7 +1,7 @@
 import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { ActionChannel } from '@journey/contracts';
-import { EVENT_STORE, type PostgresEventStore } from '@journey/event-store';
-import { type Database } from '@journey/database';
+import { EVENT_STORE, type EventStore } from '@journey/event-store';
+import { type Database, type Queryable } from '@journey/database';
 import { KafkaChannel, LogChannel, Saga, WebhookChannel, webhookSecret, DEFAULT_SAGA_SETTINGS, type Channel, type SagaSettings } from '@journey/journeys';
 import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
@@ -57,7 +57,7 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
     {
       provide: Saga,
       inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, SAGA_SETTINGS],
-      useFactory: async (db: Database, store: PostgresEventStore, config: JourneyConfig, clock: Clock, logger: Logger, settings: SagaSettings) => {
+      useFactory: async (db: Database, store: EventStore<Queryable>, config: JourneyConfig, clock: Clock, logger: Logger, settings: SagaSettings) => {
         const secret = await webhookSecret(db, config.journeys.webhookSecret);
         if (secret.generated) logger.warn('no JOURNEY_WEBHOOK_SECRET: generated one and kept it in journey.settings (journey webhook-secret prints it)');
         const channels = new Map<ActionChannel, Channel>([

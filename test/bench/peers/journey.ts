@@ -1,5 +1,5 @@
 /** journey's side of the peer benchmark: its library's append, and a summary fold through a subscription. */
-import { PostgresEventStore } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
 import { PgDatabase } from '@journey/database';
 import { freshJourneySchema } from '../bench-support';
 import { closedLoop, figuresOf, inParallel, summaryDeltas, summaryTableSql, summaryUpsertSql, type AppendShape, type HistoryCall } from './workload';
@@ -54,10 +54,10 @@ export async function journeyCatchUp(url: string, name: string): Promise<number>
   const started = performance.now();
   const subscription = store.subscribe(
     name,
-    async (events, tx) => {
+    async (events, unit) => {
       const purchases = events.filter((event) => event.type === 'PurchaseCompleted');
       if (purchases.length === 0) return;
-      await tx.query(upsert, [summaryDeltas(purchases.map((event) => figuresOf(event.streamId, event.data, event.occurredAt)))]);
+      await unit.state.query(upsert, [summaryDeltas(purchases.map((event) => figuresOf(event.streamId, event.data, event.occurredAt)))]);
     },
     { batchSize: 1000, onError: (error) => fail(error) },
   );

@@ -17,8 +17,11 @@ import type {
   Subscription,
   SubscriptionHandler,
   SubscriptionOptions,
+  UnitOfWork,
+  VerifyAllReport,
   VerifyResult,
 } from '../event-store.port';
+import { START_CURSOR } from '../event-store.port';
 import { chainHash } from '../hash-chain';
 import { StreamHeadCache } from '../stream-heads';
 import { AppendBatchRunner } from './append-batch';
@@ -65,7 +68,7 @@ export interface PostgresEventStoreOptions {
  * through group commit, reads of the global order stop at the safe horizon, and every stream
  * carries a sha256 hash chain.
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore<Queryable> {
   private readonly writer: GroupCommitWriter;
   private readonly runner: AppendBatchRunner;
   private readonly upcasters: Upcasters;
@@ -115,11 +118,24 @@ export class PostgresEventStore implements EventStore {
     return this.writer.submit(prepareCall(sealed));
   }
 
+  unitOfWork<T>(work: (unit: UnitOfWork<Queryable>) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(this.unitOf(tx)));
+  }
+
+  private unitOf(tx: Queryable): UnitOfWork<Queryable> {
+    return {
+      state: tx,
+      readAll: (after, limit) => this.readAllWithin(tx, after, limit),
+      append: (requests) => this.appendWithin(tx, requests),
+      appendDerived: (requests) => this.appendDerived(tx, requests),
+    };
+  }
+
   /**
    * Appends inside the caller's transaction, without group commit: the events commit or roll back
    * with the caller's other writes.
    */
-  async appendWithin(tx: Queryable, requests: readonly AppendRequest[]): Promise<AppendResult> {
+  private async appendWithin(tx: Queryable, requests: readonly AppendRequest[]): Promise<AppendResult> {
     const sealed = this.vault ? await this.vault.seal(tx, requests, true) : requests;
     const report = await this.runner.run(tx, [prepareCall(sealed)], false);
     const outcome = report.outcomes[0]!;
@@ -135,7 +151,7 @@ export class PostgresEventStore implements EventStore {
    * is writing, and if it rolls back, running its work again finds them stored (duplicates).
    * PGlite has one connection, which `tx` holds: there they are appended within `tx`.
    */
-  appendDerived(tx: Queryable, requests: readonly AppendRequest[]): Promise<AppendResult> {
+  private appendDerived(tx: Queryable, requests: readonly AppendRequest[]): Promise<AppendResult> {
     return this.db.concurrency > 1 ? this.appendMany(requests) : this.appendWithin(tx, requests);
   }
 
@@ -177,20 +193,20 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** readAll inside a caller's transaction (its own uncommitted work stays above the horizon). */
-  async readAllWithin(db: Queryable, after: GlobalCursor, limit: number): Promise<ReadAllResult> {
+  private async readAllWithin(db: Queryable, after: GlobalCursor, limit: number): Promise<ReadAllResult> {
     const { rows } = await this.read<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM journey.events
        WHERE (tx_id, global_position) > ($1::text::xid8, $2::bigint)
          AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
        ORDER BY tx_id, global_position
        LIMIT $3`,
-      [String(after.txId), after.position, limit],
+      [String(after.commit), after.position, limit],
       undefined,
       db,
     );
     const events = await this.opened(db, rows);
     const last = events[events.length - 1];
-    return { events, next: last ? { txId: last.txId, position: last.globalPosition } : after };
+    return { events, next: last ? { commit: last.commit, position: last.globalPosition } : after };
   }
 
   /**
@@ -202,24 +218,24 @@ export class PostgresEventStore implements EventStore {
     return () => this.commits.off('commit', listener);
   }
 
-  subscribe(name: string, handler: SubscriptionHandler, options: SubscriptionOptions = {}): Subscription {
+  subscribe(name: string, handler: SubscriptionHandler<Queryable>, options: SubscriptionOptions = {}): Subscription {
     const signal: CommitSignal = { onCommit: (listener) => this.onCommit(listener) };
     const subscription: PollingSubscription = new PollingSubscription(name, handler, options, {
       db: this.db,
       readAll: (after, limit) => this.readAll(after, limit),
       lastCommitted: () => this.lastCommitted(),
       commits: signal,
+      unitOf: (tx) => this.unitOf(tx),
       onStop: () => this.subscriptions.delete(subscription),
     });
     this.subscriptions.add(subscription);
     return subscription;
   }
 
-  /** Whether every named subscription's durable checkpoint has reached `cursor` (in any process). */
   async checkpointsReached(names: readonly string[], cursor: GlobalCursor): Promise<boolean> {
     const { rows } = await this.read<{ n: number }>(
       'SELECT count(*)::int AS n FROM journey.checkpoints WHERE name = ANY($1::text[]) AND (tx_id, position) >= ($2::text::xid8, $3::bigint)',
-      [names, String(cursor.txId), cursor.position],
+      [names, String(cursor.commit), cursor.position],
     );
     return rows[0]!.n === new Set(names).size;
   }
@@ -234,7 +250,7 @@ export class PostgresEventStore implements EventStore {
       'SELECT tx_id, global_position FROM journey.events ORDER BY tx_id DESC, global_position DESC LIMIT 1',
     );
     const row = rows[0];
-    return row ? { txId: row.tx_id, position: row.global_position } : { txId: 0, position: 0 };
+    return row ? { commit: row.tx_id, position: row.global_position } : START_CURSOR;
   }
 
   async verify(streamId: string): Promise<VerifyResult> {
@@ -279,11 +295,7 @@ export class PostgresEventStore implements EventStore {
     return { streamId, ok: true, events };
   }
 
-  /**
-   * Verifies every stream, in stream id order (`after` resumes a partial run): how many streams
-   * and events were checked, and every break found.
-   */
-  async verifyAll(options: { after?: string; onProgress?: (streams: number) => void } = {}): Promise<{ streams: number; events: number; broken: Array<Extract<VerifyResult, { ok: false }>> }> {
+  async verifyAll(options: { after?: string; onProgress?: (streams: number) => void } = {}): Promise<VerifyAllReport> {
     const report = { streams: 0, events: 0, broken: [] as Array<Extract<VerifyResult, { ok: false }>> };
     for (let after = options.after ?? ''; ; ) {
       const { rows } = await this.read<{ stream_id: string }>(

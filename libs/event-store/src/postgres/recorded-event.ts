@@ -36,7 +36,7 @@ export function toRecordedEvent(row: EventRow, upcasters: Upcasters): RecordedEv
     streamId: row.stream_id,
     streamPosition: row.stream_position,
     globalPosition: row.global_position,
-    txId: row.tx_id,
+    commit: row.tx_id,
     recordedAt: row.recorded_at.toISOString(),
     hash: toBuffer(row.hash).toString('hex'),
   } as RecordedEvent;

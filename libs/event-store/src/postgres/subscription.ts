@@ -1,11 +1,14 @@
-import type { Database } from '@journey/database';
+import type { Database, Queryable } from '@journey/database';
 import { Pause } from './pause';
-import type {
-  GlobalCursor,
-  ReadAllResult,
-  Subscription,
-  SubscriptionHandler,
-  SubscriptionOptions,
+import {
+  isBefore,
+  START_CURSOR,
+  type GlobalCursor,
+  type ReadAllResult,
+  type Subscription,
+  type SubscriptionHandler,
+  type SubscriptionOptions,
+  type UnitOfWork,
 } from '../event-store.port';
 
 /** Something that says "a transaction with events committed", carrying its id. */
@@ -19,6 +22,8 @@ export interface SubscriptionDeps {
   /** The last event committed now, or the start when there is none. */
   lastCommitted(): Promise<GlobalCursor>;
   readonly commits: CommitSignal;
+  /** The unit of work a batch's transaction is handed to the handler as. */
+  unitOf(tx: Queryable): UnitOfWork<Queryable>;
   readonly onStop?: () => void;
 }
 
@@ -32,7 +37,7 @@ const RETRY_SOON_MS = 5;
  * batch, and a second instance cannot apply it twice.
  */
 export class PollingSubscription implements Subscription {
-  private cursor: GlobalCursor = { txId: 0, position: 0 };
+  private cursor: GlobalCursor = START_CURSOR;
   private stopped = false;
   private readonly pause = new Pause();
   private latestCommit = 0;
@@ -44,7 +49,7 @@ export class PollingSubscription implements Subscription {
 
   constructor(
     readonly name: string,
-    private readonly handler: SubscriptionHandler,
+    private readonly handler: SubscriptionHandler<Queryable>,
     private readonly options: SubscriptionOptions,
     private readonly deps: SubscriptionDeps,
   ) {
@@ -93,13 +98,13 @@ export class PollingSubscription implements Subscription {
               [this.name],
             );
             const stored = rows[0];
-            if (!stored || stored.tx_id !== this.cursor.txId || stored.position !== this.cursor.position) {
+            if (!stored || stored.tx_id !== this.cursor.commit || stored.position !== this.cursor.position) {
               throw new CheckpointMoved(`checkpoint of ${this.name} moved under this instance`);
             }
-            await this.handler(batch.events, tx);
+            await this.handler(batch.events, this.deps.unitOf(tx));
             await tx.query('UPDATE journey.checkpoints SET tx_id = $2, position = $3, updated_at = now() WHERE name = $1', [
               this.name,
-              batch.next.txId,
+              batch.next.commit,
               batch.next.position,
             ]);
           });
@@ -109,7 +114,7 @@ export class PollingSubscription implements Subscription {
         this.settleWaiters();
         if (batch.events.length < batchSize) {
           // Something committed that the horizon does not yet cover: look again very soon.
-          await this.sleep(this.latestCommit > this.cursor.txId ? RETRY_SOON_MS : pollMs);
+          await this.sleep(this.latestCommit > this.cursor.commit ? RETRY_SOON_MS : pollMs);
         }
       } catch (error) {
         this.failure = error instanceof Error ? error : new Error(String(error));
@@ -128,7 +133,7 @@ export class PollingSubscription implements Subscription {
       [this.name],
     );
     const row = rows[0]!;
-    this.cursor = { txId: row.tx_id, position: row.position };
+    this.cursor = { commit: row.tx_id, position: row.position };
     this.loaded = true;
   }
 
@@ -145,8 +150,4 @@ export class PollingSubscription implements Subscription {
   private sleep(ms: number): Promise<void> {
     return this.stopped ? Promise.resolve() : this.pause.wait(ms);
   }
-}
-
-export function isBefore(a: GlobalCursor, b: GlobalCursor): boolean {
-  return a.txId < b.txId || (a.txId === b.txId && a.position < b.position);
 }

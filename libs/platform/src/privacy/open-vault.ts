@@ -1,5 +1,5 @@
 import type { Database } from '@journey/database';
-import { sealStoredPii } from '@journey/event-store';
+import { sealStoredPii } from '@journey/event-store/postgres';
 import { PiiVault } from '@journey/privacy';
 
 /**

@@ -1,8 +1,8 @@
 import { ApiTags } from '@nestjs/swagger';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { customer360View } from '@journey/domain';
-import { EVENT_STORE, type PostgresEventStore, type VerifyResult } from '@journey/event-store';
-import { type Database } from '@journey/database';
+import { EVENT_STORE, type EventStore, type VerifyResult } from '@journey/event-store';
+import { type Database, type Queryable } from '@journey/database';
 import { ACCESS_LOG, CONFIG, DATABASE, RequestRejectedError, Roles, type AccessLog, type FieldProblem, type JourneyConfig } from '@journey/platform';
 import { customerAsOf, replayCheck, type ReplayReport } from '@journey/projections';
 
@@ -13,7 +13,7 @@ import { customerAsOf, replayCheck, type ReplayReport } from '@journey/projectio
 export class AuditController {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
-    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore<Queryable>,
     @Inject(CONFIG) private readonly config: JourneyConfig,
     @Inject(ACCESS_LOG) private readonly accessLog: AccessLog,
   ) {}
@@ -26,7 +26,7 @@ export class AuditController {
 
   /** Every stream's chain: how many were checked, and every break. */
   @Get('verify')
-  async verifyAll(): Promise<{ ok: boolean; streams: number; events: number; broken: VerifyResult[] }> {
+  async verifyAll(): Promise<{ ok: boolean; streams: number; events: number; broken: readonly VerifyResult[] }> {
     const report = await this.store.verifyAll();
     return { ok: report.broken.length === 0, ...report };
   }

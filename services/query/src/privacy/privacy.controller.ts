@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CUSTOMER_STREAM_PREFIX, ENGINE_SOURCE, VISITOR_STREAM_PREFIX } from '@journey/contracts';
 import { customer360View, type Customer360View } from '@journey/domain';
-import { derivedEventId, EVENT_STORE, type PostgresEventStore, type RecordedEvent } from '@journey/event-store';
-import { type Database } from '@journey/database';
+import { derivedEventId, EVENT_STORE, type EventStore, type RecordedEvent } from '@journey/event-store';
+import { type Database, type Queryable } from '@journey/database';
 import { type PiiVault } from '@journey/privacy';
 import { scrubForgottenJourneys } from '@journey/journeys';
 import { CLOCK, CONFIG, DATABASE, RequestRejectedError, Roles, VAULT, type Clock, type JourneyConfig } from '@journey/platform';
@@ -52,7 +52,7 @@ const forgetReason = (body: unknown): string | undefined => {
 export class PrivacyController {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
-    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore<Queryable>,
     @Inject(VAULT) private readonly vault: PiiVault,
     @Inject(CONFIG) private readonly config: JourneyConfig,
     @Inject(CLOCK) private readonly clock: Clock,
