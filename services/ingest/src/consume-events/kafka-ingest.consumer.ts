@@ -3,6 +3,7 @@ import { Pause, StoreUnavailableError, type EventStore } from '@journey/event-st
 import { LazyKafkaProducer } from '@journey/kafka';
 import { type Clock, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
+import { holdWhileNotAdmitted } from './admission-hold';
 import { ConsumeEventsHandler, type ConsumeReport } from './consume-events.handler';
 import type { DeadLetter, DeadLetterSink, IngestMessage } from './dead-letter';
 
@@ -120,7 +121,7 @@ export class KafkaIngestConsumer {
     const chunk = this.options.chunkSize ?? DEFAULT_CHUNK;
     for (let start = 0; start < batch.messages.length; start += chunk) {
       if (!isRunning() || isStale()) return;
-      if (!(await this.waitForAdmission(payload))) return;
+      if (!(await this.admitted(payload))) return;
       const messages = batch.messages.slice(start, start + chunk);
       const report = await this.handleUntilStored(handler, payload, messages.map((message) => ingestMessage(batch.topic, batch.partition, message)));
       if (!report) return;
@@ -132,16 +133,16 @@ export class KafkaIngestConsumer {
     this.observer?.lag(batch.topic, batch.partition, Number(batch.offsetLag()));
   }
 
-  /** Holds the partition, heartbeating, while the admission gate is closed; false once stopping. */
-  private async waitForAdmission({ heartbeat, isRunning, isStale }: EachBatchPayload): Promise<boolean> {
+  /** True once ingest is admitted (at once without an admission gate); false when the batch is given up meanwhile. */
+  private admitted(payload: EachBatchPayload): Promise<boolean> {
     const admitted = this.options.admitted;
-    for (let waited = 0; admitted && !admitted(); waited += HEARTBEAT_MS) {
-      if (this.stopped || !isRunning() || isStale()) return false;
-      if (waited === 0) this.logger.warn('Kafka ingest waits for the pipeline to catch up (admission limit)');
-      await this.pause.wait(HEARTBEAT_MS);
-      await heartbeat();
-    }
-    return true;
+    if (!admitted) return Promise.resolve(true);
+    return holdWhileNotAdmitted(payload, {
+      admitted,
+      wait: (ms) => this.pause.wait(ms),
+      stopped: () => this.stopped,
+      onHold: () => this.logger.warn('Kafka ingest holds its partitions while the pipeline catches up (admission limit)'),
+    });
   }
 
   /**
