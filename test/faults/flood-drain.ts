@@ -19,9 +19,13 @@ import { healthLag, rssMiB } from './support/samples';
 const FLOOD_TYPES = ['CustomerRegistered', 'ConsentChanged', 'PurchaseCompleted', 'PageViewed', 'ProductViewed', 'SearchPerformed'] as const;
 
 async function metric(engine: EngineProcess, name: string): Promise<number | undefined> {
-  const text = await (await fetch(`${engine.url}/metrics`, { headers: engine.headers() })).text();
-  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+-]+)$`, 'm').exec(text);
-  return match ? Number(match[1]) : undefined;
+  try {
+    const text = await (await fetch(`${engine.url}/metrics`, { headers: engine.headers(), signal: AbortSignal.timeout(60_000) })).text();
+    const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+-]+)$`, 'm').exec(text);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function main(): Promise<void> {
