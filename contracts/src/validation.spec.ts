@@ -25,6 +25,13 @@ describe('validateEvent', () => {
     expect(fields(result)).toEqual(['type']);
   });
 
+  it('names the types that can be published when the type is unknown', () => {
+    const result = validateEvent({ ...sampleEvent('PageViewed'), type: 'PurchaseMade' }, { now });
+    const reason = result.ok ? '' : result.errors.find((error) => error.field === 'type')!.reason;
+    expect(reason).toMatch(/^is not a known event type: PurchaseMade \(known: .*PurchaseCompleted/);
+    expect(reason).not.toMatch(/LifecycleStageChanged/);
+  });
+
   it('normalises the envelope: UTC milliseconds, lower-case id, version and metadata defaulted', () => {
     const input = { ...sampleEvent('PageViewed'), occurredAt: '2026-03-01T13:00:00+01:00', eventId: 'ABCDEF12-3456-4789-8ABC-DEF012345678' };
     delete (input as { metadata?: unknown }).metadata;

@@ -30,6 +30,8 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
 };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** The types upstream apps may publish, named in the answer to an unknown one. */
+const PUBLISHABLE_TYPES = (Object.keys(EVENT_CATALOGUE) as Array<keyof typeof EVENT_CATALOGUE>).filter((type) => !isDerivedType(type));
 const MAX_DEPTH = 16;
 const EARLIEST = Date.parse('1970-01-01T00:00:00Z');
 
@@ -69,7 +71,7 @@ export function validateEvent(input: unknown, options: ValidateOptions): Validat
 
   const type = raw.type;
   if (!isEventType(type)) {
-    if (typeof type === 'string') errors.push({ field: 'type', reason: `is not a known event type: ${type}` });
+    if (typeof type === 'string') errors.push({ field: 'type', reason: `is not a known event type: ${type} (known: ${PUBLISHABLE_TYPES.join(', ')})` });
   } else {
     const entry = EVENT_CATALOGUE[type];
     if (isDerivedType(type) && !options.allowDerived) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { derivedEventId, type NewEvent } from '@journey/event-store';
+import { type NewEvent } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
+import { derivedEventId } from '@journey/domain';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
 function stageChanged(customerId: string, to: string): NewEvent {

@@ -5,3 +5,4 @@ export * from './rfm';
 export * from './visitor';
 export * from './customer-360.view';
 export * from './rules';
+export * from './events';

@@ -1,6 +1,5 @@
 export * from './event-store.port';
 export * from './errors';
 export * from './hash-chain';
-export * from './derived-id';
 export { Pause } from './postgres/pause';
 export { consumerLag, consumerLags, CONSUMER_LAG_SQL, EXACT_LAG_LIMIT, type ConsumerLag } from './lag/consumer-lag';

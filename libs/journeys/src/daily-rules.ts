@@ -1,6 +1,5 @@
 import { ENGINE_SOURCE, type JourneyEvent } from '@journey/contracts';
-import { decide, type Customer360 } from '@journey/domain';
-import { derivedEventId } from '@journey/event-store';
+import { decide, derivedEventId, type Customer360 } from '@journey/domain';
 import { DecisionWriter } from './decision-writer';
 import type { SagaContext } from './saga-batch';
 import { loadMemories } from './saga-state';
@@ -52,7 +51,9 @@ export async function runDailyRules(context: SagaContext): Promise<number> {
           globalCaps: context.settings.globalCaps,
           maxDepth: context.settings.maxDepth,
         });
-        for (const decision of decisions) writer.apply(decision, { event: trigger, depth: 0 }, state, memory);
+        let after = memory;
+        for (const decision of decisions) after = writer.apply(decision, { event: trigger, depth: 0 }, state, after);
+        memories.set(customerId, after);
         decided += decisions.length;
       }
       await writer.flush(unit);

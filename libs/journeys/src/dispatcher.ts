@@ -1,5 +1,6 @@
-import { CUSTOMER_STREAM_PREFIX, ENGINE_SOURCE, type ActionChannel } from '@journey/contracts';
-import { derivedEventId, type AppendRequest, type EventStore } from '@journey/event-store';
+import { CUSTOMER_STREAM_PREFIX, type ActionChannel } from '@journey/contracts';
+import { derivedEvent, type DerivedEvent } from '@journey/domain';
+import type { EventStore } from '@journey/event-store';
 import type { Database, Queryable } from '@journey/database';
 import { DeliveryError, type Channel } from './channels/channel';
 import type { SagaSettings } from './saga-settings';
@@ -106,9 +107,9 @@ export class Dispatcher {
 
   private async record(outcomes: readonly Outcome[]): Promise<DispatchReport> {
     const now = this.now();
-    const events = new Map<string, AppendRequest['events'][number][]>();
-    const add = (customerId: string, event: AppendRequest['events'][number]) => {
-      const streamId = CUSTOMER_STREAM_PREFIX + customerId;
+    const events = new Map<string, DerivedEvent[]>();
+    const add = (event: DerivedEvent) => {
+      const streamId = CUSTOMER_STREAM_PREFIX + event.customerId;
       events.set(streamId, [...(events.get(streamId) ?? []), event]);
     };
     const sent: string[] = [];
@@ -120,26 +121,22 @@ export class Dispatcher {
       const metadata = { ruleId: row.rule_id, causationId: row.trigger_event_id, depth: row.depth };
       if (outcome.ok) {
         sent.push(row.action_id);
-        add(row.customer_id, {
-          eventId: derivedEventId(row.action_id, 'ActionDispatched'),
-          type: 'ActionDispatched',
-          version: 1,
+        add(derivedEvent('ActionDispatched', {
+          customerId: row.customer_id,
+          cause: [row.action_id, 'ActionDispatched'],
           occurredAt: now.toISOString(),
-          source: ENGINE_SOURCE,
           data: { ...base, attempt: row.attempts },
           metadata,
-        });
+        }));
       } else if (outcome.permanent || row.attempts >= this.settings.maxAttempts) {
         dead.push({ action_id: row.action_id, error: outcome.error });
-        add(row.customer_id, {
-          eventId: derivedEventId(row.action_id, 'ActionFailed'),
-          type: 'ActionFailed',
-          version: 1,
+        add(derivedEvent('ActionFailed', {
+          customerId: row.customer_id,
+          cause: [row.action_id, 'ActionFailed'],
           occurredAt: now.toISOString(),
-          source: ENGINE_SOURCE,
           data: { ...base, attempts: row.attempts, error: outcome.error },
           metadata,
-        });
+        }));
       } else {
         const backoff = this.settings.backoffMs * 2 ** (row.attempts - 1) * (0.5 + Math.random());
         retry.push({ action_id: row.action_id, error: outcome.error, next: new Date(now.getTime() + Math.min(backoff, 3_600_000)).toISOString() });

@@ -56,7 +56,9 @@ export async function sagaBatch(events: readonly RecordedEvent[], unit: UnitOfWo
       maxDepth: settings.maxDepth,
     });
     const depth = typeof (event.metadata as { depth?: unknown }).depth === 'number' ? ((event.metadata as { depth: number }).depth) : 0;
-    for (const decision of decisions) writer.apply(decision, { event, depth }, state, memory);
+    let after = memory;
+    for (const decision of decisions) after = writer.apply(decision, { event, depth }, state, after);
+    memories.set(customerId, after);
   }
   await saveStates(tx, [...changed.values()]);
   await writer.flush(unit);

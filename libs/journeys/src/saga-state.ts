@@ -1,4 +1,4 @@
-import type { Customer360, OpenGoal, PastAction, PendingWait } from '@journey/domain';
+import type { Customer360, DecisionMemory, OpenGoal, PastAction, PendingWait } from '@journey/domain';
 import type { Queryable } from '@journey/database';
 import type { RuleIndex } from './rules/rule-index';
 
@@ -24,15 +24,15 @@ export async function saveStates(tx: Queryable, states: readonly Customer360[]):
   );
 }
 
-/** What the decider needs to remember of a customer: past actions, pending waits, open goals. */
-export interface CustomerMemory {
+/** What the decider remembers of a customer while the memory is loaded: past actions, pending waits, open goals. */
+interface LoadingMemory {
   past: PastAction[];
   waits: PendingWait[];
   goals: OpenGoal[];
 }
 
-export async function loadMemories(tx: Queryable, customerIds: readonly string[], index: RuleIndex, since: number): Promise<Map<string, CustomerMemory>> {
-  const memories = new Map<string, CustomerMemory>(customerIds.map((id) => [id, { past: [], waits: [], goals: [] }]));
+export async function loadMemories(tx: Queryable, customerIds: readonly string[], index: RuleIndex, since: number): Promise<Map<string, DecisionMemory>> {
+  const memories = new Map<string, LoadingMemory>(customerIds.map((id) => [id, { past: [], waits: [], goals: [] }]));
   if (customerIds.length === 0) return memories;
   const actions = await tx.query<{ action_id: string; customer_id: string; rule_id: string; rule_version: number; channel: string; at: Date; holdout: boolean; goal_until: Date | null; converted_by: string | null }>(
     `SELECT action_id, customer_id, rule_id, rule_version, channel, at, holdout, goal_until, converted_by FROM journey.saga_actions

@@ -41,12 +41,12 @@ export async function fireDueTimers(context: SagaContext, limit = 200): Promise<
         continue;
       }
       const customer = states.get(row.customer_id) ?? emptyCustomer360(row.customer_id);
-      const memory = memories.get(row.customer_id)!;
-      memory.waits = memory.waits.filter((wait) => wait.timerId !== row.id);
+      const held = memories.get(row.customer_id)!;
+      const memory = { ...held, waits: held.waits.filter((wait) => wait.timerId !== row.id) };
       const decision = decideDue(rule, customer, memory.past, context.settings.globalCaps, now);
       // A hold re-schedules the same timer; anything else ends it.
       if (decision.kind !== 'hold') writer.fire(row.id);
-      writer.apply(decision, { event: row.trigger, depth: row.depth }, customer, memory);
+      memories.set(row.customer_id, writer.apply(decision, { event: row.trigger, depth: row.depth }, customer, memory));
     }
     if (cancelled.length > 0) {
       await tx.query("UPDATE journey.saga_timers SET state = 'cancelled' WHERE id = ANY($1::uuid[])", [cancelled]);

@@ -1,26 +1,20 @@
-import { ENGINE_SOURCE, type EventOfType, type LifecycleStage, type RfmSegment, type ValueTier } from '@journey/contracts';
-import type { StageTransition } from '@journey/domain';
-import { derivedEventId } from '@journey/event-store';
-
-type Derived<T extends 'LifecycleStageChanged' | 'ValueTierChanged'> = Omit<EventOfType<T>, 'anonymousId'> & { customerId: string };
+import type { LifecycleStage, RfmSegment, ValueTier } from '@journey/contracts';
+import { derivedEvent, type DerivedEvent, type StageTransition } from '@journey/domain';
 
 /**
  * A lifecycle transition as an event. The id comes from the customer, the transition and its
  * instant only, so the projector (on an event) and the clock (on the passing of time) derive
  * the very same event for a time-caused transition, and it is stored once.
  */
-export function stageChangedEvent(customerId: string, transition: StageTransition): Derived<'LifecycleStageChanged'> {
+export function stageChangedEvent(customerId: string, transition: StageTransition): DerivedEvent<'LifecycleStageChanged'> {
   const at = new Date(transition.at).toISOString();
-  return {
-    eventId: derivedEventId(customerId, 'LifecycleStageChanged', transition.from, transition.to, at),
-    type: 'LifecycleStageChanged',
-    version: 1,
+  return derivedEvent('LifecycleStageChanged', {
     customerId,
+    cause: [customerId, 'LifecycleStageChanged', transition.from, transition.to, at],
     occurredAt: at,
-    source: ENGINE_SOURCE,
     data: { from: transition.from as LifecycleStage, to: transition.to, reason: transition.reason },
     metadata: transition.causedBy ? { causationId: transition.causedBy } : {},
-  };
+  });
 }
 
 export interface TierChange {
@@ -33,16 +27,12 @@ export interface TierChange {
   readonly run: string;
 }
 
-export function tierChangedEvent(change: TierChange): Derived<'ValueTierChanged'> {
+export function tierChangedEvent(change: TierChange): DerivedEvent<'ValueTierChanged'> {
   const { recency, frequency, monetary } = change.rfm;
-  return {
-    eventId: derivedEventId(change.customerId, 'ValueTierChanged', change.run, change.to, change.segment, recency, frequency, monetary),
-    type: 'ValueTierChanged',
-    version: 1,
+  return derivedEvent('ValueTierChanged', {
     customerId: change.customerId,
+    cause: [change.customerId, 'ValueTierChanged', change.run, change.to, change.segment, recency, frequency, monetary],
     occurredAt: change.run,
-    source: ENGINE_SOURCE,
     data: { from: change.from, to: change.to, rfm: change.rfm, segment: change.segment },
-    metadata: {},
-  };
+  });
 }

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CUSTOMER_STREAM_PREFIX, ENGINE_SOURCE, VISITOR_STREAM_PREFIX } from '@journey/contracts';
-import { customer360View, type Customer360View } from '@journey/domain';
-import { derivedEventId, EVENT_STORE, type EventStore, type RecordedEvent } from '@journey/event-store';
+import { CUSTOMER_STREAM_PREFIX, VISITOR_STREAM_PREFIX } from '@journey/contracts';
+import { customer360View, derivedEvent, type Customer360View } from '@journey/domain';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@journey/event-store';
 import { type Database, type Queryable } from '@journey/database';
 import { type PiiVault } from '@journey/privacy';
 import { scrubForgottenJourneys } from '@journey/journeys';
@@ -106,18 +106,13 @@ export class PrivacyController {
     const subjects = [streamId, ...(await identitiesOf(this.db, customerId)).map((id) => VISITOR_STREAM_PREFIX + id)];
     // The keys first: once they are gone nothing sealed with them opens, whatever happens next.
     await this.vault.forget(subjects);
-    const eventId = derivedEventId(customerId, 'CustomerForgotten');
-    const { outcomes } = await this.store.append(streamId, [
-      {
-        eventId,
-        type: 'CustomerForgotten',
-        version: 1,
-        occurredAt: this.clock().toISOString(),
-        source: ENGINE_SOURCE,
-        data: reason ? { reason } : {},
-        metadata: {},
-      },
-    ]);
+    const forgotten = derivedEvent('CustomerForgotten', {
+      customerId,
+      cause: [customerId, 'CustomerForgotten'],
+      occurredAt: this.clock().toISOString(),
+      data: reason ? { reason } : {},
+    });
+    const { outcomes } = await this.store.append(streamId, [forgotten]);
     const outcome = outcomes[0]!;
     // The id is the customer's own: a second request finds the first one's event in its place.
     const status = outcome.status === 'conflict' ? 'forgotten before' : outcome.status;
@@ -129,7 +124,7 @@ export class PrivacyController {
     return {
       customerId,
       subjects,
-      event: { eventId, streamId, status, ...('streamPosition' in outcome ? { streamPosition: outcome.streamPosition } : {}) },
+      event: { eventId: forgotten.eventId, streamId, status, ...('streamPosition' in outcome ? { streamPosition: outcome.streamPosition } : {}) },
       readModelsScrubbed: scrubbed,
     };
   }

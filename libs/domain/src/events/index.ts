@@ -1,0 +1,2 @@
+export * from './derived-id';
+export * from './derived-event';
