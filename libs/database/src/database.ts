@@ -41,8 +41,12 @@ export interface Database extends Queryable {
    * to a crash is harmless (listeners also poll), waiting for one would slow every commit.
    */
   notify(channel: string, payload: string): Promise<void>;
-  /** Calls `onNotify` for every NOTIFY on the channel until the returned function is called. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onNotify` for every NOTIFY on the channel until the returned function is called. A lost
+   * connection is opened again by itself; what was notified meanwhile is lost, so `onResume` runs
+   * once listening resumes, for the caller to drop what it caches.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onResume?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

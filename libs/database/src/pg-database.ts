@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Client, escapeIdentifier, Pool, types, type PoolClient, type QueryConfig } from 'pg';
+import { Client, Pool, types, type PoolClient, type QueryConfig } from 'pg';
 import { INT8_OID, parseBigintText, XID8_OID, type Database, type Queryable, type QueryOptions, type QueryResult } from './database';
+import { PgListener } from './pg-listener';
 import { isTransactionConflict } from './unavailable';
 
 /** How often a transaction runs when PostgreSQL keeps giving up on it (see Database.transaction). */
@@ -26,7 +27,7 @@ export class PgDatabase implements Database {
   readonly kind = 'postgres' as const;
   readonly concurrency: number;
   private readonly pool: Pool;
-  private readonly listeners = new Set<Client>();
+  private readonly listeners = new Set<PgListener>();
   private notifier: Promise<Client> | undefined;
 
   constructor(private readonly options: PgDatabaseOptions) {
@@ -43,6 +44,10 @@ export class PgDatabase implements Database {
     });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
+    // pg-pool listens for errors only while a client is idle: one checked out (a transaction)
+    // would emit an unhandled 'error' and end the process. Its failed query rejects instead, and
+    // the pool drops the client on release because it is no longer queryable.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async query<R extends object>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
@@ -108,33 +113,13 @@ export class PgDatabase implements Database {
     return client;
   }
 
-  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
-    let client: Client | undefined;
-    let stopped = false;
-    let retry: NodeJS.Timeout | undefined;
-    const connect = async (): Promise<void> => {
-      const next = new Client({ connectionString: this.options.url, application_name: 'journey-listen' });
-      next.on('notification', (message) => {
-        if (message.channel === channel) onNotify(message.payload ?? '');
-      });
-      next.on('error', () => {
-        this.listeners.delete(next);
-        void next.end().catch(() => undefined);
-        if (!stopped) retry = setTimeout(() => void connect().catch(() => undefined), 1000);
-      });
-      await next.connect();
-      await next.query(`LISTEN ${escapeIdentifier(channel)}`);
-      client = next;
-      this.listeners.add(next);
-    };
-    await connect();
+  async listen(channel: string, onNotify: (payload: string) => void, onResume?: () => void): Promise<() => Promise<void>> {
+    const listener = new PgListener({ url: this.options.url, channel, onNotify, onResume });
+    await listener.open();
+    this.listeners.add(listener);
     return async () => {
-      stopped = true;
-      clearTimeout(retry);
-      if (client) {
-        this.listeners.delete(client);
-        await client.end().catch(() => undefined);
-      }
+      this.listeners.delete(listener);
+      await listener.close();
     };
   }
 
@@ -142,7 +127,7 @@ export class PgDatabase implements Database {
     const notifier = this.notifier;
     this.notifier = undefined;
     await notifier?.then((client) => client.end()).catch(() => undefined);
-    await Promise.all([...this.listeners].map((client) => client.end().catch(() => undefined)));
+    await Promise.all([...this.listeners].map((listener) => listener.close()));
     this.listeners.clear();
     await this.pool.end();
   }

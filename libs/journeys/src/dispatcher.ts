@@ -61,6 +61,8 @@ export class Dispatcher {
         const outcomes = await Promise.all(rows.map((row) => this.deliver(row)));
         if (recording) add(await recording);
         recording = this.record(outcomes);
+        // Awaited later: until then its failure (a database gone away) must not end the process.
+        recording.catch(() => undefined);
       }
     } finally {
       // A failed claim still lets the batch already delivered be recorded.

@@ -52,7 +52,8 @@ export class Saga {
     if (this.subscription) return;
     await this.index.refresh();
     if (this.db.kind === 'postgres') {
-      this.stopListening = await this.db.listen(RULES_CHANNEL, () => void this.index.refresh().catch(() => undefined));
+      const refresh = (): void => void this.index.refresh().catch(() => undefined);
+      this.stopListening = await this.db.listen(RULES_CHANNEL, refresh, refresh);
     }
     this.subscription = this.store.subscribe(SAGA_SUBSCRIPTION, (events, unit) => sagaBatch(events, unit, this.context), {
       batchSize: this.settings.batchSize,

@@ -5,6 +5,7 @@ export * from './problem';
 export * from './tokens';
 export * from './platform.module';
 export * from './http-app';
+export * from './startup/start-service';
 export * from './auth/roles';
 export * from './auth/api-keys';
 export * from './auth/access-log';

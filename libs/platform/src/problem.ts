@@ -1,5 +1,6 @@
 import { HttpException, type ArgumentsHost, type ExceptionFilter, Catch } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { isUnavailable } from '@journey/database';
 import { AppendRejectedError, ConcurrencyError, StoreUnavailableError } from '@journey/event-store';
 
 export interface FieldProblem {
@@ -59,13 +60,16 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
       internal: false,
     };
   }
-  if (error instanceof StoreUnavailableError) {
+  // Any route that meets a database that went away, whether or not its code says so: 503, not 500.
+  if (error instanceof StoreUnavailableError || isUnavailable(error)) {
     return {
       problem: {
         type: TYPE + 'unavailable',
         title: 'Event store unavailable',
         status: 503,
-        detail: 'Nothing was committed. Retry with the same event ids; duplicates are recognised.',
+        detail:
+          'The database did not answer. Events sent with this request may or may not have been committed: ' +
+          'retrying with the same event ids is safe, as those already committed are answered as duplicates.',
       },
       headers: { 'retry-after': '1' },
       internal: false,

@@ -73,7 +73,12 @@ export class PiiVault {
   /** Hears of subjects forgotten by other processes (PostgreSQL only). */
   async listen(): Promise<void> {
     if (this.db.kind !== 'postgres' || this.stopListening) return;
-    this.stopListening = await this.db.listen(FORGET_CHANNEL, (subject) => this.remember(subject, null));
+    this.stopListening = await this.db.listen(
+      FORGET_CHANNEL,
+      (subject) => this.remember(subject, null),
+      // Subjects forgotten while the connection was down were not heard of: read every key again.
+      () => this.keys.clear(),
+    );
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,11 @@
 import 'reflect-metadata';
-import { ConfigError, createHttpApp, createLogger, listen, loadConfig } from '@journey/platform';
+import { ConfigError, createLogger, loadConfig, startService } from '@journey/platform';
 import { EngineModule } from './engine.module';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const app = await createHttpApp(EngineModule.forRoot({ config, logger }), logger);
-  const { url, port } = await listen(app, config.host, config.port);
+  const { url, port } = await startService(EngineModule.forRoot({ config, logger }), config, logger, 'engine');
   const storage = config.databaseUrl ? `PostgreSQL ${redact(config.databaseUrl)}` : `embedded PGlite in ${config.dataDir}`;
   logger.info({ port, storage }, `journey engine listening on ${url} (${storage})`);
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
-import { ConfigError, createHttpApp, createLogger, listen, loadConfig, PlatformModule } from '@journey/platform';
+import { ConfigError, createLogger, loadConfig, PlatformModule, startService } from '@journey/platform';
 import { IngestModule } from './ingest.module';
 
 /** The ingest service alone: HTTP ingest, and Kafka ingest when KAFKA_BROKERS is set, over the shared event store. */
@@ -9,8 +9,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   @Module({ imports: [PlatformModule.forRoot({ config, logger }), IngestModule] })
   class IngestServiceModule {}
-  const app = await createHttpApp(IngestServiceModule, logger);
-  const { url } = await listen(app, config.host, config.port);
+  const { url } = await startService(IngestServiceModule, config, logger, 'ingest');
   logger.info(`journey ingest listening on ${url}`);
 }
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
-import { ConfigError, createHttpApp, createLogger, listen, loadConfig, PlatformModule } from '@journey/platform';
+import { ConfigError, createLogger, loadConfig, PlatformModule, startService } from '@journey/platform';
 import { ProjectorModule } from './projector.module';
 
 /** The projector alone (with /health and /metrics), beside ingest processes elsewhere. */
@@ -9,8 +9,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   @Module({ imports: [PlatformModule.forRoot({ config, logger }), ProjectorModule] })
   class ProjectorServiceModule {}
-  const app = await createHttpApp(ProjectorServiceModule, logger);
-  const { url } = await listen(app, config.host, config.port);
+  const { url } = await startService(ProjectorServiceModule, config, logger, 'projector');
   logger.info(`journey projector running, health and metrics listening on ${url}`);
 }
 

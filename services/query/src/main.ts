@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
-import { ConfigError, createHttpApp, createLogger, listen, loadConfig, PlatformModule } from '@journey/platform';
+import { ConfigError, createLogger, loadConfig, PlatformModule, startService } from '@journey/platform';
 import { QueryModule } from './query.module';
 
 /** The query service alone: marketing reads of the projections. */
@@ -9,8 +9,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   @Module({ imports: [PlatformModule.forRoot({ config, logger }), QueryModule] })
   class QueryServiceModule {}
-  const app = await createHttpApp(QueryServiceModule, logger);
-  const { url } = await listen(app, config.host, config.port);
+  const { url } = await startService(QueryServiceModule, config, logger, 'query');
   logger.info(`journey query listening on ${url}`);
 }
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
-import { ConfigError, createHttpApp, createLogger, listen, loadConfig, PlatformModule } from '@journey/platform';
+import { ConfigError, createLogger, loadConfig, PlatformModule, startService } from '@journey/platform';
 import { SagaModule } from './saga.module';
 
 /** The saga alone: journeys over the shared event store, and the rules admin API. */
@@ -9,8 +9,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   @Module({ imports: [PlatformModule.forRoot({ config, logger }), SagaModule] })
   class SagaServiceModule {}
-  const app = await createHttpApp(SagaServiceModule, logger);
-  const { url } = await listen(app, config.host, config.port);
+  const { url } = await startService(SagaServiceModule, config, logger, 'saga');
   logger.info(`journey saga listening on ${url}`);
 }
 

@@ -93,7 +93,7 @@ export class ApiKeyStore {
 
   /** Hears of revocations made by other processes (PostgreSQL only; PGlite has one process). */
   async watch(): Promise<void> {
-    if (this.db.kind === 'postgres' && !this.stopWatching) this.stopWatching = await this.db.listen(KEYS_CHANNEL, () => this.cache.clear());
+    if (this.db.kind === 'postgres' && !this.stopWatching) this.stopWatching = await this.db.listen(KEYS_CHANNEL, () => this.cache.clear(), () => this.cache.clear());
   }
 
   async close(): Promise<void> {
