@@ -125,7 +125,7 @@ describeWithCluster('engine killed with SIGKILL again and again under load, with
       const bodies = new Map(outbox.rows.map((row) => [row.action_id, row.body]));
       for (const [key, sent] of byKey) expect([key, [...sent]]).toEqual([key, [bodies.get(key)]]);
       process.stderr.write(
-        `kill cycles: ${CYCLES} kills, ${load.acked.size} of ${load.attempted.size} events acknowledged before the retries, ` +
+        `fault figures: kill cycles: ${CYCLES} kills, ${load.acked.size} of ${load.attempted.size} events acknowledged before the retries, ` +
           `${outbox.rows.length} actions, ${deliveries.length} deliveries (${deliveries.length - byKey.size} repeated)\n`,
       );
 

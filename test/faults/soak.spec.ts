@@ -74,7 +74,7 @@ describeWithCluster('the engine soaked at a sustainable rate', () => {
     const rss = thirds(samples.map((sample) => sample.rssMiB));
     const lag = thirds(samples.map((sample) => sample.lagEvents));
     process.stderr.write(
-      `soak: ${load.acked.size} events in ${SOAK_SECONDS + WARM_UP_SECONDS} s, ${samples.length} samples; ` +
+      `fault figures: soak: ${load.acked.size} events in ${SOAK_SECONDS + WARM_UP_SECONDS} s, ${samples.length} samples; ` +
         `RSS MiB first third ${rss.first.toFixed(0)}, last ${rss.last.toFixed(0)}; lag events first third ${lag.first.toFixed(0)}, last ${lag.last.toFixed(0)}\n`,
     );
     expect(samples.length).toBeGreaterThanOrEqual(9);
@@ -128,7 +128,7 @@ describeWithCluster('the engine soaked at a sustainable rate', () => {
     }
     const rss = thirds(samples.map((sample) => sample.rssMiB));
     process.stderr.write(
-      `drain: ${load.acked.size} events in ${Math.round((performance.now() - started) / 1000)} s, ${samples.length} samples; ` +
+      `fault figures: drain: ${load.acked.size} events in ${Math.round((performance.now() - started) / 1000)} s, ${samples.length} samples; ` +
         `RSS MiB first third ${rss.first.toFixed(0)}, last ${rss.last.toFixed(0)}, highest ${Math.max(...samples.map((sample) => sample.rssMiB)).toFixed(0)}\n`,
     );
     expect(samples.length).toBeGreaterThanOrEqual(9);
