@@ -25,7 +25,7 @@ describeWithServer('ingest admission while the pipeline lags', () => {
     const running = new EngineProcess({ DATABASE_URL: t.url!, ...limits });
     await running.start();
     const health = async (engine: EngineProcess): Promise<Health> => (await fetch(`${engine.url}/health`)).json() as Promise<Health>;
-    await until(async () => ((await health(running)).lag?.['saga:journeys'] ? true : undefined), 60_000, 'the saga checkpoint');
+    await until(async () => ((await health(running)).lag?.['saga:journeys'] ? true : undefined), 10 * 60_000, 'the saga checkpoint');
     await running.stop();
 
     const stalled = new EngineProcess({ DATABASE_URL: t.url!, JOURNEY_PROJECTOR: 'off', JOURNEY_SAGA: 'off', ...limits });
@@ -40,7 +40,7 @@ describeWithServer('ingest admission while the pipeline lags', () => {
         return undefined;
       }
       return response;
-    }, 60_000, 'a refusal past the admission limit');
+    }, 10 * 60_000, 'a refusal past the admission limit');
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -72,10 +72,10 @@ describeWithServer('ingest admission while the pipeline lags', () => {
     const admitted = await until(async () => {
       const reply = await post(draining, batch(1));
       return reply.status === 202 ? reply : undefined;
-    }, 60_000, 'admission once the consumers caught up');
+    }, 10 * 60_000, 'admission once the consumers caught up');
     expect(admitted.status).toBe(202);
     const drained = await health(draining);
     expect(drained.lag?.['projection:customer_360']?.events).toBeLessThanOrEqual(40);
     await draining.stop();
-  }, 240_000);
+  }, 40 * 60_000);
 });

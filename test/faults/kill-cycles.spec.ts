@@ -63,7 +63,7 @@ describeWithCluster('engine killed with SIGKILL again and again under load, with
       if (cycle === 0) load.start();
       // Killed once actions are under way, at a random point: mid-batch, mid-delivery or between.
       const delivered = receiver.deliveries().length;
-      await until(() => (receiver.deliveries().length > delivered || cycle > 0 ? true : undefined), 120_000, 'the first deliveries');
+      await until(() => (receiver.deliveries().length > delivered || cycle > 0 ? true : undefined), 10 * 60_000, 'the first deliveries');
       await new Promise((resolve) => setTimeout(resolve, 1500 + randomInt(3000)));
       await engine.kill();
     }
@@ -86,7 +86,7 @@ describeWithCluster('engine killed with SIGKILL again and again under load, with
     await until(async () => {
       const lag = await healthLag(engine.url);
       return lag && CONSUMERS.every((name) => name in lag) && maxLagEvents(lag, CONSUMERS) === 0 && (await pendingActions()) === 0 ? true : undefined;
-    }, 240_000, 'the projection and the saga to catch up and every action to be delivered');
+    }, 20 * 60_000, 'the projection and the saga to catch up and every action to be delivered');
     await engine.stop();
 
     const db = new PgDatabase({ url, poolSize: 4, applicationName: 'journey-fault-check' });
@@ -140,7 +140,7 @@ describeWithCluster('engine killed with SIGKILL again and again under load, with
       await vault.close();
       await db.close();
     }
-  }, (LONG ? 60 : 15) * 60_000);
+  }, (LONG ? 90 : 40) * 60_000);
 });
 
 /** The first row of the read models that differs between two dumps, with both versions; undefined when equal. */
