@@ -1,6 +1,8 @@
 /**
  * The dependency rule (DESIGN §2): libs/domain is pure (contracts only; no Nest, no I/O
- * drivers), contracts stand alone, and no library imports a service.
+ * drivers), contracts stand alone, no library imports a service, no service imports another
+ * (but the two that assemble services), platform imports no feature library, and no module
+ * reaches itself through its imports.
  */
 const IO_AND_FRAMEWORK = '(@nestjs|pg|pg-[a-z-]+|@electric-sql|kafkajs|@eventstore|prom-client|pino|testcontainers)';
 
@@ -33,6 +35,28 @@ module.exports = {
       comment: 'a library never imports a service',
       from: { path: '(^|/)(libs|contracts)/' },
       to: { path: '(^|/)services/' },
+    },
+    {
+      name: 'services-never-import-services',
+      severity: 'error',
+      comment:
+        'a service reaches another only through the libraries; the engine (all services in one process) and the CLI (which runs the engine for its demo) assemble them',
+      from: { path: '(^|/)services/(?!engine/|cli/)([^/]+)/' },
+      to: { path: '(^|/)services/', pathNot: '(^|/)services/$2/' },
+    },
+    {
+      name: 'platform-imports-no-feature-lib',
+      severity: 'error',
+      comment: 'libs/platform is the base the feature libraries stand on: it may import contracts, domain and the storage and broker libraries, not projections, journeys or datagen',
+      from: { path: '(^|/)libs/platform/' },
+      to: { path: '(^|/)libs/', pathNot: '(^|/)libs/(platform|domain|event-store|database|privacy|kafka)/' },
+    },
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      comment: 'modules import one another one way: a cycle makes load order and reasoning depend on each other',
+      from: {},
+      to: { circular: true },
     },
     {
       name: 'store-behind-its-port',

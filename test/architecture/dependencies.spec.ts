@@ -22,7 +22,7 @@ function cruise(...paths: string[]): Violation[] {
 }
 
 describe('the dependency rule', () => {
-  it('holds for the code base: a pure domain, self-contained contracts, no library importing a service', () => {
+  it('holds for the code base: a pure domain, self-contained contracts, one-way imports between libraries and services, no cycles', () => {
     expect(cruise('contracts', 'libs', 'services')).toEqual([]);
   });
 
@@ -33,13 +33,32 @@ describe('the dependency rule', () => {
       mkdirSync(join(fixture, 'libs', 'event-store', 'src'), { recursive: true });
       mkdirSync(join(fixture, 'libs', 'event-store', 'src', 'postgres'), { recursive: true });
       mkdirSync(join(fixture, 'libs', 'journeys', 'src'), { recursive: true });
+      mkdirSync(join(fixture, 'libs', 'platform', 'src'), { recursive: true });
+      mkdirSync(join(fixture, 'libs', 'projections', 'src'), { recursive: true });
       mkdirSync(join(fixture, 'services', 'engine', 'src'), { recursive: true });
+      mkdirSync(join(fixture, 'services', 'ingest', 'src'), { recursive: true });
+      mkdirSync(join(fixture, 'services', 'saga', 'src'), { recursive: true });
       writeFileSync(join(fixture, 'libs', 'event-store', 'src', 'postgres', 'adapter.ts'), 'export class Adapter {}\n');
       writeFileSync(
         join(fixture, 'libs', 'journeys', 'src', 'downcast.ts'),
         "import { Adapter } from '../../event-store/src/postgres/adapter';\nexport const downcast = Adapter;\n",
       );
-      writeFileSync(join(fixture, 'services', 'engine', 'src', 'main.ts'), 'export const engine = 1;\n');
+      writeFileSync(join(fixture, 'services', 'ingest', 'src', 'ingest.ts'), 'export const ingest = 1;\n');
+      writeFileSync(
+        join(fixture, 'services', 'engine', 'src', 'main.ts'),
+        "import { ingest } from '../../ingest/src/ingest';\nexport const engine = ingest;\n",
+      );
+      writeFileSync(
+        join(fixture, 'services', 'saga', 'src', 'sideways.ts'),
+        "import { ingest } from '../../ingest/src/ingest';\nexport const sideways = ingest;\n",
+      );
+      writeFileSync(join(fixture, 'libs', 'projections', 'src', 'options.ts'), 'export const options = 1;\n');
+      writeFileSync(
+        join(fixture, 'libs', 'platform', 'src', 'config.ts'),
+        "import { options } from '../../projections/src/options';\nexport const config = options;\n",
+      );
+      writeFileSync(join(fixture, 'libs', 'domain', 'src', 'ping.ts'), "import { pong } from './pong';\nexport const ping = (): number => pong();\n");
+      writeFileSync(join(fixture, 'libs', 'domain', 'src', 'pong.ts'), "import { ping } from './ping';\nexport const pong = (): number => ping();\n");
       writeFileSync(
         join(fixture, 'libs', 'domain', 'src', 'impure.ts'),
         "import { Injectable } from '@nestjs/common';\nimport { Pool } from 'pg';\nexport const impure = [Injectable, Pool];\n",
@@ -51,9 +70,16 @@ describe('the dependency rule', () => {
     });
     afterAll(() => rmSync(fixture, { recursive: true, force: true }));
 
+    let violations: string[] = [];
+    beforeAll(() => {
+      violations = cruise(join('test', 'architecture', `tmp-${process.pid}`)).map(
+        (v) => `${v.rule.name}: ${v.from.split('/').slice(-3).join('/')} -> ${v.to.split('/').slice(-3).join('/')}`,
+      );
+    });
+    const found = (): string[] => violations;
+
     it('a domain file importing Nest or pg, a library importing a service, and a feature reaching past the store port', () => {
-      const found = cruise(join('test', 'architecture', `tmp-${process.pid}`)).map((v) => `${v.rule.name}: ${v.to.split('/').slice(-3).join('/')}`);
-      expect(found).toEqual(
+      expect(found()).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/^domain-is-pure: .*@nestjs\/common/),
           expect.stringMatching(/^domain-is-pure: .*pg/),
@@ -61,6 +87,19 @@ describe('the dependency rule', () => {
           expect.stringMatching(/^store-behind-its-port: .*postgres\/adapter\.ts$/),
         ]),
       );
+    });
+
+    it('a service importing another, but not the engine that assembles them', () => {
+      const sideways = found().filter((v) => v.startsWith('services-never-import-services'));
+      expect(sideways).toEqual(['services-never-import-services: saga/src/sideways.ts -> ingest/src/ingest.ts']);
+    });
+
+    it('platform importing a feature library', () => {
+      expect(found()).toContain('platform-imports-no-feature-lib: platform/src/config.ts -> projections/src/options.ts');
+    });
+
+    it('an import cycle', () => {
+      expect(found()).toEqual(expect.arrayContaining([expect.stringMatching(/^no-cycles: domain\/src\/p[io]ng\.ts -> domain\/src\/p[io]ng\.ts$/)]));
     });
   });
 });

@@ -49,7 +49,7 @@ describe('the benchmarks’ load generator', () => {
     expect(result.failed).toBe(seen.rejected);
     expect(result.statuses.get(202)).toBe(seen.ok);
     expect(result.statuses.get(400)).toBe(seen.rejected);
-    expect(n).toBeGreaterThan(10);
+    expect(n).toBeGreaterThan(0);
     expect(result.seconds).toBeGreaterThanOrEqual(0.3);
   });
 

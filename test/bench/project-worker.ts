@@ -5,7 +5,8 @@
 import 'reflect-metadata';
 import { PgDatabase } from '@journey/database';
 import { benchStore } from './bench-history';
-import { DEFAULT_PROJECTION_OPTIONS, rebuildCustomerProjection } from '@journey/projections';
+import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
+import { rebuildCustomerProjection } from '@journey/projections';
 
 async function main(): Promise<void> {
   const url = process.argv[2];

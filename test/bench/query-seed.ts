@@ -10,7 +10,8 @@ import { Random } from '@journey/datagen';
 import { advanceTo, nextReviewAt, rfmInput, scoreRfm, type Customer360, type LifecycleThresholds, type PurchaseRecord, type RfmInput, type RfmScore } from '@journey/domain';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { migrate, PgDatabase, type Database } from '@journey/database';
-import { DEFAULT_PROJECTION_OPTIONS, fromRow, LIVE_TABLES, Projector, saveCustomers } from '@journey/projections';
+import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
+import { fromRow, LIVE_TABLES, Projector, saveCustomers } from '@journey/projections';
 import { seed, storeSink } from '../../services/cli/src/seed/seed';
 import { fmt } from './bench-support';
 

@@ -10,7 +10,7 @@ import { DEFAULT_LIFECYCLE } from '@journey/domain';
 import { PgDatabase } from '@journey/database';
 import { benchStore } from './bench-history';
 import { DEFAULT_SAGA_SETTINGS, LogChannel, Saga, WebhookChannel, type Channel } from '@journey/journeys';
-import { DEFAULT_PROJECTION_OPTIONS } from '@journey/projections';
+import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
 
 async function main(): Promise<void> {
   const [url, mode] = process.argv.slice(2) as [string, 'decide' | 'dispatch'];

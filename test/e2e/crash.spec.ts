@@ -5,6 +5,7 @@ import { randomInt } from 'node:crypto';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { migrate, PgliteDatabase, type Database } from '@journey/database';
 import { sampleEvent } from '../support/sample-events';
+import { until } from '../support/until';
 import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
 import { backends, createTestDatabase, type Backend, type TestDatabase } from '../support/test-database';
 
@@ -86,7 +87,10 @@ describe.each(backends())('engine killed with SIGKILL while clients append, on %
       await engine.start();
       let stop = false;
       const clients = streamAppends(engine.url, customers, () => stop, acked, attempted);
-      await new Promise((resolve) => setTimeout(resolve, 1500 + randomInt(1000)));
+      // Killed once clients have been acknowledged a while, at a point no test run can predict.
+      const target = acked.size + 60;
+      await until(() => (acked.size >= target ? true : undefined), 120_000, `${target} acknowledged events`);
+      await new Promise((resolve) => setTimeout(resolve, randomInt(500)));
       await engine.kill();
       stop = true;
       await clients;

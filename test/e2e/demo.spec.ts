@@ -30,6 +30,11 @@ describe('npm run demo', () => {
       return { waiting: Number(match?.[1]), dispatched: Number(match?.[2]) };
     };
     const dispatched = (rule: string) => counts(rule).dispatched;
+    // Every match is in exactly one outcome: the columns add up to what was matched.
+    for (const line of stdout.split('\n').filter((l) => /^ {2}\S+\s+matched\s+\d+/.test(l))) {
+      const numbers = [...line.matchAll(/(?:matched|waiting|dispatched|pending|failed|cancelled|suppressed \w+)\s+(\d+)/g)].map((m) => Number(m[1]));
+      expect(numbers.slice(1).reduce((sum, n) => sum + n, 0)).toBe(numbers[0]);
+    }
     expect(dispatched('welcome') + counts('welcome').waiting).toBeGreaterThan(10);
     expect(dispatched('vip-ticket-escalation')).toBeGreaterThan(0);
     expect(Number(/webhooks received by the demo's receiver: (\d+)/.exec(stdout)?.[1])).toBe(dispatched('welcome') + dispatched('vip-ticket-escalation'));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppendRejectedError, canonicalEnvelope, canonicalJson, chainHash, ConcurrencyError, START_CURSOR, StoreUnavailableError, type AppendResult, type NewEvent, type RecordedEvent } from '@journey/event-store';
+import { AppendRejectedError, ConcurrencyError, START_CURSOR, StoreUnavailableError, type AppendResult, type NewEvent, type RecordedEvent } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { PgDatabase } from '@journey/database';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -128,35 +128,6 @@ describe.each(backends())('event store on %s', (backend) => {
       expect((await store.verify(a)).ok).toBe(true);
       expect((await store.verify(b)).ok).toBe(true);
       expect(await store.append(a, [event()], 2)).toMatchObject({ outcomes: [{ status: 'appended', streamPosition: 3 }] });
-    });
-
-    it('still appends through the json signature of append_events that the previous release calls', async () => {
-      const stream = `customer-${randomUUID()}`;
-      const eventId = randomUUID();
-      const envelope = canonicalEnvelope({
-        streamId: stream,
-        streamPosition: 1,
-        eventId,
-        type: 'PageViewed',
-        version: 1,
-        source: 'web',
-        occurredAt: '2026-03-01T12:00:00.000Z',
-        recordedAt: new Date().toISOString(),
-        canonicalData: canonicalJson({ url: '/old' }),
-        canonicalMetadata: canonicalJson({}),
-      });
-      const hash = chainHash(null, envelope);
-      const { rows } = await t.db.query<{ r: { tx?: string } }>(
-        'SELECT journey.append_events($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::json, $6::uuid[]) AS r',
-        [[stream], [0], [1], [hash], `[${envelope.slice(0, -1)},"hash":"${hash}"}]`, `{${eventId}}`],
-      );
-      expect(rows[0]!.r.tx).toMatch(/^\d+$/);
-      await store.append(stream, [event({ url: '/new' })], 1);
-      expect((await store.readStream(stream)).map((e) => [e.eventId, (e.data as { url: string }).url])).toEqual([
-        [eventId, '/old'],
-        [expect.any(String), '/new'],
-      ]);
-      await expect(store.verify(stream)).resolves.toEqual({ streamId: stream, ok: true, events: 2 });
     });
 
     it('refuses to update or delete a stored event', async () => {

@@ -282,4 +282,16 @@ describe.each(backends())('journeys on %s', (backend) => {
     expect(await count()).toBe(before);
     expect(await h.eventsOf(c, 'ActionDispatched')).toHaveLength(1);
   });
+  it('counts every match once, in the outcome it has now: the results add up to what was matched', async () => {
+    const results = await ruleResults(t.db);
+    expect(results.length).toBeGreaterThan(3);
+    for (const rule of results) {
+      const suppressed = Object.values(rule.suppressed).reduce((sum, n) => sum + n, 0);
+      expect(rule.waiting + rule.cancelled + rule.dispatched + rule.pending + rule.failed + suppressed).toBe(rule.matched);
+    }
+    const abandonment = results.find((rule) => rule.ruleId === 'browse-abandonment')!;
+    // The view followed by a purchase ended its wait before it fell due.
+    expect(abandonment.cancelled).toBeGreaterThanOrEqual(1);
+    expect(results.find((rule) => rule.ruleId === 'welcome')!.suppressed.holdout).toBeGreaterThanOrEqual(1);
+  });
 });

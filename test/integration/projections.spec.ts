@@ -52,6 +52,18 @@ describe.each(backends())('projections on %s', (backend) => {
     expect(early!.stage).toBe('prospect');
   });
 
+  it('as of an instant by either clock: recorded (what the engine knew then) or occurred (what had happened by then)', async () => {
+    const customerId = `c-${randomUUID().slice(0, 8)}`;
+    // A purchase of last year, sent only now: it occurred before the instant, and was recorded after it.
+    await h.publish(purchase(customerId, '2025-06-01T10:00:00.000Z'));
+    const instant = new Date('2025-07-01T00:00:00.000Z');
+    expect(await customerAsOf(h.store, customerId, instant, h.options.lifecycle, 'recorded')).toBeUndefined();
+    const occurred = await customerAsOf(h.store, customerId, instant, h.options.lifecycle, 'occurred');
+    expect(occurred!.customer).toMatchObject({ orders: 1 });
+    expect(occurred!.stage).toBe('first_time');
+    expect(await customerAsOf(h.store, customerId, new Date('2025-05-01T00:00:00.000Z'), h.options.lifecycle, 'occurred')).toBeUndefined();
+  });
+
   it('time: at risk, then churned, each once, when the clock passes the thresholds; a purchase then reactivates', async () => {
     const customerId = `c-${randomUUID().slice(0, 8)}`;
     const stream = `customer-${customerId}`;

@@ -6,7 +6,8 @@ import { DEFAULT_LIFECYCLE, inHoldout } from '@journey/domain';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { type Database } from '@journey/database';
 import { DEFAULT_SAGA_SETTINGS, LogChannel, Saga, WebhookChannel, type Channel, type SagaSettings } from '@journey/journeys';
-import { DEFAULT_PROJECTION_OPTIONS, Projector } from '@journey/projections';
+import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
+import { Projector } from '@journey/projections';
 import { SAMPLE_DATA } from './sample-events';
 import { WebhookReceiver } from './webhook-receiver';
 

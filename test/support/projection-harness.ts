@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { streamIdOf, type EventType, type JourneyEvent } from '@journey/contracts';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { type Database } from '@journey/database';
-import { DEFAULT_PROJECTION_OPTIONS, fromRow, LIVE_TABLES, Projector, type ProjectionOptions } from '@journey/projections';
+import { DEFAULT_PROJECTION_OPTIONS, type ProjectionOptions } from '@journey/platform';
+import { fromRow, LIVE_TABLES, Projector } from '@journey/projections';
 import type { Customer360 } from '@journey/domain';
 import { SAMPLE_DATA } from './sample-events';
 

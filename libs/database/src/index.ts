@@ -1,6 +1,7 @@
 export * from './database';
 export * from './open-database';
 export * from './migrations';
+export * from './sql-functions';
 export { PgDatabase } from './pg-database';
 export { PgliteDatabase } from './pglite-database';
 export { isUnavailable, isTransactionConflict, isTransient } from './unavailable';

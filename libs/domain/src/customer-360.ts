@@ -1,7 +1,8 @@
 import type { EventOfType, JourneyEvent, RfmSegment, ValueTier } from '@journey/contracts';
 import { advanceTo, NEW_LIFECYCLE, nextReviewAt, onPurchase, type LifecycleState, type LifecycleThresholds, type StageTransition } from './lifecycle';
 import { addAmount } from './money';
-import { mergeVisitor, type VisitorActivity } from './visitor';
+import { later } from './instant';
+import type { VisitorActivity } from './visitor';
 
 /** The profile fields a customer gave; personal data. */
 export interface Profile {
@@ -277,16 +278,23 @@ function browsed(state: Customer360, event: EventOfType<'PageViewed' | 'ProductV
   }
 }
 
+/** The visitor's history joins the customer's when the two are linked. */
+export function mergeVisitor(customer: Customer360, visitor: VisitorActivity): Customer360 {
+  return {
+    ...customer,
+    views: customer.views + visitor.views,
+    searches: customer.searches + visitor.searches,
+    carts: customer.carts + visitor.carts,
+    lastActivityAt: visitor.lastSeenAt === null ? customer.lastActivityAt : later(customer.lastActivityAt, visitor.lastSeenAt),
+  };
+}
+
 /** Keeps the TOP_KEPT largest counts. */
 export function topOf(counts: Record<string, number>): Record<string, number> {
   const keys = Object.keys(counts);
   if (keys.length <= TOP_KEPT) return counts;
   const kept = keys.sort((a, b) => counts[b]! - counts[a]! || (a < b ? -1 : 1)).slice(0, TOP_KEPT);
   return Object.fromEntries(kept.map((key) => [key, counts[key]!]));
-}
-
-export function later(a: string | null, b: string): string {
-  return a === null || b > a ? b : a;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

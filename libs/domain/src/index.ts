@@ -1,4 +1,5 @@
 export * from './customer-360';
+export * from './instant';
 export * from './lifecycle';
 export * from './money';
 export * from './rfm';

@@ -1,5 +1,5 @@
 import type { JourneyEvent } from '@journey/contracts';
-import { later, type Customer360 } from './customer-360';
+import { later } from './instant';
 
 /** What an anonymous visitor did before (or without) being identified. */
 export interface VisitorActivity {
@@ -34,15 +34,4 @@ export function evolveVisitor(state: VisitorActivity, event: JourneyEvent): Visi
     default:
       return { ...state, ...seen };
   }
-}
-
-/** The visitor's history joins the customer's when the two are linked. */
-export function mergeVisitor(customer: Customer360, visitor: VisitorActivity): Customer360 {
-  return {
-    ...customer,
-    views: customer.views + visitor.views,
-    searches: customer.searches + visitor.searches,
-    carts: customer.carts + visitor.carts,
-    lastActivityAt: visitor.lastSeenAt === null ? customer.lastActivityAt : later(customer.lastActivityAt, visitor.lastSeenAt),
-  };
 }

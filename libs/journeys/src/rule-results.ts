@@ -1,13 +1,22 @@
 import type { Queryable } from '@journey/database';
 
-/** What a rule did: matched, suppressed by reason, dispatched, failed, converted, and the lift. */
+/**
+ * What a rule did. Every match (one per rule version and trigger) is counted once, in the outcome
+ * it has now, so that matched = waiting + cancelled + pending + dispatched + failed + the
+ * suppressions by reason; conversions and the holdout come on top.
+ */
 export interface RuleResults {
   readonly ruleId: string;
   readonly matched: number;
+  /** Suppressed by reason: holdout, caps, consent, … and `when_due` for a wait or hold suppressed when it fell due. */
   readonly suppressed: Readonly<Record<string, number>>;
+  /** Waiting for the rule's wait, or held by its quiet hours, to end. */
   readonly waiting: number;
+  /** Waits an event ended before they fell due. */
+  readonly cancelled: number;
   readonly dispatched: number;
   readonly failed: number;
+  /** Decided, not yet delivered. */
   readonly pending: number;
   readonly converted: number;
   readonly holdout: number;
@@ -25,6 +34,7 @@ export async function ruleResults(db: Queryable, ruleId?: string): Promise<RuleR
     matched: number;
     suppressed: Record<string, number> | null;
     waiting: number;
+    cancelled: number;
     dispatched: number;
     failed: number;
     pending: number;
@@ -32,27 +42,34 @@ export async function ruleResults(db: Queryable, ruleId?: string): Promise<RuleR
     holdout: number;
     holdout_converted: number;
   }>(
-    `WITH d AS (
-       SELECT rule_id, count(*)::int AS matched FROM journey.saga_decisions WHERE $1::text IS NULL OR rule_id = $1 GROUP BY rule_id),
+    `WITH outcome AS (
+       SELECT d.rule_id,
+              CASE WHEN o.state = 'sent' THEN 'dispatched' WHEN o.state = 'dead' THEN 'failed' WHEN o.state IS NOT NULL THEN 'pending'
+                   WHEN t.state = 'pending' THEN 'waiting' WHEN t.state = 'cancelled' THEN 'cancelled'
+                   WHEN t.state = 'fired' OR d.decision = 'suppress' THEN 'suppressed' ELSE 'pending' END AS outcome,
+              CASE WHEN o.state IS NULL AND t.state = 'fired' THEN 'when_due' ELSE d.reason END AS reason
+       FROM journey.saga_decisions d
+       LEFT JOIN journey.outbox o ON o.action_id = d.action_id
+       LEFT JOIN journey.saga_timers t ON t.id = d.action_id
+       WHERE $1::text IS NULL OR d.rule_id = $1),
+     d AS (
+       SELECT rule_id, count(*)::int AS matched,
+              count(*) FILTER (WHERE outcome = 'waiting')::int AS waiting, count(*) FILTER (WHERE outcome = 'cancelled')::int AS cancelled,
+              count(*) FILTER (WHERE outcome = 'dispatched')::int AS dispatched, count(*) FILTER (WHERE outcome = 'failed')::int AS failed,
+              count(*) FILTER (WHERE outcome = 'pending')::int AS pending
+       FROM outcome GROUP BY rule_id),
      s AS (
        SELECT rule_id, jsonb_object_agg(reason, n) AS suppressed
-       FROM (SELECT rule_id, reason, count(*)::int AS n FROM journey.saga_decisions
-             WHERE decision = 'suppress' AND ($1::text IS NULL OR rule_id = $1) GROUP BY rule_id, reason) x
+       FROM (SELECT rule_id, reason, count(*)::int AS n FROM outcome WHERE outcome = 'suppressed' GROUP BY rule_id, reason) x
        GROUP BY rule_id),
-     o AS (
-       SELECT rule_id, count(*) FILTER (WHERE state = 'sent')::int AS dispatched, count(*) FILTER (WHERE state = 'dead')::int AS failed,
-              count(*) FILTER (WHERE state = 'pending')::int AS pending
-       FROM journey.outbox WHERE $1::text IS NULL OR rule_id = $1 GROUP BY rule_id),
-     t AS (SELECT rule_id, count(*)::int AS waiting FROM journey.saga_timers WHERE state = 'pending' AND ($1::text IS NULL OR rule_id = $1) GROUP BY rule_id),
      a AS (
        SELECT rule_id, count(*) FILTER (WHERE NOT holdout AND converted_by IS NOT NULL)::int AS converted,
               count(*) FILTER (WHERE holdout)::int AS holdout,
               count(*) FILTER (WHERE holdout AND converted_by IS NOT NULL)::int AS holdout_converted
        FROM journey.saga_actions WHERE $1::text IS NULL OR rule_id = $1 GROUP BY rule_id)
-     SELECT d.rule_id, d.matched, s.suppressed, coalesce(t.waiting, 0) AS waiting, coalesce(o.dispatched, 0) AS dispatched,
-            coalesce(o.failed, 0) AS failed, coalesce(o.pending, 0) AS pending, coalesce(a.converted, 0) AS converted,
-            coalesce(a.holdout, 0) AS holdout, coalesce(a.holdout_converted, 0) AS holdout_converted
-     FROM d LEFT JOIN s USING (rule_id) LEFT JOIN o USING (rule_id) LEFT JOIN t USING (rule_id) LEFT JOIN a USING (rule_id)
+     SELECT d.rule_id, d.matched, s.suppressed, d.waiting, d.cancelled, d.dispatched, d.failed, d.pending,
+            coalesce(a.converted, 0) AS converted, coalesce(a.holdout, 0) AS holdout, coalesce(a.holdout_converted, 0) AS holdout_converted
+     FROM d LEFT JOIN s USING (rule_id) LEFT JOIN a USING (rule_id)
      ORDER BY d.rule_id`,
     [ruleId ?? null],
   );
@@ -64,6 +81,7 @@ export async function ruleResults(db: Queryable, ruleId?: string): Promise<RuleR
       matched: row.matched,
       suppressed: row.suppressed ?? {},
       waiting: row.waiting,
+      cancelled: row.cancelled,
       dispatched: row.dispatched,
       failed: row.failed,
       pending: row.pending,

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { isISO4217CurrencyCode } from 'class-validator';
-import { DEFAULT_PROJECTION_OPTIONS, type ProjectionOptions } from '@journey/projections';
 import { parseDuration, type GlobalCap } from '@journey/domain';
 import { ACTION_CHANNELS, isEventType, type ActionChannel } from '@journey/contracts';
+import { DEFAULT_PROJECTION_OPTIONS, type ProjectionOptions } from './projection-options';
 import type { AdmissionLimits } from './lag/admission';
 
 /** The engine's configuration, read from the environment once and checked before start-up. */
@@ -28,7 +28,8 @@ export interface JourneyConfig {
    */
   readonly masterKey?: Buffer;
   /** Requests per key per window, by role; undefined turns rate limits off. */
-  readonly rateLimits?: Readonly<Record<'ingest' | 'marketing' | 'auditor' | 'admin', { readonly limit: number; readonly ttlMs: number }>>;
+  /** Per key by role; `unauthenticated`: failed authentications per client address. */
+  readonly rateLimits?: Readonly<Record<'ingest' | 'marketing' | 'auditor' | 'admin' | 'unauthenticated', { readonly limit: number; readonly ttlMs: number }>>;
   /** Kafka, used only when brokers are given (KAFKA_BROKERS). */
   readonly kafka: {
     readonly brokers: readonly string[];
@@ -267,14 +268,14 @@ function parseCaps(raw: string | undefined, problems: string[]): GlobalCap[] {
   return caps;
 }
 
-const DEFAULT_RATE_LIMITS = 'ingest=20000/1s,marketing=100/1s,auditor=100/1s,admin=1000/1s';
+const DEFAULT_RATE_LIMITS = 'ingest=20000/1s,marketing=100/1s,auditor=100/1s,admin=1000/1s,unauthenticated=50/1s';
 
 /** "ingest=20000/1s,marketing=100/1s,…" (roles left out keep their default), or "off". */
 function parseRateLimits(raw: string | undefined, problems: string[]): JourneyConfig['rateLimits'] {
   if (raw?.trim() === 'off') return undefined;
   const limits: Record<string, { limit: number; ttlMs: number }> = {};
   for (const part of `${DEFAULT_RATE_LIMITS},${raw ?? ''}`.split(',').filter((p) => p.trim())) {
-    const match = /^\s*(ingest|marketing|auditor|admin)=(\d+)\/(\d+[smh])\s*$/.exec(part);
+    const match = /^\s*(ingest|marketing|auditor|admin|unauthenticated)=(\d+)\/(\d+[smh])\s*$/.exec(part);
     const ttlMs = match ? parseDuration(match[3]!) : undefined;
     if (!match || ttlMs === undefined || Number(match[2]) < 1) {
       problems.push(`JOURNEY_RATE_LIMITS must look like "marketing=100/1s,ingest=20000/1s" or be "off", got "${part}"`);

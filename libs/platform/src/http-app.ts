@@ -1,11 +1,13 @@
 import type { DynamicModule, Type } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MAX_BATCH_BYTES } from '@journey/contracts';
 import type { Logger } from './logger';
 import { PinoNestLogger } from './logger';
-import { ProblemFilter } from './problem';
+import { ProblemFilter, RequestRejectedError, sendProblem } from './problem';
+import { installInputGuards } from './input-guards';
 import type { AccessLog } from './auth/access-log';
 import type { AuthenticatedRequest } from './auth/auth.guard';
 import { ACCESS_LOG } from './tokens';
@@ -15,11 +17,19 @@ import { ACCESS_LOG } from './tokens';
  * `__proto__` keys left to the validators (which name the field), errors as problem+json.
  */
 export async function createHttpApp(root: Type | DynamicModule, logger: Logger): Promise<NestFastifyApplication> {
+  // Bound once the access log exists, after the adapter that refers to it is made.
+  const access: { record?: (request: FastifyRequest, reply: FastifyReply) => void } = {};
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BATCH_BYTES,
     onProtoPoisoning: 'ignore',
     onConstructorPoisoning: 'ignore',
     logger: false,
+    // A path Fastify cannot decode (malformed percent-encoding) is answered as every refusal is,
+    // and logged here: no route, so no route's hooks, ever sees it.
+    frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      sendProblem(reply, new RequestRejectedError(400, 'Invalid request', [{ field: 'path', reason: 'is not a valid URL: malformed percent-encoding' }]), logger);
+      access.record?.(request, reply);
+    },
   });
   // JSON only: no form or plain-text bodies (they are answered 415).
   adapter.getInstance().removeContentTypeParser('text/plain');
@@ -29,25 +39,28 @@ export async function createHttpApp(root: Type | DynamicModule, logger: Logger):
     bodyParser: false,
   });
   app.useGlobalFilters(new ProblemFilter(logger));
+  installInputGuards(adapter.getInstance(), logger);
   const accessLog = app.get<AccessLog>(ACCESS_LOG, { strict: false });
-  adapter.getInstance().addHook('onResponse', (request, reply, done) => {
+  access.record = (request, reply) => {
     const { apiKey } = request as unknown as AuthenticatedRequest;
     const path = request.url.split('?')[0]!;
     // Health checks are not API use; accepted appends are recorded by the event log itself.
     const acceptedAppend = request.method === 'POST' && path === '/v1/events' && reply.statusCode < 300;
-    if (path !== '/health' && !acceptedAppend) {
-      accessLog.record({
-        at: new Date().toISOString(),
-        keyId: apiKey?.id ?? null,
-        role: apiKey?.role ?? null,
-        method: request.method,
-        route: request.routeOptions.url ?? path,
-        path,
-        filters: (request.query ?? {}) as Record<string, unknown>,
-        status: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 100) / 100,
-      });
-    }
+    if (path === '/health' || acceptedAppend) return;
+    accessLog.record({
+      at: new Date().toISOString(),
+      keyId: apiKey?.id ?? null,
+      role: apiKey?.role ?? null,
+      method: request.method,
+      route: request.routeOptions?.url ?? path,
+      path,
+      filters: (request.query ?? {}) as Record<string, unknown>,
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 100) / 100,
+    });
+  };
+  adapter.getInstance().addHook('onResponse', (request, reply, done) => {
+    access.record?.(request, reply);
     done();
   });
   app.enableShutdownHooks();
@@ -56,7 +69,7 @@ export async function createHttpApp(root: Type | DynamicModule, logger: Logger):
     new DocumentBuilder()
       .setTitle('journey')
       .setDescription(
-        'The event-sourced customer-journey engine. Every route but /health needs `Authorization: Bearer <api key>`; ' +
+        'The event-sourced customer-journey engine. Every route but /health and this description needs `Authorization: Bearer <api key>`; ' +
           'keys carry one role (ingest, marketing, auditor, admin; admin may use every route). Errors are application/problem+json.',
       )
       .setVersion('1')

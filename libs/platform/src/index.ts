@@ -1,4 +1,5 @@
 export * from './config';
+export * from './projection-options';
 export * from './logger';
 export * from './metrics';
 export * from './problem';
@@ -12,6 +13,7 @@ export * from './auth/access-log';
 export * from './auth/auth.guard';
 export * from './privacy/master-key';
 export * from './privacy/open-vault';
+export * from './query-params';
 export * from './lag/admission';
 export * from './lag/admission-gate';
 export * from './lag/lag-monitor';

@@ -24,7 +24,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export class RequestRejectedError extends Error {
   readonly type = 'request-rejected' as const;
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429,
     readonly title: string,
     readonly errors: readonly FieldProblem[] = [],
     readonly extensions: Readonly<Record<string, unknown>> = {},
@@ -41,7 +41,12 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
   if (error instanceof RequestRejectedError) {
     return {
       problem: { type: TYPE + slug(error.title), title: error.title, status: error.status, errors: error.errors, ...error.extensions },
-      headers: error.status === 401 ? { 'www-authenticate': 'Bearer realm="journey"' } : {},
+      headers:
+        error.status === 401
+          ? { 'www-authenticate': 'Bearer realm="journey"' }
+          : error.status === 429
+            ? { 'retry-after': String(error.extensions.retryAfter ?? 1) }
+            : {},
       internal: false,
     };
   }

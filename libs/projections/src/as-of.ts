@@ -14,23 +14,35 @@ export interface CustomerAsOf {
 }
 
 /**
- * A customer as the engine knew them at `instant`: the customer's stream and the streams of the
- * visitors linked to them, as recorded by then, folded with the same reducers as the live
+ * Which clock "as of" goes by: `recorded`, what the engine knew at the instant (events recorded
+ * by then: an auditor's question); `occurred`, what had happened by then as the upstream apps
+ * tell it (events that occurred by then, including those recorded later).
+ */
+export type AsOfClock = 'recorded' | 'occurred';
+
+/**
+ * A customer as of `instant`: the customer's stream and the streams of the visitors linked to
+ * them, cut at the instant by the chosen clock, folded with the same reducers as the live
  * projection, and the lifecycle carried to the instant. The tier is the last one the RFM job had
- * recorded by then. Undefined when nothing was known of the customer at that instant.
+ * recorded by then. Undefined when nothing of the customer falls before the instant.
  */
 export async function customerAsOf(
   store: EventStore,
   customerId: string,
   instant: Date,
   lifecycle: LifecycleThresholds,
+  by: AsOfClock = 'recorded',
 ): Promise<CustomerAsOf | undefined> {
-  const own = await store.readStream(CUSTOMER_STREAM_PREFIX + customerId, { until: instant });
+  const read = async (streamId: string): Promise<readonly RecordedEvent[]> =>
+    by === 'recorded'
+      ? store.readStream(streamId, { until: instant })
+      : (await store.readStream(streamId)).filter((event) => Date.parse(event.occurredAt) <= instant.getTime());
+  const own = await read(CUSTOMER_STREAM_PREFIX + customerId);
   if (own.length === 0) return undefined;
   const linked = new Set<string>();
   for (const event of own) if (event.type === 'IdentityLinked') linked.add(event.data.anonymousId);
   const visitorEvents: RecordedEvent[] = [];
-  for (const anonymousId of linked) visitorEvents.push(...(await store.readStream(VISITOR_STREAM_PREFIX + anonymousId, { until: instant })));
+  for (const anonymousId of linked) visitorEvents.push(...(await read(VISITOR_STREAM_PREFIX + anonymousId)));
   const all = [...own, ...visitorEvents].sort((a, b) => a.commit - b.commit || a.globalPosition - b.globalPosition);
 
   const state = { customers: new Map<string, Customer360>(), visitors: new Map() };

@@ -4,7 +4,6 @@ export * from './customer-projection';
 export * from './derived-events';
 export * from './fold';
 export * from './lifecycle-clock';
-export * from './projection-options';
 export * from './projector';
 export * from './rebuild';
 export * from './rfm-job';

@@ -3,7 +3,7 @@ import type { Database, Queryable } from '@journey/database';
 import { LIVE_TABLES } from './customer-360.table';
 import { projectBatch } from './customer-projection';
 import { reviewLifecycles, type ClockReport } from './lifecycle-clock';
-import type { ProjectionOptions } from './projection-options';
+import type { ProjectionOptions } from '@journey/platform';
 import { runRfm, type RfmReport } from './rfm-job';
 
 export const CUSTOMER_PROJECTION = 'projection:customer_360';

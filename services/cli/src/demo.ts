@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EngineModule } from '@journey/engine';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { defaultMigrationsDir, type Database, type Queryable } from '@journey/database';
-import { API_KEYS, CONFIG, DATABASE, createHttpApp, createLogger, listen, loadConfig, type ApiKeyStore, type JourneyConfig } from '@journey/platform';
+import { CONFIG, DATABASE, createHttpApp, createLogger, listen, loadConfig, type JourneyConfig } from '@journey/platform';
 import { CUSTOMER_PROJECTION, Projector } from '@journey/projections';
 import { SAGA_SUBSCRIPTION } from '@journey/journeys';
 import { duration } from './seed/progress';
@@ -56,12 +56,15 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const receiver = await startReceiver();
+  const key = `jrn_demo_${randomBytes(32).toString('base64url')}`;
   const config = loadConfig({
     ...process.env,
     DATABASE_URL: '',
     JOURNEY_DATA_DIR: dataDir,
     JOURNEY_RULES_FILE: demoRules(dataDir, receiver.url),
     JOURNEY_RATE_LIMITS: 'off',
+    // The demo's own admin key, given to the engine, so that it creates (and prints) no other.
+    JOURNEY_ADMIN_KEY: key,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
   say(`journey demo: the engine on embedded PGlite in ${dataDir}, the example rules, ${options.customers.toLocaleString('en-US')} generated customers`);
@@ -69,7 +72,6 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const app = await createHttpApp(EngineModule.forRoot({ config, logger }), logger);
   const { url: base } = await listen(app, config.host, options.port);
   try {
-    const { key } = await app.get<ApiKeyStore>(API_KEYS).create('admin', `demo ${new Date().toISOString()}`);
     const store = app.get<EventStore<Queryable>>(EVENT_STORE);
     const db = app.get<Database>(DATABASE);
 
@@ -91,14 +93,19 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     await drained(db);
 
     await printSummary(app, base, key, receiver.received, say);
-    say(`\nTry next (the engine is at ${base}; KEY is an admin key made for this demo):`);
+    say(
+      options.exit
+        ? `\nTry next (the demo engine has stopped: start it again on this data set with \`JOURNEY_ADMIN_KEY=$KEY JOURNEY_DATA_DIR=${options.dataDir} npm start\`, at http://127.0.0.1:3000):`
+        : `\nTry next (the engine is at ${base}; KEY is the admin key of this demo):`,
+    );
+    const at = options.exit ? 'http://127.0.0.1:3000' : base;
     say(`  export KEY=${key}`);
-    say(`  curl -s "${base}/v1/customers?stage=at_risk&tier=high&limit=5" -H "authorization: Bearer $KEY"`);
-    say(`  curl -s "${base}/v1/analytics/funnel" -H "authorization: Bearer $KEY"`);
-    say(`  curl -s "${base}/v1/exports/customers.csv?stage=loyal" -H "authorization: Bearer $KEY" | head`);
-    say(`  curl -s "${base}/v1/audit/verify" -H "authorization: Bearer $KEY"`);
-    say(`  open ${base}/docs for every route`);
-    say(`  JOURNEY_DATA_DIR=${options.dataDir} npm start     # this data set, without the demo`);
+    say(`  curl -s "${at}/v1/customers?stage=at_risk&tier=high&limit=5" -H "authorization: Bearer $KEY"`);
+    say(`  curl -s "${at}/v1/analytics/funnel" -H "authorization: Bearer $KEY"`);
+    say(`  curl -s "${at}/v1/exports/customers.csv?stage=loyal" -H "authorization: Bearer $KEY" | head`);
+    say(`  curl -s "${at}/v1/audit/verify" -H "authorization: Bearer $KEY"`);
+    say(`  open ${at}/docs for every route`);
+    if (!options.exit) say(`  JOURNEY_ADMIN_KEY=$KEY JOURNEY_DATA_DIR=${options.dataDir} npm start     # this data set, without the demo`);
     if (options.exit) return;
     say(`\nServing until Ctrl-C.`);
     await new Promise<void>((done) => {
@@ -199,18 +206,19 @@ async function printSummary(
     say(`  ${segment.padEnd(22)} ${String(customers).padStart(7)}`);
   }
 
-  const campaigns = await get<{ rules: Array<{ ruleId: string; matched: number; waiting: number; dispatched: number; suppressed: Record<string, number> }> }>(
-    '/v1/analytics/campaigns',
-  );
-  say(`\nActions fired by the example rules (/v1/analytics/campaigns)`);
+  const campaigns = await get<{
+    rules: Array<{ ruleId: string; matched: number; waiting: number; cancelled: number; pending: number; dispatched: number; failed: number; suppressed: Record<string, number> }>;
+  }>('/v1/analytics/campaigns');
+  say(`\nWhat the example rules did with each match (/v1/analytics/campaigns)`);
   for (const rule of campaigns.rules) {
-    const suppressed = Object.values(rule.suppressed).reduce((sum, n) => sum + n, 0);
-    const figures = { matched: rule.matched, waiting: rule.waiting, dispatched: rule.dispatched, suppressed };
-    say(`  ${rule.ruleId.padEnd(24)} ${Object.entries(figures).map(([name, n]) => `${name} ${String(n).padStart(4)}`).join('  ')}`);
+    const figures = { matched: rule.matched, waiting: rule.waiting, dispatched: rule.dispatched, pending: rule.pending, failed: rule.failed, cancelled: rule.cancelled };
+    const suppressed = Object.entries(rule.suppressed).map(([reason, n]) => `suppressed ${reason} ${n}`);
+    say(`  ${rule.ruleId.padEnd(24)} ${[...Object.entries(figures).map(([name, n]) => `${name} ${String(n).padStart(4)}`), ...suppressed].join('  ')}`);
   }
   const webhooks = [...received.values()].reduce((sum, n) => sum + n, 0);
   say(`  webhooks received by the demo's receiver: ${webhooks}`);
-  say('  (waiting: held by the rule\'s wait, or by its quiet hours in the customer\'s time zone until they end)');
+  say("  (matched = waiting + dispatched + pending + failed + cancelled + suppressed. waiting: held by the rule's wait, or by its");
+  say("  quiet hours in the customer's time zone, until they end; cancelled: a wait an event ended; holdout: kept out to measure lift)");
 
   const loyal = await get<{ customers: Array<{ customerId: string }> }>('/v1/customers?stage=loyal&limit=1');
   const anyone = loyal.customers[0] ?? (await get<{ customers: Array<{ customerId: string }> }>('/v1/customers?limit=1')).customers[0];

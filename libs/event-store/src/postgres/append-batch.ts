@@ -1,11 +1,11 @@
 import type { Queryable } from '@journey/database';
 import { toBuffer } from '@journey/database';
 import { isTransactionConflict, isTransient, isUnavailable } from '@journey/database';
-import { AppendRejectedError, ConcurrencyError, StoreUnavailableError } from '../errors';
-import type { AppendResult, EventOutcome, ExpectedVersion } from '../event-store.port';
-import { canonicalJson, chainHash, envelopeText } from '../hash-chain';
+import { AppendRejectedError, StoreUnavailableError } from '../errors';
+import type { AppendResult } from '../event-store.port';
 import { NEW_STREAM, type StreamHead, type StreamHeadCache } from '../stream-heads';
-import { contentKey, type AppendCall, type PreparedEvent } from './prepared-event';
+import { callState, eventIdsOf, planBatch, settleStored, type CallState, type Plan, type StoredEventRow } from './append-plan';
+import type { AppendCall } from './prepared-event';
 
 export type CallOutcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: Error };
 
@@ -17,44 +17,6 @@ export interface BatchReport {
 }
 
 const MAX_ATTEMPTS = 12;
-
-interface StoredEventRow {
-  readonly eventId: string;
-  readonly streamId: string;
-  readonly streamPosition: number;
-  readonly type: string;
-  readonly version: number;
-  readonly data: unknown;
-  readonly metadata: unknown;
-  readonly source: string;
-  readonly occurredAt: string | Date;
-}
-
-/** The state of one call across the attempts of a batch. */
-interface CallState {
-  readonly call: AppendCall;
-  /** Outcomes fixed by facts in the database (the id is already stored), by event index. */
-  readonly settled: Map<number, EventOutcome>;
-  error?: Error;
-  checkedForDuplicates: boolean;
-}
-
-/** A stream the plan writes: the head it builds on and the head after the batch. */
-interface PlannedStream {
-  readonly base: StreamHead;
-  head: StreamHead;
-}
-
-interface Plan {
-  /** Streams whose heads must be read before the plan can be trusted. */
-  readonly lookup: ReadonlySet<string>;
-  /** Calls whose expectation certainly fails against the heads. */
-  readonly conflicts: ReadonlyMap<CallState, ConcurrencyError>;
-  readonly accepted: ReadonlyMap<CallState, readonly EventOutcome[]>;
-  readonly streams: ReadonlyMap<string, PlannedStream>;
-  readonly rows: readonly string[];
-  readonly ids: readonly string[];
-}
 
 /**
  * Writes one group-commit batch: plans positions and hashes from the stream heads it knows, sends
@@ -73,7 +35,7 @@ export class AppendBatchRunner {
    * remembered, since an enclosing transaction could still roll back.
    */
   async run(db: Queryable, calls: readonly AppendCall[], autocommit: boolean): Promise<BatchReport> {
-    const states: CallState[] = calls.map((call) => ({ call, settled: new Map(), checkedForDuplicates: false }));
+    const states = calls.map(callState);
     const fresh = new Map<string, StreamHead>();
     let lookup = new Set<string>();
 
@@ -82,7 +44,7 @@ export class AppendBatchRunner {
         for (const [streamId, head] of await readHeads(db, [...lookup])) fresh.set(streamId, head);
         lookup = new Set();
       }
-      const plan = this.plan(states, fresh);
+      const plan = planBatch(states, fresh, (streamId) => this.heads.get(streamId), this.now().toISOString());
       if (plan.lookup.size > 0) {
         lookup = new Set(plan.lookup);
         continue;
@@ -92,7 +54,7 @@ export class AppendBatchRunner {
         if (unchecked.length > 0) {
           // A conflicting call may be the retry of one already stored: settle its events first.
           for (const state of unchecked) state.checkedForDuplicates = true;
-          this.settleStored(unchecked, await readEvents(db, unchecked.flatMap(eventIdsOf)));
+          settleStored(unchecked, await readEvents(db, unchecked.flatMap(eventIdsOf)));
           continue;
         }
         for (const [state, error] of plan.conflicts) state.error = error;
@@ -115,7 +77,7 @@ export class AppendBatchRunner {
         }
         if (isReusedEventId(error)) {
           // An id of the batch is already stored (a client's retry, or a concurrent writer's).
-          this.settleStored(states, await readEvents(db, plan.ids));
+          settleStored(states, await readEvents(db, plan.ids));
           continue;
         }
         for (const streamId of plan.streams.keys()) this.heads.forget(streamId);
@@ -143,114 +105,6 @@ export class AppendBatchRunner {
       new StoreUnavailableError(`the append did not settle after ${MAX_ATTEMPTS} attempts; retry it`),
       MAX_ATTEMPTS,
     );
-  }
-
-  private plan(states: readonly CallState[], fresh: ReadonlyMap<string, StreamHead>): Plan {
-    const lookup = new Set<string>();
-    const conflicts = new Map<CallState, ConcurrencyError>();
-    const accepted = new Map<CallState, EventOutcome[]>();
-    const streams = new Map<string, PlannedStream>();
-    const claimed = new Map<string, Claim>();
-    const rows: string[] = [];
-    const ids: string[] = [];
-    const recordedAt = this.now().toISOString();
-
-    for (const state of states) {
-      if (state.error) continue;
-      // A call writes into the batch's plan as it goes; one that fails a version check on a
-      // later request is undone (a call's requests pass or fail together).
-      const touched: Array<{ readonly streamId: string; readonly head: StreamHead | undefined }> = [];
-      const firstRow = rows.length;
-      const outcomes: EventOutcome[] = new Array<EventOutcome>(state.call.eventCount);
-      let conflict: ConcurrencyError | undefined;
-      let index = 0;
-      for (const request of state.call.requests) {
-        const first = index;
-        const events = request.events;
-        index += events.length;
-        // Offsets of the events this request writes, and of repeats of an id it writes itself
-        // (settled once that id's position is known).
-        const pending: number[] = [];
-        let repeats: number[] | undefined;
-        const pendingIds = events.length > 1 ? new Set<string>() : undefined;
-        for (let i = 0; i < events.length; i++) {
-          const event = events[i]!;
-          const settled = state.settled.get(first + i);
-          if (settled) {
-            outcomes[first + i] = settled;
-            continue;
-          }
-          const earlier = claimed.get(event.eventId);
-          if (earlier) {
-            outcomes[first + i] = repeated(event.eventId, earlier, contentKey(request.streamId, event));
-          } else if (pendingIds?.has(event.eventId)) {
-            (repeats ??= []).push(i);
-          } else {
-            pendingIds?.add(event.eventId);
-            pending.push(i);
-          }
-        }
-        if (pending.length === 0) continue;
-
-        const streamId = request.streamId;
-        const entry = streams.get(streamId);
-        const head = entry?.head ?? fresh.get(streamId) ?? this.heads.get(streamId) ?? NEW_STREAM;
-        const verdict = check(request.expected, head, fresh.has(streamId));
-        if (verdict === 'lookup') {
-          lookup.add(streamId);
-          continue;
-        }
-        if (verdict === 'conflict') {
-          conflict = new ConcurrencyError(streamId, request.expected, head.version);
-          break;
-        }
-        let { version, hash } = head;
-        for (const i of pending) {
-          const event = events[i]!;
-          version += 1;
-          hash = chainHash(hash, envelopeText(event, streamId, version, recordedAt));
-          rows.push(batchLine(event, streamId, version, recordedAt, hash));
-          ids.push(event.eventId);
-          claimed.set(event.eventId, { streamId, streamPosition: version, event });
-          outcomes[first + i] = { status: 'appended', eventId: event.eventId, streamId, streamPosition: version };
-        }
-        touched.push({ streamId, head: entry?.head });
-        if (entry) entry.head = { version, hash };
-        else streams.set(streamId, { base: head, head: { version, hash } });
-        for (const i of repeats ?? []) {
-          const event = events[i]!;
-          outcomes[first + i] = repeated(event.eventId, claimed.get(event.eventId)!, contentKey(streamId, event));
-        }
-      }
-      if (conflict) {
-        undo(touched, streams);
-        for (const id of ids.splice(firstRow)) claimed.delete(id);
-        rows.length = firstRow;
-        conflicts.set(state, conflict);
-        continue;
-      }
-      accepted.set(state, outcomes);
-    }
-    return { lookup, conflicts, accepted, streams, rows, ids };
-  }
-
-  /** Fixes the outcome of every event whose id the database already holds. */
-  private settleStored(states: readonly CallState[], stored: readonly StoredEventRow[]): void {
-    if (stored.length === 0) return;
-    const byId = new Map(stored.map((row) => [String(row.eventId).toLowerCase(), row]));
-    for (const state of states) {
-      let index = 0;
-      for (const request of state.call.requests) {
-        for (const event of request.events) {
-          const row = byId.get(event.eventId);
-          if (row) {
-            const earlier: Claim = { streamId: row.streamId, streamPosition: Number(row.streamPosition), stored: row };
-            state.settled.set(index, repeated(event.eventId, earlier, contentKey(request.streamId, event)));
-          }
-          index++;
-        }
-      }
-    }
   }
 
   private report(states: readonly CallState[], plan: Plan, txId: number | undefined, attempts: number): BatchReport {
@@ -290,88 +144,16 @@ export class AppendBatchRunner {
   }
 }
 
-/** Whether a stream at `head` satisfies `expected`, and whether a failure is certain. */
-function check(expected: ExpectedVersion, head: StreamHead, headIsFresh: boolean): 'ok' | 'conflict' | 'lookup' {
-  if (expected === 'any') return 'ok';
-  if (expected === 'no_stream') return head.version === 0 ? 'ok' : 'conflict';
-  if (head.version === expected) return 'ok';
-  // Versions only grow: a remembered head beyond the expectation is a certain conflict; one
-  // behind it may just be old news, unless it was read after the call was made.
-  return head.version > expected || headIsFresh ? 'conflict' : 'lookup';
-}
-
-/** An event id already placed, in this batch or in the store; its content key only when needed. */
-type Claim = { readonly streamId: string; readonly streamPosition: number } & (
-  | { readonly event: PreparedEvent }
-  | { readonly stored: StoredEventRow }
-);
-
-function keyOf(claim: Claim): string {
-  return 'event' in claim ? contentKey(claim.streamId, claim.event) : storedKey(claim.stored);
-}
-
-/** Puts back the stream heads a call had planned before it failed its version check. */
-function undo(
-  touched: ReadonlyArray<{ readonly streamId: string; readonly head: StreamHead | undefined }>,
-  streams: Map<string, PlannedStream>,
-): void {
-  for (let i = touched.length - 1; i >= 0; i--) {
-    const { streamId, head } = touched[i]!;
-    if (head === undefined) streams.delete(streamId);
-    else streams.get(streamId)!.head = head;
-  }
-}
-
-function repeated(eventId: string, earlier: Claim, key: string): EventOutcome {
-  if (keyOf(earlier) === key) {
-    return { status: 'duplicate', eventId, streamId: earlier.streamId, streamPosition: earlier.streamPosition };
-  }
-  return {
-    status: 'conflict',
-    eventId,
-    streamId: earlier.streamId,
-    reason: `event id ${eventId} is already used by another event (stream ${earlier.streamId}, position ${earlier.streamPosition})`,
-  };
-}
-
-function storedKey(row: StoredEventRow): string {
-  return contentKey(row.streamId, {
-    type: row.type,
-    version: Number(row.version),
-    source: row.source,
-    occurredAt: new Date(row.occurredAt).toISOString(),
-    canonicalData: canonicalJson(row.data),
-    canonicalMetadata: canonicalJson(row.metadata),
-  });
-}
-
-function eventIdsOf(state: CallState): string[] {
-  return state.call.requests.flatMap((request) => request.events.map((event) => event.eventId));
-}
-
 interface AppendReply {
   /** The id of the transaction that wrote the batch. */
   readonly tx: string;
 }
 
 /**
- * An event as append_events reads it: one line of JSON. Its keys come in jsonb's own order
- * (shorter keys first, then by bytes), which spares PostgreSQL sorting them for every event.
- */
-function batchLine(event: PreparedEvent, streamId: string, position: number, recordedAt: string, hash: string): string {
-  return (
-    `{"data":${event.canonicalData},"hash":"${hash}","type":${JSON.stringify(event.type)}` +
-    `,"source":${JSON.stringify(event.source)},"eventId":"${event.eventId}","version":${event.version}` +
-    `,"metadata":${event.canonicalMetadata},"streamId":${JSON.stringify(streamId)}` +
-    `,"occurredAt":"${event.occurredAt}","recordedAt":"${recordedAt}","streamPosition":${position}}`
-  );
-}
-
-/**
  * One statement: journey.append_events with the plan's streams in sorted order (the lock order).
  * A wrong belief comes back as an error that names the fact: JR001 with the actual heads, or a
- * unique violation of an event id already stored. (Its last parameter, the batch's event ids, is
- * no longer read; it stays for processes of an earlier release.)
+ * unique violation of an event id already stored. Its last parameter, event ids, is sent empty:
+ * the writes check the ids, and the function keeps the signature that running engines call.
  */
 async function callAppend(db: Queryable, plan: Plan): Promise<AppendReply> {
   const streamIds = [...plan.streams.keys()].sort();

@@ -36,11 +36,11 @@ const NO_UPCASTERS = new Upcasters();
 /** Other processes hear of commits at most this often (this process's subscribers at once). */
 const NOTIFY_INTERVAL_MS = 10;
 /**
- * Two batches in flight: one commits while the next is planned and sent. On a small database
- * server a third only adds backends competing for the same cores (docs/benchmarks.md).
+ * Two batches in flight: one commits while the next is planned and sent. A third would only add
+ * backends competing for the same cores of a small database server.
  */
 const DEFAULT_WRITER_SLOTS = 2;
-/** Against 16 on 2 cores: 8 callers of one event each gained a quarter, of ten an eighth; 64 callers alike. */
+/** Few enough that a handful of waiting callers need not wait for a commit; enough that single callers share one. */
 const DEFAULT_MIN_EVENTS_FOR_ANOTHER_SLOT = 4;
 
 export interface PostgresEventStoreOptions {
@@ -49,9 +49,9 @@ export interface PostgresEventStoreOptions {
   readonly maxBatchEvents?: number;
   /**
    * Events that must wait before a second batch goes in flight beside the first (default 4). A few
-   * callers of one event each then still share a commit, while a batch no longer waits for the
-   * one in flight to commit when several wait: below the point where PostgreSQL's cores are
-   * busy, an append's time is mostly the other batch's commit.
+   * callers of one event each then still share a commit, while several waiting callers do not
+   * wait for the one in flight to commit: below the point where PostgreSQL's cores are busy, an
+   * append's time is mostly the other batch's commit.
    */
   readonly minEventsForAnotherSlot?: number;
   readonly upcasters?: Upcasters;

@@ -1,4 +1,5 @@
-import type { Database } from '@journey/database';
+import { isUnavailable, type Database } from '@journey/database';
+import { sanitiseEntry, unrecordableEntry } from './access-entry.sanitiser';
 
 export interface AccessEntry {
   readonly at: string;
@@ -20,9 +21,19 @@ export interface AccessQuery {
   readonly limit: number;
 }
 
+/** Rows kept in memory while the database is away; beyond it the oldest are dropped (and reported). */
+const MAX_BUFFERED = 50_000;
+
+const INSERT = `INSERT INTO journey.access_log (at, key_id, role, method, route, path, filters, status, duration_ms)
+  SELECT x.at, x."keyId", x.role, x.method, x.route, x.path, x.filters, x.status, x."durationMs"
+  FROM json_to_recordset($1::json) AS x(at timestamptz, "keyId" text, role text, method text, route text, path text, filters jsonb, status int, "durationMs" real)`;
+
 /**
  * The API's access log: one row per request (key, route, filters, time, result), written in
  * batches every second (or every 500 requests) so that logging costs ingest no round trip.
+ * What a client sent is made storable before it is written, and a batch the database refuses
+ * is written row by row, a row still refused in an escaped form: one request cannot make
+ * another's row disappear, nor its own. While the database is away, rows wait for it.
  * Stopping flushes what is buffered.
  */
 export class AccessLog {
@@ -40,28 +51,56 @@ export class AccessLog {
   }
 
   record(entry: AccessEntry): void {
-    this.buffer.push(entry);
+    this.buffer.push(sanitiseEntry(entry));
     if (this.buffer.length >= 500) void this.flush();
   }
 
-  /** Writes what is buffered; resolves once everything recorded before the call is stored. */
+  /** Writes what is buffered; resolves once everything recorded before the call is stored (or back in the buffer, the database being away). */
   flush(): Promise<void> {
     const batch = this.buffer;
     this.buffer = [];
     this.flushing = this.flushing.then(async () => {
       if (batch.length === 0) return;
       try {
-        await this.db.query(
-          `INSERT INTO journey.access_log (at, key_id, role, method, route, path, filters, status, duration_ms)
-           SELECT x.at, x."keyId", x.role, x.method, x.route, x.path, x.filters, x.status, x."durationMs"
-           FROM json_to_recordset($1::json) AS x(at timestamptz, "keyId" text, role text, method text, route text, path text, filters jsonb, status int, "durationMs" real)`,
-          [JSON.stringify(batch)],
-        );
+        await this.insert(batch);
       } catch (error) {
-        this.onError(error);
+        if (isUnavailable(error)) this.putBack(batch, error);
+        else await this.rowByRow(batch);
       }
     });
     return this.flushing;
+  }
+
+  private insert(rows: readonly AccessEntry[]): Promise<unknown> {
+    return this.db.query(INSERT, [JSON.stringify(rows)]);
+  }
+
+  /** The batch was refused for its content: each row on its own, a refused one in its escaped form. */
+  private async rowByRow(batch: readonly AccessEntry[]): Promise<void> {
+    for (const [index, entry] of batch.entries()) {
+      try {
+        await this.insert([entry]);
+      } catch (error) {
+        if (isUnavailable(error)) return this.putBack(batch.slice(index), error);
+        this.onError(error);
+        try {
+          await this.insert([unrecordableEntry(entry, error)]);
+        } catch (again) {
+          if (isUnavailable(again)) return this.putBack(batch.slice(index), again);
+          this.onError(again);
+        }
+      }
+    }
+  }
+
+  private putBack(rows: readonly AccessEntry[], error: unknown): void {
+    this.onError(error);
+    this.buffer = [...rows, ...this.buffer];
+    const over = this.buffer.length - MAX_BUFFERED;
+    if (over > 0) {
+      this.buffer.splice(0, over);
+      this.onError(new Error(`access log: the database has been away too long; ${over} rows dropped`));
+    }
   }
 
   async close(): Promise<void> {

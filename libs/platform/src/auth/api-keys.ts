@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { StoreUnavailableError } from '@journey/event-store';
 import { type Database } from '@journey/database';
+import { LruMap } from './lru-map';
 import type { Role } from './roles';
 
 export interface ApiKey {
@@ -23,6 +24,9 @@ export const KEYS_CHANNEL = 'journey_keys';
 const PREFIX = 'jrn_';
 /** How long a key's answer is trusted in memory; a revocation elsewhere is seen within this. */
 const CACHE_MS = 5000;
+/** Tokens remembered as not being keys: bounded apart, so a flood of garbage evicts no live key. */
+const UNKNOWN_TOKENS = 10_000;
+const KNOWN_TOKENS = 10_000;
 
 export function hashKey(key: string): Buffer {
   return createHash('sha256').update(key).digest();
@@ -31,11 +35,13 @@ export function hashKey(key: string): Buffer {
 /**
  * API keys: `jrn_<id>_<secret>`, 32 random bytes of secret, shown once at creation; only the
  * SHA-256 of the whole key is stored (the secret is random, so a slow hash adds nothing).
- * Answers are cached for a few seconds; revoking here clears the cache at once, and other
- * processes hear of it by NOTIFY.
+ * Answers are cached for a few seconds, live keys and unknown tokens in two bounded caches (so
+ * that garbage tokens only push out other garbage); revoking here clears the caches at once,
+ * and other processes hear of it by NOTIFY.
  */
 export class ApiKeyStore {
-  private readonly cache = new Map<string, { key: ApiKey | undefined; until: number }>();
+  private readonly known = new LruMap<string, { key: ApiKey; until: number }>(KNOWN_TOKENS);
+  private readonly unknown = new LruMap<string, number>(UNKNOWN_TOKENS);
   private stopWatching: (() => Promise<void>) | undefined;
 
   constructor(private readonly db: Database) {}
@@ -61,9 +67,15 @@ export class ApiKeyStore {
       'UPDATE journey.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id',
       [id],
     );
-    this.cache.clear();
+    this.forgetAll();
     if (this.db.kind === 'postgres') await this.db.notify(KEYS_CHANNEL, id).catch(() => undefined);
     return rows.length > 0;
+  }
+
+  /** What memory alone says of a token: its live key, or undefined when it is not one or not known. */
+  cached(token: string, now = Date.now()): ApiKey | undefined {
+    const known = this.known.get(hashKey(token).toString('base64'));
+    return known && known.until > now ? known.key : undefined;
   }
 
   /** The live key a bearer token stands for, or undefined. */
@@ -71,8 +83,10 @@ export class ApiKeyStore {
     if (token.length < 16 || token.length > 200) return undefined;
     const hash = hashKey(token);
     const cacheKey = hash.toString('base64');
-    const cached = this.cache.get(cacheKey);
-    if (cached && cached.until > now) return cached.key;
+    const known = this.known.get(cacheKey);
+    if (known && known.until > now) return known.key;
+    const unknownUntil = this.unknown.get(cacheKey);
+    if (unknownUntil !== undefined && unknownUntil > now) return undefined;
     let rows: Array<KeyRow & { hash: Uint8Array }>;
     try {
       ({ rows } = await this.db.query<KeyRow & { hash: Uint8Array }>(
@@ -81,19 +95,25 @@ export class ApiKeyStore {
       ));
     } catch (error) {
       // The database is away: the last answer stands (nothing can be read or written meanwhile).
-      if (cached) return cached.key;
+      if (known) return known.key;
+      if (unknownUntil !== undefined) return undefined;
       throw new StoreUnavailableError('API keys cannot be checked: the database is unreachable', { cause: error });
     }
     const row = rows[0];
     const key = row && timingSafeEqual(Buffer.from(row.hash), hash) ? toKey(row) : undefined;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(cacheKey, { key, until: now + CACHE_MS });
+    if (key) this.known.set(cacheKey, { key, until: now + CACHE_MS });
+    else this.unknown.set(cacheKey, now + CACHE_MS);
     return key;
   }
 
   /** Hears of revocations made by other processes (PostgreSQL only; PGlite has one process). */
   async watch(): Promise<void> {
-    if (this.db.kind === 'postgres' && !this.stopWatching) this.stopWatching = await this.db.listen(KEYS_CHANNEL, () => this.cache.clear(), () => this.cache.clear());
+    if (this.db.kind === 'postgres' && !this.stopWatching) this.stopWatching = await this.db.listen(KEYS_CHANNEL, () => this.forgetAll(), () => this.forgetAll());
+  }
+
+  private forgetAll(): void {
+    this.known.clear();
+    this.unknown.clear();
   }
 
   async close(): Promise<void> {

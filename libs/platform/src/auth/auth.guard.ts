@@ -1,35 +1,58 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { JourneyConfig } from '../config';
 import { RequestRejectedError } from '../problem';
-import { API_KEYS } from '../tokens';
+import { API_KEYS, CONFIG } from '../tokens';
+import { AuthFailureLimiter } from './auth-failures';
 import type { ApiKey, ApiKeyStore } from './api-keys';
 import { PUBLIC_KEY, ROLES_KEY, type Role } from './roles';
 
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
+  /** The client's address, as the socket gives it. */
+  ip?: string;
   apiKey?: ApiKey;
 }
 
 /**
  * Every route needs `Authorization: Bearer <key>` (401 without a live key) and a role the route
- * admits (403 otherwise); admin keys are admitted everywhere.
+ * admits (403 otherwise); admin keys are admitted everywhere. A client address that fails too
+ * often is answered 429 until its window ends, with no key looked up in the database (a key
+ * this process already knows as live still passes).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly failures: AuthFailureLimiter | undefined;
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(API_KEYS) private readonly keys: ApiKeyStore,
-  ) {}
+    @Inject(CONFIG) config: JourneyConfig,
+  ) {
+    const limit = config.rateLimits?.unauthenticated;
+    this.failures = limit ? new AuthFailureLimiter(limit.limit, limit.ttlMs) : undefined;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const address = request.ip ?? 'unknown';
+    const now = Date.now();
+    const waitMs = this.failures?.retryAfterMs(address, now) ?? 0;
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match) throw new RequestRejectedError(401, 'Unauthorized', [{ field: 'authorization', reason: 'must be "Bearer <api key>"' }]);
-    const key = await this.keys.authenticate(match[1]!);
-    if (!key) throw new RequestRejectedError(401, 'Unauthorized', [{ field: 'authorization', reason: 'is not a live API key' }]);
+    const key = !match ? undefined : waitMs > 0 ? this.keys.cached(match[1]!, now) : await this.keys.authenticate(match[1]!, now);
+    if (!key) {
+      if (waitMs > 0) {
+        throw new RequestRejectedError(429, 'Too many failed authentications', [{ field: 'authorization', reason: 'too many requests without a live API key from this address; wait' }], {
+          retryAfter: Math.ceil(waitMs / 1000),
+        });
+      }
+      this.failures?.fail(address, now);
+      const reason = match ? 'is not a live API key' : 'must be "Bearer <api key>"';
+      throw new RequestRejectedError(401, 'Unauthorized', [{ field: 'authorization', reason }]);
+    }
     request.apiKey = key;
     const admitted = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
     if (key.role === 'admin' || admitted.includes(key.role)) return true;

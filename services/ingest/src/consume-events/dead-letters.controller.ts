@@ -1,7 +1,6 @@
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { CONFIG, Roles, type JourneyConfig } from '@journey/platform';
-import { positiveInteger } from '../query-params';
+import { CONFIG, positiveInteger, Roles, type JourneyConfig } from '@journey/platform';
 import { DeadLetterStore, type DeadLetterRecord } from './dead-letter.store';
 
 const MAX_PAGE = 1000;

@@ -1,8 +1,7 @@
 import { ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@journey/event-store';
-import { RequestRejectedError, Roles } from '@journey/platform';
-import { positiveInteger } from '../query-params';
+import { INSTANT_REASON, parseInstant, positiveInteger, RequestRejectedError, Roles } from '@journey/platform';
 
 const MAX_PAGE = 1000;
 
@@ -24,10 +23,8 @@ export class ReadStreamController {
     const pageSize = Math.min(positiveInteger('limit', limit, 100), MAX_PAGE);
     let untilDate: Date | undefined;
     if (until !== undefined) {
-      untilDate = new Date(until);
-      if (Number.isNaN(untilDate.getTime())) {
-        throw new RequestRejectedError(400, 'Invalid query', [{ field: 'until', reason: 'must be an ISO 8601 instant' }]);
-      }
+      untilDate = parseInstant(until);
+      if (!untilDate) throw new RequestRejectedError(400, 'Invalid query', [{ field: 'until', reason: INSTANT_REASON }]);
     }
     const events = await this.store.readStream(streamId, { fromVersion, limit: pageSize + 1, until: untilDate });
     if (events.length === 0 && fromVersion === 1) {

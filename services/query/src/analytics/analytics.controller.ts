@@ -2,7 +2,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import type { Database } from '@journey/database';
 import { ruleResults, type RuleResults } from '@journey/journeys';
-import { CLOCK, DATABASE, RequestRejectedError, Roles, type Clock, type FieldProblem } from '@journey/platform';
+import { CLOCK, DATABASE, DATE_OR_INSTANT_REASON, parseInstant, RequestRejectedError, Roles, type Clock, type FieldProblem } from '@journey/platform';
 import { lifecycleFunnel, retention, valueGrid, type Funnel, type Period, type RetentionCohort, type ValueGrid } from './analytics';
 
 const DAY = 86_400_000;
@@ -48,11 +48,12 @@ function period(from: string | undefined, to: string | undefined, now: Date, day
   const errors: FieldProblem[] = [];
   const parse = (name: string, value: string | undefined, fallback: Date): string => {
     if (value === undefined) return fallback.toISOString();
-    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) {
-      errors.push({ field: name, reason: 'must be an ISO 8601 date or instant' });
+    const parsed = typeof value === 'string' ? parseInstant(value, 'dates') : undefined;
+    if (!parsed) {
+      errors.push({ field: name, reason: DATE_OR_INSTANT_REASON });
       return fallback.toISOString();
     }
-    return new Date(value).toISOString();
+    return parsed.toISOString();
   };
   const range = { from: parse('from', from, new Date(now.getTime() - days * DAY)), to: parse('to', to, now) };
   if (errors.length === 0 && range.from >= range.to) errors.push({ field: 'from', reason: 'must be before to' });

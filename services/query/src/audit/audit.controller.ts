@@ -3,7 +3,19 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/c
 import { customer360View } from '@journey/domain';
 import { EVENT_STORE, type EventStore, type VerifyResult } from '@journey/event-store';
 import { type Database, type Queryable } from '@journey/database';
-import { ACCESS_LOG, CONFIG, DATABASE, RequestRejectedError, Roles, type AccessLog, type FieldProblem, type JourneyConfig } from '@journey/platform';
+import {
+  ACCESS_LOG,
+  CONFIG,
+  DATABASE,
+  DATE_OR_INSTANT_REASON,
+  INSTANT_REASON,
+  parseInstant,
+  RequestRejectedError,
+  Roles,
+  type AccessLog,
+  type FieldProblem,
+  type JourneyConfig,
+} from '@journey/platform';
 import { customerAsOf, replayCheck, type ReplayReport } from '@journey/projections';
 
 /** For auditors, read-only: hash chains, customers as they were, replay checks, the access log. */
@@ -34,10 +46,9 @@ export class AuditController {
   /** The customer as the engine knew them at `at`: the 360, the stage and the tier then. */
   @Get('customers/:customerId/as-of')
   async asOf(@Param('customerId') customerId: string, @Query('at') at?: string): Promise<unknown> {
-    if (typeof at !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(at) || Number.isNaN(Date.parse(at))) {
-      throw new RequestRejectedError(400, 'Invalid instant', [{ field: 'at', reason: 'must be an ISO 8601 instant with an offset, e.g. 2026-03-01T12:00:00Z' }]);
-    }
-    const answer = await customerAsOf(this.store, customerId, new Date(at), this.config.projections.lifecycle);
+    const instant = typeof at === 'string' ? parseInstant(at) : undefined;
+    if (!instant) throw new RequestRejectedError(400, 'Invalid instant', [{ field: 'at', reason: INSTANT_REASON }]);
+    const answer = await customerAsOf(this.store, customerId, instant, this.config.projections.lifecycle);
     if (!answer) throw new RequestRejectedError(404, 'Customer not found', [{ field: 'customerId', reason: `nothing was known of ${customerId} at ${at}` }]);
     return { ...answer, customer: customer360View(answer.customer, this.config.projections.rates) };
   }
@@ -60,8 +71,10 @@ export class AuditController {
     };
     const instant = (name: string): string | undefined => {
       const value = text(name);
-      if (value !== undefined && Number.isNaN(Date.parse(value))) errors.push({ field: name, reason: 'must be an ISO 8601 instant' });
-      return value;
+      if (value === undefined) return undefined;
+      const parsed = parseInstant(value, 'dates');
+      if (!parsed) errors.push({ field: name, reason: DATE_OR_INSTANT_REASON });
+      return parsed?.toISOString();
     };
     const number = (name: string, fallback: number, max: number): number => {
       const value = text(name);

@@ -1,6 +1,6 @@
 import { LIFECYCLE_STAGES, RFM_SEGMENTS, VALUE_TIERS } from '@journey/contracts';
 import type { CurrencyRates } from '@journey/domain';
-import { RequestRejectedError, type FieldProblem } from '@journey/platform';
+import { DATE_OR_INSTANT_REASON, parseInstant, RequestRejectedError, type FieldProblem } from '@journey/platform';
 
 /** The filters marketing lists and exports customers by (every one optional, all must hold). */
 export interface CustomerFilter {
@@ -47,11 +47,9 @@ export function parseFilter(query: Query, allowed: readonly string[] = []): Cust
   const instant = (name: string): string | undefined => {
     const raw = text(name);
     if (raw === undefined) return undefined;
-    if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(raw) || Number.isNaN(Date.parse(raw))) {
-      errors.push({ field: name, reason: 'must be an ISO 8601 date or instant with an offset, e.g. 2026-01-31 or 2026-01-31T12:00:00Z' });
-      return undefined;
-    }
-    return new Date(raw).toISOString();
+    const parsed = parseInstant(raw, 'dates');
+    if (!parsed) errors.push({ field: name, reason: DATE_OR_INSTANT_REASON });
+    return parsed?.toISOString();
   };
   const minRevenueRaw = text('minRevenue');
   let minRevenue: number | undefined;

@@ -1,3 +1,4 @@
+import { isExternalId, MAX_ID_LENGTH } from '@journey/contracts';
 import { toBase, type CurrencyRates } from '@journey/domain';
 import type { Queryable } from '@journey/database';
 import { RequestRejectedError } from '@journey/platform';
@@ -57,6 +58,7 @@ const COLUMNS = `c.customer_id, c.profile->>'name' AS name, c.profile->>'email' 
   coalesce((c.consent->'email:marketing'->>'granted')::boolean, false) AS email_marketing`;
 
 export const MAX_PAGE = 1000;
+const MAX_CURSOR_LENGTH = Math.ceil((MAX_ID_LENGTH * 4) / 3);
 
 /** The opaque cursor of keyset pagination: the last customer id of the page. */
 export function encodeCursor(customerId: string): string {
@@ -65,8 +67,9 @@ export function encodeCursor(customerId: string): string {
 
 export function decodeCursor(cursor: string | undefined): string {
   if (cursor === undefined) return '';
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (cursor.length === 0 || encodeCursor(decoded) !== cursor) {
+  // A customer id is an external id, so a cursor is short; a long one is not worth decoding.
+  const decoded = cursor.length <= MAX_CURSOR_LENGTH ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  if (cursor.length === 0 || !isExternalId(decoded) || encodeCursor(decoded) !== cursor) {
     throw new RequestRejectedError(400, 'Invalid cursor', [{ field: 'after', reason: 'must be the `next` cursor of a previous page' }]);
   }
   return decoded;

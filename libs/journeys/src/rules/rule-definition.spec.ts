@@ -1,0 +1,115 @@
+import { parseRule, type ParsedRule } from './rule-definition';
+
+const WIN_BACK = {
+  id: 'win-back',
+  name: 'Win back lapsed customers',
+  trigger: { event: 'LifecycleStageChanged', where: { path: 'event.data.to', op: 'eq', value: 'at_risk' } },
+  conditions: { all: [{ path: 'customer.commerce.orders', op: 'gte', value: 2 }, { not: { path: 'customer.forgotten', op: 'eq', value: true } }] },
+  wait: { for: '2h', cancelOn: [{ event: 'PurchaseCompleted' }] },
+  action: { channel: 'webhook', target: 'https://crm.example/messages', template: 'Hi {{customer.profile.name}}, {{params.coupon}}', params: { coupon: 'BACK15' } },
+  limits: { frequencyCap: { count: 1, per: '30d' }, quietHours: { start: '21:00', end: '08:00' } },
+  consent: { channel: 'email', purpose: 'marketing' },
+  holdout: 10,
+  goal: { event: 'PurchaseCompleted', within: '7d' },
+};
+
+function errorsOf(parsed: ParsedRule): readonly { field: string; reason: string }[] {
+  if (parsed.ok) throw new Error('the rule was accepted');
+  return parsed.errors;
+}
+
+describe('a rule as JSON, checked and normalised', () => {
+  it('accepts a complete rule, with durations in milliseconds and the holdout as a percentage', () => {
+    const parsed = parseRule(WIN_BACK);
+    expect(parsed).toEqual({
+      ok: true,
+      rule: expect.objectContaining({
+        id: 'win-back',
+        enabled: true,
+        trigger: { event: 'LifecycleStageChanged', where: { path: 'event.data.to', op: 'eq', value: 'at_risk' } },
+        wait: { forMs: 2 * 3_600_000, cancelOn: [{ event: 'PurchaseCompleted', where: undefined }] },
+        limits: { frequencyCap: { count: 1, perMs: 30 * 86_400_000 }, quietHours: { start: '21:00', end: '08:00' } },
+        holdoutPercent: 10,
+        goal: { event: 'PurchaseCompleted', withinMs: 7 * 86_400_000, where: undefined },
+      }),
+    });
+  });
+
+  it('accepts the smallest rule: a trigger and an action, enabled, with no holdout', () => {
+    const parsed = parseRule({ id: 'r', name: 'R', trigger: { event: 'PageViewed' }, action: { channel: 'kafka', target: 'marketing.actions', template: 'x' } });
+    expect(parsed).toMatchObject({ ok: true, rule: { enabled: true, holdoutPercent: 0, limits: {}, action: { params: {} } } });
+  });
+
+  it('refuses what is not an object', () => {
+    expect(errorsOf(parseRule([WIN_BACK]))).toEqual([{ field: 'body', reason: 'must be a rule object' }]);
+  });
+
+  it('names every bad field with its reason, not only the first', () => {
+    const errors = errorsOf(
+      parseRule({
+        ...WIN_BACK,
+        id: 'Win Back!',
+        colour: 'red',
+        trigger: { event: 'PurchaseMade' },
+        wait: { for: 'soon' },
+        action: { ...WIN_BACK.action, target: 'crm.example' },
+        limits: { quietHours: { start: '9pm', end: '08:00' } },
+        holdout: 101,
+        goal: { event: 'PurchaseCompleted', within: 'a week' },
+      }),
+    );
+    expect(errors.map((e) => e.field)).toEqual([
+      'colour',
+      'id',
+      'trigger.event',
+      'wait.for',
+      'action.target',
+      'limits.quietHours.start',
+      'holdout',
+      'goal.within',
+    ]);
+    expect(errors).toContainEqual({ field: 'action.target', reason: 'must be an http(s) URL for a webhook' });
+    expect(errors).toContainEqual({ field: 'wait.for', reason: 'must be a duration such as 30m, 2h or 7d' });
+  });
+
+  it('lets only the trigger and the conditions look at the customer; the goal and cancellations see the event', () => {
+    const errors = errorsOf(
+      parseRule({
+        ...WIN_BACK,
+        wait: { for: '1h', cancelOn: [{ event: 'PurchaseCompleted', where: { path: 'customer.commerce.orders', op: 'gt', value: 1 } }] },
+        goal: { event: 'PurchaseCompleted', within: '7d', where: { any: [{ path: 'customer.value.tier', op: 'eq', value: 'high' }] } },
+      }),
+    );
+    expect(errors).toEqual([
+      { field: 'wait.cancelOn[0].where.path', reason: 'may only look at the event here' },
+      { field: 'goal.where.any[0].path', reason: 'may only look at the event here' },
+    ]);
+  });
+
+  it('refuses conditions with an unknown operator, a list operator without a list, or no value', () => {
+    const errors = errorsOf(
+      parseRule({
+        ...WIN_BACK,
+        conditions: {
+          all: [
+            { path: 'customer.commerce.orders', op: 'about', value: 2 },
+            { path: 'event.data.to', op: 'in', value: 'at_risk' },
+            { path: 'event.data.to', op: 'eq' },
+            { path: 'order.total', op: 'exists' },
+          ],
+        },
+      }),
+    );
+    expect(errors.map((e) => e.field)).toEqual([
+      'conditions.all[0].op',
+      'conditions.all[1].value',
+      'conditions.all[2].value',
+      'conditions.all[3].path',
+    ]);
+  });
+
+  it('refuses a template that reads a field the trigger or the 360 does not have', () => {
+    const errors = errorsOf(parseRule({ ...WIN_BACK, action: { ...WIN_BACK.action, template: '{{customer.profile.nickname}}' } }));
+    expect(errors).toEqual([{ field: 'action.template', reason: 'refers to customer.profile.nickname, which does not exist' }]);
+  });
+});

@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { migrate } from '@journey/database';
+import { createLogger, loadConfig } from '@journey/platform';
+import { ensureTopics, journeyTopics, kafkaClient } from '@journey/kafka';
+import { DeadLetterStore } from '@journey/ingest';
+import { withDatabase } from '../cli-database';
+import { positive } from '../cli-options';
+
+/** `kafka topics` and `kafka dead-letters`: the topics of the Kafka ingest and relay, and what the ingest refused. */
+export function registerKafkaCommands(program: Command): void {
+  const kafka = program.command('kafka').description('the Kafka ingest and relay (KAFKA_BROKERS)');
+
+  kafka
+    .command('topics')
+    .description('create the ingest topic, its dead-letter topic and the integration topic where they do not exist (infra/kafka/topics.json)')
+    .action(async () => {
+      const config = loadConfig();
+      if (config.kafka.brokers.length === 0) throw new Error('set KAFKA_BROKERS (e.g. localhost:9092)');
+      const logger = createLogger('warn');
+      const { created, existing } = await ensureTopics(kafkaClient(config.kafka.brokers, 'journey-cli', logger), journeyTopics(config.kafka));
+      for (const name of created) process.stdout.write(`created ${name}\n`);
+      for (const name of existing) process.stdout.write(`exists ${name}\n`);
+    });
+
+  kafka
+    .command('dead-letters')
+    .description('the messages the Kafka ingest refused, oldest first: where each was, its event id and type, and why')
+    .option('--after <id>', 'only records after this id', '0')
+    .option('--limit <n>', 'at most this many records', '100')
+    .action(async (options: Record<string, string>) => {
+      const records = await withDatabase(async (db) => {
+        await migrate(db);
+        return new DeadLetterStore(db, () => new Date()).list(positive('--after', options.after!, 0), positive('--limit', options.limit!));
+      });
+      for (const record of records) {
+        const where = `${record.topic}[${record.partition}]@${record.offset}`;
+        const what = record.eventId ? ` ${record.eventType ?? '?'} ${record.eventId}` : '';
+        const why = record.errors.map((error) => `${error.field || 'value'}: ${error.reason}`).join('; ');
+        process.stdout.write(`${record.id}\t${record.recordedAt}\t${where}${what}\t${why}\n`);
+      }
+    });
+}

@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { withStore } from '../cli-database';
+import { positive } from '../cli-options';
+import { duration } from '../seed/progress';
+import { httpSink, seed, storeSink } from '../seed/seed';
+
+/** `seed`: a generated customer population, appended to the store or posted to an engine. */
+export function registerSeedCommands(program: Command): void {
+  program
+    .command('seed')
+    .description('generate a realistic customer population and append its events (deterministic from --seed)')
+    .option('--customers <n>', 'customers to generate', '10000')
+    .option('--seed <n>', 'the random seed: same seed and options, same events', '1')
+    .option('--until <instant>', 'end of the history (default: the start of today, UTC)')
+    .option('--days <n>', 'length of the history in days', '730')
+    .option('--via <sink>', 'store (append directly) or http (post to a running engine)', 'store')
+    .option('--url <url>', 'the engine, with --via http', 'http://127.0.0.1:3000')
+    .option('--batch <n>', 'events per call', '500')
+    .option('--concurrency <n>', 'calls in flight', '4')
+    .action(async (options: Record<string, string>) => {
+      const now = new Date();
+      const until = options.until ? new Date(options.until) : undefined;
+      if (until && Number.isNaN(until.getTime())) throw new Error(`--until ${options.until} is not an instant`);
+      const seedOptions = {
+        seed: positive('--seed', options.seed!, 0),
+        customers: positive('--customers', options.customers!),
+        days: positive('--days', options.days!),
+        until,
+        batch: positive('--batch', options.batch!),
+        concurrency: positive('--concurrency', options.concurrency!),
+      };
+      if (options.via !== 'http' && options.via !== 'store') throw new Error(`--via must be store or http, not ${options.via}`);
+      const report =
+        options.via === 'http'
+          ? await seed(httpSink(options.url!), seedOptions, now)
+          : await withStore((_db, store) => seed(storeSink(store, now), seedOptions, now));
+      process.stdout.write(
+        `seeded ${report.customers.toLocaleString('en-US')} customers, ${report.events.toLocaleString('en-US')} events in ${duration(report.seconds)}` +
+          ` (${Math.round(report.events / report.seconds).toLocaleString('en-US')} events/s)\n`,
+      );
+    });
+}

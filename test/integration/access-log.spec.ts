@@ -1,0 +1,123 @@
+import type { Database, QueryResult } from '@journey/database';
+import { AccessLog, type AccessEntry } from '@journey/platform';
+import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+
+let sequence = 0;
+function entry(overrides: Partial<AccessEntry> = {}): AccessEntry {
+  sequence += 1;
+  return {
+    at: new Date().toISOString(),
+    keyId: null,
+    role: null,
+    method: 'GET',
+    route: '/v1/customers',
+    path: `/v1/customers/row-${sequence}`,
+    filters: {},
+    status: 401,
+    durationMs: 1.5,
+    ...overrides,
+  };
+}
+
+interface Row {
+  path: string;
+  route: string;
+  filters: Record<string, unknown>;
+}
+
+describe.each(backends())('the access log on %s', (backend) => {
+  let t: TestDatabase;
+  const errors: unknown[] = [];
+  let log: AccessLog;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(backend, 2);
+    log = new AccessLog(t.db, (error) => errors.push(error), 60_000);
+  });
+  afterAll(async () => {
+    await log.close();
+    await t.drop();
+  });
+  beforeEach(async () => {
+    errors.length = 0;
+    await t.db.query('DELETE FROM journey.access_log');
+  });
+
+  const rows = async (): Promise<Row[]> => (await t.db.query<Row>('SELECT path, route, filters FROM journey.access_log ORDER BY id')).rows;
+
+  it('keeps every row of a batch that holds NUL, lone surrogates and very long values, the hostile ones made storable', async () => {
+    const good = [entry(), entry({ keyId: 'k1', role: 'marketing', status: 200, route: '/v1/exports/customers.csv', path: '/v1/exports/customers.csv' })];
+    const hostile = [
+      entry({ filters: { x: '\u0000' } }),
+      entry({ path: '/v1/customers/\u0000', route: '/v1/customers/:customerId' }),
+      entry({ filters: { ['k\u0000ey']: ['a\u0000', 'b'] } }),
+      entry({ filters: { lone: 'a\uD800b', low: '\uDC00' } }),
+      entry({ filters: { long: 'x'.repeat(100_000) } }),
+    ];
+    for (const e of [good[0]!, ...hostile, good[1]!]) log.record(e);
+    await log.flush();
+
+    const stored = await rows();
+    expect(stored).toHaveLength(7);
+    expect(errors).toEqual([]);
+    expect(stored[0]!.path).toBe(good[0]!.path);
+    expect(stored[6]!.route).toBe('/v1/exports/customers.csv');
+    expect(stored[1]!.filters).toEqual({ x: '\uFFFD' });
+    expect(stored[2]!.path).toBe('/v1/customers/\uFFFD');
+    expect(stored[3]!.filters).toEqual({ 'k\uFFFDey': ['a\uFFFD', 'b'] });
+    expect(stored[4]!.filters).toEqual({ lone: 'a\uFFFDb', low: '\uFFFD' });
+    const long = stored[5]!.filters.long as string;
+    expect(long.length).toBeLessThan(1100);
+    expect(long).toMatch(/^x{1024}…\[truncated 98976 characters\]$/);
+  });
+
+  it('bounds the number of filters a row keeps and says how many were left out', async () => {
+    const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`p${i}`, String(i)]));
+    log.record(entry({ filters: many }));
+    await log.flush();
+    const [row] = await rows();
+    expect(Object.keys(row!.filters)).toHaveLength(51);
+    expect(row!.filters['…']).toBe('[450 more parameters left out]');
+  });
+
+  it('writes a batch the database refuses row by row: no other row is lost, the refused one is kept escaped', async () => {
+    // A rule the sanitiser does not know of, as a database in a narrower encoding than UTF-8 has.
+    await t.db.exec(`ALTER TABLE journey.access_log ADD CONSTRAINT ascii_path_only CHECK (path ~ '^[ -~]*$')`);
+    try {
+      const batch = [entry(), entry({ path: '/v1/customers/zoë', filters: { q: 'zoë' } }), entry()];
+      for (const e of batch) log.record(e);
+      await log.flush();
+      const stored = await rows();
+      expect(stored.map((r) => r.path)).toEqual([batch[0]!.path, '/v1/customers/zo\\u00eb', batch[2]!.path]);
+      expect(stored[1]!.filters).toEqual({ unrecordable: '{"q":"zo\\u00eb"}', refusedWith: '23514' });
+      expect(errors).toHaveLength(1);
+    } finally {
+      await t.db.exec('ALTER TABLE journey.access_log DROP CONSTRAINT ascii_path_only');
+    }
+  });
+
+  it('keeps the rows while the database is away and writes them once it is back', async () => {
+    let away = true;
+    const flaky: Database = {
+      kind: t.db.kind,
+      concurrency: t.db.concurrency,
+      query: <R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> =>
+        away ? Promise.reject(Object.assign(new Error('Connection terminated unexpectedly'), { code: undefined })) : t.db.query<R>(sql, params),
+      exec: (script) => t.db.exec(script),
+      transaction: (work) => t.db.transaction(work),
+      notify: (channel, payload) => t.db.notify(channel, payload),
+      listen: (channel, onNotify) => t.db.listen(channel, onNotify),
+      close: () => Promise.resolve(),
+    };
+    const waiting = new AccessLog(flaky, (error) => errors.push(error), 60_000);
+    const batch = [entry(), entry(), entry()];
+    for (const e of batch) waiting.record(e);
+    await waiting.flush();
+    expect(await rows()).toEqual([]);
+    away = false;
+    waiting.record(entry());
+    await waiting.close();
+    expect((await rows()).map((r) => r.path).slice(0, 3)).toEqual(batch.map((e) => e.path));
+    expect(await rows()).toHaveLength(4);
+  });
+});

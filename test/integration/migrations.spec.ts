@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { defaultMigrationsDir, loadMigrations, loadSqlFunctions, migrate, type Migration, type SqlFunction } from '@journey/database';
+import type { NewEvent } from '@journey/event-store';
+import { PostgresEventStore } from '@journey/event-store/postgres';
+import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const FUNCTIONS = loadSqlFunctions(join(defaultMigrationsDir(), 'functions'));
+const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
+
+/** The migration files of a database created while migrations also restated the functions. */
+function formerMigrations(): Migration[] {
+  const former = loadMigrations(join(__dirname, 'legacy-sql'));
+  const replaced = new Set(former.map((m) => m.name));
+  return [...former, ...loadMigrations().filter((m) => !replaced.has(m.name) && m.name < '014')].sort(byName);
+}
+
+function withBody(fn: SqlFunction, from: string, to: string): SqlFunction {
+  const sql = fn.sql.replace(from, to);
+  return { ...fn, sql, checksum: `${fn.checksum}-edited` };
+}
+
+function pageView(): NewEvent {
+  return { eventId: randomUUID(), type: 'PageViewed', version: 1, occurredAt: '2026-03-01T12:00:00.000Z', source: 'web', data: { url: '/' }, metadata: {} };
+}
+
+describe.each(backends())('migrations and SQL functions on %s', (backend) => {
+  let t: TestDatabase;
+
+  beforeEach(async () => {
+    t = await createTestDatabase(backend, 2);
+    await t.db.exec('DROP SCHEMA journey CASCADE');
+  });
+  afterEach(() => t.drop());
+
+  async function signatures(): Promise<string[]> {
+    const { rows } = await t.db.query<{ args: string }>(
+      `SELECT pg_get_function_identity_arguments(p.oid) AS args FROM pg_proc p
+       JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'journey' AND p.proname = 'append_events'`,
+    );
+    return rows.map((row) => row.args.replace(/p_\w+ /g, ''));
+  }
+
+  async function ledger(table: 'schema_migrations' | 'schema_functions'): Promise<Map<string, string>> {
+    const { rows } = await t.db.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM journey.${table}`);
+    return new Map(rows.map((row) => [row.name, row.checksum]));
+  }
+
+  it('creates every function before the migrations whose triggers call them, on an empty database', async () => {
+    const report = await migrate(t.db);
+    expect(report.functions).toEqual(FUNCTIONS.map((fn) => fn.name));
+    expect(report.applied).toEqual(loadMigrations().map((m) => m.name));
+    expect(await signatures()).toEqual(['text[], bigint[], bigint[], text[], text, uuid[]']);
+    const store = new PostgresEventStore(t.db);
+    await store.append('customer-1', [pageView()]);
+    await store.close();
+    await expect(t.db.query('DELETE FROM journey.events')).rejects.toThrow(/append-only: DELETE refused/);
+  });
+
+  it('upgrades a database migrated while migrations restated the functions: its history verifies and appends go on', async () => {
+    await migrate(t.db, formerMigrations(), []);
+    await t.db.exec('DROP TABLE journey.schema_functions');
+    expect(await signatures()).toHaveLength(2);
+    const before = new PostgresEventStore(t.db);
+    await before.append('customer-1', [pageView(), pageView()]);
+    await before.close();
+
+    const report = await migrate(t.db);
+    expect(report.applied).toEqual(['014_drop_append_events_json.sql']);
+    expect(report.functions).toEqual(FUNCTIONS.map((fn) => fn.name));
+    expect(await signatures()).toEqual(['text[], bigint[], bigint[], text[], text, uuid[]']);
+    const recorded = await ledger('schema_migrations');
+    for (const m of loadMigrations()) expect([m.name, recorded.get(m.name)]).toEqual([m.name, m.checksum]);
+
+    const after = new PostgresEventStore(t.db);
+    await after.append('customer-1', [pageView()], 2);
+    expect(await after.verify('customer-1')).toEqual({ streamId: 'customer-1', ok: true, events: 3 });
+    await after.close();
+    expect(await migrate(t.db)).toMatchObject({ applied: [], functions: [] });
+  });
+
+  it('applies a function again when its file changes, and only then', async () => {
+    await migrate(t.db);
+    const refuse = FUNCTIONS.find((fn) => fn.name === 'refuse_change.sql')!;
+    const edited = FUNCTIONS.map((fn) => (fn === refuse ? withBody(fn, 'is append-only', 'never changes') : fn));
+
+    expect((await migrate(t.db, loadMigrations(), edited)).functions).toEqual(['refuse_change.sql']);
+    await expect(t.db.query('TRUNCATE journey.events')).rejects.toThrow(/journey.events never changes/);
+    expect((await migrate(t.db, loadMigrations(), edited)).functions).toEqual([]);
+    expect((await migrate(t.db)).functions).toEqual(['refuse_change.sql']);
+    expect((await ledger('schema_functions')).get('refuse_change.sql')).toBe(refuse.checksum);
+  });
+
+  it('stops at a migration edited after it was applied, and keeps the functions of that run out', async () => {
+    await migrate(t.db);
+    const edited = loadMigrations().map((m) => (m.name.startsWith('002_') ? { ...m, checksum: 'edited' } : m));
+    const refuse = FUNCTIONS.find((fn) => fn.name === 'refuse_change.sql')!;
+    const functions = FUNCTIONS.map((fn) => (fn === refuse ? withBody(fn, 'is append-only', 'never changes') : fn));
+
+    await expect(migrate(t.db, edited, functions)).rejects.toThrow('migration 002_projections.sql was changed after it was applied');
+    expect((await ledger('schema_functions')).get('refuse_change.sql')).toBe(refuse.checksum);
+    await expect(t.db.query('TRUNCATE journey.events')).rejects.toThrow(/is append-only/);
+  });
+});
