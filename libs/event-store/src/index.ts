@@ -2,3 +2,4 @@ export * from './event-store.port';
 export * from './errors';
 export * from './hash-chain';
 export { Pause } from './postgres/pause';
+export { consumerLag, consumerLags, CONSUMER_LAG_SQL, EXACT_LAG_LIMIT, type ConsumerLag } from './lag/consumer-lag';

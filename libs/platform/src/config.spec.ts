@@ -68,4 +68,11 @@ describe('loadConfig', () => {
     expect(problems({ JOURNEY_EVENT_STORE: 'kurrentdb', EVENTSTORE_URL: 'not a url' })).toMatch(/EVENTSTORE_URL is not a URL/);
     expect(problems({ JOURNEY_EVENT_STORE: 'eventstore' })).toMatch(/JOURNEY_EVENT_STORE must be postgres or kurrentdb, got "eventstore"/);
   });
+
+  it('leaves the admission limit off unless set, and names a bad one', () => {
+    expect(loadConfig({}).admission).toEqual({ maxLagEvents: undefined, maxLagSeconds: undefined });
+    expect(loadConfig({ JOURNEY_ADMISSION_MAX_LAG_EVENTS: '50000', JOURNEY_ADMISSION_MAX_LAG_SECONDS: '120' }).admission).toEqual({ maxLagEvents: 50_000, maxLagSeconds: 120 });
+    expect(() => loadConfig({ JOURNEY_ADMISSION_MAX_LAG_EVENTS: '0' })).toThrow(/JOURNEY_ADMISSION_MAX_LAG_EVENTS must be an integer from 1/);
+    expect(() => loadConfig({ JOURNEY_ADMISSION_MAX_LAG_SECONDS: '2m' })).toThrow(/JOURNEY_ADMISSION_MAX_LAG_SECONDS must be an integer from 1/);
+  });
 });

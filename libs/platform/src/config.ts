@@ -3,6 +3,7 @@ import { isISO4217CurrencyCode } from 'class-validator';
 import { parseDuration, type GlobalCap } from '@journey/domain';
 import { ACTION_CHANNELS, isEventType, type ActionChannel } from '@journey/contracts';
 import { DEFAULT_PROJECTION_OPTIONS, type ProjectionOptions } from './projection-options';
+import type { AdmissionLimits } from './lag/admission';
 
 /** The engine's configuration, read from the environment once and checked before start-up. */
 export interface JourneyConfig {
@@ -60,6 +61,8 @@ export interface JourneyConfig {
     readonly deliveryTimeoutMs: number;
     readonly tickMs: number;
   };
+  /** Ingest refused (429) while a consumer's lag is past a limit (JOURNEY_ADMISSION_MAX_LAG_*); off when absent. */
+  readonly admission: AdmissionLimits;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
     }
     return value;
   };
+
+  const optionalInteger = (name: string, min: number, max: number): number | undefined =>
+    env[name] === undefined || env[name] === '' ? undefined : integer(name, min, min, max);
 
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl !== undefined) {
@@ -168,6 +174,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
       backoffMs: duration('JOURNEY_DELIVERY_BACKOFF', '1s'),
       deliveryTimeoutMs: duration('JOURNEY_DELIVERY_TIMEOUT', '5s'),
       tickMs: duration('JOURNEY_SAGA_TICK', '1s'),
+    },
+    admission: {
+      maxLagEvents: optionalInteger('JOURNEY_ADMISSION_MAX_LAG_EVENTS', 1, 1_000_000_000),
+      maxLagSeconds: optionalInteger('JOURNEY_ADMISSION_MAX_LAG_SECONDS', 1, 31 * 86_400),
     },
     projections: {
       lifecycle: {

@@ -14,3 +14,7 @@ export * from './auth/auth.guard';
 export * from './privacy/master-key';
 export * from './privacy/open-vault';
 export * from './query-params';
+export * from './lag/admission';
+export * from './lag/admission-gate';
+export * from './lag/lag-monitor';
+export { LAG_MONITOR, ADMISSION } from './lag/lag.providers';

@@ -84,44 +84,13 @@ export function horizonMetrics(registry: Registry, db: Database): void {
   });
 }
 
-/** Lag of the projections in events and seconds, read when Prometheus scrapes; delay per event. */
-export function projectionMetrics(
-  registry: Registry,
-  lag: () => Promise<{ name: string; events: number; seconds: number }>,
-): (delaysSeconds: readonly number[]) => void {
+/** The delay from an event's recording to its effect in the customer 360 (lag gauges: lag/lag-metrics.ts). */
+export function projectionMetrics(registry: Registry): (delaysSeconds: readonly number[]) => void {
   const delay = new Histogram({
     name: 'journey_projection_delay_seconds',
     help: 'From an event being recorded to its effect in the customer 360',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2, 5, 10, 30, 60],
     registers: [registry],
-  });
-  let last: Promise<{ name: string; events: number; seconds: number } | undefined> | undefined;
-  // Both gauges of one scrape share one query.
-  const current = () => {
-    last ??= lag()
-      .catch(() => undefined)
-      .finally(() => setImmediate(() => (last = undefined)));
-    return last;
-  };
-  new Gauge({
-    name: 'journey_projection_lag_events',
-    help: 'Events committed but not yet projected',
-    labelNames: ['projection'],
-    registers: [registry],
-    async collect() {
-      const value = await current();
-      if (value) this.set({ projection: value.name }, value.events);
-    },
-  });
-  new Gauge({
-    name: 'journey_projection_lag_seconds',
-    help: 'Age of the oldest event not yet projected',
-    labelNames: ['projection'],
-    registers: [registry],
-    async collect() {
-      const value = await current();
-      if (value) this.set({ projection: value.name }, value.seconds);
-    },
   });
   return (delays) => {
     for (const seconds of delays) delay.observe(seconds);

@@ -22,6 +22,7 @@ import { rateLimitOptions } from './auth/rate-limits';
 import { ACCESS_LOG, API_KEYS, CLOCK, CONFIG, DATABASE, LOGGER, METRICS, VAULT } from './tokens';
 import { openVault } from './privacy/open-vault';
 import { createdKeyNotice, resolveMasterKey } from './privacy/master-key';
+import { ADMISSION, LAG_MONITOR, LAG_PROVIDERS } from './lag/lag.providers';
 
 /** Closes the store (in-flight appends finish) and then the database, after HTTP has stopped. */
 class StorageLifecycle implements OnApplicationShutdown {
@@ -138,8 +139,9 @@ export class PlatformModule {
         StorageLifecycle,
         ...OPERATIONS_HANDLERS,
         ...KEYS_HANDLERS,
+        ...LAG_PROVIDERS,
       ],
-      exports: [CONFIG, LOGGER, CLOCK, METRICS, DATABASE, VAULT, EVENT_STORE, API_KEYS, ACCESS_LOG],
+      exports: [CONFIG, LOGGER, CLOCK, METRICS, DATABASE, VAULT, EVENT_STORE, API_KEYS, ACCESS_LOG, LAG_MONITOR, ADMISSION],
     };
   }
 }

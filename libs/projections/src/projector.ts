@@ -1,4 +1,4 @@
-import type { EventStore, Subscription } from '@journey/event-store';
+import { consumerLag, type ConsumerLag, type EventStore, type Subscription } from '@journey/event-store';
 import type { Database, Queryable } from '@journey/database';
 import { LIVE_TABLES } from './customer-360.table';
 import { projectBatch } from './customer-projection';
@@ -13,13 +13,7 @@ export interface ProjectorLogger {
   error(fields: object, message: string): void;
 }
 
-export interface ProjectionLag {
-  readonly name: string;
-  /** Events committed after the checkpoint (counted up to a million). */
-  readonly events: number;
-  /** Age of the oldest event not yet projected; 0 when caught up. */
-  readonly seconds: number;
-}
+export type ProjectionLag = ConsumerLag;
 
 /**
  * Runs the customer projection (customer 360, lifecycle, value tier) from the event store's
@@ -117,17 +111,6 @@ export class Projector {
 }
 
 /** How far a named subscription is behind the log, in events and in seconds. */
-export async function projectionLag(db: Database, name: string): Promise<ProjectionLag> {
-  const { rows } = await db.query<{ events: number | string; seconds: number | string | null }>(
-    `WITH c AS (SELECT coalesce((SELECT tx_id FROM journey.checkpoints WHERE name = $1), '0'::xid8) AS tx_id,
-                       coalesce((SELECT position FROM journey.checkpoints WHERE name = $1), 0) AS position)
-     SELECT (SELECT count(*) FROM (SELECT 1 FROM journey.events e, c
-               WHERE (e.tx_id, e.global_position) > (c.tx_id, c.position) LIMIT 1000000) behind) AS events,
-            (SELECT extract(epoch FROM now() - e.recorded_at)::float8 FROM journey.events e, c
-               WHERE (e.tx_id, e.global_position) > (c.tx_id, c.position)
-               ORDER BY e.tx_id, e.global_position LIMIT 1) AS seconds`,
-    [name],
-  );
-  const row = rows[0]!;
-  return { name, events: Number(row.events), seconds: Math.max(0, Number(row.seconds ?? 0)) };
+export function projectionLag(db: Database, name: string): Promise<ProjectionLag> {
+  return consumerLag(db, name);
 }

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Registry } from 'prom-client';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { type Database } from '@journey/database';
-import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
+import { ADMISSION, CLOCK, CONFIG, DATABASE, LOGGER, METRICS, type AdmissionGate, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { AppendEventsHandler } from './append-events/append-events.handler';
 import { IngestController } from './append-events/ingest.controller';
 import { ConsumeEventsHandler } from './consume-events/consume-events.handler';
@@ -24,13 +24,14 @@ class KafkaIngestLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(METRICS) private readonly registry: Registry,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly commands: CommandBus,
+    @Inject(ADMISSION) private readonly admission: AdmissionGate,
   ) {}
 
   onApplicationBootstrap(): void {
     const kafka = this.config.kafka;
     if (kafka.brokers.length === 0 || !kafka.ingest) return;
     this.consumer = new KafkaIngestConsumer(
-      { brokers: kafka.brokers, topic: kafka.ingestTopic, groupId: kafka.groupId, deadLetterTopic: kafka.deadLetterTopic },
+      { brokers: kafka.brokers, topic: kafka.ingestTopic, groupId: kafka.groupId, deadLetterTopic: kafka.deadLetterTopic, admitted: () => this.admission.verdict.open },
       this.commands,
       this.logger,
       consumeMetrics(this.registry),

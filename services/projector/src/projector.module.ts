@@ -65,7 +65,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
       useFactory: (db: Database, store: EventStore<Queryable>, config: JourneyConfig, clock: Clock, logger: Logger, registry: Registry) => {
         let observe: ((delays: readonly number[]) => void) | undefined;
         const projector = new Projector(db, store, config.projections, clock, { logger, onProjected: (delays) => observe?.(delays) });
-        if (config.projector) observe = projectionMetrics(registry, () => projector.lag());
+        if (config.projector) observe = projectionMetrics(registry);
         return projector;
       },
     },

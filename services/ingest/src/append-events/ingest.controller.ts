@@ -1,11 +1,12 @@
-import { Body, Controller, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Inject, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
-import { Roles } from '@journey/platform';
+import { ADMISSION, ADMISSION_RETRY_AFTER_SECONDS, PROBLEM_CONTENT_TYPE, Roles, admissionProblem, type AdmissionGate } from '@journey/platform';
 import { AppendEventsCommand } from './append-events.command';
 
 interface ReplyLike {
   status(code: number): ReplyLike;
+  header(name: string, value: string): ReplyLike;
   send(body: unknown): unknown;
 }
 
@@ -13,10 +14,15 @@ interface ReplyLike {
 @Controller('v1/events')
 @Roles('ingest')
 export class IngestController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(ADMISSION) private readonly admission: AdmissionGate,
+  ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Append one event, or {events: [...]} (at most 1,000 and 5 MiB): 202 all accepted, 207 some rejected, 400 none' })
+  @ApiOperation({
+    summary: 'Append one event, or {events: [...]} (at most 1,000 and 5 MiB): 202 all accepted, 207 some rejected, 400 none, 429 while the pipeline lags past the admission limit',
+  })
   @ApiBody({
     schema: { type: 'object' },
     examples: {
@@ -34,6 +40,11 @@ export class IngestController {
     },
   })
   async append(@Body() body: unknown, @Query('expectedVersion') expectedVersion: string | undefined, @Res() reply: ReplyLike): Promise<void> {
+    const verdict = this.admission.verdict;
+    if (!verdict.open) {
+      reply.status(429).header('content-type', PROBLEM_CONTENT_TYPE).header('retry-after', String(ADMISSION_RETRY_AFTER_SECONDS)).send(admissionProblem(verdict));
+      return;
+    }
     const result = await this.commands.execute(new AppendEventsCommand(body, expectedVersion));
     reply.status(result.status).send(result.body);
   }

@@ -3,6 +3,7 @@ import { Pause, StoreUnavailableError } from '@journey/event-store';
 import { LazyKafkaProducer } from '@journey/kafka';
 import { type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
+import { holdWhileNotAdmitted } from './admission-hold';
 import { ConsumeEventsCommand } from './consume-events.command';
 import type { ConsumeReport } from './consume-report';
 import type { DeadLetter, DeadLetterSink, IngestMessage } from './dead-letter';
@@ -19,6 +20,8 @@ export interface KafkaIngestOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** Messages appended together before their offsets are resolved. */
   readonly chunkSize?: number;
+  /** Whether ingest is admitted now (the lag gate); while it is not, partitions wait, nothing is dead-lettered. */
+  readonly admitted?: () => boolean;
 }
 
 /** Where the consumer sends each run of messages: the command bus, or the handler itself. */
@@ -121,6 +124,7 @@ export class KafkaIngestConsumer {
     const chunk = this.options.chunkSize ?? DEFAULT_CHUNK;
     for (let start = 0; start < batch.messages.length; start += chunk) {
       if (!isRunning() || isStale()) return;
+      if (!(await this.admitted(payload))) return;
       const messages = batch.messages.slice(start, start + chunk);
       const report = await this.handleUntilStored(payload, messages.map((message) => ingestMessage(batch.topic, batch.partition, message)));
       if (!report) return;
@@ -130,6 +134,18 @@ export class KafkaIngestConsumer {
       await heartbeat();
     }
     this.observer?.lag(batch.topic, batch.partition, Number(batch.offsetLag()));
+  }
+
+  /** True once ingest is admitted (at once without an admission gate); false when the batch is given up meanwhile. */
+  private admitted(payload: EachBatchPayload): Promise<boolean> {
+    const admitted = this.options.admitted;
+    if (!admitted) return Promise.resolve(true);
+    return holdWhileNotAdmitted(payload, {
+      admitted,
+      wait: (ms) => this.pause.wait(ms),
+      stopped: () => this.stopped,
+      onHold: () => this.logger.warn('Kafka ingest holds its partitions while the pipeline catches up (admission limit)'),
+    });
   }
 
   /**

@@ -1,18 +1,27 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Database } from '@journey/database';
+import type { ConsumerLag } from '@journey/event-store';
+import type { LagMonitor } from '../../lag/lag-monitor';
+import { LAG_MONITOR } from '../../lag/lag.providers';
 import { DATABASE } from '../../tokens';
-import { CheckHealthQuery, type Health } from './check-health.query';
+import { CheckHealthQuery, type ConsumerLags, type Health } from './check-health.query';
 
 @QueryHandler(CheckHealthQuery)
 export class CheckHealthHandler implements IQueryHandler<CheckHealthQuery> {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(LAG_MONITOR) private readonly lagMonitor: LagMonitor,
+  ) {}
 
   async execute(): Promise<Health> {
     const started = performance.now();
     try {
       await this.db.query('SELECT 1');
-      return { status: 'ok', database: { kind: this.db.kind, latencyMs: round(performance.now() - started) } };
+      const latencyMs = round(performance.now() - started);
+      // Readiness is the database's: a consumer far behind is shown, not failed.
+      const lag = await this.lagMonitor.lags().then(byConsumer, () => undefined);
+      return { status: 'ok', database: { kind: this.db.kind, latencyMs }, lag };
     } catch (error) {
       return { status: 'unavailable', database: { kind: this.db.kind, error: (error as Error).message } };
     }
@@ -21,4 +30,8 @@ export class CheckHealthHandler implements IQueryHandler<CheckHealthQuery> {
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
+}
+
+function byConsumer(lags: readonly ConsumerLag[]): ConsumerLags {
+  return Object.fromEntries(lags.map((lag) => [lag.name, { events: lag.events, seconds: round(lag.seconds) }]));
 }
