@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { MAX_BATCH_EVENTS } from '@journey/contracts';
 import { EVENT_STORE, type EventStore, type ExpectedVersion } from '@journey/event-store';
-import { CLOCK, RequestRejectedError, type Clock } from '@journey/platform';
+import { ADMISSION, ADMISSION_RETRY_AFTER_SECONDS, admissionProblem, CLOCK, RequestRejectedError, type AdmissionGate, type Clock } from '@journey/platform';
 import { AppendEventsCommand } from './append-events.command';
 import { ingestEvents, type EventResult } from './ingest-events';
 import type { IngestReply } from './ingest-reply';
@@ -22,9 +22,16 @@ export class AppendEventsHandler implements ICommandHandler<AppendEventsCommand>
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ADMISSION) private readonly admission: AdmissionGate,
   ) {}
 
   async execute({ body, expectedVersion: expectedVersionParam }: AppendEventsCommand): Promise<IngestReply> {
+    const verdict = this.admission.verdict;
+    if (!verdict.open) {
+      // The pipeline lags past the admission limit: nothing is read or written, the client retries later.
+      const { title, status: _status, type: _type, ...details } = admissionProblem(verdict);
+      throw new RequestRejectedError(429, title, [], { ...details, retryAfter: ADMISSION_RETRY_AFTER_SECONDS });
+    }
     const batch = isBatch(body);
     const inputs = batch ? this.batchEvents(body) : [body];
     const expected = batch ? parseExpectedVersions(body) : parseSingleExpectation(expectedVersionParam);

@@ -1,7 +1,7 @@
-import { Body, Controller, Inject, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
-import { ADMISSION, ADMISSION_RETRY_AFTER_SECONDS, PROBLEM_CONTENT_TYPE, Roles, admissionProblem, type AdmissionGate } from '@journey/platform';
+import { Roles } from '@journey/platform';
 import { AppendEventsCommand } from './append-events.command';
 
 interface ReplyLike {
@@ -14,10 +14,7 @@ interface ReplyLike {
 @Controller('v1/events')
 @Roles('ingest')
 export class IngestController {
-  constructor(
-    private readonly commands: CommandBus,
-    @Inject(ADMISSION) private readonly admission: AdmissionGate,
-  ) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @ApiOperation({
@@ -40,11 +37,6 @@ export class IngestController {
     },
   })
   async append(@Body() body: unknown, @Query('expectedVersion') expectedVersion: string | undefined, @Res() reply: ReplyLike): Promise<void> {
-    const verdict = this.admission.verdict;
-    if (!verdict.open) {
-      reply.status(429).header('content-type', PROBLEM_CONTENT_TYPE).header('retry-after', String(ADMISSION_RETRY_AFTER_SECONDS)).send(admissionProblem(verdict));
-      return;
-    }
     const result = await this.commands.execute(new AppendEventsCommand(body, expectedVersion));
     reply.status(result.status).send(result.body);
   }
