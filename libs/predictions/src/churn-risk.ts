@@ -1,0 +1,18 @@
+/** Churn risk (1 − P(alive)) in bands. */
+export const CHURN_BANDS = ['low', 'medium', 'high'] as const;
+export type ChurnBand = (typeof CHURN_BANDS)[number];
+
+/** The risks from which a customer is in the medium and the high band (risk ≥ cutoff). */
+export interface ChurnCutoffs {
+  readonly medium: number;
+  readonly high: number;
+}
+
+export const DEFAULT_CHURN_CUTOFFS: ChurnCutoffs = { medium: 0.3, high: 0.6 };
+
+export function churnBand(pAlive: number, cutoffs: ChurnCutoffs = DEFAULT_CHURN_CUTOFFS): ChurnBand {
+  const risk = 1 - pAlive;
+  if (risk >= cutoffs.high) return 'high';
+  if (risk >= cutoffs.medium) return 'medium';
+  return 'low';
+}
