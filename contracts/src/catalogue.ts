@@ -5,6 +5,7 @@ import * as commerce from './events/commerce.events';
 import * as customer from './events/customer.events';
 import * as derived from './events/derived.events';
 import * as messaging from './events/messaging.events';
+import * as prediction from './events/prediction.events';
 import * as support from './events/support.events';
 
 type Family = 'customer' | 'commerce' | 'browse' | 'support' | 'messaging' | 'derived';
@@ -44,6 +45,8 @@ export const EVENT_CATALOGUE = {
   ActionFailed: entry('derived', derived.ActionFailed),
   ActionSuppressed: entry('derived', derived.ActionSuppressed),
   ConversionAttributed: entry('derived', derived.ConversionAttributed),
+  ModelFitted: entry('derived', prediction.ModelFitted),
+  ChurnRiskChanged: entry('derived', prediction.ChurnRiskChanged),
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;

@@ -13,4 +13,5 @@ export * from './events/commerce.events';
 export * from './events/customer.events';
 export * from './events/derived.events';
 export * from './events/messaging.events';
+export * from './events/prediction.events';
 export * from './events/support.events';

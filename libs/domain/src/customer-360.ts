@@ -232,6 +232,9 @@ export function evolve(state: Customer360, event: JourneyEvent, thresholds: Life
     case 'ActionFailed':
     case 'ActionSuppressed':
     case 'ConversionAttributed':
+    // Predictions live in their own read model (journey.customer_predictions), not in the 360's row.
+    case 'ModelFitted':
+    case 'ChurnRiskChanged':
       break;
     default:
       return assertNever(event);

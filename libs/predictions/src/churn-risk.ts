@@ -1,6 +1,4 @@
-/** Churn risk (1 − P(alive)) in bands. */
-export const CHURN_BANDS = ['low', 'medium', 'high'] as const;
-export type ChurnBand = (typeof CHURN_BANDS)[number];
+import type { ChurnBand } from '@journey/contracts';
 
 /** The risks from which a customer is in the medium and the high band (risk ≥ cutoff). */
 export interface ChurnCutoffs {

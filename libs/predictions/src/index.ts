@@ -6,3 +6,4 @@ export * from './gamma-gamma';
 export * from './clv';
 export * from './churn-risk';
 export * from './simulate';
+export * from './score';

@@ -5,6 +5,7 @@ import { projectBatch } from './customer-projection';
 import { reviewLifecycles, type ClockReport } from './lifecycle-clock';
 import type { ProjectionOptions } from '@journey/platform';
 import { runRfm, type RfmReport } from './rfm-job';
+import { runPredictions, type PredictProgress, type PredictReport } from './predict-job';
 
 export const CUSTOMER_PROJECTION = 'projection:customer_360';
 
@@ -25,6 +26,7 @@ export class Projector {
   private readonly timers: NodeJS.Timeout[] = [];
   private clockRunning: Promise<unknown> | undefined;
   private rfmRunning: Promise<unknown> | undefined;
+  private predictRunning: Promise<unknown> | undefined;
 
   private readonly logger?: ProjectorLogger;
   private readonly onProjected?: (delaysSeconds: readonly number[]) => void;
@@ -63,6 +65,9 @@ export class Projector {
     if (this.options.rfmIntervalMs > 0) {
       this.timers.push(setInterval(() => void this.rfmTick(), this.options.rfmIntervalMs));
     }
+    if (this.options.predictions.intervalMs > 0) {
+      this.timers.push(setInterval(() => void this.predictTick(), this.options.predictions.intervalMs));
+    }
   }
 
   /** Resolves once every event committed before the call is in the read models. */
@@ -80,13 +85,25 @@ export class Projector {
     return runRfm(this.db, this.store, { ...this.options, windowDays: this.options.rfmWindowDays, slotMs: this.options.rfmIntervalMs || 60_000 }, now);
   }
 
+  /** The purchase models' fit and scoring, now (also what the schedule calls, `journey predict fit` and the admin API). */
+  runPredictions(trigger: string, onProgress?: PredictProgress, now = this.now()): Promise<PredictReport> {
+    const { predictions } = this.options;
+    return runPredictions(
+      this.db,
+      this.store,
+      { ...predictions, rates: this.options.rates, slotMs: predictions.intervalMs || 60_000, trigger },
+      now,
+      onProgress,
+    );
+  }
+
   async lag(): Promise<ProjectionLag> {
     return projectionLag(this.db, CUSTOMER_PROJECTION);
   }
 
   async stop(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
-    await Promise.allSettled([this.clockRunning, this.rfmRunning]);
+    await Promise.allSettled([this.clockRunning, this.rfmRunning, this.predictRunning]);
     await this.subscription?.stop();
     this.subscription = undefined;
   }
@@ -107,6 +124,15 @@ export class Projector {
       .catch((error: unknown) => this.logger?.error({ err: error }, 'RFM job failed'))
       .finally(() => (this.rfmRunning = undefined));
     await this.rfmRunning;
+  }
+
+  private async predictTick(): Promise<void> {
+    if (this.predictRunning) return;
+    this.predictRunning = this.runPredictions('schedule')
+      .then(({ fitId, customers, bandChanges, seconds }) => this.logger?.info({ fitId, customers, bandChanges, seconds }, 'purchase models fitted, customers scored'))
+      .catch((error: unknown) => this.logger?.error({ err: error }, 'prediction job failed'))
+      .finally(() => (this.predictRunning = undefined));
+    await this.predictRunning;
   }
 }
 

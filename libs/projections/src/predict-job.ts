@@ -1,0 +1,203 @@
+import { CUSTOMER_STREAM_PREFIX, ENGINE_SOURCE, PURCHASE_MODEL_STREAM, type ChurnBand, type EventData } from '@journey/contracts';
+import { derivedEvent, derivedEventId, toBase, type CurrencyRates } from '@journey/domain';
+import type { AppendRequest, EventStore } from '@journey/event-store';
+import type { Queryable } from '@journey/database';
+import type { PredictionOptions } from '@journey/platform';
+import {
+  compressSummaries,
+  fitBgNbd,
+  fitGammaGamma,
+  modelInput,
+  scoreCustomer,
+  type FittedModels,
+  type ModelInput,
+} from '@journey/predictions';
+import { LIVE_TABLES } from './customer-360.table';
+import { currentBands, PREDICTIONS_TABLE, savePredictions, type PredictionRow } from './predictions.table';
+
+export interface PredictJobOptions extends Omit<PredictionOptions, 'intervalMs' | 'catalogueWindowDays'> {
+  readonly rates: CurrencyRates;
+  /** The schedule's period: a run belongs to the slot it falls in, and its fit id comes from the slot. */
+  readonly slotMs: number;
+  /** What started the run (recorded in the fit): schedule, cli, api. */
+  readonly trigger?: string;
+}
+
+export type PredictPhase = 'extract' | 'fit' | 'score';
+export type PredictProgress = (phase: PredictPhase, done: number, total: number) => void;
+
+export interface PredictReport {
+  readonly fitId: string;
+  readonly customers: number;
+  readonly repeatCustomers: number;
+  readonly params: EventData<'ModelFitted'>['bgNbd'];
+  readonly spend: EventData<'ModelFitted'>['gammaGamma'];
+  readonly bandChanges: number;
+  readonly seconds: { readonly extract: number; readonly fit: number; readonly score: number };
+}
+
+/** Fewer repeat customers than this and the spend model is not fitted (each customer's own mean stands in). */
+const MIN_SPEND_CUSTOMERS = 20;
+const PAGE = 10_000;
+
+interface Extracted {
+  readonly ids: string[];
+  readonly inputs: ModelInput[];
+  readonly firstAt: number;
+  readonly meanOrderValue: number;
+}
+
+/**
+ * The purchase models' run: every customer who ever bought (forgotten ones aside) read from the
+ * 360 in keyset pages, BG/NBD and Gamma-Gamma fitted over them all, the fit appended as a
+ * ModelFitted event on the model stream (the fact every prediction names), every customer
+ * scored into journey.customer_predictions, and a ChurnRiskChanged appended to each customer
+ * whose band moved. A customer's first band is an event only when it is not low, so a first run
+ * does not write an event per customer.
+ */
+export async function runPredictions(
+  db: Queryable,
+  store: EventStore,
+  options: PredictJobOptions,
+  now: Date,
+  onProgress: PredictProgress = () => undefined,
+): Promise<PredictReport> {
+  const started = Date.now();
+  const run = new Date(Math.floor(now.getTime() / options.slotMs) * options.slotMs).toISOString();
+  const data = await extract(db, options.rates, now.getTime(), onProgress);
+  if (data.ids.length === 0) throw new RangeError('no customer has bought yet: nothing to fit');
+  const extracted = Date.now();
+
+  onProgress('fit', 0, 2);
+  const n = data.inputs.length;
+  const columns = { length: n, frequency: new Int32Array(n), recency: new Float64Array(n), T: new Float64Array(n), weight: new Float64Array(n).fill(1) };
+  data.inputs.forEach((input, i) => {
+    columns.frequency[i] = input.frequency;
+    columns.recency[i] = input.recency;
+    columns.T[i] = input.T;
+  });
+  const bgNbd = fitBgNbd(compressSummaries(columns));
+  onProgress('fit', 1, 2);
+  const repeat = data.inputs.filter((input) => input.frequency > 0 && input.monetary > 0);
+  const gammaGamma =
+    repeat.length >= MIN_SPEND_CUSTOMERS
+      ? fitGammaGamma({ length: repeat.length, frequency: Int32Array.from(repeat.map((r) => r.frequency)), monetary: Float64Array.from(repeat.map((r) => r.monetary)) })
+      : null;
+  onProgress('fit', 2, 2);
+  const fitted = Date.now();
+
+  const fitId = derivedEventId('ModelFitted', PURCHASE_MODEL_STREAM, run);
+  const fact: EventData<'ModelFitted'> = {
+    fitId,
+    model: 'bg-nbd/gamma-gamma',
+    timeUnit: 'week',
+    window: { from: new Date(data.firstAt).toISOString(), to: now.toISOString() },
+    bgNbd: { ...bgNbd.params, logLikelihood: bgNbd.logLikelihood, iterations: bgNbd.iterations, converged: bgNbd.converged, customers: n },
+    gammaGamma: gammaGamma && { ...gammaGamma.params, logLikelihood: gammaGamma.logLikelihood, iterations: gammaGamma.iterations, converged: gammaGamma.converged, customers: repeat.length },
+    currency: options.rates.base,
+    annualDiscountRate: options.annualDiscountRate,
+    durationMs: fitted - started,
+    ...(options.trigger ? { trigger: options.trigger } : {}),
+  };
+  await store.append(PURCHASE_MODEL_STREAM, [
+    { eventId: fitId, type: 'ModelFitted', version: 1, occurredAt: now.toISOString(), source: ENGINE_SOURCE, data: fact, metadata: {} },
+  ]);
+
+  const models: FittedModels = { bgNbd: bgNbd.params, gammaGamma: gammaGamma?.params ?? null, meanOrderValue: data.meanOrderValue };
+  const before = await currentBands(db);
+  const changes: AppendRequest[] = [];
+  const scoredAt = now.toISOString();
+  for (let from = 0; from < n; from += PAGE) {
+    const rows: PredictionRow[] = [];
+    for (let i = from; i < Math.min(n, from + PAGE); i++) {
+      const input = data.inputs[i]!;
+      const prediction = scoreCustomer(models, input, options);
+      const customerId = data.ids[i]!;
+      rows.push({ customerId, frequency: input.frequency, recency: input.recency, T: input.T, ...prediction });
+      const was: ChurnBand | undefined = before.get(customerId);
+      if (was === prediction.churnBand || (was === undefined && prediction.churnBand === 'low')) continue;
+      changes.push({
+        streamId: CUSTOMER_STREAM_PREFIX + customerId,
+        events: [
+          derivedEvent('ChurnRiskChanged', {
+            customerId,
+            cause: [customerId, 'ChurnRiskChanged', fitId, prediction.churnBand],
+            occurredAt: scoredAt,
+            data: { from: was ?? null, to: prediction.churnBand, pAlive: prediction.pAlive, fitId },
+          }),
+        ],
+      });
+    }
+    await savePredictions(db, rows, { fitId, scoredAt, currency: options.rates.base });
+    onProgress('score', Math.min(n, from + PAGE), n);
+  }
+  // Customers no longer scored (forgotten since) keep no predictions.
+  await db.query(`DELETE FROM ${PREDICTIONS_TABLE} WHERE fit_id <> $1`, [fitId]);
+  let bandChanges = 0;
+  for (let i = 0; i < changes.length; i += 500) {
+    const result = await store.appendMany(changes.slice(i, i + 500));
+    bandChanges += result.outcomes.filter((o) => o.status === 'appended').length;
+  }
+  const scored = Date.now();
+  return {
+    fitId,
+    customers: n,
+    repeatCustomers: repeat.length,
+    params: fact.bgNbd,
+    spend: fact.gammaGamma,
+    bandChanges,
+    seconds: { extract: (extracted - started) / 1000, fit: (fitted - extracted) / 1000, score: (scored - fitted) / 1000 },
+  };
+}
+
+async function extract(db: Queryable, rates: CurrencyRates, now: number, onProgress: PredictProgress): Promise<Extracted> {
+  const { rows: counted } = await db.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${LIVE_TABLES.customers} WHERE orders > 0 AND NOT forgotten`);
+  const total = Number(counted[0]?.n ?? 0);
+  const ids: string[] = [];
+  const inputs: ModelInput[] = [];
+  let firstAt = Infinity;
+  let valueSum = 0;
+  let valueCount = 0;
+  let after = '';
+  for (;;) {
+    const { rows } = await db.query<{ customer_id: string; orders: number; first_purchase_at: Date; last_purchase_at: Date; purchases: Array<[number, string, number, string]> }>(
+      `SELECT customer_id, orders, first_purchase_at, last_purchase_at, purchases FROM ${LIVE_TABLES.customers}
+       WHERE orders > 0 AND NOT forgotten AND first_purchase_at IS NOT NULL AND customer_id > $1 ORDER BY customer_id LIMIT ${PAGE}`,
+      [after],
+    );
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const first = new Date(row.first_purchase_at).getTime();
+      if (first > now) continue;
+      // The kept purchases are the latest ones: the first order is among them unless the list was capped.
+      const sorted = row.purchases.slice().sort((a, b) => a[0] - b[0]);
+      const repeats = sorted.length === row.orders ? sorted.slice(1) : sorted;
+      let sum = 0;
+      let count = 0;
+      for (const [, , total, currency] of sorted) {
+        const value = toBase(total, currency, rates);
+        if (value !== undefined) {
+          valueSum += value;
+          valueCount++;
+        }
+      }
+      for (const [, , total, currency] of repeats) {
+        const value = toBase(total, currency, rates);
+        if (value === undefined) continue;
+        sum += value;
+        count++;
+      }
+      firstAt = Math.min(firstAt, first);
+      ids.push(row.customer_id);
+      inputs.push(
+        modelInput(
+          { orders: row.orders, firstPurchaseAt: first, lastPurchaseAt: Math.min(now, new Date(row.last_purchase_at).getTime()), repeatMeanValue: count > 0 ? sum / count : 0 },
+          now,
+        ),
+      );
+    }
+    after = rows[rows.length - 1]!.customer_id;
+    onProgress('extract', ids.length, total);
+  }
+  return { ids, inputs, firstAt: Number.isFinite(firstAt) ? firstAt : now, meanOrderValue: valueCount > 0 ? valueSum / valueCount : 0 };
+}
