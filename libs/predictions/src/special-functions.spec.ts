@@ -7,8 +7,8 @@ describe('special functions against known values', () => {
     expect(lnGamma(11)).toBeCloseTo(Math.log(3628800), 11);
     expect(lnGamma(0.5)).toBeCloseTo(0.5 * Math.log(Math.PI), 13);
     expect(lnGamma(0.001)).toBeCloseTo(6.907178885383853, 11);
-    // ln Γ(1e6) = 12815504.569147612 (Stirling series; its correction below 1e-7 at this size).
-    expect(lnGamma(1e6) / 12815504.569147612).toBeCloseTo(1, 14);
+    // ln Γ(1e6) = 12815504.5691476 (Stirling series; its correction below 1e-7 at this size).
+    expect(lnGamma(1e6) / 12815504.56914761).toBeCloseTo(1, 14);
   });
 
   it('log-beta is B(a, b) = Γ(a)Γ(b)/Γ(a+b)', () => {

@@ -6,6 +6,9 @@ import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, projectionMetrics, type Clock
 import { kafkaClient } from '@journey/kafka';
 import { Projector } from '@journey/projections';
 import { Counter, type Registry } from 'prom-client';
+import { LatestFitHandler } from './predictions/latest-fit/latest-fit.handler';
+import { PredictionsController } from './predictions/predictions.controller';
+import { RunPredictionsHandler } from './predictions/run-predictions/run-predictions.handler';
 
 export const RELAY_CHECKPOINT = 'relay:kafka';
 
@@ -58,7 +61,10 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
 
 /** The customer projection, its lifecycle clock and its RFM schedule, and the log relay to Kafka, in this process. */
 @Module({
+  controllers: [PredictionsController],
   providers: [
+    RunPredictionsHandler,
+    LatestFitHandler,
     {
       provide: Projector,
       inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, METRICS],

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { loadConfig } from '@journey/platform';
+import { Projector, type PredictPhase } from '@journey/projections';
+import { withStore } from '../cli-database';
+import { duration } from '../seed/progress';
+
+const WIDTH = 30;
+
+/** A bar per phase on stderr: redrawn on a terminal, one line per phase otherwise. */
+function progressBar(): (phase: PredictPhase, done: number, total: number) => void {
+  let last = '';
+  return (phase, done, total) => {
+    const share = total > 0 ? Math.min(1, done / total) : 1;
+    const filled = Math.round(share * WIDTH);
+    const line = `${phase.padEnd(8)} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`;
+    if (process.stderr.isTTY) process.stderr.write(`\r${line}${done >= total ? '\n' : ''}`);
+    else if (phase !== last || done >= total) process.stderr.write(`${line}\n`);
+    last = phase;
+  };
+}
+
+/** `predict fit`: the purchase models' fit and scoring, now. */
+export function registerPredictCommands(program: Command): void {
+  program
+    .command('predict')
+    .description('the purchase models (BG/NBD, Gamma-Gamma): churn risk, expected purchases, CLV')
+    .command('fit')
+    .description('fit the models over every buyer now, score every customer, append ModelFitted (as the schedule would)')
+    .action(async () => {
+      const config = loadConfig();
+      const report = await withStore((db, store) => new Projector(db, store, config.projections, () => new Date()).runPredictions('cli', progressBar()));
+      const { r, alpha, a, b, logLikelihood, iterations } = report.params;
+      process.stdout.write(
+        `fit ${report.fitId}: ${report.customers.toLocaleString('en-US')} customers (${report.repeatCustomers.toLocaleString('en-US')} repeat)\n` +
+          `  BG/NBD r=${r.toFixed(4)} alpha=${alpha.toFixed(4)} a=${a.toFixed(4)} b=${b.toFixed(4)} LL=${logLikelihood.toFixed(1)} in ${iterations} iterations\n` +
+          (report.spend ? `  Gamma-Gamma p=${report.spend.p.toFixed(4)} q=${report.spend.q.toFixed(4)} gamma=${report.spend.gamma.toFixed(2)}\n` : '  Gamma-Gamma not fitted (too few repeat customers)\n') +
+          `  ${report.bandChanges} ChurnRiskChanged appended; extract ${duration(report.seconds.extract)}, fit ${duration(report.seconds.fit)}, score ${duration(report.seconds.score)}\n`,
+      );
+    });
+}
