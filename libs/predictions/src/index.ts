@@ -7,3 +7,5 @@ export * from './clv';
 export * from './churn-risk';
 export * from './simulate';
 export * from './score';
+export * from './forecast';
+export * from './history-tally';
