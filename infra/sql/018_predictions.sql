@@ -22,3 +22,15 @@ CREATE TABLE journey.customer_predictions (
 -- Segment-style questions ("churn risk high and CLV over 500") read these, not the whole table.
 CREATE INDEX customer_predictions_band_clv_idx ON journey.customer_predictions (churn_band, clv_12m DESC);
 CREATE INDEX customer_predictions_p_alive_idx ON journey.customer_predictions (p_alive);
+
+-- Each fit's weekly sales forecast (52 weeks) and the backtest of the same models on the shop's
+-- own history (calibration up to a cutoff, forecast of the holdout weeks after it, beside a naive
+-- baseline). The latest row answers GET /v1/analytics/forecast.
+CREATE TABLE journey.sales_forecasts (
+  fit_id      uuid PRIMARY KEY,
+  computed_at timestamptz NOT NULL,
+  currency    text NOT NULL,
+  forecast    jsonb NOT NULL,
+  backtest    jsonb
+);
+CREATE INDEX sales_forecasts_computed_at_idx ON journey.sales_forecasts (computed_at DESC);

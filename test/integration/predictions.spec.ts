@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CUSTOMER_STREAM_PREFIX, PURCHASE_MODEL_STREAM } from '@journey/contracts';
 import { seededRandom } from '@journey/predictions';
-import { predictionsOf } from '@journey/projections';
+import { latestForecast, predictionsOf } from '@journey/projections';
 import { ProjectionHarness, purchase } from '../support/projection-harness';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -65,6 +65,24 @@ describe.each(backends())('the prediction job on %s', (backend) => {
     expect(loyal!.expectedPurchases365d).toBeGreaterThan(loyal!.expectedPurchases90d);
     expect(loyal!.clv).toBeGreaterThan(gone!.clv);
     expect(loyal!.expectedAov).toBeGreaterThan(0);
+  });
+
+  it("stores the fit's 52-week forecast and its backtest on the shop's own history beside the naive baseline", async () => {
+    const latest = await latestForecast(t.db);
+    expect(latest!.forecast.weeks).toHaveLength(52);
+    expect(latest!.forecast.weeks[0]!.weekStarting).toBe(new Date(NOW).toISOString());
+    for (const week of latest!.forecast.weeks) {
+      expect(week.orders).toBeCloseTo(week.existingCustomerOrders + week.newCustomerOrders, 1);
+      expect(week.revenue).toBeGreaterThanOrEqual(0);
+    }
+    const backtest = latest!.backtest!;
+    expect(backtest.holdoutWeeks).toBe(13);
+    expect(backtest.cutoff).toBe(new Date(NOW - 13 * 7 * DAY).toISOString());
+    const actual = backtest.weeks.reduce((sum, w) => sum + w.actualOrders, 0);
+    // The loyal customer's fortnightly orders and the background's repeats fall in the holdout.
+    expect(actual).toBeGreaterThan(5);
+    expect(backtest.model.orders.totalError).toBeGreaterThanOrEqual(0);
+    expect(backtest.naive.orders.perWeek).toHaveLength(13);
   });
 
   it('appends ChurnRiskChanged for a band that is not low, once per run slot, and again when the band moves', async () => {

@@ -11,3 +11,5 @@ export * from './replay-check';
 export * from './forget';
 export * from './predict-job';
 export * from './predictions.table';
+export * from './predict-extract';
+export * from './predict-forecast';

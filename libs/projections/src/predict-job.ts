@@ -1,18 +1,11 @@
 import { CUSTOMER_STREAM_PREFIX, ENGINE_SOURCE, PURCHASE_MODEL_STREAM, type ChurnBand, type EventData } from '@journey/contracts';
-import { derivedEvent, derivedEventId, toBase, type CurrencyRates } from '@journey/domain';
+import { derivedEvent, derivedEventId, type CurrencyRates } from '@journey/domain';
 import type { AppendRequest, EventStore } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import type { PredictionOptions } from '@journey/platform';
-import {
-  compressSummaries,
-  fitBgNbd,
-  fitGammaGamma,
-  modelInput,
-  scoreCustomer,
-  type FittedModels,
-  type ModelInput,
-} from '@journey/predictions';
-import { LIVE_TABLES } from './customer-360.table';
+import { compressSummaries, fitBgNbd, fitGammaGamma, scoreCustomer, type FittedModels } from '@journey/predictions';
+import { extractHistories } from './predict-extract';
+import { backtest, saveForecast, shopForecast, type Backtest } from './predict-forecast';
 import { currentBands, PREDICTIONS_TABLE, savePredictions, type PredictionRow } from './predictions.table';
 
 export interface PredictJobOptions extends Omit<PredictionOptions, 'intervalMs' | 'catalogueWindowDays'> {
@@ -23,7 +16,7 @@ export interface PredictJobOptions extends Omit<PredictionOptions, 'intervalMs' 
   readonly trigger?: string;
 }
 
-export type PredictPhase = 'extract' | 'fit' | 'score';
+export type PredictPhase = 'extract' | 'fit' | 'score' | 'forecast';
 export type PredictProgress = (phase: PredictPhase, done: number, total: number) => void;
 
 export interface PredictReport {
@@ -33,19 +26,14 @@ export interface PredictReport {
   readonly params: EventData<'ModelFitted'>['bgNbd'];
   readonly spend: EventData<'ModelFitted'>['gammaGamma'];
   readonly bandChanges: number;
-  readonly seconds: { readonly extract: number; readonly fit: number; readonly score: number };
+  /** The backtest's errors (null when the history is too short to hold weeks out). */
+  readonly backtest: Pick<Backtest, 'cutoff' | 'holdoutWeeks' | 'model' | 'naive'> | null;
+  readonly seconds: { readonly extract: number; readonly fit: number; readonly score: number; readonly forecast: number };
 }
 
 /** Fewer repeat customers than this and the spend model is not fitted (each customer's own mean stands in). */
 const MIN_SPEND_CUSTOMERS = 20;
 const PAGE = 10_000;
-
-interface Extracted {
-  readonly ids: string[];
-  readonly inputs: ModelInput[];
-  readonly firstAt: number;
-  readonly meanOrderValue: number;
-}
 
 /**
  * The purchase models' run: every customer who ever bought (forgotten ones aside) read from the
@@ -64,7 +52,7 @@ export async function runPredictions(
 ): Promise<PredictReport> {
   const started = Date.now();
   const run = new Date(Math.floor(now.getTime() / options.slotMs) * options.slotMs).toISOString();
-  const data = await extract(db, options.rates, now.getTime(), onProgress);
+  const data = await extractHistories(db, options.rates, now.getTime(), (done, total) => onProgress('extract', done, total));
   if (data.ids.length === 0) throw new RangeError('no customer has bought yet: nothing to fit');
   const extracted = Date.now();
 
@@ -103,7 +91,7 @@ export async function runPredictions(
     { eventId: fitId, type: 'ModelFitted', version: 1, occurredAt: now.toISOString(), source: ENGINE_SOURCE, data: fact, metadata: {} },
   ]);
 
-  const models: FittedModels = { bgNbd: bgNbd.params, gammaGamma: gammaGamma?.params ?? null, meanOrderValue: data.meanOrderValue };
+  const models: FittedModels = { bgNbd: bgNbd.params, gammaGamma: gammaGamma?.params ?? null, meanOrderValue: data.tally.meanOrderValue };
   const before = await currentBands(db);
   const changes: AppendRequest[] = [];
   const scoredAt = now.toISOString();
@@ -139,6 +127,14 @@ export async function runPredictions(
     bandChanges += result.outcomes.filter((o) => o.status === 'appended').length;
   }
   const scored = Date.now();
+
+  onProgress('forecast', 0, 2);
+  const forecast = shopForecast(models, data, now.getTime());
+  onProgress('forecast', 1, 2);
+  const tested = backtest(data, data.tally.meanOrderValue);
+  await saveForecast(db, fitId, scoredAt, options.rates.base, forecast, tested);
+  onProgress('forecast', 2, 2);
+  const forecasted = Date.now();
   return {
     fitId,
     customers: n,
@@ -146,58 +142,7 @@ export async function runPredictions(
     params: fact.bgNbd,
     spend: fact.gammaGamma,
     bandChanges,
-    seconds: { extract: (extracted - started) / 1000, fit: (fitted - extracted) / 1000, score: (scored - fitted) / 1000 },
+    backtest: tested && { cutoff: tested.cutoff, holdoutWeeks: tested.holdoutWeeks, model: tested.model, naive: tested.naive },
+    seconds: { extract: (extracted - started) / 1000, fit: (fitted - extracted) / 1000, score: (scored - fitted) / 1000, forecast: (forecasted - scored) / 1000 },
   };
-}
-
-async function extract(db: Queryable, rates: CurrencyRates, now: number, onProgress: PredictProgress): Promise<Extracted> {
-  const { rows: counted } = await db.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${LIVE_TABLES.customers} WHERE orders > 0 AND NOT forgotten`);
-  const total = Number(counted[0]?.n ?? 0);
-  const ids: string[] = [];
-  const inputs: ModelInput[] = [];
-  let firstAt = Infinity;
-  let valueSum = 0;
-  let valueCount = 0;
-  let after = '';
-  for (;;) {
-    const { rows } = await db.query<{ customer_id: string; orders: number; first_purchase_at: Date; last_purchase_at: Date; purchases: Array<[number, string, number, string]> }>(
-      `SELECT customer_id, orders, first_purchase_at, last_purchase_at, purchases FROM ${LIVE_TABLES.customers}
-       WHERE orders > 0 AND NOT forgotten AND first_purchase_at IS NOT NULL AND customer_id > $1 ORDER BY customer_id LIMIT ${PAGE}`,
-      [after],
-    );
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      const first = new Date(row.first_purchase_at).getTime();
-      if (first > now) continue;
-      // The kept purchases are the latest ones: the first order is among them unless the list was capped.
-      const sorted = row.purchases.slice().sort((a, b) => a[0] - b[0]);
-      const repeats = sorted.length === row.orders ? sorted.slice(1) : sorted;
-      let sum = 0;
-      let count = 0;
-      for (const [, , total, currency] of sorted) {
-        const value = toBase(total, currency, rates);
-        if (value !== undefined) {
-          valueSum += value;
-          valueCount++;
-        }
-      }
-      for (const [, , total, currency] of repeats) {
-        const value = toBase(total, currency, rates);
-        if (value === undefined) continue;
-        sum += value;
-        count++;
-      }
-      firstAt = Math.min(firstAt, first);
-      ids.push(row.customer_id);
-      inputs.push(
-        modelInput(
-          { orders: row.orders, firstPurchaseAt: first, lastPurchaseAt: Math.min(now, new Date(row.last_purchase_at).getTime()), repeatMeanValue: count > 0 ? sum / count : 0 },
-          now,
-        ),
-      );
-    }
-    after = rows[rows.length - 1]!.customer_id;
-    onProgress('extract', ids.length, total);
-  }
-  return { ids, inputs, firstAt: Number.isFinite(firstAt) ? firstAt : now, meanOrderValue: valueCount > 0 ? valueSum / valueCount : 0 };
 }
