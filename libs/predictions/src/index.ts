@@ -9,3 +9,4 @@ export * from './simulate';
 export * from './score';
 export * from './forecast';
 export * from './history-tally';
+export * from './recommend';
