@@ -1,6 +1,7 @@
 import { decide, emptyCustomer360, evolve, type Customer360 } from '@journey/domain';
 import type { EventStore, RecordedEvent, UnitOfWork } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
+import { predictionsFor } from '@journey/projections';
 import { DecisionWriter } from './decision-writer';
 import type { RuleIndex } from './rules/rule-index';
 import { loadMemories, loadStates, saveStates } from './saga-state';
@@ -32,7 +33,8 @@ export async function sagaBatch(events: readonly RecordedEvent[], unit: UnitOfWo
     ...settings.globalCaps.map((cap) => cap.perMs),
   );
   const memories = await loadMemories(tx, customerIds, context.index, now - longestWindow);
-  const writer = new DecisionWriter(settings, now);
+  const predictions = await predictionsFor(tx, customerIds);
+  const writer = new DecisionWriter(settings, now, predictions);
   const changed = new Map<string, Customer360>();
 
   for (const event of mine) {
@@ -54,6 +56,7 @@ export async function sagaBatch(events: readonly RecordedEvent[], unit: UnitOfWo
       rates: settings.rates,
       globalCaps: settings.globalCaps,
       maxDepth: settings.maxDepth,
+      predictions: predictions.get(customerId) ?? null,
     });
     const depth = typeof (event.metadata as { depth?: unknown }).depth === 'number' ? ((event.metadata as { depth: number }).depth) : 0;
     let after = memory;

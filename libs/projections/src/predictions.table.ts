@@ -1,25 +1,11 @@
 import type { ChurnBand } from '@journey/contracts';
 import type { Queryable } from '@journey/database';
+import type { CustomerPredictions } from '@journey/domain';
 import type { Prediction } from '@journey/predictions';
 
 export const PREDICTIONS_TABLE = 'journey.customer_predictions';
 
-/** A customer's predictions as the 360 and the API show them (plain fields, usable as conditions). */
-export interface CustomerPredictions {
-  readonly fitId: string;
-  readonly scoredAt: string;
-  readonly pAlive: number;
-  readonly churnRisk: number;
-  readonly churnBand: ChurnBand;
-  readonly expectedPurchases30d: number;
-  readonly expectedPurchases90d: number;
-  readonly expectedPurchases365d: number;
-  /** Minor units of `currency` (the base currency). */
-  readonly expectedAov: number;
-  readonly clv: number;
-  readonly currency: string;
-  readonly recommendations: readonly string[];
-}
+export type { CustomerPredictions };
 
 export interface PredictionRow extends Prediction {
   readonly customerId: string;
@@ -75,6 +61,13 @@ export async function currentBands(db: Queryable): Promise<Map<string, ChurnBand
 }
 
 export async function predictionsOf(db: Queryable, customerId: string): Promise<CustomerPredictions | null> {
+  return (await predictionsFor(db, [customerId])).get(customerId) ?? null;
+}
+
+/** The predictions of several customers in one query (the saga's batch reads them for its conditions and templates). */
+export async function predictionsFor(db: Queryable, customerIds: readonly string[]): Promise<Map<string, CustomerPredictions>> {
+  const found = new Map<string, CustomerPredictions>();
+  if (customerIds.length === 0) return found;
   const { rows } = await db.query<{
     fit_id: string;
     scored_at: Date;
@@ -87,10 +80,9 @@ export async function predictionsOf(db: Queryable, customerId: string): Promise<
     clv_12m: number | string;
     currency: string;
     recommendations: string[];
-  }>(`SELECT * FROM ${PREDICTIONS_TABLE} WHERE customer_id = $1`, [customerId]);
-  const row = rows[0];
-  if (!row) return null;
-  return {
+    customer_id: string;
+  }>(`SELECT * FROM ${PREDICTIONS_TABLE} WHERE customer_id = ANY($1::text[])`, [customerIds]);
+  for (const row of rows) found.set(row.customer_id, {
     fitId: row.fit_id,
     scoredAt: new Date(row.scored_at).toISOString(),
     pAlive: row.p_alive,
@@ -103,5 +95,6 @@ export async function predictionsOf(db: Queryable, customerId: string): Promise<
     clv: Number(row.clv_12m),
     currency: row.currency,
     recommendations: row.recommendations,
-  };
+  });
+  return found;
 }
