@@ -232,9 +232,10 @@ export function evolve(state: Customer360, event: JourneyEvent, thresholds: Life
     case 'ActionFailed':
     case 'ActionSuppressed':
     case 'ConversionAttributed':
-    // Predictions live in their own read model (journey.customer_predictions), not in the 360's row.
+      break;
     case 'ModelFitted':
     case 'ChurnRiskChanged':
+      // Predictions live in their own read model (journey.customer_predictions), not in the 360's row.
       break;
     default:
       return assertNever(event);
