@@ -31,6 +31,22 @@ CREATE TABLE journey.sales_forecasts (
   computed_at timestamptz NOT NULL,
   currency    text NOT NULL,
   forecast    jsonb NOT NULL,
-  backtest    jsonb
+  backtest    jsonb,
+  -- Hit rate at 5 of the recommendations on a time split, beside the popularity baseline.
+  recommendation_check jsonb
 );
 CREATE INDEX sales_forecasts_computed_at_idx ON journey.sales_forecasts (computed_at DESC);
+
+-- What each customer bought and viewed, per product, kept current by its own subscription of
+-- the log (projection:customer_items): the co-purchase similarity and the recommendations are
+-- computed from it, and first_bought_at gives the evaluation its time split.
+CREATE TABLE journey.customer_items (
+  customer_id     text NOT NULL,
+  sku             text NOT NULL,
+  purchases       integer NOT NULL DEFAULT 0,
+  first_bought_at timestamptz,
+  last_bought_at  timestamptz,
+  views           integer NOT NULL DEFAULT 0,
+  last_viewed_at  timestamptz,
+  PRIMARY KEY (customer_id, sku)
+);

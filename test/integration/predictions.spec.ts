@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CUSTOMER_STREAM_PREFIX, PURCHASE_MODEL_STREAM } from '@journey/contracts';
 import { seededRandom } from '@journey/predictions';
 import { latestForecast, predictionsOf } from '@journey/projections';
-import { ProjectionHarness, purchase } from '../support/projection-harness';
+import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const DAY = 86_400_000;
@@ -33,6 +33,16 @@ describe.each(backends())('the prediction job on %s', (backend) => {
     for (let d = 365; d >= 1; d -= 14) events.push(purchase(id('loyal'), daysAgo(d), 5000));
     for (let w = 0; w < 10; w++) events.push(purchase(id('gone'), daysAgo(540 - 7 * w), 5000));
     events.push(purchase(id('once'), daysAgo(100), 4000));
+    // Baskets for the recommendations: A goes with B; OLD was last bought long ago (outside the window).
+    const basket = (name: string, days: number, ...skus: string[]) =>
+      customerEvent('PurchaseCompleted', { customerId: id(name) }, daysAgo(days), {
+        orderId: `o-${name}-${days}`,
+        items: skus.map((sku) => ({ sku, quantity: 1, unitPrice: 1000 })),
+        total: 1000 * skus.length,
+        currency: 'EUR',
+      });
+    events.push(basket('ann', 50, 'SKU-A'), basket('ann', 40, 'SKU-B'), basket('ben', 45, 'SKU-A', 'SKU-B'), basket('cal', 20, 'SKU-A'), basket('dot', 400, 'SKU-OLD', 'SKU-A'));
+    events.push(customerEvent('ProductViewed', { customerId: id('cal') }, daysAgo(19), { sku: 'SKU-C' }));
     await h.publish(...events);
     await h.settle();
   });
@@ -43,11 +53,11 @@ describe.each(backends())('the prediction job on %s', (backend) => {
 
   it('fits, records the fit as a ModelFitted event, and scores every buyer under its id', async () => {
     const report = await h.projector.runPredictions('test');
-    expect(report.customers).toBe(83);
+    expect(report.customers).toBe(87);
     const [fitted] = await h.store.readStream(PURCHASE_MODEL_STREAM, { backward: true, limit: 1 });
     expect(fitted).toMatchObject({ type: 'ModelFitted', data: { fitId: report.fitId, model: 'bg-nbd/gamma-gamma', timeUnit: 'week', currency: 'EUR', trigger: 'test' } });
     const data = fitted!.data as { bgNbd: { r: number; logLikelihood: number; customers: number }; window: { to: string } };
-    expect(data.bgNbd.customers).toBe(83);
+    expect(data.bgNbd.customers).toBe(87);
     expect(data.bgNbd.r).toBeGreaterThan(0);
     expect(data.bgNbd.logLikelihood).toBeLessThan(0);
     expect(data.window.to).toBe(new Date(NOW).toISOString());
@@ -65,6 +75,18 @@ describe.each(backends())('the prediction job on %s', (backend) => {
     expect(loyal!.expectedPurchases365d).toBeGreaterThan(loyal!.expectedPurchases90d);
     expect(loyal!.clv).toBeGreaterThan(gone!.clv);
     expect(loyal!.expectedAov).toBeGreaterThan(0);
+  });
+
+  it('recommends what was bought together, leaving out what the customer owns and what is outside the catalogue window', async () => {
+    const cal = await predictionsOf(t.db, id('cal'));
+    expect(cal!.recommendations[0]).toBe('SKU-B');
+    expect(cal!.recommendations).not.toContain('SKU-A');
+    expect(cal!.recommendations).not.toContain('SKU-OLD');
+    expect(cal!.recommendations.length).toBeLessThanOrEqual(5);
+    // Everyone bought SKU-1 but the basket customers: it fills the list as the window's most popular.
+    expect(cal!.recommendations).toContain('SKU-1');
+    const loyal = await predictionsOf(t.db, id('loyal'));
+    expect(loyal!.recommendations).not.toContain('SKU-1');
   });
 
   it("stores the fit's 52-week forecast and its backtest on the shop's own history beside the naive baseline", async () => {

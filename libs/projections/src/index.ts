@@ -13,3 +13,5 @@ export * from './predict-job';
 export * from './predictions.table';
 export * from './predict-extract';
 export * from './predict-forecast';
+export * from './recommend-job';
+export * from './customer-items.projection';

@@ -114,11 +114,20 @@ export function backtest(data: Extracted, meanOrderValue: number): Backtest | nu
   };
 }
 
-export async function saveForecast(db: Queryable, fitId: string, at: string, currency: string, forecast: ShopForecast, test: Backtest | null): Promise<void> {
+export async function saveForecast(
+  db: Queryable,
+  fitId: string,
+  at: string,
+  currency: string,
+  forecast: ShopForecast,
+  test: Backtest | null,
+  recommendationCheck: object,
+): Promise<void> {
   await db.query(
-    `INSERT INTO journey.sales_forecasts (fit_id, computed_at, currency, forecast, backtest) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (fit_id) DO UPDATE SET computed_at = EXCLUDED.computed_at, forecast = EXCLUDED.forecast, backtest = EXCLUDED.backtest`,
-    [fitId, at, currency, JSON.stringify(forecast), test === null ? null : JSON.stringify(test)],
+    `INSERT INTO journey.sales_forecasts (fit_id, computed_at, currency, forecast, backtest, recommendation_check) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (fit_id) DO UPDATE SET computed_at = EXCLUDED.computed_at, forecast = EXCLUDED.forecast, backtest = EXCLUDED.backtest,
+       recommendation_check = EXCLUDED.recommendation_check`,
+    [fitId, at, currency, JSON.stringify(forecast), test === null ? null : JSON.stringify(test), JSON.stringify(recommendationCheck)],
   );
 }
 

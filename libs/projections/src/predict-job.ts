@@ -6,9 +6,10 @@ import type { PredictionOptions } from '@journey/platform';
 import { compressSummaries, fitBgNbd, fitGammaGamma, scoreCustomer, type FittedModels } from '@journey/predictions';
 import { extractHistories } from './predict-extract';
 import { backtest, saveForecast, shopForecast, type Backtest } from './predict-forecast';
+import { refreshRecommendations, type RecommendationReport } from './recommend-job';
 import { currentBands, PREDICTIONS_TABLE, savePredictions, type PredictionRow } from './predictions.table';
 
-export interface PredictJobOptions extends Omit<PredictionOptions, 'intervalMs' | 'catalogueWindowDays'> {
+export interface PredictJobOptions extends Omit<PredictionOptions, 'intervalMs'> {
   readonly rates: CurrencyRates;
   /** The schedule's period: a run belongs to the slot it falls in, and its fit id comes from the slot. */
   readonly slotMs: number;
@@ -16,7 +17,7 @@ export interface PredictJobOptions extends Omit<PredictionOptions, 'intervalMs' 
   readonly trigger?: string;
 }
 
-export type PredictPhase = 'extract' | 'fit' | 'score' | 'forecast';
+export type PredictPhase = 'extract' | 'fit' | 'score' | 'forecast' | 'recommend';
 export type PredictProgress = (phase: PredictPhase, done: number, total: number) => void;
 
 export interface PredictReport {
@@ -28,7 +29,8 @@ export interface PredictReport {
   readonly bandChanges: number;
   /** The backtest's errors (null when the history is too short to hold weeks out). */
   readonly backtest: Pick<Backtest, 'cutoff' | 'holdoutWeeks' | 'model' | 'naive'> | null;
-  readonly seconds: { readonly extract: number; readonly fit: number; readonly score: number; readonly forecast: number };
+  readonly recommendations: RecommendationReport;
+  readonly seconds: { readonly extract: number; readonly fit: number; readonly score: number; readonly forecast: number; readonly recommend: number };
 }
 
 /** Fewer repeat customers than this and the spend model is not fitted (each customer's own mean stands in). */
@@ -132,9 +134,11 @@ export async function runPredictions(
   const forecast = shopForecast(models, data, now.getTime());
   onProgress('forecast', 1, 2);
   const tested = backtest(data, data.tally.meanOrderValue);
-  await saveForecast(db, fitId, scoredAt, options.rates.base, forecast, tested);
   onProgress('forecast', 2, 2);
   const forecasted = Date.now();
+  const recommendations = await refreshRecommendations(db, options, now, (done, total) => onProgress('recommend', done, total));
+  await saveForecast(db, fitId, scoredAt, options.rates.base, forecast, tested, recommendations.check);
+  const recommended = Date.now();
   return {
     fitId,
     customers: n,
@@ -142,7 +146,8 @@ export async function runPredictions(
     params: fact.bgNbd,
     spend: fact.gammaGamma,
     bandChanges,
+    recommendations,
     backtest: tested && { cutoff: tested.cutoff, holdoutWeeks: tested.holdoutWeeks, model: tested.model, naive: tested.naive },
-    seconds: { extract: (extracted - started) / 1000, fit: (fitted - extracted) / 1000, score: (scored - fitted) / 1000, forecast: (forecasted - scored) / 1000 },
+    seconds: { extract: (extracted - started) / 1000, fit: (fitted - extracted) / 1000, score: (scored - fitted) / 1000, forecast: (forecasted - scored) / 1000, recommend: (recommended - forecasted) / 1000 },
   };
 }

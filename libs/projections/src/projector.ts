@@ -5,6 +5,7 @@ import { projectBatch } from './customer-projection';
 import { reviewLifecycles, type ClockReport } from './lifecycle-clock';
 import type { ProjectionOptions } from '@journey/platform';
 import { runRfm, type RfmReport } from './rfm-job';
+import { CUSTOMER_ITEMS_PROJECTION, projectCustomerItems } from './customer-items.projection';
 import { runPredictions, type PredictProgress, type PredictReport } from './predict-job';
 
 export const CUSTOMER_PROJECTION = 'projection:customer_360';
@@ -23,6 +24,7 @@ export type ProjectionLag = ConsumerLag;
  */
 export class Projector {
   private subscription: Subscription | undefined;
+  private itemsSubscription: Subscription | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private clockRunning: Promise<unknown> | undefined;
   private rfmRunning: Promise<unknown> | undefined;
@@ -59,6 +61,11 @@ export class Projector {
       },
       { batchSize: this.options.batchSize, onError: (error) => this.logger?.error({ err: error }, 'customer projection batch failed; retrying') },
     );
+    // What customers bought and viewed, per product: the recommendations' read model, on a subscription of its own.
+    this.itemsSubscription = this.store.subscribe(CUSTOMER_ITEMS_PROJECTION, (events, unit) => projectCustomerItems(events, unit.state), {
+      batchSize: this.options.batchSize,
+      onError: (error) => this.logger?.error({ err: error }, 'customer items batch failed; retrying'),
+    });
     if (this.options.clockIntervalMs > 0) {
       this.timers.push(setInterval(() => void this.clockTick(), this.options.clockIntervalMs));
     }
@@ -72,7 +79,7 @@ export class Projector {
 
   /** Resolves once every event committed before the call is in the read models. */
   async caughtUp(): Promise<void> {
-    await this.subscription?.caughtUp();
+    await Promise.all([this.subscription?.caughtUp(), this.itemsSubscription?.caughtUp()]);
   }
 
   /** The lifecycle clock, now (also what the schedule calls). */
@@ -104,8 +111,9 @@ export class Projector {
   async stop(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     await Promise.allSettled([this.clockRunning, this.rfmRunning, this.predictRunning]);
-    await this.subscription?.stop();
+    await Promise.all([this.subscription?.stop(), this.itemsSubscription?.stop()]);
     this.subscription = undefined;
+    this.itemsSubscription = undefined;
   }
 
   private async clockTick(): Promise<void> {
