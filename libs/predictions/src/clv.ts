@@ -16,13 +16,18 @@ export interface ClvOptions {
  * Fader–Hardie notes do it).
  */
 export function customerLifetimeValue(params: BgNbdParams, c: PurchaseSummary, averageOrderValue: number, options: ClvOptions): number {
+  return discountedPurchases(params, c, options) * averageOrderValue;
+}
+
+/** The purchases of the horizon, each discounted to today: CLV is this times the order value. */
+export function discountedPurchases(params: BgNbdParams, c: PurchaseSummary, options: ClvOptions): number {
   const months = options.months ?? 12;
   const monthly = Math.pow(1 + options.annualDiscountRate, 1 / 12) - 1;
   let value = 0;
   let before = 0;
   for (let month = 1; month <= months; month++) {
     const upTo = expectedPurchases(params, c, month * options.unitsPerMonth);
-    value += ((upTo - before) * averageOrderValue) / Math.pow(1 + monthly, month);
+    value += (upTo - before) / Math.pow(1 + monthly, month);
     before = upTo;
   }
   return value;

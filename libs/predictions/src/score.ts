@@ -1,7 +1,7 @@
 import type { ChurnBand } from '@journey/contracts';
 import { expectedPurchases, probabilityAlive, type BgNbdParams } from './bg-nbd';
 import { churnBand, type ChurnCutoffs } from './churn-risk';
-import { customerLifetimeValue } from './clv';
+import { discountedPurchases } from './clv';
 import { expectedAverageOrderValue, type GammaGammaParams } from './gamma-gamma';
 
 const DAY_MS = 86_400_000;
@@ -58,22 +58,52 @@ export interface ScoreOptions {
   readonly churnCutoffs: ChurnCutoffs;
 }
 
-export function scoreCustomer(models: FittedModels, input: ModelInput, options: ScoreOptions): Prediction {
+/** What BG/NBD says of a purchase history, whatever the customer spends: shared by every customer with that history. */
+export interface PurchaseOutlook {
+  readonly pAlive: number;
+  readonly expected30d: number;
+  readonly expected90d: number;
+  readonly expected365d: number;
+  /** The next 12 months' purchases, discounted: the CLV per unit of order value. */
+  readonly discounted12m: number;
+}
+
+export function purchaseOutlook(params: BgNbdParams, input: ModelInput, annualDiscountRate: number): PurchaseOutlook {
   const summary = { frequency: input.frequency, recency: input.recency, T: input.T };
-  const pAlive = probabilityAlive(models.bgNbd, summary);
+  return {
+    pAlive: probabilityAlive(params, summary),
+    expected30d: expectedPurchases(params, summary, 30 / DAYS_PER_WEEK),
+    expected90d: expectedPurchases(params, summary, 90 / DAYS_PER_WEEK),
+    expected365d: expectedPurchases(params, summary, 365 / DAYS_PER_WEEK),
+    discounted12m: discountedPurchases(params, summary, { annualDiscountRate, unitsPerMonth: WEEKS_PER_MONTH }),
+  };
+}
+
+/**
+ * A customer's prediction. Identical histories (counted in whole days) have the same outlook:
+ * pass `outlooks` to compute each once (a scoring run over a million customers meets far fewer
+ * distinct histories).
+ */
+export function scoreCustomer(models: FittedModels, input: ModelInput, options: ScoreOptions, outlooks?: Map<string, PurchaseOutlook>): Prediction {
+  let outlook: PurchaseOutlook | undefined;
+  const key = outlooks && `${input.frequency}|${input.recency}|${input.T}`;
+  if (key !== undefined) outlook = outlooks!.get(key);
+  if (!outlook) {
+    outlook = purchaseOutlook(models.bgNbd, input, options.annualDiscountRate);
+    if (key !== undefined) outlooks!.set(key, outlook);
+  }
   const aov = models.gammaGamma
     ? expectedAverageOrderValue(models.gammaGamma, input.frequency, input.monetary)
     : input.frequency > 0
       ? input.monetary
       : models.meanOrderValue;
-  const clv = customerLifetimeValue(models.bgNbd, summary, aov, { annualDiscountRate: options.annualDiscountRate, unitsPerMonth: WEEKS_PER_MONTH });
   return {
-    pAlive,
-    churnBand: churnBand(pAlive, options.churnCutoffs),
-    expected30d: expectedPurchases(models.bgNbd, summary, 30 / DAYS_PER_WEEK),
-    expected90d: expectedPurchases(models.bgNbd, summary, 90 / DAYS_PER_WEEK),
-    expected365d: expectedPurchases(models.bgNbd, summary, 365 / DAYS_PER_WEEK),
+    pAlive: outlook.pAlive,
+    churnBand: churnBand(outlook.pAlive, options.churnCutoffs),
+    expected30d: outlook.expected30d,
+    expected90d: outlook.expected90d,
+    expected365d: outlook.expected365d,
     expectedAov: Math.round(aov),
-    clv12m: Math.round(clv),
+    clv12m: Math.round(outlook.discounted12m * aov),
   };
 }

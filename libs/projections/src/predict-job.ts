@@ -3,7 +3,7 @@ import { derivedEvent, derivedEventId, type CurrencyRates } from '@journey/domai
 import type { AppendRequest, EventStore } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import type { PredictionOptions } from '@journey/platform';
-import { compressSummaries, fitBgNbd, fitGammaGamma, scoreCustomer, type FittedModels } from '@journey/predictions';
+import { compressSummaries, fitBgNbd, fitGammaGamma, scoreCustomer, type FittedModels, type PurchaseOutlook } from '@journey/predictions';
 import { extractHistories } from './predict-extract';
 import { backtest, saveForecast, shopForecast, type Backtest } from './predict-forecast';
 import { refreshRecommendations, type RecommendationReport } from './recommend-job';
@@ -97,11 +97,12 @@ export async function runPredictions(
   const before = await currentBands(db);
   const changes: AppendRequest[] = [];
   const scoredAt = now.toISOString();
+  const outlooks = new Map<string, PurchaseOutlook>();
   for (let from = 0; from < n; from += PAGE) {
     const rows: PredictionRow[] = [];
     for (let i = from; i < Math.min(n, from + PAGE); i++) {
       const input = data.inputs[i]!;
-      const prediction = scoreCustomer(models, input, options);
+      const prediction = scoreCustomer(models, input, options, outlooks);
       const customerId = data.ids[i]!;
       rows.push({ customerId, frequency: input.frequency, recency: input.recency, T: input.T, ...prediction });
       const was: ChurnBand | undefined = before.get(customerId);

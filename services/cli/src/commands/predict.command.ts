@@ -6,6 +6,8 @@ import { duration } from '../seed/progress';
 
 const WIDTH = 30;
 
+const percent = (value: number): string => (Number.isFinite(value) ? `${(value * 100).toFixed(1)} %` : 'n/a');
+
 /** A bar per phase on stderr: redrawn on a terminal, one line per phase otherwise. */
 function progressBar(): (phase: PredictPhase, done: number, total: number) => void {
   let last = '';
@@ -34,7 +36,14 @@ export function registerPredictCommands(program: Command): void {
         `fit ${report.fitId}: ${report.customers.toLocaleString('en-US')} customers (${report.repeatCustomers.toLocaleString('en-US')} repeat)\n` +
           `  BG/NBD r=${r.toFixed(4)} alpha=${alpha.toFixed(4)} a=${a.toFixed(4)} b=${b.toFixed(4)} LL=${logLikelihood.toFixed(1)} in ${iterations} iterations\n` +
           (report.spend ? `  Gamma-Gamma p=${report.spend.p.toFixed(4)} q=${report.spend.q.toFixed(4)} gamma=${report.spend.gamma.toFixed(2)}\n` : '  Gamma-Gamma not fitted (too few repeat customers)\n') +
-          `  ${report.bandChanges} ChurnRiskChanged appended; extract ${duration(report.seconds.extract)}, fit ${duration(report.seconds.fit)}, score ${duration(report.seconds.score)}\n`,
+          `  ${report.bandChanges} ChurnRiskChanged appended\n` +
+          (report.backtest
+            ? `  backtest (${report.backtest.holdoutWeeks} weeks from ${report.backtest.cutoff}): orders MAPE ${percent(report.backtest.model.orders.mape)}, total ${percent(report.backtest.model.orders.totalError)}` +
+              ` (naive ${percent(report.backtest.naive.orders.mape)}, total ${percent(report.backtest.naive.orders.totalError)})\n`
+            : '  backtest: history too short to hold weeks out\n') +
+          `  recommendations for ${report.recommendations.recommended.toLocaleString('en-US')} customers from ${report.recommendations.inWindow.toLocaleString('en-US')} products in the window;` +
+          ` hit rate at 5 ${percent(report.recommendations.check.itemToItem)} vs popularity ${percent(report.recommendations.check.popularity)} (${report.recommendations.check.customers} customers)\n` +
+          `  extract ${duration(report.seconds.extract)}, fit ${duration(report.seconds.fit)}, score ${duration(report.seconds.score)}, forecast ${duration(report.seconds.forecast)}, recommend ${duration(report.seconds.recommend)}\n`,
       );
     });
 }
