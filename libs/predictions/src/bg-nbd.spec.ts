@@ -63,3 +63,21 @@ describe('BG/NBD on the CDNOW sample', () => {
     expect(next).toBeLessThan(412);
   });
 });
+
+describe('BG/NBD at the edges', () => {
+  it('gives finite expectations where the population shows no drop-out (a and b very large)', () => {
+    const params = { r: 2, alpha: 10, a: 5e4, b: 1e5 };
+    const c = { frequency: 3, recency: 20, T: 30 };
+    const next = expectedPurchases(params, c, 52);
+    expect(Number.isFinite(next)).toBe(true);
+    expect(next).toBeGreaterThan(0);
+    expect(Number.isFinite(expectedPurchasesNewCustomer(params, 52))).toBe(true);
+  });
+
+  it('keeps the fit within bounds on a population with no drop-out', () => {
+    const steady = summariesOf(Array.from({ length: 200 }, (_, i) => ({ frequency: 1 + (i % 5), recency: 30 + (i % 7), T: 38 })));
+    const fit = fitBgNbd(steady);
+    for (const value of Object.values(fit.params)) expect(Number.isFinite(value)).toBe(true);
+    expect(Number.isFinite(expectedPurchases(fit.params, { frequency: 2, recency: 30, T: 38 }, 52))).toBe(true);
+  });
+});

@@ -61,6 +61,8 @@ function frequencyTerms(params: BgNbdParams, frequency: Int32Array): { common: F
   return { common, dropout };
 }
 
+const LOG_BOUND = 12;
+
 export interface FitOptions {
   readonly tolerance?: number;
   readonly maxIterations?: number;
@@ -81,7 +83,8 @@ export function fitBgNbd(data: PurchaseSummaries, options: FitOptions = {}): BgN
   if (weight === 0) throw new RangeError('no customers to fit');
   meanT /= weight;
   const toParams = (x: readonly number[]): BgNbdParams => ({ r: Math.exp(x[0]!), alpha: Math.exp(x[1]!), a: Math.exp(x[2]!), b: Math.exp(x[3]!) });
-  const objective = (x: readonly number[]): number => -bgNbdLogLikelihood(toParams(x), data) / weight;
+  // A population that shows no drop-out has its optimum at a, b → ∞: the search stays within e^±12.
+  const objective = (x: readonly number[]): number => (x.some((v) => Math.abs(v) > LOG_BOUND) ? Infinity : -bgNbdLogLikelihood(toParams(x), data) / weight);
 
   let start = [0, Math.log(Math.max(meanT, 1e-3)), 0, 0];
   let iterations = 0;
@@ -135,9 +138,20 @@ export function expectedPurchases(params: BgNbdParams, c: PurchaseSummary, t: nu
   const { r, alpha, a, b } = params;
   const x = c.frequency;
   const z = t / (alpha + c.T + t);
-  const g = Math.pow(1 - z, a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z);
-  const value = (((a + b + x - 1) / (a - 1)) * (1 - g)) * probabilityAlive(params, c);
-  return Math.max(0, value);
+  const alive = probabilityAlive(params, c);
+  const value = ((a + b + x - 1) / (a - 1)) * (1 - euler(a + b - 1 - r, a - 1, a + b + x - 1, z)) * alive;
+  // Where the series cannot be summed in doubles (a huge, as when the population shows no
+  // drop-out), the limit without drop-out: the posterior rate times t.
+  return Number.isFinite(value) ? Math.max(0, value) : (alive * (r + x) * t) / (alpha + c.T);
+}
+
+/** (1−z)^(p2) · ₂F₁(p1, p2; c; z), NaN where the series overflows. */
+function euler(p1: number, p2: number, c: number, z: number): number {
+  try {
+    return Math.pow(1 - z, p2) * hyp2f1(p1, p2, c, z);
+  } catch {
+    return NaN;
+  }
 }
 
 /** E[X(t)]: purchases a newly acquired customer is expected to repeat within t of the first (eq. 9). */
@@ -146,6 +160,6 @@ export function expectedPurchasesNewCustomer(params: BgNbdParams, t: number): nu
   const { r, alpha, a, b } = params;
   const z = t / (alpha + t);
   // Euler again: (1−z)^r ₂F₁(r, b; a+b−1; z) = (1−z)^(a−1) ₂F₁(a+b−1−r, a−1; a+b−1; z).
-  const g = Math.pow(1 - z, a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b - 1, z);
-  return Math.max(0, ((a + b - 1) / (a - 1)) * (1 - g));
+  const value = ((a + b - 1) / (a - 1)) * (1 - euler(a + b - 1 - r, a - 1, a + b - 1, z));
+  return Number.isFinite(value) ? Math.max(0, value) : (r * t) / alpha;
 }

@@ -92,11 +92,7 @@ export function scoreCustomer(models: FittedModels, input: ModelInput, options: 
     outlook = purchaseOutlook(models.bgNbd, input, options.annualDiscountRate);
     if (key !== undefined) outlooks!.set(key, outlook);
   }
-  const aov = models.gammaGamma
-    ? expectedAverageOrderValue(models.gammaGamma, input.frequency, input.monetary)
-    : input.frequency > 0
-      ? input.monetary
-      : models.meanOrderValue;
+  const aov = expectedOrderValue(models, input);
   return {
     pAlive: outlook.pAlive,
     churnBand: churnBand(outlook.pAlive, options.churnCutoffs),
@@ -106,4 +102,15 @@ export function scoreCustomer(models: FittedModels, input: ModelInput, options: 
     expectedAov: Math.round(aov),
     clv12m: Math.round(outlook.discounted12m * aov),
   };
+}
+
+/**
+ * The order value expected of a customer: the spend model's, else their own mean of repeat
+ * orders, else the shop's mean (also where the spend model has no finite population mean, q ≤ 1).
+ */
+export function expectedOrderValue(models: FittedModels, input: ModelInput): number {
+  const own = input.frequency > 0 && input.monetary > 0 ? input.monetary : models.meanOrderValue;
+  if (!models.gammaGamma) return own;
+  const value = expectedAverageOrderValue(models.gammaGamma, input.frequency, input.monetary);
+  return Number.isFinite(value) && value > 0 ? value : own;
 }

@@ -1,6 +1,6 @@
 import type { Queryable } from '@journey/database';
 import {
-  expectedAverageOrderValue,
+  expectedOrderValue,
   fitBgNbd,
   fitGammaGamma,
   forecastError,
@@ -45,12 +45,7 @@ export interface ShopForecast {
 
 /** The order value the forecast gives a customer: the spend model's expectation, or their own mean, or the shop's. */
 export function orderValueOf(models: FittedModels): (input: ModelInput) => number {
-  return (input) =>
-    models.gammaGamma
-      ? expectedAverageOrderValue(models.gammaGamma, input.frequency, input.monetary)
-      : input.frequency > 0 && input.monetary > 0
-        ? input.monetary
-        : models.meanOrderValue;
+  return (input) => expectedOrderValue(models, input);
 }
 
 function newCustomerValue(models: FittedModels): number {
