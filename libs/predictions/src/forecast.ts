@@ -32,15 +32,20 @@ export function forecastSales(
   orderValue: (input: ModelInput) => number,
   newCustomers: NewCustomerModel,
   weeks: number,
+  /** Ages rounded to this many time units for grouping (0: exact); a whole week moves a shop's total by little and saves most of the work. */
+  granularity = 0,
 ): SalesForecast {
+  const round = (v: number): number => (granularity > 0 ? Math.round(v / granularity) * granularity : v);
   const groups = new Map<string, { input: ModelInput; count: number; value: number }>();
   for (const input of customers) {
-    const key = `${input.frequency}|${input.recency}|${input.T}`;
+    const T = round(input.T);
+    const recency = Math.min(T, round(input.recency));
+    const key = `${input.frequency}|${recency}|${T}`;
     const group = groups.get(key);
     if (group) {
       group.count++;
       group.value += orderValue(input);
-    } else groups.set(key, { input, count: 1, value: orderValue(input) });
+    } else groups.set(key, { input: { ...input, recency, T }, count: 1, value: orderValue(input) });
   }
   const existingOrders = new Float64Array(weeks);
   const revenue = new Float64Array(weeks);

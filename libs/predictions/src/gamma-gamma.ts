@@ -31,17 +31,36 @@ export interface SpendSummaries {
 
 /** The log-likelihood of the mean values (the x-dependent constant included, as lifetimes and the note do). */
 export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendSummaries): number {
-  const { p, q, gamma } = params;
-  if (!(p > 0 && q > 0 && gamma > 0)) return -Infinity;
-  const base = -lnGamma(q) + q * Math.log(gamma);
-  let total = 0;
+  return spendLikelihoodOf(data)(params);
+}
+
+/**
+ * The log-likelihood as a function of the parameters for one data set: ln m̄ and ln x are taken
+ * once, and the log-gamma terms once per distinct frequency, so each call costs one logarithm
+ * per customer.
+ */
+export function spendLikelihoodOf(data: SpendSummaries): (params: GammaGammaParams) => number {
+  const logM = new Float64Array(data.length);
+  let maxX = 0;
   for (let i = 0; i < data.length; i++) {
-    const x = data.frequency[i]!;
-    const m = data.monetary[i]!;
-    const px = p * x;
-    total += base + lnGamma(px + q) - lnGamma(px) + (px - 1) * Math.log(m) + px * Math.log(x) - (px + q) * Math.log(x * m + gamma);
+    logM[i] = Math.log(data.monetary[i]!);
+    maxX = Math.max(maxX, data.frequency[i]!);
   }
-  return total;
+  const seen = new Uint8Array(maxX + 1);
+  for (let i = 0; i < data.length; i++) seen[data.frequency[i]!] = 1;
+  const perX = new Float64Array(maxX + 1);
+  return ({ p, q, gamma }) => {
+    if (!(p > 0 && q > 0 && gamma > 0)) return -Infinity;
+    const base = -lnGamma(q) + q * Math.log(gamma);
+    for (let x = 1; x <= maxX; x++) if (seen[x]) perX[x] = base + lnGamma(p * x + q) - lnGamma(p * x) + p * x * Math.log(x);
+    let total = 0;
+    for (let i = 0; i < data.length; i++) {
+      const x = data.frequency[i]!;
+      const px = p * x;
+      total += perX[x]! + (px - 1) * logM[i]! - (px + q) * Math.log(x * data.monetary[i]! + gamma);
+    }
+    return total;
+  };
 }
 
 export function fitGammaGamma(data: SpendSummaries, options: { readonly tolerance?: number } = {}): GammaGammaFit {
@@ -49,7 +68,8 @@ export function fitGammaGamma(data: SpendSummaries, options: { readonly toleranc
   let mean = 0;
   for (let i = 0; i < data.length; i++) mean += data.monetary[i]! / data.length;
   const toParams = (x: readonly number[]): GammaGammaParams => ({ p: Math.exp(x[0]!), q: Math.exp(x[1]!), gamma: Math.exp(x[2]!) });
-  const objective = (x: readonly number[]): number => -gammaGammaLogLikelihood(toParams(x), data) / data.length;
+  const likelihood = spendLikelihoodOf(data);
+  const objective = (x: readonly number[]): number => -likelihood(toParams(x)) / data.length;
   let start = [0, 0, Math.log(Math.max(mean, 1e-6))];
   let best = nelderMead(objective, start, { tolerance: options.tolerance ?? 1e-12, step: 1 });
   let iterations = best.iterations;

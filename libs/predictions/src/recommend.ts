@@ -7,9 +7,12 @@
  * outside the catalogue window are left out; a customer with fewer than k candidates gets the
  * most popular items of the window after them.
  */
+/** Item ids: an array, or a typed array over a flat buffer (how a million customers are kept). */
+export type ItemIds = readonly number[] | Int32Array;
+
 export interface CustomerItems {
-  readonly bought: readonly number[];
-  readonly viewed: readonly number[];
+  readonly bought: ItemIds;
+  readonly viewed: ItemIds;
 }
 
 export interface SimilarityOptions {
@@ -128,7 +131,7 @@ export interface HitRates {
  */
 export function hitRateAtK(
   similarity: ItemSimilarity,
-  cases: Iterable<{ readonly before: CustomerItems; readonly after: readonly number[] }>,
+  cases: Iterable<{ readonly before: CustomerItems; readonly after: ItemIds }>,
   inWindow: (item: number) => boolean,
   k = 5,
 ): HitRates {
@@ -138,7 +141,7 @@ export function hitRateAtK(
   let baseline = 0;
   for (const { before, after } of cases) {
     const owned = new Set(before.bought);
-    const bought = new Set(after.filter((item) => !owned.has(item)));
+    const bought = new Set([...after].filter((item) => !owned.has(item)));
     if (before.bought.length === 0 || bought.size === 0) continue;
     customers++;
     if (recommend(similarity, before, inWindow, popular, k).some((item) => bought.has(item))) hits++;

@@ -1,5 +1,6 @@
 import type { Queryable } from '@journey/database';
 import {
+  compressSummaries,
   expectedOrderValue,
   fitBgNbd,
   fitGammaGamma,
@@ -56,7 +57,7 @@ function newCustomerValue(models: FittedModels): number {
 export function shopForecast(models: FittedModels, data: Extracted, now: number): ShopForecast {
   const perWeek = data.tally.newBeforeNow / PACE_WEEKS;
   const orderValue = newCustomerValue(models);
-  const forecast = forecastSales(models.bgNbd, data.inputs, orderValueOf(models), { perWeek, orderValue }, FORECAST_WEEKS);
+  const forecast = forecastSales(models.bgNbd, data.inputs, orderValueOf(models), { perWeek, orderValue }, FORECAST_WEEKS, 1);
   return { newCustomersPerWeek: perWeek, newCustomerOrderValue: Math.round(orderValue), weeks: weeksOf(forecast, now) };
 }
 
@@ -77,20 +78,22 @@ export function backtest(data: Extracted, meanOrderValue: number): Backtest | nu
   const calibration = data.calibration.filter((input): input is ModelInput => input !== undefined);
   if (weeks === 0 || calibration.length === 0) return null;
   const n = calibration.length;
-  const bgNbd: BgNbdParams = fitBgNbd({
-    length: n,
-    frequency: Int32Array.from(calibration.map((c) => c.frequency)),
-    recency: Float64Array.from(calibration.map((c) => c.recency)),
-    T: Float64Array.from(calibration.map((c) => c.T)),
-    weight: new Float64Array(n).fill(1),
-  }).params;
+  const bgNbd: BgNbdParams = fitBgNbd(
+    compressSummaries({
+      length: n,
+      frequency: Int32Array.from(calibration.map((c) => c.frequency)),
+      recency: Float64Array.from(calibration.map((c) => c.recency)),
+      T: Float64Array.from(calibration.map((c) => c.T)),
+      weight: new Float64Array(n).fill(1),
+    }),
+  ).params;
   const repeat = calibration.filter((c) => c.frequency > 0 && c.monetary > 0);
   const gammaGamma =
     repeat.length >= MIN_SPEND_CUSTOMERS
       ? fitGammaGamma({ length: repeat.length, frequency: Int32Array.from(repeat.map((c) => c.frequency)), monetary: Float64Array.from(repeat.map((c) => c.monetary)) }).params
       : null;
   const models: FittedModels = { bgNbd, gammaGamma, meanOrderValue };
-  const forecast = forecastSales(bgNbd, calibration, orderValueOf(models), { perWeek: tally.newBeforeCutoff / PACE_WEEKS, orderValue: newCustomerValue(models) }, weeks);
+  const forecast = forecastSales(bgNbd, calibration, orderValueOf(models), { perWeek: tally.newBeforeCutoff / PACE_WEEKS, orderValue: newCustomerValue(models) }, weeks, 1);
   const naiveOrders = new Float64Array(weeks).fill(tally.naiveOrders / PACE_WEEKS);
   const naiveRevenue = new Float64Array(weeks).fill(tally.naiveRevenue / PACE_WEEKS);
   return {

@@ -6,7 +6,7 @@ import type { PredictionOptions } from '@journey/platform';
 import { compressSummaries, fitBgNbd, fitGammaGamma, scoreCustomer, type FittedModels, type PurchaseOutlook } from '@journey/predictions';
 import { extractHistories } from './predict-extract';
 import { backtest, saveForecast, shopForecast, type Backtest } from './predict-forecast';
-import { refreshRecommendations, type RecommendationReport } from './recommend-job';
+import { computeRecommendations, type RecommendationReport } from './recommend-job';
 import { currentBands, PREDICTIONS_TABLE, savePredictions, type PredictionRow } from './predictions.table';
 
 export interface PredictJobOptions extends Omit<PredictionOptions, 'intervalMs'> {
@@ -30,7 +30,8 @@ export interface PredictReport {
   /** The backtest's errors (null when the history is too short to hold weeks out). */
   readonly backtest: Pick<Backtest, 'cutoff' | 'holdoutWeeks' | 'model' | 'naive'> | null;
   readonly recommendations: RecommendationReport;
-  readonly seconds: { readonly extract: number; readonly fit: number; readonly score: number; readonly forecast: number; readonly recommend: number };
+  /** Per phase; `scoring` is the computation within `score` (the rest writes rows and appends band changes). */
+  readonly seconds: { readonly extract: number; readonly fit: number; readonly recommend: number; readonly score: number; readonly scoring: number; readonly forecast: number };
 }
 
 /** Fewer repeat customers than this and the spend model is not fitted (each customer's own mean stands in). */
@@ -41,9 +42,9 @@ const PAGE = 10_000;
  * The purchase models' run: every customer who ever bought (forgotten ones aside) read from the
  * 360 in keyset pages, BG/NBD and Gamma-Gamma fitted over them all, the fit appended as a
  * ModelFitted event on the model stream (the fact every prediction names), every customer
- * scored into journey.customer_predictions, and a ChurnRiskChanged appended to each customer
- * whose band moved. A customer's first band is an event only when it is not low, so a first run
- * does not write an event per customer.
+ * scored into journey.customer_predictions with their recommendations, a ChurnRiskChanged
+ * appended to each customer whose band moved (a first band is where a customer starts, not a
+ * change), and the shop's forecast with its backtest stored.
  */
 export async function runPredictions(
   db: Queryable,
@@ -93,20 +94,27 @@ export async function runPredictions(
     { eventId: fitId, type: 'ModelFitted', version: 1, occurredAt: now.toISOString(), source: ENGINE_SOURCE, data: fact, metadata: {} },
   ]);
 
+  const recommendations = await computeRecommendations(db, options, now, (done, total) => onProgress('recommend', done, total));
+  const recommended = Date.now();
+
   const models: FittedModels = { bgNbd: bgNbd.params, gammaGamma: gammaGamma?.params ?? null, meanOrderValue: data.tally.meanOrderValue };
   const before = await currentBands(db);
-  const changes: AppendRequest[] = [];
+  let bandChanges = 0;
   const scoredAt = now.toISOString();
   const outlooks = new Map<string, PurchaseOutlook>();
+  let computing = 0;
   for (let from = 0; from < n; from += PAGE) {
     const rows: PredictionRow[] = [];
+    const changes: AppendRequest[] = [];
+    const pageStarted = performance.now();
     for (let i = from; i < Math.min(n, from + PAGE); i++) {
       const input = data.inputs[i]!;
       const prediction = scoreCustomer(models, input, options, outlooks);
       const customerId = data.ids[i]!;
-      rows.push({ customerId, frequency: input.frequency, recency: input.recency, T: input.T, ...prediction });
+      rows.push({ customerId, frequency: input.frequency, recency: input.recency, T: input.T, ...prediction, recommendations: recommendations.of(customerId) });
       const was: ChurnBand | undefined = before.get(customerId);
-      if (was === prediction.churnBand || (was === undefined && prediction.churnBand === 'low')) continue;
+      // A first band is where the customer starts, not a change.
+      if (was === undefined || was === prediction.churnBand) continue;
       changes.push({
         streamId: CUSTOMER_STREAM_PREFIX + customerId,
         events: [
@@ -114,21 +122,21 @@ export async function runPredictions(
             customerId,
             cause: [customerId, 'ChurnRiskChanged', fitId, prediction.churnBand],
             occurredAt: scoredAt,
-            data: { from: was ?? null, to: prediction.churnBand, pAlive: prediction.pAlive, fitId },
+            data: { from: was, to: prediction.churnBand, pAlive: prediction.pAlive, fitId },
           }),
         ],
       });
     }
+    computing += performance.now() - pageStarted;
     await savePredictions(db, rows, { fitId, scoredAt, currency: options.rates.base });
+    for (let k = 0; k < changes.length; k += 500) {
+      const result = await store.appendMany(changes.slice(k, k + 500));
+      bandChanges += result.outcomes.filter((o) => o.status === 'appended').length;
+    }
     onProgress('score', Math.min(n, from + PAGE), n);
   }
   // Customers no longer scored (forgotten since) keep no predictions.
   await db.query(`DELETE FROM ${PREDICTIONS_TABLE} WHERE fit_id <> $1`, [fitId]);
-  let bandChanges = 0;
-  for (let i = 0; i < changes.length; i += 500) {
-    const result = await store.appendMany(changes.slice(i, i + 500));
-    bandChanges += result.outcomes.filter((o) => o.status === 'appended').length;
-  }
   const scored = Date.now();
 
   onProgress('forecast', 0, 2);
@@ -136,10 +144,8 @@ export async function runPredictions(
   onProgress('forecast', 1, 2);
   const tested = backtest(data, data.tally.meanOrderValue);
   onProgress('forecast', 2, 2);
+  await saveForecast(db, fitId, scoredAt, options.rates.base, forecast, tested, recommendations.report.check);
   const forecasted = Date.now();
-  const recommendations = await refreshRecommendations(db, options, now, (done, total) => onProgress('recommend', done, total));
-  await saveForecast(db, fitId, scoredAt, options.rates.base, forecast, tested, recommendations.check);
-  const recommended = Date.now();
   return {
     fitId,
     customers: n,
@@ -147,8 +153,8 @@ export async function runPredictions(
     params: fact.bgNbd,
     spend: fact.gammaGamma,
     bandChanges,
-    recommendations,
+    recommendations: recommendations.report,
     backtest: tested && { cutoff: tested.cutoff, holdoutWeeks: tested.holdoutWeeks, model: tested.model, naive: tested.naive },
-    seconds: { extract: (extracted - started) / 1000, fit: (fitted - extracted) / 1000, score: (scored - fitted) / 1000, forecast: (forecasted - scored) / 1000, recommend: (recommended - forecasted) / 1000 },
+    seconds: { extract: (extracted - started) / 1000, fit: (fitted - extracted) / 1000, recommend: (recommended - fitted) / 1000, score: (scored - recommended) / 1000, scoring: computing / 1000, forecast: (forecasted - scored) / 1000 },
   };
 }

@@ -12,11 +12,12 @@ export interface PredictionRow extends Prediction {
   readonly frequency: number;
   readonly recency: number;
   readonly T: number;
+  readonly recommendations: readonly string[];
 }
 
 const COLUMNS =
   'customer_id text, fit_id uuid, scored_at timestamptz, frequency integer, recency_weeks float8, age_weeks float8, p_alive float8, churn_band text, ' +
-  'expected_30d float8, expected_90d float8, expected_365d float8, expected_aov bigint, clv_12m bigint, currency text';
+  'expected_30d float8, expected_90d float8, expected_365d float8, expected_aov bigint, clv_12m bigint, currency text, recommendations jsonb';
 const NAMES = COLUMNS.split(', ').map((c) => c.split(' ')[0]!);
 
 /** Writes one run's rows, in one statement per call (the rows as one json parameter). */
@@ -37,6 +38,7 @@ export async function savePredictions(db: Queryable, rows: readonly PredictionRo
     expected_aov: r.expectedAov,
     clv_12m: r.clv12m,
     currency: fit.currency,
+    recommendations: r.recommendations,
   }));
   await db.query(
     `INSERT INTO ${PREDICTIONS_TABLE} (${NAMES.join(', ')}) SELECT ${NAMES.join(', ')} FROM json_to_recordset($1::json) AS x(${COLUMNS})
