@@ -14,7 +14,7 @@ function progressBar(): (phase: PredictPhase, done: number, total: number) => vo
   return (phase, done, total) => {
     const share = total > 0 ? Math.min(1, done / total) : 1;
     const filled = Math.round(share * WIDTH);
-    const line = `${phase.padEnd(8)} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`;
+    const line = `${phase.padEnd(9)} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`;
     if (process.stderr.isTTY) process.stderr.write(`\r${line}${done >= total ? '\n' : ''}`);
     else if (phase !== last || done >= total) process.stderr.write(`${line}\n`);
     last = phase;
