@@ -8,10 +8,11 @@
  * hit-rate figures, and the process's peak RSS.
  */
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { migrate, PgDatabase } from '@journey/database';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
-import { runPredictions, type PredictPhase } from '@journey/projections';
+import { runPredictions, type PredictPhase, type PredictReport } from '@journey/projections';
 import { benchDatabaseUrl, commitOf, describeMachine, fmt, recordResults } from './bench-support';
 import { shopCustomers, SPEND, TRUTH, writeShop } from './predict-population';
 
@@ -19,23 +20,13 @@ const CUSTOMERS = Number(process.env.CUSTOMERS ?? 1_000_000);
 const PRODUCTS = Number(process.env.PRODUCTS ?? 10_000);
 const NOW = new Date('2026-11-01T00:00:00Z');
 
-async function main(): Promise<void> {
-  const url = await benchDatabaseUrl('journey_bench_predict');
-  const machine = await describeMachine(url);
-  const db = new PgDatabase({ url, poolSize: 4, applicationName: 'journey-bench-predict' });
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** The job alone, in a process of its own (so that its peak RSS is the job's, not the shop writer's): prints its report. */
+async function job(url: string): Promise<void> {
+  const db = new PgDatabase({ url, poolSize: 4, applicationName: 'journey-bench-predict-job' });
   const store = new PostgresEventStore(db);
   try {
-    await migrate(db);
-    const log = (line: string): void => void process.stdout.write(`${line}\n`);
-    log(`writing the shop: ${fmt(CUSTOMERS)} customers, ${fmt(PRODUCTS)} products`);
-    const writing = performance.now();
-    const shop = await writeShop(db, shopCustomers(CUSTOMERS, PRODUCTS, NOW.getTime(), 42), (done) => {
-      if (done % 100_000 === 0) log(`  ${fmt(done)} customers written`);
-    });
-    await db.query('VACUUM ANALYZE journey.customer_360');
-    await db.query('VACUUM ANALYZE journey.customer_items');
-    log(`  ${fmt(shop.customers)} customers and ${fmt(shop.items)} customer-item rows in ${((performance.now() - writing) / 1000).toFixed(0)} s`);
-
     let phase: PredictPhase | undefined;
     const report = await runPredictions(
       db,
@@ -47,7 +38,35 @@ async function main(): Promise<void> {
         phase = now;
       },
     );
-    const rss = process.resourceUsage().maxRSS / 1024;
+    process.stdout.write(JSON.stringify({ report, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+  } finally {
+    await store.close();
+    await db.close();
+  }
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--job') return job(process.argv[3]!);
+  const url = await benchDatabaseUrl('journey_bench_predict');
+  const machine = await describeMachine(url);
+  const db = new PgDatabase({ url, poolSize: 4, applicationName: 'journey-bench-predict' });
+  try {
+    await migrate(db);
+    log(`writing the shop: ${fmt(CUSTOMERS)} customers, ${fmt(PRODUCTS)} products`);
+    const writing = performance.now();
+    const shop = await writeShop(db, shopCustomers(CUSTOMERS, PRODUCTS, NOW.getTime(), 42), (done) => {
+      if (done % 100_000 === 0) log(`  ${fmt(done)} customers written`);
+    });
+    await db.query('VACUUM ANALYZE journey.customer_360');
+    await db.query('VACUUM ANALYZE journey.customer_items');
+    log(`  ${fmt(shop.customers)} customers and ${fmt(shop.items)} customer-item rows in ${((performance.now() - writing) / 1000).toFixed(0)} s`);
+
+    const child = JSON.parse(execFileSync(process.execPath, [__filename, '--job', url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 })) as {
+      report: PredictReport;
+      maxRssMiB: number;
+    };
+    const { report } = child;
+    const rss = child.maxRssMiB;
     const { seconds, params, spend, backtest, recommendations } = report;
     const scoring = report.customers / seconds.scoring;
     const pct = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : `${(v * 100).toFixed(1)} %`);
@@ -67,7 +86,7 @@ async function main(): Promise<void> {
       `| scoring (P(alive), 3 expectations, AOV, CLV) | ${seconds.scoring.toFixed(1)} s = ${fmt(scoring)} customers/s | ≥ 100,000/s |`,
       `| score phase with the rows written (recommendations in them) and band changes appended (${fmt(report.bandChanges)}) | ${seconds.score.toFixed(1)} s | |`,
       `| forecast 52 weeks + backtest (second fit) | ${seconds.forecast.toFixed(1)} s | |`,
-      `| peak RSS of the process | ${fmt(rss)} MiB | < 1024 MiB |`,
+      `| peak RSS of the job's process | ${fmt(rss)} MiB | < 1024 MiB |`,
       '',
       `Recovered: r=${params.r.toFixed(3)}, α=${params.alpha.toFixed(2)}, a=${params.a.toFixed(3)}, b=${params.b.toFixed(3)}; p=${spend?.p.toFixed(2)}, q=${spend?.q.toFixed(2)}, γ=${spend?.gamma.toFixed(0)}.`,
       backtest
@@ -76,7 +95,7 @@ async function main(): Promise<void> {
       `Recommendations, hit rate at 5 on a ${recommendations.check.split.slice(0, 10)} split: item-to-item ${pct(recommendations.check.itemToItem)}, popularity ${pct(recommendations.check.popularity)} (${fmt(recommendations.check.customers)} customers).`,
     ];
     const section = lines.join('\n');
-    log(`\n${section}`);
+    process.stdout.write(`\n${section}\n`);
     const file = recordResults('## Predictions (bench:predict)', section, 'predict', {
       date: new Date().toISOString(),
       commit: commitOf(),
@@ -92,7 +111,6 @@ async function main(): Promise<void> {
     });
     log(`recorded in ${file}`);
   } finally {
-    await store.close();
     await db.close();
   }
 }

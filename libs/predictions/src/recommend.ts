@@ -34,47 +34,93 @@ export interface ItemSimilarity {
   readonly buyers: Float64Array;
 }
 
-/** Builds the similarity of `items` items (ids 0 … items − 1) from every customer's bought and viewed items. */
+/**
+ * Builds the similarity of `items` items (ids 0 … items − 1) from every customer's bought and
+ * viewed items. The customers are read once into an item → customers index (flat arrays); each
+ * item's row is then summed in a dense scratch array over the customers who touched it, so
+ * memory stays at the size of the data, not of the pairs.
+ */
 export function buildSimilarity(customers: Iterable<CustomerItems>, items: number, options: SimilarityOptions = {}): ItemSimilarity {
   const keep = options.neighbours ?? 50;
   const viewWeight = options.viewWeight ?? 0.25;
   const cap = options.maxItemsPerCustomer ?? 100;
-  const weight = new Float64Array(items);
+  const norm = new Float64Array(items);
   const buyers = new Float64Array(items);
-  const pairs = new Map<number, number>();
-  const add = (a: number, b: number, w: number): void => {
-    const key = a * items + b;
-    pairs.set(key, (pairs.get(key) ?? 0) + w);
+  // Customer → (item, weight) in flat lists.
+  let touchedItems = new Int32Array(1024);
+  let touchedWeights = new Float32Array(1024);
+  let touched = 0;
+  const customerStart: number[] = [0];
+  const add = (item: number, w: number): void => {
+    if (touched === touchedItems.length) {
+      const grownItems = new Int32Array(touched * 2);
+      grownItems.set(touchedItems);
+      touchedItems = grownItems;
+      const grownWeights = new Float32Array(touched * 2);
+      grownWeights.set(touchedWeights);
+      touchedWeights = grownWeights;
+    }
+    touchedItems[touched] = item;
+    touchedWeights[touched++] = w;
+    norm[item] = norm[item]! + w * w;
   };
   for (const customer of customers) {
-    const touched = new Map<number, number>();
-    for (const item of customer.bought.slice(0, cap)) touched.set(item, 1);
-    for (const item of customer.viewed.slice(0, cap)) if (!touched.has(item)) touched.set(item, viewWeight);
-    for (const item of customer.bought.slice(0, cap)) buyers[item] = buyers[item]! + 1;
-    const list = [...touched];
-    for (const [item, w] of list) weight[item] = weight[item]! + w * w;
-    for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length; j++) {
-        const [a, wa] = list[i]!;
-        const [b, wb] = list[j]!;
-        const w = wa * wb;
-        add(a, b, w);
-        add(b, a, w);
-      }
+    const bought = new Set<number>();
+    for (const item of customer.bought.slice(0, cap)) {
+      if (bought.has(item)) continue;
+      bought.add(item);
+      buyers[item] = buyers[item]! + 1;
+      add(item, 1);
+    }
+    const seen = new Set<number>();
+    for (const item of customer.viewed.slice(0, cap)) {
+      if (bought.has(item) || seen.has(item)) continue;
+      seen.add(item);
+      add(item, viewWeight);
+    }
+    customerStart.push(touched);
+  }
+  const customerCount = customerStart.length - 1;
+  const starts = Int32Array.from(customerStart);
+  // Item → the customers who touched it (the inverted index), as counts then offsets.
+  const itemStart = new Int32Array(items + 1);
+  for (let k = 0; k < touched; k++) itemStart[touchedItems[k]! + 1]!++;
+  for (let i = 0; i < items; i++) itemStart[i + 1] = itemStart[i + 1]! + itemStart[i]!;
+  const byItem = new Int32Array(touched);
+  const byItemWeight = new Float32Array(touched);
+  const fill = itemStart.slice(0, items);
+  for (let c = 0; c < customerCount; c++) {
+    for (let k = starts[c]!; k < starts[c + 1]!; k++) {
+      const at = fill[touchedItems[k]!]!++;
+      byItem[at] = c;
+      byItemWeight[at] = touchedWeights[k]!;
     }
   }
-  const byItem: Array<Array<[number, number]>> = Array.from({ length: items }, () => []);
-  for (const [key, w] of pairs) {
-    const a = Math.floor(key / items);
-    const b = key - a * items;
-    byItem[a]!.push([b, w / Math.sqrt(weight[a]! * weight[b]!)]);
-  }
+  const scratch = new Float64Array(items);
   const offsets = new Int32Array(items + 1);
-  const kept = byItem.map((list) => list.sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, keep));
-  kept.forEach((list, i) => (offsets[i + 1] = offsets[i]! + list.length));
+  const rows: Array<Array<[number, number]>> = [];
+  const hit: number[] = [];
+  for (let a = 0; a < items; a++) {
+    for (let k = itemStart[a]!; k < itemStart[a + 1]!; k++) {
+      const c = byItem[k]!;
+      const wa = byItemWeight[k]!;
+      for (let j = starts[c]!; j < starts[c + 1]!; j++) {
+        const b = touchedItems[j]!;
+        if (b === a) continue;
+        if (scratch[b] === 0) hit.push(b);
+        scratch[b] = scratch[b]! + wa * touchedWeights[j]!;
+      }
+    }
+    const row: Array<[number, number]> = hit.map((b) => [b, scratch[b]! / Math.sqrt(norm[a]! * norm[b]!)]);
+    for (const b of hit) scratch[b] = 0;
+    hit.length = 0;
+    row.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+    rows.push(row.length > keep ? row.slice(0, keep) : row);
+    offsets[a + 1] = offsets[a]! + rows[a]!.length;
+  }
   const neighbours = new Int32Array(offsets[items]!);
   const scores = new Float32Array(offsets[items]!);
-  kept.forEach((list, i) => list.forEach(([b, s], k) => ((neighbours[offsets[i]! + k] = b), (scores[offsets[i]! + k] = s))));
+  rows.forEach((row, i) => row.forEach(([b, score], k) => ((neighbours[offsets[i]! + k] = b), (scores[offsets[i]! + k] = score))));
   return { items, offsets, neighbours, scores, buyers };
 }
 

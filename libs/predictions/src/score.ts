@@ -58,6 +58,14 @@ export interface ScoreOptions {
   readonly churnCutoffs: ChurnCutoffs;
 }
 
+/** One number per (frequency, recency, T) while ages are whole days below 4,096 (11 years); a string beyond. */
+export function historyKey(input: ModelInput): number | string {
+  const r = Math.round(input.recency * DAYS_PER_WEEK);
+  const t = Math.round(input.T * DAYS_PER_WEEK);
+  const whole = Math.abs(r - input.recency * DAYS_PER_WEEK) < 1e-9 && Math.abs(t - input.T * DAYS_PER_WEEK) < 1e-9;
+  return whole && t < 4096 ? (input.frequency * 4096 + r) * 4096 + t : `${input.frequency}|${input.recency}|${input.T}`;
+}
+
 /** What BG/NBD says of a purchase history, whatever the customer spends: shared by every customer with that history. */
 export interface PurchaseOutlook {
   readonly pAlive: number;
@@ -84,9 +92,9 @@ export function purchaseOutlook(params: BgNbdParams, input: ModelInput, annualDi
  * pass `outlooks` to compute each once (a scoring run over a million customers meets far fewer
  * distinct histories).
  */
-export function scoreCustomer(models: FittedModels, input: ModelInput, options: ScoreOptions, outlooks?: Map<string, PurchaseOutlook>): Prediction {
+export function scoreCustomer(models: FittedModels, input: ModelInput, options: ScoreOptions, outlooks?: Map<number | string, PurchaseOutlook>): Prediction {
   let outlook: PurchaseOutlook | undefined;
-  const key = outlooks && `${input.frequency}|${input.recency}|${input.T}`;
+  const key = outlooks && historyKey(input);
   if (key !== undefined) outlook = outlooks!.get(key);
   if (!outlook) {
     outlook = purchaseOutlook(models.bgNbd, input, options.annualDiscountRate);

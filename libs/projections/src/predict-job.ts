@@ -101,7 +101,7 @@ export async function runPredictions(
   const before = await currentBands(db);
   let bandChanges = 0;
   const scoredAt = now.toISOString();
-  const outlooks = new Map<string, PurchaseOutlook>();
+  const outlooks = new Map<number | string, PurchaseOutlook>();
   let computing = 0;
   for (let from = 0; from < n; from += PAGE) {
     const rows: PredictionRow[] = [];
