@@ -1,5 +1,5 @@
 import type { LifecycleStage, RfmSegment, ValueTier } from '@journey/contracts';
-import { KEPT_PURCHASES, type Customer360, type PurchaseRecord, type VisitorActivity } from '@journey/domain';
+import { KEPT_PURCHASES, memberOf, type Customer360, type PurchaseRecord, type VisitorActivity } from '@journey/domain';
 import type { Queryable } from '@journey/database';
 
 /** Where a projection writes: the live tables, or the shadow ones a rebuild fills. */
@@ -55,6 +55,11 @@ const CUSTOMER_COLUMNS = [
   ['tier_since', 'timestamptz'],
   ['forgotten', 'boolean'],
   ['event_count', 'integer'],
+  ['segments', 'jsonb'],
+  ['member_of', 'text[]'],
+  ['activity', 'jsonb'],
+  ['segment_review_at', 'timestamptz'],
+  ['scores', 'jsonb'],
 ] as const;
 
 const VISITOR_COLUMNS = [
@@ -199,6 +204,11 @@ export function toRow(c: Customer360): CustomerRow {
     tier_since: c.tierSince,
     forgotten: c.forgotten,
     event_count: c.eventCount,
+    segments: c.segments,
+    member_of: memberOf(c.segments),
+    activity: c.activity,
+    segment_review_at: c.segmentReviewAt,
+    scores: c.scores,
   };
 }
 
@@ -250,6 +260,10 @@ export function fromRow(row: CustomerRow): Customer360 {
     tierSince: iso(row.tier_since),
     forgotten: row.forgotten as boolean,
     eventCount: row.event_count as number,
+    segments: (row.segments as Customer360['segments'] | null) ?? {},
+    activity: (row.activity as Customer360['activity'] | null) ?? {},
+    segmentReviewAt: iso(row.segment_review_at),
+    scores: (row.scores as Customer360['scores'] | null) ?? {},
   };
 }
 
