@@ -18,6 +18,7 @@ ALTER TABLE journey.customer_360
   ADD COLUMN member_of text[] NOT NULL DEFAULT '{}',
   ADD COLUMN activity jsonb NOT NULL DEFAULT '{}',
   ADD COLUMN segment_review_at timestamptz,
+  ADD COLUMN segments_at timestamptz,
   ADD COLUMN scores jsonb NOT NULL DEFAULT '{}';
 CREATE INDEX customer_360_member_of_idx ON journey.customer_360 USING gin (member_of);
 CREATE INDEX customer_360_segment_review_idx ON journey.customer_360 (segment_review_at) WHERE segment_review_at IS NOT NULL;

@@ -86,6 +86,8 @@ export interface Customer360 {
   readonly activity: ActivityHistory;
   /** When time alone may next change a segment membership (the clock reviews it then). */
   readonly segmentReviewAt: string | null;
+  /** The instant memberships were last judged at: judging never goes back in time (a late event, a derived one). */
+  readonly segmentsAt: string | null;
   /** Predictive scores by model name (0–1), for segment conditions. */
   readonly scores: Readonly<Record<string, number>>;
 }
@@ -129,6 +131,7 @@ export function emptyCustomer360(customerId: string): Customer360 {
     segments: {},
     activity: {},
     segmentReviewAt: null,
+    segmentsAt: null,
     scores: {},
   };
 }

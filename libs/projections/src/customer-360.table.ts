@@ -59,6 +59,7 @@ const CUSTOMER_COLUMNS = [
   ['member_of', 'text[]'],
   ['activity', 'jsonb'],
   ['segment_review_at', 'timestamptz'],
+  ['segments_at', 'timestamptz'],
   ['scores', 'jsonb'],
 ] as const;
 
@@ -208,6 +209,7 @@ export function toRow(c: Customer360): CustomerRow {
     member_of: memberOf(c.segments),
     activity: c.activity,
     segment_review_at: c.segmentReviewAt,
+    segments_at: c.segmentsAt,
     scores: c.scores,
   };
 }
@@ -263,6 +265,7 @@ export function fromRow(row: CustomerRow): Customer360 {
     segments: (row.segments as Customer360['segments'] | null) ?? {},
     activity: (row.activity as Customer360['activity'] | null) ?? {},
     segmentReviewAt: iso(row.segment_review_at),
+    segmentsAt: iso(row.segments_at),
     scores: (row.scores as Customer360['scores'] | null) ?? {},
   };
 }

@@ -5,6 +5,9 @@ import type { Queryable } from '@journey/database';
 import { loadCustomers, loadVisitors, saveCustomers, saveVisitors, type ProjectionTables } from './customer-360.table';
 import { stageChangedEvent } from './derived-events';
 import { foldEvents } from './fold';
+import { SegmentStore } from './segments/segment-store';
+import { segmentPass } from './segments/segment-pass';
+import { membershipRequests, recordDaily } from './segments/segment-writer';
 
 export interface BatchContext {
   readonly tables: ProjectionTables;
@@ -40,13 +43,16 @@ export async function projectBatch(events: readonly RecordedEvent[], tx: Queryab
   for (const visitor of visitors.values()) if (visitor.customerId) customerIds.add(visitor.customerId);
   const customers = await loadCustomers(tx, context.tables, [...customerIds]);
 
-  const { changedCustomers, changedVisitors, transitions } = foldEvents(events, { customers, visitors }, context.lifecycle);
+  // Live membership is decided only by the live pass; a rebuild folds the memberships recorded.
+  const segments = context.appendDerived ? segmentPass(await SegmentStore.live(tx)) : undefined;
+  const { changedCustomers, changedVisitors, transitions } = foldEvents(events, { customers, visitors }, context.lifecycle, segments?.afterEvent);
 
   await saveVisitors(tx, context.tables, [...changedVisitors].map((id) => visitors.get(id)!));
   await saveCustomers(tx, context.tables, [...changedCustomers].map((id) => customers.get(id)!));
+  if (segments) await recordDaily(tx, segments.changes);
 
   let derived = 0;
-  if (context.appendDerived && transitions.length > 0) {
+  if (context.appendDerived && (transitions.length > 0 || (segments?.changes.length ?? 0) > 0)) {
     const byStream = new Map<string, AppendRequest['events'][number][]>();
     for (const { customerId, transition } of transitions) {
       const streamId = CUSTOMER_STREAM_PREFIX + customerId;
@@ -54,6 +60,7 @@ export async function projectBatch(events: readonly RecordedEvent[], tx: Queryab
       list.push(stageChangedEvent(customerId, transition));
       byStream.set(streamId, list);
     }
+    for (const request of membershipRequests(segments?.changes ?? [])) byStream.set(request.streamId, [...(byStream.get(request.streamId) ?? []), ...request.events]);
     const { outcomes } = await context.appendDerived([...byStream].map(([streamId, list]) => ({ streamId, events: list })));
     derived = outcomes.filter((outcome) => outcome.status === 'appended').length;
   }

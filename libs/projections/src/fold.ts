@@ -22,11 +22,17 @@ export interface FoldResult {
 }
 
 /**
+ * Called after each event is folded into a customer, with the state before and after it: what
+ * it returns is the customer's state from then on (the segment pass records memberships so).
+ */
+export type AfterCustomerEvent = (before: Customer360, after: Customer360, event: JourneyEvent) => Customer360;
+
+/**
  * Folds events, in the order given, into customers and visitors (mutating the two maps):
  * customers' events into their 360; a visitor's events into the visitor until an IdentityLinked
  * joins that history to the customer, and into the customer from then on.
  */
-export function foldEvents(events: readonly JourneyEvent[], state: FoldState, lifecycle: LifecycleThresholds): FoldResult {
+export function foldEvents(events: readonly JourneyEvent[], state: FoldState, lifecycle: LifecycleThresholds, afterEvent?: AfterCustomerEvent): FoldResult {
   const { customers, visitors } = state;
   const changedCustomers = new Set<string>();
   const changedVisitors = new Set<string>();
@@ -35,7 +41,7 @@ export function foldEvents(events: readonly JourneyEvent[], state: FoldState, li
   const foldCustomer = (customerId: string, event: JourneyEvent, visitor?: VisitorActivity): void => {
     const current = customers.get(customerId) ?? emptyCustomer360(customerId);
     const evolved = evolve(current, event, lifecycle, visitor);
-    customers.set(customerId, evolved.state);
+    customers.set(customerId, afterEvent ? afterEvent(current, evolved.state, event) : evolved.state);
     changedCustomers.add(customerId);
     for (const transition of evolved.transitions) transitions.push({ customerId, transition });
   };

@@ -9,3 +9,4 @@ export * from './rebuild';
 export * from './rfm-job';
 export * from './replay-check';
 export * from './forget';
+export * from './segments';

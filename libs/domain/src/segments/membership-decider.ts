@@ -12,16 +12,18 @@ export interface MembershipDecision {
  * Decides a customer's memberships on the state an event (or the clock, or a backfill) left:
  * each segment, in dependency order, is judged at `at`; a change of membership is numbered after
  * the last one, which is what makes its derived event's id, and is recorded in the state at once
+ * (judging never goes back before the last instant judged: a late or derived event decides at it)
  * so that the next event of the same pass sees it. `only` limits the judgement to some segments
  * (a backfill), the others keeping their memberships. A forgotten customer is in no segment.
  */
 export function decideMemberships(
   customer: Customer360,
   segments: readonly SegmentDefinition[],
-  at: number,
+  requestedAt: number,
   cause: SegmentCause,
   only?: ReadonlySet<string>,
 ): MembershipDecision {
+  const at = customer.segmentsAt === null ? requestedAt : Math.max(requestedAt, Date.parse(customer.segmentsAt));
   const memberships: Record<string, SegmentMembership> = { ...customer.segments };
   const changes: SegmentChange[] = [];
   const instant = new Date(at).toISOString();
@@ -39,8 +41,8 @@ export function decideMemberships(
     changes.push({ customerId: customer.customerId, segmentId: segment.id, version: segment.version, entered: member, change, at: instant, cause });
   }
   const segmentReviewAt = review === null ? null : new Date(review).toISOString();
-  if (changes.length === 0 && segmentReviewAt === customer.segmentReviewAt) return { state: customer, changes };
-  return { state: { ...customer, segments: memberships, segmentReviewAt }, changes };
+  if (changes.length === 0 && segmentReviewAt === customer.segmentReviewAt && instant === customer.segmentsAt) return { state: customer, changes };
+  return { state: { ...customer, segments: memberships, segmentReviewAt, segmentsAt: instant }, changes };
 }
 
 /** Segments ordered so that each comes after those its conditions name; a cycle is an error naming its path. */
