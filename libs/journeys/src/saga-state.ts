@@ -1,4 +1,4 @@
-import type { Customer360, DecisionMemory, OpenGoal, PastAction, PendingWait } from '@journey/domain';
+import { emptyCustomer360, type Customer360, type DecisionMemory, type OpenGoal, type PastAction, type PendingWait } from '@journey/domain';
 import type { Queryable } from '@journey/database';
 import type { RuleIndex } from './rules/rule-index';
 
@@ -10,7 +10,8 @@ export async function loadStates(tx: Queryable, customerIds: readonly string[]):
     'SELECT customer_id, state FROM journey.saga_customers WHERE customer_id = ANY($1::text[])',
     [customerIds],
   );
-  for (const row of rows) states.set(row.customer_id, row.state);
+  // A state saved before the 360 had a field reads that field as a new customer has it.
+  for (const row of rows) states.set(row.customer_id, { ...emptyCustomer360(row.customer_id), ...row.state });
   return states;
 }
 
