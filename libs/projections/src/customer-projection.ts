@@ -46,6 +46,7 @@ export async function projectBatch(events: readonly RecordedEvent[], tx: Queryab
   // Live membership is decided only by the live pass; a rebuild folds the memberships recorded.
   const segments = context.appendDerived ? segmentPass(await SegmentStore.live(tx)) : undefined;
   const { changedCustomers, changedVisitors, transitions } = foldEvents(events, { customers, visitors }, context.lifecycle, segments?.afterEvent);
+  segments?.settle(customers);
 
   await saveVisitors(tx, context.tables, [...changedVisitors].map((id) => visitors.get(id)!));
   await saveCustomers(tx, context.tables, [...changedCustomers].map((id) => customers.get(id)!));

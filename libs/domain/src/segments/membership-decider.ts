@@ -22,27 +22,45 @@ export function decideMemberships(
   requestedAt: number,
   cause: SegmentCause,
   only?: ReadonlySet<string>,
+  options: { readonly review?: boolean } = {},
 ): MembershipDecision {
   const at = customer.segmentsAt === null ? requestedAt : Math.max(requestedAt, Date.parse(customer.segmentsAt));
-  const memberships: Record<string, SegmentMembership> = { ...customer.segments };
-  const changes: SegmentChange[] = [];
-  const instant = new Date(at).toISOString();
-  let review: number | null = null;
+  // Memberships are copied on the first change only: most events change none.
+  const context: { customer: Customer360; at: number; memberships: Record<string, SegmentMembership> } = { customer, at, memberships: customer.segments };
+  let changes: SegmentChange[] | undefined;
+  let instant: string | undefined;
   for (const segment of segments) {
-    const context = { customer, at, memberships };
-    const flip = nextFlip(segment.conditions, context);
-    if (flip !== null && (review === null || flip < review)) review = flip;
     if (only && !only.has(segment.id)) continue;
-    const current = memberships[segment.id];
+    const current = context.memberships[segment.id];
     const member = !customer.forgotten && holds(segment.conditions, context);
     if ((current?.member ?? false) === member) continue;
+    if (!changes) {
+      changes = [];
+      context.memberships = { ...context.memberships };
+      instant = new Date(at).toISOString();
+    }
     const change = (current?.change ?? 0) + 1;
-    memberships[segment.id] = { member, change, version: segment.version, since: instant, backfill: cause.kind === 'backfill' };
-    changes.push({ customerId: customer.customerId, segmentId: segment.id, version: segment.version, entered: member, change, at: instant, cause });
+    context.memberships[segment.id] = { member, change, version: segment.version, since: instant!, backfill: cause.kind === 'backfill' };
+    changes.push({ customerId: customer.customerId, segmentId: segment.id, version: segment.version, entered: member, change, at: instant!, cause });
   }
-  const segmentReviewAt = review === null ? null : new Date(review).toISOString();
-  if (changes.length === 0 && segmentReviewAt === customer.segmentReviewAt && instant === customer.segmentsAt) return { state: customer, changes };
-  return { state: { ...customer, segments: memberships, segmentReviewAt, segmentsAt: instant }, changes };
+  const memberships = context.memberships;
+  // A pass judging several events of one customer settles the instant and the review once, after the last.
+  if (options.review === false) return changes ? { state: { ...customer, segments: memberships }, changes } : { state: customer, changes: [] };
+  const segmentReviewAt = nextSegmentReview({ ...customer, segments: memberships }, segments, at);
+  instant ??= new Date(at).toISOString();
+  if (!changes && segmentReviewAt === customer.segmentReviewAt && instant === customer.segmentsAt) return { state: customer, changes: [] };
+  return { state: { ...customer, segments: memberships, segmentReviewAt, segmentsAt: instant }, changes: changes ?? [] };
+}
+
+/** The earliest instant after `at` at which time alone may change one of the customer's memberships. */
+export function nextSegmentReview(customer: Customer360, segments: readonly SegmentDefinition[], at: number): string | null {
+  let review: number | null = null;
+  const context = { customer, at, memberships: customer.segments };
+  for (const segment of segments) {
+    const flip = nextFlip(segment.conditions, context);
+    if (flip !== null && (review === null || flip < review)) review = flip;
+  }
+  return review === null ? null : new Date(review).toISOString();
 }
 
 /** Segments ordered so that each comes after those its conditions name; a cycle is an error naming its path. */

@@ -11,43 +11,98 @@ export interface SegmentContext {
 
 /** Whether the condition holds for the customer at the instant. */
 export function holds(condition: SegmentCondition, context: SegmentContext): boolean {
-  if ('all' in condition) return condition.all.every((part) => holds(part, context));
-  if ('any' in condition) return condition.any.some((part) => holds(part, context));
-  if ('not' in condition) return !holds(condition.not, context);
-  if ('segment' in condition) return (context.memberships[condition.segment]?.member ?? false) === condition.member;
-  if ('event' in condition) {
-    const count = countInWindow(context.customer.activity, historyKey(condition.event, condition.where), condition.withinDays, context.at);
-    return (condition.atLeast === undefined || count >= condition.atLeast) && (condition.atMost === undefined || count <= condition.atMost);
+  return compiled(condition)(context);
+}
+
+type Predicate = (context: SegmentContext) => boolean;
+
+/** Conditions are judged on every event: each is turned into a closure once. */
+const predicates = new WeakMap<SegmentCondition, Predicate>();
+
+function compiled(condition: SegmentCondition): Predicate {
+  let predicate = predicates.get(condition);
+  if (!predicate) {
+    predicate = compile(condition);
+    predicates.set(condition, predicate);
   }
-  const actual = fieldValue(context.customer, condition.field);
+  return predicate;
+}
+
+function compile(condition: SegmentCondition): Predicate {
+  if ('all' in condition) {
+    const parts = condition.all.map(compiled);
+    return (context) => parts.every((part) => part(context));
+  }
+  if ('any' in condition) {
+    const parts = condition.any.map(compiled);
+    return (context) => parts.some((part) => part(context));
+  }
+  if ('not' in condition) {
+    const inner = compiled(condition.not);
+    return (context) => !inner(context);
+  }
+  if ('segment' in condition) {
+    const { segment, member } = condition;
+    return (context) => (context.memberships[segment]?.member ?? false) === member;
+  }
+  if ('event' in condition) {
+    const key = historyKey(condition.event, condition.where);
+    const { withinDays, atLeast, atMost } = condition;
+    return (context) => {
+      const count = countInWindow(context.customer.activity, key, withinDays, context.at);
+      return (atLeast === undefined || count >= atLeast) && (atMost === undefined || count <= atMost);
+    };
+  }
+  const { field, value } = condition;
+  const read = (context: SegmentContext) => fieldValue(context.customer, field);
   switch (condition.op) {
     case 'eq':
-      return actual === condition.value;
+      return (context) => read(context) === value;
     case 'ne':
-      return actual !== condition.value;
+      return (context) => read(context) !== value;
     case 'in':
-      return Array.isArray(condition.value) && condition.value.includes(actual);
+      return (context) => Array.isArray(value) && value.includes(read(context));
     case 'nin':
-      return Array.isArray(condition.value) && !condition.value.includes(actual);
+      return (context) => Array.isArray(value) && !value.includes(read(context));
     case 'gt':
-      return ordered(actual, condition.value) && (actual as number) > (condition.value as number);
+      return (context) => compare(read(context), value) > 0;
     case 'gte':
-      return ordered(actual, condition.value) && (actual as number) >= (condition.value as number);
+      return (context) => compare(read(context), value) >= 0;
     case 'lt':
-      return ordered(actual, condition.value) && (actual as number) < (condition.value as number);
+      return (context) => compare(read(context), value) < 0;
     case 'lte':
-      return ordered(actual, condition.value) && (actual as number) <= (condition.value as number);
+      return (context) => compare(read(context), value) <= 0;
     case 'contains':
-      return Array.isArray(actual) && actual.includes(condition.value);
+      return (context) => {
+        const actual = read(context);
+        return Array.isArray(actual) && actual.includes(value);
+      };
     case 'exists':
-      return actual !== undefined && actual !== null;
+      return (context) => read(context) !== undefined && read(context) !== null;
     case 'missing':
-      return actual === undefined || actual === null;
-    case 'withinLast':
-      return typeof actual === 'string' && Date.parse(actual) > context.at - condition.durationMs!;
-    case 'notWithinLast':
-      return typeof actual !== 'string' || Date.parse(actual) <= context.at - condition.durationMs!;
+      return (context) => read(context) === undefined || read(context) === null;
+    case 'withinLast': {
+      const duration = condition.durationMs!;
+      return (context) => {
+        const actual = read(context);
+        return typeof actual === 'string' && Date.parse(actual) > context.at - duration;
+      };
+    }
+    case 'notWithinLast': {
+      const duration = condition.durationMs!;
+      return (context) => {
+        const actual = read(context);
+        return typeof actual !== 'string' || Date.parse(actual) <= context.at - duration;
+      };
+    }
   }
+}
+
+/** Numbers with numbers and texts with texts: <0, 0, >0; NaN (never true) across kinds or when absent. */
+function compare(actual: unknown, expected: unknown): number {
+  if (typeof actual === 'number' && typeof expected === 'number') return actual - expected;
+  if (typeof actual === 'string' && typeof expected === 'string') return actual < expected ? -1 : actual > expected ? 1 : 0;
+  return Number.NaN;
 }
 
 /**
@@ -115,10 +170,6 @@ export function fieldValue(customer: Customer360, field: string): unknown {
     default:
       return undefined;
   }
-}
-
-function ordered(a: unknown, b: unknown): boolean {
-  return (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
 }
 
 function earliest(values: ReadonlyArray<number | null>): number | null {

@@ -1,0 +1,167 @@
+/**
+ * npm run bench:segments — segments at scale, beside the raw insert ceiling C of the same run:
+ * the backfill of one segment over CUSTOMERS customers (1,000,000 by default), and the live pass
+ * (the projector catching up over a generated log of EVENTS events) with 50 segments defined
+ * against none. RUNS repeats both and quotes medians.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { PgDatabase } from '@journey/database';
+import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
+import { cursorOf, isBefore, START_CURSOR } from '@journey/event-store';
+import { LIVE_TABLES, projectBatch, runBackfill, SegmentStore, startBackfill } from '@journey/projections';
+import { benchStore, seedHistory } from './bench-history';
+import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, keptBenchDatabaseUrl, median, recordResults } from './bench-support';
+import { BACKFILL_SEGMENT, fiftySegments, syntheticPopulation } from './segments-fixtures';
+
+const CUSTOMERS = Number(process.env.CUSTOMERS ?? 1_000_000);
+const EVENTS = Number(process.env.EVENTS ?? 200_000);
+const RUNS = Number(process.env.RUNS ?? 3);
+const UNTIL = new Date('2026-11-01T00:00:00Z');
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** One backfill of the segment over the population: customers per second, and how many entered. */
+async function backfill(url: string, run: number): Promise<{ rate: number; entered: number; seconds: number }> {
+  const db = new PgDatabase({ url, poolSize: 4, applicationName: 'journey-bench-segments' });
+  const store = await benchStore(db);
+  try {
+    // A segment of its own each run: the entries of the previous runs stay in the log.
+    const { record } = await SegmentStore.save(db, { ...BACKFILL_SEGMENT, id: `${BACKFILL_SEGMENT.id}-${run}` }, { create: true });
+    const job = await startBackfill(db, record.segment.id, record.segment.version, randomUUID(), new Date());
+    const started = performance.now();
+    const done = await runBackfill(store, job.jobId, { chunk: 2000 });
+    const seconds = (performance.now() - started) / 1000;
+    return { rate: done.done / seconds, entered: done.entered, seconds };
+  } finally {
+    await store.close();
+    await db.close();
+  }
+}
+
+/**
+ * The live pass over a copy of the log, with the given segments defined: the projector's batches
+ * (fold, judge, write, append what they derive) run back to back over the log as seeded, timed
+ * apart from the safe horizon (which other work on a shared server holds back). Events per second.
+ */
+async function livePass(template: string, copy: string, segments: ReadonlyArray<Record<string, unknown>>): Promise<{ rate: number; events: number; changes: number }> {
+  const url = await copyDatabase(template, copy);
+  const db = new PgDatabase({ url, poolSize: 6, applicationName: 'journey-bench-segments' });
+  const store = await benchStore(db);
+  for (const segment of segments) await SegmentStore.save(db, segment, { create: true });
+  const end = await store.lastCommitted();
+  let cursor = START_CURSOR;
+  let events = 0;
+  let changes = 0;
+  const started = performance.now();
+  while (isBefore(cursor, end)) {
+    cursor = await store.unitOfWork(async (unit) => {
+      const batch = await unit.readAll(cursor, DEFAULT_PROJECTION_OPTIONS.batchSize);
+      const mine = batch.events.filter((event) => !isBefore(end, cursorOf(event)));
+      await projectBatch(mine, unit.state, { tables: LIVE_TABLES, lifecycle: DEFAULT_PROJECTION_OPTIONS.lifecycle, appendDerived: unit.appendDerived });
+      events += mine.length;
+      return batch.next;
+    });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const { rows } = await db.query<{ changes: number }>(`SELECT count(*)::int AS changes FROM journey.events WHERE type IN ('SegmentEntered', 'SegmentExited')`);
+  changes = rows[0]!.changes;
+  await store.close();
+  await db.close();
+  return { rate: events / seconds, events, changes };
+}
+
+async function copyDatabase(template: string, name: string): Promise<string> {
+  const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const client = new Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function main(): Promise<void> {
+  const populationUrl = await benchDatabaseUrl('journey_bench_segments_population');
+  const machine = await describeMachine(populationUrl);
+  {
+    const db = new PgDatabase({ url: populationUrl, poolSize: 2 });
+    const { migrate } = await import('@journey/database');
+    await migrate(db);
+    await syntheticPopulation(db, CUSTOMERS, new Date(), (done) => process.stdout.write(`\rpopulation: ${fmt(done)}/${fmt(CUSTOMERS)} customers`));
+    process.stdout.write('\n');
+    await db.close();
+  }
+  const logUrl = await keptBenchDatabaseUrl('journey_bench_segments_log');
+  const log = await seedHistory(logUrl, EVENTS, { until: UNTIL, keep: true });
+
+  const ceilings: number[] = [];
+  const backfills: Array<{ rate: number; entered: number; seconds: number }> = [];
+  const none: number[] = [];
+  const fifty: number[] = [];
+  let changes = 0;
+  for (let run = 1; run <= RUNS; run++) {
+    ceilings.push(await ceiling(populationUrl, 5));
+    say(`run ${run}: C ${fmt(ceilings.at(-1)!)} events/s`);
+    backfills.push(await backfill(populationUrl, run));
+    say(`  backfill: ${fmt(CUSTOMERS)} customers in ${backfills.at(-1)!.seconds.toFixed(1)} s = ${fmt(backfills.at(-1)!.rate)} customers/s, ${fmt(backfills.at(-1)!.entered)} entered`);
+    const plain = await livePass('journey_bench_segments_log', 'journey_bench_segments_pass', []);
+    none.push(plain.rate);
+    say(`  live pass, no segments: ${fmt(plain.events)} events at ${fmt(plain.rate)} events/s`);
+    const judged = await livePass('journey_bench_segments_log', 'journey_bench_segments_pass', fiftySegments());
+    fifty.push(judged.rate);
+    changes = judged.changes;
+    say(`  live pass, 50 segments: ${fmt(judged.events)} events (${fmt(judged.changes)} membership changes) at ${fmt(judged.rate)} events/s`);
+  }
+  const c = median(ceilings);
+  const backfillRate = median(backfills.map((b) => b.rate));
+  const loss = 1 - median(fifty.map((rate, i) => rate / none[i]!));
+  const date = new Date().toISOString();
+  const commit = commitOf();
+  const heading = '## Segments (`npm run bench:segments`)';
+  const section = [
+    heading,
+    '',
+    `Measured ${date} on commit ${commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
+    `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`npm run bench:segments\` (${RUNS} run${RUNS > 1 ? 's' : ''}, medians).`,
+    '',
+    `The backfill evaluates one segment (shoes twice in 90 days, 50 EUR net, e-mail consent) over ${fmt(CUSTOMERS)} customers of the 360`,
+    'written straight in SQL, in keyset chunks of 2,000, each its own unit of work that locks its rows, records the entries',
+    '(SegmentEntered, marked backfill) and moves the job. The live pass is the projector\'s batches (fold each event, judge',
+    'the segments on the state it left, write the rows, append what they derive) run back to back over a generated log of',
+    `${fmt(log.events)} events (${fmt(log.customers)} customers), timed apart from the safe horizon, with 50 segments defined (fields,`,
+    'consent, net revenue, event windows by category, "none in 30 days", membership of others) against none',
+    `(${fmt(changes)} membership changes appended with 50 segments).`,
+    '',
+    '| figure | value | target | |',
+    '| --- | ---: | --- | --- |',
+    `| raw insert ceiling C | ${fmt(c)} events/s |  |  |`,
+    `| backfill of one segment over ${fmt(CUSTOMERS)} customers | ${fmt(backfillRate)} customers/s (${(backfillRate / c).toFixed(2)} C), ${fmt(median(backfills.map((b) => b.entered)))} entered | ≥ 20,000 customers/s | ${backfillRate >= 20_000 ? 'met' : 'not met'} |`,
+    `| live pass, no segments | ${fmt(median(none))} events/s (${(median(none) / c).toFixed(2)} C) |  |  |`,
+    `| live pass, 50 segments | ${fmt(median(fifty))} events/s (${(median(fifty) / c).toFixed(2)} C) |  |  |`,
+    `| rate lost to 50 segments (median of the runs' ratios) | ${(loss * 100).toFixed(1)} % | ≤ 10 % | ${loss <= 0.1 ? 'met' : 'not met'} |`,
+    '',
+  ].join('\n');
+  const file = recordResults(heading, section, 'segments', {
+    date,
+    commit,
+    machine,
+    command: 'npm run bench:segments',
+    customers: CUSTOMERS,
+    events: log.events,
+    ceiling: { median: c, runs: ceilings },
+    backfill: { median: backfillRate, runs: backfills.map((b) => b.rate), target: 20_000 },
+    livePass: { none: { median: median(none), runs: none }, fifty: { median: median(fifty), runs: fifty }, loss, target: 0.1 },
+  });
+  say(`\n${section}\nwritten to ${file}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});
