@@ -21,8 +21,21 @@ export class KafkaNotConfiguredError extends Error {
   }
 }
 
+/** The engine `seed --via http` posts to answered other than 202 (after retrying its 503s). */
+export class EngineRefusedError extends Error {
+  readonly type = 'engine-refused' as const;
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`${url} answered ${status}: ${body}`);
+    this.name = 'EngineRefusedError';
+  }
+}
+
 /** The failures the CLI's own use cases report on purpose. */
-export type CliError = SeedRejectedError | KafkaNotConfiguredError;
+export type CliError = SeedRejectedError | KafkaNotConfiguredError | EngineRefusedError;
 
 /** An option or argument the CLI refuses, named with the reason (as a 400 would name the field). */
 export function usageError(field: string, reason: string): RequestRejectedError {
