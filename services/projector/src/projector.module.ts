@@ -6,6 +6,8 @@ import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, projectionMetrics, type Clock
 import { kafkaClient } from '@journey/kafka';
 import { Projector } from '@journey/projections';
 import { Counter, type Registry } from 'prom-client';
+import { RebuildProjectionHandler } from './rebuild-projection/rebuild-projection.handler';
+import { RunRfmHandler } from './run-rfm/run-rfm.handler';
 
 export const RELAY_CHECKPOINT = 'relay:kafka';
 
@@ -71,6 +73,8 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     },
     ProjectorLifecycle,
     RelayLifecycle,
+    RebuildProjectionHandler,
+    RunRfmHandler,
   ],
   exports: [Projector],
 })
