@@ -52,7 +52,6 @@ async function livePass(template: string, copy: string, segments: ReadonlyArray<
   const end = await store.lastCommitted();
   let cursor = START_CURSOR;
   let events = 0;
-  let changes = 0;
   const started = performance.now();
   while (isBefore(cursor, end)) {
     cursor = await store.unitOfWork(async (unit) => {
@@ -65,10 +64,9 @@ async function livePass(template: string, copy: string, segments: ReadonlyArray<
   }
   const seconds = (performance.now() - started) / 1000;
   const { rows } = await db.query<{ changes: number }>(`SELECT count(*)::int AS changes FROM journey.events WHERE type IN ('SegmentEntered', 'SegmentExited')`);
-  changes = rows[0]!.changes;
   await store.close();
   await db.close();
-  return { rate: events / seconds, events, changes };
+  return { rate: events / seconds, events, changes: rows[0]!.changes };
 }
 
 async function copyDatabase(template: string, name: string): Promise<string> {

@@ -4,8 +4,6 @@ import { memberOf } from '@journey/domain';
 import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
-const DAY = 86_400_000;
-const at = (base: string, days: number, hours = 0) => new Date(Date.parse(base) + days * DAY + hours * 3_600_000).toISOString();
 const id = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 describe.each(backends())('segments on %s', (backend) => {

@@ -29,6 +29,7 @@ import { PreviewSegmentHandler } from './segments/preview-segment/preview-segmen
 import { SegmentFlowsHandler } from './segments/segment-flows/segment-flows.handler';
 import { SegmentHistoryHandler } from './segments/segment-history/segment-history.handler';
 import { UpdateSegmentHandler } from './segments/update-segment/update-segment.handler';
+import { RunBackfillHandler } from './segments/run-backfill/run-backfill.handler';
 import { SegmentsController } from './segments/segments.controller';
 
 /** Marketing (customers, segments), audit and privacy reads of the projections and the log, one handler per use case. Needs the PlatformModule in the process. */
@@ -60,6 +61,7 @@ import { SegmentsController } from './segments/segments.controller';
     SegmentFlowsHandler,
     SegmentHistoryHandler,
     UpdateSegmentHandler,
+    RunBackfillHandler,
   ],
 })
 export class QueryModule {}

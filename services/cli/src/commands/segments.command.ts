@@ -1,9 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { migrate } from '@journey/database';
-import { backfillJobs, runBackfill, runningBackfills, SegmentRejectedError, SegmentStore, segmentMembers, segmentSizes, startBackfill, type BackfillJob } from '@journey/projections';
-import { withDatabase, withStore } from '../cli-database';
+import type { BackfillJob } from '@journey/projections';
+import {
+  CreateSegmentCommand,
+  ExportSegmentMembersQuery,
+  GetSegmentQuery,
+  ListSegmentsQuery,
+  RunBackfillCommand,
+  UpdateSegmentCommand,
+  type SegmentSaved,
+} from '@journey/query';
+import { withEngine } from '../cli-context';
 import { duration } from '../seed/progress';
 
 /** `segments list|create|show|members|backfill`: saved audiences, their members and their backfills. */
@@ -14,13 +21,9 @@ export function registerSegmentsCommands(program: Command): void {
     .command('list')
     .description('every segment at its current version, with its size now')
     .action(async () => {
-      const rows = await withDatabase(async (db) => {
-        await migrate(db);
-        const sizes = await segmentSizes(db);
-        return (await SegmentStore.current(db)).map((r) => ({ ...r, size: sizes.get(r.segment.id) ?? 0 }));
-      });
-      if (rows.length === 0) process.stdout.write('no segments yet\n');
-      for (const r of rows) process.stdout.write(`${r.segment.id}  v${r.segment.version}  ${r.size.toLocaleString('en-US')} members  ${r.segment.name}\n`);
+      const { segments: list } = await withEngine(({ queries }) => queries.execute(new ListSegmentsQuery(false)), { personalData: false });
+      if (list.length === 0) process.stdout.write('no segments yet\n');
+      for (const s of list) process.stdout.write(`${s.id}  v${s.version}  ${s.size.toLocaleString('en-US')} members  ${s.name}\n`);
     });
 
   segments
@@ -31,28 +34,19 @@ export function registerSegmentsCommands(program: Command): void {
     .action(async (options: { file: string; backfill: boolean }) => {
       const parsed = JSON.parse(readFileSync(options.file, 'utf8')) as unknown;
       const definitions = Array.isArray(parsed) ? parsed : [parsed];
-      await withStore(async (db, store) => {
+      await withEngine(async ({ commands, queries }) => {
         for (const definition of definitions) {
-          const id = (definition as { id?: unknown }).id;
-          const exists = typeof id === 'string' && (await SegmentStore.current(db, true)).some((r) => r.segment.id === id && !r.archived);
-          let saved;
-          try {
-            saved = await SegmentStore.save(db, definition, { create: !exists, id: exists ? (id as string) : undefined });
-          } catch (error) {
-            if (error instanceof SegmentRejectedError) throw new Error(`${String(id)}: ${error.errors.map((e) => `${e.field} ${e.reason}`).join('; ')}`);
-            throw error;
-          }
-          const { segment } = saved.record;
-          process.stdout.write(`${segment.id}: ${saved.changed ? `saved as version ${segment.version}` : 'unchanged'}\n`);
-          if (!saved.changed) continue;
-          const job = await startBackfill(db, segment.id, segment.version, randomUUID(), new Date());
+          const id = String((definition as { id?: unknown }).id);
+          const exists = await queries.execute(new GetSegmentQuery(id)).then((s) => !s.archived, () => false);
+          const saved: SegmentSaved = await commands.execute(exists ? new UpdateSegmentCommand(id, definition) : new CreateSegmentCommand(definition));
+          process.stdout.write(`${saved.id}: ${saved.changed ? `saved as version ${saved.version}` : 'unchanged'}\n`);
+          if (!saved.job) continue;
           if (!options.backfill) {
-            process.stdout.write(`  backfill ${job.jobId} recorded; the engine runs it\n`);
+            process.stdout.write(`  backfill ${saved.job.jobId} recorded; the engine runs it\n`);
             continue;
           }
           const bar = new BackfillBar();
-          const done = await runBackfill(store, job.jobId, { chunk: 2000, onProgress: (progress) => bar.draw(progress) });
-          bar.finish(done);
+          for (const job of await commands.execute(new RunBackfillCommand(saved.job.jobId, (progress) => bar.draw(progress)))) bar.finish(job);
         }
       });
     });
@@ -62,48 +56,36 @@ export function registerSegmentsCommands(program: Command): void {
     .description('a segment: its definition, size and latest backfills')
     .argument('<id>')
     .action(async (id: string) => {
-      await withDatabase(async (db) => {
-        await migrate(db);
-        const record = await SegmentStore.get(db, id);
-        const size = (await segmentSizes(db, [id])).get(id) ?? 0;
-        const jobs = await backfillJobs(db, id, 5);
-        process.stdout.write(`${record.segment.id} v${record.segment.version}${record.archived ? ' (archived)' : ''}: ${record.segment.name}\n`);
-        process.stdout.write(`members: ${size.toLocaleString('en-US')}\n${JSON.stringify(record.definition, null, 2)}\n`);
-        for (const job of jobs) process.stdout.write(`backfill ${job.jobId}: ${job.status}, ${job.done}/${job.total}, entered ${job.entered}, exited ${job.exited}\n`);
-      });
+      const s = await withEngine(({ queries }) => queries.execute(new GetSegmentQuery(id)), { personalData: false });
+      process.stdout.write(`${s.id} v${s.version}${s.archived ? ' (archived)' : ''}: ${s.name}\nmembers: ${s.size.toLocaleString('en-US')}\n`);
+      process.stdout.write(`${JSON.stringify(s.definition, null, 2)}\n`);
+      for (const job of s.jobs) process.stdout.write(`backfill ${job.jobId}: ${job.status}, ${job.done}/${job.total}, entered ${job.entered}, exited ${job.exited}\n`);
     });
 
   segments
     .command('members')
-    .description("a segment's members as CSV (customer id, since, version, backfill)")
+    .description("a segment's members as CSV (customer id, since, version, backfill, stage, tier, country)")
     .argument('<id>')
     .action(async (id: string) => {
-      await withDatabase(async (db) => {
-        await migrate(db);
-        await SegmentStore.get(db, id);
-        process.stdout.write('customer_id,since,version,backfill\n');
-        for (let after = ''; ; ) {
-          const page = await segmentMembers(db, id, after, 5000);
-          for (const m of page) process.stdout.write(`${m.customerId},${m.since},${m.version},${m.backfill}\n`);
-          if (page.length < 5000) break;
-          after = page[page.length - 1]!.customerId;
-        }
-      });
+      // A reader that stops early (head) ends the export, not with a stack trace.
+      process.stdout.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? process.exit(0) : undefined));
+      await withEngine(
+        async ({ queries }) => {
+          for await (const line of await queries.execute(new ExportSegmentMembersQuery(id))) process.stdout.write(line);
+        },
+        { personalData: false },
+      );
     });
 
   segments
     .command('backfill')
-    .description('run the backfills left running (all, or one job) to their end, with a progress bar')
+    .description('run the backfills left running (all, or one job) to their end here, with a progress bar')
     .argument('[jobId]')
     .action(async (jobId?: string) => {
-      await withStore(async (db, store) => {
-        const running = (await runningBackfills(db)).filter((id) => jobId === undefined || id === jobId);
-        if (running.length === 0) process.stdout.write('no backfill running\n');
-        for (const id of running) {
-          const bar = new BackfillBar();
-          bar.finish(await runBackfill(store, id, { chunk: 2000, onProgress: (progress) => bar.draw(progress) }));
-        }
-      });
+      const bar = new BackfillBar();
+      const done = await withEngine(({ commands }) => commands.execute(new RunBackfillCommand(jobId, (progress) => bar.draw(progress))));
+      if (done.length === 0) process.stdout.write('no backfill running\n');
+      for (const job of done) bar.finish(job);
     });
 }
 
