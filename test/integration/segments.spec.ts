@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { customerAsOf, runBackfill, SegmentStore, segmentHistory, segmentMembers, segmentSizes, startBackfill } from '@journey/projections';
+import { customerAsOf, replayCheck, runBackfill, SegmentStore, segmentHistory, segmentMembers, segmentSizes, startBackfill } from '@journey/projections';
 import { memberOf } from '@journey/domain';
 import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -123,5 +123,12 @@ describe.each(backends())('segments on %s', (backend) => {
     expect(odd.map((e) => e.data)).toEqual([expect.objectContaining({ segmentVersion: 2, backfill: true, backfillJobId: second.jobId })]);
     const after = new Set((await segmentMembers(t.db, big.id, '', 1000)).map((m) => m.customerId));
     expect(customers.filter((c) => after.has(c))).toHaveLength(60);
+  });
+
+  it('a replay of the whole log folds the memberships recorded into the very 360 the live pass keeps', async () => {
+    await h.settle();
+    const report = await replayCheck(t.db, h.store, { lifecycle: h.options.lifecycle, batchSize: 500 });
+    expect(report.first).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 });
