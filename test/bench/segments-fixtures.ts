@@ -50,8 +50,8 @@ export async function syntheticPopulation(db: Database, customers: number, now: 
          '{"shoes": 2}'::jsonb, '{}'::jsonb, '[]'::jsonb, 0, 0, 0, '[]'::jsonb, 0,
          '{"sent":0,"delivered":0,"opened":0,"clicked":0,"replied":0,"bounced":0}'::jsonb, 'repeat', false, 10,
          CASE WHEN i % 10 = 0
-           THEN jsonb_build_object('PurchaseCompleted|category=shoes', jsonb_build_object(($3 - 5)::text, 1, ($3 - 40)::text, 1), 'PurchaseCompleted', jsonb_build_object(($3 - 5)::text, 1, ($3 - 40)::text, 1))
-           ELSE jsonb_build_object('PurchaseCompleted|category=shoes', jsonb_build_object(($3 - 200)::text, 1), 'PurchaseCompleted', jsonb_build_object(($3 - 200)::text, 1)) END
+           THEN jsonb_build_object('PurchaseCompleted|category=shoes', jsonb_build_array($3 - 40, 1, $3 - 5, 1), 'PurchaseCompleted', jsonb_build_array($3 - 40, 1, $3 - 5, 1))
+           ELSE jsonb_build_object('PurchaseCompleted|category=shoes', jsonb_build_array($3 - 200, 1), 'PurchaseCompleted', jsonb_build_array($3 - 200, 1)) END
        FROM generate_series($1::int, $2::int) AS i`,
       [from, to, today],
     );
