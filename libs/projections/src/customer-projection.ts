@@ -44,6 +44,8 @@ export async function projectBatch(events: readonly RecordedEvent[], tx: Queryab
   const customers = await loadCustomers(tx, context.tables, [...customerIds]);
 
   // Live membership is decided only by the live pass; a rebuild folds the memberships recorded.
+  // The definitions are read after the rows are locked: a segment saved before this read is
+  // judged here, one saved after it is backfilled on rows this batch has committed.
   const segments = context.appendDerived ? segmentPass(await SegmentStore.live(tx)) : undefined;
   const { changedCustomers, changedVisitors, transitions } = foldEvents(events, { customers, visitors }, context.lifecycle, segments?.afterEvent);
   segments?.settle(customers);

@@ -1,4 +1,4 @@
-import { decideMemberships, type SegmentChange } from '@journey/domain';
+import { decideMemberships, type Customer360, type SegmentChange } from '@journey/domain';
 import type { EventStore } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import { fromRow, LIVE_TABLES, saveCustomers } from '../customer-360.table';
@@ -67,8 +67,9 @@ export async function runningBackfills(db: Queryable): Promise<string[]> {
 /**
  * Runs a backfill to its end: customers in keyset chunks, each chunk one unit of work that locks
  * its rows in the order the pass locks them (so the two wait for each other briefly and never
- * deadlock), judges the segment at the job's start on each customer's current state, records
- * the changes (marked as a backfill's) and moves the job's cursor with them. A job stopped
+ * deadlock), judges the segment at the job's start on each customer's current state, records the
+ * changes (marked as a backfill's) and the review instants that come sooner, and moves the job's
+ * cursor with them. A job stopped
  * anywhere goes on from its cursor; its changes, named by their numbers, are never doubled.
  */
 export async function runBackfill(
@@ -92,19 +93,19 @@ export async function runBackfill(
         await tx.query(`UPDATE journey.segment_jobs SET status = 'cancelled', finished_at = $2 WHERE job_id = $1`, [jobId, now().toISOString()]);
         return { ...toJob(row), status: 'cancelled' as const };
       }
+      // Every row of the chunk is locked before it is judged: a pass that judged it under the
+      // definitions it read before this version was saved has committed by then.
       const { rows: customers } = await tx.query<Record<string, unknown>>(
         `SELECT * FROM ${LIVE_TABLES.customers} WHERE customer_id > $1 ORDER BY customer_id LIMIT $2 FOR UPDATE`,
         [row.after, chunk],
       );
       const at = new Date(row.started_at).getTime();
       const decided: SegmentChange[] = [];
-      const changed = [];
+      const changed: Customer360[] = [];
       for (const raw of customers) {
         const customer = fromRow(raw as Parameters<typeof fromRow>[0]);
-        const decision = target
-          ? decideMemberships(customer, segments, at, { kind: 'backfill', jobId }, new Set([row.segment_id]))
-          : letGo(customer, row.segment_id, row.version, at, jobId);
-        if (decision.changes.length === 0) continue;
+        const decision = target ? decideMemberships(customer, segments, at, { kind: 'backfill', jobId }, new Set([row.segment_id])) : letGo(customer, row.segment_id, row.version, at, jobId);
+        if (!mustWrite(customer, decision)) continue;
         decided.push(...decision.changes);
         changed.push(decision.state);
       }
@@ -127,8 +128,18 @@ export async function runBackfill(
   }
 }
 
+/**
+ * Whether a judgement must be written: a membership changed, or time may now change one sooner
+ * than the customer's review instant says (a later instant is found when the earlier one is reviewed).
+ */
+function mustWrite(customer: Customer360, decision: { readonly state: Customer360; readonly changes: readonly SegmentChange[] }): boolean {
+  if (decision.changes.length > 0) return true;
+  const next = decision.state.segmentReviewAt;
+  return next !== null && (customer.segmentReviewAt === null || next < customer.segmentReviewAt);
+}
+
 /** An archived segment: a member exits. */
-function letGo(customer: ReturnType<typeof fromRow>, segmentId: string, version: number, at: number, jobId: string) {
+function letGo(customer: Customer360, segmentId: string, version: number, at: number, jobId: string) {
   const current = customer.segments[segmentId];
   if (!current?.member) return { state: customer, changes: [] as SegmentChange[] };
   const instant = new Date(at).toISOString();
