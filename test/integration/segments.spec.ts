@@ -125,6 +125,20 @@ describe.each(backends())('segments on %s', (backend) => {
     expect(customers.filter((c) => after.has(c))).toHaveLength(60);
   });
 
+  it('a backfill sets the review instant its segment brings, so the clock later moves the customer in', async () => {
+    const customerId = id('c');
+    await h.publish(customerEvent('MessageOpened', { customerId }, '2026-07-01T08:00:00.000Z'));
+    await h.settle();
+    const lapsed = await define({ id: id('lapsed'), name: 'No opens in 30 days', conditions: { event: 'MessageOpened', atMost: 0, within: '30d' } });
+    const job = await startBackfill(t.db, lapsed.id, lapsed.version, randomUUID(), new Date('2026-07-10T00:00:00.000Z'));
+    await runBackfill(h.store, job.jobId);
+    expect((await h.customer(customerId))!.segmentReviewAt).toBe('2026-07-31T00:00:00.000Z');
+    await h.projector.reviewSegments(new Date('2026-08-01T00:00:00.000Z'));
+    await h.settle();
+    expect((await membershipEvents(customerId)).map((e) => [e.type, e.occurredAt])).toEqual([['SegmentEntered', '2026-07-31T00:00:00.000Z']]);
+    await SegmentStore.archive(t.db, lapsed.id);
+  });
+
   it('a replay of the whole log folds the memberships recorded into the very 360 the live pass keeps', async () => {
     await h.settle();
     const report = await replayCheck(t.db, h.store, { lifecycle: h.options.lifecycle, batchSize: 500 });
