@@ -5,6 +5,7 @@ import { type Database, type Queryable } from '@journey/database';
 import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, projectionMetrics, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
 import { Projector } from '@journey/projections';
+import { RulesDecider, ruleCatalog, sagaSettings } from '@journey/journeys';
 import { Counter, type Registry } from 'prom-client';
 
 export const RELAY_CHECKPOINT = 'relay:kafka';
@@ -56,7 +57,11 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
-/** The customer projection, its lifecycle clock and its RFM schedule, and the log relay to Kafka, in this process. */
+/**
+ * The customer pass (the 360 folded, and the rules judged on the state each event left unless
+ * JOURNEY_SAGA=off), its lifecycle clock and its RFM schedule, and the log relay to Kafka, in
+ * this process.
+ */
 @Module({
   providers: [
     {
@@ -64,7 +69,8 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
       inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, METRICS],
       useFactory: (db: Database, store: EventStore<Queryable>, config: JourneyConfig, clock: Clock, logger: Logger, registry: Registry) => {
         let observe: ((delays: readonly number[]) => void) | undefined;
-        const projector = new Projector(db, store, config.projections, clock, { logger, onProjected: (delays) => observe?.(delays) });
+        const deciders = config.saga ? [new RulesDecider(ruleCatalog(db), sagaSettings(config), clock)] : [];
+        const projector = new Projector(db, store, config.projections, clock, { logger, deciders, onProjected: (delays) => observe?.(delays) });
         if (config.projector) observe = projectionMetrics(registry);
         return projector;
       },
