@@ -46,6 +46,8 @@ interface ArmResult {
   readonly wal: WalUsage;
   readonly tables: Readonly<Record<string, TableStats>>;
   readonly tableMiB: number;
+  /** The fold's wall time: load-sensitive, for orientation only. */
+  readonly seconds: number;
 }
 
 /** A transaction whose INSERTs and UPDATEs run under EXPLAIN (ANALYZE, WAL), their WAL added up. */
@@ -127,7 +129,8 @@ async function runArm(arm: FoldCostArm): Promise<ArmResult> {
   const url = urlOf(name);
   const setup = new Client({ connectionString: url });
   await setup.connect();
-  await setup.query(arm.setup);
+  // One statement at a time: VACUUM cannot run in the implicit transaction of a multi-statement query.
+  for (const statement of arm.setup.split(';').map((text) => text.trim()).filter(Boolean)) await setup.query(statement);
   await setup.end();
   if (arm.secondCopy) {
     const db = new PgDatabase({ url, poolSize: 1, applicationName: 'journey-bench-fold-cost' });
@@ -142,6 +145,7 @@ async function runArm(arm: FoldCostArm): Promise<ArmResult> {
   const store = new PostgresEventStore(db);
   const wal: WalUsage = { bytes: 0, records: 0, fpi: 0 };
   let events = 0;
+  const started = performance.now();
   try {
     const { rows } = await db.query<{ tx_id: string; position: number }>('SELECT tx_id::text AS tx_id, position FROM journey.checkpoints WHERE name = $1', [
       CUSTOMER_PROJECTION,
@@ -169,6 +173,7 @@ async function runArm(arm: FoldCostArm): Promise<ArmResult> {
     await store.close();
     await db.close();
   }
+  const seconds = (performance.now() - started) / 1000;
   // The pool's backends have exited, so their table statistics are flushed.
   const after = await tableStats(url);
   const tables: Record<string, TableStats> = {};
@@ -184,7 +189,7 @@ async function runArm(arm: FoldCostArm): Promise<ArmResult> {
     return Number(rows[0]!.bytes);
   });
   await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  return { arm, events, wal, tables, tableMiB: size / 1048576 };
+  return { arm, events, wal, tables, tableMiB: size / 1048576, seconds };
 }
 
 function perEvent(result: ArmResult) {
@@ -199,6 +204,7 @@ function perEvent(result: ArmResult) {
     indexEntries: sum((s) => (s.inserted + s.updated - s.hot) * s.indexes) / result.events,
     indexes: c360.indexes,
     tableMiB: result.tableMiB,
+    seconds: result.seconds,
   };
 }
 
@@ -228,11 +234,11 @@ async function main(): Promise<void> {
     'the appended LifecycleStageChanged events are the same in every arm and left out); tuples and HOT updates come from',
     'pg_stat_user_tables of the arm\'s database; index entries are the tuples written outside HOT times the indexes of their table.',
     '',
-    '| arm | WAL bytes / event | WAL records / event | full-page images / event | heap tuples / event | HOT share (360) | index entries / event | 360 indexes | 360 size after |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| arm | WAL bytes / event | WAL records / event | full-page images / event | heap tuples / event | HOT share (360) | index entries / event | 360 indexes | 360 size after | fold time (load-sensitive) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.label} | ${fmt(r.walBytes)} (${((r.walBytes / baseline) * 100).toFixed(0)} %) | ${r.walRecords.toFixed(2)} | ${r.fpi.toFixed(3)} | ${r.tuples.toFixed(2)} | ${(r.hotShare * 100).toFixed(0)} % | ${r.indexEntries.toFixed(2)} | ${r.indexes} | ${r.tableMiB.toFixed(1)} MiB |`,
+        `| ${r.label} | ${fmt(r.walBytes)} (${((r.walBytes / baseline) * 100).toFixed(0)} %) | ${r.walRecords.toFixed(2)} | ${r.fpi.toFixed(3)} | ${r.tuples.toFixed(2)} | ${(r.hotShare * 100).toFixed(0)} % | ${r.indexEntries.toFixed(2)} | ${r.indexes} | ${r.tableMiB.toFixed(1)} MiB | ${r.seconds.toFixed(1)} s |`,
     ),
   ].join('\n');
   process.stdout.write(`\n${section}\n`);

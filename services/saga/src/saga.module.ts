@@ -34,6 +34,8 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
     if (file) {
       const loaded = await this.saga.rules.loadFile(file);
       this.logger.info({ file, rules: loaded.length, changed: loaded.filter((r) => r.changed).map((r) => r.id) }, 'rules loaded');
+      // The customer pass may run in another process: it hears of the change.
+      if (loaded.some((r) => r.changed)) await this.saga.rulesChanged();
     }
     if (this.config.saga) await this.saga.start();
   }
