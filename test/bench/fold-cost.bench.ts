@@ -12,7 +12,7 @@ import 'reflect-metadata';
 import { Client } from 'pg';
 import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
 import { PgDatabase, type Queryable, type QueryResult } from '@journey/database';
-import type { AppendRequest, GlobalCursor, NewEvent, UnitOfWork } from '@journey/event-store';
+import { isBefore, type AppendRequest, type GlobalCursor, type NewEvent, type UnitOfWork } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
 import { CUSTOMER_PROJECTION, LIVE_TABLES, projectBatch } from '@journey/projections';
@@ -151,8 +151,10 @@ async function runArm(arm: FoldCostArm): Promise<ArmResult> {
       CUSTOMER_PROJECTION,
     ]);
     let cursor: GlobalCursor = { commit: Number(rows[0]!.tx_id), position: Number(rows[0]!.position) };
+    // Events become readable once every transaction older than them has ended, on the whole server.
+    const target = await store.lastCommitted();
     const context = { tables: LIVE_TABLES, lifecycle: DEFAULT_PROJECTION_OPTIONS.lifecycle, save: arm.save, deciders: arm.secondCopy ? [SECOND_COPY] : [] };
-    for (;;) {
+    while (isBefore(cursor, target)) {
       const folded = await store.unitOfWork(async (unit) => {
         const batch = await unit.readAll(cursor, DEFAULT_PROJECTION_OPTIONS.batchSize);
         if (batch.events.length === 0) return 0;
@@ -166,7 +168,7 @@ async function runArm(arm: FoldCostArm): Promise<ArmResult> {
         cursor = batch.next;
         return batch.events.length;
       });
-      if (folded === 0) break;
+      if (folded === 0) await new Promise((resolve) => setTimeout(resolve, 100));
       events += folded;
     }
   } finally {
