@@ -62,8 +62,9 @@ export async function projectBatch(events: readonly RecordedEvent[], unit: UnitO
     [...changedCustomers].map((id) => ({ before: before.get(id), after: customers.get(id)! })),
     context.save,
   );
-  for (const batch of batches) await batch.flush();
 
+  // The stage changes go beside the unit before the deciders write: a decider may append in the
+  // unit (locking the customer's stream until it commits), which an append beside it would wait for.
   let derived = 0;
   if (context.appendDerived && transitions.length > 0) {
     const byStream = new Map<string, AppendRequest['events'][number][]>();
@@ -76,5 +77,6 @@ export async function projectBatch(events: readonly RecordedEvent[], unit: UnitO
     const { outcomes } = await context.appendDerived([...byStream].map(([streamId, list]) => ({ streamId, events: list })));
     derived = outcomes.filter((outcome) => outcome.status === 'appended').length;
   }
+  for (const batch of batches) await batch.flush();
   return { customers: changedCustomers.size, derived };
 }
