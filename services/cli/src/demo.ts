@@ -88,7 +88,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const live = await liveTraffic(app, key);
     say(`   ${live} events accepted`);
     await settled(store);
-    await settled(store); // the stage changes the projector derived, taken by the saga in turn
+    await settled(store); // the stage changes and actions the pass derived, judged by it in turn
     await drained(db);
 
     await printSummary(app, base, key, receiver.received, say);
