@@ -41,15 +41,26 @@ class RelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdow
   }
 }
 
-/** Starts the projector with the application and stops it before the store closes. */
+/**
+ * Starts the customer pass with the application and stops it before the store closes. When it
+ * judges rules, the rules file (JOURNEY_RULES_FILE) is saved first, so that the events already
+ * in the log are judged by the rules the process was started with.
+ */
 class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly projector: Projector,
     @Inject(CONFIG) private readonly config: JourneyConfig,
+    @Inject(DATABASE) private readonly db: Database,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (this.config.projector) this.projector.start();
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.projector) return;
+    const file = this.config.journeys.rulesFile;
+    if (this.config.saga && file) {
+      const catalog = ruleCatalog(this.db);
+      if ((await catalog.rules.loadFile(file)).some((rule) => rule.changed)) await catalog.changed();
+    }
+    this.projector.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
