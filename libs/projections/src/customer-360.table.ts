@@ -206,7 +206,8 @@ export async function readCustomers(q: Queryable, ids: readonly string[], tables
 export async function customersWithBirthday(q: Queryable, days: readonly string[], after: string, limit: number): Promise<Customer360[]> {
   const { rows } = await q.query<CustomerRow>(
     `SELECT * FROM ${LIVE_TABLES.customers}
-     WHERE substr(profile->>'birthday', 6, 5) = ANY($1::text[]) AND customer_id > $2 ORDER BY customer_id LIMIT $3`,
+     WHERE profile ? 'birthday' AND substr(profile->>'birthday', 6, 5) = ANY($1::text[]) AND customer_id > $2
+     ORDER BY customer_id LIMIT $3`,
     [days, after, limit],
   );
   return rows.map(fromRow);
