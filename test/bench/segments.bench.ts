@@ -60,7 +60,7 @@ async function livePass(template: string, copy: string, segments: ReadonlyArray<
     cursor = await store.unitOfWork(async (unit) => {
       const batch = await unit.readAll(cursor, DEFAULT_PROJECTION_OPTIONS.batchSize);
       const mine = batch.events.filter((event) => !isBefore(end, cursorOf(event)));
-      await projectBatch(mine, unit.state, { tables: LIVE_TABLES, lifecycle: DEFAULT_PROJECTION_OPTIONS.lifecycle, appendDerived: unit.appendDerived });
+      await projectBatch(mine, unit, { tables: LIVE_TABLES, lifecycle: DEFAULT_PROJECTION_OPTIONS.lifecycle, appendDerived: unit.appendDerived });
       events += mine.length;
       return batch.next;
     });

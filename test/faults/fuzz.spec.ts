@@ -22,7 +22,7 @@ const CALLERS: readonly Caller[] = ['none', 'garbage', 'revoked', 'odd', 'ingest
 const ODD_AUTHORIZATIONS = ['Bearer', 'Bearer  ', 'Basic dXNlcjpwYXNz', `bearer ${'x'.repeat(1000)}`, 'Bearer a b', 'Token abc', `Bearer ${PROCESS_ADMIN_KEY.slice(0, -1)}`];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
 /** The engine's consumers of the log, each with its checkpoint. */
-const CONSUMERS = ['projection:customer_360', 'saga:journeys'];
+const CONSUMERS = ['projection:customer_360'];
 const POSTABLE = (Object.keys(EVENT_CATALOGUE) as EventType[]).filter((type) => type !== 'CustomerForgotten');
 
 interface Sent {

@@ -8,3 +8,4 @@ export * from './customer-360.view';
 export * from './rules';
 export * from './events';
 export * from './segments';
+export * from './customer-fold';

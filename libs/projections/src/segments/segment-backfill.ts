@@ -101,13 +101,13 @@ export async function runBackfill(
       );
       const at = new Date(row.started_at).getTime();
       const decided: SegmentChange[] = [];
-      const changed: Customer360[] = [];
+      const changed: Array<{ before: Customer360; after: Customer360 }> = [];
       for (const raw of customers) {
         const customer = fromRow(raw as Parameters<typeof fromRow>[0]);
         const decision = target ? decideMemberships(customer, segments, at, { kind: 'backfill', jobId }, new Set([row.segment_id])) : letGo(customer, row.segment_id, row.version, at, jobId);
         if (!mustWrite(customer, decision)) continue;
         decided.push(...decision.changes);
-        changed.push(decision.state);
+        changed.push({ before: customer, after: decision.state });
       }
       await saveCustomers(tx, LIVE_TABLES, changed);
       await recordDaily(tx, decided);

@@ -32,7 +32,10 @@ export async function reviewSegments(store: EventStore<Queryable>, now: Date, ba
       if (rows.length === 0) return { rows: 0, changes: 0 };
       const segments = await SegmentStore.live(unit.state);
       const decided: SegmentChange[] = [];
-      const customers = rows.map((row) => review(fromRow(row as Parameters<typeof fromRow>[0]), segments, now.getTime(), decided));
+      const customers = rows.map((row) => {
+        const before = fromRow(row as Parameters<typeof fromRow>[0]);
+        return { before, after: review(before, segments, now.getTime(), decided) };
+      });
       await saveCustomers(unit.state, LIVE_TABLES, customers);
       await recordDaily(unit.state, decided);
       if (decided.length > 0) await unit.appendDerived(membershipRequests(decided));

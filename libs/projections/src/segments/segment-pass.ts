@@ -1,5 +1,5 @@
 import { decideMemberships, nextSegmentReview, type Customer360, type SegmentChange, type SegmentDefinition } from '@journey/domain';
-import type { AfterCustomerEvent } from '../fold';
+import type { AfterCustomerEvent } from '@journey/domain';
 
 export interface SegmentPass {
   /** Decides memberships on the state each folded event left (recording them in it). */
