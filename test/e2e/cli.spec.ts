@@ -97,7 +97,7 @@ describeWithServer('the journey CLI, through the command and query buses', () =>
     writeFileSync(file, JSON.stringify([{ id: 'everyone', name: 'Every customer', conditions: { field: 'stage', op: 'exists' } }]));
     const created = await journey(['segments', 'create', '--file', file], MASTER_KEY);
     expect(created).toMatchObject({ code: 0 });
-    expect(created.stdout).toMatch(/^everyone: saved as version 1\n  backfill \S+ done: \d+ customers, entered 3, exited 0\n$/);
+    expect(created.stdout).toMatch(/^everyone: saved as version 1\n {2}backfill \S+ done: \d+ customers, entered 3, exited 0\n$/);
     expect(created.stderr).toMatch(/\[#{30}\] 100% /);
     expect((await journey(['segments', 'create', '--file', file], MASTER_KEY)).stdout).toBe('everyone: unchanged\n');
     expect((await journey(['segments', 'list'])).stdout).toBe('everyone  v1  3 members  Every customer\n');
