@@ -10,6 +10,7 @@ export * from './upcasters';
 export * from './validation';
 export * from './events/browse.events';
 export * from './events/commerce.events';
+export * from './events/custom.events';
 export * from './events/customer.events';
 export * from './events/derived.events';
 export * from './events/messaging.events';

@@ -8,6 +8,7 @@ import type { Logger } from './logger';
 import { PinoNestLogger } from './logger';
 import { ProblemFilter, RequestRejectedError, sendProblem } from './problem';
 import { installInputGuards } from './input-guards';
+import { installRequestDecoding } from './request-decoding';
 import type { AccessLog } from './auth/access-log';
 import type { AuthenticatedRequest } from './auth/auth.guard';
 import { ACCESS_LOG } from './tokens';
@@ -40,6 +41,7 @@ export async function createHttpApp(root: Type | DynamicModule, logger: Logger):
   });
   app.useGlobalFilters(new ProblemFilter(logger));
   installInputGuards(adapter.getInstance(), logger);
+  installRequestDecoding(adapter.getInstance(), logger);
   const accessLog = app.get<AccessLog>(ACCESS_LOG, { strict: false });
   access.record = (request, reply) => {
     const { apiKey } = request as unknown as AuthenticatedRequest;

@@ -3,8 +3,8 @@ import type { Logger } from './logger';
 import { nulInUrl, foreignCharset, unstorableInBody } from './hostile-input';
 import { RequestRejectedError, sendProblem } from './problem';
 
-/** Routes whose bodies the event contracts inspect themselves, event by event (a bad one is refused alone). */
-const CONTRACT_BODIES = new Set(['POST /v1/events']);
+/** Routes whose bodies the event contracts inspect themselves, event by event (a bad one is refused alone): events and Segment's calls. */
+const CONTRACT_BODIES = new Set(['POST /v1/events', ...['batch', 'track', 'identify', 'page', 'screen', 'alias', 'group'].map((call) => `POST /v1/${call}`)]);
 
 /**
  * Refuses, before any route runs, input that no route could store or read correctly: a NUL in

@@ -7,3 +7,7 @@ export * from './consume-events/consume-events.command';
 export * from './consume-events/consume-events.handler';
 export * from './consume-events/dead-letter.store';
 export * from './consume-events/kafka-ingest.consumer';
+export * from './track-messages/track-messages.command';
+export * from './track-messages/track-mapping';
+export * from './track-messages/track-reply';
+export * from './track-messages/segment-translate';
