@@ -97,8 +97,12 @@ function messageResult(translation: Translation, index: number, appended: Readon
   if (!translation.ok) return { index, ...(translation.messageId ? { messageId: translation.messageId } : {}), status: 'rejected', eventIds: [], errors: translation.errors };
   const errors: FieldError[] = [];
   const eventIds: string[] = [];
+  let resent = 0;
   for (const { event, outcome } of appended) {
-    if (outcome.status === 'rejected') {
+    if (outcome.status === 'rejected' && isResent(outcome.errors)) {
+      resent++;
+      eventIds.push(event.eventId);
+    } else if (outcome.status === 'rejected') {
       // The event's own fields, after the type it became: `PurchaseCompleted.data.total`.
       for (const error of outcome.errors) errors.push({ field: `${event.type}.${error.field.replace(/^events\[\d+\]\.?/, '') || 'event'}`, reason: error.reason });
     } else {
@@ -106,8 +110,19 @@ function messageResult(translation: Translation, index: number, appended: Readon
     }
   }
   if (errors.length > 0) return { index, messageId: translation.messageId, status: 'rejected', eventIds, errors };
-  const duplicate = appended.length > 0 && appended.every(({ outcome }) => outcome.status === 'duplicate');
+  // Nothing new: every event was committed before (stored again as it was, or sent again with moved timestamps).
+  const duplicate = appended.length > 0 && (resent > 0 || appended.every(({ outcome }) => outcome.status === 'duplicate')) && appended.every(({ outcome }) => outcome.status !== 'appended');
   return { index, messageId: translation.messageId, status: duplicate ? 'duplicate' : 'accepted', eventIds };
+}
+
+/**
+ * Whether the store refused the event because its id is taken. A tracked event's id is its
+ * messageId's, and Segment counts a message sent again as the same message even when its
+ * timestamps moved (the SDK stamps sentAt anew on every attempt, so the clock-skew correction
+ * differs by the network's delay): it is answered as a duplicate.
+ */
+function isResent(errors: readonly FieldError[]): boolean {
+  return errors.length === 1 && errors[0]!.field.endsWith('eventId') && errors[0]!.reason.includes('is already used by another event');
 }
 
 function batchOf(body: Record<string, unknown>): unknown[] {
