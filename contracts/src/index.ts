@@ -15,3 +15,4 @@ export * from './events/customer.events';
 export * from './events/derived.events';
 export * from './events/messaging.events';
 export * from './events/support.events';
+export * from './contract-schema';

@@ -9,6 +9,7 @@ import { PinoNestLogger } from './logger';
 import { ProblemFilter, RequestRejectedError, sendProblem } from './problem';
 import { installInputGuards } from './input-guards';
 import { installRequestDecoding } from './request-decoding';
+import { completeDocument } from './openapi/openapi-document';
 import type { AccessLog } from './auth/access-log';
 import type { AuthenticatedRequest } from './auth/auth.guard';
 import { ACCESS_LOG } from './tokens';
@@ -66,19 +67,17 @@ export async function createHttpApp(root: Type | DynamicModule, logger: Logger):
     done();
   });
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
+  const document = completeDocument(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('journey')
       .setDescription(
-        'The event-sourced customer-journey engine. Every route but /health and this description needs `Authorization: Bearer <api key>`; ' +
+        'The event-sourced customer-journey engine. Every route but /health and this description needs `Authorization: Bearer <api key>` (the Segment-compatible tracking routes also take the key as Basic user name); ' +
           'keys carry one role (ingest, marketing, auditor, admin; admin may use every route). Errors are application/problem+json.',
       )
       .setVersion('1')
-      .addBearerAuth()
-      .addSecurityRequirements('bearer')
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

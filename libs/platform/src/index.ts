@@ -18,3 +18,6 @@ export * from './lag/admission';
 export * from './lag/admission-gate';
 export * from './lag/lag-monitor';
 export { LAG_MONITOR, ADMISSION } from './lag/lag.providers';
+export * from './openapi/api-answer';
+export * from './openapi/openapi-document';
+export * from './openapi/route-schemas';

@@ -65,3 +65,42 @@ export function at(root: unknown, path: string): unknown {
   }
   return current;
 }
+
+/** A message of Segment's HTTP API, as the document describes it (the handler reads it as it comes). */
+export interface SegmentMessageBody {
+  /** In a batch: which call the message is. */
+  readonly type?: SegmentCall;
+  /** The SDK's id of the message: a message sent again with the same id is a duplicate. */
+  readonly messageId?: string;
+  /** The customer's id; the events go to their stream. */
+  readonly userId?: string;
+  /** The visitor's id, before (or without) a userId. */
+  readonly anonymousId?: string;
+  /** track: the name of what happened (`Order Completed`). */
+  readonly event?: string;
+  /** page and screen: the name of what was viewed. */
+  readonly name?: string;
+  /** alias: the id the user was known by. */
+  readonly previousId?: string;
+  /** group: the group the user belongs to. */
+  readonly groupId?: string;
+  readonly properties?: Readonly<Record<string, unknown>>;
+  readonly traits?: Readonly<Record<string, unknown>>;
+  readonly context?: Readonly<Record<string, unknown>>;
+  /** When it happened by the SDK's clock (RudderStack: originalTimestamp). */
+  readonly timestamp?: string;
+  readonly originalTimestamp?: string;
+  /** When the SDK sent it by its clock: with the time received, corrects the SDK's clock. */
+  readonly sentAt?: string;
+  readonly integrations?: Readonly<Record<string, unknown>>;
+}
+
+/** POST /v1/batch. */
+export interface SegmentBatchBody {
+  readonly batch: readonly SegmentMessageBody[];
+  readonly sentAt?: string;
+  /** Merged under each message's own context. */
+  readonly context?: Readonly<Record<string, unknown>>;
+  /** Sent by some SDKs; the key that counts is the one in the Authorization header. */
+  readonly writeKey?: string;
+}
