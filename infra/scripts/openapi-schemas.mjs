@@ -89,7 +89,9 @@ function objectSchema(type, seen, depth) {
     const propertyType = checker.getTypeOfSymbolAtLocation(property, declaration);
     if (propertyType.getCallSignatures().length > 0) continue;
     const optional = (property.flags & ts.SymbolFlags.Optional) !== 0;
-    const value = schemaOf(optional ? checker.getNonNullableType(propertyType) : propertyType, inner, depth + 1);
+    // NonNullable<unknown> is `{}`, an object type: an optional unknown stays unknown.
+    const loose = propertyType.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown);
+    const value = schemaOf(optional && !loose ? checker.getNonNullableType(propertyType) : propertyType, inner, depth + 1);
     if (value === undefined) continue;
     const doc = ts.displayPartsToString(property.getDocumentationComment(checker)).trim();
     schema.properties[property.name] = doc && !value.$ref ? { ...value, description: doc } : value;
@@ -134,10 +136,18 @@ for (const file of program.getSourceFiles().filter((f) => files.includes(f.fileN
         responses[code] = schema === undefined ? {} : { contentType: 'application/json', schema };
       }
       const request = decorator(member, 'ApiRequest')[0]?.typeArguments?.[0];
+      // Query parameters named one by one: optional when the method's parameter is (`?` or a default).
+      const query = Object.fromEntries(
+        member.parameters.flatMap((p) => {
+          const name = literal(decorator(p, 'Query')[0]?.arguments[0]);
+          return typeof name === 'string' ? [[name, { required: !p.questionToken && !p.initializer }]] : [];
+        }),
+      );
       routes[`${method.toUpperCase()} ${path}`] = {
         roles,
         responses,
         ...(request ? { requestBody: schemaOf(checker.getTypeFromTypeNode(request)) } : {}),
+        ...(Object.keys(query).length > 0 ? { query } : {}),
         source: relative(root, file.fileName),
       };
     }
@@ -169,7 +179,9 @@ if (process.argv.includes('--check')) {
   let current = '';
   try {
     current = readFileSync(target, 'utf8');
-  } catch {}
+  } catch {
+    // No file yet: it is out of date.
+  }
   if (current !== text) {
     process.stderr.write(`${relative(root, target)} is out of date with the controllers: run npm run openapi:schemas\n`);
     process.exit(1);

@@ -9,7 +9,7 @@ type Operation = {
   responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> }>;
   requestBody?: unknown;
   security?: Array<Record<string, string[]>>;
-  parameters?: Array<{ in: string }>;
+  parameters?: Array<{ in: string; name: string; required?: boolean }>;
 };
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -65,6 +65,14 @@ export function completeDocument(document: OpenAPIObject, schemas: RouteSchemas 
             description: operation.responses[status]?.description || STATUS_TEXT[Number(status)] || status,
             ...(answer.schema ? { content: { [answer.contentType ?? 'application/json']: { schema: answer.schema } } } : {}),
           };
+        }
+        // A parameter named by @Query and described by @ApiQuery is one parameter.
+        const byName = new Map<string, { in: string; name: string; required?: boolean }>();
+        for (const parameter of operation.parameters ?? []) byName.set(`${parameter.in}:${parameter.name}`, { ...byName.get(`${parameter.in}:${parameter.name}`), ...parameter });
+        if (operation.parameters) operation.parameters = [...byName.values()];
+        for (const parameter of operation.parameters ?? []) {
+          const declared = parameter.in === 'query' ? route.query?.[parameter.name] : undefined;
+          if (declared) parameter.required = declared.required;
         }
         if (route.requestBody) {
           const given = (operation.requestBody as { content?: Record<string, Record<string, unknown>> } | undefined)?.content?.['application/json'];

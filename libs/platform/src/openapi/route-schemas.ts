@@ -9,6 +9,8 @@ export interface RouteSchema {
   /** By status: the body's content type and schema (none for an empty answer such as 204). */
   readonly responses: Readonly<Record<string, { readonly contentType?: string; readonly schema?: JsonSchema }>>;
   readonly requestBody?: JsonSchema;
+  /** Query parameters the method names one by one, and whether it needs them. */
+  readonly query?: Readonly<Record<string, { readonly required: boolean }>>;
   /** The controller the route is declared in. */
   readonly source: string;
 }

@@ -41,7 +41,7 @@ export class IngestController {
       },
     },
   })
-  async append(@Body() body: unknown, @Query('expectedVersion') expectedVersion: string | undefined, @Res() reply: ReplyLike): Promise<void> {
+  async append(@Body() body: unknown, @Res() reply: ReplyLike, @Query('expectedVersion') expectedVersion?: string): Promise<void> {
     const result = await this.commands.execute(new AppendEventsCommand(body, expectedVersion));
     reply.status(result.status).send(result.body);
   }

@@ -1,4 +1,4 @@
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { VerifyResult } from '@journey/event-store';
@@ -35,7 +35,9 @@ export class AuditController {
   /** The customer as the engine knew them at `at`: the 360, the stage and the tier then. */
   @Get('customers/:customerId/as-of')
   @ApiOperation({ summary: "A customer's 360 as it stood at an instant (?at), by recorded or occurred time (?by)" })
-  async asOf(@Param('customerId') customerId: string, @Query('at') at?: string, @Query('by') by: string = 'recorded'): Promise<CustomerAsOfView> {
+  @ApiQuery({ name: 'at', required: true, example: '2030-01-01T00:00:00Z', description: 'an ISO 8601 instant with an offset' })
+  @ApiQuery({ name: 'by', required: false, example: 'recorded', description: 'recorded: what the engine knew then; occurred: what had happened by then' })
+  async asOf(@Param('customerId') customerId: string, @Query('at') at: string | undefined, @Query('by') by: string = 'recorded'): Promise<CustomerAsOfView> {
     const instant = typeof at === 'string' ? parseInstant(at) : undefined;
     const errors: FieldProblem[] = [];
     if (!instant) errors.push({ field: 'at', reason: INSTANT_REASON });

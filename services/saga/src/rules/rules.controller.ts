@@ -43,7 +43,7 @@ export class RulesController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a rule (201), or answer the same rule unchanged' })
+  @ApiOperation({ summary: 'Create a rule (201); an id in use is refused (400: update it with PUT)' })
   @ApiRequest({ examples: { example: { summary: 'An example', value: { id: 'thank-buyers', name: 'Thank buyers', trigger: { event: 'PurchaseCompleted' }, action: { channel: 'log', target: 'thanks', template: 'Thanks for order {{event.data.orderId}}', params: {} } } } } })
   @HttpCode(201)
   create(@Body() body: unknown): Promise<RuleView & { readonly changed: boolean }> {
@@ -90,7 +90,7 @@ export class RulesController {
    */
   @Post(':id/dry-run')
   @ApiOperation({ summary: 'What the rule would decide for a customer now: on their latest trigger event, or on the event given' })
-  @ApiRequest({ examples: { example: { summary: 'An example', value: {} } } })
+  @ApiRequest({ examples: { example: { summary: 'An example', value: { customerId: 'c-42' } } } })
   @HttpCode(200)
   dryRun(@Param('id') id: string, @Body() body: { customerId?: unknown; event?: unknown } | undefined): Promise<DryRun> {
     return this.queries.execute(new DryRunRuleQuery(id, body?.customerId, body?.event));
