@@ -170,6 +170,28 @@ describeWithServer('the tracking API with the real SDKs', () => {
     expect(reply.results[3]!.errors).toEqual([expect.objectContaining({ field: 'type' })]);
   });
 
+  it('a track name with no type of its own is a CustomEvent that rules can match by name', async () => {
+    const ruleId = `welcome-subscribers-${randomUUID().slice(0, 8)}`;
+    const rule = {
+      id: ruleId,
+      name: 'Welcome newsletter subscribers',
+      trigger: { event: 'CustomEvent', where: { path: 'event.data.name', op: 'eq', value: 'Newsletter Subscribed' } },
+      conditions: { path: 'event.data.properties.list', op: 'eq', value: 'weekly' },
+      action: { channel: 'log', target: 'welcome', template: 'Welcome to {{event.data.properties.list}}', params: {} },
+    };
+    const created = await engine.request({ method: 'POST', url: '/v1/rules', body: rule });
+    expect([created.status, created.body]).toEqual([201, created.status === 201 ? created.body : 'a rule']);
+    const userId = `c-${randomUUID()}`;
+    const sent = await post('/v1/track', { messageId: randomUUID(), userId, event: 'Newsletter Subscribed', properties: { list: 'weekly' }, timestamp: new Date().toISOString() });
+    expect(sent.status).toBe(200);
+    await post('/v1/track', { messageId: randomUUID(), userId, event: 'Wishlist Shared', timestamp: new Date().toISOString() });
+    const results = await until(async () => {
+      const answer = (await engine.request({ method: 'GET', url: `/v1/rules/${ruleId}/results` })).json() as { matched: number; dispatched?: number };
+      return answer.matched >= 1 ? answer : undefined;
+    }, 120_000, 'the rule to match the CustomEvent');
+    expect(results.matched).toBe(1);
+  });
+
   it('takes the write key as Basic user name or as a Bearer key; refuses other roles and no key', async () => {
     const message = { messageId: randomUUID(), anonymousId: `v-${randomUUID()}`, event: 'Newsletter Subscribed' };
     expect((await post('/v1/track', message)).status).toBe(200);
