@@ -106,6 +106,10 @@ describe(`the OpenAPI document tells the truth (${backend})`, () => {
       const query = (operation.parameters ?? []).filter((p) => p.in === 'query' && p.required).map((p) => `${p.name}=${encodeURIComponent(String(p.example ?? p.schema?.example ?? ''))}`);
       const json = operation.requestBody?.content['application/json'];
       const body = json ? (json.example ?? Object.values(json.examples ?? {})[0]?.value ?? {}) : undefined;
+      if (json?.schema && body !== undefined) {
+        const validateBody = ajv.compile(rebase(json.schema));
+        if (!validateBody(body)) mismatches.push(`${key}: its example body does not match its request schema: ${ajv.errorsText(validateBody.errors)}`);
+      }
       for (const keyGiven of [undefined, null] as const) {
         if (keyGiven === null && key === 'GET /health') continue;
         const response = await engine.request({ method: method.toUpperCase() as 'GET', url: query.length ? `${url}?${query.join('&')}` : url, body, key: keyGiven });

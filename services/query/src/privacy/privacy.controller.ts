@@ -27,7 +27,7 @@ export class PrivacyController {
   }
 
   @Post(':customerId/forget')
-  @ApiRequest({ examples: { example: { summary: 'An example', value: { reason: 'customer request' } } } })
+  @ApiRequest<{ reason?: string }>({ examples: { example: { summary: 'An example', value: { reason: 'customer request' } } } })
   @HttpCode(200)
   @ApiOperation({ summary: "Forget a customer: destroy their keys, append CustomerForgotten, scrub the read models (optional body {reason})" })
   forget(@Param('customerId') customerId: string, @Body() body: unknown): Promise<ForgetReport> {

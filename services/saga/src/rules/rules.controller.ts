@@ -1,7 +1,7 @@
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import type { DryRun, RuleResults } from '@journey/journeys';
+import type { DryRun, RuleInput, RuleResults } from '@journey/journeys';
 import { ApiRequest, Roles } from '@journey/platform';
 import { CreateRuleCommand } from './create-rule/create-rule.command';
 import { DeleteRuleCommand } from './delete-rule/delete-rule.command';
@@ -44,7 +44,7 @@ export class RulesController {
 
   @Post()
   @ApiOperation({ summary: 'Create a rule (201); an id in use is refused (400: update it with PUT)' })
-  @ApiRequest({ examples: { example: { summary: 'An example', value: { id: 'thank-buyers', name: 'Thank buyers', trigger: { event: 'PurchaseCompleted' }, action: { channel: 'log', target: 'thanks', template: 'Thanks for order {{event.data.orderId}}', params: {} } } } } })
+  @ApiRequest<RuleInput>({ examples: { example: { summary: 'An example', value: { id: 'thank-buyers', name: 'Thank buyers', trigger: { event: 'PurchaseCompleted' }, action: { channel: 'log', target: 'thanks', template: 'Thanks for order {{event.data.orderId}}', params: {} } } } } })
   @HttpCode(201)
   create(@Body() body: unknown): Promise<RuleView & { readonly changed: boolean }> {
     return this.commands.execute(new CreateRuleCommand(body));
@@ -52,7 +52,7 @@ export class RulesController {
 
   @Put(':id')
   @ApiOperation({ summary: 'Replace a rule: a new version when it changed' })
-  @ApiRequest({ examples: { example: { summary: 'An example', value: { id: 'thank-buyers', name: 'Thank buyers', trigger: { event: 'PurchaseCompleted' }, action: { channel: 'log', target: 'thanks', template: 'Thank you!', params: {} } } } } })
+  @ApiRequest<RuleInput>({ examples: { example: { summary: 'An example', value: { id: 'thank-buyers', name: 'Thank buyers', trigger: { event: 'PurchaseCompleted' }, action: { channel: 'log', target: 'thanks', template: 'Thank you!', params: {} } } } } })
   update(@Param('id') id: string, @Body() body: unknown): Promise<RuleView & { readonly changed: boolean }> {
     return this.commands.execute(new UpdateRuleCommand(id, body));
   }
@@ -90,7 +90,7 @@ export class RulesController {
    */
   @Post(':id/dry-run')
   @ApiOperation({ summary: 'What the rule would decide for a customer now: on their latest trigger event, or on the event given' })
-  @ApiRequest({ examples: { example: { summary: 'An example', value: { customerId: 'c-42' } } } })
+  @ApiRequest<{ customerId: string; event?: Readonly<Record<string, unknown>> }>({ examples: { example: { summary: 'An example', value: { customerId: 'c-42' } } } })
   @HttpCode(200)
   dryRun(@Param('id') id: string, @Body() body: { customerId?: unknown; event?: unknown } | undefined): Promise<DryRun> {
     return this.queries.execute(new DryRunRuleQuery(id, body?.customerId, body?.event));

@@ -3,6 +3,7 @@ import { ApiRequest } from '../../openapi/api-answer';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { ApiKey } from '../api-keys';
+import type { Role } from '../roles';
 import { CreateKeyCommand } from './create-key/create-key.command';
 import { keyRequest } from './create-key/key-request';
 import { ListKeysQuery } from './list-keys/list-keys.query';
@@ -25,7 +26,7 @@ export class KeysController {
 
   @Post()
   @ApiOperation({ summary: 'Create an API key with a role; the key is in this answer only' })
-  @ApiRequest({ examples: { example: { summary: 'An example', value: { role: 'ingest', name: 'shop backend' } } } })
+  @ApiRequest<{ role: Role; name: string }>({ examples: { example: { summary: 'An example', value: { role: 'ingest', name: 'shop backend' } } } })
   @HttpCode(201)
   async create(@Body() body: { role?: unknown; name?: unknown } | undefined): Promise<{ key: string; apiKey: ApiKey }> {
     const { role, name } = keyRequest(body);
