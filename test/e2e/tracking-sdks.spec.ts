@@ -125,6 +125,10 @@ describeWithServer('the tracking API with the real SDKs', () => {
 
     const broken = await post('/v1/batch', body.subarray(0, body.length - 8), { 'content-encoding': 'gzip' });
     expect(broken.status).toBe(400);
+    // A small body that inflates past the body limit is refused, not inflated in full.
+    const bomb = gzipSync(JSON.stringify({ batch: [{ type: 'track', userId, event: 'X', properties: { pad: ' '.repeat(6 * 1024 * 1024) } }] }));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    expect((await post('/v1/batch', bomb, { 'content-encoding': 'gzip' })).status).toBe(413);
     const unknown = await post('/v1/batch', '{}', { 'content-encoding': 'compress' });
     expect(unknown.status).toBe(415);
     expect(unknown.headers.get('content-type')).toMatch(/problem\+json/);
@@ -168,6 +172,8 @@ describeWithServer('the tracking API with the real SDKs', () => {
     expect(reply.results[0]!.errors).toEqual([expect.objectContaining({ field: 'properties.products[0].price' })]);
     expect(reply.results[2]!.errors).toEqual([expect.objectContaining({ field: 'CustomerProfileUpdated.data.email' })]);
     expect(reply.results[3]!.errors).toEqual([expect.objectContaining({ field: 'type' })]);
+    const metrics = (await engine.request({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/journey_tracking_messages_total\{call="batch",outcome="rejected"\} [1-9]/);
   });
 
   it('a track name with no type of its own is a CustomEvent that rules can match by name', async () => {

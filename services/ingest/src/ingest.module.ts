@@ -15,7 +15,8 @@ import { ListDeadLettersHandler } from './consume-events/list-dead-letters/list-
 import { ReadStreamController } from './read-stream/read-stream.controller';
 import { ReadStreamHandler } from './read-stream/read-stream.handler';
 import { TrackMessagesHandler } from './track-messages/track-messages.handler';
-import { TRACK_MAPPING } from './track-messages/track-messages.tokens';
+import { TRACK_MAPPING, TRACKING_METRICS } from './track-messages/track-messages.tokens';
+import { trackingMetrics } from './track-messages/tracking-metrics';
 import { trackMapping } from './track-messages/track-mapping';
 import { TrackingController } from './track-messages/tracking.controller';
 
@@ -56,6 +57,7 @@ class KafkaIngestLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     ReadStreamHandler,
     TrackMessagesHandler,
     { provide: TRACK_MAPPING, inject: [CONFIG], useFactory: (config: JourneyConfig) => trackMapping(config.trackEventMap) },
+    { provide: TRACKING_METRICS, inject: [METRICS], useFactory: (registry: Registry) => trackingMetrics(registry) },
     ListDeadLettersHandler,
     { provide: DeadLetterStore, inject: [DATABASE, CLOCK], useFactory: (db: Database, clock: Clock) => new DeadLetterStore(db, clock) },
     {

@@ -7,7 +7,8 @@ import type { EventResult } from '../append-events/ingest-events';
 import { isSegmentCall, SEGMENT_CALLS } from './segment-message';
 import { translateMessage, type EventInput, type Translation } from './segment-translate';
 import { TrackMessagesCommand } from './track-messages.command';
-import { TRACK_MAPPING } from './track-messages.tokens';
+import { TRACK_MAPPING, TRACKING_METRICS } from './track-messages.tokens';
+import type { TrackingObserver } from './tracking-metrics';
 import type { TrackMapping } from './track-mapping';
 import type { MessageResult, TrackReply } from './track-reply';
 
@@ -26,6 +27,7 @@ export class TrackMessagesHandler implements ICommandHandler<TrackMessagesComman
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TRACK_MAPPING) private readonly mapping: TrackMapping,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(TRACKING_METRICS) private readonly metrics: TrackingObserver,
   ) {}
 
   async execute({ call, body }: TrackMessagesCommand): Promise<TrackReply> {
@@ -48,11 +50,14 @@ export class TrackMessagesHandler implements ICommandHandler<TrackMessagesComman
 
     const results = await this.append(translations);
     const rejected = results.filter((r) => r.status === 'rejected');
+    const duplicates = results.filter((r) => r.status === 'duplicate').length;
+    this.metrics.tracked(call, 'accepted', results.length - rejected.length - duplicates);
+    this.metrics.tracked(call, 'duplicate', duplicates);
+    this.metrics.tracked(call, 'rejected', rejected.length);
     for (const result of rejected) this.logger.warn({ call, messageId: result.messageId, errors: result.errors }, 'tracking message refused');
     if (call !== 'batch' && rejected.length === 1) {
       throw new RequestRejectedError(400, 'Invalid message', rejected[0]!.errors ?? [], { messageId: rejected[0]!.messageId });
     }
-    const duplicates = results.filter((r) => r.status === 'duplicate').length;
     return { success: true, accepted: results.length - rejected.length - duplicates, duplicates, rejected: rejected.length, results };
   }
 
