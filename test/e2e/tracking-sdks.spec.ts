@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { Analytics } from '@segment/analytics-node';
 import RudderAnalytics from '@rudderstack/rudder-sdk-node';
@@ -101,6 +102,41 @@ describeWithServer('the tracking API with the real SDKs', () => {
     const c = await customerWhen(userId, (x) => x.commerce.orders === 1 && x.activity.views === 1 && x.activity.carts === 1);
     expect(c.commerce.byCurrency.EUR).toMatchObject({ revenue: 2749 });
     expect(c.profile).toMatchObject({ name: 'Grace Hopper', email: 'grace@example.com' });
+  });
+
+  it('Segment analytics-node retries a batch whose answer was lost: the retry is answered as duplicates, the order counted once', async () => {
+    // In front of the engine: forwards each request, and drops the connection instead of the first answer.
+    const answers: Array<{ retry: string | undefined; body: { accepted: number; duplicates: number } }> = [];
+    const proxy: Server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        void (async () => {
+          const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name))) as Record<string, string>;
+          const forwarded = await fetch(url + request.url!, { method: request.method, headers, body: Buffer.concat(chunks) });
+          const text = await forwarded.text();
+          answers.push({ retry: request.headers['x-retry-count'] as string | undefined, body: JSON.parse(text) as { accepted: number; duplicates: number } });
+          if (answers.length === 1) request.socket.destroy();
+          else response.writeHead(forwarded.status, { 'content-type': 'application/json' }).end(text);
+        })();
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = proxy.address() as { port: number };
+      const userId = `c-${randomUUID()}`;
+      const analytics = new Analytics({ writeKey, host: `http://127.0.0.1:${address.port}`, flushInterval: 100, maxRetries: 3 });
+      analytics.track({ userId, event: 'Order Completed', properties: order(`o-${randomUUID()}`) });
+      await analytics.closeAndFlush();
+      expect(answers.map((a) => [a.retry, a.body.accepted, a.body.duplicates])).toEqual([
+        [undefined, 1, 0],
+        ['1', 0, 1],
+      ]);
+      const c = await customerWhen(userId, (x) => x.commerce.orders >= 1);
+      expect(c.commerce.orders).toBe(1);
+    } finally {
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 
   it('a retried batch is answered as duplicates, and nothing is counted twice', async () => {
