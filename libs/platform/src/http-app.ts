@@ -9,6 +9,7 @@ import { PinoNestLogger } from './logger';
 import { ProblemFilter, RequestRejectedError, sendProblem } from './problem';
 import { installInputGuards } from './input-guards';
 import { installRequestDecoding } from './request-decoding';
+import { isTrackingPath } from './tracking-routes';
 import { completeDocument } from './openapi/openapi-document';
 import type { AccessLog } from './auth/access-log';
 import type { AuthenticatedRequest } from './auth/auth.guard';
@@ -47,8 +48,8 @@ export async function createHttpApp(root: Type | DynamicModule, logger: Logger):
   access.record = (request, reply) => {
     const { apiKey } = request as unknown as AuthenticatedRequest;
     const path = request.url.split('?')[0]!;
-    // Health checks are not API use; accepted appends are recorded by the event log itself.
-    const acceptedAppend = request.method === 'POST' && path === '/v1/events' && reply.statusCode < 300;
+    // Health checks are not API use; accepted appends (events, tracked messages) are recorded by the event log itself.
+    const acceptedAppend = request.method === 'POST' && (path === '/v1/events' || isTrackingPath(path)) && reply.statusCode < 300;
     if (path === '/health' || acceptedAppend) return;
     accessLog.record({
       at: new Date().toISOString(),

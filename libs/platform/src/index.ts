@@ -21,3 +21,4 @@ export { LAG_MONITOR, ADMISSION } from './lag/lag.providers';
 export * from './openapi/api-answer';
 export * from './openapi/openapi-document';
 export * from './openapi/route-schemas';
+export * from './tracking-routes';

@@ -2,12 +2,8 @@ import { createBrotliDecompress, createGunzip, createInflate, type Gunzip } from
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from './logger';
 import { RequestRejectedError, sendProblem } from './problem';
+import { isTrackingPath } from './tracking-routes';
 
-/**
- * Segment's tracking routes read the body as JSON whatever its content type says: the SDKs
- * send gzip bodies without one (RudderStack) or with a generic one.
- */
-const TRACKING_ROUTES = /^\/v1\/(batch|track|identify|page|screen|alias|group)(\?|$)/;
 
 type Decoder = Gunzip & { receivedEncodedLength?: number };
 
@@ -17,9 +13,10 @@ type Decoder = Gunzip & { receivedEncodedLength?: number };
  * inflates past it is refused (413); an encoding not understood is answered 415.
  */
 export function installRequestDecoding(fastify: FastifyInstance, logger: Logger): void {
+  // Segment's tracking routes read the body as JSON whatever its type says: RudderStack's SDK sends gzip bodies without one.
   fastify.addHook('onRequest', (request, _reply, done) => {
     const type = request.headers['content-type'];
-    if (TRACKING_ROUTES.test(request.url) && (type === undefined || !/json/i.test(type))) request.headers['content-type'] = 'application/json';
+    if (isTrackingPath(request.url) && (type === undefined || !/json/i.test(type))) request.headers['content-type'] = 'application/json';
     done();
   });
   fastify.addHook('preParsing', (request, reply, payload, done) => {
