@@ -29,6 +29,7 @@ export type FieldOperator = (typeof FIELD_OPERATORS)[number];
 export const HISTORY_KEYS: Partial<Record<EventType, readonly string[]>> = {
   PurchaseCompleted: ['category'],
   ProductViewed: ['category'],
+  CustomEvent: ['name'],
 };
 
 /** The longest window an event-history condition may use, in days (the history keeps this many). */
