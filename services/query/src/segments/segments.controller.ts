@@ -3,7 +3,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res }
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { BackfillJob } from '@journey/projections';
-import { RequestRejectedError, Roles } from '@journey/platform';
+import { ApiAnswer, ApiRequest, RequestRejectedError, Roles } from '@journey/platform';
 import { ArchiveSegmentCommand } from './archive-segment/archive-segment.command';
 import { CreateSegmentCommand } from './create-segment/create-segment.command';
 import { ExportSegmentMembersQuery } from './export-segment-members/export-segment-members.query';
@@ -36,6 +36,7 @@ export class SegmentsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Every segment at its current version, with its size now' })
   @ApiQuery({ name: 'archived', required: false, example: 'true' })
   list(@Query('archived') archived?: string): Promise<{ segments: SegmentView[] }> {
     return this.queries.execute(new ListSegmentsQuery(archived === 'true'));
@@ -44,6 +45,7 @@ export class SegmentsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a segment; a backfill job evaluates it over every customer (see `job`)' })
+  @ApiRequest<Record<string, unknown>>({ examples: { example: { summary: 'Shoe lovers', value: { id: 'shoe-lovers', name: 'Bought shoes twice in 90 days', conditions: { all: [{ event: 'PurchaseCompleted', where: { category: 'shoes' }, atLeast: 2, within: '90d' }, { field: 'consent.email:marketing', op: 'eq', value: true }] } } } } })
   create(@Body() body: unknown): Promise<SegmentSaved> {
     return this.commands.execute(new CreateSegmentCommand(body));
   }
@@ -51,6 +53,7 @@ export class SegmentsController {
   @Post('preview')
   @HttpCode(200)
   @ApiOperation({ summary: 'The count and a sample of the customers a definition would hold now, without saving it' })
+  @ApiRequest<Record<string, unknown>>({ examples: { example: { summary: 'Shoe lovers', value: { id: 'shoe-lovers', name: 'Bought shoes twice in 90 days', conditions: { all: [{ event: 'PurchaseCompleted', where: { category: 'shoes' }, atLeast: 2, within: '90d' }, { field: 'consent.email:marketing', op: 'eq', value: true }] } } } } })
   preview(@Body() body: unknown): Promise<SegmentPreview> {
     return this.queries.execute(new PreviewSegmentQuery(body));
   }
@@ -63,12 +66,14 @@ export class SegmentsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A segment: its current version, size and latest backfill jobs' })
   get(@Param('id') id: string): Promise<SegmentDetail> {
     return this.queries.execute(new GetSegmentQuery(id));
   }
 
   @Put(':id')
   @ApiOperation({ summary: 'Save the definition as the next version; a backfill job evaluates it' })
+  @ApiRequest<Record<string, unknown>>({ examples: { example: { summary: 'Shoe lovers, in 120 days', value: { id: 'shoe-lovers', name: 'Bought shoes twice in 90 days', conditions: { all: [{ event: 'PurchaseCompleted', where: { category: 'shoes' }, atLeast: 2, within: '120d' }, { field: 'consent.email:marketing', op: 'eq', value: true }] } } } } })
   update(@Param('id') id: string, @Body() body: unknown): Promise<SegmentSaved> {
     return this.commands.execute(new UpdateSegmentCommand(id, body));
   }
@@ -80,6 +85,7 @@ export class SegmentsController {
   }
 
   @Get(':id/members')
+  @ApiOperation({ summary: "A page of the segment's members in customer id order; pass `next` back as `after`" })
   @ApiQuery({ name: 'after', required: false, description: 'the `next` of the previous page' })
   @ApiQuery({ name: 'limit', required: false, example: 100 })
   members(@Param('id') id: string, @Query('after') after?: string, @Query('limit') limit?: string): Promise<SegmentMemberPage> {
@@ -89,6 +95,8 @@ export class SegmentsController {
   }
 
   @Get(':id/members.csv')
+  @ApiOperation({ summary: "The segment's members as a CSV file, streamed as it is read" })
+  @ApiAnswer<string>(200, { contentType: 'text/csv' })
   async exportMembers(@Param('id') id: string, @Res() reply: ReplyLike): Promise<void> {
     const lines = await this.queries.execute(new ExportSegmentMembersQuery(id));
     reply
@@ -105,6 +113,7 @@ export class SegmentsController {
   }
 
   @Get(':id/jobs/:jobId')
+  @ApiOperation({ summary: "A backfill job's progress: customers done of the total, entries and exits so far" })
   job(@Param('id') id: string, @Param('jobId') jobId: string): Promise<BackfillJob> {
     return this.queries.execute(new GetBackfillJobQuery(id, jobId));
   }
