@@ -46,6 +46,8 @@ export const EVENT_CATALOGUE = {
   ActionFailed: entry('derived', derived.ActionFailed),
   ActionSuppressed: entry('derived', derived.ActionSuppressed),
   ConversionAttributed: entry('derived', derived.ConversionAttributed),
+  SegmentEntered: entry('derived', derived.SegmentEntered),
+  SegmentExited: entry('derived', derived.SegmentExited),
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;

@@ -17,6 +17,7 @@ const BENCHES = [
   { name: 'query', what: 'the marketing queries over 1,000,000 customers' },
   { name: 'peers', what: 'journey beside Emmett and Message DB' },
   { name: 'rebuild', what: 'every projection rebuilt from 10,000,000 events' },
+  { name: 'segments', what: 'segment backfill over 1,000,000 customers, the live pass with 50 segments, event to SegmentEntered' },
   { name: 'engine', what: 'the whole engine as users run it, with one process and two' },
 ] as const;
 

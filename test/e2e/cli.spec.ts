@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
@@ -87,5 +89,21 @@ describeWithServer('the journey CLI, through the command and query buses', () =>
       code: 3,
       stdout: 'nothing of customer c7-1 was occurred by 2020-01-01T00:00:00.000Z\n',
     });
+  }, 300_000);
+
+  it('creates segments from a file with a backfill and its progress, then lists, shows and exports them', async () => {
+    expect((await journey(['projections', 'rebuild'], MASTER_KEY)).code).toBe(0);
+    const file = join(mkdtempSync(join(tmpdir(), 'journey-cli-')), 'segments.json');
+    writeFileSync(file, JSON.stringify([{ id: 'everyone', name: 'Every customer', conditions: { field: 'stage', op: 'exists' } }]));
+    const created = await journey(['segments', 'create', '--file', file], MASTER_KEY);
+    expect(created).toMatchObject({ code: 0 });
+    expect(created.stdout).toMatch(/^everyone: saved as version 1\n {2}backfill \S+ done: \d+ customers, entered 3, exited 0\n$/);
+    expect(created.stderr).toMatch(/\[#{30}\] 100% /);
+    expect((await journey(['segments', 'create', '--file', file], MASTER_KEY)).stdout).toBe('everyone: unchanged\n');
+    expect((await journey(['segments', 'list'])).stdout).toBe('everyone  v1  3 members  Every customer\n');
+    expect((await journey(['segments', 'show', 'everyone'])).stdout).toMatch(/^everyone v1: Every customer\nmembers: 3\n/);
+    const members = await journey(['segments', 'members', 'everyone']);
+    expect(members.stdout.trim().split('\n')).toHaveLength(4);
+    expect(await journey(['segments', 'show', 'nobody'])).toMatchObject({ code: 1, stderr: 'journey: Segment not found: id no segment nobody\n' });
   }, 300_000);
 });

@@ -153,7 +153,7 @@ describe(`the OpenAPI document tells the truth (${backend})`, () => {
 
   /** Example values of path parameters: the data made above, by the parameter's name and where it is. */
   function exampleOf(name: string, path: string): string {
-    if (name === 'id') return path.startsWith('/v1/keys') ? values.keyId! : path.startsWith('/v1/rules') ? values.ruleId! : 'unknown-id';
+    if (name === 'id') return path.startsWith('/v1/keys') ? values.keyId! : path.startsWith('/v1/rules') ? values.ruleId! : path.startsWith('/v1/segments') ? 'shoe-lovers' : 'unknown-id';
     return values[name] ?? `unknown-${name}`;
   }
 });

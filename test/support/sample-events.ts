@@ -74,6 +74,8 @@ export const SAMPLE_DATA: Record<EventType, Record<string, unknown>> = {
     value: 8999,
     currency: 'EUR',
   },
+  SegmentEntered: { segmentId: 'shoe-lovers', segmentVersion: 1, change: 1, causeEventId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', backfill: false },
+  SegmentExited: { segmentId: 'shoe-lovers', segmentVersion: 1, change: 2, causeTick: '2026-06-01T00:00:00.000Z', backfill: false },
 };
 
 export interface SampleOptions {

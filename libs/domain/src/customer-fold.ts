@@ -21,6 +21,13 @@ export interface FoldResult {
 export type OnFolded<E extends JourneyEvent> = (event: E, customer: Customer360) => void;
 
 /**
+ * Called after each event is folded into a customer, before OnFolded, with the state before and
+ * after it: what it returns is the customer's state from then on (the segment pass records the
+ * memberships it decides so, and the deciders then see them).
+ */
+export type AfterCustomerEvent = (before: Customer360, after: Customer360, event: JourneyEvent) => Customer360;
+
+/**
  * Folds events, in the order given, into customers and visitors (mutating the two maps):
  * customers' events into their 360; a visitor's events into the visitor until an IdentityLinked
  * joins that history to the customer, and into the customer from then on. Every fold of the
@@ -31,6 +38,7 @@ export function foldEvents<E extends JourneyEvent>(
   state: FoldState,
   lifecycle: LifecycleThresholds,
   onFolded?: OnFolded<E>,
+  afterEvent?: AfterCustomerEvent,
 ): FoldResult {
   const { customers, visitors } = state;
   const changedCustomers = new Set<string>();
@@ -40,10 +48,11 @@ export function foldEvents<E extends JourneyEvent>(
   const foldCustomer = (customerId: string, event: E, visitor?: VisitorActivity): void => {
     const current = customers.get(customerId) ?? emptyCustomer360(customerId);
     const evolved = evolve(current, event, lifecycle, visitor);
-    customers.set(customerId, evolved.state);
+    const next = afterEvent ? afterEvent(current, evolved.state, event) : evolved.state;
+    customers.set(customerId, next);
     changedCustomers.add(customerId);
     for (const transition of evolved.transitions) transitions.push({ customerId, transition });
-    onFolded?.(event, evolved.state);
+    onFolded?.(event, next);
   };
 
   for (const event of events) {

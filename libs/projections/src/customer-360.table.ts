@@ -1,5 +1,5 @@
 import type { LifecycleStage, RfmSegment, ValueTier } from '@journey/contracts';
-import { KEPT_PURCHASES, type Customer360, type PurchaseRecord, type VisitorActivity } from '@journey/domain';
+import { KEPT_PURCHASES, memberOf, type Customer360, type PurchaseRecord, type VisitorActivity } from '@journey/domain';
 import type { Queryable } from '@journey/database';
 
 /** Where a projection writes: the live tables, or the shadow ones a rebuild fills. */
@@ -55,6 +55,12 @@ const CUSTOMER_COLUMNS = [
   ['tier_since', 'timestamptz'],
   ['forgotten', 'boolean'],
   ['event_count', 'integer'],
+  ['segments', 'jsonb'],
+  ['member_of', 'text[]'],
+  ['activity', 'jsonb'],
+  ['segment_review_at', 'timestamptz'],
+  ['segments_at', 'timestamptz'],
+  ['scores', 'jsonb'],
 ] as const;
 
 const VISITOR_COLUMNS = [
@@ -143,6 +149,9 @@ const COLD_COLUMNS = [
   ['purchases', 'purchases'],
   ['open_tickets', 'openTickets'],
   ['messages', 'messages'],
+  ['segments', 'segments'],
+  ['member_of', 'segments'],
+  ['scores', 'scores'],
 ] as const satisfies ReadonlyArray<readonly [(typeof CUSTOMER_COLUMNS)[number][0], keyof Customer360]>;
 
 const COLD = new Set<string>(COLD_COLUMNS.map(([column]) => column));
@@ -290,6 +299,12 @@ export function toRow(c: Customer360): CustomerRow {
     tier_since: c.tierSince,
     forgotten: c.forgotten,
     event_count: c.eventCount,
+    segments: c.segments,
+    member_of: memberOf(c.segments),
+    activity: c.activity,
+    segment_review_at: c.segmentReviewAt,
+    segments_at: c.segmentsAt,
+    scores: c.scores,
   };
 }
 
@@ -341,6 +356,11 @@ export function fromRow(row: CustomerRow): Customer360 {
     tierSince: iso(row.tier_since),
     forgotten: row.forgotten as boolean,
     eventCount: row.event_count as number,
+    segments: (row.segments as Customer360['segments'] | null) ?? {},
+    activity: (row.activity as Customer360['activity'] | null) ?? {},
+    segmentReviewAt: iso(row.segment_review_at),
+    segmentsAt: iso(row.segments_at),
+    scores: (row.scores as Customer360['scores'] | null) ?? {},
   };
 }
 

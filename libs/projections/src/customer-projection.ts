@@ -5,6 +5,9 @@ import type { Queryable } from '@journey/database';
 import { loadCustomers, loadVisitors, saveCustomers, saveVisitors, type ProjectionTables, type SaveMode } from './customer-360.table';
 import type { CustomerDecider, DeciderBatch } from './customer-decider';
 import { stageChangedEvent } from './derived-events';
+import { SegmentStore } from './segments/segment-store';
+import { segmentPass } from './segments/segment-pass';
+import { membershipRequests, recordDaily } from './segments/segment-writer';
 
 export interface BatchContext {
   readonly tables: ProjectionTables;
@@ -47,13 +50,18 @@ export async function projectBatch(events: readonly RecordedEvent[], unit: UnitO
   const customers = await loadCustomers(tx, context.tables, ids);
   const before = new Map<string, Customer360>(customers);
 
+  // Live membership is decided only by the live pass; a rebuild folds the memberships recorded.
+  // The definitions are read after the rows are locked: a segment saved before this read is
+  // judged here, one saved after it is backfilled on rows this batch has committed.
+  const segments = context.appendDerived ? segmentPass(await SegmentStore.live(tx)) : undefined;
   const batches: DeciderBatch[] = [];
   for (const decider of context.deciders ?? []) batches.push(await decider.begin(unit, { customerIds: ids, events }));
   const onFolded = batches.length === 0 ? undefined : (event: RecordedEvent, customer: Customer360) => {
     for (const batch of batches) batch.decide(event, customer);
   };
 
-  const { changedCustomers, changedVisitors, transitions } = foldEvents(events, { customers, visitors }, context.lifecycle, onFolded);
+  const { changedCustomers, changedVisitors, transitions } = foldEvents(events, { customers, visitors }, context.lifecycle, onFolded, segments?.afterEvent);
+  segments?.settle(customers);
 
   await saveVisitors(tx, context.tables, [...changedVisitors].map((id) => visitors.get(id)!));
   await saveCustomers(
@@ -62,11 +70,12 @@ export async function projectBatch(events: readonly RecordedEvent[], unit: UnitO
     [...changedCustomers].map((id) => ({ before: before.get(id), after: customers.get(id)! })),
     context.save,
   );
+  if (segments) await recordDaily(tx, segments.changes);
 
   // The stage changes go beside the unit before the deciders write: a decider may append in the
   // unit (locking the customer's stream until it commits), which an append beside it would wait for.
   let derived = 0;
-  if (context.appendDerived && transitions.length > 0) {
+  if (context.appendDerived && (transitions.length > 0 || (segments?.changes.length ?? 0) > 0)) {
     const byStream = new Map<string, AppendRequest['events'][number][]>();
     for (const { customerId, transition } of transitions) {
       const streamId = CUSTOMER_STREAM_PREFIX + customerId;
@@ -74,6 +83,7 @@ export async function projectBatch(events: readonly RecordedEvent[], unit: UnitO
       list.push(stageChangedEvent(customerId, transition));
       byStream.set(streamId, list);
     }
+    for (const request of membershipRequests(segments?.changes ?? [])) byStream.set(request.streamId, [...(byStream.get(request.streamId) ?? []), ...request.events]);
     const { outcomes } = await context.appendDerived([...byStream].map(([streamId, list]) => ({ streamId, events: list })));
     derived = outcomes.filter((outcome) => outcome.status === 'appended').length;
   }

@@ -8,4 +8,5 @@ export * from './rebuild';
 export * from './rfm-job';
 export * from './replay-check';
 export * from './forget';
+export * from './segments';
 export * from './customer-decider';

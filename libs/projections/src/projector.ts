@@ -6,6 +6,8 @@ import { projectBatch } from './customer-projection';
 import { reviewLifecycles, type ClockReport } from './lifecycle-clock';
 import type { ProjectionOptions } from '@journey/platform';
 import { runRfm, type RfmReport } from './rfm-job';
+import { reviewSegments, type SegmentClockReport } from './segments/segment-clock';
+import { runBackfill, runningBackfills } from './segments/segment-backfill';
 
 export const CUSTOMER_PROJECTION = 'projection:customer_360';
 
@@ -27,6 +29,7 @@ export class Projector {
   private readonly timers: NodeJS.Timeout[] = [];
   private clockRunning: Promise<unknown> | undefined;
   private rfmRunning: Promise<unknown> | undefined;
+  private backfillRunning: Promise<unknown> | undefined;
 
   private readonly logger?: ProjectorLogger;
   private readonly onProjected?: (delaysSeconds: readonly number[]) => void;
@@ -68,6 +71,10 @@ export class Projector {
     if (this.options.clockIntervalMs > 0) {
       this.timers.push(setInterval(() => void this.clockTick(), this.options.clockIntervalMs));
     }
+    if (this.options.clockIntervalMs > 0) {
+      // Backfills recorded by the API (any process) are run here, a chunk per unit of work.
+      this.timers.push(setInterval(() => void this.backfillTick(), Math.min(this.options.clockIntervalMs, 1000)));
+    }
     if (this.options.rfmIntervalMs > 0) {
       this.timers.push(setInterval(() => void this.rfmTick(), this.options.rfmIntervalMs));
     }
@@ -83,6 +90,21 @@ export class Projector {
     return reviewLifecycles(this.db, this.store, this.options.lifecycle, now);
   }
 
+  /** The segment clock, now: memberships that time alone changes. */
+  reviewSegments(now = this.now()): Promise<SegmentClockReport> {
+    return reviewSegments(this.store, now);
+  }
+
+  /** Runs the segment backfills left running, one after the other, to their end. */
+  async runBackfills(): Promise<number> {
+    let ran = 0;
+    for (const jobId of await runningBackfills(this.db)) {
+      await runBackfill(this.store, jobId, { now: this.now });
+      ran += 1;
+    }
+    return ran;
+  }
+
   /** The RFM job, now (also what the schedule calls, and `journey rfm run`). */
   runRfm(now = this.now()): Promise<RfmReport> {
     return runRfm(this.db, this.store, { ...this.options, windowDays: this.options.rfmWindowDays, slotMs: this.options.rfmIntervalMs || 60_000 }, now);
@@ -94,7 +116,7 @@ export class Projector {
 
   async stop(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
-    await Promise.allSettled([this.clockRunning, this.rfmRunning]);
+    await Promise.allSettled([this.clockRunning, this.rfmRunning, this.backfillRunning]);
     await this.subscription?.stop();
     this.subscription = undefined;
     for (const decider of this.deciders) await decider.stop?.();
@@ -104,9 +126,20 @@ export class Projector {
     if (this.clockRunning) return;
     this.clockRunning = this.reviewLifecycles()
       .then((report) => report.appended && this.logger?.info({ ...report }, 'lifecycle clock appended stage changes'))
+      .then(() => this.reviewSegments())
+      .then((report) => report.changes && this.logger?.info({ ...report }, 'segment clock recorded membership changes'))
       .catch((error: unknown) => this.logger?.error({ err: error }, 'lifecycle clock failed'))
       .finally(() => (this.clockRunning = undefined));
     await this.clockRunning;
+  }
+
+  private async backfillTick(): Promise<void> {
+    if (this.backfillRunning) return;
+    this.backfillRunning = this.runBackfills()
+      .then((ran) => ran && this.logger?.info({ jobs: ran }, 'segment backfills done'))
+      .catch((error: unknown) => this.logger?.error({ err: error }, 'segment backfill failed; it goes on at the next tick'))
+      .finally(() => (this.backfillRunning = undefined));
+    await this.backfillRunning;
   }
 
   private async rfmTick(): Promise<void> {

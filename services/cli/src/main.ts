@@ -10,6 +10,7 @@ import { registerKeysCommands } from './commands/keys.command';
 import { registerProjectionsCommands } from './commands/projections.command';
 import { registerRulesCommands } from './commands/rules.command';
 import { registerSeedCommands } from './commands/seed.command';
+import { registerSegmentsCommands } from './commands/segments.command';
 
 const program = new Command()
   .name('journey')
@@ -22,6 +23,7 @@ registerDemoCommands(program);
 registerKafkaCommands(program);
 registerProjectionsCommands(program);
 registerRulesCommands(program);
+registerSegmentsCommands(program);
 registerKeysCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -61,6 +61,9 @@ export function parseRule(input: unknown): ParsedRule {
   const triggerEvent = trigger.event;
   if (!(isEventType(triggerEvent) || triggerEvent === 'schedule:daily')) fail('trigger.event', 'must be an event type or "schedule:daily"');
   const triggerWhere = condition(trigger.where, 'trigger.where', errors, true);
+  const includeBackfill = trigger.includeBackfill;
+  if (includeBackfill !== undefined && typeof includeBackfill !== 'boolean') fail('trigger.includeBackfill', 'must be true or false');
+  if (includeBackfill !== undefined && triggerEvent !== 'SegmentEntered' && triggerEvent !== 'SegmentExited') fail('trigger.includeBackfill', 'applies to SegmentEntered and SegmentExited triggers only');
   const conditions = condition(input.conditions, 'conditions', errors, true);
 
   let wait: Rule['wait'];
@@ -128,7 +131,7 @@ export function parseRule(input: unknown): ParsedRule {
       id: id as string,
       name,
       enabled,
-      trigger: { event: triggerEvent as Rule['trigger']['event'], where: triggerWhere },
+      trigger: { event: triggerEvent as Rule['trigger']['event'], where: triggerWhere, ...(includeBackfill === true ? { includeBackfill } : {}) },
       conditions,
       wait,
       action: { channel, target, template, params },
