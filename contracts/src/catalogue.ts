@@ -2,13 +2,14 @@ import type { EventEnvelope } from './envelope';
 import { piiFieldsOf } from './pii';
 import * as browse from './events/browse.events';
 import * as commerce from './events/commerce.events';
+import * as custom from './events/custom.events';
 import * as customer from './events/customer.events';
 import * as derived from './events/derived.events';
 import * as messaging from './events/messaging.events';
 import * as prediction from './events/prediction.events';
 import * as support from './events/support.events';
 
-type Family = 'customer' | 'commerce' | 'browse' | 'support' | 'messaging' | 'derived';
+type Family = 'customer' | 'commerce' | 'browse' | 'support' | 'messaging' | 'custom' | 'derived';
 
 function entry<C extends abstract new () => object>(family: Family, data: C) {
   return { family, data, version: 1 } as const;
@@ -38,6 +39,7 @@ export const EVENT_CATALOGUE = {
   MessageReplied: entry('messaging', messaging.MessageReplied),
   MessageBounced: entry('messaging', messaging.MessageBounced),
   Unsubscribed: entry('messaging', messaging.Unsubscribed),
+  CustomEvent: entry('custom', custom.CustomEvent),
   LifecycleStageChanged: entry('derived', derived.LifecycleStageChanged),
   ValueTierChanged: entry('derived', derived.ValueTierChanged),
   ActionScheduled: entry('derived', derived.ActionScheduled),
@@ -47,6 +49,8 @@ export const EVENT_CATALOGUE = {
   ConversionAttributed: entry('derived', derived.ConversionAttributed),
   ModelFitted: entry('derived', prediction.ModelFitted),
   ChurnRiskChanged: entry('derived', prediction.ChurnRiskChanged),
+  SegmentEntered: entry('derived', derived.SegmentEntered),
+  SegmentExited: entry('derived', derived.SegmentExited),
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;

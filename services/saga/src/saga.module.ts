@@ -2,7 +2,7 @@ import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBoots
 import type { ActionChannel } from '@journey/contracts';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { type Database, type Queryable } from '@journey/database';
-import { KafkaChannel, LogChannel, Saga, WebhookChannel, webhookSecret, DEFAULT_SAGA_SETTINGS, type Channel, type SagaSettings } from '@journey/journeys';
+import { KafkaChannel, LogChannel, Saga, sagaSettings, WebhookChannel, webhookSecret, type Channel, type SagaSettings } from '@journey/journeys';
 import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
 import { CreateRuleHandler } from './rules/create-rule/create-rule.handler';
@@ -12,30 +12,16 @@ import { GetRuleHandler } from './rules/get-rule/get-rule.handler';
 import { GetRuleResultsHandler } from './rules/get-rule-results/get-rule-results.handler';
 import { ListRuleResultsHandler } from './rules/list-rule-results/list-rule-results.handler';
 import { ListRulesHandler } from './rules/list-rules/list-rules.handler';
+import { LoadRulesHandler } from './rules/load-rules/load-rules.handler';
 import { RuleChanges } from './rules/rule-changes';
 import { RulesController } from './rules/rules.controller';
 import { SetRuleEnabledHandler } from './rules/set-rule-enabled/set-rule-enabled.handler';
 import { UpdateRuleHandler } from './rules/update-rule/update-rule.handler';
+import { ReadWebhookSecretHandler } from './webhooks/read-webhook-secret/read-webhook-secret.handler';
 
 import { SAGA_SETTINGS } from './saga.module.tokens';
 
-export { SAGA_SETTINGS };
-
-export function sagaSettings(config: JourneyConfig): SagaSettings {
-  const j = config.journeys;
-  return {
-    ...DEFAULT_SAGA_SETTINGS,
-    lifecycle: config.projections.lifecycle,
-    rates: config.projections.rates,
-    globalCaps: j.globalCaps,
-    maxDepth: j.maxDepth,
-    maxEventAgeMs: j.maxEventAgeMs,
-    maxAttempts: j.maxAttempts,
-    backoffMs: j.backoffMs,
-    deliveryTimeoutMs: j.deliveryTimeoutMs,
-    tickMs: j.tickMs,
-  };
-}
+export { SAGA_SETTINGS, sagaSettings };
 
 /** Loads the rules file and starts the saga with the application; stops it before the store closes. */
 class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -50,6 +36,8 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
     if (file) {
       const loaded = await this.saga.rules.loadFile(file);
       this.logger.info({ file, rules: loaded.length, changed: loaded.filter((r) => r.changed).map((r) => r.id) }, 'rules loaded');
+      // The customer pass may run in another process: it hears of the change.
+      if (loaded.some((r) => r.changed)) await this.saga.rulesChanged();
     }
     if (this.config.saga) await this.saga.start();
   }
@@ -59,7 +47,10 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
   }
 }
 
-/** Journeys in this process: rules, the saga, the dispatcher, and the rules admin API with a handler per use case. */
+/**
+ * Journeys in this process: rules, due timers, the dispatcher, calendar rules, and the rules admin
+ * API with a handler per use case. Events are judged by the customer pass (services/projector).
+ */
 @Module({
   controllers: [RulesController],
   providers: [
@@ -89,6 +80,8 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
     ListRuleResultsHandler,
     GetRuleResultsHandler,
     DryRunRuleHandler,
+    LoadRulesHandler,
+    ReadWebhookSecretHandler,
   ],
   exports: [Saga],
 })

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { loadConfig } from '@journey/platform';
-import { Projector, type PredictPhase } from '@journey/projections';
-import { withStore } from '../cli-database';
+import type { PredictPhase } from '@journey/projections';
+import { RunPredictionsCommand } from '@journey/projector';
+import { withEngine } from '../cli-context';
 import { duration } from '../seed/progress';
 
 const WIDTH = 30;
@@ -29,8 +29,7 @@ export function registerPredictCommands(program: Command): void {
     .command('fit')
     .description('fit the models over every buyer now, score every customer, append ModelFitted (as the schedule would)')
     .action(async () => {
-      const config = loadConfig();
-      const report = await withStore((db, store) => new Projector(db, store, config.projections, () => new Date()).runPredictions('cli', progressBar()));
+      const report = await withEngine(({ commands }) => commands.execute(new RunPredictionsCommand('cli', progressBar())));
       const { r, alpha, a, b, logLikelihood, iterations } = report.params;
       process.stdout.write(
         `fit ${report.fitId}: ${report.customers.toLocaleString('en-US')} customers (${report.repeatCustomers.toLocaleString('en-US')} repeat)\n` +

@@ -7,9 +7,9 @@ import { RunPredictionsCommand } from './run-predictions.command';
 export class RunPredictionsHandler implements ICommandHandler<RunPredictionsCommand> {
   constructor(private readonly projector: Projector) {}
 
-  async execute({ trigger }: RunPredictionsCommand): Promise<PredictReport> {
+  async execute({ trigger, onProgress }: RunPredictionsCommand): Promise<PredictReport> {
     try {
-      return await this.projector.runPredictions(trigger);
+      return await this.projector.runPredictions(trigger, onProgress);
     } catch (error) {
       if (error instanceof RangeError) throw new RequestRejectedError(409, 'Nothing to fit', [{ field: 'customers', reason: error.message }]);
       throw error;
