@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CUSTOMER_STREAM_PREFIX, PURCHASE_MODEL_STREAM } from '@journey/contracts';
 import { seededRandom } from '@journey/predictions';
-import { latestForecast, predictionsOf } from '@journey/projections';
+import { latestForecast, predictionsOf, SegmentStore } from '@journey/projections';
+import { memberOf } from '@journey/domain';
 import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -52,6 +53,8 @@ describe.each(backends())('the prediction job on %s', (backend) => {
   });
 
   it('fits, records the fit as a ModelFitted event, and scores every buyer under its id', async () => {
+    // A segment on the scores: the run brings its customers' segment review forward, and the clock judges them.
+    const atRisk = (await SegmentStore.save(t.db, { id: id('at-risk'), name: 'High churn risk', conditions: { field: 'churnBand', op: 'eq', value: 'high' } }, { create: true })).record.segment;
     const report = await h.projector.runPredictions('test');
     expect(report.customers).toBe(87);
     const [fitted] = await h.store.readStream(PURCHASE_MODEL_STREAM, { backward: true, limit: 1 });
@@ -75,6 +78,11 @@ describe.each(backends())('the prediction job on %s', (backend) => {
     expect(loyal!.expectedPurchases365d).toBeGreaterThan(loyal!.expectedPurchases90d);
     expect(loyal!.clv).toBeGreaterThan(gone!.clv);
     expect(loyal!.expectedAov).toBeGreaterThan(0);
+
+    await h.projector.reviewSegments(new Date(NOW + 1000));
+    expect(memberOf((await h.customer(id('gone')))!.segments)).toEqual([atRisk.id]);
+    expect(memberOf((await h.customer(id('loyal')))!.segments)).toEqual([]);
+    await SegmentStore.archive(t.db, atRisk.id);
   });
 
   it('recommends what was bought together, leaving out what the customer owns and what is outside the catalogue window', async () => {

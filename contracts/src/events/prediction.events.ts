@@ -43,7 +43,8 @@ export class ModelFitted {
   @IsIn(['week']) readonly timeUnit!: 'week';
   @IsObject() @Nested(() => DataWindow) readonly window!: DataWindow;
   @IsObject() @Nested(() => BgNbdFitted) readonly bgNbd!: BgNbdFitted;
-  @IsOptional() @IsObject() @Nested(() => GammaGammaFitted) readonly gammaGamma?: GammaGammaFitted | null;
+  /** Absent when too few customers bought twice to fit the spend model (one-purchase customers then get the mean order value). */
+  @IsOptional() @IsObject() @Nested(() => GammaGammaFitted) readonly gammaGamma?: GammaGammaFitted;
   @IsCurrency() readonly currency!: string;
   @IsNumber() @Min(0) @Max(1) readonly annualDiscountRate!: number;
   @IsInt() @Min(0) readonly durationMs!: number;

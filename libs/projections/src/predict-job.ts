@@ -1,5 +1,5 @@
 import { CUSTOMER_STREAM_PREFIX, ENGINE_SOURCE, PURCHASE_MODEL_STREAM, type ChurnBand, type EventData } from '@journey/contracts';
-import { derivedEvent, derivedEventId, type CurrencyRates } from '@journey/domain';
+import { derivedEvent, derivedEventId, readsPredictions, type CurrencyRates } from '@journey/domain';
 import type { AppendRequest, EventStore } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import type { PredictionOptions } from '@journey/platform';
@@ -7,7 +7,9 @@ import { compressSummaries, fitBgNbd, fitGammaGamma, scoreCustomer, type FittedM
 import { extractHistories } from './predict-extract';
 import { backtest, saveForecast, shopForecast, type Backtest } from './predict-forecast';
 import { computeRecommendations, type RecommendationReport } from './recommend-job';
+import { LIVE_TABLES } from './customer-360.table';
 import { currentBands, PREDICTIONS_TABLE, savePredictions, type PredictionRow } from './predictions.table';
+import { SegmentStore } from './segments/segment-store';
 
 export interface PredictJobOptions extends Omit<PredictionOptions, 'intervalMs'> {
   readonly rates: CurrencyRates;
@@ -25,7 +27,8 @@ export interface PredictReport {
   readonly customers: number;
   readonly repeatCustomers: number;
   readonly params: EventData<'ModelFitted'>['bgNbd'];
-  readonly spend: EventData<'ModelFitted'>['gammaGamma'];
+  /** The spend model's fit (null when too few customers bought twice to fit it). */
+  readonly spend: NonNullable<EventData<'ModelFitted'>['gammaGamma']> | null;
   readonly bandChanges: number;
   /** The backtest's errors (null when the history is too short to hold weeks out). */
   readonly backtest: Pick<Backtest, 'cutoff' | 'holdoutWeeks' | 'model' | 'naive'> | null;
@@ -84,7 +87,7 @@ export async function runPredictions(
     timeUnit: 'week',
     window: { from: new Date(data.firstAt).toISOString(), to: now.toISOString() },
     bgNbd: { ...bgNbd.params, logLikelihood: bgNbd.logLikelihood, iterations: bgNbd.iterations, converged: bgNbd.converged, customers: n },
-    gammaGamma: gammaGamma && { ...gammaGamma.params, logLikelihood: gammaGamma.logLikelihood, iterations: gammaGamma.iterations, converged: gammaGamma.converged, customers: repeat.length },
+    ...(gammaGamma ? { gammaGamma: { ...gammaGamma.params, logLikelihood: gammaGamma.logLikelihood, iterations: gammaGamma.iterations, converged: gammaGamma.converged, customers: repeat.length } } : {}),
     currency: options.rates.base,
     annualDiscountRate: options.annualDiscountRate,
     durationMs: fitted - started,
@@ -102,6 +105,8 @@ export async function runPredictions(
   let bandChanges = 0;
   const scoredAt = now.toISOString();
   const outlooks = new Map<number | string, PurchaseOutlook>();
+  // Segments on prediction fields (pAlive, clv, …) are judged again on the new scores by the segment clock.
+  const segmentsReadThem = (await SegmentStore.live(db)).some((segment) => readsPredictions(segment.conditions));
   let computing = 0;
   for (let from = 0; from < n; from += PAGE) {
     const rows: PredictionRow[] = [];
@@ -129,6 +134,7 @@ export async function runPredictions(
     }
     computing += performance.now() - pageStarted;
     await savePredictions(db, rows, { fitId, scoredAt, currency: options.rates.base });
+    if (segmentsReadThem) await reviewSegmentsAt(db, rows.map((row) => row.customerId), scoredAt);
     for (let k = 0; k < changes.length; k += 500) {
       const result = await store.appendMany(changes.slice(k, k + 500));
       bandChanges += result.outcomes.filter((o) => o.status === 'appended').length;
@@ -151,10 +157,19 @@ export async function runPredictions(
     customers: n,
     repeatCustomers: repeat.length,
     params: fact.bgNbd,
-    spend: fact.gammaGamma,
+    spend: fact.gammaGamma ?? null,
     bandChanges,
     recommendations: recommendations.report,
     backtest: tested && { cutoff: tested.cutoff, holdoutWeeks: tested.holdoutWeeks, model: tested.model, naive: tested.naive },
     seconds: { extract: (extracted - started) / 1000, fit: (fitted - extracted) / 1000, recommend: (recommended - fitted) / 1000, score: (scored - recommended) / 1000, scoring: computing / 1000, forecast: (forecasted - scored) / 1000 },
   };
+}
+
+/** Brings the customers' segment review forward to `at`, so that the segment clock's next tick judges them. */
+async function reviewSegmentsAt(db: Queryable, customerIds: readonly string[], at: string): Promise<void> {
+  await db.query(
+    `UPDATE ${LIVE_TABLES.customers} SET segment_review_at = $2
+     WHERE customer_id = ANY($1::text[]) AND (segment_review_at IS NULL OR segment_review_at > $2)`,
+    [customerIds, at],
+  );
 }

@@ -1,4 +1,4 @@
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { RuleResults } from '@journey/journeys';
@@ -40,6 +40,8 @@ export class AnalyticsController {
 
   /** Expected orders and revenue per week (?weeks=13 or 52) from the latest fit, with the backtest beside a naive baseline. */
   @Get('forecast')
+  @ApiOperation({ summary: 'Orders and revenue expected per week (?weeks=13 or 52) from the latest fit, with its backtest beside a naive baseline' })
+  @ApiQuery({ name: 'weeks', required: false, example: '13' })
   forecast(@Query('weeks') weeks?: string): Promise<SalesForecastReport> {
     return this.queries.execute(new SalesForecastQuery(weeks));
   }
