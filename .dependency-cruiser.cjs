@@ -11,16 +11,16 @@ module.exports = {
     {
       name: 'domain-is-pure',
       severity: 'error',
-      comment: 'libs/domain and libs/datagen hold pure logic: no framework, no database, no broker',
-      from: { path: '(^|/)libs/(domain|datagen)/' },
+      comment: 'libs/domain, libs/datagen and libs/predictions hold pure logic: no framework, no database, no broker',
+      from: { path: '(^|/)libs/(domain|datagen|predictions)/' },
       to: { path: `(^|/)node_modules/${IO_AND_FRAMEWORK}/` },
     },
     {
       name: 'domain-imports-only-contracts',
       severity: 'error',
-      comment: 'libs/domain and libs/datagen may import contracts, nothing else of ours',
-      from: { path: '(^|/)libs/(domain|datagen)/' },
-      to: { path: '(^|/)(libs/(?!domain/|datagen/)|services/)' },
+      comment: 'libs/domain, libs/datagen and libs/predictions may import contracts, nothing else of ours',
+      from: { path: '(^|/)libs/(domain|datagen|predictions)/' },
+      to: { path: '(^|/)(libs/(?!$2/)|services/)' },
     },
     {
       name: 'contracts-stand-alone',

@@ -6,6 +6,7 @@ import * as custom from './events/custom.events';
 import * as customer from './events/customer.events';
 import * as derived from './events/derived.events';
 import * as messaging from './events/messaging.events';
+import * as prediction from './events/prediction.events';
 import * as support from './events/support.events';
 
 type Family = 'customer' | 'commerce' | 'browse' | 'support' | 'messaging' | 'custom' | 'derived';
@@ -46,6 +47,8 @@ export const EVENT_CATALOGUE = {
   ActionFailed: entry('derived', derived.ActionFailed),
   ActionSuppressed: entry('derived', derived.ActionSuppressed),
   ConversionAttributed: entry('derived', derived.ConversionAttributed),
+  ModelFitted: entry('derived', prediction.ModelFitted),
+  ChurnRiskChanged: entry('derived', prediction.ChurnRiskChanged),
   SegmentEntered: entry('derived', derived.SegmentEntered),
   SegmentExited: entry('derived', derived.SegmentExited),
 } as const;

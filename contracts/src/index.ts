@@ -14,5 +14,6 @@ export * from './events/custom.events';
 export * from './events/customer.events';
 export * from './events/derived.events';
 export * from './events/messaging.events';
+export * from './events/prediction.events';
 export * from './events/support.events';
 export * from './contract-schema';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { customerAsOf, replayCheck, runBackfill, SegmentStore, segmentHistory, segmentMembers, segmentSizes, startBackfill } from '@journey/projections';
-import { memberOf } from '@journey/domain';
+import { customerAsOf, previewSegment, replayCheck, runBackfill, savePredictions, SegmentStore, segmentHistory, segmentMembers, segmentSizes, startBackfill } from '@journey/projections';
+import { memberOf, parseSegment } from '@journey/domain';
 import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -137,6 +137,61 @@ describe.each(backends())('segments on %s', (backend) => {
     await h.settle();
     expect((await membershipEvents(customerId)).map((e) => [e.type, e.occurredAt])).toEqual([['SegmentEntered', '2026-07-31T00:00:00.000Z']]);
     await SegmentStore.archive(t.db, lapsed.id);
+  });
+
+  it('prediction fields: "P(alive) < 0.3 and CLV > 500 EUR" holds for the scored customers it describes, in the backfill, the pass and the clock', async () => {
+    const [likely, cheap, loyal, unscored] = [id('likely'), id('cheap'), id('loyal'), id('unscored')];
+    for (const customerId of [likely, cheap, loyal, unscored]) await h.publish(purchase(customerId, '2026-06-01T10:00:00.000Z', 5_000));
+    await h.settle();
+    const score = (customerId: string, pAlive: number, clv12m: number) => ({
+      customerId,
+      frequency: 1,
+      recency: 2,
+      T: 10,
+      pAlive,
+      churnBand: pAlive < 0.4 ? ('high' as const) : ('low' as const),
+      expected30d: 0.1,
+      expected90d: 0.3,
+      expected365d: 1.1,
+      expectedAov: 5_000,
+      clv12m,
+      recommendations: [],
+    });
+    const fit = { fitId: randomUUID(), scoredAt: '2026-06-02T00:00:00.000Z', currency: 'EUR' };
+    await savePredictions(t.db, [score(likely, 0.2, 80_000), score(cheap, 0.2, 10_000), score(loyal, 0.9, 90_000)], fit);
+    const definition = {
+      id: id('slipping'),
+      name: 'Slipping away, worth keeping',
+      conditions: { all: [{ field: 'pAlive', op: 'lt', value: 0.3 }, { field: 'clv', op: 'gt', value: 50_000 }, { field: 'churnBand', op: 'eq', value: 'high' }] },
+    };
+    const parsed = parseSegment(definition);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const preview = await previewSegment(t.db, { ...parsed.segment, version: 1 }, [], new Date('2026-06-03T00:00:00.000Z'));
+    expect(preview).toMatchObject({ count: 1, sample: [likely] });
+
+    const slipping = await define(definition);
+    const job = await startBackfill(t.db, slipping.id, slipping.version, randomUUID(), new Date('2026-06-03T00:00:00.000Z'));
+    await runBackfill(h.store, job.jobId);
+    const members = async () => new Set((await segmentMembers(t.db, slipping.id, '', 1000)).map((m) => m.customerId));
+    const backfilled = await members();
+    expect([likely, cheap, loyal, unscored].filter((c) => backfilled.has(c))).toEqual([likely]);
+
+    // The pass reads the latest scores on the customer's next event.
+    await savePredictions(t.db, [score(cheap, 0.25, 60_000)], fit);
+    await h.publish(customerEvent('ProductViewed', { customerId: cheap }, '2026-06-04T10:00:00.000Z'));
+    await h.settle();
+    expect(memberOf((await h.customer(cheap))!.segments)).toContain(slipping.id);
+    const entry = (await membershipEvents(cheap)).find((e) => (e.data as { segmentId: string }).segmentId === slipping.id)!;
+    expect(entry.data).toMatchObject({ backfill: false });
+
+    // New scores with the review due (what a prediction run does when a segment reads them): the clock judges on them.
+    await savePredictions(t.db, [score(likely, 0.8, 80_000)], fit);
+    await t.db.query(`UPDATE journey.customer_360 SET segment_review_at = $2 WHERE customer_id = $1`, [likely, '2026-06-05T00:00:00.000Z']);
+    await h.projector.reviewSegments(new Date('2026-06-05T00:00:01.000Z'));
+    await h.settle();
+    expect(await members()).not.toContain(likely);
+    expect(await members()).toContain(cheap);
+    await SegmentStore.archive(t.db, slipping.id);
   });
 
   it('a replay of the whole log folds the memberships recorded into the very 360 the live pass keeps', async () => {

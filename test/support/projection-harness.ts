@@ -16,7 +16,14 @@ export class ProjectionHarness {
 
   constructor(readonly db: Database, options: Partial<ProjectionOptions> = {}) {
     this.store = new PostgresEventStore(db, { clock: () => new Date() });
-    this.options = { ...DEFAULT_PROJECTION_OPTIONS, clockIntervalMs: 0, rfmIntervalMs: 0, batchSize: 500, ...options };
+    this.options = {
+      ...DEFAULT_PROJECTION_OPTIONS,
+      clockIntervalMs: 0,
+      rfmIntervalMs: 0,
+      predictions: { ...DEFAULT_PROJECTION_OPTIONS.predictions, intervalMs: 0 },
+      batchSize: 500,
+      ...options,
+    };
     this.projector = new Projector(db, this.store, this.options, () => this.now);
   }
 

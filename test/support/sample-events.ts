@@ -37,6 +37,18 @@ export const SAMPLE_DATA: Record<EventType, Record<string, unknown>> = {
   MessageBounced: { messageId: 'm-1', channel: 'email', bounce: 'hard', reason: 'mailbox unknown' },
   Unsubscribed: { channel: 'email', purpose: 'marketing', messageId: 'm-1' },
   LifecycleStageChanged: { from: 'first_time', to: 'repeat', reason: 'second purchase' },
+  ModelFitted: {
+    fitId: '5a0d6f8e-3c1b-4e2a-9f7d-1b2c3d4e5f60',
+    model: 'bg-nbd/gamma-gamma',
+    timeUnit: 'week',
+    window: { from: '2025-01-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' },
+    bgNbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426, logLikelihood: -9582.4, iterations: 310, converged: true, customers: 2357 },
+    gammaGamma: { p: 6.25, q: 3.74, gamma: 15.44, logLikelihood: -4000.1, iterations: 200, converged: true, customers: 946 },
+    currency: 'EUR',
+    annualDiscountRate: 0.1,
+    durationMs: 1200,
+  },
+  ChurnRiskChanged: { from: 'low', to: 'high', pAlive: 0.2, fitId: '5a0d6f8e-3c1b-4e2a-9f7d-1b2c3d4e5f60' },
   ValueTierChanged: { from: 'medium', to: 'high', rfm: { recency: 5, frequency: 4, monetary: 5 }, segment: 'Champions' },
   ActionScheduled: {
     ruleId: 'welcome',

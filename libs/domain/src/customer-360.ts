@@ -254,6 +254,10 @@ export function evolve(state: Customer360, event: JourneyEvent, thresholds: Life
     case 'ActionSuppressed':
     case 'ConversionAttributed':
       break;
+    case 'ModelFitted':
+    case 'ChurnRiskChanged':
+      // Predictions live in their own read model (journey.customer_predictions), not in the 360's row.
+      break;
     case 'SegmentEntered':
     case 'SegmentExited':
       next = { ...next, segments: foldMembership(next.segments, event) };

@@ -7,5 +7,6 @@ export * from './visitor';
 export * from './customer-360.view';
 export * from './rules';
 export * from './events';
+export * from './predictions.view';
 export * from './segments';
 export * from './customer-fold';

@@ -1,6 +1,6 @@
 import { ENGINE_SOURCE, type JourneyEvent } from '@journey/contracts';
 import { decide, derivedEventId } from '@journey/domain';
-import { customersWithBirthday } from '@journey/projections';
+import { customersWithBirthday, predictionsFor } from '@journey/projections';
 import { loadMemories } from './decision-memory';
 import { DecisionWriter } from './decision-writer';
 import type { SagaContext } from './saga-context';
@@ -25,7 +25,8 @@ export async function runDailyRules(context: SagaContext): Promise<number> {
       const rows = (await customersWithBirthday(tx, around, after, 500)).map((state) => ({ customer_id: state.customerId, state }));
       if (rows.length === 0) return 0;
       const memories = await loadMemories(tx, rows.map((row) => row.customer_id), context.index, now.getTime() - 365 * 86_400_000);
-      const writer = new DecisionWriter(context.settings, now.getTime());
+      const predictions = await predictionsFor(tx, rows.map((row) => row.customer_id));
+      const writer = new DecisionWriter(context.settings, now.getTime(), predictions);
       for (const { customer_id: customerId, state } of rows) {
         const trigger = {
           eventId: derivedEventId(customerId, 'schedule:daily', day),
@@ -47,6 +48,7 @@ export async function runDailyRules(context: SagaContext): Promise<number> {
           rates: context.settings.rates,
           globalCaps: context.settings.globalCaps,
           maxDepth: context.settings.maxDepth,
+          predictions: predictions.get(customerId) ?? null,
         });
         let after = memory;
         for (const decision of decisions) after = writer.apply(decision, { event: trigger, depth: 0 }, state, after);

@@ -1,8 +1,8 @@
 import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
-import { customer360View, recordDecision, type Customer360, type Decision, type DecisionMemory, type DecisionRecord, type DerivedEvent, type Trigger } from '@journey/domain';
+import { customer360View, recordDecision, type Customer360, type CustomerPredictions, type Decision, type DecisionMemory, type DecisionRecord, type DerivedEvent, type Trigger } from '@journey/domain';
 import type { UnitOfWork } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
-import { render } from './rules/templates';
+import { render, type TemplateContext } from './rules/templates';
 import type { SagaSettings } from './saga-settings';
 
 /**
@@ -22,7 +22,19 @@ export class DecisionWriter {
   constructor(
     private readonly settings: SagaSettings,
     private readonly now: number,
+    /** The customers' predictions, for templates (`customer.predictions.*`, `{{#each recommendations}}`). */
+    private readonly predictions: ReadonlyMap<string, CustomerPredictions> = new Map(),
   ) {}
+
+  private templateContext(customer: Customer360, trigger: Trigger, params: unknown): TemplateContext {
+    const predictions = this.predictions.get(customer.customerId) ?? null;
+    return {
+      customer: { ...customer360View(customer, this.settings.rates), predictions },
+      event: trigger.event,
+      params,
+      recommendations: predictions?.recommendations ?? [],
+    };
+  }
 
   /** Records a decision taken on `trigger` for `customer`; returns the memory later decisions must see. */
   apply(decision: Decision, trigger: Trigger, customer: Customer360, memory: DecisionMemory): DecisionMemory {
@@ -127,7 +139,7 @@ export class DecisionWriter {
         trigger_event_id: trigger.event.eventId,
         channel: rule.action.channel,
         target: rule.action.target,
-        body: render(rule.action.template, { customer: customer360View(customer, this.settings.rates), event: trigger.event, params: rule.action.params }),
+        body: render(rule.action.template, this.templateContext(customer, trigger, rule.action.params)),
         depth: trigger.depth + 1,
         next_attempt_at: at,
         created_at: at,

@@ -1,6 +1,7 @@
 import type { JourneyEvent } from '@journey/contracts';
 import { customer360View, evaluate, gate, type ConditionTrace, type Customer360, type GateVerdict, type Rule } from '@journey/domain';
 import type { Queryable } from '@journey/database';
+import { predictionsOf } from '@journey/projections';
 import type { SagaSettings } from './saga-settings';
 import { loadMemories } from './decision-memory';
 import type { RuleIndex } from './rules/rule-index';
@@ -18,7 +19,9 @@ export interface DryRun {
 
 /** Judges a rule against a customer and an event without writing or sending anything. */
 export async function dryRun(db: Queryable, index: RuleIndex, settings: SagaSettings, rule: Rule, customer: Customer360, event: JourneyEvent, now: Date): Promise<DryRun> {
-  const context = { event, customer: customer360View(customer, settings.rates), params: rule.action.params, now: now.getTime(), timezone: customer.profile.timezone };
+  const predictions = await predictionsOf(db, customer.customerId);
+  const view = { ...customer360View(customer, settings.rates), predictions };
+  const context = { event, customer: view, params: rule.action.params, now: now.getTime(), timezone: customer.profile.timezone };
   const typeMatches = rule.trigger.event === event.type;
   const triggerTrace: ConditionTrace[] = [{ condition: `event.type eq ${JSON.stringify(rule.trigger.event)}`, passed: typeMatches, actual: event.type }];
   const triggerPassed = evaluate(rule.trigger.where, context, triggerTrace) && typeMatches;

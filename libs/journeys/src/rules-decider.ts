@@ -1,7 +1,7 @@
 import { decide, type DecisionMemory } from '@journey/domain';
 import type { RecordedEvent, UnitOfWork } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
-import type { CustomerDecider, DeciderBatch, DeciderInput } from '@journey/projections';
+import { predictionsFor, type CustomerDecider, type DeciderBatch, type DeciderInput } from '@journey/projections';
 import { loadMemories } from './decision-memory';
 import { DecisionWriter } from './decision-writer';
 import type { RuleCatalog } from './rules/rule-catalog';
@@ -11,7 +11,7 @@ const NOTHING: DeciderBatch = { decide: () => undefined, flush: async () => unde
 
 /**
  * The rules, as a decider of the customer pass: each event is judged against the state it left,
- * with the customer's memory (past actions, waits, open goals) loaded once per batch; every
+ * with the customer's memory (past actions, waits, open goals) and predictions loaded once per batch; every
  * decision (timers, outbox rows, records keyed by rule version and trigger, derived events) is
  * written in the pass's unit of work, so each is taken exactly once. Events older than
  * maxEventAgeMs (history loaded after the fact) trigger nothing.
@@ -35,7 +35,9 @@ export class RulesDecider implements CustomerDecider {
     const longestWindow = Math.max(365 * 86_400_000, ...settings.globalCaps.map((cap) => cap.perMs));
     const index = this.catalog.index;
     const memories: Map<string, DecisionMemory> = await loadMemories(unit.state, batch.customerIds, index, now - longestWindow);
-    const writer = new DecisionWriter(settings, now);
+    // The customers' predictions: `customer.predictions.*` in conditions and templates.
+    const predictions = await predictionsFor(unit.state, batch.customerIds);
+    const writer = new DecisionWriter(settings, now, predictions);
     return {
       decide(event, customer) {
         if (!live(event)) return;
@@ -51,6 +53,7 @@ export class RulesDecider implements CustomerDecider {
           rates: settings.rates,
           globalCaps: settings.globalCaps,
           maxDepth: settings.maxDepth,
+          predictions: predictions.get(customer.customerId) ?? null,
         });
         const depth = typeof (event.metadata as { depth?: unknown }).depth === 'number' ? (event.metadata as { depth: number }).depth : 0;
         let after = memory;

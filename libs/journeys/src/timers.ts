@@ -1,6 +1,6 @@
 import type { JourneyEvent } from '@journey/contracts';
 import { decideDue, emptyCustomer360 } from '@journey/domain';
-import { readCustomers } from '@journey/projections';
+import { predictionsFor, readCustomers } from '@journey/projections';
 import { loadMemories } from './decision-memory';
 import { DecisionWriter } from './decision-writer';
 import type { SagaContext } from './saga-context';
@@ -34,7 +34,8 @@ export async function fireDueTimers(context: SagaContext, limit = 200): Promise<
     // The 360 as the customer pass last committed it: the state the timer's decision is judged on.
     const states = await readCustomers(tx, customerIds);
     const memories = await loadMemories(tx, customerIds, context.index, now - 365 * 86_400_000);
-    const writer = new DecisionWriter(context.settings, now);
+    // Templates of the actions dispatched now read the customer's predictions.
+    const writer = new DecisionWriter(context.settings, now, await predictionsFor(tx, customerIds));
     const cancelled: string[] = [];
     for (const row of rows) {
       const rule = await context.index.version(row.rule_id, row.rule_version);

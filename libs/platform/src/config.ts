@@ -199,10 +199,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
       batchSize: integer('JOURNEY_PROJECTOR_BATCH', defaults.batchSize, 1, 100_000),
       clockIntervalMs: integer('JOURNEY_CLOCK_INTERVAL_SECONDS', defaults.clockIntervalMs / 1000, 0, 86_400) * 1000,
       rfmIntervalMs: integer('JOURNEY_RFM_INTERVAL_SECONDS', defaults.rfmIntervalMs / 1000, 0, 7 * 86_400) * 1000,
+      predictions: {
+        intervalMs: integer('JOURNEY_PREDICT_INTERVAL_SECONDS', defaults.predictions.intervalMs / 1000, 0, 31 * 86_400) * 1000,
+        annualDiscountRate: number('JOURNEY_CLV_DISCOUNT_RATE', defaults.predictions.annualDiscountRate, 0, 1),
+        churnCutoffs: {
+          medium: number('JOURNEY_CHURN_MEDIUM_RISK', defaults.predictions.churnCutoffs.medium, 0, 1),
+          high: number('JOURNEY_CHURN_HIGH_RISK', defaults.predictions.churnCutoffs.high, 0, 1),
+        },
+        catalogueWindowDays: integer('JOURNEY_RECOMMEND_WINDOW_DAYS', defaults.predictions.catalogueWindowDays, 1, 3650),
+      },
     },
   };
   if (config.projections.lifecycle.churnDays < config.projections.lifecycle.atRiskMinDays) {
     problems.push('JOURNEY_CHURN_DAYS must not be less than JOURNEY_AT_RISK_MIN_DAYS');
+  }
+  if (config.projections.predictions.churnCutoffs.medium > config.projections.predictions.churnCutoffs.high) {
+    problems.push('JOURNEY_CHURN_MEDIUM_RISK must not exceed JOURNEY_CHURN_HIGH_RISK');
   }
   if (config.projections.tierCutoffs.medium > config.projections.tierCutoffs.high) {
     problems.push('JOURNEY_TIER_MEDIUM must not exceed JOURNEY_TIER_HIGH');

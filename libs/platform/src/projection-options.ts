@@ -12,6 +12,19 @@ export interface ProjectionOptions {
   readonly clockIntervalMs: number;
   /** How often the RFM job runs (default 15 minutes); 0 turns the schedule off. */
   readonly rfmIntervalMs: number;
+  readonly predictions: PredictionOptions;
+}
+
+/** The purchase models' job (BG/NBD, Gamma-Gamma, churn risk, recommendations). */
+export interface PredictionOptions {
+  /** How often the models are refitted and every customer scored (default daily); 0 turns the schedule off. */
+  readonly intervalMs: number;
+  /** The discount rate of the 12-month CLV, a year (default 0.1). */
+  readonly annualDiscountRate: number;
+  /** Churn risk (1 − P(alive)) from which a customer is in the medium and the high band. */
+  readonly churnCutoffs: { readonly medium: number; readonly high: number };
+  /** Products bought or viewed within this many days are the catalogue recommendations draw from (default 180). */
+  readonly catalogueWindowDays: number;
 }
 
 export const DEFAULT_PROJECTION_OPTIONS: ProjectionOptions = {
@@ -22,4 +35,5 @@ export const DEFAULT_PROJECTION_OPTIONS: ProjectionOptions = {
   batchSize: 2000,
   clockIntervalMs: 60_000,
   rfmIntervalMs: 15 * 60_000,
+  predictions: { intervalMs: 24 * 3_600_000, annualDiscountRate: 0.1, churnCutoffs: { medium: 0.3, high: 0.6 }, catalogueWindowDays: 180 },
 };

@@ -7,6 +7,7 @@ import type { CustomerDecider, DeciderBatch } from './customer-decider';
 import { stageChangedEvent } from './derived-events';
 import { SegmentStore } from './segments/segment-store';
 import { segmentPass } from './segments/segment-pass';
+import { segmentPredictions } from './segments/segment-predictions';
 import { membershipRequests, recordDaily } from './segments/segment-writer';
 
 export interface BatchContext {
@@ -53,7 +54,8 @@ export async function projectBatch(events: readonly RecordedEvent[], unit: UnitO
   // Live membership is decided only by the live pass; a rebuild folds the memberships recorded.
   // The definitions are read after the rows are locked: a segment saved before this read is
   // judged here, one saved after it is backfilled on rows this batch has committed.
-  const segments = context.appendDerived ? segmentPass(await SegmentStore.live(tx)) : undefined;
+  const live = context.appendDerived ? await SegmentStore.live(tx) : undefined;
+  const segments = live ? segmentPass(live, await segmentPredictions(tx, live, ids)) : undefined;
   const batches: DeciderBatch[] = [];
   for (const decider of context.deciders ?? []) batches.push(await decider.begin(unit, { customerIds: ids, events }));
   const onFolded = batches.length === 0 ? undefined : (event: RecordedEvent, customer: Customer360) => {

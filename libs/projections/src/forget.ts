@@ -1,5 +1,7 @@
 import type { Queryable } from '@journey/database';
 import { LIVE_TABLES, type ProjectionTables } from './customer-360.table';
+import { CUSTOMER_ITEMS_TABLE } from './customer-items.projection';
+import { PREDICTIONS_TABLE } from './predictions.table';
 
 /**
  * Scrubs a forgotten customer's personal data from the read models at once, as folding their
@@ -10,6 +12,11 @@ export async function scrubForgottenCustomer(tx: Queryable, customerId: string, 
   const { rowCount } = await tx.query(`UPDATE ${tables.customers} SET profile = '{}'::jsonb, forgotten = true WHERE customer_id = $1`, [
     customerId,
   ]);
+  // Predictions are made of the customer's behaviour: the next run would not score them again either.
+  if (tables === LIVE_TABLES) {
+    await tx.query(`DELETE FROM ${PREDICTIONS_TABLE} WHERE customer_id = $1`, [customerId]);
+    await tx.query(`DELETE FROM ${CUSTOMER_ITEMS_TABLE} WHERE customer_id = $1`, [customerId]);
+  }
   return rowCount > 0;
 }
 

@@ -6,6 +6,8 @@ import { projectBatch } from './customer-projection';
 import { reviewLifecycles, type ClockReport } from './lifecycle-clock';
 import type { ProjectionOptions } from '@journey/platform';
 import { runRfm, type RfmReport } from './rfm-job';
+import { CUSTOMER_ITEMS_PROJECTION, projectCustomerItems } from './customer-items.projection';
+import { runPredictions, type PredictProgress, type PredictReport } from './predict-job';
 import { reviewSegments, type SegmentClockReport } from './segments/segment-clock';
 import { runBackfill, runningBackfills } from './segments/segment-backfill';
 
@@ -26,9 +28,11 @@ export type ProjectionLag = ConsumerLag;
  */
 export class Projector {
   private subscription: Subscription | undefined;
+  private itemsSubscription: Subscription | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private clockRunning: Promise<unknown> | undefined;
   private rfmRunning: Promise<unknown> | undefined;
+  private predictRunning: Promise<unknown> | undefined;
   private backfillRunning: Promise<unknown> | undefined;
 
   private readonly logger?: ProjectorLogger;
@@ -68,6 +72,11 @@ export class Projector {
       },
       { batchSize: this.options.batchSize, onError: (error) => this.logger?.error({ err: error }, 'customer pass batch failed; retrying') },
     );
+    // What customers bought and viewed, per product: the recommendations' read model, on a subscription of its own.
+    this.itemsSubscription = this.store.subscribe(CUSTOMER_ITEMS_PROJECTION, (events, unit) => projectCustomerItems(events, unit.state), {
+      batchSize: this.options.batchSize,
+      onError: (error) => this.logger?.error({ err: error }, 'customer items batch failed; retrying'),
+    });
     if (this.options.clockIntervalMs > 0) {
       this.timers.push(setInterval(() => void this.clockTick(), this.options.clockIntervalMs));
     }
@@ -78,11 +87,14 @@ export class Projector {
     if (this.options.rfmIntervalMs > 0) {
       this.timers.push(setInterval(() => void this.rfmTick(), this.options.rfmIntervalMs));
     }
+    if (this.options.predictions.intervalMs > 0) {
+      this.timers.push(setInterval(() => void this.predictTick(), this.options.predictions.intervalMs));
+    }
   }
 
   /** Resolves once every event committed before the call is in the read models. */
   async caughtUp(): Promise<void> {
-    await this.subscription?.caughtUp();
+    await Promise.all([this.subscription?.caughtUp(), this.itemsSubscription?.caughtUp()]);
   }
 
   /** The lifecycle clock, now (also what the schedule calls). */
@@ -110,15 +122,28 @@ export class Projector {
     return runRfm(this.db, this.store, { ...this.options, windowDays: this.options.rfmWindowDays, slotMs: this.options.rfmIntervalMs || 60_000 }, now);
   }
 
+  /** The purchase models' fit and scoring, now (also what the schedule calls, `journey predict fit` and the admin API). */
+  runPredictions(trigger: string, onProgress?: PredictProgress, now = this.now()): Promise<PredictReport> {
+    const { predictions } = this.options;
+    return runPredictions(
+      this.db,
+      this.store,
+      { ...predictions, rates: this.options.rates, slotMs: predictions.intervalMs || 60_000, trigger },
+      now,
+      onProgress,
+    );
+  }
+
   async lag(): Promise<ProjectionLag> {
     return projectionLag(this.db, CUSTOMER_PROJECTION);
   }
 
   async stop(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
-    await Promise.allSettled([this.clockRunning, this.rfmRunning, this.backfillRunning]);
-    await this.subscription?.stop();
+    await Promise.allSettled([this.clockRunning, this.rfmRunning, this.predictRunning, this.backfillRunning]);
+    await Promise.all([this.subscription?.stop(), this.itemsSubscription?.stop()]);
     this.subscription = undefined;
+    this.itemsSubscription = undefined;
     for (const decider of this.deciders) await decider.stop?.();
   }
 
@@ -149,6 +174,15 @@ export class Projector {
       .catch((error: unknown) => this.logger?.error({ err: error }, 'RFM job failed'))
       .finally(() => (this.rfmRunning = undefined));
     await this.rfmRunning;
+  }
+
+  private async predictTick(): Promise<void> {
+    if (this.predictRunning) return;
+    this.predictRunning = this.runPredictions('schedule')
+      .then(({ fitId, customers, bandChanges, seconds }) => this.logger?.info({ fitId, customers, bandChanges, seconds }, 'purchase models fitted, customers scored'))
+      .catch((error: unknown) => this.logger?.error({ err: error }, 'prediction job failed'))
+      .finally(() => (this.predictRunning = undefined));
+    await this.predictRunning;
   }
 }
 

@@ -7,6 +7,7 @@ import { registerDatabaseCommands } from './commands/database.command';
 import { registerDemoCommands } from './commands/demo.command';
 import { registerKafkaCommands } from './commands/kafka.command';
 import { registerKeysCommands } from './commands/keys.command';
+import { registerPredictCommands } from './commands/predict.command';
 import { registerProjectionsCommands } from './commands/projections.command';
 import { registerRulesCommands } from './commands/rules.command';
 import { registerSeedCommands } from './commands/seed.command';
@@ -19,6 +20,7 @@ const program = new Command()
 
 registerDatabaseCommands(program);
 registerSeedCommands(program);
+registerPredictCommands(program);
 registerDemoCommands(program);
 registerKafkaCommands(program);
 registerProjectionsCommands(program);

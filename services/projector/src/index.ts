@@ -1,3 +1,4 @@
 export * from './projector.module';
 export * from './rebuild-projection/rebuild-projection.command';
 export * from './run-rfm/run-rfm.command';
+export * from './predictions/run-predictions/run-predictions.command';

@@ -7,6 +7,9 @@ import { kafkaClient } from '@journey/kafka';
 import { Projector } from '@journey/projections';
 import { RulesDecider, ruleCatalog, sagaSettings } from '@journey/journeys';
 import { Counter, type Registry } from 'prom-client';
+import { LatestFitHandler } from './predictions/latest-fit/latest-fit.handler';
+import { PredictionsController } from './predictions/predictions.controller';
+import { RunPredictionsHandler } from './predictions/run-predictions/run-predictions.handler';
 import { RebuildProjectionHandler } from './rebuild-projection/rebuild-projection.handler';
 import { RunRfmHandler } from './run-rfm/run-rfm.handler';
 
@@ -76,7 +79,10 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
  * this process.
  */
 @Module({
+  controllers: [PredictionsController],
   providers: [
+    RunPredictionsHandler,
+    LatestFitHandler,
     {
       provide: Projector,
       inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, METRICS],

@@ -3,6 +3,7 @@ import { AnalyticsController } from './analytics/analytics.controller';
 import { CampaignResultsHandler } from './analytics/campaign-results/campaign-results.handler';
 import { LifecycleFunnelHandler } from './analytics/lifecycle-funnel/lifecycle-funnel.handler';
 import { RetentionHandler } from './analytics/retention/retention.handler';
+import { SalesForecastHandler } from './analytics/sales-forecast/sales-forecast.handler';
 import { ValueGridHandler } from './analytics/value-grid/value-grid.handler';
 import { AuditController } from './audit/audit.controller';
 import { CustomerAsOfHandler } from './audit/customer-as-of/customer-as-of.handler';
@@ -42,6 +43,7 @@ import { SegmentsController } from './segments/segments.controller';
     LifecycleFunnelHandler,
     ValueGridHandler,
     RetentionHandler,
+    SalesForecastHandler,
     CampaignResultsHandler,
     VerifyStreamHandler,
     VerifyAllHandler,

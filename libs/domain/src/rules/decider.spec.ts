@@ -65,6 +65,31 @@ describe('decider', () => {
     expect(kinds(input({ rules: [rule({ conditions: { path: 'customer.lifecycle.stage', op: 'eq', value: 'loyal' } })] }))).toEqual([]);
   });
 
+  it('judges conditions on the predictions: pAlive < 0.3 and clv > 500', () => {
+    const slipping = rule({
+      conditions: { all: [{ path: 'customer.predictions.pAlive', op: 'lt', value: 0.3 }, { path: 'customer.predictions.clv', op: 'gt', value: 50_000 }] },
+    });
+    const predictions = {
+      fitId: '5a0d6f8e-3c1b-4e2a-9f7d-1b2c3d4e5f60',
+      scoredAt: '2026-03-10T00:00:00.000Z',
+      pAlive: 0.2,
+      churnRisk: 0.8,
+      churnBand: 'high' as const,
+      expectedPurchases30d: 0.1,
+      expectedPurchases90d: 0.3,
+      expectedPurchases365d: 1.1,
+      expectedAov: 60_000,
+      clv: 66_000,
+      currency: 'EUR',
+      recommendations: ['SKU-9'],
+    };
+    expect(kinds(input({ rules: [slipping], predictions }))).toEqual(['dispatch']);
+    expect(kinds(input({ rules: [slipping], predictions: { ...predictions, pAlive: 0.9 } }))).toEqual([]);
+    expect(kinds(input({ rules: [slipping], predictions: { ...predictions, clv: 400 } }))).toEqual([]);
+    // Not yet scored: the conditions do not hold.
+    expect(kinds(input({ rules: [slipping] }))).toEqual([]);
+  });
+
   it('suppresses without consent, naming it', () => {
     const r = rule({ consent: { channel: 'email', purpose: 'marketing' } });
     expect(kinds(input({ rules: [r], customer: customer({ consent: {} }) }))).toEqual(['suppress:no_consent']);

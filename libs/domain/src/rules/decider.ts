@@ -1,6 +1,7 @@
 import type { JourneyEvent, SuppressionReason } from '@journey/contracts';
 import type { Customer360 } from '../customer-360';
 import { customer360View } from '../customer-360.view';
+import type { CustomerPredictions } from '../predictions.view';
 import type { CurrencyRates } from '../money';
 import { evaluate, type ConditionContext } from './conditions';
 import { gate, type PastAction } from './gates';
@@ -44,6 +45,8 @@ export interface DecideInput {
   readonly globalCaps: readonly GlobalCap[];
   /** Chains of rule-triggered actions stop at this depth. */
   readonly maxDepth: number;
+  /** The customer's predictions (churn risk, CLV, recommendations): `customer.predictions.*` in conditions. */
+  readonly predictions?: CustomerPredictions | null;
 }
 
 /**
@@ -55,7 +58,7 @@ export function decide(input: DecideInput): Decision[] {
   const { event, customer, now } = input;
   const at = Date.parse(event.occurredAt);
   const decisions: Decision[] = [];
-  const view = customer360View(customer, input.rates);
+  const view = { ...customer360View(customer, input.rates), predictions: input.predictions ?? null };
   const context = (rule: Rule): ConditionContext => ({ event, customer: view, params: rule.action.params, now, timezone: customer.profile.timezone });
 
   for (const wait of input.waits) {

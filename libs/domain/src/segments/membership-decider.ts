@@ -1,4 +1,5 @@
 import type { Customer360 } from '../customer-360';
+import type { CustomerPredictions } from '../predictions.view';
 import { holds, nextFlip } from './segment-conditions';
 import type { SegmentCause, SegmentChange, SegmentDefinition, SegmentMembership } from './segment';
 
@@ -15,6 +16,7 @@ export interface MembershipDecision {
  * (judging never goes back before the last instant judged: a late or derived event decides at it)
  * so that the next event of the same pass sees it. `only` limits the judgement to some segments
  * (a backfill), the others keeping their memberships. A forgotten customer is in no segment.
+ * `predictions` are the customer's latest scores, for the prediction fields (pAlive, clv, …).
  */
 export function decideMemberships(
   customer: Customer360,
@@ -22,11 +24,16 @@ export function decideMemberships(
   requestedAt: number,
   cause: SegmentCause,
   only?: ReadonlySet<string>,
-  options: { readonly review?: boolean } = {},
+  options: { readonly review?: boolean; readonly predictions?: CustomerPredictions | null } = {},
 ): MembershipDecision {
   const at = customer.segmentsAt === null ? requestedAt : Math.max(requestedAt, Date.parse(customer.segmentsAt));
   // Memberships are copied on the first change only: most events change none.
-  const context: { customer: Customer360; at: number; memberships: Record<string, SegmentMembership> } = { customer, at, memberships: customer.segments };
+  const context: { customer: Customer360; at: number; memberships: Record<string, SegmentMembership>; predictions: CustomerPredictions | null } = {
+    customer,
+    at,
+    memberships: customer.segments,
+    predictions: options.predictions ?? null,
+  };
   let changes: SegmentChange[] | undefined;
   let instant: string | undefined;
   for (const segment of segments) {

@@ -1,12 +1,28 @@
 import type { Customer360 } from '../customer-360';
+import type { CustomerPredictions } from '../predictions.view';
 import { countInWindow, historyKey, nextWindowChange } from './activity';
-import type { SegmentCondition, SegmentMembership } from './segment';
+import { PREDICTION_FIELDS, type SegmentCondition, type SegmentMembership } from './segment';
 
-/** What a segment's conditions look at: the 360 the event left, the instant, the memberships decided so far. */
+/**
+ * What a segment's conditions look at: the 360 the event left, the instant, the memberships
+ * decided so far, and the customer's latest predictions (none: not scored, or not loaded because
+ * no segment reads them).
+ */
 export interface SegmentContext {
   readonly customer: Customer360;
   readonly at: number;
   readonly memberships: Readonly<Record<string, SegmentMembership>>;
+  readonly predictions?: CustomerPredictions | null;
+}
+
+const PREDICTION_FIELD_SET: ReadonlySet<string> = new Set(PREDICTION_FIELDS);
+
+/** Whether a condition reads a prediction field: the callers load the predictions only then. */
+export function readsPredictions(condition: SegmentCondition): boolean {
+  if ('all' in condition) return condition.all.some(readsPredictions);
+  if ('any' in condition) return condition.any.some(readsPredictions);
+  if ('not' in condition) return readsPredictions(condition.not);
+  return 'field' in condition && PREDICTION_FIELD_SET.has(condition.field);
 }
 
 /** Whether the condition holds for the customer at the instant. */
@@ -54,7 +70,9 @@ function compile(condition: SegmentCondition): Predicate {
     };
   }
   const { field, value } = condition;
-  const read = (context: SegmentContext) => fieldValue(context.customer, field);
+  const read = PREDICTION_FIELD_SET.has(field)
+    ? (context: SegmentContext) => context.predictions?.[field as keyof CustomerPredictions] ?? null
+    : (context: SegmentContext) => fieldValue(context.customer, field);
   switch (condition.op) {
     case 'eq':
       return (context) => read(context) === value;

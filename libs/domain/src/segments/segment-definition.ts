@@ -1,4 +1,4 @@
-import { isEventType, isExternalId, LIFECYCLE_STAGES, RFM_SEGMENTS, VALUE_TIERS } from '@journey/contracts';
+import { CHURN_BANDS, isEventType, isExternalId, LIFECYCLE_STAGES, RFM_SEGMENTS, VALUE_TIERS } from '@journey/contracts';
 import { parseDuration } from '../rules/rule';
 import { DAY_MS } from './activity';
 import { FIELD_OPERATORS, HISTORY_KEYS, KEYED_FIELDS, MAX_WINDOW_DAYS, SEGMENT_FIELDS, type FieldOperator, type SegmentCondition, type SegmentDefinition } from './segment';
@@ -12,8 +12,8 @@ export type ParsedSegment = { readonly ok: true; readonly segment: Omit<SegmentD
 
 const TOP_KEYS = new Set(['id', 'name', 'description', 'conditions']);
 const DATE_FIELDS = new Set(['lastPurchaseAt', 'firstPurchaseAt', 'lastActivityAt', 'lastEngagementAt', 'registeredAt']);
-const NUMBER_FIELDS = new Set(['orders', 'openTickets', 'nps']);
-const ALLOWED_VALUES: Readonly<Record<string, readonly unknown[]>> = { stage: LIFECYCLE_STAGES, tier: VALUE_TIERS, rfmSegment: RFM_SEGMENTS };
+const NUMBER_FIELDS = new Set(['orders', 'openTickets', 'nps', 'pAlive', 'churnRisk', 'clv', 'expectedAov', 'expectedPurchases30d', 'expectedPurchases90d', 'expectedPurchases365d']);
+const ALLOWED_VALUES: Readonly<Record<string, readonly unknown[]>> = { stage: LIFECYCLE_STAGES, tier: VALUE_TIERS, rfmSegment: RFM_SEGMENTS, churnBand: CHURN_BANDS };
 const MAX_DEPTH = 8;
 
 /** A segment as JSON (files, the API) checked field by field and normalised; errors name the field and the reason. */

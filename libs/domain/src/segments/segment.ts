@@ -1,6 +1,14 @@
 import type { EventType } from '@journey/contracts';
 
-/** The 360 fields a segment can look at (the marketing filters' fields, and more). */
+/**
+ * The purchase models' outlook of a customer (journey.customer_predictions, not the 360's row):
+ * P(alive), churn risk and band, expected order value and 12-month CLV (minor units of the base
+ * currency), purchases expected in 30, 90 and 365 days. A customer not scored has none of them.
+ */
+export const PREDICTION_FIELDS = ['pAlive', 'churnRisk', 'churnBand', 'clv', 'expectedAov', 'expectedPurchases30d', 'expectedPurchases90d', 'expectedPurchases365d'] as const;
+export type PredictionField = (typeof PREDICTION_FIELDS)[number];
+
+/** The 360 fields a segment can look at (the marketing filters' fields, and more), and the predictions. */
 export const SEGMENT_FIELDS = [
   'stage',
   'tier',
@@ -16,6 +24,7 @@ export const SEGMENT_FIELDS = [
   'lastActivityAt',
   'lastEngagementAt',
   'registeredAt',
+  ...PREDICTION_FIELDS,
 ] as const;
 export type SegmentField = (typeof SEGMENT_FIELDS)[number];
 

@@ -49,6 +49,14 @@ describe('checking a template against what it may read', () => {
     ]);
   });
 
+  it('offers the recommendations and the predictions', () => {
+    const template = '{{#each recommendations}}{{this}} {{/each}}({{customer.predictions.churnBand}}, {{money customer.predictions.clv customer.predictions.currency}})';
+    expect(checkTemplate(template, 'PurchaseCompleted', {})).toEqual([]);
+    const context = { customer: { predictions: { churnBand: 'high', clv: 12345, currency: 'EUR' } }, event: {}, params: {}, recommendations: ['SKU-7', 'SKU-3'] };
+    expect(render(template, context)).toBe('SKU-7 SKU-3 (high, 123.45 EUR)');
+    expect(checkTemplate('{{customer.predictions.pAliveish}}', 'PurchaseCompleted', {})).toHaveLength(1);
+  });
+
   it('leaves paths inside #each and #with to the block, and checks the block value itself', () => {
     expect(checkTemplate('{{#each event.data.items}}{{sku}} {{anything}}{{/each}}', 'PurchaseCompleted', {})).toEqual([]);
     expect(checkTemplate('{{#each event.data.lines}}{{sku}}{{/each}}', 'PurchaseCompleted', {})).toEqual([

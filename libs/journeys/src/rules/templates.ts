@@ -8,6 +8,8 @@ export interface TemplateContext {
   readonly customer: unknown;
   readonly event: unknown;
   readonly params: unknown;
+  /** The customer's recommended SKUs, best first (empty until the prediction job has run). */
+  readonly recommendations?: readonly string[];
 }
 
 const handlebars = Handlebars.create();
@@ -49,6 +51,20 @@ const CUSTOMER: Shape = {
   lifecycle: { stage: true, since: true, nextReviewAt: true },
   value: { tier: true, segment: true, rfm: { recency: true, frequency: true, monetary: true }, since: true },
   forgotten: true,
+  predictions: {
+    fitId: true,
+    scoredAt: true,
+    pAlive: true,
+    churnRisk: true,
+    churnBand: true,
+    expectedPurchases30d: true,
+    expectedPurchases90d: true,
+    expectedPurchases365d: true,
+    expectedAov: true,
+    clv: true,
+    currency: true,
+    recommendations: ANY,
+  },
 };
 
 /** The fields an event of the type carries: the envelope's and its payload class's. */
@@ -90,6 +106,7 @@ export function checkTemplate(template: string, trigger: string, params: Readonl
     customer: CUSTOMER,
     event: eventShape(isEventType(trigger) ? trigger : undefined),
     params: Object.fromEntries(Object.keys(params).map((key) => [key, ANY])),
+    recommendations: ANY,
   };
   const problems: TemplateProblem[] = [];
   const check = (path: hbs.AST.PathExpression, scoped: boolean): void => {

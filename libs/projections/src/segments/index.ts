@@ -4,3 +4,4 @@ export * from './segment-pass';
 export * from './segment-clock';
 export * from './segment-backfill';
 export * from './segment-reads';
+export * from './segment-predictions';

@@ -2,6 +2,7 @@ import { decideMemberships, type Customer360, type SegmentChange } from '@journe
 import type { EventStore } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import { fromRow, LIVE_TABLES, saveCustomers } from '../customer-360.table';
+import { segmentPredictions } from './segment-predictions';
 import { SegmentStore } from './segment-store';
 import { membershipRequests, recordDaily } from './segment-writer';
 
@@ -102,9 +103,12 @@ export async function runBackfill(
       const at = new Date(row.started_at).getTime();
       const decided: SegmentChange[] = [];
       const changed: Array<{ before: Customer360; after: Customer360 }> = [];
+      const predictions = target ? await segmentPredictions(tx, [target], customers.map((raw) => String(raw.customer_id))) : new Map();
       for (const raw of customers) {
         const customer = fromRow(raw as Parameters<typeof fromRow>[0]);
-        const decision = target ? decideMemberships(customer, segments, at, { kind: 'backfill', jobId }, new Set([row.segment_id])) : letGo(customer, row.segment_id, row.version, at, jobId);
+        const decision = target
+          ? decideMemberships(customer, segments, at, { kind: 'backfill', jobId }, new Set([row.segment_id]), { predictions: predictions.get(customer.customerId) ?? null })
+          : letGo(customer, row.segment_id, row.version, at, jobId);
         if (!mustWrite(customer, decision)) continue;
         decided.push(...decision.changes);
         changed.push({ before: customer, after: decision.state });

@@ -1,7 +1,8 @@
-import { decideMemberships, type Customer360, type SegmentChange, type SegmentDefinition } from '@journey/domain';
+import { decideMemberships, type Customer360, type CustomerPredictions, type SegmentChange, type SegmentDefinition } from '@journey/domain';
 import type { EventStore } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import { fromRow, LIVE_TABLES, saveCustomers } from '../customer-360.table';
+import { segmentPredictions } from './segment-predictions';
 import { SegmentStore } from './segment-store';
 import { membershipRequests, recordDaily } from './segment-writer';
 
@@ -32,9 +33,10 @@ export async function reviewSegments(store: EventStore<Queryable>, now: Date, ba
       if (rows.length === 0) return { rows: 0, changes: 0 };
       const segments = await SegmentStore.live(unit.state);
       const decided: SegmentChange[] = [];
+      const predictions = await segmentPredictions(unit.state, segments, rows.map((row) => String(row.customer_id)));
       const customers = rows.map((row) => {
         const before = fromRow(row as Parameters<typeof fromRow>[0]);
-        return { before, after: review(before, segments, now.getTime(), decided) };
+        return { before, after: review(before, segments, now.getTime(), decided, predictions.get(before.customerId) ?? null) };
       });
       await saveCustomers(unit.state, LIVE_TABLES, customers);
       await recordDaily(unit.state, decided);
@@ -48,12 +50,12 @@ export async function reviewSegments(store: EventStore<Queryable>, now: Date, ba
   return { reviewed, changes };
 }
 
-function review(customer: Customer360, segments: readonly SegmentDefinition[], now: number, decided: SegmentChange[]): Customer360 {
+function review(customer: Customer360, segments: readonly SegmentDefinition[], now: number, decided: SegmentChange[], predictions: CustomerPredictions | null): Customer360 {
   let state = customer;
   for (let step = 0; step < MAX_STEPS && state.segmentReviewAt !== null; step++) {
     const at = Date.parse(state.segmentReviewAt);
     if (at > now) break;
-    const decision = decideMemberships(state, segments, at, { kind: 'tick', at: state.segmentReviewAt });
+    const decision = decideMemberships(state, segments, at, { kind: 'tick', at: state.segmentReviewAt }, undefined, { predictions });
     decided.push(...decision.changes);
     state = decision.state.segmentReviewAt === state.segmentReviewAt ? { ...decision.state, segmentReviewAt: null } : decision.state;
   }

@@ -1,4 +1,4 @@
-import { decideMemberships, nextSegmentReview, type Customer360, type SegmentChange, type SegmentDefinition } from '@journey/domain';
+import { decideMemberships, nextSegmentReview, type Customer360, type CustomerPredictions, type SegmentChange, type SegmentDefinition } from '@journey/domain';
 import type { AfterCustomerEvent } from '@journey/domain';
 
 export interface SegmentPass {
@@ -13,9 +13,10 @@ export interface SegmentPass {
 /**
  * Live membership in the customer pass: after each event is folded, every live segment is judged
  * on the state it left, at the event's instant. The membership events folded back into the 360
- * decide nothing (they only record what was decided).
+ * decide nothing (they only record what was decided). `predictions` are the batch's customers'
+ * latest scores, for segments that read them.
  */
-export function segmentPass(segments: readonly SegmentDefinition[]): SegmentPass {
+export function segmentPass(segments: readonly SegmentDefinition[], predictions: ReadonlyMap<string, CustomerPredictions> = new Map()): SegmentPass {
   const changes: SegmentChange[] = [];
   /** The latest instant judged per customer in this batch: judging never goes back in time. */
   const judged = new Map<string, number>();
@@ -25,7 +26,10 @@ export function segmentPass(segments: readonly SegmentDefinition[]): SegmentPass
     const last = judged.get(after.customerId) ?? (after.segmentsAt === null ? -Infinity : Date.parse(after.segmentsAt));
     const at = Math.max(last, Date.parse(event.occurredAt));
     judged.set(after.customerId, at);
-    const decision = decideMemberships(after, segments, at, { kind: 'event', eventId: event.eventId }, undefined, { review: false });
+    const decision = decideMemberships(after, segments, at, { kind: 'event', eventId: event.eventId }, undefined, {
+      review: false,
+      predictions: predictions.get(after.customerId) ?? null,
+    });
     changes.push(...decision.changes);
     return decision.state;
   };

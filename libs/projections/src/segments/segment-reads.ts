@@ -1,6 +1,7 @@
 import { decideMemberships, type SegmentDefinition } from '@journey/domain';
 import type { Queryable } from '@journey/database';
 import { fromRow, LIVE_TABLES } from '../customer-360.table';
+import { segmentPredictions } from './segment-predictions';
 
 export interface SegmentMember {
   readonly customerId: string;
@@ -87,9 +88,17 @@ export async function previewSegment(
   const judged = [...others.filter((other) => other.id !== segment.id), segment];
   for (;;) {
     const { rows } = await db.query<Record<string, unknown>>(`SELECT * FROM ${LIVE_TABLES.customers} WHERE customer_id > $1 ORDER BY customer_id LIMIT 2000`, [after]);
+    const predictions = await segmentPredictions(db, [segment], rows.map((row) => String(row.customer_id)));
     for (const row of rows) {
       const customer = fromRow(row as Parameters<typeof fromRow>[0]);
-      const { state } = decideMemberships({ ...customer, segments: { ...customer.segments, [segment.id]: { member: false, change: 0, version: 0, since: '', backfill: false } } }, judged, now.getTime(), { kind: 'tick', at: now.toISOString() }, new Set([segment.id]));
+      const { state } = decideMemberships(
+        { ...customer, segments: { ...customer.segments, [segment.id]: { member: false, change: 0, version: 0, since: '', backfill: false } } },
+        judged,
+        now.getTime(),
+        { kind: 'tick', at: now.toISOString() },
+        new Set([segment.id]),
+        { predictions: predictions.get(customer.customerId) ?? null },
+      );
       if (state.segments[segment.id]?.member) {
         count += 1;
         if (sample.length < sampleSize) sample.push(customer.customerId);

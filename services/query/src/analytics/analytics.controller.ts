@@ -1,4 +1,4 @@
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { RuleResults } from '@journey/journeys';
@@ -7,6 +7,7 @@ import type { Funnel, ValueGrid } from './analytics';
 import { CampaignResultsQuery } from './campaign-results/campaign-results.query';
 import { LifecycleFunnelQuery } from './lifecycle-funnel/lifecycle-funnel.query';
 import { RetentionQuery, type RetentionReport } from './retention/retention.query';
+import { SalesForecastQuery, type SalesForecastReport } from './sales-forecast/sales-forecast.query';
 import { ValueGridQuery } from './value-grid/value-grid.query';
 
 /** Marketing analytics over the read models and the log. */
@@ -35,6 +36,14 @@ export class AnalyticsController {
   @ApiOperation({ summary: 'Monthly retention cohorts over a period (?from, ?to)' })
   retention(@Query('from') from?: string, @Query('to') to?: string): Promise<RetentionReport> {
     return this.queries.execute(new RetentionQuery(from, to));
+  }
+
+  /** Expected orders and revenue per week (?weeks=13 or 52) from the latest fit, with the backtest beside a naive baseline. */
+  @Get('forecast')
+  @ApiOperation({ summary: 'Orders and revenue expected per week (?weeks=13 or 52) from the latest fit, with its backtest beside a naive baseline' })
+  @ApiQuery({ name: 'weeks', required: false, example: '13' })
+  forecast(@Query('weeks') weeks?: string): Promise<SalesForecastReport> {
+    return this.queries.execute(new SalesForecastQuery(weeks));
   }
 
   /** Every rule's results: matched, suppressed by reason, dispatched, failed, converted, lift. */

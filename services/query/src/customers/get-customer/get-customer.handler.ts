@@ -5,7 +5,7 @@ import { customer360View } from '@journey/domain';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import type { Database } from '@journey/database';
 import { CONFIG, DATABASE, RequestRejectedError, type JourneyConfig } from '@journey/platform';
-import { liveCustomer } from '@journey/projections';
+import { liveCustomer, predictionsOf } from '@journey/projections';
 import { GetCustomerQuery, type CustomerDetail, type RecentActivity } from './get-customer.query';
 
 const RECENT = 20;
@@ -25,7 +25,9 @@ export class GetCustomerHandler implements IQueryHandler<GetCustomerQuery> {
       throw new RequestRejectedError(404, 'Customer not found', [{ field: 'customerId', reason: `no customer ${customerId} in the 360 (yet)` }]);
     }
     const view = customer360View(customer, this.config.projections.rates);
-    return { ...view, recentActivity: view.forgotten ? [] : await this.recent(customerId, customer.identities) };
+    if (view.forgotten) return { ...view, recentActivity: [], predictions: null };
+    const [recentActivity, predictions] = await Promise.all([this.recent(customerId, customer.identities), predictionsOf(this.db, customerId)]);
+    return { ...view, recentActivity, predictions };
   }
 
   /** The last events of the customer and of the visitors they were. */

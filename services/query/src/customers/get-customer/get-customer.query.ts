@@ -1,5 +1,6 @@
 import { Query } from '@nestjs/cqrs';
 import type { Customer360View } from '@journey/domain';
+import type { CustomerPredictions } from '@journey/projections';
 
 export interface RecentActivity {
   readonly eventId: string;
@@ -9,7 +10,8 @@ export interface RecentActivity {
   readonly data: unknown;
 }
 
-export type CustomerDetail = Customer360View & { readonly recentActivity: readonly RecentActivity[] };
+/** The 360 with its recent activity and the purchase models' predictions (null until the customer is first scored). */
+export type CustomerDetail = Customer360View & { readonly recentActivity: readonly RecentActivity[]; readonly predictions: CustomerPredictions | null };
 
 /** One customer's 360, with their recent activity from the streams. */
 export class GetCustomerQuery extends Query<CustomerDetail> {
