@@ -17,6 +17,8 @@ import type {
   Subscription,
   SubscriptionHandler,
   SubscriptionOptions,
+  PartitionLeaseOptions,
+  PartitionLeases,
   UnitOfWork,
   VerifyAllReport,
   VerifyResult,
@@ -29,6 +31,9 @@ import { GroupCommitWriter, type AppendObserver } from './group-commit';
 import { prepareEvent, type AppendCall } from './prepared-event';
 import { EVENT_COLUMNS, storedEnvelope, toRecordedEvent, type EventRow } from './recorded-event';
 import { PollingSubscription, type CommitSignal } from './subscription';
+import { PartitionedSubscription } from './partitioned-subscription';
+import { PostgresPartitionLeases } from './partition-leases';
+import { allPartitions } from '../partitions/partition-ownership';
 import type { PiiVault } from '@journey/privacy';
 
 export const COMMIT_CHANNEL = 'journey_events';
@@ -73,7 +78,7 @@ export class PostgresEventStore implements EventStore<Queryable> {
   private readonly runner: AppendBatchRunner;
   private readonly upcasters: Upcasters;
   private readonly commits = new EventEmitter();
-  private readonly subscriptions = new Set<PollingSubscription>();
+  private readonly subscriptions = new Set<Subscription>();
   private readonly notifier: CommitNotifier;
   private readonly vault: PiiVault | undefined;
   private stopListening: (() => Promise<void>) | undefined;
@@ -193,7 +198,7 @@ export class PostgresEventStore implements EventStore<Queryable> {
   }
 
   /** readAll inside a caller's transaction (its own uncommitted work stays above the horizon). */
-  private async readAllWithin(db: Queryable, after: GlobalCursor, limit: number): Promise<ReadAllResult> {
+  private async readAllWithin(db: Queryable, after: GlobalCursor, limit: number, keep?: (streamId: string) => boolean): Promise<ReadAllResult> {
     const { rows } = await this.read<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM journey.events
        WHERE (tx_id, global_position) > ($1::text::xid8, $2::bigint)
@@ -204,9 +209,10 @@ export class PostgresEventStore implements EventStore<Queryable> {
       undefined,
       db,
     );
-    const events = await this.opened(db, rows);
-    const last = events[events.length - 1];
-    return { events, next: last ? { commit: last.commit, position: last.globalPosition } : after };
+    // Rows of streams the reader does not want are neither opened nor upcast; they still move `next`.
+    const last = rows[rows.length - 1];
+    const events = await this.opened(db, keep ? rows.filter((row) => keep(row.stream_id)) : rows);
+    return { events, next: last ? { commit: Number(last.tx_id), position: Number(last.global_position) } : after };
   }
 
   /**
@@ -218,8 +224,20 @@ export class PostgresEventStore implements EventStore<Queryable> {
     return () => this.commits.off('commit', listener);
   }
 
-  subscribe(name: string, handler: SubscriptionHandler<Queryable>, options: SubscriptionOptions = {}): Subscription {
+  subscribe(name: string, handler: SubscriptionHandler<Queryable>, options: SubscriptionOptions<Queryable> = {}): Subscription {
     const signal: CommitSignal = { onCommit: (listener) => this.onCommit(listener) };
+    if (options.partitions) {
+      const partitioned: Subscription = new PartitionedSubscription(name, handler, options, options.partitions, {
+        db: this.db,
+        readAll: (after, limit, keep) => this.readAllWithin(this.db, after, limit, keep),
+        lastCommitted: () => this.lastCommitted(),
+        commits: signal,
+        unitOf: (tx) => this.unitOf(tx),
+        onStop: () => this.subscriptions.delete(partitioned),
+      });
+      this.subscriptions.add(partitioned);
+      return partitioned;
+    }
     const subscription: PollingSubscription = new PollingSubscription(name, handler, options, {
       db: this.db,
       readAll: (after, limit) => this.readAll(after, limit),
@@ -230,6 +248,11 @@ export class PostgresEventStore implements EventStore<Queryable> {
     });
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /** Leases in this database on a server; PGlite is one process, which holds every partition. */
+  partitionLeases(group: string, options: PartitionLeaseOptions): PartitionLeases<Queryable> {
+    return this.db.kind === 'postgres' ? new PostgresPartitionLeases(this.db, group, options) : allPartitions<Queryable>(options.count);
   }
 
   async checkpointsReached(names: readonly string[], cursor: GlobalCursor): Promise<boolean> {
