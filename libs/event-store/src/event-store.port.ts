@@ -240,6 +240,8 @@ export interface PartitionLeaseOptions {
   readonly leaseMs: number;
   /** This process's name in the group (default: host, pid and a random part). */
   readonly member?: string;
+  /** Called when a round of renewals fails (it is tried again next round; leases not renewed lapse). */
+  readonly onError?: (error: unknown) => void;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ActionChannel } from '@journey/contracts';
-import type { EventStore, Subscription } from '@journey/event-store';
+import { partitionOf, type EventStore, type PartitionLeases, type Subscription } from '@journey/event-store';
 import type { Database, Queryable } from '@journey/database';
 import type { Channel } from './channels/channel';
 import { runDailyRules } from './daily-rules';
@@ -41,16 +41,20 @@ export class Saga {
     private readonly channels: ReadonlyMap<ActionChannel, Channel>,
     private readonly now: () => Date,
     private readonly logger?: SagaLogger,
+    /** Leases of the customer partitions shared with other saga processes (unstarted; the saga starts and stops them). */
+    readonly partitions?: PartitionLeases<Queryable>,
   ) {
     this.rules = new RuleStore(db);
     this.index = new RuleIndex(this.rules);
     this.context = { index: this.index, store, settings, now };
-    this.dispatcher = new Dispatcher(db, store, channels, settings, now);
+    const owns = partitions ? (customerId: string) => partitions.owned().has(partitionOf(customerId, partitions.count)) : undefined;
+    this.dispatcher = new Dispatcher(db, store, channels, settings, now, owns);
   }
 
   async start(): Promise<void> {
     if (this.subscription) return;
     await this.index.refresh();
+    await this.partitions?.start();
     if (this.db.kind === 'postgres') {
       const refresh = (): void => void this.index.refresh().catch(() => undefined);
       this.stopListening = await this.db.listen(RULES_CHANNEL, refresh, refresh);
@@ -58,6 +62,7 @@ export class Saga {
     this.subscription = this.store.subscribe(SAGA_SUBSCRIPTION, (events, unit) => sagaBatch(events, unit, this.context), {
       batchSize: this.settings.batchSize,
       onError: (error) => this.logger?.error({ err: error }, 'saga batch failed; retrying'),
+      partitions: this.partitions ? { ownership: this.partitions } : undefined,
     });
     if (this.settings.tickMs > 0) this.timer = setInterval(() => void this.tickSafely(), this.settings.tickMs);
   }
@@ -96,6 +101,7 @@ export class Saga {
     await this.ticking;
     await this.subscription?.stop();
     this.subscription = undefined;
+    await this.partitions?.stop();
     await this.stopListening?.();
     for (const channel of this.channels.values()) await channel.close?.();
   }

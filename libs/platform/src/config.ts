@@ -63,6 +63,8 @@ export interface JourneyConfig {
   };
   /** Ingest refused (429) while a consumer's lag is past a limit (JOURNEY_ADMISSION_MAX_LAG_*); off when absent. */
   readonly admission: AdmissionLimits;
+  /** Customers are split into `count` partitions that the processes lease for `leaseMs`. */
+  readonly partitions: { readonly count: number; readonly leaseMs: number };
 }
 
 export class ConfigError extends Error {
@@ -174,6 +176,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
       backoffMs: duration('JOURNEY_DELIVERY_BACKOFF', '1s'),
       deliveryTimeoutMs: duration('JOURNEY_DELIVERY_TIMEOUT', '5s'),
       tickMs: duration('JOURNEY_SAGA_TICK', '1s'),
+    },
+    partitions: {
+      count: integer('JOURNEY_PARTITIONS', 16, 1, 1024),
+      leaseMs: integer('JOURNEY_LEASE_SECONDS', 10, 2, 3600) * 1000,
     },
     admission: {
       maxLagEvents: optionalInteger('JOURNEY_ADMISSION_MAX_LAG_EVENTS', 1, 1_000_000_000),

@@ -2,7 +2,7 @@ import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
 import type { LifecycleThresholds } from '@journey/domain';
 import type { AppendRequest, AppendResult, RecordedEvent } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
-import { loadCustomers, loadVisitors, saveCustomers, saveVisitors, type ProjectionTables } from './customer-360.table';
+import { createVisitorRows, loadCustomers, loadVisitors, saveCustomers, saveVisitors, type ProjectionTables } from './customer-360.table';
 import { stageChangedEvent } from './derived-events';
 import { foldEvents } from './fold';
 
@@ -31,11 +31,14 @@ export interface BatchResult {
 export async function projectBatch(events: readonly RecordedEvent[], tx: Queryable, context: BatchContext): Promise<BatchResult> {
   const customerIds = new Set<string>();
   const anonymousIds = new Set<string>();
+  const linked = new Set<string>();
   for (const event of events) {
     if (event.customerId !== undefined) customerIds.add(event.customerId);
     else if (event.anonymousId !== undefined) anonymousIds.add(event.anonymousId);
-    if (event.type === 'IdentityLinked') anonymousIds.add(event.data.anonymousId);
+    if (event.type === 'IdentityLinked') linked.add(event.data.anonymousId);
   }
+  for (const id of linked) anonymousIds.add(id);
+  await createVisitorRows(tx, context.tables, [...linked]);
   const visitors = await loadVisitors(tx, context.tables, [...anonymousIds]);
   for (const visitor of visitors.values()) if (visitor.customerId) customerIds.add(visitor.customerId);
   const customers = await loadCustomers(tx, context.tables, [...customerIds]);

@@ -1,4 +1,12 @@
-import { consumerLag, type ConsumerLag, type EventStore, type Subscription } from '@journey/event-store';
+import {
+  consumerLag,
+  partitionOf,
+  type ConsumerLag,
+  type EventStore,
+  type PartitionLeases,
+  type Subscription,
+} from '@journey/event-store';
+import { customerCrossPartition } from './cross-partition';
 import type { Database, Queryable } from '@journey/database';
 import { LIVE_TABLES } from './customer-360.table';
 import { projectBatch } from './customer-projection';
@@ -28,6 +36,8 @@ export class Projector {
 
   private readonly logger?: ProjectorLogger;
   private readonly onProjected?: (delaysSeconds: readonly number[]) => void;
+  /** The customer partitions this process folds; without them, all of them (one process). */
+  readonly partitions?: PartitionLeases<Queryable>;
 
   constructor(
     private readonly db: Database,
@@ -38,14 +48,18 @@ export class Projector {
       readonly logger?: ProjectorLogger;
       /** Per projected event, the seconds from its recording to its effect in the 360. */
       readonly onProjected?: (delaysSeconds: readonly number[]) => void;
+      /** Leases of the customer partitions shared with other processes (unstarted; the projector starts and stops them). */
+      readonly partitions?: PartitionLeases<Queryable>;
     } = {},
   ) {
     this.logger = hooks.logger;
     this.onProjected = hooks.onProjected;
+    this.partitions = hooks.partitions;
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.subscription) return;
+    await this.partitions?.start();
     this.subscription = this.store.subscribe(
       CUSTOMER_PROJECTION,
       async (events, unit) => {
@@ -55,7 +69,11 @@ export class Projector {
           this.onProjected(events.map((event) => (done - Date.parse(event.recordedAt)) / 1000));
         }
       },
-      { batchSize: this.options.batchSize, onError: (error) => this.logger?.error({ err: error }, 'customer projection batch failed; retrying') },
+      {
+        batchSize: this.options.batchSize,
+        onError: (error) => this.logger?.error({ err: error }, 'customer projection batch failed; retrying'),
+        partitions: this.partitions ? { ownership: this.partitions, crossPartition: customerCrossPartition } : undefined,
+      },
     );
     if (this.options.clockIntervalMs > 0) {
       this.timers.push(setInterval(() => void this.clockTick(), this.options.clockIntervalMs));
@@ -72,7 +90,9 @@ export class Projector {
 
   /** The lifecycle clock, now (also what the schedule calls). */
   reviewLifecycles(now = this.now()): Promise<ClockReport> {
-    return reviewLifecycles(this.db, this.store, this.options.lifecycle, now);
+    const partitions = this.partitions;
+    const owns = partitions ? (customerId: string) => partitions.owned().has(partitionOf(customerId, partitions.count)) : undefined;
+    return reviewLifecycles(this.db, this.store, this.options.lifecycle, now, { owns });
   }
 
   /** The RFM job, now (also what the schedule calls, and `journey rfm run`). */
@@ -89,6 +109,7 @@ export class Projector {
     await Promise.allSettled([this.clockRunning, this.rfmRunning]);
     await this.subscription?.stop();
     this.subscription = undefined;
+    await this.partitions?.stop();
   }
 
   private async clockTick(): Promise<void> {

@@ -4,7 +4,7 @@ import { KafkaLogPublisher, LogRelay } from '@journey/kafka';
 import { type Database, type Queryable } from '@journey/database';
 import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, projectionMetrics, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
-import { Projector } from '@journey/projections';
+import { CUSTOMER_PROJECTION, Projector } from '@journey/projections';
 import { Counter, type Registry } from 'prom-client';
 
 export const RELAY_CHECKPOINT = 'relay:kafka';
@@ -47,8 +47,8 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(CONFIG) private readonly config: JourneyConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (this.config.projector) this.projector.start();
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.projector) await this.projector.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -64,7 +64,11 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
       inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, METRICS],
       useFactory: (db: Database, store: EventStore<Queryable>, config: JourneyConfig, clock: Clock, logger: Logger, registry: Registry) => {
         let observe: ((delays: readonly number[]) => void) | undefined;
-        const projector = new Projector(db, store, config.projections, clock, { logger, onProjected: (delays) => observe?.(delays) });
+        const partitions = store.partitionLeases(CUSTOMER_PROJECTION, {
+          ...config.partitions,
+          onError: (error) => logger.warn({ err: error }, 'renewing the customer projection’s partition leases failed; trying again'),
+        });
+        const projector = new Projector(db, store, config.projections, clock, { logger, onProjected: (delays) => observe?.(delays), partitions });
         if (config.projector) observe = projectionMetrics(registry);
         return projector;
       },

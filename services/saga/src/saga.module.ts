@@ -2,7 +2,7 @@ import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBoots
 import type { ActionChannel } from '@journey/contracts';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { type Database, type Queryable } from '@journey/database';
-import { KafkaChannel, LogChannel, Saga, WebhookChannel, webhookSecret, DEFAULT_SAGA_SETTINGS, type Channel, type SagaSettings } from '@journey/journeys';
+import { KafkaChannel, LogChannel, Saga, SAGA_SUBSCRIPTION, WebhookChannel, webhookSecret, DEFAULT_SAGA_SETTINGS, type Channel, type SagaSettings } from '@journey/journeys';
 import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
 import { CreateRuleHandler } from './rules/create-rule/create-rule.handler';
@@ -75,7 +75,11 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
           ['log', new LogChannel(logger)],
         ]);
         if (config.kafka.brokers.length > 0) channels.set('kafka', new KafkaChannel(kafkaClient(config.kafka.brokers, 'journey-saga', logger)));
-        return new Saga(db, store, settings, channels, clock, logger);
+        const partitions = store.partitionLeases(SAGA_SUBSCRIPTION, {
+          ...config.partitions,
+          onError: (error) => logger.warn({ err: error }, 'renewing the saga’s partition leases failed; trying again'),
+        });
+        return new Saga(db, store, settings, channels, clock, logger, partitions);
       },
     },
     SagaLifecycle,

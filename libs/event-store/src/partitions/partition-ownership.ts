@@ -19,3 +19,12 @@ export function allPartitions<S = unknown>(count: number): PartitionLeases<S> {
 export function partitionCheckpointName(name: string, partition: number, count: number): string {
   return `${name}#${partition}/${count}`;
 }
+
+/** SQL matching the checkpoint rows of subscription `$1`: its single checkpoint or its partitions'. */
+export const CHECKPOINTS_OF = `(name = $1 OR starts_with(name, $1 || '#'))`;
+
+/** The subscription a checkpoint row belongs to (its partition's suffix removed). */
+export function subscriptionOfCheckpoint(name: string): string {
+  const at = name.indexOf('#');
+  return at < 0 ? name : name.slice(0, at);
+}

@@ -35,7 +35,6 @@ export class PostgresPartitionLeases implements PartitionLeases<Queryable> {
     private readonly db: Database,
     readonly group: string,
     private readonly options: PartitionLeaseOptions,
-    private readonly onError: (error: unknown) => void = () => undefined,
   ) {
     this.count = options.count;
     this.member = options.member ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -169,7 +168,7 @@ export class PostgresPartitionLeases implements PartitionLeases<Queryable> {
   private async tickSafely(): Promise<void> {
     if (this.ticking) return;
     this.ticking = this.tick()
-      .catch((error: unknown) => this.onError(error))
+      .catch((error: unknown) => this.options.onError?.(error))
       .finally(() => (this.ticking = undefined));
     await this.ticking;
   }

@@ -216,25 +216,26 @@ export class PartitionedSubscription implements Subscription {
   }
 
   /**
-   * The checkpoints of the partitions held now. A partition's first checkpoint starts where the
-   * subscription's unpartitioned checkpoint (of a deployment before partitions) stands, if any.
+   * The checkpoints of the partitions held now. The first process to load creates every
+   * partition's checkpoint where the subscription's single checkpoint (of a deployment before
+   * partitions) stood, and removes that one, in one transaction.
    */
   private async load(): Promise<void> {
     this.stale = false;
     const owned = [...this.partitioned.ownership.owned()];
-    const names = owned.map((p) => this.names[p]!);
-    if (names.length > 0) {
-      await this.deps.db.query(
+    await this.deps.db.transaction(async (tx) => {
+      await tx.query(
         `INSERT INTO journey.checkpoints (name, tx_id, position)
          SELECT n.name, coalesce(c.tx_id, '0'::xid8), coalesce(c.position, 0)
          FROM unnest($1::text[]) AS n(name) LEFT JOIN journey.checkpoints c ON c.name = $2
          ON CONFLICT (name) DO NOTHING`,
-        [names, this.name],
+        [this.names, this.name],
       );
-    }
+      await tx.query('DELETE FROM journey.checkpoints WHERE name = $1', [this.name]);
+    });
     const { rows } = await this.deps.db.query<{ name: string; tx_id: number; position: number }>(
       'SELECT name, tx_id, position FROM journey.checkpoints WHERE name = ANY($1::text[])',
-      [names],
+      [owned.map((p) => this.names[p]!)],
     );
     const byName = new Map(rows.map((row) => [row.name, { commit: Number(row.tx_id), position: Number(row.position) }]));
     this.cursors = new Map(owned.map((p) => [p, byName.get(this.names[p]!) ?? START_CURSOR]));

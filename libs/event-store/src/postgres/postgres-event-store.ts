@@ -256,8 +256,11 @@ export class PostgresEventStore implements EventStore<Queryable> {
   }
 
   async checkpointsReached(names: readonly string[], cursor: GlobalCursor): Promise<boolean> {
+    // A partitioned subscription has reached the cursor when every one of its partitions has.
     const { rows } = await this.read<{ n: number }>(
-      'SELECT count(*)::int AS n FROM journey.checkpoints WHERE name = ANY($1::text[]) AND (tx_id, position) >= ($2::text::xid8, $3::bigint)',
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM unnest($1::text[]) AS s(name) JOIN journey.checkpoints c ON c.name = s.name OR starts_with(c.name, s.name || '#')
+         GROUP BY s.name HAVING bool_and((c.tx_id, c.position) >= ($2::text::xid8, $3::bigint))) reached`,
       [names, String(cursor.commit), cursor.position],
     );
     return rows[0]!.n === new Set(names).size;
