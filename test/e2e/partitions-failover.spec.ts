@@ -73,6 +73,18 @@ describeWithServer('two engine processes on one database share the customer part
       }, 120_000, `${group} split between the two processes`);
     }
 
+    // /health and /metrics say which partitions a process holds, and each partition's lag.
+    const health = (await (await fetch(`${first.url}/health`)).json()) as {
+      partitions: Record<string, { owned: number[]; of: number; members: number }>;
+      lag: Record<string, unknown>;
+    };
+    for (const group of GROUPS) expect(health.partitions[group]).toMatchObject({ of: PARTITIONS, members: 2 });
+    expect(health.partitions[CUSTOMER_PROJECTION]!.owned).toHaveLength(PARTITIONS / 2);
+    expect(Object.keys(health.lag)).toContain(`${CUSTOMER_PROJECTION}#0/${PARTITIONS}`);
+    const metrics = await (await fetch(`${first.url}/metrics`, { headers: first.headers() })).text();
+    expect(metrics).toContain(`journey_partitions_owned{group="${CUSTOMER_PROJECTION}"} ${PARTITIONS / 2}`);
+    expect(metrics).toContain(`journey_consumer_lag_events{consumer="${SAGA_SUBSCRIPTION}#15/${PARTITIONS}"}`);
+
     const store = new PostgresEventStore(t.db);
     const now = new Date();
     const population = [...dataset({ seed: 41, customers: 600, until: now }, now).customers()];

@@ -18,3 +18,4 @@ export * from './lag/admission';
 export * from './lag/admission-gate';
 export * from './lag/lag-monitor';
 export { LAG_MONITOR, ADMISSION } from './lag/lag.providers';
+export { PARTITIONS, PartitionRegistry } from './partitions/partition-registry';

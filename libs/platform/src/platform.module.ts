@@ -23,6 +23,7 @@ import { ACCESS_LOG, API_KEYS, CLOCK, CONFIG, DATABASE, LOGGER, METRICS, VAULT }
 import { openVault } from './privacy/open-vault';
 import { createdKeyNotice, resolveMasterKey } from './privacy/master-key';
 import { ADMISSION, LAG_MONITOR, LAG_PROVIDERS } from './lag/lag.providers';
+import { PARTITIONS } from './partitions/partition-registry';
 
 /** Closes the store (in-flight appends finish) and then the database, after HTTP has stopped. */
 class StorageLifecycle implements OnApplicationShutdown {
@@ -141,7 +142,7 @@ export class PlatformModule {
         ...KEYS_HANDLERS,
         ...LAG_PROVIDERS,
       ],
-      exports: [CONFIG, LOGGER, CLOCK, METRICS, DATABASE, VAULT, EVENT_STORE, API_KEYS, ACCESS_LOG, LAG_MONITOR, ADMISSION],
+      exports: [CONFIG, LOGGER, CLOCK, METRICS, DATABASE, VAULT, EVENT_STORE, API_KEYS, ACCESS_LOG, LAG_MONITOR, ADMISSION, PARTITIONS],
     };
   }
 }

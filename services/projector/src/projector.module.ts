@@ -2,7 +2,7 @@ import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBoots
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { KafkaLogPublisher, LogRelay } from '@journey/kafka';
 import { type Database, type Queryable } from '@journey/database';
-import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, projectionMetrics, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
+import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, PARTITIONS, projectionMetrics, type PartitionRegistry, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
 import { CUSTOMER_PROJECTION, Projector } from '@journey/projections';
 import { Counter, type Registry } from 'prom-client';
@@ -61,13 +61,14 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   providers: [
     {
       provide: Projector,
-      inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, METRICS],
-      useFactory: (db: Database, store: EventStore<Queryable>, config: JourneyConfig, clock: Clock, logger: Logger, registry: Registry) => {
+      inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, METRICS, PARTITIONS],
+      useFactory: (db: Database, store: EventStore<Queryable>, config: JourneyConfig, clock: Clock, logger: Logger, registry: Registry, held: PartitionRegistry) => {
         let observe: ((delays: readonly number[]) => void) | undefined;
         const partitions = store.partitionLeases(CUSTOMER_PROJECTION, {
           ...config.partitions,
           onError: (error) => logger.warn({ err: error }, 'renewing the customer projection’s partition leases failed; trying again'),
         });
+        if (config.projector) held.register(partitions);
         const projector = new Projector(db, store, config.projections, clock, { logger, onProjected: (delays) => observe?.(delays), partitions });
         if (config.projector) observe = projectionMetrics(registry);
         return projector;
