@@ -144,4 +144,33 @@ describeWithServer('partition leases in PostgreSQL', () => {
     await leases[0]!.stop();
     for (const store of stores) await store.close();
   });
+
+  it('splits a caught-up subscription anew when every process restarts with another partition count', async () => {
+    await t.db.exec('CREATE TABLE IF NOT EXISTS resplit (event_id uuid)');
+    const store = new PostgresEventStore(t.db);
+    const run = async (count: number, from: number, to: number) => {
+      const leases = store.partitionLeases('resplit', { count, leaseMs: 60_000, member: 'one' });
+      await leases.start();
+      const subscription = store.subscribe(
+        'test:resplit',
+        async (events, unit) => {
+          for (const event of events) {
+            if (event.streamId.startsWith('customer-r-')) await unit.state.query('INSERT INTO resplit VALUES ($1)', [event.eventId]);
+          }
+        },
+        { pollIntervalMs: 50, partitions: { ownership: leases } },
+      );
+      for (let c = from; c < to; c++) await store.append(`customer-r-${c}`, [searched()]);
+      await subscription.caughtUp();
+      await subscription.stop();
+      await leases.stop();
+    };
+    await run(16, 0, 50);
+    await run(4, 50, 80);
+    const { rows } = await t.db.query<{ total: number; distinct: number }>('SELECT count(*)::int AS total, count(DISTINCT event_id)::int AS distinct FROM resplit');
+    expect(rows[0]).toEqual({ total: 80, distinct: 80 });
+    const { rows: names } = await t.db.query<{ name: string }>("SELECT name FROM journey.checkpoints WHERE name LIKE 'test:resplit%' ORDER BY name");
+    expect(names.map((row) => row.name)).toEqual([0, 1, 2, 3].map((p) => `test:resplit#${p}/4`));
+    await store.close();
+  });
 });

@@ -54,22 +54,27 @@ export class PostgresPartitionLeases implements PartitionLeases<Queryable> {
   }
 
   async start(): Promise<void> {
-    await this.db.query(
-      `INSERT INTO journey.partition_leases (grp, partition, partitions)
-       SELECT $1, p, $2 FROM generate_series(0, $2 - 1) AS p ON CONFLICT (grp, partition) DO NOTHING`,
-      [this.group, this.count],
-    );
-    const { rows } = await this.db.query<{ partitions: number }>(
-      'SELECT DISTINCT partitions FROM journey.partition_leases WHERE grp = $1',
-      [this.group],
-    );
-    const other = rows.find((row) => Number(row.partitions) !== this.count);
-    if (other) {
-      throw new PartitionCountChanged(
-        `JOURNEY_PARTITIONS is ${this.count}, but ${this.group} is split into ${Number(other.partitions)} partitions in this database: ` +
-          'use the same count in every process (changing it needs the read models rebuilt)',
+    await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ partitions: number; live: number }>(
+        `SELECT partitions, count(*) FILTER (WHERE owner IS NOT NULL AND lease_until > clock_timestamp())::int AS live
+         FROM journey.partition_leases WHERE grp = $1 AND partitions <> $2 GROUP BY partitions`,
+        [this.group, this.count],
       );
-    }
+      const other = rows[0];
+      if (other && Number(other.live) > 0) {
+        throw new PartitionCountChanged(
+          `JOURNEY_PARTITIONS is ${this.count}, but ${this.group} is split into ${Number(other.partitions)} partitions by processes still running: ` +
+            'stop them all before changing the count',
+        );
+      }
+      // No process holds the former split any more: the subscriptions re-split their checkpoints.
+      if (other) await tx.query('DELETE FROM journey.partition_leases WHERE grp = $1 AND partitions <> $2', [this.group, this.count]);
+      await tx.query(
+        `INSERT INTO journey.partition_leases (grp, partition, partitions)
+         SELECT $1, p, $2 FROM generate_series(0, $2 - 1) AS p ON CONFLICT (grp, partition) DO NOTHING`,
+        [this.group, this.count],
+      );
+    });
     this.stopped = false;
     await this.tick();
     this.timer = setInterval(() => void this.tickSafely(), Math.max(50, Math.floor(this.options.leaseMs / TICKS_PER_LEASE)));

@@ -217,21 +217,35 @@ export class PartitionedSubscription implements Subscription {
 
   /**
    * The checkpoints of the partitions held now. The first process to load creates every
-   * partition's checkpoint where the subscription's single checkpoint (of a deployment before
-   * partitions) stood, and removes that one, in one transaction.
+   * partition's checkpoint where the subscription stood before: its single checkpoint (a
+   * deployment before partitions) or the checkpoints of another partition count, which must all
+   * be at one position (caught up) for a new split to be exact. It removes those, in one
+   * transaction.
    */
   private async load(): Promise<void> {
     this.stale = false;
     const owned = [...this.partitioned.ownership.owned()];
     await this.deps.db.transaction(async (tx) => {
+      const { rows: former } = await tx.query<{ name: string; tx_id: number; position: number }>(
+        `SELECT name, tx_id, position FROM journey.checkpoints
+         WHERE (name = $1 OR starts_with(name, $1 || '#')) AND NOT (name = ANY($2::text[])) FOR UPDATE`,
+        [this.name, this.names],
+      );
+      const positions = new Set(former.map((row) => `${row.tx_id}/${row.position}`));
+      if (positions.size > 1) {
+        throw new Error(
+          `${this.name} was split into another number of partitions, which stopped at different positions: ` +
+            'run the former JOURNEY_PARTITIONS until the consumers catch up with ingest stopped, then change it',
+        );
+      }
+      const start = former[0] ? { commit: Number(former[0].tx_id), position: Number(former[0].position) } : START_CURSOR;
       await tx.query(
         `INSERT INTO journey.checkpoints (name, tx_id, position)
-         SELECT n.name, coalesce(c.tx_id, '0'::xid8), coalesce(c.position, 0)
-         FROM unnest($1::text[]) AS n(name) LEFT JOIN journey.checkpoints c ON c.name = $2
+         SELECT n.name, $2::text::xid8, $3 FROM unnest($1::text[]) AS n(name)
          ON CONFLICT (name) DO NOTHING`,
-        [this.names, this.name],
+        [this.names, String(start.commit), start.position],
       );
-      await tx.query('DELETE FROM journey.checkpoints WHERE name = $1', [this.name]);
+      if (former.length > 0) await tx.query('DELETE FROM journey.checkpoints WHERE name = ANY($1::text[])', [former.map((row) => row.name)]);
     });
     const { rows } = await this.deps.db.query<{ name: string; tx_id: number; position: number }>(
       'SELECT name, tx_id, position FROM journey.checkpoints WHERE name = ANY($1::text[])',
