@@ -18,3 +18,7 @@ CREATE TABLE journey.partition_leases (
   PRIMARY KEY (grp, partition),
   CHECK (partition >= 0 AND partition < partitions)
 );
+
+-- Whether a visitor's event comes after a link of that visitor, asked by the partition that folds
+-- it (the link may be in another partition): an index of the links alone.
+CREATE INDEX events_identity_links_idx ON journey.events ((data->>'anonymousId')) WHERE type = 'IdentityLinked';

@@ -245,14 +245,15 @@ export interface PartitionLeaseOptions {
 }
 
 /**
- * What a partitioned subscription needs beyond the partitions held: the partition keys of other
- * rows an event's handling reads or writes (beyond its own stream's), or 'all' when it may touch
- * any. Such an event waits until the partitions of those keys have handled everything before it,
- * so that every row sees its events in the global order.
+ * What a partitioned subscription needs beyond the partitions held: for each event of a batch,
+ * the partition keys of other rows its handling reads or writes (beyond its own stream's), or
+ * 'all' when it may touch any; asked inside the batch's unit of work, through its session. Such
+ * an event waits until the partitions of those keys have handled everything before it, so that
+ * every row sees its events in the global order.
  */
-export type CrossPartitionKeys = (event: RecordedEvent) => readonly string[] | 'all';
+export type CrossPartitionKeys<S = unknown> = (events: readonly RecordedEvent[], session: S) => Promise<ReadonlyArray<readonly string[] | 'all'>>;
 
 export interface PartitionedSubscriptionOptions<S = unknown> {
   readonly ownership: PartitionOwnership<S>;
-  readonly crossPartition?: CrossPartitionKeys;
+  readonly crossPartition?: CrossPartitionKeys<S>;
 }

@@ -178,7 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
       tickMs: duration('JOURNEY_SAGA_TICK', '1s'),
     },
     partitions: {
-      count: integer('JOURNEY_PARTITIONS', 16, 1, 1024),
+      count: integer('JOURNEY_PARTITIONS', env.JOURNEY_EVENT_STORE === 'kurrentdb' ? 1 : 16, 1, 1024),
       leaseMs: integer('JOURNEY_LEASE_SECONDS', 10, 2, 3600) * 1000,
     },
     admission: {
@@ -222,6 +222,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
   }
   if (config.adminKey !== undefined && (config.adminKey.length < 32 || config.adminKey.length > 200 || /\s/.test(config.adminKey))) {
     problems.push('JOURNEY_ADMIN_KEY must be 32 to 200 characters without spaces (e.g. openssl rand -base64 32)');
+  }
+  if (config.eventStore.kind === 'kurrentdb' && config.partitions.count > 1) {
+    problems.push('JOURNEY_PARTITIONS must be 1 with JOURNEY_EVENT_STORE=kurrentdb (the customer partitions need the PostgreSQL log)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -217,8 +217,16 @@ export class KurrentEventStore implements EventStore<Queryable> {
     return subscription;
   }
 
-  /** The leases live beside the checkpoints, in the read models' database. */
+  /**
+   * One partition only: the leases live beside the checkpoints, in the read models' database, so
+   * one process at a time consumes and another takes over from it. More partitions are refused:
+   * folding a linked visitor's events across partitions asks the log for identity links, which
+   * only the PostgreSQL store's log can answer in a transaction.
+   */
   partitionLeases(group: string, options: PartitionLeaseOptions): PartitionLeases<Queryable> {
+    if (options.count > 1) {
+      throw new Error(`the KurrentDB event store runs ${group} in one partition (JOURNEY_PARTITIONS=1), not ${options.count}`);
+    }
     return this.db.kind === 'postgres' ? new PostgresPartitionLeases(this.db, group, options) : allPartitions<Queryable>(options.count);
   }
 

@@ -162,8 +162,11 @@ export class PartitionedSubscription implements Subscription {
       if (!(await this.partitioned.ownership.holds(tx, partitions))) throw new Fenced(`${this.name} lost a lease`);
       const cut = await this.firstWaiting(tx, owned, mine);
       const handled = mine.slice(0, cut);
-      const upTo = cut < mine.length ? (handled.length > 0 ? cursorOf(handled[handled.length - 1]!) : undefined) : next;
-      if (!upTo) return { moved: new Map<number, GlobalCursor>(), waiting: true };
+      // Stopped at a waiting event, the checkpoints move to just before it: everything before it
+      // in the global order, of every partition held, is handled (so other partitions waiting on
+      // these see them past what they wait for).
+      const blocked = mine[cut];
+      const upTo = blocked ? { commit: blocked.commit, position: blocked.globalPosition - 1 } : next;
       if (handled.length > 0) await this.handler(handled, this.deps.unitOf(tx));
       const moved = new Map<number, GlobalCursor>();
       for (const p of partitions) if (isBefore(this.cursors.get(p)!, upTo)) moved.set(p, upTo);
@@ -184,10 +187,12 @@ export class PartitionedSubscription implements Subscription {
   private async firstWaiting(tx: Queryable, owned: ReadonlySet<number>, mine: readonly RecordedEvent[]): Promise<number> {
     const crossPartition = this.partitioned.crossPartition;
     if (!crossPartition) return mine.length;
+    if (mine.length === 0) return 0;
     const count = this.partitioned.ownership.count;
+    const touched = await crossPartition(mine, tx);
     let others: Map<number, GlobalCursor> | undefined;
     for (let i = 0; i < mine.length; i++) {
-      const keys = crossPartition(mine[i]!);
+      const keys = touched[i] ?? [];
       if (keys !== 'all' && keys.length === 0) continue;
       const needed = keys === 'all' ? Array.from({ length: count }, (_, p) => p) : keys.map((key) => partitionOf(key, count));
       const elsewhere = needed.filter((p) => !owned.has(p));
