@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { streamIdOf } from '@journey/contracts';
 import { dataset } from '@journey/datagen';
 import { PostgresEventStore } from '@journey/event-store/postgres';
-import { SAGA_SUBSCRIPTION } from '@journey/journeys';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
 import { CUSTOMER_PROJECTION, rebuildCustomerProjection } from '@journey/projections';
 import { EngineProcess } from '../support/engine-process';
@@ -13,7 +12,8 @@ import { createTestDatabase, describeWithServer, type TestDatabase } from '../su
 import { until } from '../support/until';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
-const GROUPS = [CUSTOMER_PROJECTION, SAGA_SUBSCRIPTION];
+// The customer pass folds and judges the rules: one lease group.
+const GROUPS = [CUSTOMER_PROJECTION];
 const PARTITIONS = 16;
 const LEASE_SECONDS = 3;
 
@@ -83,7 +83,7 @@ describeWithServer('two engine processes on one database share the customer part
     expect(Object.keys(health.lag)).toContain(`${CUSTOMER_PROJECTION}#0/${PARTITIONS}`);
     const metrics = await (await fetch(`${first.url}/metrics`, { headers: first.headers() })).text();
     expect(metrics).toContain(`journey_partitions_owned{group="${CUSTOMER_PROJECTION}"} ${PARTITIONS / 2}`);
-    expect(metrics).toContain(`journey_consumer_lag_events{consumer="${SAGA_SUBSCRIPTION}#15/${PARTITIONS}"}`);
+    expect(metrics).toContain(`journey_consumer_lag_events{consumer="${CUSTOMER_PROJECTION}#15/${PARTITIONS}"}`);
 
     const store = new PostgresEventStore(t.db);
     const now = new Date();

@@ -24,6 +24,7 @@ export const SAMPLE_DATA: Record<EventType, Record<string, unknown>> = {
   ProductViewed: { sku: 'SKU-1', category: 'shoes', price: 8999, currency: 'EUR' },
   SearchPerformed: { query: 'trail running shoes', resultsCount: 42 },
   CartUpdated: { cartId: 'cart-9', items: [{ sku: 'SKU-1', quantity: 1, unitPrice: 8999 }], total: 8999, currency: 'EUR' },
+  CustomEvent: { name: 'Newsletter Subscribed', properties: { list: 'weekly', source: 'footer' } },
   TicketOpened: { ticketId: 't-77', subject: 'Where is my order?', channel: 'email', priority: 'normal' },
   TicketUpdated: { ticketId: 't-77', status: 'pending', note: 'asked the carrier' },
   TicketResolved: { ticketId: 't-77', satisfaction: 4 },
@@ -73,6 +74,8 @@ export const SAMPLE_DATA: Record<EventType, Record<string, unknown>> = {
     value: 8999,
     currency: 'EUR',
   },
+  SegmentEntered: { segmentId: 'shoe-lovers', segmentVersion: 1, change: 1, causeEventId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', backfill: false },
+  SegmentExited: { segmentId: 'shoe-lovers', segmentVersion: 1, change: 2, causeTick: '2026-06-01T00:00:00.000Z', backfill: false },
 };
 
 export interface SampleOptions {

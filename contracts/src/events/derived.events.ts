@@ -115,3 +115,25 @@ export class ConversionAttributed {
   @IsOptional() @IsMinorUnits() readonly value?: number;
   @IsOptional() @IsCurrency() readonly currency?: string;
 }
+
+/**
+ * A customer's membership of a saved segment changed. `change` numbers the changes of one
+ * customer's membership of one segment (1 the first entry, 2 its exit, …): the event id derives
+ * from it, so a change decided again (a pass run again, the clock and the backfill racing) is
+ * stored once, and a fold applies each change once, in order.
+ */
+class SegmentMembershipEvent {
+  @IsExternalId() readonly segmentId!: string;
+  @IsInt() @Min(1) readonly segmentVersion!: number;
+  @IsInt() @Min(1) readonly change!: number;
+  /** The event whose fold caused it, when an event did. */
+  @IsOptional() @IsUUID() readonly causeEventId?: string;
+  /** The clock's review instant, when the passing of time caused it. */
+  @IsOptional() @IsInstant() readonly causeTick?: string;
+  /** The backfill job, when evaluating a new or edited segment over every customer caused it. */
+  @IsOptional() @IsUUID() readonly backfillJobId?: string;
+  @IsBoolean() readonly backfill!: boolean;
+}
+
+export class SegmentEntered extends SegmentMembershipEvent {}
+export class SegmentExited extends SegmentMembershipEvent {}

@@ -3,6 +3,9 @@ import { advanceTo, NEW_LIFECYCLE, nextReviewAt, onPurchase, type LifecycleState
 import { addAmount } from './money';
 import { later } from './instant';
 import type { VisitorActivity } from './visitor';
+import { recordActivity, type ActivityHistory } from './segments/activity';
+import { foldMembership } from './segments/membership-fold';
+import type { SegmentMembership } from './segments/segment';
 
 /** The profile fields a customer gave; personal data. */
 export interface Profile {
@@ -77,6 +80,16 @@ export interface Customer360 {
   readonly tierSince: string | null;
   readonly forgotten: boolean;
   readonly eventCount: number;
+  /** Memberships of saved segments by segment id, members and former members (their last change). */
+  readonly segments: Readonly<Record<string, SegmentMembership>>;
+  /** Daily event counts for the segments' event-history conditions. */
+  readonly activity: ActivityHistory;
+  /** When time alone may next change a segment membership (the clock reviews it then). */
+  readonly segmentReviewAt: string | null;
+  /** The instant memberships were last judged at: judging never goes back in time (a late event, a derived one). */
+  readonly segmentsAt: string | null;
+  /** Predictive scores by model name (0–1), for segment conditions. */
+  readonly scores: Readonly<Record<string, number>>;
 }
 
 export function emptyCustomer360(customerId: string): Customer360 {
@@ -115,6 +128,11 @@ export function emptyCustomer360(customerId: string): Customer360 {
     tierSince: null,
     forgotten: false,
     eventCount: 0,
+    segments: {},
+    activity: {},
+    segmentReviewAt: null,
+    segmentsAt: null,
+    scores: {},
   };
 }
 
@@ -135,7 +153,7 @@ export interface Evolution {
 export function evolve(state: Customer360, event: JourneyEvent, thresholds: LifecycleThresholds, visitor?: VisitorActivity): Evolution {
   const at = Date.parse(event.occurredAt);
   const advanced = advanceTo(state.lifecycle, at, thresholds);
-  let next: Customer360 = { ...state, lifecycle: advanced.state, eventCount: state.eventCount + 1 };
+  let next: Customer360 = { ...state, lifecycle: advanced.state, eventCount: state.eventCount + 1, activity: recordActivity(state.activity, event) };
   let transitions = advanced.transitions;
 
   switch (event.type) {
@@ -183,6 +201,9 @@ export function evolve(state: Customer360, event: JourneyEvent, thresholds: Life
     case 'SearchPerformed':
     case 'CartUpdated':
       next = browsed(next, event);
+      break;
+    case 'CustomEvent':
+      next = { ...next, lastActivityAt: later(next.lastActivityAt, event.occurredAt) };
       break;
     case 'TicketOpened':
       next = {
@@ -232,6 +253,10 @@ export function evolve(state: Customer360, event: JourneyEvent, thresholds: Life
     case 'ActionFailed':
     case 'ActionSuppressed':
     case 'ConversionAttributed':
+      break;
+    case 'SegmentEntered':
+    case 'SegmentExited':
+      next = { ...next, segments: foldMembership(next.segments, event) };
       break;
     default:
       return assertNever(event);

@@ -1,4 +1,5 @@
 import type { Customer360 } from './customer-360';
+import { memberOf } from './segments/membership-fold';
 import { toBase, type CurrencyRates } from './money';
 
 export interface CurrencyFigures {
@@ -34,6 +35,9 @@ export interface Customer360View {
   readonly messaging: Customer360['messages'] & { readonly lastEngagementAt: string | null };
   readonly lifecycle: { readonly stage: string; readonly since: string | null; readonly nextReviewAt: string | null };
   readonly value: { readonly tier: string | null; readonly segment: string | null; readonly rfm: Customer360['rfm']; readonly since: string | null };
+  /** The ids of the segments the customer is in; `memberships` says since when and under which version. */
+  readonly segments: readonly string[];
+  readonly memberships: Readonly<Record<string, { readonly since: string; readonly version: number; readonly backfill: boolean }>>;
   readonly forgotten: boolean;
 }
 
@@ -90,6 +94,8 @@ export function customer360View(c: Customer360, rates: CurrencyRates, tops = 5):
       nextReviewAt: c.nextReviewAt,
     },
     value: { tier: c.tier, segment: c.segment, rfm: c.rfm, since: c.tierSince },
+    segments: memberOf(c.segments),
+    memberships: Object.fromEntries(memberOf(c.segments).map((id) => { const m = c.segments[id]!; return [id, { since: m.since, version: m.version, backfill: m.backfill }]; })),
     forgotten: c.forgotten,
   };
 }

@@ -7,3 +7,5 @@ export * from './visitor';
 export * from './customer-360.view';
 export * from './rules';
 export * from './events';
+export * from './segments';
+export * from './customer-fold';

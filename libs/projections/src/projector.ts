@@ -9,10 +9,13 @@ import {
 import { customerCrossPartition } from './cross-partition';
 import type { Database, Queryable } from '@journey/database';
 import { LIVE_TABLES } from './customer-360.table';
+import type { CustomerDecider } from './customer-decider';
 import { projectBatch } from './customer-projection';
 import { reviewLifecycles, type ClockReport } from './lifecycle-clock';
 import type { ProjectionOptions } from '@journey/platform';
 import { runRfm, type RfmReport } from './rfm-job';
+import { reviewSegments, type SegmentClockReport } from './segments/segment-clock';
+import { runBackfill, runningBackfills } from './segments/segment-backfill';
 
 export const CUSTOMER_PROJECTION = 'projection:customer_360';
 
@@ -24,20 +27,23 @@ export interface ProjectorLogger {
 export type ProjectionLag = ConsumerLag;
 
 /**
- * Runs the customer projection (customer 360, lifecycle, value tier) from the event store's
- * subscription, the lifecycle clock and the RFM schedule. One per process; the same code runs
- * in the engine and in services/projector.
+ * Runs the customer pass (the 360, lifecycle transitions, and what its deciders decide on the
+ * state each event left: the rules' decisions) from the event store's one customer
+ * subscription, and the lifecycle clock and the RFM schedule. One per process; the same code
+ * runs in the engine and in services/projector.
  */
 export class Projector {
   private subscription: Subscription | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private clockRunning: Promise<unknown> | undefined;
   private rfmRunning: Promise<unknown> | undefined;
+  private backfillRunning: Promise<unknown> | undefined;
 
   private readonly logger?: ProjectorLogger;
   private readonly onProjected?: (delaysSeconds: readonly number[]) => void;
   /** The customer partitions this process folds; without them, all of them (one process). */
   readonly partitions?: PartitionLeases<Queryable>;
+  private readonly deciders: readonly CustomerDecider[];
 
   constructor(
     private readonly db: Database,
@@ -50,20 +56,25 @@ export class Projector {
       readonly onProjected?: (delaysSeconds: readonly number[]) => void;
       /** Leases of the customer partitions shared with other processes (unstarted; the projector starts and stops them). */
       readonly partitions?: PartitionLeases<Queryable>;
+      /** Run by the pass on the state each event left (none: the pass only folds). */
+      readonly deciders?: readonly CustomerDecider[];
     } = {},
   ) {
     this.logger = hooks.logger;
     this.onProjected = hooks.onProjected;
     this.partitions = hooks.partitions;
+    this.deciders = hooks.deciders ?? [];
   }
 
   async start(): Promise<void> {
     if (this.subscription) return;
+    // The one subscription of the customer pass: every fold of a customer and every decision on it.
     await this.partitions?.start();
     this.subscription = this.store.subscribe(
       CUSTOMER_PROJECTION,
       async (events, unit) => {
-        await projectBatch(events, unit.state, { tables: LIVE_TABLES, lifecycle: this.options.lifecycle, appendDerived: unit.appendDerived });
+        const context = { tables: LIVE_TABLES, lifecycle: this.options.lifecycle, appendDerived: unit.appendDerived, deciders: this.deciders };
+        await projectBatch(events, unit, context);
         if (this.onProjected) {
           const done = Date.now();
           this.onProjected(events.map((event) => (done - Date.parse(event.recordedAt)) / 1000));
@@ -71,12 +82,16 @@ export class Projector {
       },
       {
         batchSize: this.options.batchSize,
-        onError: (error) => this.logger?.error({ err: error }, 'customer projection batch failed; retrying'),
+        onError: (error) => this.logger?.error({ err: error }, 'customer pass batch failed; retrying'),
         partitions: this.partitions ? { ownership: this.partitions, crossPartition: customerCrossPartition } : undefined,
       },
     );
     if (this.options.clockIntervalMs > 0) {
       this.timers.push(setInterval(() => void this.clockTick(), this.options.clockIntervalMs));
+    }
+    if (this.options.clockIntervalMs > 0) {
+      // Backfills recorded by the API (any process) are run here, a chunk per unit of work.
+      this.timers.push(setInterval(() => void this.backfillTick(), Math.min(this.options.clockIntervalMs, 1000)));
     }
     if (this.options.rfmIntervalMs > 0) {
       this.timers.push(setInterval(() => void this.rfmTick(), this.options.rfmIntervalMs));
@@ -95,6 +110,21 @@ export class Projector {
     return reviewLifecycles(this.db, this.store, this.options.lifecycle, now, { owns });
   }
 
+  /** The segment clock, now: memberships that time alone changes. */
+  reviewSegments(now = this.now()): Promise<SegmentClockReport> {
+    return reviewSegments(this.store, now);
+  }
+
+  /** Runs the segment backfills left running, one after the other, to their end. */
+  async runBackfills(): Promise<number> {
+    let ran = 0;
+    for (const jobId of await runningBackfills(this.db)) {
+      await runBackfill(this.store, jobId, { now: this.now });
+      ran += 1;
+    }
+    return ran;
+  }
+
   /** The RFM job, now (also what the schedule calls, and `journey rfm run`). */
   runRfm(now = this.now()): Promise<RfmReport> {
     return runRfm(this.db, this.store, { ...this.options, windowDays: this.options.rfmWindowDays, slotMs: this.options.rfmIntervalMs || 60_000 }, now);
@@ -106,19 +136,31 @@ export class Projector {
 
   async stop(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
-    await Promise.allSettled([this.clockRunning, this.rfmRunning]);
+    await Promise.allSettled([this.clockRunning, this.rfmRunning, this.backfillRunning]);
     await this.subscription?.stop();
     this.subscription = undefined;
     await this.partitions?.stop();
+    for (const decider of this.deciders) await decider.stop?.();
   }
 
   private async clockTick(): Promise<void> {
     if (this.clockRunning) return;
     this.clockRunning = this.reviewLifecycles()
       .then((report) => report.appended && this.logger?.info({ ...report }, 'lifecycle clock appended stage changes'))
+      .then(() => this.reviewSegments())
+      .then((report) => report.changes && this.logger?.info({ ...report }, 'segment clock recorded membership changes'))
       .catch((error: unknown) => this.logger?.error({ err: error }, 'lifecycle clock failed'))
       .finally(() => (this.clockRunning = undefined));
     await this.clockRunning;
+  }
+
+  private async backfillTick(): Promise<void> {
+    if (this.backfillRunning) return;
+    this.backfillRunning = this.runBackfills()
+      .then((ran) => ran && this.logger?.info({ jobs: ran }, 'segment backfills done'))
+      .catch((error: unknown) => this.logger?.error({ err: error }, 'segment backfill failed; it goes on at the next tick'))
+      .finally(() => (this.backfillRunning = undefined));
+    await this.backfillRunning;
   }
 
   private async rfmTick(): Promise<void> {

@@ -5,7 +5,10 @@ import { type Database, type Queryable } from '@journey/database';
 import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, PARTITIONS, projectionMetrics, type PartitionRegistry, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
 import { CUSTOMER_PROJECTION, Projector } from '@journey/projections';
+import { RulesDecider, ruleCatalog, sagaSettings } from '@journey/journeys';
 import { Counter, type Registry } from 'prom-client';
+import { RebuildProjectionHandler } from './rebuild-projection/rebuild-projection.handler';
+import { RunRfmHandler } from './run-rfm/run-rfm.handler';
 
 export const RELAY_CHECKPOINT = 'relay:kafka';
 
@@ -40,15 +43,26 @@ class RelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdow
   }
 }
 
-/** Starts the projector with the application and stops it before the store closes. */
+/**
+ * Starts the customer pass with the application and stops it before the store closes. When it
+ * judges rules, the rules file (JOURNEY_RULES_FILE) is saved first, so that the events already
+ * in the log are judged by the rules the process was started with.
+ */
 class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly projector: Projector,
     @Inject(CONFIG) private readonly config: JourneyConfig,
+    @Inject(DATABASE) private readonly db: Database,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.projector) await this.projector.start();
+    if (!this.config.projector) return;
+    const file = this.config.journeys.rulesFile;
+    if (this.config.saga && file) {
+      const catalog = ruleCatalog(this.db);
+      if ((await catalog.rules.loadFile(file)).some((rule) => rule.changed)) await catalog.changed();
+    }
+    await this.projector.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -56,7 +70,11 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
-/** The customer projection, its lifecycle clock and its RFM schedule, and the log relay to Kafka, in this process. */
+/**
+ * The customer pass (the 360 folded, and the rules judged on the state each event left unless
+ * JOURNEY_SAGA=off), its lifecycle clock and its RFM schedule, and the log relay to Kafka, in
+ * this process.
+ */
 @Module({
   providers: [
     {
@@ -69,13 +87,16 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
           onError: (error) => logger.warn({ err: error }, 'renewing the customer projection’s partition leases failed; trying again'),
         });
         if (config.projector) held.register(partitions);
-        const projector = new Projector(db, store, config.projections, clock, { logger, onProjected: (delays) => observe?.(delays), partitions });
+        const deciders = config.saga ? [new RulesDecider(ruleCatalog(db), sagaSettings(config), clock)] : [];
+        const projector = new Projector(db, store, config.projections, clock, { logger, deciders, onProjected: (delays) => observe?.(delays), partitions });
         if (config.projector) observe = projectionMetrics(registry);
         return projector;
       },
     },
     ProjectorLifecycle,
     RelayLifecycle,
+    RebuildProjectionHandler,
+    RunRfmHandler,
   ],
   exports: [Projector],
 })

@@ -1,1 +1,11 @@
 export * from './query.module';
+export * from './audit/customer-as-of/customer-as-of.query';
+export * from './audit/verify-stream/verify-stream.query';
+export type { SegmentSaved, SegmentView } from './segments/segment-view';
+export * from './segments/create-segment/create-segment.command';
+export * from './segments/update-segment/update-segment.command';
+export * from './segments/archive-segment/archive-segment.command';
+export * from './segments/run-backfill/run-backfill.command';
+export * from './segments/list-segments/list-segments.query';
+export * from './segments/get-segment/get-segment.query';
+export * from './segments/export-segment-members/export-segment-members.query';

@@ -18,10 +18,23 @@ import { ListCustomersHandler } from './customers/list-customers/list-customers.
 import { ExportCustomerHandler } from './privacy/export-customer/export-customer.handler';
 import { ForgetCustomerHandler } from './privacy/forget-customer/forget-customer.handler';
 import { PrivacyController } from './privacy/privacy.controller';
+import { ArchiveSegmentHandler } from './segments/archive-segment/archive-segment.handler';
+import { CreateSegmentHandler } from './segments/create-segment/create-segment.handler';
+import { ExportSegmentMembersHandler } from './segments/export-segment-members/export-segment-members.handler';
+import { GetBackfillJobHandler } from './segments/get-backfill-job/get-backfill-job.handler';
+import { GetSegmentHandler } from './segments/get-segment/get-segment.handler';
+import { ListSegmentMembersHandler } from './segments/list-segment-members/list-segment-members.handler';
+import { ListSegmentsHandler } from './segments/list-segments/list-segments.handler';
+import { PreviewSegmentHandler } from './segments/preview-segment/preview-segment.handler';
+import { SegmentFlowsHandler } from './segments/segment-flows/segment-flows.handler';
+import { SegmentHistoryHandler } from './segments/segment-history/segment-history.handler';
+import { UpdateSegmentHandler } from './segments/update-segment/update-segment.handler';
+import { RunBackfillHandler } from './segments/run-backfill/run-backfill.handler';
+import { SegmentsController } from './segments/segments.controller';
 
-/** Marketing, audit and privacy reads of the projections and the log, one handler per use case. Needs the PlatformModule in the process. */
+/** Marketing (customers, segments), audit and privacy reads of the projections and the log, one handler per use case. Needs the PlatformModule in the process. */
 @Module({
-  controllers: [CustomersController, ExportsController, AnalyticsController, AuditController, PrivacyController],
+  controllers: [CustomersController, ExportsController, AnalyticsController, AuditController, PrivacyController, SegmentsController],
   providers: [
     ListCustomersHandler,
     GetCustomerHandler,
@@ -37,6 +50,18 @@ import { PrivacyController } from './privacy/privacy.controller';
     ReadAccessLogHandler,
     ExportCustomerHandler,
     ForgetCustomerHandler,
+    ArchiveSegmentHandler,
+    CreateSegmentHandler,
+    ExportSegmentMembersHandler,
+    GetBackfillJobHandler,
+    GetSegmentHandler,
+    ListSegmentMembersHandler,
+    ListSegmentsHandler,
+    PreviewSegmentHandler,
+    SegmentFlowsHandler,
+    SegmentHistoryHandler,
+    UpdateSegmentHandler,
+    RunBackfillHandler,
   ],
 })
 export class QueryModule {}

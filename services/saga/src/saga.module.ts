@@ -2,8 +2,8 @@ import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBoots
 import type { ActionChannel } from '@journey/contracts';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { type Database, type Queryable } from '@journey/database';
-import { KafkaChannel, LogChannel, Saga, SAGA_SUBSCRIPTION, WebhookChannel, webhookSecret, DEFAULT_SAGA_SETTINGS, type Channel, type SagaSettings } from '@journey/journeys';
-import { CLOCK, CONFIG, DATABASE, LOGGER, PARTITIONS, type Clock, type PartitionRegistry, type JourneyConfig, type Logger } from '@journey/platform';
+import { KafkaChannel, LogChannel, Saga, sagaSettings, WebhookChannel, webhookSecret, type Channel, type SagaSettings } from '@journey/journeys';
+import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
 import { CreateRuleHandler } from './rules/create-rule/create-rule.handler';
 import { DeleteRuleHandler } from './rules/delete-rule/delete-rule.handler';
@@ -12,30 +12,16 @@ import { GetRuleHandler } from './rules/get-rule/get-rule.handler';
 import { GetRuleResultsHandler } from './rules/get-rule-results/get-rule-results.handler';
 import { ListRuleResultsHandler } from './rules/list-rule-results/list-rule-results.handler';
 import { ListRulesHandler } from './rules/list-rules/list-rules.handler';
+import { LoadRulesHandler } from './rules/load-rules/load-rules.handler';
 import { RuleChanges } from './rules/rule-changes';
 import { RulesController } from './rules/rules.controller';
 import { SetRuleEnabledHandler } from './rules/set-rule-enabled/set-rule-enabled.handler';
 import { UpdateRuleHandler } from './rules/update-rule/update-rule.handler';
+import { ReadWebhookSecretHandler } from './webhooks/read-webhook-secret/read-webhook-secret.handler';
 
 import { SAGA_SETTINGS } from './saga.module.tokens';
 
-export { SAGA_SETTINGS };
-
-export function sagaSettings(config: JourneyConfig): SagaSettings {
-  const j = config.journeys;
-  return {
-    ...DEFAULT_SAGA_SETTINGS,
-    lifecycle: config.projections.lifecycle,
-    rates: config.projections.rates,
-    globalCaps: j.globalCaps,
-    maxDepth: j.maxDepth,
-    maxEventAgeMs: j.maxEventAgeMs,
-    maxAttempts: j.maxAttempts,
-    backoffMs: j.backoffMs,
-    deliveryTimeoutMs: j.deliveryTimeoutMs,
-    tickMs: j.tickMs,
-  };
-}
+export { SAGA_SETTINGS, sagaSettings };
 
 /** Loads the rules file and starts the saga with the application; stops it before the store closes. */
 class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -50,6 +36,8 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
     if (file) {
       const loaded = await this.saga.rules.loadFile(file);
       this.logger.info({ file, rules: loaded.length, changed: loaded.filter((r) => r.changed).map((r) => r.id) }, 'rules loaded');
+      // The customer pass may run in another process: it hears of the change.
+      if (loaded.some((r) => r.changed)) await this.saga.rulesChanged();
     }
     if (this.config.saga) await this.saga.start();
   }
@@ -59,15 +47,18 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
   }
 }
 
-/** Journeys in this process: rules, the saga, the dispatcher, and the rules admin API with a handler per use case. */
+/**
+ * Journeys in this process: rules, due timers, the dispatcher, calendar rules, and the rules admin
+ * API with a handler per use case. Events are judged by the customer pass (services/projector).
+ */
 @Module({
   controllers: [RulesController],
   providers: [
     { provide: SAGA_SETTINGS, inject: [CONFIG], useFactory: sagaSettings },
     {
       provide: Saga,
-      inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, SAGA_SETTINGS, PARTITIONS],
-      useFactory: async (db: Database, store: EventStore<Queryable>, config: JourneyConfig, clock: Clock, logger: Logger, settings: SagaSettings, held: PartitionRegistry) => {
+      inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, SAGA_SETTINGS],
+      useFactory: async (db: Database, store: EventStore<Queryable>, config: JourneyConfig, clock: Clock, logger: Logger, settings: SagaSettings) => {
         const secret = await webhookSecret(db, config.journeys.webhookSecret);
         if (secret.generated) logger.warn('no JOURNEY_WEBHOOK_SECRET: generated one and kept it in journey.settings (journey webhook-secret prints it)');
         const channels = new Map<ActionChannel, Channel>([
@@ -75,12 +66,7 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
           ['log', new LogChannel(logger)],
         ]);
         if (config.kafka.brokers.length > 0) channels.set('kafka', new KafkaChannel(kafkaClient(config.kafka.brokers, 'journey-saga', logger)));
-        const partitions = store.partitionLeases(SAGA_SUBSCRIPTION, {
-          ...config.partitions,
-          onError: (error) => logger.warn({ err: error }, 'renewing the saga’s partition leases failed; trying again'),
-        });
-        if (config.saga) held.register(partitions);
-        return new Saga(db, store, settings, channels, clock, logger, partitions);
+        return new Saga(db, store, settings, channels, clock, logger);
       },
     },
     SagaLifecycle,
@@ -94,6 +80,8 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
     ListRuleResultsHandler,
     GetRuleResultsHandler,
     DryRunRuleHandler,
+    LoadRulesHandler,
+    ReadWebhookSecretHandler,
   ],
   exports: [Saga],
 })

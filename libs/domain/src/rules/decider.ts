@@ -73,6 +73,7 @@ export function decide(input: DecideInput): Decision[] {
   for (const rule of input.rules) {
     // The engine's own action events never trigger the rule that produced them.
     if (origin.ruleId === rule.id) continue;
+    if (fromBackfill(event) && rule.trigger.includeBackfill !== true) continue;
     if (!evaluate(rule.trigger.where, context(rule)) || !evaluate(rule.conditions, context(rule))) continue;
     if (depth >= input.maxDepth) {
       decisions.push({ kind: 'suppress', rule, reason: 'depth_limit' });
@@ -106,4 +107,9 @@ function verdictOf(rule: Rule, customer: Customer360, past: readonly PastAction[
 
 function matches(matcher: EventMatcher, event: JourneyEvent, context: ConditionContext): boolean {
   return matcher.event === event.type && evaluate(matcher.where, context);
+}
+
+/** A segment entry or exit that a backfill recorded (rules ignore those unless they opt in). */
+function fromBackfill(event: JourneyEvent): boolean {
+  return (event.type === 'SegmentEntered' || event.type === 'SegmentExited') && event.data.backfill;
 }

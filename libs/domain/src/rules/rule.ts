@@ -22,7 +22,11 @@ export interface Rule {
   readonly name: string;
   readonly enabled: boolean;
   /** An event type, or `schedule:daily` for rules the daily scan evaluates (birthdays). */
-  readonly trigger: { readonly event: EventType | 'schedule:daily'; readonly where?: Condition };
+  /**
+   * `includeBackfill`: whether segment entries and exits recorded by a backfill (a segment
+   * created or edited) trigger the rule; by default only live changes do.
+   */
+  readonly trigger: { readonly event: EventType | 'schedule:daily'; readonly where?: Condition; readonly includeBackfill?: boolean };
   readonly conditions?: Condition;
   readonly wait?: { readonly forMs: number; readonly cancelOn: readonly EventMatcher[] };
   readonly action: {

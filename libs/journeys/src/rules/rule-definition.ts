@@ -12,6 +12,26 @@ import {
 import { CONDITION_OPERATORS, parseDuration, type Condition, type EventMatcher, type Rule } from '@journey/domain';
 import { checkTemplate } from './templates';
 
+/** A rule as JSON: what rule files and `POST /v1/rules` hold, before `parseRule` checks and normalises it. */
+export interface RuleInput {
+  /** 1–128 characters: letters, digits and . _ : @ + ~ - */
+  readonly id: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly enabled?: boolean;
+  /** An event type, or `schedule:daily` for the daily scan (birthdays). */
+  readonly trigger: { readonly event: EventType | 'schedule:daily'; readonly where?: Condition };
+  readonly conditions?: Condition;
+  /** Wait this long (`2h`, `3d`) before acting; an event matching `cancelOn` meanwhile cancels. */
+  readonly wait?: { readonly for: string; readonly cancelOn?: ReadonlyArray<{ readonly event: EventType; readonly where?: Condition }> };
+  readonly action: { readonly channel: ActionChannel; readonly target: string; readonly template: string; readonly params?: Readonly<Record<string, unknown>> };
+  readonly limits?: { readonly frequencyCap?: { readonly count: number; readonly per: string }; readonly quietHours?: { readonly start: string; readonly end: string } };
+  readonly consent?: { readonly channel: ConsentChannel; readonly purpose: ConsentPurpose };
+  /** Percent of matching customers held out, as a control group (0–100). */
+  readonly holdout?: number;
+  readonly goal?: { readonly event: EventType; readonly within: string; readonly where?: Condition };
+}
+
 export interface RuleProblem {
   readonly field: string;
   readonly reason: string;
@@ -41,6 +61,9 @@ export function parseRule(input: unknown): ParsedRule {
   const triggerEvent = trigger.event;
   if (!(isEventType(triggerEvent) || triggerEvent === 'schedule:daily')) fail('trigger.event', 'must be an event type or "schedule:daily"');
   const triggerWhere = condition(trigger.where, 'trigger.where', errors, true);
+  const includeBackfill = trigger.includeBackfill;
+  if (includeBackfill !== undefined && typeof includeBackfill !== 'boolean') fail('trigger.includeBackfill', 'must be true or false');
+  if (includeBackfill !== undefined && triggerEvent !== 'SegmentEntered' && triggerEvent !== 'SegmentExited') fail('trigger.includeBackfill', 'applies to SegmentEntered and SegmentExited triggers only');
   const conditions = condition(input.conditions, 'conditions', errors, true);
 
   let wait: Rule['wait'];
@@ -108,7 +131,7 @@ export function parseRule(input: unknown): ParsedRule {
       id: id as string,
       name,
       enabled,
-      trigger: { event: triggerEvent as Rule['trigger']['event'], where: triggerWhere },
+      trigger: { event: triggerEvent as Rule['trigger']['event'], where: triggerWhere, ...(includeBackfill === true ? { includeBackfill } : {}) },
       conditions,
       wait,
       action: { channel, target, template, params },

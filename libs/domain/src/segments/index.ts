@@ -1,0 +1,6 @@
+export * from './segment';
+export * from './activity';
+export * from './segment-conditions';
+export * from './membership-decider';
+export * from './membership-fold';
+export * from './segment-definition';

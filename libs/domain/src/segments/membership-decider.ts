@@ -1,0 +1,101 @@
+import type { Customer360 } from '../customer-360';
+import { holds, nextFlip } from './segment-conditions';
+import type { SegmentCause, SegmentChange, SegmentDefinition, SegmentMembership } from './segment';
+
+export interface MembershipDecision {
+  /** The customer with its memberships and its next segment review instant updated. */
+  readonly state: Customer360;
+  readonly changes: readonly SegmentChange[];
+}
+
+/**
+ * Decides a customer's memberships on the state an event (or the clock, or a backfill) left:
+ * each segment, in dependency order, is judged at `at`; a change of membership is numbered after
+ * the last one, which is what makes its derived event's id, and is recorded in the state at once
+ * (judging never goes back before the last instant judged: a late or derived event decides at it)
+ * so that the next event of the same pass sees it. `only` limits the judgement to some segments
+ * (a backfill), the others keeping their memberships. A forgotten customer is in no segment.
+ */
+export function decideMemberships(
+  customer: Customer360,
+  segments: readonly SegmentDefinition[],
+  requestedAt: number,
+  cause: SegmentCause,
+  only?: ReadonlySet<string>,
+  options: { readonly review?: boolean } = {},
+): MembershipDecision {
+  const at = customer.segmentsAt === null ? requestedAt : Math.max(requestedAt, Date.parse(customer.segmentsAt));
+  // Memberships are copied on the first change only: most events change none.
+  const context: { customer: Customer360; at: number; memberships: Record<string, SegmentMembership> } = { customer, at, memberships: customer.segments };
+  let changes: SegmentChange[] | undefined;
+  let instant: string | undefined;
+  for (const segment of segments) {
+    if (only && !only.has(segment.id)) continue;
+    const current = context.memberships[segment.id];
+    const member = !customer.forgotten && holds(segment.conditions, context);
+    if ((current?.member ?? false) === member) continue;
+    if (!changes) {
+      changes = [];
+      context.memberships = { ...context.memberships };
+      instant = new Date(at).toISOString();
+    }
+    const change = (current?.change ?? 0) + 1;
+    context.memberships[segment.id] = { member, change, version: segment.version, since: instant!, backfill: cause.kind === 'backfill' };
+    changes.push({ customerId: customer.customerId, segmentId: segment.id, version: segment.version, entered: member, change, at: instant!, cause });
+  }
+  const memberships = context.memberships;
+  // A pass judging several events of one customer settles the instant and the review once, after the last.
+  if (options.review === false) return changes ? { state: { ...customer, segments: memberships }, changes } : { state: customer, changes: [] };
+  const segmentReviewAt = nextSegmentReview({ ...customer, segments: memberships }, segments, at);
+  instant ??= new Date(at).toISOString();
+  if (!changes && segmentReviewAt === customer.segmentReviewAt && instant === customer.segmentsAt) return { state: customer, changes: [] };
+  return { state: { ...customer, segments: memberships, segmentReviewAt, segmentsAt: instant }, changes: changes ?? [] };
+}
+
+/** The earliest instant after `at` at which time alone may change one of the customer's memberships. */
+export function nextSegmentReview(customer: Customer360, segments: readonly SegmentDefinition[], at: number): string | null {
+  let review: number | null = null;
+  const context = { customer, at, memberships: customer.segments };
+  for (const segment of segments) {
+    const flip = nextFlip(segment.conditions, context);
+    if (flip !== null && (review === null || flip < review)) review = flip;
+  }
+  return review === null ? null : new Date(review).toISOString();
+}
+
+/** Segments ordered so that each comes after those its conditions name; a cycle is an error naming its path. */
+export function dependencyOrder(segments: readonly SegmentDefinition[]): SegmentDefinition[] {
+  const byId = new Map(segments.map((segment) => [segment.id, segment]));
+  const ordered: SegmentDefinition[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (segment: SegmentDefinition, path: readonly string[]): void => {
+    const mark = state.get(segment.id);
+    if (mark === 'done') return;
+    if (mark === 'visiting') throw new SegmentCycleError([...path, segment.id]);
+    state.set(segment.id, 'visiting');
+    for (const id of referencedSegments(segment.conditions)) {
+      const dependency = byId.get(id);
+      if (dependency) visit(dependency, [...path, segment.id]);
+    }
+    state.set(segment.id, 'done');
+    ordered.push(segment);
+  };
+  for (const segment of [...segments].sort((a, b) => (a.id < b.id ? -1 : 1))) visit(segment, []);
+  return ordered;
+}
+
+export function referencedSegments(condition: SegmentDefinition['conditions']): string[] {
+  if ('all' in condition) return condition.all.flatMap(referencedSegments);
+  if ('any' in condition) return condition.any.flatMap(referencedSegments);
+  if ('not' in condition) return referencedSegments(condition.not);
+  if ('segment' in condition) return [condition.segment];
+  return [];
+}
+
+export class SegmentCycleError extends Error {
+  readonly type = 'segment-cycle' as const;
+  constructor(readonly path: readonly string[]) {
+    super(`segments depend on each other in a cycle: ${path.join(' → ')}`);
+    this.name = 'SegmentCycleError';
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * npm run bench:segments — segments at scale, beside the raw insert ceiling C of the same run:
+ * the backfill of one segment over CUSTOMERS customers (1,000,000 by default), and the live pass
+ * (the projector catching up over a generated log of EVENTS events) with 50 segments defined
+ * against none, and the delay from an accepted event to its SegmentEntered at LATENCY_RATE events/s.
+ * RUNS repeats the first two and quotes medians.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { migrate, PgDatabase } from '@journey/database';
+import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
+import { cursorOf, isBefore, START_CURSOR } from '@journey/event-store';
+import { LIVE_TABLES, projectBatch, Projector, runBackfill, SegmentStore, startBackfill } from '@journey/projections';
+import { benchStore, seedHistory } from './bench-history';
+import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, keptBenchDatabaseUrl, median, purchaseData, quantile, recordResults } from './bench-support';
+import { BACKFILL_SEGMENT, fiftySegments, syntheticPopulation } from './segments-fixtures';
+
+const CUSTOMERS = Number(process.env.CUSTOMERS ?? 1_000_000);
+const EVENTS = Number(process.env.EVENTS ?? 200_000);
+const RUNS = Number(process.env.RUNS ?? 3);
+/** The ingest rate of the latency measurement: half of what the engine sustains here (bench:engine). */
+const LATENCY_RATE = Number(process.env.LATENCY_RATE ?? 500);
+const UNTIL = new Date('2026-11-01T00:00:00Z');
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** One backfill of the segment over the population: customers per second, and how many entered. */
+async function backfill(url: string, run: number): Promise<{ rate: number; entered: number; seconds: number }> {
+  const db = new PgDatabase({ url, poolSize: 4, applicationName: 'journey-bench-segments' });
+  const store = await benchStore(db);
+  try {
+    // A segment of its own each run: the entries of the previous runs stay in the log.
+    const { record } = await SegmentStore.save(db, { ...BACKFILL_SEGMENT, id: `${BACKFILL_SEGMENT.id}-${run}` }, { create: true });
+    const job = await startBackfill(db, record.segment.id, record.segment.version, randomUUID(), new Date());
+    const started = performance.now();
+    const done = await runBackfill(store, job.jobId, { chunk: 2000 });
+    const seconds = (performance.now() - started) / 1000;
+    return { rate: done.done / seconds, entered: done.entered, seconds };
+  } finally {
+    await store.close();
+    await db.close();
+  }
+}
+
+/**
+ * The live pass over a copy of the log, with the given segments defined: the projector's batches
+ * (fold, judge, write, append what they derive) run back to back over the log as seeded, timed
+ * apart from the safe horizon (which other work on a shared server holds back). Events per second.
+ */
+async function livePass(template: string, copy: string, segments: ReadonlyArray<Record<string, unknown>>): Promise<{ rate: number; events: number; changes: number }> {
+  const url = await copyDatabase(template, copy);
+  const db = new PgDatabase({ url, poolSize: 6, applicationName: 'journey-bench-segments' });
+  const store = await benchStore(db);
+  for (const segment of segments) await SegmentStore.save(db, segment, { create: true });
+  const end = await store.lastCommitted();
+  let cursor = START_CURSOR;
+  let events = 0;
+  const started = performance.now();
+  while (isBefore(cursor, end)) {
+    cursor = await store.unitOfWork(async (unit) => {
+      const batch = await unit.readAll(cursor, DEFAULT_PROJECTION_OPTIONS.batchSize);
+      const mine = batch.events.filter((event) => !isBefore(end, cursorOf(event)));
+      await projectBatch(mine, unit, { tables: LIVE_TABLES, lifecycle: DEFAULT_PROJECTION_OPTIONS.lifecycle, appendDerived: unit.appendDerived });
+      events += mine.length;
+      return batch.next;
+    });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const { rows } = await db.query<{ changes: number }>(`SELECT count(*)::int AS changes FROM journey.events WHERE type IN ('SegmentEntered', 'SegmentExited')`);
+  await store.close();
+  await db.close();
+  return { rate: events / seconds, events, changes: rows[0]!.changes };
+}
+
+/**
+ * From an accepted event to its SegmentEntered: the projector running as the engine runs it
+ * (its subscription), purchases of new customers appended at `rate` events/s for `seconds`, each
+ * entering "buyers"; the delay is between the two events' recording instants.
+ */
+async function entryLatency(rate: number, seconds: number): Promise<{ p50: number; p99: number; entries: number }> {
+  const url = await benchDatabaseUrl('journey_bench_segments_latency');
+  const db = new PgDatabase({ url, poolSize: 6, applicationName: 'journey-bench-segments' });
+  await migrate(db);
+  const store = await benchStore(db);
+  await SegmentStore.save(db, { id: 'buyers', name: 'Bought once or more', conditions: { field: 'orders', op: 'gte', value: 1 } }, { create: true });
+  const projector = new Projector(db, store, { ...DEFAULT_PROJECTION_OPTIONS, clockIntervalMs: 0, rfmIntervalMs: 0 }, () => new Date());
+  projector.start();
+  const started = performance.now();
+  let sent = 0;
+  const appends: Array<Promise<unknown>> = [];
+  while (performance.now() - started < seconds * 1000) {
+    const due = Math.floor(((performance.now() - started) / 1000) * rate);
+    for (; sent < due; sent++) {
+      const n = sent;
+      appends.push(
+        store.append(`customer-lat-${n}`, [{ eventId: randomUUID(), type: 'PurchaseCompleted', version: 1, occurredAt: new Date().toISOString(), source: 'bench', data: purchaseData(n), metadata: {} }]),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await Promise.all(appends);
+  await projector.caughtUp();
+  await projector.caughtUp();
+  await projector.stop();
+  const { rows } = await db.query<{ ms: number }>(
+    `SELECT extract(epoch FROM (e.recorded_at - p.recorded_at)) * 1000 AS ms
+     FROM journey.events e JOIN journey.events p ON p.event_id = (e.data->>'causeEventId')::uuid WHERE e.type = 'SegmentEntered'`,
+  );
+  await store.close();
+  await db.close();
+  const delays = rows.map((row) => Number(row.ms));
+  return { p50: quantile(delays, 0.5), p99: quantile(delays, 0.99), entries: delays.length };
+}
+
+async function copyDatabase(template: string, name: string): Promise<string> {
+  const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const client = new Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function main(): Promise<void> {
+  const populationUrl = await benchDatabaseUrl('journey_bench_segments_population');
+  const machine = await describeMachine(populationUrl);
+  {
+    const db = new PgDatabase({ url: populationUrl, poolSize: 2 });
+    await migrate(db);
+    await syntheticPopulation(db, CUSTOMERS, new Date(), (done) => process.stdout.write(`\rpopulation: ${fmt(done)}/${fmt(CUSTOMERS)} customers`));
+    process.stdout.write('\n');
+    await db.close();
+  }
+  const logUrl = await keptBenchDatabaseUrl('journey_bench_segments_log');
+  const log = await seedHistory(logUrl, EVENTS, { until: UNTIL, keep: true });
+
+  const ceilings: number[] = [];
+  const backfills: Array<{ rate: number; entered: number; seconds: number }> = [];
+  const none: number[] = [];
+  const fifty: number[] = [];
+  let changes = 0;
+  for (let run = 1; run <= RUNS; run++) {
+    ceilings.push(await ceiling(populationUrl, 5));
+    say(`run ${run}: C ${fmt(ceilings.at(-1)!)} events/s`);
+    backfills.push(await backfill(populationUrl, run));
+    say(`  backfill: ${fmt(CUSTOMERS)} customers in ${backfills.at(-1)!.seconds.toFixed(1)} s = ${fmt(backfills.at(-1)!.rate)} customers/s, ${fmt(backfills.at(-1)!.entered)} entered`);
+    const plain = await livePass('journey_bench_segments_log', 'journey_bench_segments_pass', []);
+    none.push(plain.rate);
+    say(`  live pass, no segments: ${fmt(plain.events)} events at ${fmt(plain.rate)} events/s`);
+    const judged = await livePass('journey_bench_segments_log', 'journey_bench_segments_pass', fiftySegments());
+    fifty.push(judged.rate);
+    changes = judged.changes;
+    say(`  live pass, 50 segments: ${fmt(judged.events)} events (${fmt(judged.changes)} membership changes) at ${fmt(judged.rate)} events/s`);
+  }
+  const latency = await entryLatency(LATENCY_RATE, 20);
+  say(`  event → SegmentEntered at ${fmt(LATENCY_RATE)} events/s: p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms over ${fmt(latency.entries)} entries`);
+  const c = median(ceilings);
+  const backfillRate = median(backfills.map((b) => b.rate));
+  const loss = 1 - median(fifty.map((rate, i) => rate / none[i]!));
+  const date = new Date().toISOString();
+  const commit = commitOf();
+  const heading = '## Segments (`npm run bench:segments`)';
+  const section = [
+    heading,
+    '',
+    `Measured ${date} on commit ${commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
+    `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`npm run bench:segments\` (${RUNS} run${RUNS > 1 ? 's' : ''}, medians).`,
+    '',
+    `The backfill evaluates one segment (shoes twice in 90 days, 50 EUR net, e-mail consent) over ${fmt(CUSTOMERS)} customers of the 360`,
+    'written straight in SQL, in keyset chunks of 2,000, each its own unit of work that locks its rows, records the entries',
+    '(SegmentEntered, marked backfill) and moves the job. The live pass is the projector\'s batches (fold each event, judge',
+    'the segments on the state it left, write the rows, append what they derive) run back to back over a generated log of',
+    `${fmt(log.events)} events (${fmt(log.customers)} customers), timed apart from the safe horizon, with 50 segments defined (fields,`,
+    'consent, net revenue, event windows by category, "none in 30 days", membership of others) against none',
+    `(${fmt(changes)} membership changes appended with 50 segments). The delay runs the projector as the engine does (its`,
+    `subscription) while purchases of new customers are appended at ${fmt(LATENCY_RATE)} events/s for 20 s, each entering a segment;`,
+    'it is the time between the two events\' recording, on a server other work shares (the safe horizon waits for its transactions).',
+    '',
+    '| figure | value | target | |',
+    '| --- | ---: | --- | --- |',
+    `| raw insert ceiling C | ${fmt(c)} events/s |  |  |`,
+    `| backfill of one segment over ${fmt(CUSTOMERS)} customers | ${fmt(backfillRate)} customers/s (${(backfillRate / c).toFixed(2)} C), ${fmt(median(backfills.map((b) => b.entered)))} entered | ≥ 20,000 customers/s | ${backfillRate >= 20_000 ? 'met' : 'not met'} |`,
+    `| live pass, no segments | ${fmt(median(none))} events/s (${(median(none) / c).toFixed(2)} C) |  |  |`,
+    `| live pass, 50 segments | ${fmt(median(fifty))} events/s (${(median(fifty) / c).toFixed(2)} C) |  |  |`,
+    `| rate lost to 50 segments (median of the runs' ratios) | ${(loss * 100).toFixed(1)} % | ≤ 10 % | ${loss <= 0.1 ? 'met' : 'not met'} |`,
+    `| accepted event → SegmentEntered at ${fmt(LATENCY_RATE)} events/s, p50 / p99 | ${fmt(latency.p50)} / ${fmt(latency.p99)} ms | p99 < 500 ms | ${latency.p99 < 500 ? 'met' : 'not met'} |`,
+    '',
+  ].join('\n');
+  const file = recordResults(heading, section, 'segments', {
+    date,
+    commit,
+    machine,
+    command: 'npm run bench:segments',
+    customers: CUSTOMERS,
+    events: log.events,
+    ceiling: { median: c, runs: ceilings },
+    backfill: { median: backfillRate, runs: backfills.map((b) => b.rate), target: 20_000 },
+    livePass: { none: { median: median(none), runs: none }, fifty: { median: median(fifty), runs: fifty }, loss, target: 0.1 },
+    entryLatency: { rate: LATENCY_RATE, p50Ms: latency.p50, p99Ms: latency.p99, entries: latency.entries, targetP99Ms: 500 },
+  });
+  say(`\n${section}\nwritten to ${file}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});

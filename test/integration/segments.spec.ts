@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { customerAsOf, replayCheck, runBackfill, SegmentStore, segmentHistory, segmentMembers, segmentSizes, startBackfill } from '@journey/projections';
+import { memberOf } from '@journey/domain';
+import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
+import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const id = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+describe.each(backends())('segments on %s', (backend) => {
+  let t: TestDatabase;
+  let h: ProjectionHarness;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(backend);
+    h = new ProjectionHarness(t.db);
+    h.start();
+  });
+  afterAll(async () => {
+    await h.close();
+    await t.drop();
+  });
+
+  const define = async (definition: Record<string, unknown>) => (await SegmentStore.save(t.db, definition, { create: true })).record.segment;
+  const membershipEvents = async (customerId: string) =>
+    (await h.store.readStream(`customer-${customerId}`)).filter((e) => e.type === 'SegmentEntered' || e.type === 'SegmentExited');
+
+  it('each condition kind decides membership on the state each event leaves, once per change', async () => {
+    const shoes = await define({
+      id: id('shoes'),
+      name: 'Bought shoes twice in 90 days',
+      conditions: { event: 'PurchaseCompleted', where: { category: 'shoes' }, atLeast: 2, within: '90d' },
+    });
+    const german = await define({ id: id('de'), name: 'Germany, email consent', conditions: { all: [{ field: 'country', op: 'eq', value: 'DE' }, { field: 'consent.email:marketing', op: 'eq', value: true }] } });
+    const both = await define({ id: id('both'), name: 'Both', conditions: { all: [{ segment: shoes.id }, { not: { segment: german.id } }] } });
+    const customerId = id('c');
+    await h.publish(
+      customerEvent('CustomerRegistered', { customerId }, '2026-05-01T10:00:00.000Z', { name: 'Ada', email: 'ada@example.com', country: 'DE', timezone: 'Europe/Berlin' }),
+      purchase(customerId, '2026-05-02T10:00:00.000Z'),
+      purchase(customerId, '2026-05-03T10:00:00.000Z'),
+    );
+    await h.settle();
+    const customer = (await h.customer(customerId))!;
+    // From DE without consent yet, so not german; shoes twice → shoes and both.
+    expect(memberOf(customer.segments)).toEqual([both.id, shoes.id].sort());
+    const events = await membershipEvents(customerId);
+    expect(events.map((e) => [e.type, (e.data as { segmentId: string }).segmentId])).toEqual([
+      ['SegmentEntered', shoes.id],
+      ['SegmentEntered', both.id],
+    ]);
+    const second = (await h.store.readStream(`customer-${customerId}`)).find((e) => e.type === 'PurchaseCompleted' && e.occurredAt.startsWith('2026-05-03'))!;
+    expect(events[0]!.data).toMatchObject({ segmentVersion: 1, change: 1, causeEventId: second.eventId, backfill: false });
+
+    await h.publish(customerEvent('ConsentChanged', { customerId }, '2026-05-04T10:00:00.000Z', { channel: 'email', purpose: 'marketing', granted: true }));
+    await h.settle();
+    expect(memberOf((await h.customer(customerId))!.segments)).toEqual([german.id, shoes.id].sort());
+    expect((await membershipEvents(customerId)).map((e) => e.type)).toEqual(['SegmentEntered', 'SegmentEntered', 'SegmentEntered', 'SegmentExited']);
+    expect((await segmentSizes(t.db, [shoes.id])).get(shoes.id)).toBe(1);
+    expect((await segmentMembers(t.db, german.id, '', 10)).map((m) => m.customerId)).toEqual([customerId]);
+    await SegmentStore.archive(t.db, both.id);
+    await SegmentStore.archive(t.db, shoes.id);
+    await SegmentStore.archive(t.db, german.id);
+  });
+
+  it('time alone: "no MessageOpened in 30 days" is entered when the last open leaves the window, by the clock', async () => {
+    const quiet = await define({ id: id('quiet'), name: 'No opens in 30 days', conditions: { all: [{ field: 'stage', op: 'ne', value: 'churned' }, { event: 'MessageOpened', atMost: 0, within: '30d' }] } });
+    const customerId = id('c');
+    await h.publish(customerEvent('MessageOpened', { customerId }, '2026-03-10T08:00:00.000Z'));
+    await h.settle();
+    const opened = (await h.customer(customerId))!;
+    expect(opened.segments[quiet.id]).toBeUndefined();
+    // The open of 10 March counts through 8 April; on 9 April at 00:00 it has left the window.
+    expect(opened.segmentReviewAt).toBe('2026-04-09T00:00:00.000Z');
+    expect((await h.projector.reviewSegments(new Date('2026-04-08T23:59:00.000Z'))).changes).toBe(0);
+    expect((await h.projector.reviewSegments(new Date('2026-04-20T00:00:00.000Z'))).changes).toBe(1);
+    expect((await h.projector.reviewSegments(new Date('2026-04-20T00:00:00.000Z'))).changes).toBe(0);
+    await h.settle();
+    const events = await membershipEvents(customerId);
+    expect(events.map((e) => [e.type, e.occurredAt, (e.data as { causeTick?: string }).causeTick])).toEqual([['SegmentEntered', '2026-04-09T00:00:00.000Z', '2026-04-09T00:00:00.000Z']]);
+    // An open brings them out again, on the event.
+    await h.publish(customerEvent('MessageOpened', { customerId }, '2026-04-21T08:00:00.000Z'));
+    await h.settle();
+    expect((await membershipEvents(customerId)).map((e) => e.type)).toEqual(['SegmentEntered', 'SegmentExited']);
+    const history = await segmentHistory(t.db, quiet.id, '2026-04-08', '2026-04-21');
+    expect(history[1]).toEqual({ day: '2026-04-09', entered: 1, exited: 0, size: 1 });
+    expect(history[history.length - 1]).toEqual({ day: '2026-04-21', entered: 0, exited: 1, size: 0 });
+
+    // As of any instant, the memberships folded from the log are those recorded then.
+    for (const instant of ['2026-04-08T12:00:00.000Z', '2026-04-10T00:00:00.000Z', '2026-04-22T00:00:00.000Z']) {
+      const asOf = await customerAsOf(h.store, customerId, new Date(instant), h.options.lifecycle, 'occurred');
+      expect(memberOf(asOf!.customer.segments)).toEqual(instant.startsWith('2026-04-10') ? [quiet.id] : []);
+    }
+    await SegmentStore.archive(t.db, quiet.id);
+  });
+
+  it('a backfill beside live ingest marks its entries and neither loses nor doubles one', async () => {
+    const customers = Array.from({ length: 60 }, () => id('b'));
+    for (const customerId of customers) await h.publish(purchase(customerId, '2026-05-10T10:00:00.000Z', 5_000));
+    await h.settle();
+    const big = await define({ id: id('big'), name: 'Net revenue of at least 100 EUR', conditions: { field: 'netRevenue.EUR', op: 'gte', value: 10_000 } });
+    const job = await startBackfill(t.db, big.id, big.version, randomUUID(), new Date('2026-05-11T00:00:00.000Z'));
+    // While the backfill runs, half the customers buy again (entering live), the others do not.
+    const live = h.publish(...customers.filter((_, i) => i % 2 === 0).map((customerId) => purchase(customerId, '2026-05-12T10:00:00.000Z', 5_000)));
+    const ran = runBackfill(h.store, job.jobId, { chunk: 7 });
+    await live;
+    const done = await ran;
+    await h.settle();
+    expect(done.status).toBe('done');
+    expect(done.done).toBe(done.total);
+    for (const [i, customerId] of customers.entries()) {
+      const entries = (await membershipEvents(customerId)).filter((e) => (e.data as { segmentId: string }).segmentId === big.id);
+      expect(entries.map((e) => e.type)).toEqual(i % 2 === 0 ? ['SegmentEntered'] : []);
+    }
+    const members = new Set((await segmentMembers(t.db, big.id, '', 1000)).map((m) => m.customerId));
+    expect(customers.filter((c) => members.has(c))).toHaveLength(30);
+
+    // Editing the segment (a new version) and backfilling it: those who still qualify stay, entries marked as a backfill's.
+    const edited = (await SegmentStore.save(t.db, { id: big.id, name: 'Net revenue of at least 50 EUR', conditions: { field: 'netRevenue.EUR', op: 'gte', value: 5_000 } }, { create: false, id: big.id })).record.segment;
+    expect(edited.version).toBe(2);
+    const second = await startBackfill(t.db, big.id, edited.version, randomUUID(), new Date('2026-05-13T00:00:00.000Z'));
+    expect(await runBackfill(h.store, second.jobId)).toMatchObject({ status: 'done', entered: 30, exited: 0, done: done.total });
+    await h.settle();
+    const odd = (await membershipEvents(customers[1]!)).filter((e) => (e.data as { segmentId: string }).segmentId === big.id);
+    expect(odd.map((e) => e.data)).toEqual([expect.objectContaining({ segmentVersion: 2, backfill: true, backfillJobId: second.jobId })]);
+    const after = new Set((await segmentMembers(t.db, big.id, '', 1000)).map((m) => m.customerId));
+    expect(customers.filter((c) => after.has(c))).toHaveLength(60);
+  });
+
+  it('a backfill sets the review instant its segment brings, so the clock later moves the customer in', async () => {
+    const customerId = id('c');
+    await h.publish(customerEvent('MessageOpened', { customerId }, '2026-07-01T08:00:00.000Z'));
+    await h.settle();
+    const lapsed = await define({ id: id('lapsed'), name: 'No opens in 30 days', conditions: { event: 'MessageOpened', atMost: 0, within: '30d' } });
+    const job = await startBackfill(t.db, lapsed.id, lapsed.version, randomUUID(), new Date('2026-07-10T00:00:00.000Z'));
+    await runBackfill(h.store, job.jobId);
+    expect((await h.customer(customerId))!.segmentReviewAt).toBe('2026-07-31T00:00:00.000Z');
+    await h.projector.reviewSegments(new Date('2026-08-01T00:00:00.000Z'));
+    await h.settle();
+    expect((await membershipEvents(customerId)).map((e) => [e.type, e.occurredAt])).toEqual([['SegmentEntered', '2026-07-31T00:00:00.000Z']]);
+    await SegmentStore.archive(t.db, lapsed.id);
+  });
+
+  it('a replay of the whole log folds the memberships recorded into the very 360 the live pass keeps', async () => {
+    await h.settle();
+    const report = await replayCheck(t.db, h.store, { lifecycle: h.options.lifecycle, batchSize: 500 });
+    expect(report.first).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+});
