@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { streamIdOf } from '@journey/contracts';
 import { dataset } from '@journey/datagen';
+import { CHECKPOINTS_OF } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { RuleStore } from '@journey/journeys';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
@@ -63,7 +64,7 @@ describeWithServer('customer pass killed with SIGKILL again and again while even
     let checkpointMoves = 0;
     let last = 0;
     const checkpoint = async () =>
-      (await t.db.query<{ position: number }>('SELECT position FROM journey.checkpoints WHERE name = $1', [CUSTOMER_PROJECTION])).rows[0]?.position ?? 0;
+      Number((await t.db.query<{ position: number }>(`SELECT coalesce(sum(position), 0) AS position FROM journey.checkpoints WHERE ${CHECKPOINTS_OF}`, [CUSTOMER_PROJECTION])).rows[0]?.position ?? 0);
     for (let crash = 0; crash < 12; crash++) {
       await projector.start();
       // Killed at a random point once it is under way: mid-batch, mid-write or between batches.

@@ -129,8 +129,13 @@ export interface UnitOfWork<S> {
  */
 export type SubscriptionHandler<S> = (events: readonly RecordedEvent[], unit: UnitOfWork<S>) => Promise<void>;
 
-export interface SubscriptionOptions {
+export interface SubscriptionOptions<S = unknown> {
   readonly batchSize?: number;
+  /**
+   * Handle only the customer partitions this process holds, each with its own checkpoint (see
+   * EventStore.partitionLeases); without it, one checkpoint covers the whole log.
+   */
+  readonly partitions?: PartitionedSubscriptionOptions<S>;
   /** The longest wait between polls when no notification arrives. */
   readonly pollIntervalMs?: number;
   /** Called when a batch fails; the batch is retried after a pause. */
@@ -186,7 +191,12 @@ export interface EventStore<S = unknown> {
    * to `onPage` a page at a time: how reports read facts of the log that no read model keeps.
    */
   readTypes(types: readonly string[], options: ReadTypesOptions, onPage: (events: readonly RecordedEvent[]) => void): Promise<void>;
-  subscribe(name: string, handler: SubscriptionHandler<S>, options?: SubscriptionOptions): Subscription;
+  subscribe(name: string, handler: SubscriptionHandler<S>, options?: SubscriptionOptions<S>): Subscription;
+  /**
+   * The leases by which the processes of a group share the customer partitions (unstarted). An
+   * adapter whose processes cannot share them says so by throwing; one process alone holds all.
+   */
+  partitionLeases(group: string, options: PartitionLeaseOptions): PartitionLeases<S>;
   /** Runs `work` in one unit of work: committed when it resolves, rolled back when it throws. */
   unitOfWork<T>(work: (unit: UnitOfWork<S>) => Promise<T>): Promise<T>;
   /**
@@ -204,4 +214,61 @@ export interface EventStore<S = unknown> {
   verifyAll(options?: { after?: string; onProgress?: (streams: number) => void }): Promise<VerifyAllReport>;
   /** Stops the subscriptions and lets appends under way settle. */
   close(): Promise<void>;
+}
+
+/**
+ * Which of the P customer partitions this process holds now. A partitioned subscription handles
+ * only the events of the partitions held, and checks inside each batch's unit of work that it
+ * still holds them (the fence), so a process that lost a lease never commits for it.
+ */
+export interface PartitionOwnership<S = unknown> {
+  /** P: how many partitions the customers are split into. */
+  readonly count: number;
+  owned(): ReadonlySet<number>;
+  /** Called when the set of partitions held changes; returns the way to stop listening. */
+  onChange(listener: () => void): () => void;
+  /** Inside a unit of work's session: whether this process still holds all of `partitions`. */
+  holds(session: S, partitions: readonly number[]): Promise<boolean>;
+}
+
+export interface PartitionLeaseStatus {
+  readonly group: string;
+  readonly member: string;
+  readonly count: number;
+  readonly owned: readonly number[];
+  /** Processes seen alive in the group (this one included). */
+  readonly members: number;
+}
+
+/** Ownership that is kept by leases: taken at start, renewed, given back at stop. */
+export interface PartitionLeases<S = unknown> extends PartitionOwnership<S> {
+  readonly group: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): PartitionLeaseStatus;
+}
+
+export interface PartitionLeaseOptions {
+  /** P, the same for every process of the group. */
+  readonly count: number;
+  /** How long a lease lasts unless renewed (a crashed process's partitions are taken after it). */
+  readonly leaseMs: number;
+  /** This process's name in the group (default: host, pid and a random part). */
+  readonly member?: string;
+  /** Called when a round of renewals fails (it is tried again next round; leases not renewed lapse). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * What a partitioned subscription needs beyond the partitions held: for each event of a batch,
+ * the partition keys of other rows its handling reads or writes (beyond its own stream's), or
+ * 'all' when it may touch any; asked inside the batch's unit of work, through its session. Such
+ * an event waits until the partitions of those keys have handled everything before it, so that
+ * every row sees its events in the global order.
+ */
+export type CrossPartitionKeys<S = unknown> = (events: readonly RecordedEvent[], session: S) => Promise<ReadonlyArray<readonly string[] | 'all'>>;
+
+export interface PartitionedSubscriptionOptions<S = unknown> {
+  readonly ownership: PartitionOwnership<S>;
+  readonly crossPartition?: CrossPartitionKeys<S>;
 }

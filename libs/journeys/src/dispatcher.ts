@@ -18,6 +18,9 @@ interface OutboxRow {
   attempts: number;
 }
 
+/** Due rows looked at per row claimed, when this process delivers for some partitions only. */
+const CANDIDATES_PER_CLAIM = 8;
+
 type Outcome = { row: OutboxRow; ok: true } | { row: OutboxRow; ok: false; error: string; permanent: boolean };
 
 export interface DispatchReport {
@@ -39,6 +42,8 @@ export class Dispatcher {
     private readonly channels: ReadonlyMap<ActionChannel, Channel>,
     private readonly settings: SagaSettings,
     private readonly now: () => Date,
+    /** Whether this process delivers the customer's actions (the partitions it holds); all when absent. */
+    private readonly owns?: (customerId: string) => boolean,
   ) {}
 
   /**
@@ -75,14 +80,31 @@ export class Dispatcher {
   private async claim(limit: number): Promise<OutboxRow[]> {
     const now = this.now();
     const lease = new Date(now.getTime() + this.settings.deliveryTimeoutMs * 2 + 5000).toISOString();
+    const due = `state = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)`;
+    const returning = 'RETURNING o.action_id, o.rule_id, o.rule_version, o.customer_id, o.trigger_event_id, o.channel, o.target, o.body, o.depth, o.attempts';
+    if (!this.owns) {
+      const { rows } = await this.db.query<OutboxRow>(
+        `UPDATE journey.outbox o SET locked_until = $2, attempts = o.attempts + 1
+         WHERE o.action_id IN (SELECT action_id FROM journey.outbox WHERE ${due} ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+         ${returning}`,
+        [now.toISOString(), lease, limit],
+      );
+      return rows;
+    }
+    // The partition is a hash the database does not know: look at a wider window of due rows,
+    // keep this process's customers, then claim those (rechecked under their row locks).
+    const owns = this.owns;
+    const { rows: candidates } = await this.db.query<{ action_id: string; customer_id: string }>(
+      `SELECT action_id, customer_id FROM journey.outbox WHERE ${due} ORDER BY next_attempt_at LIMIT $2`,
+      [now.toISOString(), limit * CANDIDATES_PER_CLAIM],
+    );
+    const ids = candidates.filter((row) => owns(row.customer_id)).slice(0, limit).map((row) => row.action_id);
+    if (ids.length === 0) return [];
     const { rows } = await this.db.query<OutboxRow>(
       `UPDATE journey.outbox o SET locked_until = $2, attempts = o.attempts + 1
-       WHERE o.action_id IN (
-         SELECT action_id FROM journey.outbox
-         WHERE state = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
-         ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING o.action_id, o.rule_id, o.rule_version, o.customer_id, o.trigger_event_id, o.channel, o.target, o.body, o.depth, o.attempts`,
-      [now.toISOString(), lease, limit],
+       WHERE o.action_id IN (SELECT action_id FROM journey.outbox WHERE action_id = ANY($3::uuid[]) AND ${due} FOR UPDATE SKIP LOCKED)
+       ${returning}`,
+      [now.toISOString(), lease, ids],
     );
     return rows;
   }

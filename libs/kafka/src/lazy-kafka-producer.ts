@@ -1,4 +1,5 @@
-import { Partitioners, type Kafka, type Producer, type ProducerRecord } from 'kafkajs';
+import type { Kafka, Producer, ProducerRecord } from 'kafkajs';
+import { customerPartitioner } from './customer-partitioner';
 
 /**
  * An idempotent Kafka producer (one request in flight, so retries keep the order), connected on
@@ -27,7 +28,7 @@ export class LazyKafkaProducer {
 
   private connect(): Promise<Producer> {
     this.producer ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: customerPartitioner });
       await producer.connect();
       return producer;
     })();

@@ -26,6 +26,24 @@ describe('loadConfig', () => {
     }
   });
 
+  it('splits customers into 16 partitions leased for 10 s by default, and validates both', () => {
+    expect(loadConfig({}).partitions).toEqual({ count: 16, leaseMs: 10_000 });
+    expect(loadConfig({ JOURNEY_PARTITIONS: '4', JOURNEY_LEASE_SECONDS: '30' }).partitions).toEqual({ count: 4, leaseMs: 30_000 });
+    const problems = (env: NodeJS.ProcessEnv): string => {
+      try {
+        loadConfig(env);
+        return '';
+      } catch (error) {
+        return (error as ConfigError).problems.join('\n');
+      }
+    };
+    expect(problems({ JOURNEY_PARTITIONS: '0' })).toMatch(/JOURNEY_PARTITIONS must be an integer from 1 to 1024/);
+    expect(problems({ JOURNEY_LEASE_SECONDS: '1' })).toMatch(/JOURNEY_LEASE_SECONDS must be an integer from 2 to 3600/);
+    const kurrent = { JOURNEY_EVENT_STORE: 'kurrentdb', EVENTSTORE_URL: 'kurrentdb://127.0.0.1:2113?tls=false' };
+    expect(loadConfig(kurrent).partitions.count).toBe(1);
+    expect(problems({ ...kurrent, JOURNEY_PARTITIONS: '16' })).toMatch(/JOURNEY_PARTITIONS must be 1 with JOURNEY_EVENT_STORE=kurrentdb/);
+  });
+
   it('uses Kafka only with brokers, and names every bad Kafka setting', () => {
     expect(loadConfig({}).kafka).toMatchObject({ brokers: [], ingest: true, ingestTopic: 'journey.events', relay: false, relayTypes: undefined });
     expect(loadConfig({ KAFKA_BROKERS: 'k1:9092, k2:9092', JOURNEY_KAFKA_RELAY: 'on', JOURNEY_KAFKA_RELAY_TYPES: 'PurchaseCompleted,LifecycleStageChanged' }).kafka).toMatchObject({

@@ -63,6 +63,8 @@ export interface JourneyConfig {
   };
   /** Ingest refused (429) while a consumer's lag is past a limit (JOURNEY_ADMISSION_MAX_LAG_*); off when absent. */
   readonly admission: AdmissionLimits;
+  /** Customers are split into `count` partitions that the processes lease for `leaseMs`. */
+  readonly partitions: { readonly count: number; readonly leaseMs: number };
   /** Segment track names mapped to event types over the e-commerce defaults (JOURNEY_TRACK_EVENT_MAP, a JSON object). */
   readonly trackEventMap: Readonly<Record<string, string>>;
 }
@@ -177,6 +179,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
       deliveryTimeoutMs: duration('JOURNEY_DELIVERY_TIMEOUT', '5s'),
       tickMs: duration('JOURNEY_SAGA_TICK', '1s'),
     },
+    partitions: {
+      count: integer('JOURNEY_PARTITIONS', env.JOURNEY_EVENT_STORE === 'kurrentdb' ? 1 : 16, 1, 1024),
+      leaseMs: integer('JOURNEY_LEASE_SECONDS', 10, 2, 3600) * 1000,
+    },
     trackEventMap: parseTrackEventMap(env.JOURNEY_TRACK_EVENT_MAP, problems),
     admission: {
       maxLagEvents: optionalInteger('JOURNEY_ADMISSION_MAX_LAG_EVENTS', 1, 1_000_000_000),
@@ -231,6 +237,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
   }
   if (config.adminKey !== undefined && (config.adminKey.length < 32 || config.adminKey.length > 200 || /\s/.test(config.adminKey))) {
     problems.push('JOURNEY_ADMIN_KEY must be 32 to 200 characters without spaces (e.g. openssl rand -base64 32)');
+  }
+  if (config.eventStore.kind === 'kurrentdb' && config.partitions.count > 1) {
+    problems.push('JOURNEY_PARTITIONS must be 1 with JOURNEY_EVENT_STORE=kurrentdb (the customer partitions need the PostgreSQL log)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

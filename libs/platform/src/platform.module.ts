@@ -24,6 +24,7 @@ import { openVault } from './privacy/open-vault';
 import { readOnlyStore } from './privacy/read-only-store';
 import { createdKeyNotice, resolveMasterKey } from './privacy/master-key';
 import { ADMISSION, LAG_MONITOR, LAG_PROVIDERS } from './lag/lag.providers';
+import { PARTITIONS } from './partitions/partition-registry';
 
 /** Closes the store (in-flight appends finish) and then the database, after HTTP has stopped. */
 class StorageLifecycle implements OnApplicationShutdown {
@@ -163,7 +164,7 @@ export class PlatformModule {
         ...KEYS_HANDLERS,
         ...LAG_PROVIDERS,
       ],
-      exports: [CONFIG, LOGGER, CLOCK, METRICS, DATABASE, VAULT, EVENT_STORE, API_KEYS, ACCESS_LOG, LAG_MONITOR, ADMISSION],
+      exports: [CONFIG, LOGGER, CLOCK, METRICS, DATABASE, VAULT, EVENT_STORE, API_KEYS, ACCESS_LOG, LAG_MONITOR, ADMISSION, PARTITIONS],
     };
   }
 }

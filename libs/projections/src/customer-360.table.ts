@@ -222,6 +222,20 @@ export async function customersWithBirthday(q: Queryable, days: readonly string[
   return rows.map(fromRow);
 }
 
+/**
+ * Creates the rows of visitors a link is about to fold that do not exist yet, before they are
+ * locked: the visitor's partition may be creating the same row in another transaction, and the
+ * second insert must wait for the first rather than overwrite it.
+ */
+export async function createVisitorRows(tx: Queryable, tables: ProjectionTables, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${tables.visitors} (anonymous_id, views, searches, carts)
+     SELECT id, 0, 0, 0 FROM unnest($1::text[]) AS v(id) ORDER BY id ON CONFLICT (anonymous_id) DO NOTHING`,
+    [ids],
+  );
+}
+
 export async function loadVisitors(tx: Queryable, tables: ProjectionTables, ids: readonly string[]): Promise<Map<string, VisitorActivity>> {
   const found = new Map<string, VisitorActivity>();
   if (ids.length === 0) return found;

@@ -2,7 +2,7 @@ import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
 import { foldEvents, type Customer360, type LifecycleThresholds } from '@journey/domain';
 import type { AppendRequest, AppendResult, RecordedEvent, UnitOfWork } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
-import { loadCustomers, loadVisitors, saveCustomers, saveVisitors, type ProjectionTables, type SaveMode } from './customer-360.table';
+import { createVisitorRows, loadCustomers, loadVisitors, saveCustomers, saveVisitors, type ProjectionTables, type SaveMode } from './customer-360.table';
 import type { CustomerDecider, DeciderBatch } from './customer-decider';
 import { stageChangedEvent } from './derived-events';
 import { SegmentStore } from './segments/segment-store';
@@ -40,11 +40,14 @@ export async function projectBatch(events: readonly RecordedEvent[], unit: UnitO
   const tx = unit.state;
   const customerIds = new Set<string>();
   const anonymousIds = new Set<string>();
+  const linked = new Set<string>();
   for (const event of events) {
     if (event.customerId !== undefined) customerIds.add(event.customerId);
     else if (event.anonymousId !== undefined) anonymousIds.add(event.anonymousId);
-    if (event.type === 'IdentityLinked') anonymousIds.add(event.data.anonymousId);
+    if (event.type === 'IdentityLinked') linked.add(event.data.anonymousId);
   }
+  for (const id of linked) anonymousIds.add(id);
+  await createVisitorRows(tx, context.tables, [...linked]);
   const visitors = await loadVisitors(tx, context.tables, [...anonymousIds]);
   for (const visitor of visitors.values()) if (visitor.customerId) customerIds.add(visitor.customerId);
   const ids = [...customerIds];

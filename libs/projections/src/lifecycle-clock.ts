@@ -22,8 +22,13 @@ export async function reviewLifecycles(
   store: EventStore,
   thresholds: LifecycleThresholds,
   now: Date,
-  batchSize = 500,
+  options: {
+    readonly batchSize?: number;
+    /** Whether this process reviews the customer (the partitions it holds); all when absent. */
+    readonly owns?: (customerId: string) => boolean;
+  } = {},
 ): Promise<ClockReport> {
+  const batchSize = options.batchSize ?? 500;
   let reviewed = 0;
   let appended = 0;
   let after = '';
@@ -36,7 +41,9 @@ export async function reviewLifecycles(
     );
     if (rows.length === 0) break;
     const requests = [];
-    for (const row of rows) {
+    const owns = options.owns;
+    const mine = owns ? rows.filter((row) => owns(String(row.customer_id))) : rows;
+    for (const row of mine) {
       const customer = fromRow(row as Parameters<typeof fromRow>[0]);
       const { transitions } = advanceTo(customer.lifecycle, now.getTime(), thresholds);
       if (transitions.length === 0) continue;
@@ -45,7 +52,7 @@ export async function reviewLifecycles(
         events: transitions.map((transition) => stageChangedEvent(customer.customerId, transition)),
       });
     }
-    reviewed += rows.length;
+    reviewed += mine.length;
     // One customer per call: one customer's stream refusing must not hold back the others.
     const results = await Promise.all(requests.map((request) => store.appendMany([request])));
     for (const result of results) appended += result.outcomes.filter((o) => o.status === 'appended').length;

@@ -1,4 +1,12 @@
-import { consumerLag, type ConsumerLag, type EventStore, type Subscription } from '@journey/event-store';
+import {
+  consumerLag,
+  partitionOf,
+  type ConsumerLag,
+  type EventStore,
+  type PartitionLeases,
+  type Subscription,
+} from '@journey/event-store';
+import { customerCrossPartition } from './cross-partition';
 import type { Database, Queryable } from '@journey/database';
 import { LIVE_TABLES } from './customer-360.table';
 import type { CustomerDecider } from './customer-decider';
@@ -37,6 +45,8 @@ export class Projector {
 
   private readonly logger?: ProjectorLogger;
   private readonly onProjected?: (delaysSeconds: readonly number[]) => void;
+  /** The customer partitions this process folds; without them, all of them (one process). */
+  readonly partitions?: PartitionLeases<Queryable>;
   private readonly deciders: readonly CustomerDecider[];
 
   constructor(
@@ -48,18 +58,22 @@ export class Projector {
       readonly logger?: ProjectorLogger;
       /** Per projected event, the seconds from its recording to its effect in the 360. */
       readonly onProjected?: (delaysSeconds: readonly number[]) => void;
+      /** Leases of the customer partitions shared with other processes (unstarted; the projector starts and stops them). */
+      readonly partitions?: PartitionLeases<Queryable>;
       /** Run by the pass on the state each event left (none: the pass only folds). */
       readonly deciders?: readonly CustomerDecider[];
     } = {},
   ) {
     this.logger = hooks.logger;
     this.onProjected = hooks.onProjected;
+    this.partitions = hooks.partitions;
     this.deciders = hooks.deciders ?? [];
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.subscription) return;
     // The one subscription of the customer pass: every fold of a customer and every decision on it.
+    await this.partitions?.start();
     this.subscription = this.store.subscribe(
       CUSTOMER_PROJECTION,
       async (events, unit) => {
@@ -70,7 +84,11 @@ export class Projector {
           this.onProjected(events.map((event) => (done - Date.parse(event.recordedAt)) / 1000));
         }
       },
-      { batchSize: this.options.batchSize, onError: (error) => this.logger?.error({ err: error }, 'customer pass batch failed; retrying') },
+      {
+        batchSize: this.options.batchSize,
+        onError: (error) => this.logger?.error({ err: error }, 'customer pass batch failed; retrying'),
+        partitions: this.partitions ? { ownership: this.partitions, crossPartition: customerCrossPartition } : undefined,
+      },
     );
     // What customers bought and viewed, per product: the recommendations' read model, on a subscription of its own.
     this.itemsSubscription = this.store.subscribe(CUSTOMER_ITEMS_PROJECTION, (events, unit) => projectCustomerItems(events, unit.state), {
@@ -99,7 +117,9 @@ export class Projector {
 
   /** The lifecycle clock, now (also what the schedule calls). */
   reviewLifecycles(now = this.now()): Promise<ClockReport> {
-    return reviewLifecycles(this.db, this.store, this.options.lifecycle, now);
+    const partitions = this.partitions;
+    const owns = partitions ? (customerId: string) => partitions.owned().has(partitionOf(customerId, partitions.count)) : undefined;
+    return reviewLifecycles(this.db, this.store, this.options.lifecycle, now, { owns });
   }
 
   /** The segment clock, now: memberships that time alone changes. */
@@ -144,6 +164,7 @@ export class Projector {
     await Promise.all([this.subscription?.stop(), this.itemsSubscription?.stop()]);
     this.subscription = undefined;
     this.itemsSubscription = undefined;
+    await this.partitions?.stop();
     for (const decider of this.deciders) await decider.stop?.();
   }
 

@@ -1,4 +1,4 @@
-import { cursorOf, isBefore, START_CURSOR, type EventStore, type GlobalCursor, type UnitOfWork } from '@journey/event-store';
+import { CHECKPOINTS_OF, cursorOf, isBefore, START_CURSOR, type EventStore, type GlobalCursor, type UnitOfWork } from '@journey/event-store';
 import { type Database, type Queryable } from '@journey/database';
 import type { LifecycleThresholds } from '@journey/domain';
 import { LIVE_TABLES, SHADOW_TABLES, type ProjectionTables } from './customer-360.table';
@@ -37,8 +37,13 @@ export async function rebuildCustomerProjection(db: Database, store: EventStore<
   await store.unitOfWork(async (unit) => {
     const tx = unit.state;
     await tx.query(`LOCK TABLE ${LIVE_TABLES.customers}, ${LIVE_TABLES.visitors} IN ACCESS EXCLUSIVE MODE`);
-    await tx.query('INSERT INTO journey.checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [CUSTOMER_PROJECTION]);
-    await tx.query('SELECT 1 FROM journey.checkpoints WHERE name = $1 FOR UPDATE', [CUSTOMER_PROJECTION]);
+    await tx.query(
+      `INSERT INTO journey.checkpoints (name) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM journey.checkpoints WHERE ${CHECKPOINTS_OF})
+       ON CONFLICT (name) DO NOTHING`,
+      [CUSTOMER_PROJECTION],
+    );
+    // Every partition's checkpoint too: the live processes wait, then find them moved.
+    await tx.query(`SELECT 1 FROM journey.checkpoints WHERE ${CHECKPOINTS_OF} ORDER BY name FOR UPDATE`, [CUSTOMER_PROJECTION]);
     await build.catchUp((work) => work(unit));
     await tx.exec(
       `ALTER TABLE ${LIVE_TABLES.customers} RENAME TO customer_360_replaced;
@@ -48,7 +53,7 @@ export async function rebuildCustomerProjection(db: Database, store: EventStore<
        DROP TABLE journey.customer_360_replaced;
        DROP TABLE journey.visitor_activity_replaced;`,
     );
-    await tx.query('UPDATE journey.checkpoints SET tx_id = $2::text::xid8, position = $3, updated_at = now() WHERE name = $1', [
+    await tx.query(`UPDATE journey.checkpoints SET tx_id = $2::text::xid8, position = $3, updated_at = now() WHERE ${CHECKPOINTS_OF}`, [
       CUSTOMER_PROJECTION,
       String(build.cursor.commit),
       build.cursor.position,

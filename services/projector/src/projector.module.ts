@@ -2,9 +2,9 @@ import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBoots
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { KafkaLogPublisher, LogRelay } from '@journey/kafka';
 import { type Database, type Queryable } from '@journey/database';
-import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, projectionMetrics, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
+import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, PARTITIONS, projectionMetrics, type PartitionRegistry, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
-import { Projector } from '@journey/projections';
+import { CUSTOMER_PROJECTION, Projector } from '@journey/projections';
 import { RulesDecider, ruleCatalog, sagaSettings } from '@journey/journeys';
 import { Counter, type Registry } from 'prom-client';
 import { LatestFitHandler } from './predictions/latest-fit/latest-fit.handler';
@@ -65,7 +65,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
       const catalog = ruleCatalog(this.db);
       if ((await catalog.rules.loadFile(file)).some((rule) => rule.changed)) await catalog.changed();
     }
-    this.projector.start();
+    await this.projector.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -85,11 +85,16 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     LatestFitHandler,
     {
       provide: Projector,
-      inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, METRICS],
-      useFactory: (db: Database, store: EventStore<Queryable>, config: JourneyConfig, clock: Clock, logger: Logger, registry: Registry) => {
+      inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, METRICS, PARTITIONS],
+      useFactory: (db: Database, store: EventStore<Queryable>, config: JourneyConfig, clock: Clock, logger: Logger, registry: Registry, held: PartitionRegistry) => {
         let observe: ((delays: readonly number[]) => void) | undefined;
+        const partitions = store.partitionLeases(CUSTOMER_PROJECTION, {
+          ...config.partitions,
+          onError: (error) => logger.warn({ err: error }, 'renewing the customer projection’s partition leases failed; trying again'),
+        });
+        if (config.projector) held.register(partitions);
         const deciders = config.saga ? [new RulesDecider(ruleCatalog(db), sagaSettings(config), clock)] : [];
-        const projector = new Projector(db, store, config.projections, clock, { logger, deciders, onProjected: (delays) => observe?.(delays) });
+        const projector = new Projector(db, store, config.projections, clock, { logger, deciders, onProjected: (delays) => observe?.(delays), partitions });
         if (config.projector) observe = projectionMetrics(registry);
         return projector;
       },

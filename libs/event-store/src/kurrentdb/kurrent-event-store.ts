@@ -27,6 +27,8 @@ import type {
   Subscription,
   SubscriptionHandler,
   SubscriptionOptions,
+  PartitionLeaseOptions,
+  PartitionLeases,
   UnitOfWork,
   VerifyAllReport,
   VerifyResult,
@@ -35,6 +37,9 @@ import { cursorOf, isBefore, START_CURSOR } from '../event-store.port';
 import { chainHash } from '../hash-chain';
 import { prepareEvent, type AppendCall } from '../postgres/prepared-event';
 import { PollingSubscription } from '../postgres/subscription';
+import { PartitionedSubscription } from '../postgres/partitioned-subscription';
+import { PostgresPartitionLeases } from '../postgres/partition-leases';
+import { allPartitions } from '../partitions/partition-ownership';
 import { StreamHeadCache } from '../stream-heads';
 import { CommitWatcher } from './commit-watcher';
 import { isClaimStream } from './id-claims';
@@ -70,7 +75,7 @@ export class KurrentEventStore implements EventStore<Queryable> {
   private readonly vault: PiiVault | undefined;
   private readonly locks = new StreamLocks();
   private readonly watcher: CommitWatcher;
-  private readonly subscriptions = new Set<PollingSubscription>();
+  private readonly subscriptions = new Set<Subscription>();
 
   constructor(
     private readonly client: KurrentDBClient,
@@ -188,7 +193,20 @@ export class KurrentEventStore implements EventStore<Queryable> {
     return { events: await this.opened(events, keys), next };
   }
 
-  subscribe(name: string, handler: SubscriptionHandler<Queryable>, options: SubscriptionOptions = {}): Subscription {
+  subscribe(name: string, handler: SubscriptionHandler<Queryable>, options: SubscriptionOptions<Queryable> = {}): Subscription {
+    if (options.partitions) {
+      const partitioned: Subscription = new PartitionedSubscription(name, handler, options, options.partitions, {
+        db: this.db,
+        // KurrentDB filters nothing by stream hash: the subscription keeps its partitions' events.
+        readAll: (after, limit) => this.readAll(after, limit),
+        lastCommitted: () => this.lastCommitted(),
+        commits: { onCommit: (listener) => this.onCommit(() => listener(0)) },
+        unitOf: (tx) => this.unitOf(tx),
+        onStop: () => this.subscriptions.delete(partitioned),
+      });
+      this.subscriptions.add(partitioned);
+      return partitioned;
+    }
     const subscription: PollingSubscription = new PollingSubscription(name, handler, options, {
       db: this.db,
       readAll: (after, limit) => this.readAll(after, limit),
@@ -200,6 +218,19 @@ export class KurrentEventStore implements EventStore<Queryable> {
     });
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /**
+   * One partition only: the leases live beside the checkpoints, in the read models' database, so
+   * one process at a time consumes and another takes over from it. More partitions are refused:
+   * folding a linked visitor's events across partitions asks the log for identity links, which
+   * only the PostgreSQL store's log can answer in a transaction.
+   */
+  partitionLeases(group: string, options: PartitionLeaseOptions): PartitionLeases<Queryable> {
+    if (options.count > 1) {
+      throw new Error(`the KurrentDB event store runs ${group} in one partition (JOURNEY_PARTITIONS=1), not ${options.count}`);
+    }
+    return this.db.kind === 'postgres' ? new PostgresPartitionLeases(this.db, group, options) : allPartitions<Queryable>(options.count);
   }
 
   onCommit(listener: () => void): () => void {

@@ -51,8 +51,16 @@ export async function consumerLags(db: Queryable, names?: readonly string[], exa
   });
 }
 
-/** One consumer's lag. */
+/** One consumer's lag: a partitioned one's is that of its partition furthest behind. */
 export async function consumerLag(db: Queryable, name: string, exactLimit = EXACT_LAG_LIMIT): Promise<ConsumerLag> {
-  const [lag] = await consumerLags(db, [name], exactLimit);
-  return lag!;
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT name FROM journey.checkpoints WHERE starts_with(name, $1 || '#')`,
+    [name],
+  );
+  const lags = await consumerLags(db, rows.length > 0 ? rows.map((row) => row.name) : [name], exactLimit);
+  return lags.reduce((worst, lag) => ({ name, events: Math.max(worst.events, lag.events), seconds: Math.max(worst.seconds, lag.seconds) }), {
+    name,
+    events: 0,
+    seconds: 0,
+  });
 }

@@ -18,6 +18,8 @@ import type {
   Subscription,
   SubscriptionHandler,
   SubscriptionOptions,
+  PartitionLeaseOptions,
+  PartitionLeases,
   UnitOfWork,
   VerifyAllReport,
   VerifyResult,
@@ -30,6 +32,9 @@ import { GroupCommitWriter, type AppendObserver } from './group-commit';
 import { prepareEvent, type AppendCall } from './prepared-event';
 import { EVENT_COLUMNS, storedEnvelope, toRecordedEvent, type EventRow } from './recorded-event';
 import { PollingSubscription, type CommitSignal } from './subscription';
+import { PartitionedSubscription } from './partitioned-subscription';
+import { PostgresPartitionLeases } from './partition-leases';
+import { allPartitions } from '../partitions/partition-ownership';
 import type { PiiVault } from '@journey/privacy';
 
 /** Events per page of `readTypes`. */
@@ -77,7 +82,7 @@ export class PostgresEventStore implements EventStore<Queryable> {
   private readonly runner: AppendBatchRunner;
   private readonly upcasters: Upcasters;
   private readonly commits = new EventEmitter();
-  private readonly subscriptions = new Set<PollingSubscription>();
+  private readonly subscriptions = new Set<Subscription>();
   private readonly notifier: CommitNotifier;
   private readonly vault: PiiVault | undefined;
   private stopListening: (() => Promise<void>) | undefined;
@@ -219,7 +224,7 @@ export class PostgresEventStore implements EventStore<Queryable> {
     }
   }
 
-  private async readAllWithin(db: Queryable, after: GlobalCursor, limit: number): Promise<ReadAllResult> {
+  private async readAllWithin(db: Queryable, after: GlobalCursor, limit: number, keep?: (streamId: string) => boolean): Promise<ReadAllResult> {
     const { rows } = await this.read<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM journey.events
        WHERE (tx_id, global_position) > ($1::text::xid8, $2::bigint)
@@ -230,9 +235,10 @@ export class PostgresEventStore implements EventStore<Queryable> {
       undefined,
       db,
     );
-    const events = await this.opened(db, rows);
-    const last = events[events.length - 1];
-    return { events, next: last ? { commit: last.commit, position: last.globalPosition } : after };
+    // Rows of streams the reader does not want are neither opened nor upcast; they still move `next`.
+    const last = rows[rows.length - 1];
+    const events = await this.opened(db, keep ? rows.filter((row) => keep(row.stream_id)) : rows);
+    return { events, next: last ? { commit: Number(last.tx_id), position: Number(last.global_position) } : after };
   }
 
   /**
@@ -244,8 +250,20 @@ export class PostgresEventStore implements EventStore<Queryable> {
     return () => this.commits.off('commit', listener);
   }
 
-  subscribe(name: string, handler: SubscriptionHandler<Queryable>, options: SubscriptionOptions = {}): Subscription {
+  subscribe(name: string, handler: SubscriptionHandler<Queryable>, options: SubscriptionOptions<Queryable> = {}): Subscription {
     const signal: CommitSignal = { onCommit: (listener) => this.onCommit(listener) };
+    if (options.partitions) {
+      const partitioned: Subscription = new PartitionedSubscription(name, handler, options, options.partitions, {
+        db: this.db,
+        readAll: (after, limit, keep) => this.readAllWithin(this.db, after, limit, keep),
+        lastCommitted: () => this.lastCommitted(),
+        commits: signal,
+        unitOf: (tx) => this.unitOf(tx),
+        onStop: () => this.subscriptions.delete(partitioned),
+      });
+      this.subscriptions.add(partitioned);
+      return partitioned;
+    }
     const subscription: PollingSubscription = new PollingSubscription(name, handler, options, {
       db: this.db,
       readAll: (after, limit) => this.readAll(after, limit),
@@ -258,9 +276,17 @@ export class PostgresEventStore implements EventStore<Queryable> {
     return subscription;
   }
 
+  /** Leases in this database on a server; PGlite is one process, which holds every partition. */
+  partitionLeases(group: string, options: PartitionLeaseOptions): PartitionLeases<Queryable> {
+    return this.db.kind === 'postgres' ? new PostgresPartitionLeases(this.db, group, options) : allPartitions<Queryable>(options.count);
+  }
+
   async checkpointsReached(names: readonly string[], cursor: GlobalCursor): Promise<boolean> {
+    // A partitioned subscription has reached the cursor when every one of its partitions has.
     const { rows } = await this.read<{ n: number }>(
-      'SELECT count(*)::int AS n FROM journey.checkpoints WHERE name = ANY($1::text[]) AND (tx_id, position) >= ($2::text::xid8, $3::bigint)',
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM unnest($1::text[]) AS s(name) JOIN journey.checkpoints c ON c.name = s.name OR starts_with(c.name, s.name || '#')
+         GROUP BY s.name HAVING bool_and((c.tx_id, c.position) >= ($2::text::xid8, $3::bigint))) reached`,
       [names, String(cursor.commit), cursor.position],
     );
     return rows[0]!.n === new Set(names).size;

@@ -50,7 +50,7 @@ export class PollingSubscription implements Subscription {
   constructor(
     readonly name: string,
     private readonly handler: SubscriptionHandler<Queryable>,
-    private readonly options: SubscriptionOptions,
+    private readonly options: SubscriptionOptions<Queryable>,
     private readonly deps: SubscriptionDeps,
   ) {
     this.unsubscribe = deps.commits.onCommit((txId) => {

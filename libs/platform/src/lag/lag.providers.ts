@@ -6,6 +6,7 @@ import { CONFIG, DATABASE, METRICS } from '../tokens';
 import { AdmissionGate } from './admission-gate';
 import { consumerLagMetrics } from './lag-metrics';
 import { LagMonitor } from './lag-monitor';
+import { PARTITIONS, PartitionRegistry, partitionMetrics } from '../partitions/partition-registry';
 
 /** The process's LagMonitor, read by /metrics, /health and the admission gate. */
 export const LAG_MONITOR = Symbol('LAG_MONITOR');
@@ -40,4 +41,13 @@ export const LAG_PROVIDERS: Provider[] = [
     useFactory: (monitor: LagMonitor, config: JourneyConfig) => new AdmissionGate(() => monitor.lags(), config.admission),
   },
   AdmissionLifecycle,
+  {
+    provide: PARTITIONS,
+    inject: [METRICS],
+    useFactory: (registry: Registry) => {
+      const partitions = new PartitionRegistry();
+      partitionMetrics(registry, partitions);
+      return partitions;
+    },
+  },
 ];

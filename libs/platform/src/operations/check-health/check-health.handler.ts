@@ -5,6 +5,7 @@ import type { ConsumerLag } from '@journey/event-store';
 import type { LagMonitor } from '../../lag/lag-monitor';
 import { LAG_MONITOR } from '../../lag/lag.providers';
 import { DATABASE } from '../../tokens';
+import { PARTITIONS, type PartitionRegistry } from '../../partitions/partition-registry';
 import { CheckHealthQuery, type ConsumerLags, type Health } from './check-health.query';
 
 @QueryHandler(CheckHealthQuery)
@@ -12,6 +13,7 @@ export class CheckHealthHandler implements IQueryHandler<CheckHealthQuery> {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(LAG_MONITOR) private readonly lagMonitor: LagMonitor,
+    @Inject(PARTITIONS) private readonly partitions: PartitionRegistry,
   ) {}
 
   async execute(): Promise<Health> {
@@ -21,7 +23,9 @@ export class CheckHealthHandler implements IQueryHandler<CheckHealthQuery> {
       const latencyMs = round(performance.now() - started);
       // Readiness is the database's: a consumer far behind is shown, not failed.
       const lag = await this.lagMonitor.lags().then(byConsumer, () => undefined);
-      return { status: 'ok', database: { kind: this.db.kind, latencyMs }, lag };
+      const held = this.partitions.statuses();
+      const partitions = Object.fromEntries(held.map((status) => [status.group, { owned: status.owned, of: status.count, members: status.members }]));
+      return { status: 'ok', database: { kind: this.db.kind, latencyMs }, lag, ...(held.length > 0 ? { partitions } : {}) };
     } catch (error) {
       return { status: 'unavailable', database: { kind: this.db.kind, error: (error as Error).message } };
     }
