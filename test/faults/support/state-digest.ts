@@ -37,8 +37,16 @@ export async function stateDigest(db: Queryable): Promise<StateDigest> {
   return { head: Number(row.head), checkpoints: row.checkpoints ?? '', tables: `${row.size}:${row.tables}` };
 }
 
-/** Whether each of the consumers named has a checkpoint at the log's head. */
+/**
+ * Whether each of the consumers named has its checkpoints at the log's head: the one checkpoint
+ * of an unpartitioned consumer, or every `name#p/P` checkpoint of a partitioned one.
+ */
 export function caughtUp(digest: StateDigest, consumers: readonly string[]): boolean {
-  const positions = new Map(digest.checkpoints.split(',').map((entry) => [entry.slice(0, entry.lastIndexOf('=')), Number(entry.slice(entry.lastIndexOf('=') + 1))]));
-  return consumers.every((name) => (positions.get(name) ?? -1) >= digest.head);
+  const positions = digest.checkpoints
+    .split(',')
+    .map((entry) => ({ name: entry.slice(0, entry.lastIndexOf('=')), position: Number(entry.slice(entry.lastIndexOf('=') + 1)) }));
+  return consumers.every((consumer) => {
+    const mine = positions.filter(({ name }) => name === consumer || name.startsWith(`${consumer}#`));
+    return mine.length > 0 && mine.every(({ position }) => position >= digest.head);
+  });
 }
