@@ -4,6 +4,8 @@ import { CampaignResultsHandler } from './analytics/campaign-results/campaign-re
 import { LifecycleFunnelHandler } from './analytics/lifecycle-funnel/lifecycle-funnel.handler';
 import { RetentionHandler } from './analytics/retention/retention.handler';
 import { ValueGridHandler } from './analytics/value-grid/value-grid.handler';
+import { WeeklyAggregatesLifecycle } from './analytics/weekly/weekly-aggregates.lifecycle';
+import { WeeklyHandler } from './analytics/weekly/weekly.handler';
 import { AuditController } from './audit/audit.controller';
 import { CustomerAsOfHandler } from './audit/customer-as-of/customer-as-of.handler';
 import { ReadAccessLogHandler } from './audit/read-access-log/read-access-log.handler';
@@ -29,6 +31,8 @@ import { PrivacyController } from './privacy/privacy.controller';
     LifecycleFunnelHandler,
     ValueGridHandler,
     RetentionHandler,
+    WeeklyHandler,
+    WeeklyAggregatesLifecycle,
     CampaignResultsHandler,
     VerifyStreamHandler,
     VerifyAllHandler,

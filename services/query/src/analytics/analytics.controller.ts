@@ -8,6 +8,7 @@ import { CampaignResultsQuery } from './campaign-results/campaign-results.query'
 import { LifecycleFunnelQuery } from './lifecycle-funnel/lifecycle-funnel.query';
 import { RetentionQuery, type RetentionReport } from './retention/retention.query';
 import { ValueGridQuery } from './value-grid/value-grid.query';
+import { WeeklyQuery, type WeeklyReport } from './weekly/weekly.query';
 
 /** Marketing analytics over the read models and the log. */
 @ApiTags('marketing')
@@ -32,6 +33,12 @@ export class AnalyticsController {
   @Get('retention')
   retention(@Query('from') from?: string, @Query('to') to?: string): Promise<RetentionReport> {
     return this.queries.execute(new RetentionQuery(from, to));
+  }
+
+  /** Orders, revenue and stage changes per UTC week (default: the last 26 weeks), from small weekly aggregates. */
+  @Get('weekly')
+  weekly(@Query('from') from?: string, @Query('to') to?: string): Promise<WeeklyReport> {
+    return this.queries.execute(new WeeklyQuery(from, to));
   }
 
   /** Every rule's results: matched, suppressed by reason, dispatched, failed, converted, lift. */
