@@ -4,11 +4,11 @@ describe('chart series', () => {
   it('orders the funnel along the lifecycle, unknown stages last', () => {
     const series = funnelSeries({ churned: 3, new: 10, prospect: 40, zombie: 1, loyal: 5 }, (stage) => stage.toUpperCase());
     expect(series).toEqual([
-      { name: 'PROSPECT', value: 40 },
-      { name: 'NEW', value: 10 },
-      { name: 'LOYAL', value: 5 },
-      { name: 'CHURNED', value: 3 },
-      { name: 'ZOMBIE', value: 1 },
+      { key: 'prospect', name: 'PROSPECT', value: 40 },
+      { key: 'new', name: 'NEW', value: 10 },
+      { key: 'loyal', name: 'LOYAL', value: 5 },
+      { key: 'churned', name: 'CHURNED', value: 3 },
+      { key: 'zombie', name: 'ZOMBIE', value: 1 },
     ]);
   });
 

@@ -8,11 +8,11 @@ export interface NamedValue {
   readonly value: number;
 }
 
-/** Customers per stage, in lifecycle order, then any stage the engine added, named by `label`. */
-export function funnelSeries(stages: Readonly<Record<string, number>>, label: (stage: string) => string): NamedValue[] {
+/** Customers per stage (`key` as the engine names it), in lifecycle order, then any stage the engine added, named by `label`. */
+export function funnelSeries(stages: Readonly<Record<string, number>>, label: (stage: string) => string): Array<NamedValue & { key: string }> {
   const known = STAGE_ORDER.filter((stage) => stage in stages);
   const others = Object.keys(stages).filter((stage) => !(STAGE_ORDER as readonly string[]).includes(stage)).sort();
-  return [...known, ...others].map((stage) => ({ name: label(stage), value: stages[stage] ?? 0 }));
+  return [...known, ...others].map((stage) => ({ key: stage, name: label(stage), value: stages[stage] ?? 0 }));
 }
 
 export interface WeeklySales {

@@ -1,0 +1,180 @@
+import { useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../api/client';
+import type { Customer360, CustomerDetail, CustomerPage as CustomerListPage, TimelineEvent } from '../api/types';
+import { useText } from '../app-context';
+import { Card, QueryState } from '../components/query-state';
+import { formatCount, formatMoney } from '../format/money';
+import { formatInstant, localInputToIso } from '../format/time';
+
+/** The customer id a search names: itself, or the first customer with that e-mail. */
+async function resolveCustomer(search: string): Promise<string | undefined> {
+  if (!search.includes('@')) return search;
+  const page = await api<CustomerListPage>(`/v1/customers?email=${encodeURIComponent(search)}&limit=1`);
+  return page.customers[0]?.customerId;
+}
+
+export function CustomerPage() {
+  const { t, can } = useText();
+  const initial = decodeURIComponent(window.location.hash.split('/')[2] ?? '');
+  const [search, setSearch] = useState(initial);
+  const [asked, setAsked] = useState(initial);
+  const found = useQuery({ queryKey: ['resolve', asked], queryFn: () => resolveCustomer(asked), enabled: asked !== '' && can('marketing') });
+  const customerId = can('marketing') ? found.data : asked || undefined;
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    const value = search.trim();
+    window.location.hash = `#/customer/${encodeURIComponent(value)}`;
+    setAsked(value);
+  };
+  return (
+    <main data-page="customer">
+      <Card title={t('customer.search')} wide>
+        <form className="row" onSubmit={submit}>
+          <input aria-label={t('customer.search')} value={search} onChange={(event) => setSearch(event.target.value)} style={{ minWidth: 320 }} />
+          <button type="submit">{t('customer.find')}</button>
+        </form>
+        {asked && can('marketing') && found.isSuccess && !found.data && <p className="muted">{t('customer.notFound')}</p>}
+      </Card>
+      {customerId && can('marketing') && <Profile customerId={customerId} />}
+      {customerId && <AsOf customerId={customerId} />}
+    </main>
+  );
+}
+
+function Profile({ customerId }: { customerId: string }) {
+  const { t, can } = useText();
+  const detail = useQuery({ queryKey: ['customer', customerId], queryFn: () => api<CustomerDetail>(`/v1/customers/${encodeURIComponent(customerId)}`) });
+  return (
+    <>
+      <Card title={t('customer.profile')}>
+        <QueryState query={detail}>{(data) => <ProfileFacts customer={data} />}</QueryState>
+      </Card>
+      <Card title={t('customer.timeline')} wide>
+        {can('auditor') ? <StreamTimeline customerId={customerId} /> : <QueryState query={detail}>{(data) => <Timeline events={data.recentActivity} />}</QueryState>}
+      </Card>
+    </>
+  );
+}
+
+function ProfileFacts({ customer }: { customer: Customer360 }) {
+  const { t, locale, name } = useText();
+  const profile = customer.profile;
+  const more = customer as unknown as Record<string, unknown>;
+  const extras = (['segments', 'predictions', 'recommendations'] as const).filter((field) => more[field] !== undefined && more[field] !== null);
+  return (
+    <dl className="kv" data-testid="profile" data-customer={customer.customerId}>
+      <dt>id</dt>
+      <dd>{customer.customerId}</dd>
+      <dt>name</dt>
+      <dd>{String(profile.name ?? '—')}</dd>
+      <dt>e-mail</dt>
+      <dd>{String(profile.email ?? '—')}</dd>
+      <dt>{t('customer.stage')}</dt>
+      <dd data-field="stage">{name(customer.lifecycle.stage)}</dd>
+      <dt>{t('customer.tier')}</dt>
+      <dd data-field="tier">{name(customer.value.tier)}</dd>
+      <dt>{t('customer.segment')}</dt>
+      <dd>{customer.value.segment ?? '—'}</dd>
+      <dt>{t('customer.orders')}</dt>
+      <dd data-field="orders">{formatCount(customer.commerce.orders, locale)}</dd>
+      <dt>{t('customer.netRevenue')}</dt>
+      <dd data-field="net-revenue">{formatMoney(customer.commerce.base.netRevenue, customer.commerce.base.currency, locale)}</dd>
+      <dt>{t('customer.lastPurchase')}</dt>
+      <dd>{formatInstant(customer.commerce.lastPurchaseAt, locale)}</dd>
+      {extras.map((field) => (
+        <Extra key={field} label={field === 'segments' ? t('customer.segments') : field === 'predictions' ? t('customer.predictions') : field} value={more[field]} />
+      ))}
+    </dl>
+  );
+}
+
+function Extra({ label, value }: { label: string; value: unknown }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        <pre>{JSON.stringify(value, null, 1)}</pre>
+      </dd>
+    </>
+  );
+}
+
+function StreamTimeline({ customerId }: { customerId: string }) {
+  const stream = useQuery({ queryKey: ['stream', customerId], queryFn: () => api<{ events: TimelineEvent[] }>(`/v1/streams/customer-${encodeURIComponent(customerId)}/events?limit=1000`) });
+  return <QueryState query={stream}>{(data) => <Timeline events={[...data.events].reverse()} />}</QueryState>;
+}
+
+function Timeline({ events }: { events: readonly TimelineEvent[] }) {
+  const { locale, t } = useText();
+  if (events.length === 0) return <p className="muted">{t('common.none')}</p>;
+  return (
+    <table data-testid="timeline">
+      <tbody>
+        {events.map((event) => (
+          <tr key={event.eventId} data-event={event.eventId}>
+            <td>{formatInstant(event.occurredAt, locale)}</td>
+            <td>
+              <strong>{event.type}</strong>
+            </td>
+            <td>{summarise(event, locale)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** One line for an event: money in its currency, else its data's fields. */
+function summarise(event: TimelineEvent, locale: string): string {
+  const data = (event.data ?? {}) as Record<string, unknown>;
+  if (typeof data.currency === 'string') {
+    const amount = typeof data.total === 'number' ? data.total : typeof data.amount === 'number' ? data.amount : undefined;
+    if (amount !== undefined) return `${formatMoney(amount, data.currency, locale)}${typeof data.orderId === 'string' ? ` · ${data.orderId}` : ''}`;
+  }
+  return Object.entries(data)
+    .filter(([, value]) => typeof value !== 'object')
+    .slice(0, 4)
+    .map(([key, value]) => `${key}: ${String(value)}`)
+    .join(' · ');
+}
+
+function AsOf({ customerId }: { customerId: string }) {
+  const { t, can, locale, name } = useText();
+  const [at, setAt] = useState('');
+  const [asked, setAsked] = useState<string | undefined>();
+  const view = useQuery({
+    queryKey: ['as-of', customerId, asked],
+    queryFn: () => api<{ customer: Customer360 } & Record<string, unknown>>(`/v1/audit/customers/${encodeURIComponent(customerId)}/as-of?at=${encodeURIComponent(asked!)}`),
+    enabled: asked !== undefined && can('auditor'),
+  });
+  if (!can('auditor')) return null;
+  return (
+    <Card title={t('customer.asOfTitle')}>
+      <div className="row">
+        <input type="datetime-local" aria-label={t('customer.asOf')} value={at} onChange={(event) => setAt(event.target.value)} />
+        <button type="button" onClick={() => setAsked(localInputToIso(at) ?? new Date().toISOString())}>
+          {t('customer.show')}
+        </button>
+      </div>
+      {asked && (
+        <QueryState query={view}>
+          {(data) => (
+            <dl className="kv" data-testid="as-of">
+              <dt>{t('customer.asOf')}</dt>
+              <dd>{formatInstant(asked, locale)}</dd>
+              <dt>{t('customer.stage')}</dt>
+              <dd>{name(data.customer.lifecycle.stage)}</dd>
+              <dt>{t('customer.tier')}</dt>
+              <dd>{name(data.customer.value.tier)}</dd>
+              <dt>{t('customer.orders')}</dt>
+              <dd>{formatCount(data.customer.commerce.orders, locale)}</dd>
+              <dt>{t('customer.netRevenue')}</dt>
+              <dd>{formatMoney(data.customer.commerce.base.netRevenue, data.customer.commerce.base.currency, locale)}</dd>
+            </dl>
+          )}
+        </QueryState>
+      )}
+    </Card>
+  );
+}
