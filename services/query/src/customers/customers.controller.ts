@@ -22,6 +22,7 @@ export class CustomersController {
   @ApiQuery({ name: 'segment', required: false, example: "Can't Lose Them" })
   @ApiQuery({ name: 'country', required: false, example: 'DE' })
   @ApiQuery({ name: 'city', required: false, example: 'Berlin' })
+  @ApiQuery({ name: 'email', required: false, example: 'ada@example.com', description: 'the e-mail of the profile, any case' })
   @ApiQuery({ name: 'lastPurchaseBefore', required: false, example: '2026-09-01' })
   @ApiQuery({ name: 'lastPurchaseAfter', required: false, example: '2025-09-01' })
   @ApiQuery({ name: 'minRevenue', required: false, example: 50000, description: 'net revenue in minor units of the base currency' })
