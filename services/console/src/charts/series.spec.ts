@@ -2,10 +2,10 @@ import { funnelSeries, histogram, mainCurrency, retentionHeatmap, rfmHeatmap, tr
 
 describe('chart series', () => {
   it('orders the funnel along the lifecycle, unknown stages last', () => {
-    const series = funnelSeries({ churned: 3, new: 10, prospect: 40, zombie: 1, loyal: 5 }, (stage) => stage.toUpperCase());
+    const series = funnelSeries({ churned: 3, first_time: 10, prospect: 40, zombie: 1, loyal: 5 }, (stage) => stage.toUpperCase());
     expect(series).toEqual([
       { key: 'prospect', name: 'PROSPECT', value: 40 },
-      { key: 'new', name: 'NEW', value: 10 },
+      { key: 'first_time', name: 'FIRST_TIME', value: 10 },
       { key: 'loyal', name: 'LOYAL', value: 5 },
       { key: 'churned', name: 'CHURNED', value: 3 },
       { key: 'zombie', name: 'ZOMBIE', value: 1 },
@@ -30,13 +30,13 @@ describe('chart series', () => {
 
   it('stacks stage changes by the stage entered, summing the stages they came from', () => {
     const rows = [
-      { week: '2026-01-05', from: 'new', to: 'repeat', changes: 4 },
-      { week: '2026-01-05', from: 'prospect', to: 'new', changes: 7 },
+      { week: '2026-01-05', from: 'first_time', to: 'repeat', changes: 4 },
+      { week: '2026-01-05', from: 'prospect', to: 'first_time', changes: 7 },
       { week: '2026-01-12', from: 'loyal', to: 'at_risk', changes: 2 },
       { week: '2026-01-12', from: 'repeat', to: 'at_risk', changes: 1 },
     ];
     expect(transitionSeries(rows, ['2026-01-05', '2026-01-12'])).toEqual([
-      { stage: 'new', data: [7, 0] },
+      { stage: 'first_time', data: [7, 0] },
       { stage: 'repeat', data: [4, 0] },
       { stage: 'at_risk', data: [0, 3] },
     ]);

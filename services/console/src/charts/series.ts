@@ -1,7 +1,7 @@
 import { currencyExponent } from '../format/money';
 
-/** The lifecycle in the order a customer moves through it. */
-export const STAGE_ORDER = ['prospect', 'new', 'repeat', 'loyal', 'at_risk', 'churned', 'reactivated'] as const;
+/** The lifecycle in the order a customer moves through it (the engine's LIFECYCLE_STAGES). */
+export const STAGE_ORDER = ['prospect', 'first_time', 'repeat', 'loyal', 'at_risk', 'churned', 'reactivated'] as const;
 
 export interface NamedValue {
   readonly name: string;

@@ -227,7 +227,7 @@ export const LOCALES: Record<Language, string> = { en: 'en-GB', zh: 'zh-CN' };
 /** Stage, tier and reason names as the engine sends them, shown in the language. */
 export const NAMES_ZH: Readonly<Record<string, string>> = {
   prospect: '潜在客户',
-  new: '新客户',
+  first_time: '首购客户',
   repeat: '复购客户',
   loyal: '忠诚客户',
   at_risk: '流失风险',
