@@ -93,6 +93,15 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
     expect(await index.text()).toMatch(/<div id="root">/);
   });
 
+  it('sums every purchase of the log into the weekly aggregates', async () => {
+    const weekly = await api<{ sales: Array<{ orders: number; revenue: number }> }>('/v1/analytics/weekly?from=2000-01-01', keys.marketing);
+    const { rows } = await t.db.query<{ orders: number; revenue: string }>(
+      `SELECT count(*)::int AS orders, sum((data->>'total')::bigint) AS revenue FROM journey.events WHERE type = 'PurchaseCompleted'`,
+    );
+    expect(weekly.sales.reduce((sum, row) => sum + row.orders, 0)).toBe(rows[0]!.orders);
+    expect(weekly.sales.reduce((sum, row) => sum + row.revenue, 0)).toBe(Number(rows[0]!.revenue));
+  });
+
   it('answers a key what it is on GET /v1/me', async () => {
     expect(await api('/v1/me', keys.auditor)).toMatchObject({ role: 'auditor', roles: ['auditor'] });
   });
