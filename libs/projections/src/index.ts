@@ -9,3 +9,5 @@ export * from './rebuild';
 export * from './rfm-job';
 export * from './replay-check';
 export * from './forget';
+export * from './weekly/weekly-aggregates';
+export * from './weekly/weekly-fold';

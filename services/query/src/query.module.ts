@@ -4,7 +4,6 @@ import { CampaignResultsHandler } from './analytics/campaign-results/campaign-re
 import { LifecycleFunnelHandler } from './analytics/lifecycle-funnel/lifecycle-funnel.handler';
 import { RetentionHandler } from './analytics/retention/retention.handler';
 import { ValueGridHandler } from './analytics/value-grid/value-grid.handler';
-import { WeeklyAggregatesLifecycle } from './analytics/weekly/weekly-aggregates.lifecycle';
 import { WeeklyHandler } from './analytics/weekly/weekly.handler';
 import { AuditController } from './audit/audit.controller';
 import { CustomerAsOfHandler } from './audit/customer-as-of/customer-as-of.handler';
@@ -32,7 +31,6 @@ import { PrivacyController } from './privacy/privacy.controller';
     ValueGridHandler,
     RetentionHandler,
     WeeklyHandler,
-    WeeklyAggregatesLifecycle,
     CampaignResultsHandler,
     VerifyStreamHandler,
     VerifyAllHandler,

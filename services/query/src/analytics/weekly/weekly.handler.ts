@@ -2,8 +2,8 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Database } from '@journey/database';
 import { CLOCK, DATABASE, type Clock } from '@journey/platform';
+import { weekOf } from '@journey/projections';
 import { period } from '../period';
-import { weekOf } from './weekly-fold';
 import { WeeklyQuery, type WeeklyReport } from './weekly.query';
 
 @QueryHandler(WeeklyQuery)

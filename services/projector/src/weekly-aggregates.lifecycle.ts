@@ -2,9 +2,9 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { Queryable } from '@journey/database';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { CONFIG, LOGGER, type JourneyConfig, type Logger } from '@journey/platform';
-import { WeeklyAggregates } from './weekly-aggregates';
+import { WeeklyAggregates } from '@journey/projections';
 
-/** Runs the weekly aggregates where the projector runs, and stops them before the store closes. */
+/** Runs the weekly aggregates with the projector, and stops them before the store closes. */
 @Injectable()
 export class WeeklyAggregatesLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly aggregates: WeeklyAggregates;

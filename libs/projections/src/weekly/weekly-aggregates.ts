@@ -1,5 +1,5 @@
 import type { Queryable } from '@journey/database';
-import type { EventStore, Subscription } from '@journey/event-store';
+import type { EventStore, RecordedEvent, Subscription } from '@journey/event-store';
 import { foldWeekly } from './weekly-fold';
 
 export const WEEKLY_SUBSCRIPTION = 'analytics:weekly';
@@ -31,7 +31,7 @@ export class WeeklyAggregates {
   }
 }
 
-async function addWeekly(db: Queryable, events: Parameters<typeof foldWeekly>[0]): Promise<void> {
+async function addWeekly(db: Queryable, events: readonly RecordedEvent[]): Promise<void> {
   const { sales, stages } = foldWeekly(events);
   if (sales.length > 0) {
     await db.query(
