@@ -204,8 +204,10 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
     await page.click('button:text-is("Verify")');
     await page.waitForSelector('[data-testid=verify-result].pass');
     await page.click('text=Start');
+    await page.waitForSelector('[data-testid=replay-progress]');
     await page.waitForSelector('[data-testid=replay-result]', { timeout: 240_000 });
     expect(await page.getAttribute('[data-testid=replay-result]', 'class')).toBe('pass');
+    expect(await page.getAttribute('[data-testid=replay-progress]', 'value')).toBe('1');
     await page.waitForSelector('[data-testid=access-log] tr');
     await screenshots(page, 'audit', '[data-testid=access-log]');
     await open(page, 'customer');

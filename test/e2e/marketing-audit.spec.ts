@@ -149,7 +149,7 @@ describe(`marketing lists, exports and the audit API on ${backend}`, () => {
     const response = await engine.request({ method: 'GET', url: '/docs/openapi.json', key: null });
     expect(response.status).toBe(200);
     const document = response.json() as { paths: Record<string, unknown> };
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/events', '/v1/customers', '/v1/audit/replay-check', '/v1/keys', '/v1/me', '/v1/analytics/weekly']));
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/events', '/v1/customers', '/v1/audit/replay-check', '/v1/keys', '/v1/me', '/v1/analytics/weekly', '/v1/audit/replay-checks']));
   });
 
   it('verifies every stream, and the replay check finds no difference on a healthy store', async () => {

@@ -9,6 +9,9 @@ import { AuditController } from './audit/audit.controller';
 import { CustomerAsOfHandler } from './audit/customer-as-of/customer-as-of.handler';
 import { ReadAccessLogHandler } from './audit/read-access-log/read-access-log.handler';
 import { ReplayCheckHandler } from './audit/replay-check/replay-check.handler';
+import { GetReplayCheckHandler } from './audit/replay-check-job/get-replay-check.handler';
+import { REPLAY_JOBS, ReplayJobs } from './audit/replay-check-job/replay-jobs';
+import { StartReplayCheckHandler } from './audit/replay-check-job/start-replay-check.handler';
 import { VerifyAllHandler } from './audit/verify-all/verify-all.handler';
 import { VerifyStreamHandler } from './audit/verify-stream/verify-stream.handler';
 import { CustomersController } from './customers/customers.controller';
@@ -36,6 +39,9 @@ import { PrivacyController } from './privacy/privacy.controller';
     VerifyAllHandler,
     CustomerAsOfHandler,
     ReplayCheckHandler,
+    StartReplayCheckHandler,
+    GetReplayCheckHandler,
+    { provide: REPLAY_JOBS, useFactory: () => new ReplayJobs() },
     ReadAccessLogHandler,
     ExportCustomerHandler,
     ForgetCustomerHandler,

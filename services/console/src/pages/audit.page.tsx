@@ -87,21 +87,46 @@ function StreamCard() {
   );
 }
 
+interface ReplayJob {
+  readonly id: string;
+  readonly status: 'running' | 'done' | 'failed';
+  readonly events: number;
+  readonly total: number;
+  readonly progress: number;
+  readonly report: { ok: boolean; events: number; seconds: number; differences: number } | null;
+  readonly error: string | null;
+}
+
+/** The replay check as a job: started, followed every second with its progress, then its report. */
 function ReplayCard() {
   const { t, locale } = useText();
-  const run = useMutation({ mutationFn: () => api<{ ok: boolean; events: number; seconds: number; differences: number; first: unknown[] }>('/v1/audit/replay-check', { method: 'POST' }) });
+  const start = useMutation({ mutationFn: () => api<ReplayJob>('/v1/audit/replay-checks', { method: 'POST' }) });
+  const id = start.data?.id;
+  const job = useQuery({
+    queryKey: ['replay-check', id],
+    queryFn: () => api<ReplayJob>(`/v1/audit/replay-checks/${id}`),
+    enabled: id !== undefined,
+    refetchInterval: (query) => (query.state.data?.status === 'running' || query.state.data === undefined ? 1000 : false),
+  });
+  const current = job.data ?? start.data;
+  const running = start.isPending || current?.status === 'running';
   return (
     <Card title={t('audit.replay')}>
       <div className="row">
-        <button type="button" disabled={run.isPending} onClick={() => run.mutate()}>
-          {run.isPending ? t('audit.running') : t('audit.start')}
+        <button type="button" disabled={running} onClick={() => start.mutate()}>
+          {running ? t('audit.running') : t('audit.start')}
         </button>
       </div>
-      {run.isPending && <progress aria-label={t('audit.replay')} />}
-      {run.isError && <p className="error">{run.error.message}</p>}
-      {run.data && (
-        <p className={run.data.ok ? 'pass' : 'fail'} data-testid="replay-result">
-          {run.data.ok ? t('audit.ok') : t('audit.broken')} · {formatCount(run.data.events, locale)} · {t('audit.differences')}: {formatCount(run.data.differences, locale)} · {run.data.seconds.toFixed(1)} s
+      {current && (
+        <p>
+          <progress aria-label={t('audit.replay')} data-testid="replay-progress" max={1} value={current.progress} /> {formatCount(current.events, locale)} / ~{formatCount(current.total, locale)}
+        </p>
+      )}
+      {start.isError && <p className="error">{start.error.message}</p>}
+      {current?.status === 'failed' && <p className="error">{current.error}</p>}
+      {current?.report && (
+        <p className={current.report.ok ? 'pass' : 'fail'} data-testid="replay-result">
+          {current.report.ok ? t('audit.ok') : t('audit.broken')} · {formatCount(current.report.events, locale)} · {t('audit.differences')}: {formatCount(current.report.differences, locale)} · {current.report.seconds.toFixed(1)} s
         </p>
       )}
     </Card>

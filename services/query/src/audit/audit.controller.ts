@@ -1,6 +1,6 @@
 import { ApiTags } from '@nestjs/swagger';
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { VerifyResult } from '@journey/event-store';
 import { INSTANT_REASON, parseInstant, RequestRejectedError, Roles, type FieldProblem } from '@journey/platform';
 import type { ReplayReport } from '@journey/projections';
@@ -8,6 +8,9 @@ import { CustomerAsOfQuery, type CustomerAsOfView } from './customer-as-of/custo
 import { accessLogFilter } from './read-access-log/access-log-request';
 import { ReadAccessLogQuery, type AccessLogPage } from './read-access-log/read-access-log.query';
 import { ReplayCheckQuery } from './replay-check/replay-check.query';
+import { GetReplayCheckQuery } from './replay-check-job/get-replay-check.query';
+import type { ReplayJob } from './replay-check-job/replay-jobs';
+import { StartReplayCheckCommand } from './replay-check-job/start-replay-check.command';
 import { VerifyAllQuery, type VerifyAllAnswer } from './verify-all/verify-all.query';
 import { VerifyStreamQuery } from './verify-stream/verify-stream.query';
 
@@ -16,7 +19,10 @@ import { VerifyStreamQuery } from './verify-stream/verify-stream.query';
 @Controller('v1/audit')
 @Roles('auditor')
 export class AuditController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   /** Recomputes one stream's hash chain: ok, or the first broken position and why. */
   @Get('verify/:streamId')
@@ -46,6 +52,19 @@ export class AuditController {
   @HttpCode(200)
   replayCheck(): Promise<ReplayReport> {
     return this.queries.execute(new ReplayCheckQuery());
+  }
+
+  /** Starts the replay check as a job and answers at once; follow it at GET replay-checks/{id}. */
+  @Post('replay-checks')
+  @HttpCode(202)
+  startReplayCheck(): Promise<ReplayJob> {
+    return this.commands.execute(new StartReplayCheckCommand());
+  }
+
+  /** A replay-check job: running (with its progress), done (with its report) or failed. */
+  @Get('replay-checks/:id')
+  replayCheckJob(@Param('id') id: string): Promise<ReplayJob> {
+    return this.queries.execute(new GetReplayCheckQuery(id));
   }
 
   /** Who asked what: the API's access log, oldest first (`after`: the last id of a page). */
