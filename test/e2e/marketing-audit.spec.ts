@@ -161,6 +161,19 @@ describe(`marketing lists, exports and the audit API on ${backend}`, () => {
     expect(check.json()).toMatchObject({ ok: true, differences: 0, first: [] });
   });
 
+  it('runs the replay check as a job that answers at once and reports its progress, then its report', async () => {
+    const started = await engine.request({ method: 'POST', url: '/v1/audit/replay-checks' });
+    expect(started.status).toBe(202);
+    const job = started.json() as { id: string; status: string; total: number };
+    expect(job.total).toBeGreaterThan(0);
+    const done = await until(async () => {
+      const current = (await get(`/v1/audit/replay-checks/${job.id}`)).json() as { status: string; progress: number; report: { ok: boolean } | null };
+      return current.status === 'running' ? undefined : current;
+    }, 120_000, 'the replay-check job');
+    expect(done).toMatchObject({ status: 'done', progress: 1, report: { ok: true, differences: 0 } });
+    expect((await get('/v1/audit/replay-checks/no-such-job')).status).toBe(404);
+  });
+
   it('the replay check finds a read-model row changed by SQL, and names the column', async () => {
     const db = engine.app.get<Database>(DATABASE);
     await db.query('UPDATE journey.customer_360 SET orders = orders + 5 WHERE customer_id = $1', [ids[7]]);
