@@ -1,6 +1,7 @@
--- Small aggregates the console's overview reads instead of scanning the log on each load:
--- orders and revenue per UTC week and currency, and lifecycle stage changes per UTC week.
--- Kept by the analytics:weekly subscription (its checkpoint commits with these rows).
+-- Small aggregates the console's overview reads instead of scanning large tables on each load.
+
+-- Orders, revenue and refunds per UTC week and currency, and lifecycle stage changes per UTC
+-- week, kept from the log by the analytics:weekly subscription (its checkpoint commits with them).
 CREATE TABLE journey.weekly_sales (
   week date NOT NULL,
   currency text NOT NULL,
@@ -17,6 +18,22 @@ CREATE TABLE journey.weekly_stage_changes (
   changes integer NOT NULL DEFAULT 0,
   PRIMARY KEY (week, from_stage, to_stage)
 );
+
+-- Customers (not forgotten) per stage, tier, RFM segment and recency × frequency score, with
+-- the sum of their monetary scores: changes appended by the triggers that
+-- journey.reset_customer_counts() puts on journey.customer_360, summed when read ('' and 0
+-- stand for no tier, segment or score).
+CREATE TABLE journey.customer_counts (
+  stage text NOT NULL,
+  tier text NOT NULL,
+  segment text NOT NULL,
+  recency smallint NOT NULL,
+  frequency smallint NOT NULL,
+  customers bigint NOT NULL,
+  monetary bigint NOT NULL
+);
+
+SELECT journey.reset_customer_counts();
 
 -- The console finds a customer by e-mail.
 CREATE INDEX customer_360_email_idx ON journey.customer_360 (lower(profile->>'email'));

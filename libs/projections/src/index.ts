@@ -11,3 +11,4 @@ export * from './replay-check';
 export * from './forget';
 export * from './weekly/weekly-aggregates';
 export * from './weekly/weekly-fold';
+export * from './customer-counts';

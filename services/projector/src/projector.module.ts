@@ -6,7 +6,7 @@ import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, projectionMetrics, type Clock
 import { kafkaClient } from '@journey/kafka';
 import { Projector } from '@journey/projections';
 import { Counter, type Registry } from 'prom-client';
-import { WeeklyAggregatesLifecycle } from './weekly-aggregates.lifecycle';
+import { ConsoleAggregatesLifecycle } from './console-aggregates.lifecycle';
 
 export const RELAY_CHECKPOINT = 'relay:kafka';
 
@@ -72,7 +72,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     },
     ProjectorLifecycle,
     RelayLifecycle,
-    WeeklyAggregatesLifecycle,
+    ConsoleAggregatesLifecycle,
   ],
   exports: [Projector],
 })

@@ -10,7 +10,7 @@ import { formatCount, formatMoney } from '../format/money';
 
 export function OverviewPage() {
   const { t, locale, name } = useText();
-  const funnel = useQuery({ queryKey: ['funnel'], queryFn: () => api<Funnel>('/v1/analytics/funnel') });
+  const funnel = useQuery({ queryKey: ['funnel'], queryFn: () => api<Funnel>('/v1/analytics/funnel?transitions=false') });
   const weekly = useQuery({ queryKey: ['weekly'], queryFn: () => api<WeeklyReport>('/v1/analytics/weekly') });
   const value = useQuery({ queryKey: ['value'], queryFn: () => api<ValueGrid>('/v1/analytics/value') });
   const retention = useQuery({ queryKey: ['retention'], queryFn: () => api<RetentionReport>('/v1/analytics/retention') });

@@ -1,8 +1,8 @@
-import { ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { RuleResults } from '@journey/journeys';
-import { Roles } from '@journey/platform';
+import { RequestRejectedError, Roles } from '@journey/platform';
 import type { Funnel, ValueGrid } from './analytics';
 import { CampaignResultsQuery } from './campaign-results/campaign-results.query';
 import { LifecycleFunnelQuery } from './lifecycle-funnel/lifecycle-funnel.query';
@@ -17,10 +17,14 @@ import { WeeklyQuery, type WeeklyReport } from './weekly/weekly.query';
 export class AnalyticsController {
   constructor(private readonly queries: QueryBus) {}
 
-  /** Customers per stage now, and the stage changes of the period (default: the last 30 days). */
+  /** Customers per stage now, and the stage changes of the period (default: the last 30 days; `transitions=false` leaves them out). */
   @Get('funnel')
-  funnel(@Query('from') from?: string, @Query('to') to?: string): Promise<Funnel> {
-    return this.queries.execute(new LifecycleFunnelQuery(from, to));
+  @ApiQuery({ name: 'transitions', required: false, example: 'false', description: 'false: the stage counts only, without the period\'s stage changes' })
+  funnel(@Query('from') from?: string, @Query('to') to?: string, @Query('transitions') transitions?: string): Promise<Funnel> {
+    if (transitions !== undefined && transitions !== 'true' && transitions !== 'false') {
+      throw new RequestRejectedError(400, 'Invalid query', [{ field: 'transitions', reason: 'must be true or false' }]);
+    }
+    return this.queries.execute(new LifecycleFunnelQuery(from, to, transitions !== 'false'));
   }
 
   /** Tiers, RFM segments and the recency × frequency grid. */

@@ -1,6 +1,5 @@
 import { CUSTOMER_STREAM_PREFIX, LIFECYCLE_STAGES, VALUE_TIERS } from '@journey/contracts';
 import type { Queryable } from '@journey/database';
-import { LIVE_TABLES } from '@journey/projections';
 
 export interface Period {
   readonly from: string;
@@ -16,10 +15,12 @@ export interface Funnel {
   readonly period: Period;
 }
 
-export async function lifecycleFunnel(db: Queryable, period: Period, now: Date): Promise<Funnel> {
+/** Customers per stage from journey.customer_counts (kept by triggers on the 360), not from a scan of the 360. */
+export async function lifecycleFunnel(db: Queryable, period: Period, now: Date, withTransitions = true): Promise<Funnel> {
   const stages = Object.fromEntries(LIFECYCLE_STAGES.map((stage) => [stage, 0])) as Record<string, number>;
-  const counts = await db.query<{ stage: string; n: number }>(`SELECT stage, count(*)::int AS n FROM ${LIVE_TABLES.customers} WHERE NOT forgotten GROUP BY stage`);
+  const counts = await db.query<{ stage: string; n: string }>(`SELECT stage, sum(customers) AS n FROM journey.customer_counts GROUP BY stage HAVING sum(customers) <> 0`);
   for (const row of counts.rows) stages[row.stage] = Number(row.n);
+  if (!withTransitions) return { asOf: now.toISOString(), stages, transitions: [], period };
   const moves = await db.query<{ from: string; to: string; customers: number; changes: number }>(
     `SELECT data->>'from' AS "from", data->>'to' AS "to", count(DISTINCT stream_id)::int AS customers, count(*)::int AS changes
      FROM journey.events WHERE type = 'LifecycleStageChanged' AND occurred_at >= $1 AND occurred_at < $2
@@ -38,26 +39,27 @@ export interface ValueGrid {
   readonly unscored: number;
 }
 
+/** Tiers, RFM segments and the R×F grid from journey.customer_counts: a few hundred rows, whatever the population. */
 export async function valueGrid(db: Queryable): Promise<ValueGrid> {
   const tiers = Object.fromEntries(VALUE_TIERS.map((tier) => [tier, 0])) as Record<string, number>;
   const segments: Record<string, number> = {};
   let unscored = 0;
-  const groups = await db.query<{ tier: string | null; segment: string | null; n: number }>(
-    `SELECT tier, segment, count(*)::int AS n FROM ${LIVE_TABLES.customers} WHERE NOT forgotten GROUP BY tier, segment`,
+  const groups = await db.query<{ tier: string; segment: string; n: string }>(
+    `SELECT tier, segment, sum(customers) AS n FROM journey.customer_counts GROUP BY tier, segment HAVING sum(customers) <> 0`,
   );
   for (const row of groups.rows) {
-    if (row.tier === null) unscored += Number(row.n);
+    if (row.tier === '') unscored += Number(row.n);
     else tiers[row.tier] = (tiers[row.tier] ?? 0) + Number(row.n);
-    if (row.segment !== null) segments[row.segment] = (segments[row.segment] ?? 0) + Number(row.n);
+    if (row.segment !== '') segments[row.segment] = (segments[row.segment] ?? 0) + Number(row.n);
   }
-  const grid = await db.query<{ recency: number; frequency: number; customers: number; average_monetary: string }>(
-    `SELECT rfm_recency AS recency, rfm_frequency AS frequency, count(*)::int AS customers, round(avg(rfm_monetary), 2) AS average_monetary
-     FROM ${LIVE_TABLES.customers} WHERE NOT forgotten AND rfm_recency IS NOT NULL GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC`,
+  const grid = await db.query<{ recency: number; frequency: number; customers: string; average_monetary: string }>(
+    `SELECT recency, frequency, sum(customers) AS customers, round(sum(monetary)::numeric / sum(customers), 2) AS average_monetary
+     FROM journey.customer_counts WHERE recency > 0 GROUP BY 1, 2 HAVING sum(customers) > 0 ORDER BY 1 DESC, 2 DESC`,
   );
   return {
     tiers,
     segments,
-    grid: grid.rows.map((r) => ({ recency: r.recency, frequency: r.frequency, customers: Number(r.customers), averageMonetary: Number(r.average_monetary) })),
+    grid: grid.rows.map((r) => ({ recency: Number(r.recency), frequency: Number(r.frequency), customers: Number(r.customers), averageMonetary: Number(r.average_monetary) })),
     unscored,
   };
 }
