@@ -37,3 +37,6 @@ SELECT journey.reset_customer_counts();
 
 -- The console finds a customer by e-mail.
 CREATE INDEX customer_360_email_idx ON journey.customer_360 (lower(profile->>'email'));
+
+-- A customer's journey in the console lists the rules' decisions about them.
+CREATE INDEX saga_decisions_customer_idx ON journey.saga_decisions (customer_id, decided_at);

@@ -142,15 +142,27 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
     const page = await signIn(keys.marketing);
     const list = await api<{ customers: Array<{ customerId: string; email: string | null }> }>('/v1/customers?stage=repeat,loyal&limit=1', keys.marketing);
     const chosen = list.customers[0]!;
-    const detail = await api<{ commerce: { orders: number; base: { netRevenue: number; currency: string } }; recentActivity: Array<{ eventId: string }> }>(`/v1/customers/${chosen.customerId}`, keys.marketing);
+    const detail = await api<{ commerce: { orders: number; base: { netRevenue: number; currency: string } } }>(`/v1/customers/${chosen.customerId}`, keys.marketing);
+    const stream = await api<{ events: Array<{ eventId: string }> }>(`/v1/streams/customer-${chosen.customerId}/events?limit=1000`);
+    const journey = await api<{ events: Array<{ eventId: string }>; decisions: Array<{ ruleId: string }>; next: number | null }>(`/v1/customers/${chosen.customerId}/journey?limit=1000`, keys.marketing);
+    expect(journey.next).toBeNull();
+    expect(journey.events.map((event) => event.eventId)).toEqual(stream.events.map((event) => event.eventId).reverse());
     await open(page, 'customer');
     await page.fill('main input', chosen.email!);
     await page.click('main button[type=submit]');
     await page.waitForSelector(`[data-testid=profile][data-customer="${chosen.customerId}"]`);
     expect(await page.textContent('[data-field=orders]')).toBe(formatCount(detail.commerce.orders, 'en-GB'));
     expect(await page.textContent('[data-field=net-revenue]')).toBe(formatMoney(detail.commerce.base.netRevenue, detail.commerce.base.currency, 'en-GB'));
-    const shown = await page.locator('[data-testid=timeline] tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-event')));
-    expect(shown).toEqual(detail.recentActivity.map((event) => event.eventId));
+    // The whole stream, a page of 200 at a time (older pages on request), with the rules' decisions among the events.
+    await page.waitForSelector('[data-testid=timeline] tr');
+    while ((await page.locator('main button:text-is("Next page")').count()) > 0) {
+      const pages = await page.locator('[data-testid=timeline]').count();
+      await page.click('main button:text-is("Next page")');
+      await until(async () => ((await page.locator('[data-testid=timeline]').count()) > pages ? true : undefined), 60_000, 'the older page of the timeline');
+    }
+    const shown = await page.locator('[data-testid=timeline] tr[data-event]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-event')));
+    expect([...shown].sort()).toEqual(stream.events.map((event) => event.eventId).sort());
+    expect(await page.locator('[data-testid=timeline] tr[data-decision]').count()).toBe(journey.decisions.length);
     await screenshots(page, 'customer', '[data-testid=profile]');
     await page.close();
   });

@@ -17,6 +17,7 @@ import { VerifyStreamHandler } from './audit/verify-stream/verify-stream.handler
 import { CustomersController } from './customers/customers.controller';
 import { ExportCustomersHandler } from './customers/export-customers/export-customers.handler';
 import { ExportsController } from './customers/export-customers/exports.controller';
+import { CustomerJourneyHandler } from './customers/customer-journey/customer-journey.handler';
 import { GetCustomerHandler } from './customers/get-customer/get-customer.handler';
 import { ListCustomersHandler } from './customers/list-customers/list-customers.handler';
 import { ExportCustomerHandler } from './privacy/export-customer/export-customer.handler';
@@ -29,6 +30,7 @@ import { PrivacyController } from './privacy/privacy.controller';
   providers: [
     ListCustomersHandler,
     GetCustomerHandler,
+    CustomerJourneyHandler,
     ExportCustomersHandler,
     LifecycleFunnelHandler,
     ValueGridHandler,

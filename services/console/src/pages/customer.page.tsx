@@ -37,13 +37,18 @@ export function CustomerPage() {
         {asked && can('marketing') && found.isSuccess && !found.data && <p className="muted">{t('customer.notFound')}</p>}
       </Card>
       {customerId && can('marketing') && <Profile customerId={customerId} />}
+      {customerId && !can('marketing') && (
+        <Card title={t('customer.timeline')} wide>
+          <StreamTimeline customerId={customerId} />
+        </Card>
+      )}
       {customerId && <AsOf customerId={customerId} />}
     </main>
   );
 }
 
 function Profile({ customerId }: { customerId: string }) {
-  const { t, can } = useText();
+  const { t } = useText();
   const detail = useQuery({ queryKey: ['customer', customerId], queryFn: () => api<CustomerDetail>(`/v1/customers/${encodeURIComponent(customerId)}`) });
   return (
     <>
@@ -51,7 +56,7 @@ function Profile({ customerId }: { customerId: string }) {
         <QueryState query={detail}>{(data) => <ProfileFacts customer={data} />}</QueryState>
       </Card>
       <Card title={t('customer.timeline')} wide>
-        {can('auditor') ? <StreamTimeline customerId={customerId} /> : <QueryState query={detail}>{(data) => <Timeline events={data.recentActivity} />}</QueryState>}
+        <JourneyTimeline customerId={customerId} />
       </Card>
     </>
   );
@@ -66,9 +71,9 @@ function ProfileFacts({ customer }: { customer: Customer360 }) {
     <dl className="kv" data-testid="profile" data-customer={customer.customerId}>
       <dt>id</dt>
       <dd>{customer.customerId}</dd>
-      <dt>name</dt>
+      <dt>{t('customer.name')}</dt>
       <dd>{String(profile.name ?? '—')}</dd>
-      <dt>e-mail</dt>
+      <dt>{t('customer.email')}</dt>
       <dd>{String(profile.email ?? '—')}</dd>
       <dt>{t('customer.stage')}</dt>
       <dd data-field="stage">{name(customer.lifecycle.stage)}</dd>
@@ -100,29 +105,93 @@ function Extra({ label, value }: { label: string; value: unknown }) {
   );
 }
 
+/** The whole journey a page at a time: the stream's events with the rules' decisions among them, newest first. */
+function JourneyTimeline({ customerId }: { customerId: string }) {
+  const { t } = useText();
+  const [pages, setPages] = useState<Array<number | undefined>>([undefined]);
+  return (
+    <>
+      {pages.map((before, index) => (
+        <JourneyPage key={before ?? 'latest'} customerId={customerId} before={before} last={index === pages.length - 1} onOlder={(next) => setPages([...pages, next])} />
+      ))}
+      <p className="muted">{t('customer.timelineNote')}</p>
+    </>
+  );
+}
+
+function JourneyPage({ customerId, before, last, onOlder }: { customerId: string; before?: number; last: boolean; onOlder: (next: number) => void }) {
+  const { t } = useText();
+  const page = useQuery({
+    queryKey: ['journey', customerId, before],
+    queryFn: () => api<{ events: TimelineEvent[]; decisions: Decision[]; next: number | null }>(`/v1/customers/${encodeURIComponent(customerId)}/journey?limit=200${before ? `&before=${before}` : ''}`),
+  });
+  return (
+    <QueryState query={page}>
+      {(data) => (
+        <>
+          <Timeline events={data.events} decisions={data.decisions} />
+          {last && data.next !== null && (
+            <button type="button" onClick={() => onOlder(data.next!)}>
+              {t('common.next')}
+            </button>
+          )}
+        </>
+      )}
+    </QueryState>
+  );
+}
+
 function StreamTimeline({ customerId }: { customerId: string }) {
   const stream = useQuery({ queryKey: ['stream', customerId], queryFn: () => api<{ events: TimelineEvent[] }>(`/v1/streams/customer-${encodeURIComponent(customerId)}/events?limit=1000`) });
   return <QueryState query={stream}>{(data) => <Timeline events={[...data.events].reverse()} />}</QueryState>;
 }
 
-function Timeline({ events }: { events: readonly TimelineEvent[] }) {
+interface Decision {
+  readonly decidedAt: string;
+  readonly ruleId: string;
+  readonly decision: string;
+  readonly reason: string | null;
+  readonly triggerEventId: string;
+  readonly action: { channel: string; state: string; sentAt: string | null } | null;
+}
+
+function Timeline({ events, decisions = [] }: { events: readonly TimelineEvent[]; decisions?: readonly Decision[] }) {
   const { locale, t } = useText();
-  if (events.length === 0) return <p className="muted">{t('common.none')}</p>;
+  const rows = [
+    ...events.map((event) => ({ at: event.occurredAt, key: `e:${event.eventId}`, event })),
+    ...decisions.map((decision) => ({ at: decision.decidedAt, key: `d:${decision.ruleId}:${decision.triggerEventId}`, decision })),
+  ].sort((a, b) => b.at.localeCompare(a.at));
+  if (rows.length === 0) return <p className="muted">{t('common.none')}</p>;
   return (
     <table data-testid="timeline">
       <tbody>
-        {events.map((event) => (
-          <tr key={event.eventId} data-event={event.eventId}>
-            <td>{formatInstant(event.occurredAt, locale)}</td>
-            <td>
-              <strong>{event.type}</strong>
-            </td>
-            <td>{summarise(event, locale)}</td>
-          </tr>
-        ))}
+        {rows.map((row) =>
+          'event' in row && row.event ? (
+            <tr key={row.key} data-event={row.event.eventId}>
+              <td>{formatInstant(row.at, locale)}</td>
+              <td>
+                <strong>{row.event.type}</strong>
+              </td>
+              <td>{summarise(row.event, locale)}</td>
+            </tr>
+          ) : (
+            <tr key={row.key} data-decision={'decision' in row ? row.decision?.ruleId : ''} className="decision">
+              <td>{formatInstant(row.at, locale)}</td>
+              <td>
+                <strong>⚑ {'decision' in row ? row.decision?.ruleId : ''}</strong>
+              </td>
+              <td>{'decision' in row && row.decision ? describeDecision(row.decision) : ''}</td>
+            </tr>
+          ),
+        )}
       </tbody>
     </table>
   );
+}
+
+function describeDecision(decision: Decision): string {
+  const action = decision.action ? ` · ${decision.action.channel}: ${decision.action.state}` : '';
+  return `${decision.decision}${decision.reason ? ` (${decision.reason})` : ''}${action}`;
 }
 
 /** One line for an event: money in its currency, else its data's fields. */
