@@ -3,6 +3,7 @@ import { AnalyticsController } from './analytics/analytics.controller';
 import { CampaignResultsHandler } from './analytics/campaign-results/campaign-results.handler';
 import { LifecycleFunnelHandler } from './analytics/lifecycle-funnel/lifecycle-funnel.handler';
 import { RetentionHandler } from './analytics/retention/retention.handler';
+import { PredictionSummaryHandler } from './analytics/prediction-summary/prediction-summary.handler';
 import { ValueGridHandler } from './analytics/value-grid/value-grid.handler';
 import { WeeklyHandler } from './analytics/weekly/weekly.handler';
 import { AuditController } from './audit/audit.controller';
@@ -36,6 +37,7 @@ import { PrivacyController } from './privacy/privacy.controller';
     ValueGridHandler,
     RetentionHandler,
     WeeklyHandler,
+    PredictionSummaryHandler,
     CampaignResultsHandler,
     VerifyStreamHandler,
     VerifyAllHandler,

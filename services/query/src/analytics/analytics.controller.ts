@@ -7,6 +7,7 @@ import type { Funnel, ValueGrid } from './analytics';
 import { CampaignResultsQuery } from './campaign-results/campaign-results.query';
 import { LifecycleFunnelQuery } from './lifecycle-funnel/lifecycle-funnel.query';
 import { RetentionQuery, type RetentionReport } from './retention/retention.query';
+import { PredictionSummaryQuery, type PredictionSummary } from './prediction-summary/prediction-summary.query';
 import { ValueGridQuery } from './value-grid/value-grid.query';
 import { WeeklyQuery, type WeeklyReport } from './weekly/weekly.query';
 
@@ -43,6 +44,12 @@ export class AnalyticsController {
   @Get('weekly')
   weekly(@Query('from') from?: string, @Query('to') to?: string): Promise<WeeklyReport> {
     return this.queries.execute(new WeeklyQuery(from, to));
+  }
+
+  /** The P(alive) distribution, churn bands and CLV deciles of the latest scoring; 404 where the engine keeps no predictions. */
+  @Get('predictions')
+  predictions(): Promise<PredictionSummary> {
+    return this.queries.execute(new PredictionSummaryQuery());
   }
 
   /** Every rule's results: matched, suppressed by reason, dispatched, failed, converted, lift. */
