@@ -189,13 +189,47 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
     await page.close();
   });
 
-  it('shows segments and predictions, or says the engine has none', async () => {
+  it('shows segments as the API has them: sizes, a live preview count, members; or says the engine has none', async () => {
     const page = await signIn(keys.marketing);
-    for (const id of ['segments', 'predictions']) {
-      await open(page, id);
-      await page.waitForSelector(`main[data-page=${id}] :is([data-state=unavailable], table, canvas)`);
-      await screenshots(page, id, `main[data-page=${id}] h2`);
+    const listed = await fetch(`${engine.url}/v1/segments`, { headers: { authorization: `Bearer ${keys.marketing}` } });
+    await open(page, 'segments');
+    if (listed.status === 404) {
+      await page.waitForSelector('main[data-page=segments] [data-state=unavailable]');
+    } else {
+      const definition = { id: 'console-first-timers', name: 'First-time buyers', conditions: { field: 'stage', op: 'eq', value: 'first_time' } };
+      const preview = await api<{ count: number }>('/v1/segments/preview', keys.marketing, { method: 'POST', body: definition });
+      await page.fill('textarea[aria-label=Builder]', JSON.stringify(definition));
+      await until(async () => ((await page.textContent('[data-testid=preview-count]')) === formatCount(preview.count, 'en-GB') ? true : undefined), 60_000, 'the live preview count');
+      await page.click('main button:text-is("Save")');
+      await page.waitForSelector('[data-testid=segments] tr[data-segment=console-first-timers]');
+      const saved = await until(async () => {
+        const segment = (await api<{ segments: Array<{ id: string; size: number }> }>('/v1/segments', keys.marketing)).segments.find((s) => s.id === definition.id);
+        return segment && segment.size === preview.count ? segment : undefined;
+      }, 120_000, 'the backfill of the new segment');
+      await page.reload();
+      await page.click('[data-segment=console-first-timers] a');
+      await until(async () => ((await page.textContent('[data-segment=console-first-timers] [data-field=size]')) === formatCount(saved.size, 'en-GB') ? true : undefined), 60_000, 'the size shown');
+      const members = await api<{ members: Array<{ customerId: string }> }>(`/v1/segments/${definition.id}/members?limit=50`, keys.marketing);
+      await page.waitForSelector('[data-testid=members]');
+      const shown = await page.locator('[data-testid=members] tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-member')));
+      expect(shown).toEqual(members.members.map((member) => member.customerId));
     }
+    await screenshots(page, 'segments', 'main[data-page=segments] h2');
+    await page.close();
+  });
+
+  it('shows the forecast, its backtest and the prediction summary as the API has them; or says the engine has none', async () => {
+    const page = await signIn(keys.marketing);
+    const forecast = await fetch(`${engine.url}/v1/analytics/forecast?weeks=13`, { headers: { authorization: `Bearer ${keys.marketing}` } });
+    await open(page, 'predictions');
+    if (forecast.status === 404) {
+      await page.waitForSelector('main[data-page=predictions] [data-state=unavailable]');
+    } else {
+      const report = (await forecast.json()) as { totals: { orders: number } };
+      await page.waitForSelector('[data-testid=forecast-orders]');
+      expect(await page.textContent('[data-testid=forecast-orders]')).toBe(formatCount(report.totals.orders, 'en-GB'));
+    }
+    await screenshots(page, 'predictions', 'main[data-page=predictions] h2');
     await page.close();
   });
 

@@ -1,4 +1,4 @@
-import { funnelSeries, histogram, mainCurrency, retentionHeatmap, rfmHeatmap, transitionSeries, weeklySalesSeries, weeksBetween } from './series';
+import { backtestSeries, funnelSeries, histogram, mainCurrency, retentionHeatmap, rfmHeatmap, transitionSeries, weeklySalesSeries, weeksBetween } from './series';
 
 describe('chart series', () => {
   it('orders the funnel along the lifecycle, unknown stages last', () => {
@@ -72,5 +72,14 @@ describe('chart series', () => {
 
   it('bins probabilities, 1 in the last bin', () => {
     expect(histogram([0, 0.05, 0.5, 0.99, 1, Number.NaN], 10)).toEqual([2, 0, 0, 0, 0, 1, 0, 0, 0, 2]);
+  });
+
+  it('orders the backtest by week and rounds the forecasts to one decimal', () => {
+    expect(
+      backtestSeries([
+        { weekStarting: '2026-02-09', actualOrders: 12, forecastOrders: 10.04, naiveOrders: 11.46 },
+        { weekStarting: '2026-02-02', actualOrders: 9, forecastOrders: 9.96, naiveOrders: 11.46 },
+      ]),
+    ).toEqual({ weeks: ['2026-02-02', '2026-02-09'], actual: [9, 12], model: [10, 10], naive: [11.5, 11.5] });
   });
 });

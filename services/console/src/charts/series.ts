@@ -117,3 +117,22 @@ export function histogram(values: readonly number[], bins: number): number[] {
   }
   return counts;
 }
+
+export interface BacktestWeek {
+  readonly weekStarting: string;
+  readonly actualOrders: number;
+  readonly forecastOrders: number;
+  readonly naiveOrders: number;
+}
+
+/** The backtest's holdout weeks: actual orders beside the model's and the naive baseline's, one decimal. */
+export function backtestSeries(weeks: readonly BacktestWeek[]): { weeks: string[]; actual: number[]; model: number[]; naive: number[] } {
+  const round = (value: number): number => Math.round(value * 10) / 10;
+  const sorted = [...weeks].sort((a, b) => a.weekStarting.localeCompare(b.weekStarting));
+  return {
+    weeks: sorted.map((week) => week.weekStarting),
+    actual: sorted.map((week) => week.actualOrders),
+    model: sorted.map((week) => round(week.forecastOrders)),
+    naive: sorted.map((week) => round(week.naiveOrders)),
+  };
+}

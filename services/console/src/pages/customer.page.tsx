@@ -4,7 +4,7 @@ import { api } from '../api/client';
 import type { Customer360, CustomerDetail, CustomerPage as CustomerListPage, TimelineEvent } from '../api/types';
 import { useText } from '../app-context';
 import { Card, QueryState } from '../components/query-state';
-import { formatCount, formatMoney } from '../format/money';
+import { formatCount, formatMoney, formatShare } from '../format/money';
 import { formatInstant, localInputToIso } from '../format/time';
 
 /** The customer id a search names: itself, or the first customer with that e-mail. */
@@ -62,11 +62,19 @@ function Profile({ customerId }: { customerId: string }) {
   );
 }
 
+interface Predictions {
+  readonly pAlive: number;
+  readonly churnBand: string;
+  readonly expected90d: number;
+  readonly clv12m: number;
+  readonly currency: string;
+  readonly recommendations: string[];
+}
+
 function ProfileFacts({ customer }: { customer: Customer360 }) {
   const { t, locale, name } = useText();
   const profile = customer.profile;
-  const more = customer as unknown as Record<string, unknown>;
-  const extras = (['segments', 'predictions', 'recommendations'] as const).filter((field) => more[field] !== undefined && more[field] !== null);
+  const more = customer as unknown as { segments?: string[]; predictions?: Predictions | null };
   return (
     <dl className="kv" data-testid="profile" data-customer={customer.customerId}>
       <dt>id</dt>
@@ -87,21 +95,35 @@ function ProfileFacts({ customer }: { customer: Customer360 }) {
       <dd data-field="net-revenue">{formatMoney(customer.commerce.base.netRevenue, customer.commerce.base.currency, locale)}</dd>
       <dt>{t('customer.lastPurchase')}</dt>
       <dd>{formatInstant(customer.commerce.lastPurchaseAt, locale)}</dd>
-      {extras.map((field) => (
-        <Extra key={field} label={field === 'segments' ? t('customer.segments') : field === 'predictions' ? t('customer.predictions') : field} value={more[field]} />
-      ))}
+      {more.segments !== undefined && (
+        <>
+          <dt>{t('customer.segments')}</dt>
+          <dd data-field="segments">
+            {more.segments.length === 0
+              ? '—'
+              : more.segments.map((id) => (
+                  <a key={id} href={`#/segments/${id}`} style={{ marginRight: '0.5rem' }}>
+                    {id}
+                  </a>
+                ))}
+          </dd>
+        </>
+      )}
+      {more.predictions && (
+        <>
+          <dt>{t('predictions.pAlive')}</dt>
+          <dd data-field="p-alive">{formatShare(more.predictions.pAlive, locale)}</dd>
+          <dt>{t('predictions.churn')}</dt>
+          <dd>{more.predictions.churnBand}</dd>
+          <dt>{t('predictions.expected90d')}</dt>
+          <dd>{more.predictions.expected90d.toFixed(2)}</dd>
+          <dt>{t('predictions.clv12m')}</dt>
+          <dd data-field="clv">{formatMoney(more.predictions.clv12m, more.predictions.currency, locale)}</dd>
+          <dt>{t('predictions.recommendations')}</dt>
+          <dd>{more.predictions.recommendations.length > 0 ? more.predictions.recommendations.join(', ') : '—'}</dd>
+        </>
+      )}
     </dl>
-  );
-}
-
-function Extra({ label, value }: { label: string; value: unknown }) {
-  return (
-    <>
-      <dt>{label}</dt>
-      <dd>
-        <pre>{JSON.stringify(value, null, 1)}</pre>
-      </dd>
-    </>
   );
 }
 
