@@ -62,10 +62,10 @@ module.exports = {
       name: 'store-behind-its-port',
       severity: 'error',
       comment:
-        'the adapters of the event store (PostgreSQL, KurrentDB) are reached through the EventStore port; only the adapters themselves and the composition roots (the platform module, the CLI) construct them',
+        'the adapters of the event store (PostgreSQL, KurrentDB) are reached through the EventStore port; only the adapters themselves and the composition root (the platform module) construct them',
       from: {
         path: '(^|/)(libs|services)/',
-        pathNot: '(^|/)(libs/event-store/|libs/platform/src/(platform\\.module|metrics|privacy/open-vault)\\.ts$|services/cli/src/)',
+        pathNot: '(^|/)(libs/event-store/|libs/platform/src/(platform\\.module|metrics|privacy/open-vault)\\.ts$)',
       },
       to: { path: '(^|/)libs/event-store/src/(postgres|kurrentdb)/' },
     },

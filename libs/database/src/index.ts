@@ -1,4 +1,5 @@
 export * from './database';
+export * from './errors';
 export * from './open-database';
 export * from './migrations';
 export * from './sql-functions';

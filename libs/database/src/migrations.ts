@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Database } from './database';
+import { MigrationChangedError } from './errors';
 import { applySqlFunctions, loadSqlFunctions, type SqlFunction } from './sql-functions';
 
 export interface Migration {
@@ -73,7 +74,7 @@ export async function migrate(
       if (checksum !== undefined) {
         if (checksum === migration.checksum) continue;
         if (checksum !== FORMS_WITH_FUNCTIONS.get(migration.name)) {
-          throw new Error(`migration ${migration.name} was changed after it was applied`);
+          throw new MigrationChangedError(migration.name);
         }
         await tx.query('UPDATE journey.schema_migrations SET checksum = $2 WHERE name = $1', [migration.name, migration.checksum]);
         continue;

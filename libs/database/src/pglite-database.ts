@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { INT8_OID, parseBigintText, XID8_OID, type Database, type Queryable, type QueryResult } from './database';
+import { DataDirInUseError } from './errors';
 
 /**
  * The embedded default: PostgreSQL compiled to WebAssembly, in this process, on a local data
@@ -98,13 +99,11 @@ function lockDataDir(dataDir: string): string {
     }
     const owner = Number(readFileSync(file, 'utf8').trim());
     if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner)) {
-      throw new Error(
-        `the data folder ${dataDir} is in use by process ${owner} (a running engine?): stop it, or use PostgreSQL with DATABASE_URL`,
-      );
+      throw new DataDirInUseError(dataDir, owner);
     }
     unlinkSync(file);
   }
-  throw new Error(`could not lock the data folder ${dataDir}`);
+  throw new DataDirInUseError(dataDir);
 }
 
 function isRunning(pid: number): boolean {

@@ -82,6 +82,16 @@ export interface ReadStreamOptions {
   readonly backward?: boolean;
 }
 
+/** Which events of the given types `readTypes` hands over. */
+export interface ReadTypesOptions {
+  /** Only events that occurred at or after this instant. */
+  readonly occurredFrom?: Date;
+  /** Only events that occurred before this instant. */
+  readonly occurredBefore?: Date;
+  /** Only events of streams whose id starts with this. */
+  readonly streamPrefix?: string;
+}
+
 export interface ReadAllResult {
   readonly events: readonly RecordedEvent[];
   /** Where the next read continues; equal to `after` when nothing was below the safe horizon. */
@@ -171,6 +181,11 @@ export interface EventStore<S = unknown> {
   readRecent(streamIds: readonly string[], limit: number): Promise<readonly RecordedEvent[]>;
   /** The global order after `after`, up to `limit` events, stopping at the safe horizon. */
   readAll(after: GlobalCursor, limit: number): Promise<ReadAllResult>;
+  /**
+   * Every committed event of the given types that `options` admit, in the global order, handed
+   * to `onPage` a page at a time: how reports read facts of the log that no read model keeps.
+   */
+  readTypes(types: readonly string[], options: ReadTypesOptions, onPage: (events: readonly RecordedEvent[]) => void): Promise<void>;
   subscribe(name: string, handler: SubscriptionHandler<S>, options?: SubscriptionOptions): Subscription;
   /** Runs `work` in one unit of work: committed when it resolves, rolled back when it throws. */
   unitOfWork<T>(work: (unit: UnitOfWork<S>) => Promise<T>): Promise<T>;

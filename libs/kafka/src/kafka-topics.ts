@@ -67,7 +67,7 @@ async function leadersOf(admin: Admin, topics: readonly string[], timeoutMs = 60
       const type = (error as { type?: string }).type;
       if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
     }
-    if (Date.now() > deadline) throw new Error(`the partitions of ${topics.join(', ')} have no leader after ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline) throw new TopicsNotReadyError(topics, timeoutMs);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -77,5 +77,20 @@ function defaultTopicsFile(): string {
     const candidate = join(dir, 'infra', 'kafka', 'topics.json');
     if (existsSync(candidate)) return candidate;
     if (dirname(dir) === dir) throw new Error(`cannot find infra/kafka/topics.json above ${__dirname}`);
+  }
+}
+
+/** Every failure of the topic admin reported on purpose; `type` makes the union switchable. */
+export type KafkaTopicsError = TopicsNotReadyError;
+
+/** Topics were created or found, but the brokers gave their partitions no leader in time. */
+export class TopicsNotReadyError extends Error {
+  readonly type = 'topics-not-ready' as const;
+  constructor(
+    readonly topics: readonly string[],
+    timeoutMs: number,
+  ) {
+    super(`the partitions of ${topics.join(', ')} have no leader after ${timeoutMs / 1000} s`);
+    this.name = 'TopicsNotReadyError';
   }
 }

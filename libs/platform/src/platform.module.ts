@@ -20,8 +20,9 @@ import { KeysController } from './auth/keys/keys.controller';
 import { MeController } from './auth/keys/who-am-i/me.controller';
 import { OPERATIONS_HANDLERS } from './operations/operations.handlers';
 import { rateLimitOptions } from './auth/rate-limits';
-import { ACCESS_LOG, API_KEYS, CLOCK, CONFIG, DATABASE, LOGGER, METRICS, VAULT } from './tokens';
+import { ACCESS_LOG, API_KEYS, CLOCK, CONFIG, DATABASE, LOGGER, METRICS, MIGRATIONS, VAULT, type MigrationsAtOpen } from './tokens';
 import { openVault } from './privacy/open-vault';
+import { readOnlyStore } from './privacy/read-only-store';
 import { createdKeyNotice, resolveMasterKey } from './privacy/master-key';
 import { ADMISSION, LAG_MONITOR, LAG_PROVIDERS } from './lag/lag.providers';
 
@@ -33,14 +34,14 @@ class StorageLifecycle implements OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ACCESS_LOG) private readonly accessLog: AccessLog,
     @Inject(API_KEYS) private readonly keys: ApiKeyStore,
-    @Inject(VAULT) private readonly vault: PiiVault,
+    @Inject(VAULT) private readonly vault: PiiVault | undefined,
   ) {}
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     await this.accessLog.close();
     await this.keys.close();
     await this.store.close();
-    await this.vault.close();
+    await this.vault?.close();
     await this.db.close();
     this.logger.info({ signal }, 'event store closed: every accepted append has settled');
   }
@@ -50,6 +51,18 @@ export interface PlatformOptions {
   readonly config: JourneyConfig;
   readonly logger?: Logger;
   readonly clock?: () => Date;
+  /**
+   * `server` (the default): a process that serves, bootstrapping the first admin key and
+   * listening for commits and key changes. `command`: one command run from the CLI, which
+   * creates no key unasked and listens to nothing.
+   */
+  readonly role?: 'server' | 'command';
+  /**
+   * Whether the process seals and opens personal data (the default). Without it no master key
+   * is needed and no vault is opened (VAULT is undefined), and the store refuses writes, which
+   * would store personal data unsealed: for commands that only read the log or other tables.
+   */
+  readonly personalData?: boolean;
 }
 
 /**
@@ -61,9 +74,12 @@ export interface PlatformOptions {
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     const logger = options.logger ?? createLogger(options.config.logLevel);
+    const serving = (options.role ?? 'server') === 'server';
+    const migrations: MigrationsAtOpen = {};
+    const personalData = options.personalData ?? true;
     // Before anything touches the database: a server without a master key is refused outright.
-    const masterKey = resolveMasterKey(options.config);
-    if (masterKey.createdIn) {
+    const masterKey = personalData ? resolveMasterKey(options.config) : undefined;
+    if (masterKey?.createdIn) {
       logger.warn(createdKeyNotice(masterKey.createdIn));
     }
     return {
@@ -76,6 +92,7 @@ export class PlatformModule {
         { provide: LOGGER, useValue: logger },
         { provide: CLOCK, useValue: options.clock ?? (() => new Date()) },
         { provide: METRICS, useFactory: createRegistry },
+        { provide: MIGRATIONS, useValue: migrations },
         {
           provide: DATABASE,
           inject: [CONFIG, METRICS],
@@ -83,11 +100,12 @@ export class PlatformModule {
             const db = await openDatabase({
               url: config.databaseUrl,
               dataDir: config.dataDir,
-              poolSize: config.poolSize,
-              applicationName: 'journey-engine',
+              poolSize: serving ? config.poolSize : Math.min(config.poolSize, 4),
+              applicationName: serving ? 'journey-engine' : 'journey-cli',
             });
             try {
               const report = await migrate(db);
+              migrations.report = report;
               if (report.applied.length) logger.info({ applied: report.applied }, 'database migrated');
             } catch (error) {
               await db.close();
@@ -100,22 +118,25 @@ export class PlatformModule {
         {
           provide: VAULT,
           inject: [DATABASE, CONFIG],
-          useFactory: (db: Database) => openVault(db, masterKey.key, (message) => logger.warn(message)),
+          useFactory: (db: Database) => (masterKey ? openVault(db, masterKey.key, (message) => logger.warn(message)) : undefined),
         },
         {
           provide: EVENT_STORE,
           inject: [DATABASE, CONFIG, METRICS, CLOCK, VAULT],
-          useFactory: async (db: Database, config: JourneyConfig, registry: Registry, clock: () => Date, vault: PiiVault) => {
+          useFactory: async (db: Database, config: JourneyConfig, registry: Registry, clock: () => Date, vault: PiiVault | undefined): Promise<EventStore> => {
             // The log on KurrentDB; the read models, checkpoints and PII keys stay in `db`.
-            if (config.eventStore.kind === 'kurrentdb') return KurrentEventStore.connect(config.eventStore.url, db, { clock, vault });
+            if (config.eventStore.kind === 'kurrentdb') {
+              const kurrent = await KurrentEventStore.connect(config.eventStore.url, db, { clock, vault });
+              return vault ? kurrent : readOnlyStore(kurrent);
+            }
             const store = new PostgresEventStore(db, {
               writerSlots: config.writerSlots,
               observer: appendMetrics(registry),
               clock,
               vault,
             });
-            await store.listenForCommits();
-            return store;
+            if (serving) await store.listenForCommits();
+            return vault ? store : readOnlyStore(store);
           },
         },
         {
@@ -123,6 +144,7 @@ export class PlatformModule {
           inject: [DATABASE, CONFIG],
           useFactory: async (db: Database, config: JourneyConfig): Promise<ApiKeyStore> => {
             const keys = new ApiKeyStore(db);
+            if (!serving) return keys;
             const { created } = await keys.bootstrap(config.adminKey);
             // Shown once, on the terminal, never through the log.
             if (created) process.stdout.write(firstKeyNotice(created, config));

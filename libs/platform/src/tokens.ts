@@ -1,3 +1,5 @@
+import type { MigrationReport } from '@journey/database';
+
 /** Injection tokens of the platform's shared objects. */
 export const CONFIG = Symbol('CONFIG');
 export const LOGGER = Symbol('LOGGER');
@@ -12,3 +14,9 @@ export const API_KEYS = Symbol('API_KEYS');
 export const ACCESS_LOG = Symbol('ACCESS_LOG');
 /** The PiiVault of the process: seals and opens personal data, forgets subjects. */
 export const VAULT = Symbol('VAULT');
+/** What migrating the database did as the process opened it (`MigrationsAtOpen`). */
+export const MIGRATIONS = Symbol('MIGRATIONS');
+
+export interface MigrationsAtOpen {
+  report?: MigrationReport;
+}

@@ -36,7 +36,12 @@ type SubjectKey = Buffer | null;
 const sealKey = (key: Buffer): Buffer => key.subarray(0, 32);
 const nonceKey = (key: Buffer): Buffer => key.subarray(32, 64);
 
+/** Every failure the vault reports on purpose; `type` makes the union switchable. */
+export type PrivacyError = MasterKeyError;
+
+/** The master key is not the one the stored subject keys were wrapped with. */
 export class MasterKeyError extends Error {
+  readonly type = 'master-key' as const;
   constructor(message: string) {
     super(message);
     this.name = 'MasterKeyError';

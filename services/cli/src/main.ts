@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
-import { ConfigError } from '@journey/platform';
+import { failureLine } from './cli-errors';
 import { registerDatabaseCommands } from './commands/database.command';
 import { registerDemoCommands } from './commands/demo.command';
 import { registerKafkaCommands } from './commands/kafka.command';
@@ -25,7 +25,7 @@ registerRulesCommands(program);
 registerKeysCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`journey: ${error instanceof ConfigError ? error.message : (error as Error).message}\n`);
+  process.stderr.write(`journey: ${failureLine(error)}\n`);
   process.exitCode = 1;
 });
 

@@ -7,6 +7,8 @@ import { kafkaClient } from '@journey/kafka';
 import { Projector } from '@journey/projections';
 import { Counter, type Registry } from 'prom-client';
 import { ConsoleAggregatesLifecycle } from './console-aggregates.lifecycle';
+import { RebuildProjectionHandler } from './rebuild-projection/rebuild-projection.handler';
+import { RunRfmHandler } from './run-rfm/run-rfm.handler';
 
 export const RELAY_CHECKPOINT = 'relay:kafka';
 
@@ -73,6 +75,8 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     ProjectorLifecycle,
     RelayLifecycle,
     ConsoleAggregatesLifecycle,
+    RebuildProjectionHandler,
+    RunRfmHandler,
   ],
   exports: [Projector],
 })

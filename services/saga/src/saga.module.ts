@@ -12,10 +12,12 @@ import { GetRuleHandler } from './rules/get-rule/get-rule.handler';
 import { GetRuleResultsHandler } from './rules/get-rule-results/get-rule-results.handler';
 import { ListRuleResultsHandler } from './rules/list-rule-results/list-rule-results.handler';
 import { ListRulesHandler } from './rules/list-rules/list-rules.handler';
+import { LoadRulesHandler } from './rules/load-rules/load-rules.handler';
 import { RuleChanges } from './rules/rule-changes';
 import { RulesController } from './rules/rules.controller';
 import { SetRuleEnabledHandler } from './rules/set-rule-enabled/set-rule-enabled.handler';
 import { UpdateRuleHandler } from './rules/update-rule/update-rule.handler';
+import { ReadWebhookSecretHandler } from './webhooks/read-webhook-secret/read-webhook-secret.handler';
 
 import { SAGA_SETTINGS } from './saga.module.tokens';
 
@@ -89,6 +91,8 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
     ListRuleResultsHandler,
     GetRuleResultsHandler,
     DryRunRuleHandler,
+    LoadRulesHandler,
+    ReadWebhookSecretHandler,
   ],
   exports: [Saga],
 })

@@ -5,6 +5,9 @@ import { canonicalJson } from '@journey/event-store';
 import { type Database } from '@journey/database';
 import { parseRule, type RuleProblem } from './rule-definition';
 
+/** Every failure the rule store reports on purpose; `type` makes the union switchable. */
+export type RuleStoreError = RuleRejectedError | RuleNotFoundError;
+
 export class RuleRejectedError extends Error {
   readonly type = 'rule-rejected' as const;
   constructor(readonly errors: readonly RuleProblem[]) {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { migrate } from '@journey/database';
-import { PostgresEventStore } from '@journey/event-store/postgres';
-import { withDatabase } from '../cli-database';
+import { MigrateDatabaseCommand } from '@journey/platform';
+import { VerifyStreamQuery } from '@journey/query';
+import { withEngine } from '../cli-context';
 
 /** `migrate` and `verify`: the schema and the hash chains of the log. */
 export function registerDatabaseCommands(program: Command): void {
@@ -9,7 +9,7 @@ export function registerDatabaseCommands(program: Command): void {
     .command('migrate')
     .description('apply the database migrations of infra/sql that are not applied yet')
     .action(async () => {
-      const report = await withDatabase((db) => migrate(db));
+      const report = await withEngine(({ commands }) => commands.execute(new MigrateDatabaseCommand()), { personalData: false });
       const applied = report.applied.length ? report.applied.join(', ') : 'nothing new';
       process.stdout.write(`migrated: ${applied} (${report.alreadyApplied} applied before)\n`);
     });
@@ -19,22 +19,18 @@ export function registerDatabaseCommands(program: Command): void {
     .description("recompute streams' hash chains and report the first broken position")
     .argument('<streamIds...>', 'stream ids, e.g. customer-42')
     .action(async (streamIds: string[]) => {
-      // The chains cover sealed text: verifying needs no master key.
-      const broken = await withDatabase(async (db) => {
-        await migrate(db);
-        const store = new PostgresEventStore(db);
+      const broken = await withEngine(async ({ queries }) => {
         let failures = 0;
         for (const streamId of streamIds) {
-          const result = await store.verify(streamId);
+          const result = await queries.execute(new VerifyStreamQuery(streamId));
           if (result.ok) process.stdout.write(`${streamId}: ok (${result.events} events)\n`);
           else {
             failures++;
             process.stdout.write(`${streamId}: BROKEN at position ${result.brokenAt}: ${result.reason}\n`);
           }
         }
-        await store.close();
         return failures;
-      });
+      }, { personalData: false });
       process.exitCode = broken > 0 ? 2 : 0;
     });
 }

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import { migrate } from '@journey/database';
-import { createLogger, loadConfig } from '@journey/platform';
-import { ensureTopics, journeyTopics, kafkaClient } from '@journey/kafka';
-import { DeadLetterStore } from '@journey/ingest';
-import { withDatabase } from '../cli-database';
+import { ListDeadLettersQuery } from '@journey/ingest';
+import { withEngine, withKafkaAdmin } from '../cli-context';
 import { positive } from '../cli-options';
+import { EnsureTopicsCommand } from '../ensure-topics/ensure-topics.command';
 
 /** `kafka topics` and `kafka dead-letters`: the topics of the Kafka ingest and relay, and what the ingest refused. */
 export function registerKafkaCommands(program: Command): void {
@@ -14,10 +12,7 @@ export function registerKafkaCommands(program: Command): void {
     .command('topics')
     .description('create the ingest topic, its dead-letter topic and the integration topic where they do not exist (infra/kafka/topics.json)')
     .action(async () => {
-      const config = loadConfig();
-      if (config.kafka.brokers.length === 0) throw new Error('set KAFKA_BROKERS (e.g. localhost:9092)');
-      const logger = createLogger('warn');
-      const { created, existing } = await ensureTopics(kafkaClient(config.kafka.brokers, 'journey-cli', logger), journeyTopics(config.kafka));
+      const { created, existing } = await withKafkaAdmin(({ commands }) => commands.execute(new EnsureTopicsCommand()));
       for (const name of created) process.stdout.write(`created ${name}\n`);
       for (const name of existing) process.stdout.write(`exists ${name}\n`);
     });
@@ -28,11 +23,9 @@ export function registerKafkaCommands(program: Command): void {
     .option('--after <id>', 'only records after this id', '0')
     .option('--limit <n>', 'at most this many records', '100')
     .action(async (options: Record<string, string>) => {
-      const records = await withDatabase(async (db) => {
-        await migrate(db);
-        return new DeadLetterStore(db, () => new Date()).list(positive('--after', options.after!, 0), positive('--limit', options.limit!));
-      });
-      for (const record of records) {
+      const query = new ListDeadLettersQuery(positive('--after', options.after!, 0), positive('--limit', options.limit!));
+      const { items } = await withEngine(({ queries }) => queries.execute(query), { personalData: false });
+      for (const record of items) {
         const where = `${record.topic}[${record.partition}]@${record.offset}`;
         const what = record.eventId ? ` ${record.eventType ?? '?'} ${record.eventId}` : '';
         const why = record.errors.map((error) => `${error.field || 'value'}: ${error.reason}`).join('; ');

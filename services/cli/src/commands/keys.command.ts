@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { migrate } from '@journey/database';
-import { ApiKeyStore, isRole, ROLES } from '@journey/platform';
-import { withDatabase } from '../cli-database';
+import { CreateKeyCommand, keyRequest, ListKeysQuery, RevokeKeyCommand, ROLES } from '@journey/platform';
+import { withEngine } from '../cli-context';
 
 /** `keys create`, `keys list` and `keys revoke`: the API keys and their roles. */
 export function registerKeysCommands(program: Command): void {
@@ -13,12 +12,8 @@ export function registerKeysCommands(program: Command): void {
     .requiredOption('--role <role>', ROLES.join(' | '))
     .option('--name <name>', 'what the key is for')
     .action(async (options: { role: string; name?: string }) => {
-      if (!isRole(options.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}, got ${options.role}`);
-      const role = options.role;
-      const { key, apiKey } = await withDatabase(async (db) => {
-        await migrate(db);
-        return new ApiKeyStore(db).create(role, options.name ?? `${role} key`);
-      });
+      const { role, name } = keyRequest(options);
+      const { key, apiKey } = await withEngine(({ commands }) => commands.execute(new CreateKeyCommand(role, name)), { personalData: false });
       process.stderr.write(`created key ${apiKey.id} (${apiKey.role}, "${apiKey.name}"); it is not shown again:\n`);
       process.stdout.write(`${key}\n`);
     });
@@ -27,10 +22,7 @@ export function registerKeysCommands(program: Command): void {
     .command('list')
     .description('every key: id, role, name, created, revoked')
     .action(async () => {
-      const list = await withDatabase(async (db) => {
-        await migrate(db);
-        return new ApiKeyStore(db).list();
-      });
+      const { keys: list } = await withEngine(({ queries }) => queries.execute(new ListKeysQuery()), { personalData: false });
       for (const key of list) process.stdout.write(`${key.id}\t${key.role}\t${key.name}\tcreated ${key.createdAt}${key.revokedAt ? `\trevoked ${key.revokedAt}` : ''}\n`);
     });
 
@@ -39,11 +31,7 @@ export function registerKeysCommands(program: Command): void {
     .description('revoke a key for good (running engines stop accepting it within seconds)')
     .argument('<id>')
     .action(async (id: string) => {
-      const found = await withDatabase(async (db) => {
-        await migrate(db);
-        return new ApiKeyStore(db).revoke(id);
-      });
-      if (!found) throw new Error(`no key ${id}`);
+      await withEngine(({ commands }) => commands.execute(new RevokeKeyCommand(id)), { personalData: false });
       process.stdout.write(`revoked ${id}\n`);
     });
 }

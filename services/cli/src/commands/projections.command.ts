@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
-import { customer360View } from '@journey/domain';
-import { loadConfig } from '@journey/platform';
-import { customerAsOf, Projector, rebuildCustomerProjection } from '@journey/projections';
-import { withStore } from '../cli-database';
+import { INSTANT_REASON, parseInstant, RequestRejectedError } from '@journey/platform';
+import { RebuildProjectionCommand, REBUILDABLE_PROJECTIONS, RunRfmCommand } from '@journey/projector';
+import { CustomerAsOfQuery } from '@journey/query';
+import { usageError } from '../cli-errors';
+import { withEngine } from '../cli-context';
+import { oneOf } from '../cli-options';
 import { duration } from '../seed/progress';
 
 /** `projections rebuild`, `rfm run` and `customer as-of`: the read models and the folds behind them. */
@@ -12,20 +14,13 @@ export function registerProjectionsCommands(program: Command): void {
   projections
     .command('rebuild')
     .description('rebuild a projection from the whole log into shadow tables, then swap them in (reads go on meanwhile)')
-    .argument('[name]', 'the projection: customer_360 (the only one, with its lifecycle and value tier)', 'customer_360')
+    .argument('[name]', `the projection: ${REBUILDABLE_PROJECTIONS.join(', ')} (with its lifecycle and value tier)`, 'customer_360')
     .action(async (name: string) => {
-      if (name !== 'customer_360') throw new Error(`unknown projection ${name}; there is customer_360`);
-      const config = loadConfig();
-      const report = await withStore((db, store) =>
-        rebuildCustomerProjection(db, store, {
-          lifecycle: config.projections.lifecycle,
-          batchSize: config.projections.batchSize,
-          onProgress: (events) => process.stderr.isTTY && process.stderr.write(`\r${events.toLocaleString('en-US')} events folded`),
-        }),
-      );
+      const onProgress = (events: number): void => void (process.stderr.isTTY && process.stderr.write(`\r${events.toLocaleString('en-US')} events folded`));
+      const report = await withEngine(({ commands }) => commands.execute(new RebuildProjectionCommand(name, onProgress)));
       if (process.stderr.isTTY) process.stderr.write('\n');
       process.stdout.write(
-        `rebuilt customer_360 from ${report.events.toLocaleString('en-US')} events in ${duration(report.seconds)}` +
+        `rebuilt ${name} from ${report.events.toLocaleString('en-US')} events in ${duration(report.seconds)}` +
           ` (${Math.round(report.events / Math.max(report.seconds, 0.001)).toLocaleString('en-US')} events/s) and swapped it in\n`,
       );
     });
@@ -35,9 +30,8 @@ export function registerProjectionsCommands(program: Command): void {
     .description('run the value-tier (RFM) job now, as the schedule would')
     .argument('<action>', 'run')
     .action(async (action: string) => {
-      if (action !== 'run') throw new Error(`unknown action ${action}; use: journey rfm run`);
-      const config = loadConfig();
-      const report = await withStore((db, store) => new Projector(db, store, config.projections, () => new Date()).runRfm());
+      oneOf('action', action, ['run']);
+      const report = await withEngine(({ commands }) => commands.execute(new RunRfmCommand()));
       process.stdout.write(`RFM run ${report.run}: ${report.customers} customers scored, ${report.changed} changed, ${report.appended} ValueTierChanged appended\n`);
     });
 
@@ -50,17 +44,16 @@ export function registerProjectionsCommands(program: Command): void {
     .argument('<instant>', 'ISO 8601, e.g. 2026-03-01T12:00:00Z')
     .option('--by <clock>', 'recorded: what the engine knew at the instant (events recorded by then); occurred: what had happened by then (events that occurred by then, however late they came)', 'recorded')
     .action(async (customerId: string, instant: string, options: { by: string }) => {
-      const at = new Date(instant);
-      if (Number.isNaN(at.getTime())) throw new Error(`${instant} is not an instant`);
-      if (options.by !== 'recorded' && options.by !== 'occurred') throw new Error(`--by must be recorded or occurred, not ${options.by}`);
-      const by = options.by;
-      const config = loadConfig();
-      const answer = await withStore((_db, store) => customerAsOf(store, customerId, at, config.projections.lifecycle, by));
-      if (!answer) {
+      const at = parseInstant(instant);
+      if (!at) throw usageError('instant', INSTANT_REASON);
+      const by = oneOf('--by', options.by, ['recorded', 'occurred']);
+      try {
+        const answer = await withEngine(({ queries }) => queries.execute(new CustomerAsOfQuery(customerId, instant, at, by)));
+        process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+      } catch (error) {
+        if (!(error instanceof RequestRejectedError && error.status === 404)) throw error;
         process.stdout.write(`nothing of customer ${customerId} was ${by} by ${at.toISOString()}\n`);
         process.exitCode = 3;
-        return;
       }
-      process.stdout.write(`${JSON.stringify({ ...answer, customer: customer360View(answer.customer, config.projections.rates) }, null, 2)}\n`);
     });
 }

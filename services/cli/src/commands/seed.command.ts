@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
-import { withStore } from '../cli-database';
-import { positive } from '../cli-options';
+import { usageError } from '../cli-errors';
+import { withEngine } from '../cli-context';
+import { oneOf, positive } from '../cli-options';
+import { SeedPopulationCommand } from '../seed-population/seed-population.command';
 import { duration } from '../seed/progress';
-import { httpSink, seed, storeSink } from '../seed/seed';
+import { httpSink, seed, type SeedOptions } from '../seed/seed';
 
-/** `seed`: a generated customer population, appended to the store or posted to an engine. */
+/** `seed`: a generated customer population, appended through ingest's use case here or posted to a running engine. */
 export function registerSeedCommands(program: Command): void {
   program
     .command('seed')
@@ -13,15 +15,15 @@ export function registerSeedCommands(program: Command): void {
     .option('--seed <n>', 'the random seed: same seed and options, same events', '1')
     .option('--until <instant>', 'end of the history (default: the start of today, UTC)')
     .option('--days <n>', 'length of the history in days', '730')
-    .option('--via <sink>', 'store (append directly) or http (post to a running engine)', 'store')
+    .option('--via <sink>', 'store (append here, as POST /v1/events would) or http (post to a running engine)', 'store')
     .option('--url <url>', 'the engine, with --via http', 'http://127.0.0.1:3000')
     .option('--batch <n>', 'events per call', '500')
     .option('--concurrency <n>', 'calls in flight', '4')
     .action(async (options: Record<string, string>) => {
       const now = new Date();
       const until = options.until ? new Date(options.until) : undefined;
-      if (until && Number.isNaN(until.getTime())) throw new Error(`--until ${options.until} is not an instant`);
-      const seedOptions = {
+      if (until && Number.isNaN(until.getTime())) throw usageError('--until', `${options.until} is not an instant`);
+      const seedOptions: SeedOptions = {
         seed: positive('--seed', options.seed!, 0),
         customers: positive('--customers', options.customers!),
         days: positive('--days', options.days!),
@@ -29,11 +31,12 @@ export function registerSeedCommands(program: Command): void {
         batch: positive('--batch', options.batch!),
         concurrency: positive('--concurrency', options.concurrency!),
       };
-      if (options.via !== 'http' && options.via !== 'store') throw new Error(`--via must be store or http, not ${options.via}`);
+      const via = oneOf('--via', options.via!, ['store', 'http']);
+      // Over HTTP this process is a client of another engine: it opens no database of its own.
       const report =
-        options.via === 'http'
+        via === 'http'
           ? await seed(httpSink(options.url!), seedOptions, now)
-          : await withStore((_db, store) => seed(storeSink(store, now), seedOptions, now));
+          : await withEngine(({ commands }) => commands.execute(new SeedPopulationCommand(seedOptions, now)));
       process.stdout.write(
         `seeded ${report.customers.toLocaleString('en-US')} customers, ${report.events.toLocaleString('en-US')} events in ${duration(report.seconds)}` +
           ` (${Math.round(report.events / report.seconds).toLocaleString('en-US')} events/s)\n`,

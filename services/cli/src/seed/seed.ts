@@ -1,6 +1,7 @@
 import { streamIdOf, validateEvent, type JourneyEvent } from '@journey/contracts';
 import { dataset, type DatasetOptions } from '@journey/datagen';
 import type { AppendRequest, EventStore } from '@journey/event-store';
+import { EngineRefusedError, SeedRejectedError } from '../cli-errors';
 import { Progress } from './progress';
 
 /** Where seeded events go: the store directly, or the HTTP ingest of a running engine. */
@@ -76,7 +77,7 @@ export function storeSink(store: EventStore, now: Date): SeedSink {
       for (const event of events) {
         const verdict = validateEvent(event, { now });
         if (!verdict.ok) {
-          throw new Error(`generated event ${event.eventId} (${event.type}) is invalid: ${JSON.stringify(verdict.errors)}`);
+          throw new SeedRejectedError(event.eventId, verdict.errors.map((e) => `${e.field} ${e.reason}`));
         }
         const streamId = streamIdOf(event);
         const list = byStream.get(streamId) ?? [];
@@ -86,7 +87,7 @@ export function storeSink(store: EventStore, now: Date): SeedSink {
       const requests: AppendRequest[] = [...byStream].map(([streamId, list]) => ({ streamId, events: list }));
       const { outcomes } = await store.appendMany(requests);
       const conflict = outcomes.find((outcome) => outcome.status === 'conflict');
-      if (conflict) throw new Error(`event ${conflict.eventId} conflicts with a stored one: seeded before with other options?`);
+      if (conflict?.status === 'conflict') throw new SeedRejectedError(conflict.eventId, [conflict.reason]);
     },
   };
 }
@@ -108,7 +109,7 @@ export function httpSink(baseUrl: string): SeedSink {
           await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
           continue;
         }
-        throw new Error(`ingest answered ${response.status}: ${text.slice(0, 500)}`);
+        throw new EngineRefusedError(url, response.status, text.slice(0, 500));
       }
     },
   };

@@ -23,6 +23,13 @@ export class RuleChanges {
     return ruleView(record);
   }
 
+  /** The rules of a JSON file, each saved as `save` would; a file that cannot be read or parsed is refused naming it. */
+  async loadFile(file: string): Promise<Array<{ id: string; changed: boolean }>> {
+    const loaded = await guard(() => this.saga.rules.loadFile(file).catch((error: unknown) => Promise.reject(unreadable(file, error))));
+    if (loaded.some((rule) => rule.changed)) await this.saga.rulesChanged();
+    return loaded;
+  }
+
   async delete(id: string): Promise<void> {
     await guard(() => this.saga.rules.delete(id));
     await this.saga.rulesChanged();
@@ -37,4 +44,12 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof RuleNotFoundError) throw ruleNotFound(error.id);
     throw error;
   }
+}
+
+/** A rules file missing or not JSON, as a refusal naming the file; other failures as they are. */
+function unreadable(file: string, error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') return new RequestRejectedError(400, 'Invalid rules file', [{ field: 'file', reason: `${file} cannot be read (${String(code)})` }]);
+  if (error instanceof SyntaxError) return new RequestRejectedError(400, 'Invalid rules file', [{ field: 'file', reason: `${file} is not JSON: ${error.message}` }]);
+  return error;
 }

@@ -1,0 +1,28 @@
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { MAX_BATCH_EVENTS, type JourneyEvent } from '@journey/contracts';
+import { AppendEventsCommand } from '@journey/ingest';
+import { SeedRejectedError } from '../cli-errors';
+import { seed, type SeedReport, type SeedSink } from '../seed/seed';
+import { SeedPopulationCommand } from './seed-population.command';
+
+@CommandHandler(SeedPopulationCommand)
+export class SeedPopulationHandler implements ICommandHandler<SeedPopulationCommand> {
+  constructor(private readonly commands: CommandBus) {}
+
+  execute({ options, now }: SeedPopulationCommand): Promise<SeedReport> {
+    return seed(ingestSink(this.commands), options, now);
+  }
+}
+
+/** Each batch as a POST /v1/events would append it: validated and appended by the same handler. */
+export function ingestSink(commands: CommandBus): SeedSink {
+  return {
+    async write(events: readonly JourneyEvent[]) {
+      for (let start = 0; start < events.length; start += MAX_BATCH_EVENTS) {
+        const reply = await commands.execute(new AppendEventsCommand({ events: events.slice(start, start + MAX_BATCH_EVENTS) }));
+        const refused = reply.body.results.find((result) => result.status === 'rejected');
+        if (refused?.status === 'rejected') throw new SeedRejectedError(refused.eventId, refused.errors.map((e) => `${e.field} ${e.reason}`));
+      }
+    },
+  };
+}

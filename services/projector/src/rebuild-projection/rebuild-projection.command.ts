@@ -1,0 +1,16 @@
+import { Command } from '@nestjs/cqrs';
+import type { RebuildReport } from '@journey/projections';
+
+/** The projections that can be rebuilt from the log. */
+export const REBUILDABLE_PROJECTIONS = ['customer_360'] as const;
+
+/** Rebuild a projection from the whole log into shadow tables, then swap them in while reads go on. */
+export class RebuildProjectionCommand extends Command<RebuildReport> {
+  constructor(
+    readonly name: string,
+    /** Called now and then with the events folded so far. */
+    readonly onProgress?: (events: number) => void,
+  ) {
+    super();
+  }
+}
