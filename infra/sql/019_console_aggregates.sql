@@ -19,6 +19,22 @@ CREATE TABLE journey.weekly_stage_changes (
   PRIMARY KEY (week, from_stage, to_stage)
 );
 
+-- Retention cohorts: the months each customer bought in (one row per customer and month), and
+-- per cohort (the month of the first purchase) the customers who bought in each month; kept by
+-- the same subscription (a late purchase older than a customer's first moves them to its cohort).
+CREATE TABLE journey.purchase_months (
+  stream_id text NOT NULL,
+  month date NOT NULL,
+  PRIMARY KEY (stream_id, month)
+);
+
+CREATE TABLE journey.retention_counts (
+  cohort date NOT NULL,
+  month date NOT NULL,
+  customers integer NOT NULL,
+  PRIMARY KEY (cohort, month)
+);
+
 -- Customers (not forgotten) per stage, tier, RFM segment and recency × frequency score, with
 -- the sum of their monetary scores: changes appended by the triggers that
 -- journey.reset_customer_counts() puts on journey.customer_360, summed when read ('' and 0

@@ -11,4 +11,5 @@ export * from './replay-check';
 export * from './forget';
 export * from './weekly/weekly-aggregates';
 export * from './weekly/weekly-fold';
+export * from './weekly/retention-fold';
 export * from './customer-counts';

@@ -1,7 +1,7 @@
-import { CUSTOMER_STREAM_PREFIX, LIFECYCLE_STAGES, VALUE_TIERS } from '@journey/contracts';
+import { LIFECYCLE_STAGES, VALUE_TIERS } from '@journey/contracts';
 import type { Queryable } from '@journey/database';
 import type { EventStore } from '@journey/event-store';
-import { PurchaseMonthTally, TransitionTally, type RetentionCohort, type Transition } from './log-tallies';
+import { TransitionTally, type RetentionCohort, type Transition } from './log-tallies';
 
 export type { RetentionCohort, Transition };
 
@@ -62,11 +62,4 @@ export async function valueGrid(db: Queryable): Promise<ValueGrid> {
     grid: grid.rows.map((r) => ({ recency: Number(r.recency), frequency: Number(r.frequency), customers: Number(r.customers), averageMonetary: Number(r.average_monetary) })),
     unscored,
   };
-}
-
-/** Retention by first-purchase month over the customers' purchases in the log (UTC months), read through the store's port. */
-export async function retention(store: EventStore, period: Period): Promise<RetentionCohort[]> {
-  const tally = new PurchaseMonthTally();
-  await store.readTypes(['PurchaseCompleted'], { streamPrefix: CUSTOMER_STREAM_PREFIX }, (events) => tally.add(events));
-  return tally.cohorts(period);
 }
