@@ -281,6 +281,11 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
     await page.waitForSelector('[data-testid=health] .pass');
     await page.waitForSelector('[data-testid=lag] tr[data-consumer]');
     await page.waitForSelector('[data-testid=dead-letters]');
+    // The replay check the auditor ran is listed among the long jobs, finished.
+    const { jobs } = await api<{ jobs: Array<{ id: string; status: string }> }>('/v1/audit/replay-checks', keys.auditor);
+    expect(jobs.length).toBeGreaterThan(0);
+    await page.waitForSelector(`[data-testid=jobs] tr[data-job="${jobs[0]!.id}"]`);
+    expect(await page.textContent(`[data-testid=jobs] tr[data-job="${jobs[0]!.id}"]`)).toContain(jobs[0]!.status);
     await screenshots(page, 'operations', '[data-testid=lag]');
     await page.close();
   });

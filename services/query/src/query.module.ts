@@ -11,6 +11,7 @@ import { CustomerAsOfHandler } from './audit/customer-as-of/customer-as-of.handl
 import { ReadAccessLogHandler } from './audit/read-access-log/read-access-log.handler';
 import { ReplayCheckHandler } from './audit/replay-check/replay-check.handler';
 import { GetReplayCheckHandler } from './audit/replay-check-job/get-replay-check.handler';
+import { ListReplayChecksHandler } from './audit/replay-check-job/list-replay-checks.handler';
 import { REPLAY_JOBS, ReplayJobs } from './audit/replay-check-job/replay-jobs';
 import { StartReplayCheckHandler } from './audit/replay-check-job/start-replay-check.handler';
 import { VerifyAllHandler } from './audit/verify-all/verify-all.handler';
@@ -45,6 +46,7 @@ import { PrivacyController } from './privacy/privacy.controller';
     ReplayCheckHandler,
     StartReplayCheckHandler,
     GetReplayCheckHandler,
+    ListReplayChecksHandler,
     { provide: REPLAY_JOBS, useFactory: () => new ReplayJobs() },
     ReadAccessLogHandler,
     ExportCustomerHandler,

@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { api, apiText } from '../api/client';
+import { api, ApiError, apiText } from '../api/client';
 import { useText } from '../app-context';
 import { Card, QueryState } from '../components/query-state';
 import { formatCount } from '../format/money';
@@ -22,9 +22,9 @@ export function OperationsPage() {
         <QueryState query={health}>
           {(data) => (
             <dl className="kv" data-testid="health">
-              <dt>status</dt>
+              <dt>{t('ops.status')}</dt>
               <dd className={data.status === 'ok' ? 'pass' : 'fail'}>{data.status}</dd>
-              <dt>database</dt>
+              <dt>{t('ops.database')}</dt>
               <dd>
                 {data.database.kind} {data.database.latencyMs !== undefined ? `${data.database.latencyMs} ms` : data.database.error}
               </dd>
@@ -33,7 +33,7 @@ export function OperationsPage() {
         </QueryState>
       </Card>
       {can('admin') && <IngestRate />}
-      <Card title={`${t('ops.lag')} · ${t('ops.jobs')}`} wide>
+      <Card title={t('ops.lag')} wide>
         <QueryState query={health}>
           {(data) => (
             <table data-testid="lag">
@@ -53,6 +53,7 @@ export function OperationsPage() {
           )}
         </QueryState>
       </Card>
+      {(can('auditor') || can('marketing')) && <LongJobs />}
       {can('ingest') && <DeadLetters />}
     </main>
   );
@@ -105,6 +106,73 @@ function DeadLetters() {
                     <td>{String(item.eventType ?? item.type ?? '—')}</td>
                     <td>
                       <pre>{JSON.stringify(item.reasons ?? item.errors ?? item)}</pre>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </QueryState>
+    </Card>
+  );
+}
+
+interface JobRow {
+  readonly kind: string;
+  readonly id: string;
+  readonly status: string;
+  readonly done: number;
+  readonly total: number;
+  readonly startedAt: string;
+}
+
+/** Jobs that take a while, with their progress: replay checks (auditors), segment backfills (marketing, where the engine has segments). */
+async function longJobs(auditor: boolean, marketing: boolean): Promise<JobRow[]> {
+  const rows: JobRow[] = [];
+  if (auditor) {
+    const { jobs } = await api<{ jobs: Array<{ id: string; status: string; events: number; total: number; startedAt: string }> }>('/v1/audit/replay-checks');
+    rows.push(...jobs.map((job) => ({ kind: 'replay check', id: job.id, status: job.status, done: job.status === 'done' ? job.total : job.events, total: job.total, startedAt: job.startedAt })));
+  }
+  if (marketing) {
+    const segments = await api<{ segments: Array<{ id: string }> }>('/v1/segments').catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) return { segments: [] };
+      throw error;
+    });
+    for (const segment of segments.segments.slice(0, 20)) {
+      const detail = await api<{ jobs?: Array<{ jobId: string; version: number; status: string; done: number; total: number; startedAt: string }> }>(`/v1/segments/${encodeURIComponent(segment.id)}`);
+      rows.push(...(detail.jobs ?? []).map((job) => ({ kind: `segment ${segment.id} v${job.version}`, id: job.jobId, status: job.status, done: job.done, total: job.total, startedAt: job.startedAt })));
+    }
+  }
+  return rows.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+}
+
+function LongJobs() {
+  const { t, locale, can } = useText();
+  const jobs = useQuery({
+    queryKey: ['long-jobs'],
+    queryFn: () => longJobs(can('auditor'), can('marketing')),
+    refetchInterval: (query) => (query.state.data?.some((job) => job.status === 'running' || job.status === 'pending') ? 2000 : 15_000),
+  });
+  return (
+    <Card title={t('ops.jobs')} wide>
+      <QueryState query={jobs}>
+        {(data) =>
+          data.length === 0 ? (
+            <p className="muted">{t('common.none')}</p>
+          ) : (
+            <table data-testid="jobs">
+              <tbody>
+                {data.map((job) => (
+                  <tr key={job.id} data-job={job.id}>
+                    <td>{job.kind}</td>
+                    <td>{job.status}</td>
+                    <td>{formatInstant(job.startedAt, locale)}</td>
+                    <td style={{ width: '35%' }}>
+                      <progress max={Math.max(1, job.total)} value={Math.min(job.done, job.total)} aria-label={job.kind} />
+                    </td>
+                    <td className="num">
+                      {formatCount(job.done, locale)} / {formatCount(job.total, locale)}
                     </td>
                   </tr>
                 ))}

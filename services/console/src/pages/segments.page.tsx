@@ -211,7 +211,7 @@ function Members({ id }: { id: string }) {
                     <td>{name(member.tier)}</td>
                     <td>{member.country ?? '—'}</td>
                     <td>{formatInstant(member.since, locale)}</td>
-                    <td className="muted">{member.backfill ? 'backfill' : ''}</td>
+                    <td className="muted">{member.backfill ? t('segments.backfill') : ''}</td>
                   </tr>
                 ))}
               </tbody>

@@ -9,6 +9,7 @@ import { accessLogFilter } from './read-access-log/access-log-request';
 import { ReadAccessLogQuery, type AccessLogPage } from './read-access-log/read-access-log.query';
 import { ReplayCheckQuery } from './replay-check/replay-check.query';
 import { GetReplayCheckQuery } from './replay-check-job/get-replay-check.query';
+import { ListReplayChecksQuery } from './replay-check-job/list-replay-checks.query';
 import type { ReplayJob } from './replay-check-job/replay-jobs';
 import { StartReplayCheckCommand } from './replay-check-job/start-replay-check.command';
 import { VerifyAllQuery, type VerifyAllAnswer } from './verify-all/verify-all.query';
@@ -59,6 +60,12 @@ export class AuditController {
   @HttpCode(202)
   startReplayCheck(): Promise<ReplayJob> {
     return this.commands.execute(new StartReplayCheckCommand());
+  }
+
+  /** The replay-check jobs this process keeps, newest first. */
+  @Get('replay-checks')
+  replayCheckJobs(): Promise<{ jobs: ReplayJob[] }> {
+    return this.queries.execute(new ListReplayChecksQuery());
   }
 
   /** A replay-check job: running (with its progress), done (with its report) or failed. */

@@ -19,6 +19,7 @@ describe('replay-check jobs', () => {
     finish(report(200));
     await new Promise((resolve) => setImmediate(resolve));
     expect(jobs.get(job.id)).toMatchObject({ status: 'done', progress: 1, report: { ok: true, events: 200 } });
+    expect(jobs.list().map((kept) => kept.id)).toEqual([job.id]);
   });
 
   it('keep the reason of a failed job', async () => {

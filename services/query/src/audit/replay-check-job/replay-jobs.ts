@@ -44,6 +44,11 @@ export class ReplayJobs {
     return this.jobs.get(id);
   }
 
+  /** The jobs this process keeps, newest first. */
+  list(): ReplayJob[] {
+    return [...this.jobs.values()].reverse();
+  }
+
   private set(job: ReplayJob): void {
     this.jobs.set(job.id, job);
     const finished = [...this.jobs.values()].filter((kept) => kept.status !== 'running');
