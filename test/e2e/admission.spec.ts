@@ -45,7 +45,7 @@ describeWithServer('ingest admission while the pipeline lags', () => {
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const problem = (await refused.json()) as { detail: string; consumer: string; lagEvents: number };
-    expect(['projection:customer_360', 'saga:journeys']).toContain(problem.consumer);
+    expect(['analytics:weekly', 'projection:customer_360', 'saga:journeys']).toContain(problem.consumer);
     expect(problem.lagEvents).toBeGreaterThan(40);
     expect(problem.detail).toMatch(/events behind \(limit 40\)/);
     expect(accepted).toBeGreaterThan(40);

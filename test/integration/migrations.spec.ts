@@ -66,7 +66,8 @@ describe.each(backends())('migrations and SQL functions on %s', (backend) => {
     await before.close();
 
     const report = await migrate(t.db);
-    expect(report.applied).toEqual(['014_drop_append_events_json.sql']);
+    // 014 and every migration after it (those the former history never had).
+    expect(report.applied).toEqual(loadMigrations().filter((m) => m.name >= '014').map((m) => m.name));
     expect(report.functions).toEqual(FUNCTIONS.map((fn) => fn.name));
     expect(await signatures()).toEqual(['text[], bigint[], bigint[], text[], text, uuid[]']);
     const recorded = await ledger('schema_migrations');
