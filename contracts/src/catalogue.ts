@@ -2,12 +2,13 @@ import type { EventEnvelope } from './envelope';
 import { piiFieldsOf } from './pii';
 import * as browse from './events/browse.events';
 import * as commerce from './events/commerce.events';
+import * as custom from './events/custom.events';
 import * as customer from './events/customer.events';
 import * as derived from './events/derived.events';
 import * as messaging from './events/messaging.events';
 import * as support from './events/support.events';
 
-type Family = 'customer' | 'commerce' | 'browse' | 'support' | 'messaging' | 'derived';
+type Family = 'customer' | 'commerce' | 'browse' | 'support' | 'messaging' | 'custom' | 'derived';
 
 function entry<C extends abstract new () => object>(family: Family, data: C) {
   return { family, data, version: 1 } as const;
@@ -37,6 +38,7 @@ export const EVENT_CATALOGUE = {
   MessageReplied: entry('messaging', messaging.MessageReplied),
   MessageBounced: entry('messaging', messaging.MessageBounced),
   Unsubscribed: entry('messaging', messaging.Unsubscribed),
+  CustomEvent: entry('custom', custom.CustomEvent),
   LifecycleStageChanged: entry('derived', derived.LifecycleStageChanged),
   ValueTierChanged: entry('derived', derived.ValueTierChanged),
   ActionScheduled: entry('derived', derived.ActionScheduled),

@@ -1,6 +1,6 @@
 /**
  * npm run bench — every benchmark, one after the other (each alone on the machine): appends and
- * HTTP ingest, projections, the saga, queries, the peers side by side, the replay at scale, and
+ * HTTP ingest, projections, what one live event writes, the rules, queries, the peers side by side, the replay at scale, and
  * the whole engine.
  * Each writes its own section of docs/benchmarks.md and its figures in docs/benchmarks.json; this
  * adds the run itself (date, commit, how long each took). ONLY=append,saga runs a subset.
@@ -12,7 +12,8 @@ import { commitOf, recordResults } from './bench-support';
 const BENCHES = [
   { name: 'append', what: 'appends and HTTP ingest' },
   { name: 'project', what: 'projection catch-up, delay and memory' },
-  { name: 'saga', what: 'the saga and webhook delivery' },
+  { name: 'fold-cost', what: 'what one live event writes, before and after' },
+  { name: 'saga', what: 'the customer pass with its rules, and webhook delivery' },
   { name: 'query', what: 'the marketing queries over 1,000,000 customers' },
   { name: 'peers', what: 'journey beside Emmett and Message DB' },
   { name: 'rebuild', what: 'every projection rebuilt from 10,000,000 events' },

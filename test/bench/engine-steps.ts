@@ -3,19 +3,18 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { CUSTOMER_PROJECTION } from '@journey/projections';
-import { SAGA_SUBSCRIPTION } from '@journey/journeys';
 import { until } from '../support/until';
 import { fmt } from './bench-support';
 import { pipelineLag, readLags } from './engine-lag';
 import type { LoadOptions, LoadReport } from './engine-load-worker';
 import { saturated, type RateStep } from './rate-search';
 
-/** The consumers whose lag is the pipeline's: the customer projection and the saga (partitioned names included). */
-export const PIPELINE = [CUSTOMER_PROJECTION, SAGA_SUBSCRIPTION] as const;
+/** The consumers whose lag is the pipeline's: the customer pass (partitioned names included). */
+export const PIPELINE = [CUSTOMER_PROJECTION] as const;
 /** The bound on the pipeline's lag, in seconds. */
 export const LAG_BOUND = 1;
 const SAMPLE_MS = 250;
-/** How long a lost step's backlog may take to drain (the saga catches up slowly). */
+/** How long a lost step's backlog may take to drain (live traffic over existing customers drains slowly). */
 const DRAIN_CEILING_MS = 15 * 60_000;
 
 export interface MeasuredStep extends RateStep {

@@ -196,7 +196,7 @@ async function writeClones(db: Database, base: readonly Customer360[], first: nu
       batch.push(score ? { ...clone, tier: score.tier, segment: score.segment, rfm: { recency: score.recency, frequency: score.frequency, monetary: score.monetary }, tierSince: run } : clone);
     }
     while (inFlight.size >= WRITERS) await Promise.race(inFlight);
-    const write: Promise<void> = saveCustomers(db, LIVE_TABLES, batch).finally(() => inFlight.delete(write));
+    const write: Promise<void> = saveCustomers(db, LIVE_TABLES, batch.map((after) => ({ before: undefined, after }))).finally(() => inFlight.delete(write));
     inFlight.add(write);
   }
   await Promise.all(inFlight);

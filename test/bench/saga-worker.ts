@@ -1,5 +1,6 @@
 /**
- * One catch-up of the saga over the whole log, in a process of its own, from empty saga state:
+ * One catch-up of the customer pass with the rules decider over the whole log, in a process of
+ * its own, from empty read models and saga state:
  * `saga-worker <url> decide` times the deciding (rules already saved; prints {events, seconds,
  * decisions, maxRssMiB}); `saga-worker <url> dispatch <receiver>` lets the saga decide untimed,
  * then times the delivery of the whole outbox to the receiver (prints {actions, seconds}).
@@ -11,13 +12,14 @@ import { PgDatabase } from '@journey/database';
 import { benchStore } from './bench-history';
 import { DEFAULT_SAGA_SETTINGS, LogChannel, Saga, WebhookChannel, type Channel } from '@journey/journeys';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
+import { CUSTOMER_PROJECTION, Projector } from '@journey/projections';
 
 async function main(): Promise<void> {
   const [url, mode] = process.argv.slice(2) as [string, 'decide' | 'dispatch'];
   const db = new PgDatabase({ url, poolSize: 4, applicationName: 'journey-bench-saga' });
   await db.exec(
-    `TRUNCATE journey.saga_customers, journey.saga_decisions, journey.saga_timers, journey.outbox, journey.saga_actions;
-     DELETE FROM journey.checkpoints WHERE name = 'saga:journeys';`,
+    `TRUNCATE journey.customer_360, journey.visitor_activity, journey.saga_decisions, journey.saga_timers, journey.outbox, journey.saga_actions;
+     DELETE FROM journey.checkpoints WHERE name = '${CUSTOMER_PROJECTION}';`,
   );
   const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM journey.events WHERE source <> 'journey'");
   const store = await benchStore(db);
@@ -27,10 +29,15 @@ async function main(): Promise<void> {
     ['webhook', new WebhookChannel('bench-secret', 5000)],
   ]);
   const saga = new Saga(db, store, settings, channels, () => new Date());
+  const projector = new Projector(db, store, { ...DEFAULT_PROJECTION_OPTIONS, clockIntervalMs: 0, rfmIntervalMs: 0, batchSize: 2000 }, () => new Date(), {
+    deciders: [saga.decider()],
+  });
   let started = performance.now();
   await saga.start();
-  await saga.caughtUp();
+  projector.start();
+  await projector.caughtUp();
   let seconds = (performance.now() - started) / 1000;
+  await projector.stop();
   await saga.stop();
   let result: object;
   if (mode === 'decide') {

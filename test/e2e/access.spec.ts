@@ -26,6 +26,7 @@ describe(`API keys, roles and the access log on ${backend}`, () => {
 
   const ROUTES: Route[] = [
     { method: 'POST', url: '/v1/events', body: () => sampleEvent('PageViewed', { customerId, occurredAt: new Date().toISOString() }), roles: ['ingest'] },
+    { method: 'POST', url: '/v1/track', body: () => ({ messageId: randomUUID(), anonymousId: `v-${customerId}`, event: 'Access Checked' }), roles: ['ingest'] },
     { method: 'GET', url: `/v1/customers/${customerId}`, roles: ['marketing'] },
     { method: 'GET', url: '/v1/customers?stage=first_time&limit=10', roles: ['marketing'] },
     { method: 'GET', url: '/v1/exports/customers.csv?country=GB', roles: ['marketing'] },

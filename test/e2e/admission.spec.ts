@@ -21,11 +21,11 @@ describeWithServer('ingest admission while the pipeline lags', () => {
     const batch = (size: number) => ({ events: Array.from({ length: size }, () => sampleEvent('PageViewed', { customerId })) });
     const limits = { JOURNEY_ADMISSION_MAX_LAG_EVENTS: '40' };
 
-    // The projection and the saga take their checkpoints; then they stop running.
+    // The customer pass takes its checkpoint; then it stops running.
     const running = new EngineProcess({ DATABASE_URL: t.url!, ...limits });
     await running.start();
     const health = async (engine: EngineProcess): Promise<Health> => (await fetch(`${engine.url}/health`)).json() as Promise<Health>;
-    await until(async () => ((await health(running)).lag?.['saga:journeys'] ? true : undefined), 10 * 60_000, 'the saga checkpoint');
+    await until(async () => ((await health(running)).lag?.['projection:customer_360'] ? true : undefined), 10 * 60_000, 'the customer pass checkpoint');
     await running.stop();
 
     const stalled = new EngineProcess({ DATABASE_URL: t.url!, JOURNEY_PROJECTOR: 'off', JOURNEY_SAGA: 'off', ...limits });
@@ -45,7 +45,7 @@ describeWithServer('ingest admission while the pipeline lags', () => {
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const problem = (await refused.json()) as { detail: string; consumer: string; lagEvents: number };
-    expect(['analytics:weekly', 'projection:customer_360', 'saga:journeys']).toContain(problem.consumer);
+    expect(problem.consumer).toBe('projection:customer_360');
     expect(problem.lagEvents).toBeGreaterThan(40);
     expect(problem.detail).toMatch(/events behind \(limit 40\)/);
     expect(accepted).toBeGreaterThan(40);
@@ -55,9 +55,8 @@ describeWithServer('ingest admission while the pipeline lags', () => {
     expect(response.status).toBe(200);
     const { lag } = (await response.json()) as Health;
     expect(lag?.['projection:customer_360']?.events).toBeGreaterThanOrEqual(accepted);
-    expect(lag?.['saga:journeys']?.events).toBeGreaterThanOrEqual(accepted);
     const metrics = await (await fetch(`${stalled.url}/metrics`, { headers: stalled.headers() })).text();
-    for (const consumer of ['projection:customer_360', 'saga:journeys']) {
+    for (const consumer of ['projection:customer_360']) {
       const line = new RegExp(`^journey_consumer_lag_events\\{consumer="${consumer}"\\} (\\d+)$`, 'm').exec(metrics);
       expect(Number(line?.[1])).toBeGreaterThanOrEqual(accepted);
       expect(metrics).toMatch(new RegExp(`^journey_consumer_lag_seconds\\{consumer="${consumer}"\\} [\\d.e-]+$`, 'm'));

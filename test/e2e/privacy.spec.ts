@@ -6,7 +6,6 @@ import { FORGOTTEN } from '@journey/privacy';
 import { type Database } from '@journey/database';
 import { CONFIG, DATABASE, type JourneyConfig } from '@journey/platform';
 import { CUSTOMER_PROJECTION, rebuildCustomerProjection } from '@journey/projections';
-import { SAGA_SUBSCRIPTION } from '@journey/journeys';
 import { startEngine, type EngineUnderTest } from '../support/engine-app';
 import { sampleEvent } from '../support/sample-events';
 import { createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
@@ -34,13 +33,13 @@ describeWithServer('privacy: PII sealed at rest, export, forget', () => {
   const dump = (): string => execFileSync('pg_dump', ['--no-owner', t.url!], { maxBuffer: 256 * 1024 * 1024 }).toString();
   const leaks = (text: string): string[] => Object.values(PII).filter((value) => text.includes(value));
 
-  /** Waits until the projector and the saga have taken every event committed so far. */
+  /** Waits until the customer pass has taken every event committed so far. */
   async function settled(): Promise<void> {
     const last = await store.lastCommitted();
     await until(
-      async () => ((await store.checkpointsReached([CUSTOMER_PROJECTION, SAGA_SUBSCRIPTION], last)) ? true : undefined),
+      async () => ((await store.checkpointsReached([CUSTOMER_PROJECTION], last)) ? true : undefined),
       20_000,
-      'the projector and the saga to catch up',
+      'the customer pass to catch up',
     );
   }
 

@@ -35,7 +35,8 @@ describeWithServer('engine killed between delivering an action and recording it'
       JOURNEY_SAGA_TICK: '1s',
       JOURNEY_DELIVERY_TIMEOUT: '1s',
       JOURNEY_WEBHOOK_SECRET: 'secret',
-      JOURNEY_PROJECTOR: 'off',
+      // The customer pass judges the search; the saga runtime delivers what it decided.
+      JOURNEY_RFM_INTERVAL_SECONDS: '0',
     });
     await engine.start();
     // The receiver acts on the first delivery, but the engine dies before it hears back.

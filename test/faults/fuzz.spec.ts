@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { EVENT_CATALOGUE, isDerivedType, type EventType } from '@journey/contracts';
 import { migrate, PgDatabase, type Database } from '@journey/database';
-import type { Role } from '@journey/platform';
+import { isTrackingPath, type Role } from '@journey/platform';
 import { EngineProcess, PROCESS_ADMIN_KEY } from '../support/engine-process';
 import { sampleEvent } from '../support/sample-events';
 import { describeWithCluster, PgCluster } from './support/pg-cluster';
@@ -22,7 +22,7 @@ const CALLERS: readonly Caller[] = ['none', 'garbage', 'revoked', 'odd', 'ingest
 const ODD_AUTHORIZATIONS = ['Bearer', 'Bearer  ', 'Basic dXNlcjpwYXNz', `bearer ${'x'.repeat(1000)}`, 'Bearer a b', 'Token abc', `Bearer ${PROCESS_ADMIN_KEY.slice(0, -1)}`];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
 /** The engine's consumers of the log, each with its checkpoint. */
-const CONSUMERS = ['projection:customer_360', 'saga:journeys'];
+const CONSUMERS = ['projection:customer_360'];
 const POSTABLE = (Object.keys(EVENT_CATALOGUE) as EventType[]).filter((type) => type !== 'CustomerForgotten');
 
 interface Sent {
@@ -163,7 +163,7 @@ describeWithCluster('the fuzzer: hostile requests over the contracts and every r
       throw new Error(`${summary} answered ${response.status} as ${response.contentType || 'no content type'}, not a problem: ${response.body.slice(0, 500)}`);
     }
     const path = request.path.split('?')[0]!;
-    const acceptedAppend = request.method === 'POST' && path === '/v1/events' && response.status < 300;
+    const acceptedAppend = request.method === 'POST' && (path === '/v1/events' || isTrackingPath(path)) && response.status < 300;
     if (path !== '/health' && !acceptedAppend) logged.push(`${request.method} ${response.status}`);
     const write = response.status < 400 && !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
     if (write && folding) {

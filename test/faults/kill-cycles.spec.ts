@@ -18,7 +18,7 @@ import { healthLag, maxLagEvents } from './support/samples';
 
 const LONG = process.env.JOURNEY_FAULTS === 'long';
 const CYCLES = LONG ? 12 : 3;
-const CONSUMERS = ['projection:customer_360', 'saga:journeys'];
+const CONSUMERS = ['projection:customer_360'];
 
 describeWithCluster('engine killed with SIGKILL again and again under load, with actions firing', () => {
   let cluster: PgCluster;

@@ -17,7 +17,7 @@ const LONG = process.env.JOURNEY_FAULTS === 'long';
 const RATE = LONG ? 200 : 50;
 const WARM_UP_SECONDS = 20;
 const SOAK_SECONDS = LONG ? 20 * 60 : 60;
-const CONSUMERS = ['projection:customer_360', 'saga:journeys'];
+const CONSUMERS = ['projection:customer_360'];
 /** The backlog the drain test builds while the consumers are off. */
 const BACKLOG = LONG ? 300_000 : 30_000;
 
@@ -96,7 +96,7 @@ describeWithCluster('the engine soaked at a sustainable rate', () => {
     // The consumers take their checkpoints, then stay off while the backlog is written.
     const first = new EngineProcess(env);
     await first.start();
-    await until(async () => ((await healthLag(first.url))?.['saga:journeys'] ? true : undefined), 10 * 60_000, 'the consumers to start');
+    await until(async () => ((await healthLag(first.url))?.['projection:customer_360'] ? true : undefined), 10 * 60_000, 'the consumers to start');
     await first.stop();
     const writer = new EngineProcess({ ...env, JOURNEY_PROJECTOR: 'off', JOURNEY_SAGA: 'off' });
     await writer.start();

@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
+import type { JourneyEvent } from '@journey/contracts';
 import { inHoldout } from '@journey/domain';
 import { Saga, ruleResults } from '@journey/journeys';
+import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
+import { liveCustomer, Projector } from '@journey/projections';
 import { exampleRules, JourneyHarness, WEBHOOK_SECRET } from '../support/journey-harness';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -221,6 +224,31 @@ describe.each(backends())('journeys on %s', (backend) => {
     await h.saga.rulesChanged();
   });
 
+  it("judges a customer with linked anonymous-visitor history on the merged state: the 360's and the rules' agree", async () => {
+    await h.saga.rules.save({
+      id: 'keen-browser',
+      name: 'keen browser',
+      trigger: { event: 'ProductViewed' },
+      conditions: { path: 'customer.activity.views', op: 'gte', value: 3 },
+      action: { channel: 'webhook', target: `${h.baseUrl}/keen`, template: '{"customer":{{json customer.customerId}},"views":{{json customer.activity.views}} }' },
+    });
+    await h.saga.rulesChanged();
+    const c = await h.customer();
+    const anonymousId = `anon-${c}`;
+    const view = () => ({ ...h.event('ProductViewed', c), customerId: undefined, anonymousId }) as JourneyEvent;
+    // Two views as an anonymous visitor, then the link, then one view of the customer's own: only
+    // counting the visitor's views does the third reach the rule's threshold.
+    await h.publish(view(), view());
+    await h.publish(h.event('IdentityLinked', c, { anonymousId }), h.event('ProductViewed', c));
+    await h.settle();
+
+    const keen = h.receiver.to('/keen').filter((r) => r.body.includes(c));
+    expect(keen.map((r) => r.json)).toEqual([{ customer: c, views: 3 }]);
+    expect((await liveCustomer(t.db, c))?.views).toBe(3);
+    await h.saga.rules.delete('keen-browser');
+    await h.saga.rulesChanged();
+  });
+
   describe('delivery', () => {
     it('retries a receiver that is down for a while, then succeeds with the same idempotency key', async () => {
       const c = await h.customer();
@@ -274,11 +302,15 @@ describe.each(backends())('journeys on %s', (backend) => {
     const count = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM journey.saga_decisions WHERE customer_id = $1', [c])).rows[0]!.n;
     const before = await count();
     expect(before).toBeGreaterThan(0);
-    // A second saga on the same database (a restart, or another process) finds nothing to redo.
+    // A second pass on the same database (a restart, or another process) finds nothing to redo.
+    await h.projector.stop();
     const again = new Saga(t.db, h.store, h.settings, new Map(), () => h.now);
-    await again.start();
-    await again.caughtUp();
+    const pass = new Projector(t.db, h.store, { ...DEFAULT_PROJECTION_OPTIONS, clockIntervalMs: 0, rfmIntervalMs: 0 }, () => h.now, { deciders: [again.decider()] });
+    pass.start();
+    await pass.caughtUp();
+    await pass.stop();
     await again.stop();
+    h.projector.start();
     expect(await count()).toBe(before);
     expect(await h.eventsOf(c, 'ActionDispatched')).toHaveLength(1);
   });

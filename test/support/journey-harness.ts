@@ -30,7 +30,7 @@ export function exampleRules(baseUrl: string): Array<Record<string, unknown>> {
   });
 }
 
-/** Store, projector and saga on a test database, with a clock the test moves and a real receiver. */
+/** Store, customer pass (rules judged) and saga on a test database, with a clock the test moves and a real receiver. */
 export class JourneyHarness {
   readonly store: PostgresEventStore;
   readonly projector: Projector;
@@ -46,7 +46,6 @@ export class JourneyHarness {
   ) {
     this.store = new PostgresEventStore(db);
     const clock = () => this.now;
-    this.projector = new Projector(db, this.store, { ...DEFAULT_PROJECTION_OPTIONS, clockIntervalMs: 0, rfmIntervalMs: 0 }, clock);
     const full: SagaSettings = {
       ...DEFAULT_SAGA_SETTINGS,
       lifecycle: DEFAULT_LIFECYCLE,
@@ -63,6 +62,9 @@ export class JourneyHarness {
     ]);
     this.settings = full;
     this.saga = new Saga(db, this.store, full, channels, clock);
+    this.projector = new Projector(db, this.store, { ...DEFAULT_PROJECTION_OPTIONS, clockIntervalMs: 0, rfmIntervalMs: 0 }, clock, {
+      deciders: [this.saga.decider()],
+    });
   }
 
   async start(rules: Array<Record<string, unknown>> = []): Promise<void> {
@@ -84,11 +86,10 @@ export class JourneyHarness {
     for (const event of events) await this.store.append(streamIdOf(event), [event]);
   }
 
-  /** Lets the projector and the saga handle everything, then fires due timers and delivers. */
+  /** Lets the customer pass handle everything, then fires due timers and delivers. */
   async settle(): Promise<void> {
     for (let round = 0; round < 3; round++) {
       await this.projector.caughtUp();
-      await this.saga.caughtUp();
       await this.saga.tick();
     }
   }

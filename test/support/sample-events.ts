@@ -24,6 +24,7 @@ export const SAMPLE_DATA: Record<EventType, Record<string, unknown>> = {
   ProductViewed: { sku: 'SKU-1', category: 'shoes', price: 8999, currency: 'EUR' },
   SearchPerformed: { query: 'trail running shoes', resultsCount: 42 },
   CartUpdated: { cartId: 'cart-9', items: [{ sku: 'SKU-1', quantity: 1, unitPrice: 8999 }], total: 8999, currency: 'EUR' },
+  CustomEvent: { name: 'Newsletter Subscribed', properties: { list: 'weekly', source: 'footer' } },
   TicketOpened: { ticketId: 't-77', subject: 'Where is my order?', channel: 'email', priority: 'normal' },
   TicketUpdated: { ticketId: 't-77', status: 'pending', note: 'asked the carrier' },
   TicketResolved: { ticketId: 't-77', satisfaction: 4 },

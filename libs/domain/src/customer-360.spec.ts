@@ -130,6 +130,13 @@ describe('customer 360: given events, then state', () => {
     }
   });
 
+  it('a CustomEvent counts as activity and changes nothing else', () => {
+    const base = given(event('PurchaseCompleted'));
+    const after = evolve(base, { ...event('CustomEvent'), occurredAt: '2026-04-01T00:00:00.000Z' }, DEFAULT_LIFECYCLE).state;
+    expect(after.lastActivityAt).toBe('2026-04-01T00:00:00.000Z');
+    expect({ ...after, lastActivityAt: null, eventCount: 0, lifecycle: null, nextReviewAt: null }).toEqual({ ...base, lastActivityAt: null, eventCount: 0, lifecycle: null, nextReviewAt: null });
+  });
+
   it('counts every event folded', () => {
     expect(given(event('PageViewed'), event('MessageSent'), event('LifecycleStageChanged')).eventCount).toBe(3);
   });

@@ -184,6 +184,9 @@ export function evolve(state: Customer360, event: JourneyEvent, thresholds: Life
     case 'CartUpdated':
       next = browsed(next, event);
       break;
+    case 'CustomEvent':
+      next = { ...next, lastActivityAt: later(next.lastActivityAt, event.occurredAt) };
+      break;
     case 'TicketOpened':
       next = {
         ...next,

@@ -7,3 +7,4 @@ export * from './visitor';
 export * from './customer-360.view';
 export * from './rules';
 export * from './events';
+export * from './customer-fold';

@@ -16,3 +16,25 @@ export function toBase(amount: number, currency: string, rates: CurrencyRates): 
 export function addAmount(tally: Readonly<Record<string, number>>, currency: string, amount: number): Record<string, number> {
   return { ...tally, [currency]: (tally[currency] ?? 0) + amount };
 }
+
+/** ISO 4217 currencies whose minor unit is not the hundredth (the rest have two decimals). */
+const EXPONENTS: Readonly<Record<string, number>> = {
+  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+  CLF: 4, UYW: 4,
+};
+
+/** How many decimals the currency's minor unit has (ISO 4217): JPY 0, EUR 2, KWD 3. */
+export function currencyExponent(currency: string): number {
+  return EXPONENTS[currency] ?? 2;
+}
+
+/**
+ * An amount in major units (19.99 EUR, as Segment's e-commerce spec sends it) in minor units
+ * (1999), rounded to the nearest minor unit; undefined when it is not a finite number.
+ */
+export function toMinorUnits(amount: number, currency: string): number | undefined {
+  if (!Number.isFinite(amount)) return undefined;
+  // toPrecision drops float noise first: 1.005 * 100 is 100.49999999999999, not 100.5.
+  return Math.round(Number((amount * 10 ** currencyExponent(currency)).toPrecision(12)));
+}

@@ -1,8 +1,9 @@
 import { ENGINE_SOURCE, type JourneyEvent } from '@journey/contracts';
-import { decide, derivedEventId, type Customer360 } from '@journey/domain';
+import { decide, derivedEventId } from '@journey/domain';
+import { customersWithBirthday } from '@journey/projections';
+import { loadMemories } from './decision-memory';
 import { DecisionWriter } from './decision-writer';
-import type { SagaContext } from './saga-batch';
-import { loadMemories } from './saga-state';
+import type { SagaContext } from './saga-context';
 
 /**
  * Rules triggered by the calendar (`schedule:daily`), such as a birthday greeting: the customers
@@ -21,11 +22,7 @@ export async function runDailyRules(context: SagaContext): Promise<number> {
   for (;;) {
     const batch = await context.store.unitOfWork(async (unit) => {
       const tx = unit.state;
-      const { rows } = await tx.query<{ customer_id: string; state: Customer360 }>(
-        `SELECT customer_id, state FROM journey.saga_customers
-         WHERE birthday = ANY($1::text[]) AND customer_id > $2 ORDER BY customer_id LIMIT 500`,
-        [around, after],
-      );
+      const rows = (await customersWithBirthday(tx, around, after, 500)).map((state) => ({ customer_id: state.customerId, state }));
       if (rows.length === 0) return 0;
       const memories = await loadMemories(tx, rows.map((row) => row.customer_id), context.index, now.getTime() - 365 * 86_400_000);
       const writer = new DecisionWriter(context.settings, now.getTime());

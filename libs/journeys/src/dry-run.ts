@@ -2,7 +2,7 @@ import type { JourneyEvent } from '@journey/contracts';
 import { customer360View, evaluate, gate, type ConditionTrace, type Customer360, type GateVerdict, type Rule } from '@journey/domain';
 import type { Queryable } from '@journey/database';
 import type { SagaSettings } from './saga-settings';
-import { loadMemories, loadStates } from './saga-state';
+import { loadMemories } from './decision-memory';
 import type { RuleIndex } from './rules/rule-index';
 
 export interface DryRun {
@@ -41,9 +41,4 @@ export async function dryRun(db: Queryable, index: RuleIndex, settings: SagaSett
     conditions: { passed: conditionsPassed, conditions: conditionTrace },
     outcome,
   };
-}
-
-/** The saga's view of a customer, when it has one. */
-export async function sagaCustomer(db: Queryable, customerId: string): Promise<Customer360 | undefined> {
-  return (await loadStates(db, [customerId])).get(customerId);
 }

@@ -1,16 +1,10 @@
 import type { Queryable } from '@journey/database';
 
 /**
- * Scrubs a forgotten customer's personal data from the saga's tables: its copy of the 360 loses
- * the profile, waiting timers are cancelled and lose the trigger's payload, and rendered action
- * bodies are emptied (pending ones are cancelled: nothing more is sent to a forgotten customer).
+ * Scrubs a forgotten customer's personal data from the saga's tables: waiting timers are
+ * cancelled and lose the trigger's payload, and rendered action bodies are emptied (pending ones are cancelled: nothing more is sent to a forgotten customer).
  */
 export async function scrubForgottenJourneys(tx: Queryable, customerId: string): Promise<void> {
-  await tx.query(
-    `UPDATE journey.saga_customers SET state = state || '{"profile": {}, "forgotten": true}'::jsonb, birthday = NULL
-     WHERE customer_id = $1`,
-    [customerId],
-  );
   await tx.query(
     `UPDATE journey.saga_timers SET trigger = jsonb_set(trigger, '{data}', '{}'::jsonb),
        state = CASE WHEN state = 'pending' THEN 'cancelled' ELSE state END

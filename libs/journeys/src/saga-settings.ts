@@ -1,4 +1,5 @@
 import type { CurrencyRates, GlobalCap, LifecycleThresholds } from '@journey/domain';
+import type { JourneyConfig } from '@journey/platform';
 
 export interface SagaSettings {
   readonly lifecycle: LifecycleThresholds;
@@ -31,3 +32,20 @@ export const DEFAULT_SAGA_SETTINGS: Omit<SagaSettings, 'lifecycle' | 'rates'> = 
   tickMs: 1000,
   batchSize: 1000,
 };
+
+/** The settings of the configuration. */
+export function sagaSettings(config: JourneyConfig): SagaSettings {
+  const j = config.journeys;
+  return {
+    ...DEFAULT_SAGA_SETTINGS,
+    lifecycle: config.projections.lifecycle,
+    rates: config.projections.rates,
+    globalCaps: j.globalCaps,
+    maxDepth: j.maxDepth,
+    maxEventAgeMs: j.maxEventAgeMs,
+    maxAttempts: j.maxAttempts,
+    backoffMs: j.backoffMs,
+    deliveryTimeoutMs: j.deliveryTimeoutMs,
+    tickMs: j.tickMs,
+  };
+}

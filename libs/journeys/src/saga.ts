@@ -1,17 +1,18 @@
 import type { ActionChannel } from '@journey/contracts';
-import type { EventStore, Subscription } from '@journey/event-store';
+import type { EventStore } from '@journey/event-store';
 import type { Database, Queryable } from '@journey/database';
 import type { Channel } from './channels/channel';
 import { runDailyRules } from './daily-rules';
 import { Dispatcher, type DispatchReport } from './dispatcher';
-import { RuleIndex } from './rules/rule-index';
-import { RuleStore } from './rules/rule-store';
-import { sagaBatch, type SagaContext } from './saga-batch';
+import { ruleCatalog, type RuleCatalog } from './rules/rule-catalog';
+import type { RuleIndex } from './rules/rule-index';
+import type { RuleStore } from './rules/rule-store';
+import { RulesDecider } from './rules-decider';
+import type { SagaContext } from './saga-context';
 import type { SagaSettings } from './saga-settings';
 import { fireDueTimers } from './timers';
 
-export const SAGA_SUBSCRIPTION = 'saga:journeys';
-export const RULES_CHANNEL = 'journey_rules';
+export { RULES_CHANNEL } from './rules/rule-catalog';
 
 export interface SagaLogger {
   info(fields: object, message: string): void;
@@ -19,57 +20,52 @@ export interface SagaLogger {
 }
 
 /**
- * The journeys runtime: the subscription that decides, the loop that fires due timers and
- * delivers the outbox, and the daily run of calendar rules. The same in the engine and in
+ * The journeys runtime around the customer pass: the loop that fires due timers and delivers the
+ * outbox, and the hourly run of calendar rules. Events are judged by the pass itself (the
+ * RulesDecider this gives), on the 360 each event left. The same in the engine and in
  * services/saga; several processes share timers and the outbox safely.
  */
 export class Saga {
   readonly rules: RuleStore;
   readonly index: RuleIndex;
+  private readonly catalog: RuleCatalog;
   private readonly dispatcher: Dispatcher;
   private readonly context: SagaContext;
-  private subscription: Subscription | undefined;
+  private started = false;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<unknown> | undefined;
   private lastCalendarHour = '';
-  private stopListening: (() => Promise<void>) | undefined;
 
   constructor(
-    private readonly db: Database,
-    private readonly store: EventStore<Queryable>,
+    db: Database,
+    store: EventStore<Queryable>,
     private readonly settings: SagaSettings,
     private readonly channels: ReadonlyMap<ActionChannel, Channel>,
     private readonly now: () => Date,
     private readonly logger?: SagaLogger,
   ) {
-    this.rules = new RuleStore(db);
-    this.index = new RuleIndex(this.rules);
+    this.catalog = ruleCatalog(db);
+    this.rules = this.catalog.rules;
+    this.index = this.catalog.index;
     this.context = { index: this.index, store, settings, now };
     this.dispatcher = new Dispatcher(db, store, channels, settings, now);
   }
 
+  /** The rules as a decider of the customer pass, with this saga's settings and clock. */
+  decider(): RulesDecider {
+    return new RulesDecider(this.catalog, this.settings, this.now);
+  }
+
   async start(): Promise<void> {
-    if (this.subscription) return;
-    await this.index.refresh();
-    if (this.db.kind === 'postgres') {
-      const refresh = (): void => void this.index.refresh().catch(() => undefined);
-      this.stopListening = await this.db.listen(RULES_CHANNEL, refresh, refresh);
-    }
-    this.subscription = this.store.subscribe(SAGA_SUBSCRIPTION, (events, unit) => sagaBatch(events, unit, this.context), {
-      batchSize: this.settings.batchSize,
-      onError: (error) => this.logger?.error({ err: error }, 'saga batch failed; retrying'),
-    });
+    if (this.started) return;
+    this.started = true;
+    await this.catalog.open();
     if (this.settings.tickMs > 0) this.timer = setInterval(() => void this.tickSafely(), this.settings.tickMs);
   }
 
   /** Rules changed (here, or elsewhere when told): read them again, and tell other processes. */
   async rulesChanged(): Promise<void> {
-    await this.index.refresh();
-    if (this.db.kind === 'postgres') await this.db.notify(RULES_CHANNEL, '').catch(() => undefined);
-  }
-
-  async caughtUp(): Promise<void> {
-    await this.subscription?.caughtUp();
+    await this.catalog.changed();
   }
 
   /** Due timers, then the outbox until nothing is due, then (once an hour) calendar rules. */
@@ -94,9 +90,8 @@ export class Saga {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.ticking;
-    await this.subscription?.stop();
-    this.subscription = undefined;
-    await this.stopListening?.();
+    if (this.started) await this.catalog.close();
+    this.started = false;
     for (const channel of this.channels.values()) await channel.close?.();
   }
 

@@ -1,8 +1,9 @@
 import type { JourneyEvent } from '@journey/contracts';
 import { decideDue, emptyCustomer360 } from '@journey/domain';
+import { readCustomers } from '@journey/projections';
+import { loadMemories } from './decision-memory';
 import { DecisionWriter } from './decision-writer';
-import type { SagaContext } from './saga-batch';
-import { loadMemories, loadStates } from './saga-state';
+import type { SagaContext } from './saga-context';
 
 interface TimerRow {
   id: string;
@@ -30,7 +31,8 @@ export async function fireDueTimers(context: SagaContext, limit = 200): Promise<
     );
     if (rows.length === 0) return 0;
     const customerIds = [...new Set(rows.map((row) => row.customer_id))];
-    const states = await loadStates(tx, customerIds);
+    // The 360 as the customer pass last committed it: the state the timer's decision is judged on.
+    const states = await readCustomers(tx, customerIds);
     const memories = await loadMemories(tx, customerIds, context.index, now - 365 * 86_400_000);
     const writer = new DecisionWriter(context.settings, now);
     const cancelled: string[] = [];

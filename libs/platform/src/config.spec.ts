@@ -69,6 +69,13 @@ describe('loadConfig', () => {
     expect(problems({ JOURNEY_EVENT_STORE: 'eventstore' })).toMatch(/JOURNEY_EVENT_STORE must be postgres or kurrentdb, got "eventstore"/);
   });
 
+  it('reads the track event map as JSON of event types, and names a bad one', () => {
+    expect(loadConfig({}).trackEventMap).toEqual({});
+    expect(loadConfig({ JOURNEY_TRACK_EVENT_MAP: '{"Checkout Finished": "PurchaseCompleted"}' }).trackEventMap).toEqual({ 'Checkout Finished': 'PurchaseCompleted' });
+    expect(() => loadConfig({ JOURNEY_TRACK_EVENT_MAP: '{"Checkout Finished": "Purchase"}' })).toThrow(/JOURNEY_TRACK_EVENT_MAP must be a JSON object/);
+    expect(() => loadConfig({ JOURNEY_TRACK_EVENT_MAP: '[1]' })).toThrow(/JOURNEY_TRACK_EVENT_MAP/);
+  });
+
   it('leaves the admission limit off unless set, and names a bad one', () => {
     expect(loadConfig({}).admission).toEqual({ maxLagEvents: undefined, maxLagSeconds: undefined });
     expect(loadConfig({ JOURNEY_ADMISSION_MAX_LAG_EVENTS: '50000', JOURNEY_ADMISSION_MAX_LAG_SECONDS: '120' }).admission).toEqual({ maxLagEvents: 50_000, maxLagSeconds: 120 });

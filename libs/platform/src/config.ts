@@ -63,6 +63,8 @@ export interface JourneyConfig {
   };
   /** Ingest refused (429) while a consumer's lag is past a limit (JOURNEY_ADMISSION_MAX_LAG_*); off when absent. */
   readonly admission: AdmissionLimits;
+  /** Segment track names mapped to event types over the e-commerce defaults (JOURNEY_TRACK_EVENT_MAP, a JSON object). */
+  readonly trackEventMap: Readonly<Record<string, string>>;
 }
 
 export class ConfigError extends Error {
@@ -175,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
       deliveryTimeoutMs: duration('JOURNEY_DELIVERY_TIMEOUT', '5s'),
       tickMs: duration('JOURNEY_SAGA_TICK', '1s'),
     },
+    trackEventMap: parseTrackEventMap(env.JOURNEY_TRACK_EVENT_MAP, problems),
     admission: {
       maxLagEvents: optionalInteger('JOURNEY_ADMISSION_MAX_LAG_EVENTS', 1, 1_000_000_000),
       maxLagSeconds: optionalInteger('JOURNEY_ADMISSION_MAX_LAG_SECONDS', 1, 31 * 86_400),
@@ -282,6 +285,24 @@ function parseRates(raw: string | undefined, base: string, fallback: Readonly<Re
     if (currency !== base) rates[currency] = rate;
   }
   return rates;
+}
+
+/** '{"Checkout Finished": "PurchaseCompleted"}': track names and the event types they become. */
+function parseTrackEventMap(raw: string | undefined, problems: string[]): Record<string, string> {
+  if (raw === undefined || raw.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  const valid =
+    parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((type) => isEventType(type));
+  if (!valid) {
+    problems.push(`JOURNEY_TRACK_EVENT_MAP must be a JSON object of track names and event types, such as {"Checkout Finished": "PurchaseCompleted"}, got ${raw}`);
+    return {};
+  }
+  return parsed as Record<string, string>;
 }
 
 /** "webhook=3/7d,kafka=10/1d": at most N actions of a channel per customer per window. */

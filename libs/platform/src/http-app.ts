@@ -8,6 +8,9 @@ import type { Logger } from './logger';
 import { PinoNestLogger } from './logger';
 import { ProblemFilter, RequestRejectedError, sendProblem } from './problem';
 import { installInputGuards } from './input-guards';
+import { installRequestDecoding } from './request-decoding';
+import { isTrackingPath } from './tracking-routes';
+import { completeDocument } from './openapi/openapi-document';
 import type { AccessLog } from './auth/access-log';
 import type { AuthenticatedRequest } from './auth/auth.guard';
 import { ACCESS_LOG } from './tokens';
@@ -40,12 +43,13 @@ export async function createHttpApp(root: Type | DynamicModule, logger: Logger):
   });
   app.useGlobalFilters(new ProblemFilter(logger));
   installInputGuards(adapter.getInstance(), logger);
+  installRequestDecoding(adapter.getInstance(), logger);
   const accessLog = app.get<AccessLog>(ACCESS_LOG, { strict: false });
   access.record = (request, reply) => {
     const { apiKey } = request as unknown as AuthenticatedRequest;
     const path = request.url.split('?')[0]!;
-    // Health checks are not API use; accepted appends are recorded by the event log itself.
-    const acceptedAppend = request.method === 'POST' && path === '/v1/events' && reply.statusCode < 300;
+    // Health checks are not API use; accepted appends (events, tracked messages) are recorded by the event log itself.
+    const acceptedAppend = request.method === 'POST' && (path === '/v1/events' || isTrackingPath(path)) && reply.statusCode < 300;
     // Nor are the console's static files (its API calls are logged as any other).
     const consoleFile = path === '/' || path === '/app' || path.startsWith('/app/');
     if (path === '/health' || acceptedAppend || consoleFile) return;
@@ -66,19 +70,17 @@ export async function createHttpApp(root: Type | DynamicModule, logger: Logger):
     done();
   });
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
+  const document = completeDocument(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('journey')
       .setDescription(
-        'The event-sourced customer-journey engine. Every route but /health and this description needs `Authorization: Bearer <api key>`; ' +
+        'The event-sourced customer-journey engine. Every route but /health and this description needs `Authorization: Bearer <api key>` (the Segment-compatible tracking routes also take the key as Basic user name); ' +
           'keys carry one role (ingest, marketing, auditor, admin; admin may use every route). Errors are application/problem+json.',
       )
       .setVersion('1')
-      .addBearerAuth()
-      .addSecurityRequirements('bearer')
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

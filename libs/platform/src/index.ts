@@ -24,3 +24,7 @@ export * from './auth/keys/list-keys/list-keys.query';
 export * from './auth/keys/revoke-key/revoke-key.command';
 export * from './operations/migrate-database/migrate-database.command';
 export * from './privacy/read-only-store';
+export * from './openapi/api-answer';
+export * from './openapi/openapi-document';
+export * from './openapi/route-schemas';
+export * from './tracking-routes';

@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from './logger';
 import { nulInUrl, foreignCharset, unstorableInBody } from './hostile-input';
 import { RequestRejectedError, sendProblem } from './problem';
+import { TRACKING_CALLS } from './tracking-routes';
 
-/** Routes whose bodies the event contracts inspect themselves, event by event (a bad one is refused alone). */
-const CONTRACT_BODIES = new Set(['POST /v1/events']);
+/** Routes whose bodies the event contracts inspect themselves, event by event (a bad one is refused alone): events and Segment's calls. */
+const CONTRACT_BODIES = new Set(['POST /v1/events', ...TRACKING_CALLS.map((call) => `POST /v1/${call}`)]);
 
 /**
  * Refuses, before any route runs, input that no route could store or read correctly: a NUL in

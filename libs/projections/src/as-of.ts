@@ -1,7 +1,7 @@
 import { CUSTOMER_STREAM_PREFIX, VISITOR_STREAM_PREFIX, type LifecycleStage, type RfmSegment, type ValueTier } from '@journey/contracts';
 import { advanceTo, nextReviewAt, type Customer360, type LifecycleThresholds } from '@journey/domain';
 import type { EventStore, RecordedEvent } from '@journey/event-store';
-import { foldEvents } from './fold';
+import { foldEvents } from '@journey/domain';
 
 export interface CustomerAsOf {
   readonly instant: string;

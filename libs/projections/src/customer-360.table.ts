@@ -116,10 +116,101 @@ export async function loadCustomers(tx: Queryable, tables: ProjectionTables, ids
   return found;
 }
 
-export async function saveCustomers(tx: Queryable, tables: ProjectionTables, customers: readonly Customer360[]): Promise<void> {
-  if (customers.length === 0) return;
-  const sql = cached(`c:${tables.customers}`, () => upsertSql(tables.customers, CUSTOMER_COLUMNS, 'customer_id'));
-  await tx.query(sql, [JSON.stringify(customers.map(toRow))]);
+/** How the pass writes customers: only the columns that changed, or every column (as a rebuild of empty tables may). */
+export type SaveMode = 'changed' | 'whole';
+
+/** A customer folded by a batch: as loaded (absent when new), and as the batch left it. */
+export interface CustomerChange {
+  readonly before: Customer360 | undefined;
+  readonly after: Customer360;
+}
+
+/**
+ * The bulky jsonb columns that most events leave alone, by the field of the 360 they come from.
+ * An update sends one only when the fold replaced it (the reducers keep untouched fields by
+ * reference), so that the row's stored (compressed or TOASTed) value is kept as it is rather
+ * than parsed, compressed and written again for each event.
+ */
+const COLD_COLUMNS = [
+  ['profile', 'profile'],
+  ['identities', 'identities'],
+  ['consent', 'consent'],
+  ['orders_by_currency', 'ordersByCurrency'],
+  ['revenue', 'revenue'],
+  ['refunds', 'refunds'],
+  ['categories', 'categories'],
+  ['products', 'products'],
+  ['purchases', 'purchases'],
+  ['open_tickets', 'openTickets'],
+  ['messages', 'messages'],
+] as const satisfies ReadonlyArray<readonly [(typeof CUSTOMER_COLUMNS)[number][0], keyof Customer360]>;
+
+const COLD = new Set<string>(COLD_COLUMNS.map(([column]) => column));
+
+/** An UPDATE of existing rows from one json parameter: a cold column absent from a row keeps its stored value. */
+function updateSql(table: string): string {
+  const sets = CUSTOMER_COLUMNS.filter(([name]) => name !== 'customer_id').map(([name]) =>
+    COLD.has(name) ? `${name} = COALESCE(x.${name}, t.${name})` : `${name} = x.${name}`,
+  );
+  return (
+    `UPDATE ${table} AS t SET ${sets.join(', ')} ` +
+    `FROM json_to_recordset($1::json) AS x(${CUSTOMER_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')}) ` +
+    'WHERE t.customer_id = x.customer_id'
+  );
+}
+
+/** The row of an existing customer for updateSql: cold columns the fold left alone are left out. */
+export function changedRow(change: CustomerChange): Partial<CustomerRow> {
+  const row: Partial<CustomerRow> = toRow(change.after);
+  const { before, after } = change;
+  if (!before) return row;
+  for (const [column, field] of COLD_COLUMNS) {
+    if (before[field] === after[field]) delete row[column];
+  }
+  return row;
+}
+
+/**
+ * Writes the customers a batch folded: new ones inserted whole, existing ones updated with their
+ * changed cold columns only (`changed`), or every row upserted whole (`whole`).
+ */
+export async function saveCustomers(tx: Queryable, tables: ProjectionTables, changes: readonly CustomerChange[], mode: SaveMode = 'changed'): Promise<void> {
+  if (changes.length === 0) return;
+  const upsert = cached(`c:${tables.customers}`, () => upsertSql(tables.customers, CUSTOMER_COLUMNS, 'customer_id'));
+  if (mode === 'whole') {
+    await tx.query(upsert, [JSON.stringify(changes.map((change) => toRow(change.after)))]);
+    return;
+  }
+  const created = changes.filter((change) => !change.before);
+  const updated = changes.filter((change) => change.before);
+  if (created.length > 0) await tx.query(upsert, [JSON.stringify(created.map((change) => toRow(change.after)))]);
+  if (updated.length > 0) {
+    const update = cached(`u:${tables.customers}`, () => updateSql(tables.customers));
+    await tx.query(update, [JSON.stringify(updated.map(changedRow))]);
+  }
+}
+
+/** Customers' rows as committed, without locking them (timers and calendar rules judge on them). */
+export async function readCustomers(q: Queryable, ids: readonly string[], tables: ProjectionTables = LIVE_TABLES): Promise<Map<string, Customer360>> {
+  const found = new Map<string, Customer360>();
+  if (ids.length === 0) return found;
+  const { rows } = await q.query<CustomerRow>(`SELECT * FROM ${tables.customers} WHERE customer_id = ANY($1::text[])`, [ids]);
+  for (const row of rows) found.set(row.customer_id as string, fromRow(row));
+  return found;
+}
+
+/**
+ * Customers whose birthday (month and day, `MM-DD`) is one of `days`, after `after` in id order,
+ * `limit` at a time (served by customer_360_birthday_idx).
+ */
+export async function customersWithBirthday(q: Queryable, days: readonly string[], after: string, limit: number): Promise<Customer360[]> {
+  const { rows } = await q.query<CustomerRow>(
+    `SELECT * FROM ${LIVE_TABLES.customers}
+     WHERE profile ? 'birthday' AND substr(profile->>'birthday', 6, 5) = ANY($1::text[]) AND customer_id > $2
+     ORDER BY customer_id LIMIT $3`,
+    [days, after, limit],
+  );
+  return rows.map(fromRow);
 }
 
 export async function loadVisitors(tx: Queryable, tables: ProjectionTables, ids: readonly string[]): Promise<Map<string, VisitorActivity>> {

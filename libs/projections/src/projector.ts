@@ -1,6 +1,7 @@
 import { consumerLag, type ConsumerLag, type EventStore, type Subscription } from '@journey/event-store';
 import type { Database, Queryable } from '@journey/database';
 import { LIVE_TABLES } from './customer-360.table';
+import type { CustomerDecider } from './customer-decider';
 import { projectBatch } from './customer-projection';
 import { reviewLifecycles, type ClockReport } from './lifecycle-clock';
 import type { ProjectionOptions } from '@journey/platform';
@@ -16,9 +17,10 @@ export interface ProjectorLogger {
 export type ProjectionLag = ConsumerLag;
 
 /**
- * Runs the customer projection (customer 360, lifecycle, value tier) from the event store's
- * subscription, the lifecycle clock and the RFM schedule. One per process; the same code runs
- * in the engine and in services/projector.
+ * Runs the customer pass (the 360, lifecycle transitions, and what its deciders decide on the
+ * state each event left: the rules' decisions) from the event store's one customer
+ * subscription, and the lifecycle clock and the RFM schedule. One per process; the same code
+ * runs in the engine and in services/projector.
  */
 export class Projector {
   private subscription: Subscription | undefined;
@@ -28,6 +30,7 @@ export class Projector {
 
   private readonly logger?: ProjectorLogger;
   private readonly onProjected?: (delaysSeconds: readonly number[]) => void;
+  private readonly deciders: readonly CustomerDecider[];
 
   constructor(
     private readonly db: Database,
@@ -38,24 +41,29 @@ export class Projector {
       readonly logger?: ProjectorLogger;
       /** Per projected event, the seconds from its recording to its effect in the 360. */
       readonly onProjected?: (delaysSeconds: readonly number[]) => void;
+      /** Run by the pass on the state each event left (none: the pass only folds). */
+      readonly deciders?: readonly CustomerDecider[];
     } = {},
   ) {
     this.logger = hooks.logger;
     this.onProjected = hooks.onProjected;
+    this.deciders = hooks.deciders ?? [];
   }
 
   start(): void {
     if (this.subscription) return;
+    // The one subscription of the customer pass: every fold of a customer and every decision on it.
     this.subscription = this.store.subscribe(
       CUSTOMER_PROJECTION,
       async (events, unit) => {
-        await projectBatch(events, unit.state, { tables: LIVE_TABLES, lifecycle: this.options.lifecycle, appendDerived: unit.appendDerived });
+        const context = { tables: LIVE_TABLES, lifecycle: this.options.lifecycle, appendDerived: unit.appendDerived, deciders: this.deciders };
+        await projectBatch(events, unit, context);
         if (this.onProjected) {
           const done = Date.now();
           this.onProjected(events.map((event) => (done - Date.parse(event.recordedAt)) / 1000));
         }
       },
-      { batchSize: this.options.batchSize, onError: (error) => this.logger?.error({ err: error }, 'customer projection batch failed; retrying') },
+      { batchSize: this.options.batchSize, onError: (error) => this.logger?.error({ err: error }, 'customer pass batch failed; retrying') },
     );
     if (this.options.clockIntervalMs > 0) {
       this.timers.push(setInterval(() => void this.clockTick(), this.options.clockIntervalMs));
@@ -89,6 +97,7 @@ export class Projector {
     await Promise.allSettled([this.clockRunning, this.rfmRunning]);
     await this.subscription?.stop();
     this.subscription = undefined;
+    for (const decider of this.deciders) await decider.stop?.();
   }
 
   private async clockTick(): Promise<void> {

@@ -69,6 +69,16 @@ export async function createTables(db: Queryable, tables: ProjectionTables): Pro
      CREATE TABLE ${tables.customers} (LIKE ${LIVE_TABLES.customers} INCLUDING ALL);
      CREATE TABLE ${tables.visitors} (LIKE ${LIVE_TABLES.visitors} INCLUDING ALL);`,
   );
+  // LIKE copies no storage parameters: the fillfactor that leaves room for HOT updates is set again.
+  const options = await db.query<{ live: string; options: string[] | null }>(
+    `SELECT c.oid::regclass::text AS live, c.reloptions AS options FROM pg_class c WHERE c.oid IN ($1::regclass, $2::regclass)`,
+    [LIVE_TABLES.customers, LIVE_TABLES.visitors],
+  );
+  for (const row of options.rows) {
+    if (!row.options || row.options.length === 0) continue;
+    const shadow = row.live.endsWith('customer_360') ? tables.customers : tables.visitors;
+    await db.exec(`ALTER TABLE ${shadow} SET (${row.options.join(', ')})`);
+  }
   const { rows } = await db.query<{ name: string; definition: string }>(
     `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
      FROM pg_index i WHERE i.indrelid IN ($1::regclass, $2::regclass) AND NOT i.indisunique`,
@@ -100,7 +110,7 @@ export class ShadowBuild {
         const batch = await unit.readAll(this.cursor, this.options.batchSize);
         const events = until ? batch.events.filter((e) => !isBefore(until, cursorOf(e))) : batch.events;
         if (events.length === 0) return { folded: 0, whole: false };
-        await projectBatch(events, unit.state, context);
+        await projectBatch(events, unit, context);
         const all = events.length === batch.events.length;
         this.cursor = all ? batch.next : cursorOf(events[events.length - 1]!);
         return { folded: events.length, whole: all };

@@ -9,7 +9,6 @@ import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { defaultMigrationsDir, type Database, type Queryable } from '@journey/database';
 import { CONFIG, DATABASE, createHttpApp, createLogger, listen, loadConfig, type JourneyConfig } from '@journey/platform';
 import { CUSTOMER_PROJECTION, Projector } from '@journey/projections';
-import { SAGA_SUBSCRIPTION } from '@journey/journeys';
 import { duration } from './seed/progress';
 import { seed, storeSink } from './seed/seed';
 
@@ -89,7 +88,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const live = await liveTraffic(app, key);
     say(`   ${live} events accepted`);
     await settled(store);
-    await settled(store); // the stage changes the projector derived, taken by the saga in turn
+    await settled(store); // the stage changes and actions the pass derived, judged by it in turn
     await drained(db);
 
     await printSummary(app, base, key, receiver.received, say);
@@ -162,13 +161,13 @@ async function liveTraffic(app: NestFastifyApplication, key: string): Promise<nu
   return events.length;
 }
 
-/** Until the projector and the saga have taken everything committed so far. */
+/** Until the customer pass (fold and rules) has taken everything committed so far. */
 async function settled(store: EventStore<Queryable>, timeoutMs = 300_000): Promise<void> {
   const last = await store.lastCommitted();
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await store.checkpointsReached([CUSTOMER_PROJECTION, SAGA_SUBSCRIPTION], last)) return;
-    if (Date.now() > deadline) throw new Error('the projector and the saga did not catch up in time');
+    if (await store.checkpointsReached([CUSTOMER_PROJECTION], last)) return;
+    if (Date.now() > deadline) throw new Error('the customer pass did not catch up in time');
     await new Promise((done) => setTimeout(done, 250));
   }
 }

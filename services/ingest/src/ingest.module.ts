@@ -14,6 +14,11 @@ import { DeadLettersController } from './consume-events/list-dead-letters/dead-l
 import { ListDeadLettersHandler } from './consume-events/list-dead-letters/list-dead-letters.handler';
 import { ReadStreamController } from './read-stream/read-stream.controller';
 import { ReadStreamHandler } from './read-stream/read-stream.handler';
+import { TrackMessagesHandler } from './track-messages/track-messages.handler';
+import { TRACK_MAPPING, TRACKING_METRICS } from './track-messages/track-messages.tokens';
+import { trackingMetrics } from './track-messages/tracking-metrics';
+import { trackMapping } from './track-messages/track-mapping';
+import { TrackingController } from './track-messages/tracking.controller';
 
 /** Consumes the Kafka ingest topic when brokers are configured; stops before the store closes. */
 class KafkaIngestLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -44,12 +49,15 @@ class KafkaIngestLifecycle implements OnApplicationBootstrap, BeforeApplicationS
   }
 }
 
-/** HTTP ingest of events, Kafka ingest with its dead letters, and the stream read-back. Needs the PlatformModule in the process. */
+/** HTTP ingest of events, the Segment-compatible tracking API, Kafka ingest with its dead letters, and the stream read-back. Needs the PlatformModule in the process. */
 @Module({
-  controllers: [IngestController, ReadStreamController, DeadLettersController],
+  controllers: [IngestController, ReadStreamController, DeadLettersController, TrackingController],
   providers: [
     AppendEventsHandler,
     ReadStreamHandler,
+    TrackMessagesHandler,
+    { provide: TRACK_MAPPING, inject: [CONFIG], useFactory: (config: JourneyConfig) => trackMapping(config.trackEventMap) },
+    { provide: TRACKING_METRICS, inject: [METRICS], useFactory: (registry: Registry) => trackingMetrics(registry) },
     ListDeadLettersHandler,
     { provide: DeadLetterStore, inject: [DATABASE, CLOCK], useFactory: (db: Database, clock: Clock) => new DeadLetterStore(db, clock) },
     {

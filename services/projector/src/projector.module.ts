@@ -5,6 +5,7 @@ import { type Database, type Queryable } from '@journey/database';
 import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, projectionMetrics, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
 import { Projector } from '@journey/projections';
+import { RulesDecider, ruleCatalog, sagaSettings } from '@journey/journeys';
 import { Counter, type Registry } from 'prom-client';
 import { ConsoleAggregatesLifecycle } from './console-aggregates.lifecycle';
 import { RebuildProjectionHandler } from './rebuild-projection/rebuild-projection.handler';
@@ -43,15 +44,26 @@ class RelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdow
   }
 }
 
-/** Starts the projector with the application and stops it before the store closes. */
+/**
+ * Starts the customer pass with the application and stops it before the store closes. When it
+ * judges rules, the rules file (JOURNEY_RULES_FILE) is saved first, so that the events already
+ * in the log are judged by the rules the process was started with.
+ */
 class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly projector: Projector,
     @Inject(CONFIG) private readonly config: JourneyConfig,
+    @Inject(DATABASE) private readonly db: Database,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (this.config.projector) this.projector.start();
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.projector) return;
+    const file = this.config.journeys.rulesFile;
+    if (this.config.saga && file) {
+      const catalog = ruleCatalog(this.db);
+      if ((await catalog.rules.loadFile(file)).some((rule) => rule.changed)) await catalog.changed();
+    }
+    this.projector.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -59,7 +71,11 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
-/** The customer projection, its lifecycle clock and its RFM schedule, and the log relay to Kafka, in this process. */
+/**
+ * The customer pass (the 360 folded, and the rules judged on the state each event left unless
+ * JOURNEY_SAGA=off), its lifecycle clock and its RFM schedule, and the log relay to Kafka, in
+ * this process.
+ */
 @Module({
   providers: [
     {
@@ -67,7 +83,8 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
       inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, METRICS],
       useFactory: (db: Database, store: EventStore<Queryable>, config: JourneyConfig, clock: Clock, logger: Logger, registry: Registry) => {
         let observe: ((delays: readonly number[]) => void) | undefined;
-        const projector = new Projector(db, store, config.projections, clock, { logger, onProjected: (delays) => observe?.(delays) });
+        const deciders = config.saga ? [new RulesDecider(ruleCatalog(db), sagaSettings(config), clock)] : [];
+        const projector = new Projector(db, store, config.projections, clock, { logger, deciders, onProjected: (delays) => observe?.(delays) });
         if (config.projector) observe = projectionMetrics(registry);
         return projector;
       },

@@ -2,7 +2,7 @@ import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBoots
 import type { ActionChannel } from '@journey/contracts';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { type Database, type Queryable } from '@journey/database';
-import { KafkaChannel, LogChannel, Saga, WebhookChannel, webhookSecret, DEFAULT_SAGA_SETTINGS, type Channel, type SagaSettings } from '@journey/journeys';
+import { KafkaChannel, LogChannel, Saga, sagaSettings, WebhookChannel, webhookSecret, type Channel, type SagaSettings } from '@journey/journeys';
 import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
 import { CreateRuleHandler } from './rules/create-rule/create-rule.handler';
@@ -21,23 +21,7 @@ import { ReadWebhookSecretHandler } from './webhooks/read-webhook-secret/read-we
 
 import { SAGA_SETTINGS } from './saga.module.tokens';
 
-export { SAGA_SETTINGS };
-
-export function sagaSettings(config: JourneyConfig): SagaSettings {
-  const j = config.journeys;
-  return {
-    ...DEFAULT_SAGA_SETTINGS,
-    lifecycle: config.projections.lifecycle,
-    rates: config.projections.rates,
-    globalCaps: j.globalCaps,
-    maxDepth: j.maxDepth,
-    maxEventAgeMs: j.maxEventAgeMs,
-    maxAttempts: j.maxAttempts,
-    backoffMs: j.backoffMs,
-    deliveryTimeoutMs: j.deliveryTimeoutMs,
-    tickMs: j.tickMs,
-  };
-}
+export { SAGA_SETTINGS, sagaSettings };
 
 /** Loads the rules file and starts the saga with the application; stops it before the store closes. */
 class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -52,6 +36,8 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
     if (file) {
       const loaded = await this.saga.rules.loadFile(file);
       this.logger.info({ file, rules: loaded.length, changed: loaded.filter((r) => r.changed).map((r) => r.id) }, 'rules loaded');
+      // The customer pass may run in another process: it hears of the change.
+      if (loaded.some((r) => r.changed)) await this.saga.rulesChanged();
     }
     if (this.config.saga) await this.saga.start();
   }
@@ -61,7 +47,10 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
   }
 }
 
-/** Journeys in this process: rules, the saga, the dispatcher, and the rules admin API with a handler per use case. */
+/**
+ * Journeys in this process: rules, due timers, the dispatcher, calendar rules, and the rules admin
+ * API with a handler per use case. Events are judged by the customer pass (services/projector).
+ */
 @Module({
   controllers: [RulesController],
   providers: [

@@ -46,6 +46,18 @@ export const ROUTES: readonly FuzzRoute[] = [
   { method: 'GET', path: '/docs/openapi.json' },
   { method: 'GET', path: '/metrics', roles: [] },
   { method: 'POST', path: '/v1/events', roles: ['ingest'], body: () => sampleEvent('PageViewed', { customerId: SEEDED.customers[0], occurredAt: new Date().toISOString() }) },
+  {
+    method: 'POST',
+    path: '/v1/batch',
+    roles: ['ingest'],
+    body: () => ({
+      batch: [
+        { type: 'track', messageId: `fz-${Date.now()}`, userId: SEEDED.customers[0], event: 'Order Completed', properties: { order_id: 'fz-o', currency: 'EUR', products: [{ sku: 'A', price: 9.99 }] } },
+        { type: 'page', anonymousId: SEEDED.visitor, properties: { url: 'https://shop.example/' } },
+      ],
+    }),
+  },
+  { method: 'POST', path: '/v1/identify', roles: ['ingest'], body: () => ({ userId: SEEDED.customers[1], traits: { email: 'fz@example.com', plan: 'pro' } }) },
   { method: 'GET', path: '/v1/dead-letters', roles: ['ingest'], query: { after: ['0', '10'], limit: ['1', '1000'] } },
   { method: 'GET', path: '/v1/streams/:streamId/events', roles: ['auditor'], params: { streamId: [`customer-${SEEDED.customers[0]}`, `visitor-${SEEDED.visitor}`, 'c-42'] }, query: { from: ['1', '2'], limit: ['1', '100'], until: instants } },
   { method: 'GET', path: '/v1/customers', roles: ['marketing'], query: { ...filters, limit: ['1', '1000'], after: ['ZnotMQ', 'ZnotMg'] } },

@@ -10,7 +10,6 @@ const TABLES = [
   'privacy',
   'rules',
   'saga_actions',
-  'saga_customers',
   'saga_decisions',
   'saga_timers',
   'settings',

@@ -12,6 +12,26 @@ import {
 import { CONDITION_OPERATORS, parseDuration, type Condition, type EventMatcher, type Rule } from '@journey/domain';
 import { checkTemplate } from './templates';
 
+/** A rule as JSON: what rule files and `POST /v1/rules` hold, before `parseRule` checks and normalises it. */
+export interface RuleInput {
+  /** 1–128 characters: letters, digits and . _ : @ + ~ - */
+  readonly id: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly enabled?: boolean;
+  /** An event type, or `schedule:daily` for the daily scan (birthdays). */
+  readonly trigger: { readonly event: EventType | 'schedule:daily'; readonly where?: Condition };
+  readonly conditions?: Condition;
+  /** Wait this long (`2h`, `3d`) before acting; an event matching `cancelOn` meanwhile cancels. */
+  readonly wait?: { readonly for: string; readonly cancelOn?: ReadonlyArray<{ readonly event: EventType; readonly where?: Condition }> };
+  readonly action: { readonly channel: ActionChannel; readonly target: string; readonly template: string; readonly params?: Readonly<Record<string, unknown>> };
+  readonly limits?: { readonly frequencyCap?: { readonly count: number; readonly per: string }; readonly quietHours?: { readonly start: string; readonly end: string } };
+  readonly consent?: { readonly channel: ConsentChannel; readonly purpose: ConsentPurpose };
+  /** Percent of matching customers held out, as a control group (0–100). */
+  readonly holdout?: number;
+  readonly goal?: { readonly event: EventType; readonly within: string; readonly where?: Condition };
+}
+
 export interface RuleProblem {
   readonly field: string;
   readonly reason: string;

@@ -29,6 +29,11 @@ describe('checking a template against what it may read', () => {
     expect(checkTemplate(template, 'PurchaseCompleted', { coupon: 'X' })).toEqual([]);
   });
 
+  it('lets a template read the free properties of a CustomEvent by name, but not fields its contract lacks', () => {
+    expect(checkTemplate('{{event.data.name}}: {{event.data.properties.list}}', 'CustomEvent', {})).toEqual([]);
+    expect(checkTemplate('{{event.data.list}}', 'CustomEvent', {})).toEqual([{ field: 'action.template', reason: expect.stringContaining('event.data.list') }]);
+  });
+
   it('names each field that does not exist', () => {
     const template = '{{customer.profile.nmae}} {{event.data.amount}} {{params.code}}';
     expect(checkTemplate(template, 'PurchaseCompleted', { coupon: 'X' })).toEqual([

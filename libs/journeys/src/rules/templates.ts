@@ -62,7 +62,9 @@ function classShape(cls: abstract new () => object): Shape {
   const shape: Record<string, Shape | true> = {};
   for (const metadata of getMetadataStorage().getTargetValidationMetadatas(cls, '', false, false)) {
     const nested = nestedTypeOf(cls, metadata.propertyName);
-    shape[metadata.propertyName] = nested ? { '*': classShape(nested), ...classShape(nested) } : true;
+    // A free-form object (a CustomEvent's properties, profile attributes) may hold any field.
+    if (metadata.name === 'isObject') shape[metadata.propertyName] = ANY;
+    else if (shape[metadata.propertyName] !== ANY) shape[metadata.propertyName] = nested ? { '*': classShape(nested), ...classShape(nested) } : true;
   }
   return shape;
 }

@@ -5,6 +5,7 @@ import { RequestRejectedError } from '../problem';
 import { API_KEYS, CONFIG } from '../tokens';
 import { AuthFailureLimiter } from './auth-failures';
 import type { ApiKey, ApiKeyStore } from './api-keys';
+import { presentedKey } from './presented-key';
 import { PUBLIC_KEY, ROLES_KEY, type Role } from './roles';
 
 export interface AuthenticatedRequest {
@@ -15,7 +16,7 @@ export interface AuthenticatedRequest {
 }
 
 /**
- * Every route needs `Authorization: Bearer <key>` (401 without a live key) and a role the route
+ * Every route needs `Authorization: Bearer <key>` (or Basic auth with the key as user name) (401 without a live key) and a role the route
  * admits (403 otherwise); admin keys are admitted everywhere. A client address that fails too
  * often is answered 429 until its window ends, with no key looked up in the database (a key
  * this process already knows as live still passes).
@@ -40,9 +41,8 @@ export class AuthGuard implements CanActivate {
     const address = request.ip ?? 'unknown';
     const now = Date.now();
     const waitMs = this.failures?.retryAfterMs(address, now) ?? 0;
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    const key = !match ? undefined : waitMs > 0 ? this.keys.cached(match[1]!, now) : await this.keys.authenticate(match[1]!, now);
+    const presented = presentedKey(request.headers.authorization);
+    const key = presented === undefined ? undefined : waitMs > 0 ? this.keys.cached(presented, now) : await this.keys.authenticate(presented, now);
     if (!key) {
       if (waitMs > 0) {
         throw new RequestRejectedError(429, 'Too many failed authentications', [{ field: 'authorization', reason: 'too many requests without a live API key from this address; wait' }], {
@@ -50,7 +50,7 @@ export class AuthGuard implements CanActivate {
         });
       }
       this.failures?.fail(address, now);
-      const reason = match ? 'is not a live API key' : 'must be "Bearer <api key>"';
+      const reason = presented !== undefined ? 'is not a live API key' : 'must be "Bearer <api key>" (or Basic auth with the key as the user name, as Segment\'s SDKs send their write key)';
       throw new RequestRejectedError(401, 'Unauthorized', [{ field: 'authorization', reason }]);
     }
     request.apiKey = key;

@@ -5,13 +5,13 @@ const lag = (name: string, events: number, seconds: number) => ({ name, events, 
 
 describe('admission verdict', () => {
   it('is open while every consumer is within the limits, at the limit included', () => {
-    const verdict = admissionVerdict([lag('projection:customer_360', 100, 5), lag('saga:journeys', 0, 0)], { maxLagEvents: 100, maxLagSeconds: 5 });
+    const verdict = admissionVerdict([lag('projection:customer_360', 100, 5), lag('relay:kafka', 0, 0)], { maxLagEvents: 100, maxLagSeconds: 5 });
     expect(verdict).toEqual({ open: true });
   });
 
   it('closes on the first consumer past the events limit and names it', () => {
-    const verdict = admissionVerdict([lag('projection:customer_360', 10, 1), lag('saga:journeys', 101, 1)], { maxLagEvents: 100 });
-    expect(verdict).toEqual({ open: false, consumer: 'saga:journeys', events: 101, seconds: 1, reason: 'saga:journeys is 101 events behind (limit 100)' });
+    const verdict = admissionVerdict([lag('projection:customer_360', 10, 1), lag('relay:kafka', 101, 1)], { maxLagEvents: 100 });
+    expect(verdict).toEqual({ open: false, consumer: 'relay:kafka', events: 101, seconds: 1, reason: 'relay:kafka is 101 events behind (limit 100)' });
   });
 
   it('closes on a consumer past the seconds limit even when few events behind', () => {
@@ -20,7 +20,7 @@ describe('admission verdict', () => {
   });
 
   it('ignores a limit that is not set', () => {
-    expect(admissionVerdict([lag('saga:journeys', 1_000_000, 3600)], {})).toEqual({ open: true });
+    expect(admissionVerdict([lag('relay:kafka', 1_000_000, 3600)], {})).toEqual({ open: true });
     expect(admissionConfigured({})).toBe(false);
     expect(admissionConfigured({ maxLagSeconds: 1 })).toBe(true);
   });
@@ -29,7 +29,7 @@ describe('admission verdict', () => {
 describe('admission gate', () => {
   it('follows the sampled lag, closing and opening again', async () => {
     let behind = 0;
-    const gate = new AdmissionGate(async () => [lag('saga:journeys', behind, 0)], { maxLagEvents: 10 });
+    const gate = new AdmissionGate(async () => [lag('relay:kafka', behind, 0)], { maxLagEvents: 10 });
     expect((await gate.sample()).open).toBe(true);
     behind = 11;
     expect((await gate.sample()).open).toBe(false);
@@ -44,7 +44,7 @@ describe('admission gate', () => {
   });
 
   it('does not sample at all without limits', () => {
-    const lags = jest.fn(async () => [lag('saga:journeys', 5, 0)]);
+    const lags = jest.fn(async () => [lag('relay:kafka', 5, 0)]);
     const gate = new AdmissionGate(lags, {});
     gate.start();
     gate.stop();

@@ -1,8 +1,10 @@
 import { Body, Controller, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
-import { Roles } from '@journey/platform';
+import { eventSchemas } from '@journey/contracts';
+import { ApiAnswer, ApiProblems, Roles } from '@journey/platform';
 import { AppendEventsCommand } from './append-events.command';
+import type { IngestReply } from './ingest-reply';
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -20,8 +22,11 @@ export class IngestController {
   @ApiOperation({
     summary: 'Append one event, or {events: [...]} (at most 1,000 and 5 MiB): 202 all accepted, 207 some rejected, 400 none, 429 while the pipeline lags past the admission limit',
   })
+  @ApiAnswer<IngestReply['body']>([202, 207])
+  @ApiProblems(409, 413, 415, 429, 503)
+  @ApiQuery({ name: 'expectedVersion', required: false, description: 'for one event: the version its stream must be at (a number, or no_stream)', example: 'no_stream' })
   @ApiBody({
-    schema: { type: 'object' },
+    schema: eventSchemas().request,
     examples: {
       purchase: {
         summary: 'A purchase',
@@ -36,7 +41,7 @@ export class IngestController {
       },
     },
   })
-  async append(@Body() body: unknown, @Query('expectedVersion') expectedVersion: string | undefined, @Res() reply: ReplyLike): Promise<void> {
+  async append(@Body() body: unknown, @Res() reply: ReplyLike, @Query('expectedVersion') expectedVersion?: string): Promise<void> {
     const result = await this.commands.execute(new AppendEventsCommand(body, expectedVersion));
     reply.status(result.status).send(result.body);
   }

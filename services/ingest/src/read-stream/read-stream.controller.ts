@@ -1,4 +1,4 @@
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { INSTANT_REASON, parseInstant, positiveInteger, RequestRejectedError, Roles } from '@journey/platform';
@@ -14,6 +14,7 @@ export class ReadStreamController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':streamId/events')
+  @ApiOperation({ summary: "The events of a stream (customer-<id> or visitor-<id>) in order, with positions and hashes, PII opened for the reader's role" })
   async read(
     @Param('streamId') streamId: string,
     @Query('from') from?: string,

@@ -1,4 +1,4 @@
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { RuleResults } from '@journey/journeys';
@@ -20,6 +20,7 @@ export class AnalyticsController {
 
   /** Customers per stage now, and the stage changes of the period (default: the last 30 days; `transitions=false` leaves them out). */
   @Get('funnel')
+  @ApiOperation({ summary: 'The lifecycle funnel over a period (?from, ?to): customers per stage and the moves between stages (?transitions=false: the counts only)' })
   @ApiQuery({ name: 'transitions', required: false, example: 'false', description: 'false: the stage counts only, without the period\'s stage changes' })
   funnel(@Query('from') from?: string, @Query('to') to?: string, @Query('transitions') transitions?: string): Promise<Funnel> {
     if (transitions !== undefined && transitions !== 'true' && transitions !== 'false') {
@@ -30,12 +31,14 @@ export class AnalyticsController {
 
   /** Tiers, RFM segments and the recency × frequency grid. */
   @Get('value')
+  @ApiOperation({ summary: 'The value grid: customers and revenue per RFM segment and value tier' })
   value(): Promise<ValueGrid> {
     return this.queries.execute(new ValueGridQuery());
   }
 
   /** Retention by first-purchase month, for cohorts of the period (default: the last 12 months). */
   @Get('retention')
+  @ApiOperation({ summary: 'Monthly retention cohorts over a period (?from, ?to)' })
   retention(@Query('from') from?: string, @Query('to') to?: string): Promise<RetentionReport> {
     return this.queries.execute(new RetentionQuery(from, to));
   }
@@ -54,6 +57,7 @@ export class AnalyticsController {
 
   /** Every rule's results: matched, suppressed by reason, dispatched, failed, converted, lift. */
   @Get('campaigns')
+  @ApiOperation({ summary: "Every rule's outcomes: matched, waiting, dispatched, suppressed (by reason), held, holdout, conversions" })
   campaigns(): Promise<{ rules: RuleResults[] }> {
     return this.queries.execute(new CampaignResultsQuery());
   }

@@ -1,4 +1,4 @@
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { VerifyResult } from '@journey/event-store';
@@ -27,19 +27,24 @@ export class AuditController {
 
   /** Recomputes one stream's hash chain: ok, or the first broken position and why. */
   @Get('verify/:streamId')
+  @ApiOperation({ summary: "Verify a stream's hash chain: intact, or where it breaks" })
   verify(@Param('streamId') streamId: string): Promise<VerifyResult> {
     return this.queries.execute(new VerifyStreamQuery(streamId));
   }
 
   /** Every stream's chain: how many were checked, and every break. */
   @Get('verify')
+  @ApiOperation({ summary: 'Verify the hash chains of every stream' })
   verifyAll(): Promise<VerifyAllAnswer> {
     return this.queries.execute(new VerifyAllQuery());
   }
 
   /** The customer as the engine knew them at `at`: the 360, the stage and the tier then. */
   @Get('customers/:customerId/as-of')
-  async asOf(@Param('customerId') customerId: string, @Query('at') at?: string, @Query('by') by: string = 'recorded'): Promise<CustomerAsOfView> {
+  @ApiOperation({ summary: "A customer's 360 as it stood at an instant (?at), by recorded or occurred time (?by)" })
+  @ApiQuery({ name: 'at', required: true, example: '2030-01-01T00:00:00Z', description: 'an ISO 8601 instant with an offset' })
+  @ApiQuery({ name: 'by', required: false, example: 'recorded', description: 'recorded: what the engine knew then; occurred: what had happened by then' })
+  async asOf(@Param('customerId') customerId: string, @Query('at') at: string | undefined, @Query('by') by: string = 'recorded'): Promise<CustomerAsOfView> {
     const instant = typeof at === 'string' ? parseInstant(at) : undefined;
     const errors: FieldProblem[] = [];
     if (!instant) errors.push({ field: 'at', reason: INSTANT_REASON });
@@ -50,6 +55,7 @@ export class AuditController {
 
   /** Replays the log into scratch tables and compares them with the live read models. */
   @Post('replay-check')
+  @ApiOperation({ summary: 'Rebuild the read models from the log aside and compare them with the live ones' })
   @HttpCode(200)
   replayCheck(): Promise<ReplayReport> {
     return this.queries.execute(new ReplayCheckQuery());
@@ -76,6 +82,7 @@ export class AuditController {
 
   /** Who asked what: the API's access log, oldest first (`after`: the last id of a page). */
   @Get('access-log')
+  @ApiOperation({ summary: 'Who read what: the access log, filtered by key, route and period' })
   accessLogPage(@Query() query: Record<string, unknown>): Promise<AccessLogPage> {
     return this.queries.execute(new ReadAccessLogQuery(accessLogFilter(query)));
   }

@@ -62,6 +62,7 @@ export class CustomersController {
   }
 
   @Get(':customerId')
+  @ApiOperation({ summary: "A customer's 360: profile, consent, commerce by currency, activity, lifecycle, value tier, recent activity" })
   get(@Param('customerId') customerId: string): Promise<CustomerDetail> {
     return this.queries.execute(new GetCustomerQuery(customerId));
   }

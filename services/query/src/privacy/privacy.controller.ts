@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@journey/platform';
+import { ApiRequest, Roles } from '@journey/platform';
 import { ExportCustomerQuery, type CustomerExport } from './export-customer/export-customer.query';
 import { ForgetCustomerCommand, type ForgetReport } from './forget-customer/forget-customer.command';
 import { forgetReason } from './forget-customer/forget-request';
@@ -27,6 +27,7 @@ export class PrivacyController {
   }
 
   @Post(':customerId/forget')
+  @ApiRequest<{ reason?: string }>({ examples: { example: { summary: 'An example', value: { reason: 'customer request' } } } })
   @HttpCode(200)
   @ApiOperation({ summary: "Forget a customer: destroy their keys, append CustomerForgotten, scrub the read models (optional body {reason})" })
   forget(@Param('customerId') customerId: string, @Body() body: unknown): Promise<ForgetReport> {

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
-import { Roles } from '@journey/platform';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, Roles } from '@journey/platform';
 import { parseFilter } from '../customer-filter';
 import { ExportCustomersQuery } from './export-customers.query';
 
@@ -19,6 +19,8 @@ export class ExportsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('customers.csv')
+  @ApiOperation({ summary: 'The customers matching the filters of GET /v1/customers, as a CSV file streamed as it is read' })
+  @ApiAnswer<string>(200, { contentType: 'text/csv' })
   async exportCustomers(@Query() query: Record<string, unknown>, @Res() reply: ReplyLike): Promise<void> {
     const lines = await this.queries.execute(new ExportCustomersQuery(parseFilter(query)));
     reply

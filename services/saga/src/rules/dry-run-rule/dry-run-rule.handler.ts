@@ -4,7 +4,7 @@ import { CUSTOMER_STREAM_PREFIX, validateEvent, type JourneyEvent } from '@journ
 import type { Customer360, Rule } from '@journey/domain';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import type { Database } from '@journey/database';
-import { dryRun, Saga, sagaCustomer, type DryRun, type SagaSettings } from '@journey/journeys';
+import { dryRun, Saga, type DryRun, type SagaSettings } from '@journey/journeys';
 import { CLOCK, DATABASE, RequestRejectedError, type Clock } from '@journey/platform';
 import { liveCustomer } from '@journey/projections';
 import { SAGA_SETTINGS } from '../../saga.module.tokens';
@@ -33,9 +33,9 @@ export class DryRunRuleHandler implements IQueryHandler<DryRunRuleQuery> {
     return dryRun(this.db, this.saga.index, this.settings, record.rule, customer, trigger, this.clock());
   }
 
-  /** The saga's own view of the customer when it has one, else the 360's. */
+  /** The customer's 360, the state the rules judge on. */
   private async customer(customerId: string): Promise<Customer360> {
-    const customer = (await sagaCustomer(this.db, customerId)) ?? (await liveCustomer(this.db, customerId));
+    const customer = await liveCustomer(this.db, customerId);
     if (!customer) throw new RequestRejectedError(404, 'Customer not found', [{ field: 'customerId', reason: `no customer ${customerId}` }]);
     return customer;
   }

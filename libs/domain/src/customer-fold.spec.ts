@@ -1,7 +1,7 @@
 import type { EventType, JourneyEvent } from '@journey/contracts';
-import { DEFAULT_LIFECYCLE } from '@journey/domain';
+import { DEFAULT_LIFECYCLE } from './lifecycle';
 import { SAMPLE_DATA } from '../../../test/support/sample-events';
-import { foldEvents, type FoldState } from './fold';
+import { foldEvents, type FoldState } from './customer-fold';
 
 let n = 0;
 function event(type: EventType, owner: { customerId: string } | { anonymousId: string }, data: Record<string, unknown> = SAMPLE_DATA[type]): JourneyEvent {
@@ -68,5 +68,30 @@ describe('folding a batch of events into customers and visitors', () => {
     expect(state.customers.get('c-2')).toMatchObject({ views: 0 });
     expect(state.visitors.get('a-1')).toMatchObject({ customerId: 'c-1' });
     expect(result.changedVisitors.size).toBe(0);
+  });
+
+  it('hands each event to the hook with the state that event left, not a later one', () => {
+    const state = emptyState();
+    const seen: Array<[string, number]> = [];
+    foldEvents([event('PageViewed', customer('c-1')), event('PageViewed', customer('c-1')), event('PageViewed', customer('c-1'))], state, DEFAULT_LIFECYCLE, (e, c) =>
+      seen.push([e.type, c.views]),
+    );
+
+    expect(seen).toEqual([['PageViewed', 1], ['PageViewed', 2], ['PageViewed', 3]]);
+  });
+
+  it("hands the hook the link on the merged state, and a linked visitor's later event as the customer's", () => {
+    const state = emptyState();
+    const seen: Array<{ type: string; customerId: string | undefined; views: number }> = [];
+    const hook = (e: JourneyEvent, c: { views: number }) => seen.push({ type: e.type, customerId: e.customerId, views: c.views });
+    foldEvents([event('PageViewed', visitor('a-1')), event('PageViewed', visitor('a-1'))], state, DEFAULT_LIFECYCLE, hook);
+    expect(seen).toEqual([]);
+
+    foldEvents([linked('c-1', 'a-1'), event('ProductViewed', visitor('a-1'))], state, DEFAULT_LIFECYCLE, hook);
+
+    expect(seen).toEqual([
+      { type: 'IdentityLinked', customerId: 'c-1', views: 2 },
+      { type: 'ProductViewed', customerId: 'c-1', views: 3 },
+    ]);
   });
 });

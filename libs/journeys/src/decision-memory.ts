@@ -1,28 +1,6 @@
-import type { Customer360, DecisionMemory, OpenGoal, PastAction, PendingWait } from '@journey/domain';
+import type { DecisionMemory, OpenGoal, PastAction, PendingWait } from '@journey/domain';
 import type { Queryable } from '@journey/database';
 import type { RuleIndex } from './rules/rule-index';
-
-/** The saga's own copy of each customer's 360, at the saga's position in the log. */
-export async function loadStates(tx: Queryable, customerIds: readonly string[]): Promise<Map<string, Customer360>> {
-  const states = new Map<string, Customer360>();
-  if (customerIds.length === 0) return states;
-  const { rows } = await tx.query<{ customer_id: string; state: Customer360 }>(
-    'SELECT customer_id, state FROM journey.saga_customers WHERE customer_id = ANY($1::text[])',
-    [customerIds],
-  );
-  for (const row of rows) states.set(row.customer_id, row.state);
-  return states;
-}
-
-export async function saveStates(tx: Queryable, states: readonly Customer360[]): Promise<void> {
-  if (states.length === 0) return;
-  await tx.query(
-    `INSERT INTO journey.saga_customers (customer_id, state, birthday)
-     SELECT x.customer_id, x.state, x.birthday FROM json_to_recordset($1::json) AS x(customer_id text, state jsonb, birthday text)
-     ON CONFLICT (customer_id) DO UPDATE SET state = EXCLUDED.state, birthday = EXCLUDED.birthday`,
-    [JSON.stringify(states.map((state) => ({ customer_id: state.customerId, state, birthday: state.profile.birthday?.slice(5, 10) ?? null })))],
-  );
-}
 
 /** What the decider remembers of a customer while the memory is loaded: past actions, pending waits, open goals. */
 interface LoadingMemory {

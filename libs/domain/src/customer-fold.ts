@@ -1,14 +1,7 @@
 import type { JourneyEvent } from '@journey/contracts';
-import {
-  emptyCustomer360,
-  emptyVisitor,
-  evolve,
-  evolveVisitor,
-  type Customer360,
-  type LifecycleThresholds,
-  type StageTransition,
-  type VisitorActivity,
-} from '@journey/domain';
+import { emptyCustomer360, evolve, type Customer360 } from './customer-360';
+import type { LifecycleThresholds, StageTransition } from './lifecycle';
+import { emptyVisitor, evolveVisitor, type VisitorActivity } from './visitor';
 
 export interface FoldState {
   readonly customers: Map<string, Customer360>;
@@ -22,22 +15,35 @@ export interface FoldResult {
 }
 
 /**
+ * Called after each event is folded into a customer, with the event as the customer saw it (a
+ * linked visitor's later event carries the customer's id) and the state that event left.
+ */
+export type OnFolded<E extends JourneyEvent> = (event: E, customer: Customer360) => void;
+
+/**
  * Folds events, in the order given, into customers and visitors (mutating the two maps):
  * customers' events into their 360; a visitor's events into the visitor until an IdentityLinked
- * joins that history to the customer, and into the customer from then on.
+ * joins that history to the customer, and into the customer from then on. Every fold of the
+ * customer (the live pass, a rebuild, an as-of answer) goes through here.
  */
-export function foldEvents(events: readonly JourneyEvent[], state: FoldState, lifecycle: LifecycleThresholds): FoldResult {
+export function foldEvents<E extends JourneyEvent>(
+  events: readonly E[],
+  state: FoldState,
+  lifecycle: LifecycleThresholds,
+  onFolded?: OnFolded<E>,
+): FoldResult {
   const { customers, visitors } = state;
   const changedCustomers = new Set<string>();
   const changedVisitors = new Set<string>();
   const transitions: Array<{ customerId: string; transition: StageTransition }> = [];
 
-  const foldCustomer = (customerId: string, event: JourneyEvent, visitor?: VisitorActivity): void => {
+  const foldCustomer = (customerId: string, event: E, visitor?: VisitorActivity): void => {
     const current = customers.get(customerId) ?? emptyCustomer360(customerId);
     const evolved = evolve(current, event, lifecycle, visitor);
     customers.set(customerId, evolved.state);
     changedCustomers.add(customerId);
     for (const transition of evolved.transitions) transitions.push({ customerId, transition });
+    onFolded?.(event, evolved.state);
   };
 
   for (const event of events) {
@@ -60,7 +66,7 @@ export function foldEvents(events: readonly JourneyEvent[], state: FoldState, li
       if (visitor.customerId !== null) {
         // Identified: the visitor's later events count for the customer.
         const { anonymousId: _anonymousId, ...rest } = event;
-        foldCustomer(visitor.customerId, { ...rest, customerId: visitor.customerId } as JourneyEvent);
+        foldCustomer(visitor.customerId, { ...rest, customerId: visitor.customerId } as E);
       } else {
         visitors.set(event.anonymousId, evolveVisitor(visitor, event));
         changedVisitors.add(event.anonymousId);

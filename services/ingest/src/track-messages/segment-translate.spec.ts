@@ -1,0 +1,162 @@
+import { translateMessage, TRACKING_NAMESPACE, type EventInput, type TranslateOptions } from './segment-translate';
+import { trackMapping } from './track-mapping';
+import { v5 as uuidv5 } from 'uuid';
+
+const options: TranslateOptions = { receivedAt: new Date('2026-03-01T12:00:10.000Z'), mapping: trackMapping() };
+
+function events(call: Parameters<typeof translateMessage>[0], message: Record<string, unknown>, given = options): readonly EventInput[] {
+  const result = translateMessage(call, message, given);
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.events;
+}
+
+function errors(call: Parameters<typeof translateMessage>[0], message: Record<string, unknown>): unknown {
+  const result = translateMessage(call, message, options);
+  if (result.ok) throw new Error('translated');
+  return result.errors;
+}
+
+const order = {
+  messageId: 'm-1',
+  userId: 'c-1',
+  event: 'Order Completed',
+  timestamp: '2026-03-01T11:59:00.000Z',
+  properties: {
+    order_id: 'o-1',
+    total: 27.49,
+    currency: 'eur',
+    coupon: 'SPRING',
+    products: [
+      { product_id: 'p-1', sku: 'SKU-1', name: 'Runner', category: 'shoes', price: 19.99, quantity: 1 },
+      { product_id: 'p-2', price: '3.75', quantity: 2 },
+    ],
+  },
+};
+
+describe('Segment messages as events', () => {
+  it('an Order Completed is a purchase with its amounts in minor units', () => {
+    const [purchase] = events('track', order);
+    expect(purchase).toEqual({
+      eventId: uuidv5('m-1', TRACKING_NAMESPACE),
+      type: 'PurchaseCompleted',
+      customerId: 'c-1',
+      occurredAt: '2026-03-01T11:59:00.000Z',
+      source: 'segment',
+      metadata: { messageId: 'm-1' },
+      data: {
+        orderId: 'o-1',
+        total: 2749,
+        currency: 'EUR',
+        couponCode: 'SPRING',
+        items: [
+          { sku: 'SKU-1', name: 'Runner', category: 'shoes', quantity: 1, unitPrice: 1999 },
+          { sku: 'p-2', quantity: 2, unitPrice: 375 },
+        ],
+      },
+    });
+  });
+
+  it('the same messageId is the same event id (a retry is a duplicate)', () => {
+    expect(events('track', order)[0]!.eventId).toBe(events('track', { ...order, timestamp: '2026-03-01T11:59:30.000Z' })[0]!.eventId);
+  });
+
+  it('uses the currency exponent: yen have no minor unit, dinars three', () => {
+    const yen = events('track', { ...order, properties: { ...order.properties, currency: 'JPY', total: 3200, products: [{ sku: 'A', price: 3200 }] } })[0]!;
+    expect(yen.data).toMatchObject({ total: 3200, items: [{ unitPrice: 3200, quantity: 1 }] });
+    const dinar = events('track', { ...order, properties: { order_id: 'o', currency: 'KWD', products: [{ sku: 'A', price: 1.5, quantity: 2 }] } })[0]!;
+    expect(dinar.data).toMatchObject({ total: 3000, items: [{ unitPrice: 1500 }] });
+  });
+
+  it('corrects the client clock: receivedAt − sentAt + timestamp', () => {
+    // The device's clock runs 10 minutes slow: it sent at 11:50:05 by its clock, received at 12:00:10.
+    const [event] = events('track', { ...order, timestamp: '2026-03-01T11:50:00.000Z' }, { ...options, sentAt: '2026-03-01T11:50:05.000Z' });
+    expect(event!.occurredAt).toBe('2026-03-01T12:00:05.000Z');
+    expect(events('track', { ...order, timestamp: undefined })[0]!.occurredAt).toBe('2026-03-01T12:00:10.000Z');
+    expect(events('track', { ...order, timestamp: undefined, originalTimestamp: '2026-03-01T11:00:00.000Z' })[0]!.occurredAt).toBe('2026-03-01T11:00:00.000Z');
+  });
+
+  it('maps the e-commerce spec: refunds, product views, carts, searches', () => {
+    const track = (event: string, properties: Record<string, unknown>) => events('track', { messageId: event, anonymousId: 'v-1', event, properties })[0]!;
+    expect(track('Order Refunded', { order_id: 'o-1', total: 5, currency: 'USD', products: [{ sku: 'A', quantity: 1 }] })).toMatchObject({
+      type: 'PurchaseRefunded',
+      anonymousId: 'v-1',
+      data: { orderId: 'o-1', amount: 500, currency: 'USD', items: [{ sku: 'A', quantity: 1 }] },
+    });
+    expect(track('Product Viewed', { product_id: 'p-9', price: 12, category: 'hats' })).toMatchObject({ type: 'ProductViewed', data: { sku: 'p-9', price: 1200, currency: 'USD', category: 'hats' } });
+    expect(track('Product Added', { cart_id: 'k-1', product_id: 'p-9', price: 12, quantity: 2 })).toMatchObject({
+      type: 'CartUpdated',
+      data: { cartId: 'k-1', items: [{ sku: 'p-9', quantity: 2, unitPrice: 1200 }], total: 2400, currency: 'USD' },
+    });
+    expect(track('Product Removed', { cart_id: 'k-1', product_id: 'p-9', price: 12 })).toMatchObject({ type: 'CartUpdated', data: { items: [], total: 0 } });
+    expect(track('products_searched', { query: 'hats' })).toMatchObject({ type: 'SearchPerformed', data: { query: 'hats' } });
+  });
+
+  it('keeps an unmapped name as a CustomEvent with its properties', () => {
+    expect(events('track', { messageId: 'n', userId: 'c-1', event: 'Newsletter Subscribed', properties: { list: 'weekly' } })[0]).toMatchObject({
+      type: 'CustomEvent',
+      data: { name: 'Newsletter Subscribed', properties: { list: 'weekly' } },
+    });
+  });
+
+  it('follows the configured table over the defaults', () => {
+    const mapping = trackMapping({ 'Checkout Finished': 'PurchaseCompleted', 'Product Viewed': 'CustomEvent' });
+    expect(events('track', { ...order, event: 'Checkout Finished' }, { ...options, mapping })[0]!.type).toBe('PurchaseCompleted');
+    expect(events('track', { ...order, event: 'Product Viewed' }, { ...options, mapping })[0]!.type).toBe('CustomEvent');
+    expect(() => trackMapping({ X: 'TicketOpened' })).toThrow(/not one of/);
+  });
+
+  it('identify: traits as a profile update and, with both ids, the visitor linked once per pair', () => {
+    const identify = {
+      messageId: 'i-1',
+      userId: 'c-1',
+      anonymousId: 'v-1',
+      traits: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', phone: '+44 20 7123 4567', address: { city: 'London', country: 'gb' }, plan: 'pro', logins: 3, tags: ['x'] },
+    };
+    const [profile, link] = events('identify', identify);
+    expect(profile).toMatchObject({
+      type: 'CustomerProfileUpdated',
+      customerId: 'c-1',
+      data: { name: 'Ada Lovelace', email: 'ada@example.com', phone: '+442071234567', city: 'London', country: 'GB', attributes: { plan: 'pro', logins: 3 } },
+    });
+    expect(link).toMatchObject({ type: 'IdentityLinked', customerId: 'c-1', data: { anonymousId: 'v-1' } });
+    expect(events('identify', { ...identify, messageId: 'i-2' })[1]!.eventId).toBe(link!.eventId);
+    expect(events('identify', { messageId: 'i-3', userId: 'c-1', traits: {} })).toHaveLength(1);
+  });
+
+  it('alias links the previous id; page and screen are page views', () => {
+    expect(events('alias', { messageId: 'a', userId: 'c-1', previousId: 'v-9' })[0]).toMatchObject({ type: 'IdentityLinked', customerId: 'c-1', data: { anonymousId: 'v-9' } });
+    expect(events('page', { messageId: 'p', anonymousId: 'v-1', name: 'Shoes', properties: { url: 'https://shop.example/shoes' } })[0]).toMatchObject({
+      type: 'PageViewed',
+      anonymousId: 'v-1',
+      data: { url: 'https://shop.example/shoes', title: 'Shoes' },
+    });
+    expect(events('page', { messageId: 'p', anonymousId: 'v-1', context: { page: { url: 'https://shop.example/', title: 'Home' } } })[0]!.data).toEqual({ url: 'https://shop.example/', title: 'Home' });
+    expect(events('screen', { messageId: 's', userId: 'c-1', name: 'Cart Screen' })[0]!.data).toEqual({ url: 'screen://Cart%20Screen', title: 'Cart Screen' });
+    expect(events('group', { messageId: 'g', userId: 'c-1', groupId: 'acme', traits: { plan: 'enterprise' } })[0]).toMatchObject({
+      type: 'CustomEvent',
+      data: { name: 'Group', properties: { groupId: 'acme', traits: { plan: 'enterprise' } } },
+    });
+  });
+
+  it('names what is wrong in Segment field names', () => {
+    expect(errors('track', { messageId: 'x', event: 'Order Completed', properties: { products: [{ sku: 'A' }] } })).toEqual([
+      { field: 'userId', reason: expect.stringContaining('anonymousId') },
+      { field: 'properties.products[0].price', reason: expect.stringContaining('unit price') },
+      { field: 'properties.order_id', reason: expect.any(String) },
+    ]);
+    expect(errors('track', { userId: 'c', event: 'Order Refunded', properties: { order_id: 'o' } })).toEqual([{ field: 'properties.total', reason: expect.any(String) }]);
+    expect(errors('alias', { userId: 'c' })).toEqual([{ field: 'previousId', reason: expect.any(String) }]);
+    expect(errors('track', { userId: 'c', event: 'X', timestamp: 'yesterday' })).toEqual([{ field: 'timestamp', reason: expect.any(String) }]);
+  });
+
+  it('refuses a message over 32 KB', () => {
+    expect(errors('track', { messageId: 'big', userId: 'c', event: 'X', properties: { blob: 'x'.repeat(33 * 1024) } })).toEqual([
+      { field: '', reason: expect.stringMatching(/at most 32768 bytes/) },
+    ]);
+  });
+
+  it('gives a message without a messageId an id from its content, the same on a retry', () => {
+    const message = { userId: 'c-1', event: 'X', timestamp: '2026-03-01T11:00:00.000Z' };
+    expect(events('track', message)[0]!.eventId).toBe(events('track', { ...message })[0]!.eventId);
+  });
+});
