@@ -16,6 +16,7 @@ interface ForecastReport {
 }
 
 interface PredictionSummary {
+  readonly available: boolean;
   readonly customers: number;
   readonly sampled: boolean;
   readonly currency: string | null;
@@ -89,7 +90,7 @@ export function PredictionsPage() {
       </Card>
       <Card title={t('predictions.alive')}>
         <QueryState query={summary} unavailableOn404>
-          {(data) => (
+          {(data) => !data.available ? <Unavailable /> : (
             <>
               <p className="muted">
                 {formatCount(data.customers, locale)} {t('predictions.customers')}
@@ -116,7 +117,7 @@ export function PredictionsPage() {
       </Card>
       <Card title={t('predictions.clv')}>
         <QueryState query={summary} unavailableOn404>
-          {(data) => (
+          {(data) => !data.available ? <Unavailable /> : (
             <table data-testid="clv-deciles">
               <tbody>
                 {data.clvDeciles.map((decile) => (
@@ -134,5 +135,14 @@ export function PredictionsPage() {
         </QueryState>
       </Card>
     </main>
+  );
+}
+
+function Unavailable() {
+  const { t } = useText();
+  return (
+    <p className="unavailable" data-state="unavailable">
+      {t('common.unavailable')}
+    </p>
   );
 }

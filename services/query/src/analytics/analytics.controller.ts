@@ -45,12 +45,14 @@ export class AnalyticsController {
 
   /** Orders, revenue and stage changes per UTC week (default: the last 26 weeks), from small weekly aggregates. */
   @Get('weekly')
+  @ApiOperation({ summary: 'Orders, revenue and refunds per UTC week and currency, and stage changes per week (?from, ?to; default the last 26 weeks)' })
   weekly(@Query('from') from?: string, @Query('to') to?: string): Promise<WeeklyReport> {
     return this.queries.execute(new WeeklyQuery(from, to));
   }
 
-  /** The P(alive) distribution, churn bands and CLV deciles of the latest scoring; 404 where the engine keeps no predictions. */
+  /** The P(alive) distribution, churn bands and CLV deciles of the latest scoring; `available: false` where the engine keeps no predictions. */
   @Get('predictions')
+  @ApiOperation({ summary: 'The P(alive) distribution, churn-risk bands and 12-month CLV deciles of the latest scoring (available: false where the engine keeps no predictions)' })
   predictions(): Promise<PredictionSummary> {
     return this.queries.execute(new PredictionSummaryQuery());
   }

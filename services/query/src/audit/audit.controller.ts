@@ -64,18 +64,21 @@ export class AuditController {
   /** Starts the replay check as a job and answers at once; follow it at GET replay-checks/{id}. */
   @Post('replay-checks')
   @HttpCode(202)
+  @ApiOperation({ summary: 'Start the replay check as a job (or answer the one running); follow it at GET replay-checks/{id}' })
   startReplayCheck(): Promise<ReplayJob> {
     return this.commands.execute(new StartReplayCheckCommand());
   }
 
   /** The replay-check jobs this process keeps, newest first. */
   @Get('replay-checks')
+  @ApiOperation({ summary: 'The replay-check jobs this process keeps, newest first' })
   replayCheckJobs(): Promise<{ jobs: ReplayJob[] }> {
     return this.queries.execute(new ListReplayChecksQuery());
   }
 
   /** A replay-check job: running (with its progress), done (with its report) or failed. */
   @Get('replay-checks/:id')
+  @ApiOperation({ summary: 'A replay-check job: running with its progress, done with its report, or failed' })
   replayCheckJob(@Param('id') id: string): Promise<ReplayJob> {
     return this.queries.execute(new GetReplayCheckQuery(id));
   }

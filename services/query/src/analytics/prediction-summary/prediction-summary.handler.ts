@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Database } from '@journey/database';
-import { DATABASE, RequestRejectedError } from '@journey/platform';
+import { DATABASE } from '@journey/platform';
 import { PredictionSummaryQuery, type PredictionSummary } from './prediction-summary.query';
 
 /** Above this many scored customers the distribution is read from a sample of about SAMPLE rows. */
@@ -22,9 +22,7 @@ export class PredictionSummaryHandler implements IQueryHandler<PredictionSummary
       `SELECT (SELECT reltuples FROM pg_class WHERE oid = to_regclass('journey.customer_predictions'))::float8 AS rows`,
     );
     const estimate = found[0]?.rows;
-    if (estimate === null || estimate === undefined) {
-      throw new RequestRejectedError(404, 'No predictions', [{ field: 'predictions', reason: 'this engine keeps no purchase-model predictions' }]);
-    }
+    if (estimate === null || estimate === undefined) return { available: false, customers: 0, sampled: false, currency: null, pAlive: [], churnBands: {}, clvDeciles: [] };
     const sampled = estimate > EXACT_UP_TO;
     const source = sampled ? `journey.customer_predictions TABLESAMPLE SYSTEM (${Math.max(0.01, Math.min(100, (100 * SAMPLE) / estimate)).toFixed(4)})` : 'journey.customer_predictions';
     const { rows } = await this.db.query<{ kind: string; key: string; n: string; low: string | null; high: string | null; mean: string | null; currency: string | null }>(
@@ -48,6 +46,6 @@ export class PredictionSummaryHandler implements IQueryHandler<PredictionSummary
         deciles.push({ decile: Number(row.key), minClv: Number(row.low), maxClv: Number(row.high), averageClv: Number(row.mean), share: share(row.n) });
       }
     }
-    return { customers: sampled ? Math.round(estimate) : total, sampled, currency, pAlive, churnBands, clvDeciles: deciles.sort((a, b) => a.decile - b.decile) };
+    return { available: true, customers: sampled ? Math.round(estimate) : total, sampled, currency, pAlive, churnBands, clvDeciles: deciles.sort((a, b) => a.decile - b.decile) };
   }
 }

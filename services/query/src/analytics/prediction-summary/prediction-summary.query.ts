@@ -1,6 +1,8 @@
 import { Query } from '@nestjs/cqrs';
 
 export interface PredictionSummary {
+  /** False where the engine keeps no purchase-model predictions (then everything below is empty). */
+  readonly available: boolean;
   /** Scored customers (estimated from the table's statistics when sampled). */
   readonly customers: number;
   /** Whether the figures come from a sample of the predictions (large populations) rather than all of them. */
@@ -14,5 +16,5 @@ export interface PredictionSummary {
   readonly clvDeciles: ReadonlyArray<{ readonly decile: number; readonly minClv: number; readonly maxClv: number; readonly averageClv: number; readonly share: number }>;
 }
 
-/** The P(alive) distribution, churn bands and CLV deciles of the latest scoring (404 where the engine has no predictions). */
+/** The P(alive) distribution, churn bands and CLV deciles of the latest scoring (`available: false` where the engine has no predictions). */
 export class PredictionSummaryQuery extends Query<PredictionSummary> {}
