@@ -6,7 +6,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: false, emitDecoratorMetadata: true, experimentalDecorators: true } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -20,6 +20,11 @@ export default tseslint.config(
     // Jest loads its global set-up and tear-down through a default export.
     files: ['test/support/global-*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // The console runs in the browser: its globals, and Vite's config read by a default export.
+    files: ['services/console/**/*.{ts,tsx,mts}'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', sessionStorage: 'readonly', localStorage: 'readonly', fetch: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', Blob: 'readonly', performance: 'readonly', HTMLDivElement: 'readonly' } },
   },
   {
     files: ['libs/domain/**/*.ts'],

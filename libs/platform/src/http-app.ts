@@ -50,7 +50,9 @@ export async function createHttpApp(root: Type | DynamicModule, logger: Logger):
     const path = request.url.split('?')[0]!;
     // Health checks are not API use; accepted appends (events, tracked messages) are recorded by the event log itself.
     const acceptedAppend = request.method === 'POST' && (path === '/v1/events' || isTrackingPath(path)) && reply.statusCode < 300;
-    if (path === '/health' || acceptedAppend) return;
+    // Nor are the console's static files (its API calls are logged as any other).
+    const consoleFile = path === '/' || path === '/app' || path.startsWith('/app/');
+    if (path === '/health' || acceptedAppend || consoleFile) return;
     accessLog.record({
       at: new Date().toISOString(),
       keyId: apiKey?.id ?? null,

@@ -17,6 +17,7 @@ import { ApiKeyStore } from './auth/api-keys';
 import { AuthGuard } from './auth/auth.guard';
 import { KEYS_HANDLERS } from './auth/keys/keys.handlers';
 import { KeysController } from './auth/keys/keys.controller';
+import { MeController } from './auth/keys/who-am-i/me.controller';
 import { OPERATIONS_HANDLERS } from './operations/operations.handlers';
 import { rateLimitOptions } from './auth/rate-limits';
 import { ACCESS_LOG, API_KEYS, CLOCK, CONFIG, DATABASE, LOGGER, METRICS, MIGRATIONS, VAULT, type MigrationsAtOpen } from './tokens';
@@ -86,7 +87,7 @@ export class PlatformModule {
       module: PlatformModule,
       // The command and query buses every controller dispatches to (in-process; never the event backbone).
       imports: [CqrsModule.forRoot(), ThrottlerModule.forRoot(rateLimitOptions(options.config))],
-      controllers: [OperationsController, KeysController],
+      controllers: [OperationsController, KeysController, MeController],
       providers: [
         { provide: CONFIG, useValue: options.config },
         { provide: LOGGER, useValue: logger },

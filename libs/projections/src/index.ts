@@ -15,4 +15,8 @@ export * from './predict-forecast';
 export * from './recommend-job';
 export * from './customer-items.projection';
 export * from './segments';
+export * from './weekly/weekly-aggregates';
+export * from './weekly/weekly-fold';
+export * from './weekly/retention-fold';
+export * from './customer-counts';
 export * from './customer-decider';

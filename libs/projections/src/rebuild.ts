@@ -53,6 +53,8 @@ export async function rebuildCustomerProjection(db: Database, store: EventStore<
        DROP TABLE journey.customer_360_replaced;
        DROP TABLE journey.visitor_activity_replaced;`,
     );
+    // The swapped-in table has no triggers yet: count it afresh and put them on it.
+    await tx.query('SELECT journey.reset_customer_counts()');
     await tx.query(`UPDATE journey.checkpoints SET tx_id = $2::text::xid8, position = $3, updated_at = now() WHERE ${CHECKPOINTS_OF}`, [
       CUSTOMER_PROJECTION,
       String(build.cursor.commit),

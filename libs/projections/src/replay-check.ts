@@ -32,7 +32,7 @@ export interface ReplayReport {
  * afterwards. Live reads go on throughout; the live projector waits only while the last events
  * are folded and the two are compared (its writes would move the live side).
  */
-export async function replayCheck(db: Database, store: EventStore<Queryable>, options: { lifecycle: LifecycleThresholds; batchSize: number; show?: number }): Promise<ReplayReport> {
+export async function replayCheck(db: Database, store: EventStore<Queryable>, options: { lifecycle: LifecycleThresholds; batchSize: number; show?: number; onProgress?: (events: number) => void }): Promise<ReplayReport> {
   const started = performance.now();
   const suffix = randomBytes(4).toString('hex');
   const tables: ProjectionTables = { customers: `journey.customer_360_check_${suffix}`, visitors: `journey.visitor_activity_check_${suffix}` };

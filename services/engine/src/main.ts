@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { ConfigError, createLogger, loadConfig, startService } from '@journey/platform';
+import { serveConsole } from './console-files';
 import { EngineModule } from './engine.module';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const { url, port } = await startService(EngineModule.forRoot({ config, logger }), config, logger, 'engine');
+  const { url, port } = await startService(EngineModule.forRoot({ config, logger }), config, logger, 'engine', serveConsole(logger));
   const storage = config.databaseUrl ? `PostgreSQL ${redact(config.databaseUrl)}` : `embedded PGlite in ${config.dataDir}`;
   logger.info({ port, storage }, `journey engine listening on ${url} (${storage})`);
 }

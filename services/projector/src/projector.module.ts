@@ -10,6 +10,7 @@ import { Counter, type Registry } from 'prom-client';
 import { LatestFitHandler } from './predictions/latest-fit/latest-fit.handler';
 import { PredictionsController } from './predictions/predictions.controller';
 import { RunPredictionsHandler } from './predictions/run-predictions/run-predictions.handler';
+import { ConsoleAggregatesLifecycle } from './console-aggregates.lifecycle';
 import { RebuildProjectionHandler } from './rebuild-projection/rebuild-projection.handler';
 import { RunRfmHandler } from './run-rfm/run-rfm.handler';
 
@@ -101,6 +102,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     },
     ProjectorLifecycle,
     RelayLifecycle,
+    ConsoleAggregatesLifecycle,
     RebuildProjectionHandler,
     RunRfmHandler,
   ],

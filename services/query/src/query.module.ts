@@ -4,16 +4,23 @@ import { CampaignResultsHandler } from './analytics/campaign-results/campaign-re
 import { LifecycleFunnelHandler } from './analytics/lifecycle-funnel/lifecycle-funnel.handler';
 import { RetentionHandler } from './analytics/retention/retention.handler';
 import { SalesForecastHandler } from './analytics/sales-forecast/sales-forecast.handler';
+import { PredictionSummaryHandler } from './analytics/prediction-summary/prediction-summary.handler';
 import { ValueGridHandler } from './analytics/value-grid/value-grid.handler';
+import { WeeklyHandler } from './analytics/weekly/weekly.handler';
 import { AuditController } from './audit/audit.controller';
 import { CustomerAsOfHandler } from './audit/customer-as-of/customer-as-of.handler';
 import { ReadAccessLogHandler } from './audit/read-access-log/read-access-log.handler';
 import { ReplayCheckHandler } from './audit/replay-check/replay-check.handler';
+import { GetReplayCheckHandler } from './audit/replay-check-job/get-replay-check.handler';
+import { ListReplayChecksHandler } from './audit/replay-check-job/list-replay-checks.handler';
+import { REPLAY_JOBS, ReplayJobs } from './audit/replay-check-job/replay-jobs';
+import { StartReplayCheckHandler } from './audit/replay-check-job/start-replay-check.handler';
 import { VerifyAllHandler } from './audit/verify-all/verify-all.handler';
 import { VerifyStreamHandler } from './audit/verify-stream/verify-stream.handler';
 import { CustomersController } from './customers/customers.controller';
 import { ExportCustomersHandler } from './customers/export-customers/export-customers.handler';
 import { ExportsController } from './customers/export-customers/exports.controller';
+import { CustomerJourneyHandler } from './customers/customer-journey/customer-journey.handler';
 import { GetCustomerHandler } from './customers/get-customer/get-customer.handler';
 import { ListCustomersHandler } from './customers/list-customers/list-customers.handler';
 import { ExportCustomerHandler } from './privacy/export-customer/export-customer.handler';
@@ -39,16 +46,23 @@ import { SegmentsController } from './segments/segments.controller';
   providers: [
     ListCustomersHandler,
     GetCustomerHandler,
+    CustomerJourneyHandler,
     ExportCustomersHandler,
     LifecycleFunnelHandler,
     ValueGridHandler,
     RetentionHandler,
     SalesForecastHandler,
+    WeeklyHandler,
+    PredictionSummaryHandler,
     CampaignResultsHandler,
     VerifyStreamHandler,
     VerifyAllHandler,
     CustomerAsOfHandler,
     ReplayCheckHandler,
+    StartReplayCheckHandler,
+    GetReplayCheckHandler,
+    ListReplayChecksHandler,
+    { provide: REPLAY_JOBS, useFactory: () => new ReplayJobs() },
     ReadAccessLogHandler,
     ExportCustomerHandler,
     ForgetCustomerHandler,

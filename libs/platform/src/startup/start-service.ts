@@ -22,13 +22,21 @@ export interface StartedService {
  * tries again with backoff, logging each attempt, and starts fully on the same port once the
  * database answers.
  */
-export async function startService(root: Type | DynamicModule, config: JourneyConfig, logger: Logger, name: string): Promise<StartedService> {
+export async function startService(
+  root: Type | DynamicModule,
+  config: JourneyConfig,
+  logger: Logger,
+  name: string,
+  /** Routes of the HTTP server outside Nest (the console's static files), added before it listens. */
+  prepare?: (app: NestFastifyApplication) => Promise<void>,
+): Promise<StartedService> {
   let waiting: WaitingServer | undefined;
   let port = config.port;
   for (let attempt = 1; ; attempt++) {
     const failure = config.databaseUrl ? await probe(config.databaseUrl) : undefined;
     const app = failure ? undefined : await createHttpApp(root, logger).catch((error: unknown) => rethrowUnlessUnavailable(error));
     if (app) {
+      await prepare?.(app);
       if (waiting) await waiting.close();
       const started = await listen(app, config.host, port);
       return { app, ...started };

@@ -1,8 +1,7 @@
-import { CUSTOMER_STREAM_PREFIX, LIFECYCLE_STAGES, VALUE_TIERS } from '@journey/contracts';
+import { LIFECYCLE_STAGES, VALUE_TIERS } from '@journey/contracts';
 import type { Queryable } from '@journey/database';
 import type { EventStore } from '@journey/event-store';
-import { LIVE_TABLES } from '@journey/projections';
-import { PurchaseMonthTally, TransitionTally, type RetentionCohort, type Transition } from './log-tallies';
+import { TransitionTally, type RetentionCohort, type Transition } from './log-tallies';
 
 export type { RetentionCohort, Transition };
 
@@ -20,11 +19,12 @@ export interface Funnel {
   readonly period: Period;
 }
 
-/** Stages now from the customer read model; the stage changes of the period from the log, through the store's port. */
-export async function lifecycleFunnel(db: Queryable, store: EventStore, period: Period, now: Date): Promise<Funnel> {
+/** Stages now from journey.customer_counts (kept by triggers on the 360, no scan of it); the stage changes of the period from the log, through the store's port. */
+export async function lifecycleFunnel(db: Queryable, store: EventStore, period: Period, now: Date, withTransitions = true): Promise<Funnel> {
   const stages = Object.fromEntries(LIFECYCLE_STAGES.map((stage) => [stage, 0])) as Record<string, number>;
-  const counts = await db.query<{ stage: string; n: number }>(`SELECT stage, count(*)::int AS n FROM ${LIVE_TABLES.customers} WHERE NOT forgotten GROUP BY stage`);
+  const counts = await db.query<{ stage: string; n: string }>(`SELECT stage, sum(customers) AS n FROM journey.customer_counts GROUP BY stage HAVING sum(customers) <> 0`);
   for (const row of counts.rows) stages[row.stage] = Number(row.n);
+  if (!withTransitions) return { asOf: now.toISOString(), stages, transitions: [], period };
   const tally = new TransitionTally();
   await store.readTypes(['LifecycleStageChanged'], { occurredFrom: new Date(period.from), occurredBefore: new Date(period.to) }, (events) => tally.add(events));
   return { asOf: now.toISOString(), stages, transitions: tally.transitions(), period };
@@ -39,33 +39,27 @@ export interface ValueGrid {
   readonly unscored: number;
 }
 
+/** Tiers, RFM segments and the R×F grid from journey.customer_counts: a few hundred rows, whatever the population. */
 export async function valueGrid(db: Queryable): Promise<ValueGrid> {
   const tiers = Object.fromEntries(VALUE_TIERS.map((tier) => [tier, 0])) as Record<string, number>;
   const segments: Record<string, number> = {};
   let unscored = 0;
-  const groups = await db.query<{ tier: string | null; segment: string | null; n: number }>(
-    `SELECT tier, segment, count(*)::int AS n FROM ${LIVE_TABLES.customers} WHERE NOT forgotten GROUP BY tier, segment`,
+  const groups = await db.query<{ tier: string; segment: string; n: string }>(
+    `SELECT tier, segment, sum(customers) AS n FROM journey.customer_counts GROUP BY tier, segment HAVING sum(customers) <> 0`,
   );
   for (const row of groups.rows) {
-    if (row.tier === null) unscored += Number(row.n);
+    if (row.tier === '') unscored += Number(row.n);
     else tiers[row.tier] = (tiers[row.tier] ?? 0) + Number(row.n);
-    if (row.segment !== null) segments[row.segment] = (segments[row.segment] ?? 0) + Number(row.n);
+    if (row.segment !== '') segments[row.segment] = (segments[row.segment] ?? 0) + Number(row.n);
   }
-  const grid = await db.query<{ recency: number; frequency: number; customers: number; average_monetary: string }>(
-    `SELECT rfm_recency AS recency, rfm_frequency AS frequency, count(*)::int AS customers, round(avg(rfm_monetary), 2) AS average_monetary
-     FROM ${LIVE_TABLES.customers} WHERE NOT forgotten AND rfm_recency IS NOT NULL GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC`,
+  const grid = await db.query<{ recency: number; frequency: number; customers: string; average_monetary: string }>(
+    `SELECT recency, frequency, sum(customers) AS customers, round(sum(monetary)::numeric / sum(customers), 2) AS average_monetary
+     FROM journey.customer_counts WHERE recency > 0 GROUP BY 1, 2 HAVING sum(customers) > 0 ORDER BY 1 DESC, 2 DESC`,
   );
   return {
     tiers,
     segments,
-    grid: grid.rows.map((r) => ({ recency: r.recency, frequency: r.frequency, customers: Number(r.customers), averageMonetary: Number(r.average_monetary) })),
+    grid: grid.rows.map((r) => ({ recency: Number(r.recency), frequency: Number(r.frequency), customers: Number(r.customers), averageMonetary: Number(r.average_monetary) })),
     unscored,
   };
-}
-
-/** Retention by first-purchase month over the customers' purchases in the log (UTC months), read through the store's port. */
-export async function retention(store: EventStore, period: Period): Promise<RetentionCohort[]> {
-  const tally = new PurchaseMonthTally();
-  await store.readTypes(['PurchaseCompleted'], { streamPrefix: CUSTOMER_STREAM_PREFIX }, (events) => tally.add(events));
-  return tally.cohorts(period);
 }

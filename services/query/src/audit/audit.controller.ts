@@ -1,6 +1,6 @@
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { VerifyResult } from '@journey/event-store';
 import { INSTANT_REASON, parseInstant, RequestRejectedError, Roles, type FieldProblem } from '@journey/platform';
 import type { ReplayReport } from '@journey/projections';
@@ -8,6 +8,10 @@ import { CustomerAsOfQuery, type CustomerAsOfView } from './customer-as-of/custo
 import { accessLogFilter } from './read-access-log/access-log-request';
 import { ReadAccessLogQuery, type AccessLogPage } from './read-access-log/read-access-log.query';
 import { ReplayCheckQuery } from './replay-check/replay-check.query';
+import { GetReplayCheckQuery } from './replay-check-job/get-replay-check.query';
+import { ListReplayChecksQuery } from './replay-check-job/list-replay-checks.query';
+import type { ReplayJob } from './replay-check-job/replay-jobs';
+import { StartReplayCheckCommand } from './replay-check-job/start-replay-check.command';
 import { VerifyAllQuery, type VerifyAllAnswer } from './verify-all/verify-all.query';
 import { VerifyStreamQuery } from './verify-stream/verify-stream.query';
 
@@ -16,7 +20,10 @@ import { VerifyStreamQuery } from './verify-stream/verify-stream.query';
 @Controller('v1/audit')
 @Roles('auditor')
 export class AuditController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   /** Recomputes one stream's hash chain: ok, or the first broken position and why. */
   @Get('verify/:streamId')
@@ -52,6 +59,28 @@ export class AuditController {
   @HttpCode(200)
   replayCheck(): Promise<ReplayReport> {
     return this.queries.execute(new ReplayCheckQuery());
+  }
+
+  /** Starts the replay check as a job and answers at once; follow it at GET replay-checks/{id}. */
+  @Post('replay-checks')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Start the replay check as a job (or answer the one running); follow it at GET replay-checks/{id}' })
+  startReplayCheck(): Promise<ReplayJob> {
+    return this.commands.execute(new StartReplayCheckCommand());
+  }
+
+  /** The replay-check jobs this process keeps, newest first. */
+  @Get('replay-checks')
+  @ApiOperation({ summary: 'The replay-check jobs this process keeps, newest first' })
+  replayCheckJobs(): Promise<{ jobs: ReplayJob[] }> {
+    return this.queries.execute(new ListReplayChecksQuery());
+  }
+
+  /** A replay-check job: running (with its progress), done (with its report) or failed. */
+  @Get('replay-checks/:id')
+  @ApiOperation({ summary: 'A replay-check job: running with its progress, done with its report, or failed' })
+  replayCheckJob(@Param('id') id: string): Promise<ReplayJob> {
+    return this.queries.execute(new GetReplayCheckQuery(id));
   }
 
   /** Who asked what: the API's access log, oldest first (`after`: the last id of a page). */

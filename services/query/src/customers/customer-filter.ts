@@ -9,6 +9,8 @@ export interface CustomerFilter {
   readonly segment?: readonly string[];
   readonly country?: string;
   readonly city?: string;
+  /** The e-mail of the profile, matched without regard to case. */
+  readonly email?: string;
   readonly lastPurchaseBefore?: string;
   readonly lastPurchaseAfter?: string;
   /** Net revenue in the base currency, minor units. */
@@ -18,7 +20,7 @@ export interface CustomerFilter {
   readonly openTicket?: boolean;
 }
 
-export const FILTER_PARAMS = ['stage', 'tier', 'segment', 'country', 'city', 'lastPurchaseBefore', 'lastPurchaseAfter', 'minRevenue', 'consent', 'openTicket'] as const;
+export const FILTER_PARAMS = ['stage', 'tier', 'segment', 'country', 'city', 'email', 'lastPurchaseBefore', 'lastPurchaseAfter', 'minRevenue', 'consent', 'openTicket'] as const;
 
 type Query = Readonly<Record<string, unknown>>;
 
@@ -69,6 +71,7 @@ export function parseFilter(query: Query, allowed: readonly string[] = []): Cust
     segment: list('segment', RFM_SEGMENTS),
     country,
     city: text('city'),
+    email: text('email'),
     lastPurchaseBefore: instant('lastPurchaseBefore'),
     lastPurchaseAfter: instant('lastPurchaseAfter'),
     minRevenue,
@@ -98,6 +101,7 @@ export function filterSql(filter: CustomerFilter, rates: CurrencyRates, first = 
   if (filter.tier) oneOf('tier', filter.tier);
   if (filter.segment) oneOf('segment', filter.segment);
   if (filter.country) clauses.push(`c.country = ${param(filter.country)}`);
+  if (filter.email) clauses.push(`lower(c.profile->>'email') = lower(${param(filter.email)})`);
   if (filter.city) clauses.push(`lower(c.profile->>'city') = lower(${param(filter.city)})`);
   if (filter.lastPurchaseBefore) clauses.push(`c.last_purchase_at < ${param(filter.lastPurchaseBefore)}::timestamptz`);
   if (filter.lastPurchaseAfter) clauses.push(`c.last_purchase_at >= ${param(filter.lastPurchaseAfter)}::timestamptz`);

@@ -4,6 +4,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequestRejectedError, Roles } from '@journey/platform';
 import { parseFilter } from './customer-filter';
 import { decodeCursor, MAX_PAGE } from './customer-list';
+import { CustomerJourneyQuery, type CustomerJourney } from './customer-journey/customer-journey.query';
 import { GetCustomerQuery, type CustomerDetail } from './get-customer/get-customer.query';
 import { ListCustomersQuery, type CustomerListPage } from './list-customers/list-customers.query';
 
@@ -22,6 +23,7 @@ export class CustomersController {
   @ApiQuery({ name: 'segment', required: false, example: "Can't Lose Them" })
   @ApiQuery({ name: 'country', required: false, example: 'DE' })
   @ApiQuery({ name: 'city', required: false, example: 'Berlin' })
+  @ApiQuery({ name: 'email', required: false, example: 'ada@example.com', description: 'the e-mail of the profile, any case' })
   @ApiQuery({ name: 'lastPurchaseBefore', required: false, example: '2026-09-01' })
   @ApiQuery({ name: 'lastPurchaseAfter', required: false, example: '2025-09-01' })
   @ApiQuery({ name: 'minRevenue', required: false, example: 50000, description: 'net revenue in minor units of the base currency' })
@@ -44,6 +46,19 @@ export class CustomersController {
     if (limitProblem) throw new RequestRejectedError(400, 'Invalid filter', [limitProblem]);
     const after = decodeCursor(typeof query.after === 'string' ? query.after : query.after === undefined ? undefined : '');
     return this.queries.execute(new ListCustomersQuery(filter, after, limit));
+  }
+
+  /** The customer's whole journey, newest first: their stream's events a page at a time, and the rules' decisions. */
+  @Get(':customerId/journey')
+  @ApiOperation({ summary: "A customer's events (newest first; pass `next` back as `before`) and the rules' decisions about them" })
+  @ApiQuery({ name: 'before', required: false, description: 'the `next` of the previous page: events before this stream position' })
+  @ApiQuery({ name: 'limit', required: false, example: 200 })
+  journey(@Param('customerId') customerId: string, @Query('before') before?: string, @Query('limit') limit?: string): Promise<CustomerJourney> {
+    const errors: Array<{ field: string; reason: string }> = [];
+    if (before !== undefined && (!/^\d+$/.test(before) || Number(before) < 1)) errors.push({ field: 'before', reason: 'must be a stream position, an integer from 1' });
+    if (limit !== undefined && (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_PAGE)) errors.push({ field: 'limit', reason: `must be an integer from 1 to ${MAX_PAGE}` });
+    if (errors.length > 0) throw new RequestRejectedError(400, 'Invalid query', errors);
+    return this.queries.execute(new CustomerJourneyQuery(customerId, before === undefined ? undefined : Number(before), limit === undefined ? 200 : Number(limit)));
   }
 
   @Get(':customerId')

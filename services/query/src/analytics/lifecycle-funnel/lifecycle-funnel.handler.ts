@@ -15,8 +15,8 @@ export class LifecycleFunnelHandler implements IQueryHandler<LifecycleFunnelQuer
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  execute({ from, to }: LifecycleFunnelQuery): Promise<Funnel> {
+  execute({ from, to, withTransitions }: LifecycleFunnelQuery): Promise<Funnel> {
     const now = this.clock();
-    return lifecycleFunnel(this.db, this.store, period(from, to, now, 30), now);
+    return lifecycleFunnel(this.db, this.store, period(from, to, now, 30), now, withTransitions);
   }
 }

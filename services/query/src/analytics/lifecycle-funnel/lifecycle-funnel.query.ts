@@ -6,6 +6,8 @@ export class LifecycleFunnelQuery extends Query<Funnel> {
   constructor(
     readonly from?: string,
     readonly to?: string,
+    /** False: the stage counts only, without reading the period's stage changes from the log. */
+    readonly withTransitions = true,
   ) {
     super();
   }

@@ -1,0 +1,26 @@
+import { currencyExponent, formatCount, formatMoney, formatShare } from './money';
+
+describe('money formatting', () => {
+  it('divides minor units by the currency exponent and adds thousands separators', () => {
+    expect(formatMoney(1234567, 'EUR', 'en')).toBe('€12,345.67');
+    expect(formatMoney(1234567, 'USD', 'en-US')).toBe('$12,345.67');
+  });
+
+  it('knows currencies without minor units and with three decimals', () => {
+    expect(currencyExponent('JPY')).toBe(0);
+    expect(formatMoney(1234567, 'JPY', 'en')).toBe('¥1,234,567');
+    expect(currencyExponent('KWD')).toBe(3);
+    expect(formatMoney(1234567, 'KWD', 'en')).toMatch(/KWD\s?1,234\.567/);
+  });
+
+  it('follows the locale: Simplified Chinese keeps the separators and the currency', () => {
+    expect(formatMoney(1234567, 'CNY', 'zh-CN')).toBe('¥12,345.67');
+    expect(formatMoney(-50, 'EUR', 'zh-CN')).toBe('-€0.50');
+  });
+
+  it('counts and shares with separators, a dash for no share', () => {
+    expect(formatCount(1000000, 'en')).toBe('1,000,000');
+    expect(formatShare(0.1234, 'en')).toBe('12.3%');
+    expect(formatShare(null, 'en')).toBe('—');
+  });
+});
