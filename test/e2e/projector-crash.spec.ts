@@ -1,11 +1,9 @@
-import { randomInt } from 'node:crypto';
-import { streamIdOf } from '@journey/contracts';
 import { dataset } from '@journey/datagen';
-import { CHECKPOINTS_OF } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { RuleStore } from '@journey/journeys';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
-import { CUSTOMER_PROJECTION, projectionLag, rebuildCustomerProjection } from '@journey/projections';
+import { rebuildCustomerProjection } from '@journey/projections';
+import { drainPass, killRepeatedly, writeHistories } from '../support/crash-loop';
 import { EngineProcess } from '../support/engine-process';
 import { ProjectionHarness } from '../support/projection-harness';
 import { createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
@@ -38,18 +36,7 @@ describeWithServer('customer pass killed with SIGKILL again and again while even
     const store = new PostgresEventStore(t.db);
     const until = new Date('2026-06-01T00:00:00Z');
     const population = dataset({ seed: 23, customers: 5000, until }, until).customers();
-    let writing = true;
-    let written = false;
-    const writer = (async () => {
-      for (const customer of population) {
-        if (!writing) break;
-        const byStream = new Map<string, (typeof customer.events)[number][]>();
-        for (const event of customer.events) byStream.set(streamIdOf(event), [...(byStream.get(streamIdOf(event)) ?? []), event]);
-        await store.appendMany([...byStream].map(([streamId, events]) => ({ streamId, events })));
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      written = true;
-    })();
+    const writer = writeHistories(store, population);
 
     const projector = new EngineProcess(
       {
@@ -61,34 +48,10 @@ describeWithServer('customer pass killed with SIGKILL again and again while even
       },
       'projector',
     );
-    let checkpointMoves = 0;
-    let last = 0;
-    const checkpoint = async () =>
-      Number((await t.db.query<{ position: number }>(`SELECT coalesce(sum(position), 0) AS position FROM journey.checkpoints WHERE ${CHECKPOINTS_OF}`, [CUSTOMER_PROJECTION])).rows[0]?.position ?? 0);
-    for (let crash = 0; crash < 12; crash++) {
-      await projector.start();
-      // Killed at a random point once it is under way: mid-batch, mid-write or between batches.
-      for (let waited = 0; (await checkpoint()) === last; waited += 20) {
-        if (written && (await projectionLag(t.db, CUSTOMER_PROJECTION)).events === 0) break;
-        if (waited > 120_000) throw new Error('the projector did not move its checkpoint');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      await new Promise((resolve) => setTimeout(resolve, randomInt(400)));
-      await projector.kill();
-      const position = await checkpoint();
-      if (position > last) checkpointMoves++;
-      last = position;
-    }
-    writing = false;
-    await writer;
+    const checkpointMoves = await killRepeatedly(t.db, projector, 12, writer.done);
+    await writer.stop();
     expect(checkpointMoves).toBeGreaterThanOrEqual(10);
-
-    await projector.start();
-    for (let waited = 0; (await projectionLag(t.db, CUSTOMER_PROJECTION)).events > 0; waited += 200) {
-      if (waited > 600_000) throw new Error('the projector did not catch up');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    await projector.stop();
+    await drainPass(t.db, projector);
 
     // Each triggering event judged once by each rule: no decision lost to a crash, none taken twice.
     const count = async (sql: string, params: unknown[] = []) => (await t.db.query<{ n: number }>(sql, params)).rows[0]!.n;

@@ -1,8 +1,7 @@
-import { randomInt } from 'node:crypto';
-import { streamIdOf } from '@journey/contracts';
 import { dataset } from '@journey/datagen';
 import { PostgresEventStore } from '@journey/event-store/postgres';
-import { CUSTOMER_PROJECTION, projectionLag, SegmentStore } from '@journey/projections';
+import { SegmentStore } from '@journey/projections';
+import { drainPass, killRepeatedly, writeHistories } from '../support/crash-loop';
 import { EngineProcess } from '../support/engine-process';
 import { createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
 
@@ -26,45 +25,15 @@ describeWithServer('segment entries and exits across SIGKILLs of the pipeline', 
     const store = new PostgresEventStore(t.db);
     const until = new Date('2026-06-01T00:00:00Z');
     const population = dataset({ seed: 29, customers: 1500, until }, until).customers();
-    let writing = true;
-    let written = false;
-    const writer = (async () => {
-      for (const customer of population) {
-        if (!writing) break;
-        const byStream = new Map<string, (typeof customer.events)[number][]>();
-        for (const event of customer.events) byStream.set(streamIdOf(event), [...(byStream.get(streamIdOf(event)) ?? []), event]);
-        await store.appendMany([...byStream].map(([streamId, events]) => ({ streamId, events })));
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      written = true;
-    })();
+    const writer = writeHistories(store, population);
 
     const projector = new EngineProcess(
       { DATABASE_URL: t.url!, JOURNEY_RFM_INTERVAL_SECONDS: '0', JOURNEY_CLOCK_INTERVAL_SECONDS: '0', JOURNEY_PROJECTOR_BATCH: '200' },
       'projector',
     );
-    const checkpoint = async () =>
-      (await t.db.query<{ position: number }>('SELECT position FROM journey.checkpoints WHERE name = $1', [CUSTOMER_PROJECTION])).rows[0]?.position ?? 0;
-    let last = 0;
-    for (let crash = 0; crash < 8; crash++) {
-      await projector.start();
-      for (let waited = 0; (await checkpoint()) === last; waited += 20) {
-        if (written && (await projectionLag(t.db, CUSTOMER_PROJECTION)).events === 0) break;
-        if (waited > 120_000) throw new Error('the projector did not move its checkpoint');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      await new Promise((resolve) => setTimeout(resolve, randomInt(400)));
-      await projector.kill();
-      last = await checkpoint();
-    }
-    writing = false;
-    await writer;
-    await projector.start();
-    for (let waited = 0; (await projectionLag(t.db, CUSTOMER_PROJECTION)).events > 0; waited += 200) {
-      if (waited > 600_000) throw new Error('the projector did not catch up');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    await projector.stop();
+    await killRepeatedly(t.db, projector, 8, writer.done);
+    await writer.stop();
+    await drainPass(t.db, projector);
 
     const { rows: events } = await t.db.query<{ stream_id: string; type: string; segment_id: string; change: number; day: string }>(
       `SELECT stream_id, type, data->>'segmentId' AS segment_id, (data->>'change')::int AS change, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day
