@@ -100,4 +100,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ JOURNEY_ADMISSION_MAX_LAG_EVENTS: '0' })).toThrow(/JOURNEY_ADMISSION_MAX_LAG_EVENTS must be an integer from 1/);
     expect(() => loadConfig({ JOURNEY_ADMISSION_MAX_LAG_SECONDS: '2m' })).toThrow(/JOURNEY_ADMISSION_MAX_LAG_SECONDS must be an integer from 1/);
   });
+
+  it('takes at risk from day counts unless told to use the churn model, and names a bad source', () => {
+    expect(loadConfig({}).projections.lifecycle.atRiskFrom).toBe('days');
+    expect(loadConfig({ JOURNEY_AT_RISK_FROM: 'model' }).projections.lifecycle.atRiskFrom).toBe('model');
+    expect(() => loadConfig({ JOURNEY_AT_RISK_FROM: 'ml' })).toThrow(/JOURNEY_AT_RISK_FROM must be one of days, model, got "ml"/);
+  });
 });
