@@ -105,5 +105,8 @@ describe('loadConfig', () => {
     expect(loadConfig({}).projections.lifecycle.atRiskFrom).toBe('days');
     expect(loadConfig({ JOURNEY_AT_RISK_FROM: 'model' }).projections.lifecycle.atRiskFrom).toBe('model');
     expect(() => loadConfig({ JOURNEY_AT_RISK_FROM: 'ml' })).toThrow(/JOURNEY_AT_RISK_FROM must be one of days, model, got "ml"/);
+    // The day counts are unused with the model, so they need not fit under churnDays.
+    expect(() => loadConfig({ JOURNEY_CHURN_DAYS: '30' })).toThrow(/JOURNEY_CHURN_DAYS must not be less than JOURNEY_AT_RISK_MIN_DAYS/);
+    expect(loadConfig({ JOURNEY_CHURN_DAYS: '30', JOURNEY_AT_RISK_FROM: 'model' }).projections.lifecycle.churnDays).toBe(30);
   });
 });

@@ -224,7 +224,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
       },
     },
   };
-  if (config.projections.lifecycle.churnDays < config.projections.lifecycle.atRiskMinDays) {
+  // The at-risk day counts matter only when they, not the churn model, mark at risk.
+  if (config.projections.lifecycle.atRiskFrom === 'days' && config.projections.lifecycle.churnDays < config.projections.lifecycle.atRiskMinDays) {
     problems.push('JOURNEY_CHURN_DAYS must not be less than JOURNEY_AT_RISK_MIN_DAYS');
   }
   if (config.projections.predictions.churnCutoffs.medium > config.projections.predictions.churnCutoffs.high) {
