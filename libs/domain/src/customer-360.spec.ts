@@ -1,7 +1,7 @@
 import type { EventType, JourneyEvent } from '@journey/contracts';
 import { SAMPLE_DATA } from '../../../test/support/sample-events';
 import { emptyCustomer360, evolve, type Customer360 } from './customer-360';
-import { DEFAULT_LIFECYCLE } from './lifecycle';
+import { DEFAULT_LIFECYCLE, type LifecycleThresholds } from './lifecycle';
 import { emptyVisitor, evolveVisitor } from './visitor';
 
 let n = 0;
@@ -141,5 +141,46 @@ describe('customer 360: given events, then state', () => {
 
   it('counts every event folded', () => {
     expect(given(event('PageViewed'), event('MessageSent'), event('LifecycleStageChanged')).eventCount).toBe(3);
+  });
+
+  describe('at risk from the churn model', () => {
+    const MODEL: LifecycleThresholds = { ...DEFAULT_LIFECYCLE, atRiskFrom: 'model' };
+    const purchase = (orderId: string, at: string) => event('PurchaseCompleted', { ...SAMPLE_DATA.PurchaseCompleted, orderId }, at);
+    const highRisk = (at: string) => event('ChurnRiskChanged', { from: 'medium', to: 'high', pAlive: 0.08, fitId: '5a0d6f8e-3c1b-4e2a-9f7d-1b2c3d4e5f60' }, at);
+    const fold = (events: JourneyEvent[], t: LifecycleThresholds) => {
+      let state = emptyCustomer360('c-1');
+      const moves: Array<[string, string, string]> = [];
+      for (const e of events) {
+        const result = evolve(state, e, t);
+        state = result.state;
+        for (const m of result.transitions) moves.push([m.to, new Date(m.at).toISOString(), m.reason]);
+      }
+      return { state, moves };
+    };
+    const history = () => [
+      purchase('o-1', '2026-01-01T00:00:00.000Z'),
+      purchase('o-2', '2026-01-11T00:00:00.000Z'),
+      highRisk('2026-02-01T00:00:00.000Z'),
+      purchase('o-3', '2026-02-15T00:00:00.000Z'),
+    ];
+
+    it('moves the stage to at_risk on a high band and reactivates on the next purchase', () => {
+      const { state, moves } = fold(history(), MODEL);
+      expect(moves).toEqual([
+        ['first_time', '2026-01-01T00:00:00.000Z', 'first purchase'],
+        ['repeat', '2026-01-11T00:00:00.000Z', '2 orders'],
+        ['at_risk', '2026-02-01T00:00:00.000Z', 'churn model: risk band high (P(alive) 0.08)'],
+        ['reactivated', '2026-02-15T00:00:00.000Z', 'purchase after being at risk'],
+      ]);
+      // Only churning is left to time: 180 days after the last purchase.
+      expect(state.nextReviewAt).toBe('2026-08-14T00:00:00.000Z');
+    });
+
+    it('keeps the day counts and ignores the band by default', () => {
+      const { state, moves } = fold(history(), DEFAULT_LIFECYCLE);
+      expect(moves.map(([to]) => to)).toEqual(['first_time', 'repeat']);
+      expect(state.lifecycle.stage).toBe('repeat');
+      expect(state.nextReviewAt).toBe('2026-04-16T00:00:00.000Z');
+    });
   });
 });

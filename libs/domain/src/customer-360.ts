@@ -1,5 +1,5 @@
 import type { EventOfType, JourneyEvent, RfmSegment, ValueTier } from '@journey/contracts';
-import { advanceTo, NEW_LIFECYCLE, nextReviewAt, onPurchase, type LifecycleState, type LifecycleThresholds, type StageTransition } from './lifecycle';
+import { advanceTo, NEW_LIFECYCLE, nextReviewAt, onChurnRisk, onPurchase, type LifecycleState, type LifecycleThresholds, type StageTransition } from './lifecycle';
 import { addAmount } from './money';
 import { later } from './instant';
 import type { VisitorActivity } from './visitor';
@@ -255,9 +255,15 @@ export function evolve(state: Customer360, event: JourneyEvent, thresholds: Life
     case 'ConversionAttributed':
       break;
     case 'ModelFitted':
-    case 'ChurnRiskChanged':
       // Predictions live in their own read model (journey.customer_predictions), not in the 360's row.
       break;
+    case 'ChurnRiskChanged': {
+      // Moves the lifecycle only when at risk comes from the model (JOURNEY_AT_RISK_FROM=model).
+      const lifecycle = onChurnRisk(next.lifecycle, { band: event.data.to, pAlive: event.data.pAlive }, at, event.eventId, thresholds);
+      next = { ...next, lifecycle: lifecycle.state };
+      transitions = [...transitions, ...lifecycle.transitions];
+      break;
+    }
     case 'SegmentEntered':
     case 'SegmentExited':
       next = { ...next, segments: foldMembership(next.segments, event) };

@@ -1,5 +1,5 @@
 import type { LifecycleStage } from '@journey/contracts';
-import { advanceTo, DEFAULT_LIFECYCLE, medianGapDays, NEW_LIFECYCLE, nextReviewAt, onPurchase, type LifecycleState, type StageTransition } from './lifecycle';
+import { advanceTo, DEFAULT_LIFECYCLE, medianGapDays, NEW_LIFECYCLE, nextReviewAt, onChurnRisk, onPurchase, type LifecycleState, type LifecycleThresholds, type StageTransition } from './lifecycle';
 
 const DAY = 86_400_000;
 const t0 = Date.parse('2025-01-01T00:00:00Z');
@@ -101,5 +101,63 @@ describe('lifecycle stage', () => {
     expect(medianGapDays([day(0)])).toBe(0);
     expect(medianGapDays([day(0), day(10), day(40), day(50)])).toBe(10);
     expect(medianGapDays([day(0), day(10), day(40)])).toBe(20);
+  });
+});
+
+describe('lifecycle stage with at risk from the churn model', () => {
+  const MODEL: LifecycleThresholds = { ...DEFAULT_LIFECYCLE, atRiskFrom: 'model' };
+  const bought = (days: number[], t: LifecycleThresholds): LifecycleState =>
+    days.reduce((state, d, i) => onPurchase(state, day(d), `e-${i}`, t).state, NEW_LIFECYCLE);
+
+  it('goes at risk when the band turns high, caused by the band event, and names the model', () => {
+    const result = onChurnRisk(bought([0, 10, 20], MODEL), { band: 'high', pAlive: 0.123 }, day(40), 'risk-1', MODEL);
+    expect(result.transitions).toEqual([{ from: 'repeat', to: 'at_risk', at: day(40), reason: 'churn model: risk band high (P(alive) 0.12)', causedBy: 'risk-1' }]);
+    expect(result.state).toMatchObject({ stage: 'at_risk', since: day(40), asOf: day(40) });
+  });
+
+  it('never goes at risk from days alone, yet churns after churnDays', () => {
+    const state = bought([0, 10, 20], MODEL);
+    expect(nextReviewAt(state, MODEL)).toBe(day(200));
+    const path = advanceTo(state, day(300), MODEL).transitions.map((t) => [t.from, t.to, Math.round((t.at - t0) / DAY)]);
+    expect(path).toEqual([['repeat', 'churned', 200]]);
+  });
+
+  it('still ends loyalty by the window', () => {
+    const state = bought([0, 200, 210, 220, 230], MODEL);
+    expect(state.stage).toBe('loyal');
+    expect(advanceTo(state, day(420), MODEL).transitions.map((t) => [t.to, Math.round((t.at - t0) / DAY)])).toEqual([
+      ['repeat', 365],
+      ['churned', 410],
+    ]);
+  });
+
+  it('reactivates on the next purchase, and churns from at risk after churnDays without one', () => {
+    const atRisk = onChurnRisk(bought([0, 10], MODEL), { band: 'high', pAlive: 0.1 }, day(30), 'risk-1', MODEL).state;
+    expect(onPurchase(atRisk, day(50), 'e-9', MODEL).transitions).toEqual([
+      { from: 'at_risk', to: 'reactivated', at: day(50), reason: 'purchase after being at risk', causedBy: 'e-9' },
+    ]);
+    expect(advanceTo(atRisk, day(400), MODEL).transitions.map((t) => [t.to, Math.round((t.at - t0) / DAY)])).toEqual([['churned', 190]]);
+  });
+
+  it('moves nothing for a low or medium band, a band falling back, or a customer without purchases', () => {
+    const repeat = bought([0, 10], MODEL);
+    expect(onChurnRisk(repeat, { band: 'medium', pAlive: 0.5 }, day(30), 'r', MODEL).transitions).toEqual([]);
+    expect(onChurnRisk(repeat, { band: 'low', pAlive: 0.9 }, day(30), 'r', MODEL).transitions).toEqual([]);
+    const atRisk = onChurnRisk(repeat, { band: 'high', pAlive: 0.1 }, day(30), 'r', MODEL).state;
+    expect(onChurnRisk(atRisk, { band: 'low', pAlive: 0.9 }, day(40), 'r', MODEL).state.stage).toBe('at_risk');
+    expect(onChurnRisk(NEW_LIFECYCLE, { band: 'high', pAlive: 0.1 }, day(30), 'r', MODEL).state.stage).toBe('prospect');
+  });
+
+  it('lets a churned customer stay churned, and ignores a score older than the last purchase', () => {
+    const churned = advanceTo(bought([0], MODEL), day(200), MODEL).state;
+    expect(onChurnRisk(churned, { band: 'high', pAlive: 0.01 }, day(210), 'r', MODEL).transitions).toEqual([]);
+    expect(onChurnRisk(bought([0, 10, 40], MODEL), { band: 'high', pAlive: 0.1 }, day(30), 'r', MODEL).transitions).toEqual([]);
+  });
+
+  it('ignores the model when at risk comes from days', () => {
+    const state = bought([0, 10, 20], DEFAULT_LIFECYCLE);
+    const result = onChurnRisk(state, { band: 'high', pAlive: 0.05 }, day(40), 'r', DEFAULT_LIFECYCLE);
+    expect(result.transitions).toEqual([]);
+    expect(nextReviewAt(result.state, DEFAULT_LIFECYCLE)).toBe(day(80));
   });
 });

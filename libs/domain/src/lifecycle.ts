@@ -1,4 +1,4 @@
-import type { LifecycleStage } from '@journey/contracts';
+import type { ChurnBand, LifecycleStage } from '@journey/contracts';
 
 const DAY = 86_400_000;
 
@@ -12,7 +12,15 @@ export interface LifecycleThresholds {
   readonly atRiskGapFactor: number;
   /** Churned after this many days without a purchase. */
   readonly churnDays: number;
+  /**
+   * What marks a buyer at risk: `days` without a purchase (the rule above), or the churn model's
+   * `model` band turning high (a ChurnRiskChanged in the customer's stream); churnDays holds either way.
+   */
+  readonly atRiskFrom: AtRiskSource;
 }
+
+export const AT_RISK_SOURCES = ['days', 'model'] as const;
+export type AtRiskSource = (typeof AT_RISK_SOURCES)[number];
 
 export const DEFAULT_LIFECYCLE: LifecycleThresholds = {
   loyalOrders: 5,
@@ -20,6 +28,7 @@ export const DEFAULT_LIFECYCLE: LifecycleThresholds = {
   atRiskMinDays: 60,
   atRiskGapFactor: 2,
   churnDays: 180,
+  atRiskFrom: 'days',
 };
 
 /** What the lifecycle needs to know of a customer. Times are ms since the epoch. */
@@ -87,6 +96,37 @@ export function onPurchase(
   return { state: next, transitions };
 }
 
+/** What the churn model said of a customer at `at`: the band it moved to and the P(alive) behind it. */
+export interface ChurnRiskSignal {
+  readonly band: ChurnBand;
+  readonly pAlive: number;
+}
+
+/**
+ * The churn model's band moved at `at` (after letting time pass until then). With
+ * `atRiskFrom: 'model'`, a buyer who is not already at risk or churned becomes at risk when the
+ * band turns high; leaving at risk stays a purchase's doing (reactivated). A score older than the
+ * last purchase judged data the purchase has overtaken, so it moves nothing.
+ */
+export function onChurnRisk(
+  state: LifecycleState,
+  signal: ChurnRiskSignal,
+  at: number,
+  eventId: string,
+  t: LifecycleThresholds,
+): { state: LifecycleState; transitions: StageTransition[] } {
+  const advanced = advanceTo(state, at, t);
+  const before = advanced.state.stage;
+  const last = advanced.state.purchases[advanced.state.purchases.length - 1];
+  const movable = before !== 'prospect' && before !== 'at_risk' && before !== 'churned';
+  if (t.atRiskFrom !== 'model' || signal.band !== 'high' || !movable || last === undefined || last > at) return advanced;
+  const reason = `churn model: risk band high (P(alive) ${signal.pAlive.toFixed(2)})`;
+  return {
+    state: { ...advanced.state, stage: 'at_risk', since: at },
+    transitions: [...advanced.transitions, { from: before, to: 'at_risk', at, reason, causedBy: eventId }],
+  };
+}
+
 /** When the next time-caused transition falls due, or null when none can. */
 export function nextReviewAt(state: LifecycleState, t: LifecycleThresholds): number | null {
   return nextDue(state, t)?.at ?? null;
@@ -107,8 +147,9 @@ function nextDue(state: LifecycleState, t: LifecycleThresholds): { at: number; t
   if (state.stage === 'churned') return null;
   const churnAt = last + t.churnDays * DAY;
   if (state.stage === 'at_risk') return { at: churnAt, to: 'churned', reason: quiet(t.churnDays) };
+  // With the model deciding at risk, time alone only churns.
   const riskDays = Math.max(t.atRiskMinDays, t.atRiskGapFactor * medianGapDays(state.purchases));
-  const riskAt = Math.min(last + riskDays * DAY, churnAt);
+  const riskAt = t.atRiskFrom === 'model' ? churnAt : Math.min(last + riskDays * DAY, churnAt);
   if (state.stage === 'loyal') {
     // Loyalty ends when the oldest of the qualifying orders leaves the window.
     const qualifying = state.purchases[state.purchases.length - t.loyalOrders];

@@ -100,4 +100,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ JOURNEY_ADMISSION_MAX_LAG_EVENTS: '0' })).toThrow(/JOURNEY_ADMISSION_MAX_LAG_EVENTS must be an integer from 1/);
     expect(() => loadConfig({ JOURNEY_ADMISSION_MAX_LAG_SECONDS: '2m' })).toThrow(/JOURNEY_ADMISSION_MAX_LAG_SECONDS must be an integer from 1/);
   });
+
+  it('takes at risk from day counts unless told to use the churn model, and names a bad source', () => {
+    expect(loadConfig({}).projections.lifecycle.atRiskFrom).toBe('days');
+    expect(loadConfig({ JOURNEY_AT_RISK_FROM: 'model' }).projections.lifecycle.atRiskFrom).toBe('model');
+    expect(() => loadConfig({ JOURNEY_AT_RISK_FROM: 'ml' })).toThrow(/JOURNEY_AT_RISK_FROM must be one of days, model, got "ml"/);
+    // The day counts are unused with the model, so they need not fit under churnDays.
+    expect(() => loadConfig({ JOURNEY_CHURN_DAYS: '30' })).toThrow(/JOURNEY_CHURN_DAYS must not be less than JOURNEY_AT_RISK_MIN_DAYS/);
+    expect(loadConfig({ JOURNEY_CHURN_DAYS: '30', JOURNEY_AT_RISK_FROM: 'model' }).projections.lifecycle.churnDays).toBe(30);
+  });
 });

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { isISO4217CurrencyCode } from 'class-validator';
-import { parseDuration, type GlobalCap } from '@journey/domain';
+import { AT_RISK_SOURCES, parseDuration, type GlobalCap } from '@journey/domain';
 import { ACTION_CHANNELS, isEventType, type ActionChannel } from '@journey/contracts';
 import { DEFAULT_PROJECTION_OPTIONS, type ProjectionOptions } from './projection-options';
 import type { AdmissionLimits } from './lag/admission';
@@ -120,6 +120,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
     }
     return value;
   };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = allowed.find((option) => option === raw);
+    if (value === undefined) problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return value ?? fallback;
+  };
   const defaults = DEFAULT_PROJECTION_OPTIONS;
   const base = env.JOURNEY_BASE_CURRENCY || defaults.rates.base;
   if (!/^[A-Z]{3}$/.test(base) || !isISO4217CurrencyCode(base)) problems.push(`JOURNEY_BASE_CURRENCY must be an ISO 4217 code, got "${base}"`);
@@ -195,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
         atRiskMinDays: integer('JOURNEY_AT_RISK_MIN_DAYS', defaults.lifecycle.atRiskMinDays, 1, 3650),
         atRiskGapFactor: number('JOURNEY_AT_RISK_GAP_FACTOR', defaults.lifecycle.atRiskGapFactor, 1, 100),
         churnDays: integer('JOURNEY_CHURN_DAYS', defaults.lifecycle.churnDays, 1, 3650),
+        atRiskFrom: oneOf('JOURNEY_AT_RISK_FROM', AT_RISK_SOURCES, defaults.lifecycle.atRiskFrom),
       },
       rates: { base, rates },
       rfmWindowDays: integer('JOURNEY_RFM_WINDOW_DAYS', defaults.rfmWindowDays, 1, 3650),
@@ -216,7 +224,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
       },
     },
   };
-  if (config.projections.lifecycle.churnDays < config.projections.lifecycle.atRiskMinDays) {
+  // The at-risk day counts matter only when they, not the churn model, mark at risk.
+  if (config.projections.lifecycle.atRiskFrom === 'days' && config.projections.lifecycle.churnDays < config.projections.lifecycle.atRiskMinDays) {
     problems.push('JOURNEY_CHURN_DAYS must not be less than JOURNEY_AT_RISK_MIN_DAYS');
   }
   if (config.projections.predictions.churnCutoffs.medium > config.projections.predictions.churnCutoffs.high) {
