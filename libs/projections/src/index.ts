@@ -20,3 +20,4 @@ export * from './weekly/weekly-fold';
 export * from './weekly/retention-fold';
 export * from './customer-counts';
 export * from './customer-decider';
+export * from './jobs';

@@ -17,6 +17,7 @@ import { runRfm, type RfmReport } from './rfm-job';
 import { CUSTOMER_ITEMS_PROJECTION, projectCustomerItems } from './customer-items.projection';
 import { runPredictions, type PredictProgress, type PredictReport } from './predict-job';
 import { reviewSegments, type SegmentClockReport } from './segments/segment-clock';
+import { recordJob } from './jobs/job-recorder';
 import { runBackfill, runningBackfills } from './segments/segment-backfill';
 
 export const CUSTOMER_PROJECTION = 'projection:customer_360';
@@ -145,12 +146,15 @@ export class Projector {
   /** The purchase models' fit and scoring, now (also what the schedule calls, `journey predict fit` and the admin API). */
   runPredictions(trigger: string, onProgress?: PredictProgress, now = this.now()): Promise<PredictReport> {
     const { predictions } = this.options;
-    return runPredictions(
+    return recordJob(
       this.db,
-      this.store,
-      { ...predictions, rates: this.options.rates, slotMs: predictions.intervalMs || 60_000, trigger },
-      now,
-      onProgress,
+      { kind: 'prediction-fit', trigger },
+      (progress) =>
+        runPredictions(this.db, this.store, { ...predictions, rates: this.options.rates, slotMs: predictions.intervalMs || 60_000, trigger }, now, (phase, done, total) => {
+          progress(done, total, phase);
+          onProgress?.(phase, done, total);
+        }),
+      (report) => ({ fitId: report.fitId, customers: report.customers, repeatCustomers: report.repeatCustomers, bandChanges: report.bandChanges, seconds: report.seconds }),
     );
   }
 

@@ -17,6 +17,8 @@ import { REPLAY_JOBS, ReplayJobs } from './audit/replay-check-job/replay-jobs';
 import { StartReplayCheckHandler } from './audit/replay-check-job/start-replay-check.handler';
 import { VerifyAllHandler } from './audit/verify-all/verify-all.handler';
 import { VerifyStreamHandler } from './audit/verify-stream/verify-stream.handler';
+import { JobsController } from './jobs/jobs.controller';
+import { ListJobsHandler } from './jobs/list-jobs/list-jobs.handler';
 import { CustomersController } from './customers/customers.controller';
 import { ExportCustomersHandler } from './customers/export-customers/export-customers.handler';
 import { ExportsController } from './customers/export-customers/exports.controller';
@@ -42,7 +44,7 @@ import { SegmentsController } from './segments/segments.controller';
 
 /** Marketing (customers, segments), audit and privacy reads of the projections and the log, one handler per use case. Needs the PlatformModule in the process. */
 @Module({
-  controllers: [CustomersController, ExportsController, AnalyticsController, AuditController, PrivacyController, SegmentsController],
+  controllers: [CustomersController, ExportsController, AnalyticsController, AuditController, PrivacyController, SegmentsController, JobsController],
   providers: [
     ListCustomersHandler,
     GetCustomerHandler,
@@ -78,6 +80,7 @@ import { SegmentsController } from './segments/segments.controller';
     SegmentHistoryHandler,
     UpdateSegmentHandler,
     RunBackfillHandler,
+    ListJobsHandler,
   ],
 })
 export class QueryModule {}

@@ -17,7 +17,7 @@ export function registerProjectionsCommands(program: Command): void {
     .argument('[name]', `the projection: ${REBUILDABLE_PROJECTIONS.join(', ')} (with its lifecycle and value tier)`, 'customer_360')
     .action(async (name: string) => {
       const onProgress = (events: number): void => void (process.stderr.isTTY && process.stderr.write(`\r${events.toLocaleString('en-US')} events folded`));
-      const report = await withEngine(({ commands }) => commands.execute(new RebuildProjectionCommand(name, onProgress)));
+      const report = await withEngine(({ commands }) => commands.execute(new RebuildProjectionCommand(name, 'cli', onProgress)));
       if (process.stderr.isTTY) process.stderr.write('\n');
       process.stdout.write(
         `rebuilt ${name} from ${report.events.toLocaleString('en-US')} events in ${duration(report.seconds)}` +

@@ -125,12 +125,41 @@ interface JobRow {
   readonly done: number;
   readonly total: number;
   readonly startedAt: string;
+  /** Why it failed, shown on its row. */
+  readonly error?: string | null;
 }
 
-/** Jobs that take a while, with their progress: replay checks (auditors), segment backfills (marketing, where the engine has segments). */
+interface RecordedJob {
+  readonly id: string;
+  readonly kind: string;
+  readonly state: string;
+  readonly trigger: string | null;
+  readonly phase: string | null;
+  readonly done: number;
+  readonly total: number;
+  readonly startedAt: string;
+  readonly error: string | null;
+}
+
+/**
+ * Jobs that take a while, with their progress: projection rebuilds and prediction fits of every
+ * process and replay checks (auditors), segment backfills (marketing, where the engine has segments).
+ */
 async function longJobs(auditor: boolean, marketing: boolean): Promise<JobRow[]> {
   const rows: JobRow[] = [];
   if (auditor) {
+    const recorded = await api<{ jobs: RecordedJob[] }>('/v1/jobs?limit=50');
+    rows.push(
+      ...recorded.jobs.map((job) => ({
+        kind: [job.kind.replace('-', ' '), job.state === 'running' ? job.phase : null, job.trigger].filter(Boolean).join(' · '),
+        id: job.id,
+        status: job.state,
+        done: job.state === 'done' ? Math.max(job.done, job.total) : job.done,
+        total: job.state === 'done' ? Math.max(job.done, job.total) : job.total,
+        startedAt: job.startedAt,
+        error: job.error,
+      })),
+    );
     const { jobs } = await api<{ jobs: Array<{ id: string; status: string; events: number; total: number; startedAt: string }> }>('/v1/audit/replay-checks');
     rows.push(...jobs.map((job) => ({ kind: 'replay check', id: job.id, status: job.status, done: job.status === 'done' ? job.total : job.events, total: job.total, startedAt: job.startedAt })));
   }
@@ -166,7 +195,9 @@ function LongJobs() {
                 {data.map((job) => (
                   <tr key={job.id} data-job={job.id}>
                     <td>{job.kind}</td>
-                    <td>{job.status}</td>
+                    <td className={job.status === 'failed' ? 'fail' : undefined} title={job.error ?? undefined}>
+                      {job.status}
+                    </td>
                     <td>{formatInstant(job.startedAt, locale)}</td>
                     <td style={{ width: '35%' }}>
                       <progress max={Math.max(1, job.total)} value={Math.min(job.done, job.total)} aria-label={job.kind} />

@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Database, Queryable } from '@journey/database';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { CONFIG, DATABASE, RequestRejectedError, type JourneyConfig } from '@journey/platform';
-import { rebuildCustomerProjection, type RebuildReport } from '@journey/projections';
+import { rebuildCustomerProjectionJob, type RebuildReport } from '@journey/projections';
 import { REBUILDABLE_PROJECTIONS, RebuildProjectionCommand } from './rebuild-projection.command';
 
 @CommandHandler(RebuildProjectionCommand)
@@ -14,11 +14,11 @@ export class RebuildProjectionHandler implements ICommandHandler<RebuildProjecti
     @Inject(CONFIG) private readonly config: JourneyConfig,
   ) {}
 
-  execute({ name, onProgress }: RebuildProjectionCommand): Promise<RebuildReport> {
+  execute({ name, trigger, onProgress }: RebuildProjectionCommand): Promise<RebuildReport> {
     if (!(REBUILDABLE_PROJECTIONS as readonly string[]).includes(name)) {
       throw new RequestRejectedError(404, 'Projection not found', [{ field: 'name', reason: `is not a projection; there is ${REBUILDABLE_PROJECTIONS.join(', ')}` }]);
     }
     const { lifecycle, batchSize } = this.config.projections;
-    return rebuildCustomerProjection(this.db, this.store, { lifecycle, batchSize, onProgress });
+    return rebuildCustomerProjectionJob(this.db, this.store, { lifecycle, batchSize, onProgress }, trigger);
   }
 }

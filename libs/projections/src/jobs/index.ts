@@ -1,0 +1,3 @@
+export * from './job-recorder';
+export * from './job-list';
+export * from './rebuild-job';
