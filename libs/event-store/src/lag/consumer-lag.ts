@@ -1,4 +1,5 @@
 import type { Queryable } from '@journey/database';
+import { subscriptionOfCheckpoint } from '../partitions/partition-ownership';
 
 /** How far one named consumer of the global order (a row of journey.checkpoints) is behind the log. */
 export interface ConsumerLag {
@@ -63,4 +64,15 @@ export async function consumerLag(db: Queryable, name: string, exactLimit = EXAC
     events: 0,
     seconds: 0,
   });
+}
+
+/** One entry per consumer: a partitioned one's (`name#p/P` rows) is that of its partition furthest behind. */
+export function lagPerConsumer(lags: readonly ConsumerLag[]): ConsumerLag[] {
+  const merged = new Map<string, ConsumerLag>();
+  for (const lag of lags) {
+    const name = subscriptionOfCheckpoint(lag.name);
+    const seen = merged.get(name);
+    merged.set(name, seen ? { name, events: Math.max(seen.events, lag.events), seconds: Math.max(seen.seconds, lag.seconds) } : { ...lag, name });
+  }
+  return [...merged.values()];
 }

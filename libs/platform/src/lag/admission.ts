@@ -1,4 +1,4 @@
-import type { ConsumerLag } from '@journey/event-store';
+import { lagPerConsumer, type ConsumerLag } from '@journey/event-store';
 import type { Problem } from '../problem';
 
 /** The lag past which ingest is refused; each limit is off when absent. */
@@ -15,7 +15,7 @@ export const OPEN: AdmissionVerdict = { open: true };
 
 /** Closed while any consumer is past a limit, naming the first such consumer and the limit it passed. */
 export function admissionVerdict(lags: readonly ConsumerLag[], limits: AdmissionLimits): AdmissionVerdict {
-  for (const lag of lags) {
+  for (const lag of lagPerConsumer(lags)) {
     const { maxLagEvents, maxLagSeconds } = limits;
     const reason =
       maxLagEvents !== undefined && lag.events > maxLagEvents

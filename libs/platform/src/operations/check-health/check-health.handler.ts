@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Database } from '@journey/database';
-import type { ConsumerLag } from '@journey/event-store';
+import { lagPerConsumer, type ConsumerLag } from '@journey/event-store';
 import type { LagMonitor } from '../../lag/lag-monitor';
 import { LAG_MONITOR } from '../../lag/lag.providers';
 import { DATABASE } from '../../tokens';
@@ -21,7 +21,7 @@ export class CheckHealthHandler implements IQueryHandler<CheckHealthQuery> {
     try {
       await this.db.query('SELECT 1');
       const latencyMs = round(performance.now() - started);
-      // Readiness is the database's: a consumer far behind is shown, not failed.
+      // Readiness is the database's: a consumer far behind is shown, not failed; a partitioned one by its partition furthest behind.
       const lag = await this.lagMonitor.lags().then(byConsumer, () => undefined);
       const held = this.partitions.statuses();
       const partitions = Object.fromEntries(held.map((status) => [status.group, { owned: status.owned, of: status.count, members: status.members }]));
@@ -37,5 +37,5 @@ function round(ms: number): number {
 }
 
 function byConsumer(lags: readonly ConsumerLag[]): ConsumerLags {
-  return Object.fromEntries(lags.map((lag) => [lag.name, { events: lag.events, seconds: round(lag.seconds) }]));
+  return Object.fromEntries(lagPerConsumer(lags).map((lag) => [lag.name, { events: lag.events, seconds: round(lag.seconds) }]));
 }
