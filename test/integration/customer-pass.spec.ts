@@ -61,7 +61,7 @@ describe.each(backends())('the customer pass with a decider on %s', (backend) =>
 
     const decider = viewsDecider(1);
     const projector = new Projector(t.db, store, { ...DEFAULT_PROJECTION_OPTIONS, clockIntervalMs: 0, rfmIntervalMs: 0 }, () => new Date(), { deciders: [decider] });
-    projector.start();
+    await projector.start();
     await projector.caughtUp();
     await projector.stop();
 

@@ -310,7 +310,7 @@ describe.each(backends())('journeys on %s', (backend) => {
     await pass.caughtUp();
     await pass.stop();
     await again.stop();
-    h.projector.start();
+    await h.projector.start();
     expect(await count()).toBe(before);
     expect(await h.eventsOf(c, 'ActionDispatched')).toHaveLength(1);
   });

@@ -37,6 +37,8 @@ export type ProjectionLag = ConsumerLag;
  */
 export class Projector {
   private subscription: Subscription | undefined;
+  /** Settles once start() has subscribed: caughtUp() called right after an unawaited start() waits for it. */
+  private starting: Promise<void> | undefined;
   private itemsSubscription: Subscription | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private clockRunning: Promise<unknown> | undefined;
@@ -71,8 +73,15 @@ export class Projector {
     this.deciders = hooks.deciders ?? [];
   }
 
-  async start(): Promise<void> {
-    if (this.subscription) return;
+  start(): Promise<void> {
+    this.starting ??= this.subscribe().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  private async subscribe(): Promise<void> {
     // The one subscription of the customer pass: every fold of a customer and every decision on it.
     await this.partitions?.start();
     this.subscription = this.store.subscribe(
@@ -113,6 +122,7 @@ export class Projector {
 
   /** Resolves once every event committed before the call is in the read models. */
   async caughtUp(): Promise<void> {
+    await this.starting;
     await Promise.all([this.subscription?.caughtUp(), this.itemsSubscription?.caughtUp()]);
   }
 
@@ -163,6 +173,8 @@ export class Projector {
   }
 
   async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    this.starting = undefined;
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     await Promise.allSettled([this.clockRunning, this.rfmRunning, this.predictRunning, this.backfillRunning]);
     await Promise.all([this.subscription?.stop(), this.itemsSubscription?.stop()]);
