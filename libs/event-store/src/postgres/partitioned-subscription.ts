@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '@journey/database';
+import type { Queryable } from '@journey/database';
 import {
   cursorOf,
   isBefore,
@@ -9,22 +9,17 @@ import {
   type Subscription,
   type SubscriptionHandler,
   type SubscriptionOptions,
-  type UnitOfWork,
   type PartitionedSubscriptionOptions,
 } from '../event-store.port';
 import { partitionOf, partitionOfStream } from '../partitions/partition-key';
 import { partitionCheckpointName } from '../partitions/partition-ownership';
 import { Pause } from './pause';
-import type { CommitSignal } from './subscription';
+import type { SubscriptionDeps } from './subscription';
 
-export interface PartitionedSubscriptionDeps {
-  readonly db: Database;
+/** What a subscription needs, with a read of the global order that may leave out the partitions not held. */
+export interface PartitionedSubscriptionDeps extends Omit<SubscriptionDeps, 'readAll'> {
   /** The global order after `after`; events of streams `keep` refuses may be left out (`next` still covers them). */
   readAll(after: GlobalCursor, limit: number, keep: (streamId: string) => boolean): Promise<ReadAllResult>;
-  lastCommitted(): Promise<GlobalCursor>;
-  readonly commits: CommitSignal;
-  unitOf(tx: Queryable): UnitOfWork<Queryable>;
-  readonly onStop?: () => void;
 }
 
 class Fenced extends Error {}
