@@ -138,6 +138,12 @@ export interface SubscriptionOptions<S = unknown> {
   readonly partitions?: PartitionedSubscriptionOptions<S>;
   /** The longest wait between polls when no notification arrives. */
   readonly pollIntervalMs?: number;
+  /**
+   * After a batch that emptied the log, how long events gather before the next read (default 0:
+   * read on every commit). A read model off the latency path sets it, so that under a stream of
+   * small commits it handles fewer, fuller batches; a caller waiting in caughtUp() is not held.
+   */
+  readonly gatherMs?: number;
   /** Called when a batch fails; the batch is retried after a pause. */
   readonly onError?: (error: unknown) => void;
 }

@@ -48,53 +48,73 @@ export class DecisionWriter {
     this.fired.push(timerId);
   }
 
+  /**
+   * Writes the rows in one statement (each table's part a data-modifying WITH, present only when
+   * it has rows), then appends the events. The parts of one statement see the same snapshot, so a
+   * timer or action written and settled by the same batch is written settled.
+   */
   async flush(unit: UnitOfWork<Queryable>): Promise<void> {
-    const tx = unit.state;
-    const insert = async (sql: string, rows: unknown[]) => {
-      if (rows.length > 0) await tx.query(sql, [JSON.stringify(rows)]);
+    const cancelled = new Set(this.cancelled);
+    const fired = new Set(this.fired);
+    const timers = (this.timers as Array<Record<string, unknown>>).map((timer) => {
+      const id = timer.id as string;
+      const state = cancelled.has(id) ? 'cancelled' : fired.has(id) ? 'fired' : 'pending';
+      cancelled.delete(id);
+      fired.delete(id);
+      return { ...timer, state };
+    });
+    const convertedBy = new Map(this.conversions.map((c) => [c.actionId, c.by]));
+    const actions = (this.actions as Array<Record<string, unknown>>).map((action) => {
+      const by = convertedBy.get(action.action_id as string);
+      convertedBy.delete(action.action_id as string);
+      return { ...action, converted_by: by ?? null };
+    });
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    const part = (rows: readonly unknown[], sql: (param: string) => string): void => {
+      if (rows.length === 0) return;
+      params.push(JSON.stringify(rows));
+      parts.push(`w${parts.length} AS (${sql(`$${params.length}::json`)})`);
     };
-    await insert(
-      `INSERT INTO journey.saga_decisions (rule_id, rule_version, trigger_event_id, customer_id, decision, reason, action_id, decided_at)
-       SELECT * FROM json_to_recordset($1::json) AS x(rule_id text, rule_version int, trigger_event_id uuid, customer_id text,
+    part(
+      this.decisions,
+      (rows) => `INSERT INTO journey.saga_decisions (rule_id, rule_version, trigger_event_id, customer_id, decision, reason, action_id, decided_at)
+       SELECT * FROM json_to_recordset(${rows}) AS x(rule_id text, rule_version int, trigger_event_id uuid, customer_id text,
          decision text, reason text, action_id uuid, decided_at timestamptz)
        ON CONFLICT DO NOTHING`,
-      this.decisions,
     );
-    await insert(
-      `INSERT INTO journey.saga_timers (id, kind, rule_id, rule_version, customer_id, trigger_event_id, trigger, depth, since, due_at)
-       SELECT * FROM json_to_recordset($1::json) AS x(id uuid, kind text, rule_id text, rule_version int, customer_id text,
-         trigger_event_id uuid, trigger jsonb, depth int, since timestamptz, due_at timestamptz)
-       ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, state = 'pending'`,
-      this.timers,
+    part(
+      timers,
+      (rows) => `INSERT INTO journey.saga_timers (id, kind, rule_id, rule_version, customer_id, trigger_event_id, trigger, depth, since, due_at, state)
+       SELECT * FROM json_to_recordset(${rows}) AS x(id uuid, kind text, rule_id text, rule_version int, customer_id text,
+         trigger_event_id uuid, trigger jsonb, depth int, since timestamptz, due_at timestamptz, state text)
+       ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, state = EXCLUDED.state`,
     );
-    await insert(
-      `INSERT INTO journey.outbox (action_id, rule_id, rule_version, customer_id, trigger_event_id, channel, target, body, depth, next_attempt_at, created_at)
-       SELECT * FROM json_to_recordset($1::json) AS x(action_id uuid, rule_id text, rule_version int, customer_id text,
+    part(
+      this.outbox,
+      (rows) => `INSERT INTO journey.outbox (action_id, rule_id, rule_version, customer_id, trigger_event_id, channel, target, body, depth, next_attempt_at, created_at)
+       SELECT * FROM json_to_recordset(${rows}) AS x(action_id uuid, rule_id text, rule_version int, customer_id text,
          trigger_event_id uuid, channel text, target text, body text, depth int, next_attempt_at timestamptz, created_at timestamptz)
        ON CONFLICT (action_id) DO NOTHING`,
-      this.outbox,
     );
-    await insert(
-      `INSERT INTO journey.saga_actions (action_id, customer_id, rule_id, rule_version, channel, at, holdout, goal_until)
-       SELECT * FROM json_to_recordset($1::json) AS x(action_id uuid, customer_id text, rule_id text, rule_version int,
-         channel text, at timestamptz, holdout boolean, goal_until timestamptz)
+    part(
+      actions,
+      (rows) => `INSERT INTO journey.saga_actions (action_id, customer_id, rule_id, rule_version, channel, at, holdout, goal_until, converted_by)
+       SELECT * FROM json_to_recordset(${rows}) AS x(action_id uuid, customer_id text, rule_id text, rule_version int,
+         channel text, at timestamptz, holdout boolean, goal_until timestamptz, converted_by uuid)
        ON CONFLICT (action_id) DO NOTHING`,
-      this.actions,
     );
-    if (this.cancelled.length + this.fired.length > 0) {
-      await tx.query(
-        `UPDATE journey.saga_timers SET state = CASE WHEN id = ANY($1::uuid[]) THEN 'cancelled' ELSE 'fired' END
-         WHERE id = ANY($1::uuid[]) OR id = ANY($2::uuid[])`,
-        [this.cancelled, this.fired],
-      );
-    }
-    if (this.conversions.length > 0) {
-      await tx.query(
-        `UPDATE journey.saga_actions a SET converted_by = x.by FROM json_to_recordset($1::json) AS x(action_id uuid, by uuid)
-         WHERE a.action_id = x.action_id AND a.converted_by IS NULL`,
-        [JSON.stringify(this.conversions.map((c) => ({ action_id: c.actionId, by: c.by })))],
-      );
-    }
+    part(
+      [...cancelled].map((id) => ({ id, state: 'cancelled' })).concat([...fired].filter((id) => !cancelled.has(id)).map((id) => ({ id, state: 'fired' }))),
+      (rows) => `UPDATE journey.saga_timers t SET state = x.state FROM json_to_recordset(${rows}) AS x(id uuid, state text) WHERE t.id = x.id`,
+    );
+    part(
+      [...convertedBy].map(([action_id, by]) => ({ action_id, by })),
+      (rows) => `UPDATE journey.saga_actions a SET converted_by = x.by FROM json_to_recordset(${rows}) AS x(action_id uuid, by uuid)
+       WHERE a.action_id = x.action_id AND a.converted_by IS NULL`,
+    );
+    // (A data-modifying WITH runs to completion whether or not the query reads it.)
+    if (parts.length > 0) await unit.state.query(`WITH ${parts.join(', ')} SELECT 1`, params);
     if (this.events.size > 0) {
       await unit.append([...this.events].map(([streamId, events]) => ({ streamId, events })));
     }

@@ -7,6 +7,7 @@ import {
   type Subscription,
 } from '@journey/event-store';
 import { customerCrossPartition } from './cross-partition';
+import { READ_MODEL_GATHER_MS } from './gather';
 import type { Database, Queryable } from '@journey/database';
 import { LIVE_TABLES } from './customer-360.table';
 import type { CustomerDecider } from './customer-decider';
@@ -103,6 +104,7 @@ export class Projector {
     // What customers bought and viewed, per product: the recommendations' read model, on a subscription of its own.
     this.itemsSubscription = this.store.subscribe(CUSTOMER_ITEMS_PROJECTION, (events, unit) => projectCustomerItems(events, unit.state), {
       batchSize: this.options.batchSize,
+      gatherMs: READ_MODEL_GATHER_MS,
       onError: (error) => this.logger?.error({ err: error }, 'customer items batch failed; retrying'),
     });
     if (this.options.clockIntervalMs > 0) {

@@ -6,6 +6,7 @@ import type { AppendResult } from '../event-store.port';
 import { NEW_STREAM, type StreamHead, type StreamHeadCache } from '../stream-heads';
 import { callState, eventIdsOf, planBatch, settleStored, type CallState, type Plan, type StoredEventRow } from './append-plan';
 import type { AppendCall } from './prepared-event';
+import { COMMIT_CHANNEL } from './commit-channel';
 
 export type CallOutcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: Error };
 
@@ -63,7 +64,7 @@ export class AppendBatchRunner {
 
       let reply: AppendReply;
       try {
-        reply = autocommit ? await callAppend(db, plan) : await withSavepoint(db, () => callAppend(db, plan));
+        reply = autocommit ? await callAppend(db, plan) : await callAppendWithin(db, plan);
       } catch (error) {
         const stale = staleHeads(error);
         if (stale) {
@@ -149,13 +150,8 @@ interface AppendReply {
   readonly tx: string;
 }
 
-/**
- * One statement: journey.append_events with the plan's streams in sorted order (the lock order).
- * A wrong belief comes back as an error that names the fact: JR001 with the actual heads, or a
- * unique violation of an event id already stored. Its last parameter, event ids, is sent empty:
- * the writes check the ids, and the function keeps the signature that running engines call.
- */
-async function callAppend(db: Queryable, plan: Plan): Promise<AppendReply> {
+/** The plan's streams in sorted order (the lock order), with the versions and hashes of the batch. */
+function planArguments(plan: Plan): [string[], number[], number[], string[], string] {
   const streamIds = [...plan.streams.keys()].sort();
   const bases: number[] = [];
   const versions: number[] = [];
@@ -166,28 +162,46 @@ async function callAppend(db: Queryable, plan: Plan): Promise<AppendReply> {
     versions.push(head.version);
     hashes.push(head.hash!);
   }
+  return [streamIds, bases, versions, hashes, plan.rows.join('\n')];
+}
+
+/**
+ * One statement: journey.append_events with the plan's streams in sorted order (the lock order).
+ * A wrong belief comes back as an error that names the fact: JR001 with the actual heads, or a
+ * unique violation of an event id already stored. Its last parameter, event ids, is sent empty:
+ * the writes check the ids, and the function keeps the signature that running engines call.
+ */
+async function callAppend(db: Queryable, plan: Plan): Promise<AppendReply> {
   const { rows } = await db.query<{ r: AppendReply }>(
     'SELECT journey.append_events($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text, $6::uuid[]) AS r',
-    [streamIds, bases, versions, hashes, plan.rows.join('\n'), '{}'],
+    [...planArguments(plan), '{}'],
     { prepareAs: 'journey_append_events' },
   );
   return rows[0]!.r;
 }
 
+/** What journey.append_events_within answers: the transaction's id, or the error its subtransaction rolled back. */
+type WithinReply = AppendReply | { readonly error: { code: string; message: string; detail: string | null; constraint: string | null } };
+
 /**
- * Inside a caller's transaction a failed statement would abort the whole transaction; a
- * savepoint keeps the caller's other work, so the batch can be planned again.
+ * Inside a caller's transaction a failed statement would abort the whole transaction:
+ * journey.append_events_within runs the append in a subtransaction of its own and answers its
+ * error instead of raising it (the caller's other work stays, and the batch can be planned
+ * again), and notifies listeners of the commit, all in one round trip. The error is raised here
+ * as the driver would have raised it, with its code, detail and constraint.
  */
-async function withSavepoint<T>(db: Queryable, work: () => Promise<T>): Promise<T> {
-  await db.query('SAVEPOINT journey_append');
-  try {
-    const result = await work();
-    await db.query('RELEASE SAVEPOINT journey_append');
-    return result;
-  } catch (error) {
-    await db.query('ROLLBACK TO SAVEPOINT journey_append');
-    throw error;
+async function callAppendWithin(db: Queryable, plan: Plan): Promise<AppendReply> {
+  const { rows } = await db.query<{ r: WithinReply }>(
+    'SELECT journey.append_events_within($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text, $6::text) AS r',
+    [...planArguments(plan), COMMIT_CHANNEL],
+    { prepareAs: 'journey_append_events_within' },
+  );
+  const reply = rows[0]!.r;
+  if ('error' in reply) {
+    const { code, message, detail, constraint } = reply.error;
+    throw Object.assign(new Error(message), { code, detail: detail ?? undefined, constraint: constraint ?? undefined });
   }
+  return reply;
 }
 
 function isTakenPosition(error: unknown): boolean {

@@ -1,4 +1,4 @@
-import type { Queryable } from '@journey/database';
+import { isTransactionConflict, type Queryable } from '@journey/database';
 import {
   cursorOf,
   isBefore,
@@ -25,6 +25,8 @@ export interface PartitionedSubscriptionDeps extends Omit<SubscriptionDeps, 'rea
 class Fenced extends Error {}
 
 const RETRY_SOON_MS = 5;
+/** How many transaction conflicts in a row are retried at once, before the pause of other failures. */
+const IMMEDIATE_RETRIES = 3;
 /** How soon an event waiting for another partition looks again. */
 const WAIT_FOR_PARTITION_MS = 25;
 
@@ -106,6 +108,7 @@ export class PartitionedSubscription implements Subscription {
     const batchSize = this.options.batchSize ?? 1000;
     const pollMs = this.options.pollIntervalMs ?? 1000;
     let backoff = 100;
+    let conflicts = 0;
     while (!this.stopped) {
       try {
         if (this.stale) await this.load();
@@ -126,12 +129,15 @@ export class PartitionedSubscription implements Subscription {
           waiting = await this.handle(owned, mine, batch.next);
         }
         backoff = 100;
+        conflicts = 0;
         if (waiting) await this.sleep(WAIT_FOR_PARTITION_MS);
         else if (batch.events.length < batchSize && !isBefore(from, batch.next)) {
           await this.sleep(this.latestCommit > from.commit ? RETRY_SOON_MS : pollMs);
         }
       } catch (error) {
         this.stale = true;
+        // A batch that lost a race for a stream's order to a later transaction is run again at once.
+        if (isTransactionConflict(error) && ++conflicts <= IMMEDIATE_RETRIES) continue;
         if (!(error instanceof Fenced)) this.options.onError?.(error);
         if (this.stopped) break;
         await this.sleep(backoff);

@@ -28,6 +28,7 @@ import { START_CURSOR } from '../event-store.port';
 import { chainHash } from '../hash-chain';
 import { StreamHeadCache } from '../stream-heads';
 import { AppendBatchRunner } from './append-batch';
+import { COMMIT_CHANNEL } from './commit-channel';
 import { GroupCommitWriter, type AppendObserver } from './group-commit';
 import { prepareEvent, type AppendCall } from './prepared-event';
 import { EVENT_COLUMNS, storedEnvelope, toRecordedEvent, type EventRow } from './recorded-event';
@@ -40,7 +41,6 @@ import type { PiiVault } from '@journey/privacy';
 /** Events per page of `readTypes`. */
 const TYPES_PAGE = 5000;
 
-export const COMMIT_CHANNEL = 'journey_events';
 const NO_UPCASTERS = new Upcasters();
 /** Other processes hear of commits at most this often (this process's subscribers at once). */
 const NOTIFY_INTERVAL_MS = 10;
@@ -149,7 +149,6 @@ export class PostgresEventStore implements EventStore<Queryable> {
     const report = await this.runner.run(tx, [prepareCall(sealed)], false);
     const outcome = report.outcomes[0]!;
     if (!outcome.ok) throw outcome.error;
-    if (report.txId !== undefined) await tx.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, String(report.txId)]);
     return outcome.result;
   }
 

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '@journey/database';
+import { isTransactionConflict, type Database, type Queryable } from '@journey/database';
 import { Pause } from './pause';
 import {
   isBefore,
@@ -30,6 +30,8 @@ export interface SubscriptionDeps {
 class CheckpointMoved extends Error {}
 
 const RETRY_SOON_MS = 5;
+/** How many transaction conflicts in a row are retried at once, before the pause of other failures. */
+const IMMEDIATE_RETRIES = 3;
 
 /**
  * A named consumer of the global order. Each batch is handled inside a transaction that also
@@ -85,7 +87,9 @@ export class PollingSubscription implements Subscription {
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 1000;
     const pollMs = this.options.pollIntervalMs ?? 1000;
+    const gatherMs = this.options.gatherMs ?? 0;
     let backoff = 100;
+    let conflicts = 0;
     while (!this.stopped) {
       try {
         if (this.failure || !this.loaded) await this.loadCheckpoint();
@@ -111,13 +115,17 @@ export class PollingSubscription implements Subscription {
           this.cursor = batch.next;
         }
         backoff = 100;
+        conflicts = 0;
         this.settleWaiters();
         if (batch.events.length < batchSize) {
+          if (gatherMs > 0 && batch.events.length > 0 && this.waiters.length === 0) await this.gather(gatherMs);
           // Something committed that the horizon does not yet cover: look again very soon.
           await this.sleep(this.latestCommit > this.cursor.commit ? RETRY_SOON_MS : pollMs);
         }
       } catch (error) {
         this.failure = error instanceof Error ? error : new Error(String(error));
+        // A batch that lost a race for a stream's order to a later transaction is run again at once.
+        if (isTransactionConflict(error) && ++conflicts <= IMMEDIATE_RETRIES) continue;
         if (!(error instanceof CheckpointMoved)) this.options.onError?.(error);
         if (this.stopped) break;
         await this.sleep(backoff);
@@ -149,5 +157,11 @@ export class PollingSubscription implements Subscription {
 
   private sleep(ms: number): Promise<void> {
     return this.stopped ? Promise.resolve() : this.pause.wait(ms);
+  }
+
+  /** Lets events gather for `ms`: commits do not end it; stop() and a caller of caughtUp() do. */
+  private async gather(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (!this.stopped && this.waiters.length === 0 && Date.now() < until) await this.pause.wait(until - Date.now());
   }
 }

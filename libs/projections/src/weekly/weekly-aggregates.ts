@@ -3,6 +3,7 @@ import type { EventStore, RecordedEvent, Subscription } from '@journey/event-sto
 import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
 import { monthDate, monthIndex, retentionChanges } from './retention-fold';
 import { foldWeekly } from './weekly-fold';
+import { READ_MODEL_GATHER_MS } from '../gather';
 
 export const WEEKLY_SUBSCRIPTION = 'analytics:weekly';
 
@@ -20,7 +21,7 @@ export class WeeklyAggregates {
   ) {}
 
   start(): void {
-    this.subscription ??= this.store.subscribe(WEEKLY_SUBSCRIPTION, (events, unit) => addAggregates(unit.state, events), { batchSize: 5000, onError: this.onError });
+    this.subscription ??= this.store.subscribe(WEEKLY_SUBSCRIPTION, (events, unit) => addAggregates(unit.state, events), { batchSize: 5000, gatherMs: READ_MODEL_GATHER_MS, onError: this.onError });
   }
 
   async caughtUp(): Promise<void> {
