@@ -192,10 +192,13 @@ export async function saveCustomers(tx: Queryable, tables: ProjectionTables, cha
   }
   const created = changes.filter((change) => !change.before);
   const updated = changes.filter((change) => change.before);
-  if (created.length > 0) await tx.query(upsert, [JSON.stringify(created.map((change) => toRow(change.after)))]);
-  if (updated.length > 0) {
-    const update = cached(`u:${tables.customers}`, () => updateSql(tables.customers));
-    await tx.query(update, [JSON.stringify(updated.map(changedRow))]);
+  const update = cached(`u:${tables.customers}`, () => updateSql(tables.customers));
+  if (updated.length === 0) await tx.query(upsert, [JSON.stringify(created.map((change) => toRow(change.after)))]);
+  else if (created.length === 0) await tx.query(update, [JSON.stringify(updated.map(changedRow))]);
+  else {
+    // Both in one round trip: the new rows and the existing ones are different rows.
+    const both = cached(`b:${tables.customers}`, () => `WITH created AS (${upsert}), updated AS (${update.replaceAll('$1', '$2')}) SELECT 1`);
+    await tx.query(both, [JSON.stringify(created.map((change) => toRow(change.after))), JSON.stringify(updated.map(changedRow))]);
   }
 }
 

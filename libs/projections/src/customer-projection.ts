@@ -68,6 +68,11 @@ export async function projectBatch(events: readonly RecordedEvent[], unit: UnitO
   const { changedCustomers, changedVisitors, transitions } = foldEvents(events, { customers, visitors }, context.lifecycle, onFolded, segments?.afterEvent);
   segments?.settle(customers);
 
+  // The stage changes and memberships go beside the unit (group commit, on a server) while the
+  // rows are written, and are stored before the deciders write: a decider may append in the unit
+  // (locking the customer's stream until it commits), which an append beside it would wait for.
+  const derivedAppend = appendDerived(context, transitions, segments?.changes ?? []);
+  derivedAppend.catch(() => undefined);
   await saveVisitors(tx, context.tables, [...changedVisitors].map((id) => visitors.get(id)!));
   await saveCustomers(
     tx,
@@ -76,22 +81,22 @@ export async function projectBatch(events: readonly RecordedEvent[], unit: UnitO
     context.save,
   );
   if (segments) await recordDaily(tx, segments.changes);
-
-  // The stage changes go beside the unit before the deciders write: a decider may append in the
-  // unit (locking the customer's stream until it commits), which an append beside it would wait for.
-  let derived = 0;
-  if (context.appendDerived && (transitions.length > 0 || (segments?.changes.length ?? 0) > 0)) {
-    const byStream = new Map<string, AppendRequest['events'][number][]>();
-    for (const { customerId, transition } of transitions) {
-      const streamId = CUSTOMER_STREAM_PREFIX + customerId;
-      const list = byStream.get(streamId) ?? [];
-      list.push(stageChangedEvent(customerId, transition));
-      byStream.set(streamId, list);
-    }
-    for (const request of membershipRequests(segments?.changes ?? [])) byStream.set(request.streamId, [...(byStream.get(request.streamId) ?? []), ...request.events]);
-    const { outcomes } = await context.appendDerived([...byStream].map(([streamId, list]) => ({ streamId, events: list })));
-    derived = outcomes.filter((outcome) => outcome.status === 'appended').length;
-  }
+  const derived = await derivedAppend;
   for (const batch of batches) await batch.flush();
   return { customers: changedCustomers.size, derived };
+}
+
+/** Appends the stage changes and membership changes a batch caused (nothing during a rebuild); resolves to how many were new. */
+async function appendDerived(context: BatchContext, transitions: ReturnType<typeof foldEvents>['transitions'], changes: Parameters<typeof membershipRequests>[0]): Promise<number> {
+  if (!context.appendDerived || (transitions.length === 0 && changes.length === 0)) return 0;
+  const byStream = new Map<string, AppendRequest['events'][number][]>();
+  for (const { customerId, transition } of transitions) {
+    const streamId = CUSTOMER_STREAM_PREFIX + customerId;
+    const list = byStream.get(streamId) ?? [];
+    list.push(stageChangedEvent(customerId, transition));
+    byStream.set(streamId, list);
+  }
+  for (const request of membershipRequests(changes)) byStream.set(request.streamId, [...(byStream.get(request.streamId) ?? []), ...request.events]);
+  const { outcomes } = await context.appendDerived([...byStream].map(([streamId, list]) => ({ streamId, events: list })));
+  return outcomes.filter((outcome) => outcome.status === 'appended').length;
 }
