@@ -90,7 +90,17 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
     expect(root.headers.get('location')).toBe('/app/');
     const index = await fetch(`${engine.url}/app/`);
     expect(index.status).toBe(200);
-    expect(await index.text()).toMatch(/<div id="root">/);
+    const html = await index.text();
+    expect(html).toMatch(/<div id="root">/);
+    // The entry names every page's chunk (loaded when the page opens): each is served, as JavaScript.
+    const entry = /src="\/app\/(assets\/index-[^"]+\.js)"/.exec(html)![1]!;
+    const chunks = new Set((await (await fetch(`${engine.url}/app/${entry}`)).text()).match(/assets\/[\w.-]+\.js/g));
+    expect([...chunks].filter((chunk) => /\.page-/.test(chunk))).toHaveLength(7);
+    expect([...chunks].some((chunk) => chunk.startsWith('assets/echarts-'))).toBe(true);
+    for (const chunk of chunks) {
+      const response = await fetch(`${engine.url}/app/${chunk}`);
+      expect([chunk, response.status, response.headers.get('content-type')]).toEqual([chunk, 200, expect.stringContaining('javascript')]);
+    }
   });
 
   it('sums every purchase of the log into the weekly aggregates', async () => {
