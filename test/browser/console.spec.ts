@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PgDatabase } from '@journey/database';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { seed, storeSink } from '../../services/cli/src/seed/seed';
-import { formatCount, formatMoney } from '../../services/console/src/format/money';
+import { formatCount, formatMoney, majorText, minorUnits } from '../../services/console/src/format/money';
 import { mainCurrency } from '../../services/console/src/charts/series';
 import { EngineProcess } from '../support/engine-process';
 import { createTestDatabase, serverUrl, skipLine, type TestDatabase } from '../support/test-database';
@@ -90,7 +90,17 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
     expect(root.headers.get('location')).toBe('/app/');
     const index = await fetch(`${engine.url}/app/`);
     expect(index.status).toBe(200);
-    expect(await index.text()).toMatch(/<div id="root">/);
+    const html = await index.text();
+    expect(html).toMatch(/<div id="root">/);
+    // The entry names every page's chunk (loaded when the page opens): each is served, as JavaScript.
+    const entry = /src="\/app\/(assets\/index-[^"]+\.js)"/.exec(html)![1]!;
+    const chunks = new Set((await (await fetch(`${engine.url}/app/${entry}`)).text()).match(/assets\/[\w.-]+\.js/g));
+    expect([...chunks].filter((chunk) => /\.page-/.test(chunk))).toHaveLength(7);
+    expect([...chunks].some((chunk) => chunk.startsWith('assets/echarts-'))).toBe(true);
+    for (const chunk of chunks) {
+      const response = await fetch(`${engine.url}/app/${chunk}`);
+      expect([chunk, response.status, response.headers.get('content-type')]).toEqual([chunk, 200, expect.stringContaining('javascript')]);
+    }
   });
 
   it('sums every purchase of the log into the weekly aggregates', async () => {
@@ -199,6 +209,7 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
       const definition = { id: 'console-first-timers', name: 'First-time buyers', conditions: { field: 'stage', op: 'eq', value: 'first_time' } };
       // Stages move while the engine runs: compare what the page shows with what the API answers at that moment.
       const previewNow = async () => formatCount((await api<{ count: number }>('/v1/segments/preview', keys.marketing, { method: 'POST', body: definition })).count, 'en-GB');
+      await page.click('main button:text-is("JSON (advanced)")');
       await page.fill('textarea[aria-label=Builder]', JSON.stringify(definition));
       await until(async () => ((await page.textContent('[data-testid=preview-count]')) === (await previewNow()) ? true : undefined), 60_000, 'the live preview count');
       await page.click('main button:text-is("Save")');
@@ -217,6 +228,56 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
       expect(shown).toEqual(members.members.map((member) => member.customerId));
     }
     await screenshots(page, 'segments', 'main[data-page=segments] h2');
+    await page.close();
+  });
+
+  it('builds a segment through the form: problems beside their inputs, the live count the API previews, the JSON view the same definition, saved and listed', async () => {
+    const listed = await fetch(`${engine.url}/v1/segments`, { headers: { authorization: `Bearer ${keys.marketing}` } });
+    if (listed.status === 404) return;
+    const page = await signIn(keys.marketing);
+    await open(page, 'segments');
+    await page.waitForSelector('[data-testid=segment-form]');
+    const at = (path: string, selector: string) => `[data-path="${path}"] > .row ${selector}`;
+    await page.fill('input[aria-label="Segment id"]', 'console-built');
+    await page.fill('input[aria-label="Segment name"]', 'Repeat buyers who spent');
+    // The new segment starts as all of [stage is first_time]: make it repeat buyers.
+    await page.selectOption(at('conditions.all[0]', 'select[aria-label=Value]'), 'repeat');
+    // An event-history condition, first with a window the API refuses: its reason shows beside it.
+    await page.selectOption('[data-path=conditions] > .children > .row select[aria-label="Condition kind"]', 'event');
+    await page.click('button[aria-label="Add conditions"]');
+    await page.fill(at('conditions.all[1]', 'input[aria-label=duration]'), '400');
+    await page.waitForSelector('[data-path="conditions.all[1]"] > .field-error');
+    expect(await page.textContent('[data-path="conditions.all[1]"] > .field-error')).toContain('conditions.all[1].within');
+    await page.fill(at('conditions.all[1]', 'input[aria-label=duration]'), '200');
+    await page.waitForSelector('[data-path="conditions.all[1]"] > .field-error', { state: 'detached' });
+    // Net revenue typed in major units of its currency.
+    await page.selectOption('[data-path=conditions] > .children > .row select[aria-label="Condition kind"]', 'field');
+    await page.click('button[aria-label="Add conditions"]');
+    await page.selectOption(at('conditions.all[2]', 'select[aria-label=Field]'), 'netRevenue');
+    const currency = await page.inputValue(at('conditions.all[2]', 'input[aria-label=Key]'));
+    await page.fill(at('conditions.all[2]', 'input[aria-label=Value]'), '10');
+    const definition = {
+      id: 'console-built',
+      name: 'Repeat buyers who spent',
+      conditions: {
+        all: [
+          { field: 'stage', op: 'eq', value: 'repeat' },
+          { event: 'PurchaseCompleted', atLeast: 1, within: '200d' },
+          { field: `netRevenue.${currency}`, op: 'gte', value: minorUnits('10', currency) },
+        ],
+      },
+    };
+    const previewNow = async () => formatCount((await api<{ count: number }>('/v1/segments/preview', keys.marketing, { method: 'POST', body: definition })).count, 'en-GB');
+    await until(async () => ((await page.textContent('[data-testid=preview-count]')) === (await previewNow()) ? true : undefined), 60_000, 'the live preview count of the form');
+    // The JSON view says the same definition, and the form reads it back.
+    await page.click('main button:text-is("JSON (advanced)")');
+    expect(JSON.parse(await page.inputValue('textarea[aria-label=Builder]'))).toEqual(definition);
+    await page.click('main button:text-is("Form")');
+    await page.waitForSelector('[data-path="conditions.all[2]"]');
+    expect(await page.inputValue(at('conditions.all[2]', 'input[aria-label=Value]'))).toBe(majorText(definition.conditions.all[2]!.value as number, currency));
+    await page.click('main button:text-is("Save")');
+    await page.waitForSelector('[data-testid=segments] tr[data-segment=console-built]');
+    expect((await api<{ definition: unknown }>('/v1/segments/console-built', keys.marketing)).definition).toEqual(definition);
     await page.close();
   });
 

@@ -177,6 +177,14 @@ describe(`marketing lists, exports and the audit API on ${backend}`, () => {
     }, 120_000, 'the replay-check job');
     expect(done).toMatchObject({ status: 'done', progress: 1, report: { ok: true, differences: 0 } });
     expect((await get('/v1/audit/replay-checks/no-such-job')).status).toBe(404);
+    // The job is a row of journey.jobs: listed with the other long jobs, and kept across a restart of the API.
+    expect(((await get('/v1/jobs?kind=replay-check')).json() as { jobs: Array<{ id: string; state: string }> }).jobs).toContainEqual(expect.objectContaining({ id: job.id, state: 'done' }));
+    if (t) {
+      await engine.close();
+      engine = await startEngine(backend, t.url, { JOURNEY_RATE_LIMITS: 'off' });
+      expect((await get(`/v1/audit/replay-checks/${job.id}`)).json()).toMatchObject({ id: job.id, status: 'done', report: { ok: true, differences: 0 } });
+      expect(((await get('/v1/audit/replay-checks')).json() as { jobs: Array<{ id: string }> }).jobs.map((listed) => listed.id)).toContain(job.id);
+    }
   });
 
   it('the replay check finds a read-model row changed by SQL, and names the column', async () => {

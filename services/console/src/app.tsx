@@ -1,20 +1,23 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, storedKey, storeKey } from './api/client';
 import type { Me, Role } from './api/types';
 import { SessionContext, useSession, useText } from './app-context';
 import { viewerTimeZone } from './format/time';
 import { MESSAGES, type Language, type MessageKey } from './i18n/messages';
-import { AuditPage } from './pages/audit.page';
-import { CustomerPage } from './pages/customer.page';
-import { JourneysPage } from './pages/journeys.page';
-import { OperationsPage } from './pages/operations.page';
-import { OverviewPage } from './pages/overview.page';
-import { PredictionsPage } from './pages/predictions.page';
-import { SegmentsPage } from './pages/segments.page';
+
+// Each page is its own chunk, fetched when first opened: sign-in loads none of them, and ECharts
+// (a chunk of its own, see vite.config.mts) only with the first page that draws a chart.
+const OverviewPage = lazy(() => import('./pages/overview.page').then((module) => ({ default: module.OverviewPage })));
+const SegmentsPage = lazy(() => import('./pages/segments.page').then((module) => ({ default: module.SegmentsPage })));
+const JourneysPage = lazy(() => import('./pages/journeys.page').then((module) => ({ default: module.JourneysPage })));
+const CustomerPage = lazy(() => import('./pages/customer.page').then((module) => ({ default: module.CustomerPage })));
+const PredictionsPage = lazy(() => import('./pages/predictions.page').then((module) => ({ default: module.PredictionsPage })));
+const AuditPage = lazy(() => import('./pages/audit.page').then((module) => ({ default: module.AuditPage })));
+const OperationsPage = lazy(() => import('./pages/operations.page').then((module) => ({ default: module.OperationsPage })));
 
 /** The pages, and the roles that see each (admin sees all). */
-const PAGES: ReadonlyArray<{ id: string; label: MessageKey; roles: readonly Role[]; Page: () => React.JSX.Element }> = [
+const PAGES: ReadonlyArray<{ id: string; label: MessageKey; roles: readonly Role[]; Page: React.ComponentType }> = [
   { id: 'overview', label: 'nav.overview', roles: ['marketing'], Page: OverviewPage },
   { id: 'segments', label: 'nav.segments', roles: ['marketing'], Page: SegmentsPage },
   { id: 'journeys', label: 'nav.journeys', roles: ['marketing'], Page: JourneysPage },
@@ -135,7 +138,7 @@ function Shell() {
           {t('signin.out')}
         </button>
       </header>
-      {current ? <current.Page key={current.id} /> : <main />}
+      <Suspense fallback={<main className="muted">{t('common.loading')}</main>}>{current ? <current.Page key={current.id} /> : <main />}</Suspense>
     </>
   );
 }

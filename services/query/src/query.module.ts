@@ -13,11 +13,11 @@ import { ReadAccessLogHandler } from './audit/read-access-log/read-access-log.ha
 import { ReplayCheckHandler } from './audit/replay-check/replay-check.handler';
 import { GetReplayCheckHandler } from './audit/replay-check-job/get-replay-check.handler';
 import { ListReplayChecksHandler } from './audit/replay-check-job/list-replay-checks.handler';
-import { REPLAY_JOBS, ReplayJobs } from './audit/replay-check-job/replay-jobs';
 import { StartReplayCheckHandler } from './audit/replay-check-job/start-replay-check.handler';
 import { VerifyAllHandler } from './audit/verify-all/verify-all.handler';
 import { VerifyStreamHandler } from './audit/verify-stream/verify-stream.handler';
 import { JobsController } from './jobs/jobs.controller';
+import { InterruptedJobs } from './jobs/interrupted-jobs';
 import { ListJobsHandler } from './jobs/list-jobs/list-jobs.handler';
 import { CustomersController } from './customers/customers.controller';
 import { ExportCustomersHandler } from './customers/export-customers/export-customers.handler';
@@ -64,7 +64,7 @@ import { SegmentsController } from './segments/segments.controller';
     StartReplayCheckHandler,
     GetReplayCheckHandler,
     ListReplayChecksHandler,
-    { provide: REPLAY_JOBS, useFactory: () => new ReplayJobs() },
+    InterruptedJobs,
     ReadAccessLogHandler,
     ExportCustomerHandler,
     ForgetCustomerHandler,

@@ -57,6 +57,17 @@ export async function listJobs(db: Queryable, filter: JobFilter): Promise<JobVie
   return rows.map(toView);
 }
 
+/** One job, or undefined when journey.jobs holds no job of that id (and kind, when given). */
+export async function getJob(db: Queryable, id: string, kind?: JobKind): Promise<JobView | undefined> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  const { rows } = await db.query<JobRow>(
+    `SELECT id, kind, state, trigger, phase, done, total, started_at, updated_at, finished_at, error, report
+     FROM journey.jobs WHERE id = $1 AND ($2::text IS NULL OR kind = $2)`,
+    [id, kind ?? null],
+  );
+  return rows[0] ? toView(rows[0]) : undefined;
+}
+
 function toView(row: JobRow): JobView {
   const done = Number(row.done);
   const total = Number(row.total);

@@ -1,4 +1,5 @@
-import { currencyExponent, formatCount, formatMoney, formatShare } from './money';
+import fc from 'fast-check';
+import { currencyExponent, formatCount, formatMoney, formatShare, majorText, minorUnits } from './money';
 
 describe('money formatting', () => {
   it('divides minor units by the currency exponent and adds thousands separators', () => {
@@ -22,5 +23,24 @@ describe('money formatting', () => {
     expect(formatCount(1000000, 'en')).toBe('1,000,000');
     expect(formatShare(0.1234, 'en')).toBe('12.3%');
     expect(formatShare(null, 'en')).toBe('—');
+  });
+
+  it('turns typed major units into minor units with the currency exponent, and back', () => {
+    expect(minorUnits('1234.5', 'EUR')).toBe(123450);
+    expect(minorUnits('1234', 'JPY')).toBe(1234);
+    expect(minorUnits('1.234', 'KWD')).toBe(1234);
+    expect(minorUnits('0.1', 'EUR')).toBe(10);
+    expect(minorUnits('', 'EUR')).toBeUndefined();
+    expect(minorUnits('12,5', 'EUR')).toBeUndefined();
+    expect(majorText(123450, 'EUR')).toBe('1234.50');
+    expect(majorText(-5, 'EUR')).toBe('-0.05');
+    expect(majorText(1234, 'JPY')).toBe('1234');
+    expect(majorText(1234, 'KWD')).toBe('1.234');
+  });
+
+  it('gives back the same minor units for any amount written as major units', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.constantFrom('EUR', 'JPY', 'KWD', 'CNY'), (minor, currency) => minorUnits(majorText(minor, currency), currency) === minor),
+    );
   });
 });

@@ -28,3 +28,17 @@ export function formatShare(value: number | null | undefined, locale: string): s
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   return new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
 }
+
+/** Minor units as the plain major-unit text an input holds, exact to the currency's exponent: 123450 EUR → "1234.50". */
+export function majorText(minor: number, currency: string): string {
+  const exponent = currencyExponent(currency);
+  const digits = Math.abs(minor).toString().padStart(exponent + 1, '0');
+  const sign = minor < 0 ? '-' : '';
+  return exponent === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+}
+
+/** Major-unit text typed into an input as integer minor units of the currency ("1234.5" EUR → 123450), or undefined when it is no number. */
+export function minorUnits(text: string, currency: string): number | undefined {
+  if (!/^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(text)) return undefined;
+  return Math.round(Number(text) * 10 ** currencyExponent(currency));
+}

@@ -142,8 +142,8 @@ interface RecordedJob {
 }
 
 /**
- * Jobs that take a while, with their progress: projection rebuilds and prediction fits of every
- * process and replay checks (auditors), segment backfills (marketing, where the engine has segments).
+ * Jobs that take a while, with their progress: projection rebuilds, prediction fits and replay
+ * checks of every process (auditors), segment backfills (marketing, where the engine has segments).
  */
 async function longJobs(auditor: boolean, marketing: boolean): Promise<JobRow[]> {
   const rows: JobRow[] = [];
@@ -160,8 +160,6 @@ async function longJobs(auditor: boolean, marketing: boolean): Promise<JobRow[]>
         error: job.error,
       })),
     );
-    const { jobs } = await api<{ jobs: Array<{ id: string; status: string; events: number; total: number; startedAt: string }> }>('/v1/audit/replay-checks');
-    rows.push(...jobs.map((job) => ({ kind: 'replay check', id: job.id, status: job.status, done: job.status === 'done' ? job.total : job.events, total: job.total, startedAt: job.startedAt })));
   }
   if (marketing) {
     const segments = await api<{ segments: Array<{ id: string }> }>('/v1/segments').catch((error: unknown) => {

@@ -1,11 +1,12 @@
-import { useEffect, useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, apiText } from '../api/client';
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { api, apiText } from '../api/client';
 import { useText } from '../app-context';
 import { Chart } from '../components/chart';
 import { Card, QueryState } from '../components/query-state';
 import { formatCount } from '../format/money';
 import { formatDate, formatInstant } from '../format/time';
+import { SegmentBuilder } from '../segments/segment-builder';
 
 interface Segment {
   readonly id: string;
@@ -23,15 +24,6 @@ interface SegmentDay {
   readonly size: number;
 }
 
-interface BackfillJob {
-  readonly jobId: string;
-  readonly status: string;
-  readonly total: number;
-  readonly done: number;
-  readonly entered: number;
-  readonly exited: number;
-}
-
 const history = (id: string) => api<{ days: SegmentDay[] }>(`/v1/segments/${encodeURIComponent(id)}/history`);
 
 /** Saved segments (GET /v1/segments): sizes with trend lines, a builder with a live count, members, entries and exits. */
@@ -47,7 +39,7 @@ export function SegmentsPage() {
           {(data) => <SegmentTable segments={data.segments} onSelect={setSelected} />}
         </QueryState>
       </Card>
-      {list.isSuccess && <Builder key={chosen?.id ?? 'new'} segment={chosen} />}
+      {list.isSuccess && <SegmentBuilder segment={chosen} segments={list.data.segments.map((segment) => segment.id)} />}
       {chosen && <Members id={chosen.id} />}
       {chosen && <Flows id={chosen.id} />}
     </main>
@@ -99,79 +91,6 @@ function Trend({ id }: { id: string }) {
       label={`trend-${id}`}
       option={{ grid: { top: 2, bottom: 2, left: 2, right: 2 }, xAxis: { type: 'category', show: false }, yAxis: { type: 'value', show: false, scale: true }, series: [{ type: 'line', symbol: 'none', data: days.data.days.map((day) => day.size) }] }}
     />
-  );
-}
-
-const EXAMPLE = { id: 'lapsed-high-value', name: 'High value, no purchase in 90 days', conditions: { all: [{ field: 'tier', op: 'eq', value: 'high' }, { not: { event: 'PurchaseCompleted', within: '90d' } }] } };
-
-/** Edits a definition as JSON; each valid edit is previewed (the live count), saving starts a backfill whose progress shows. */
-function Builder({ segment }: { segment?: Segment }) {
-  const { t, locale } = useText();
-  const client = useQueryClient();
-  const [text, setText] = useState(() => JSON.stringify(segment ? segment.definition : EXAMPLE, null, 2));
-  const [problems, setProblems] = useState<Array<{ field: string; reason: string }>>([]);
-  const [count, setCount] = useState<number | undefined>();
-  const [job, setJob] = useState<{ segmentId: string; jobId: string } | undefined>();
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch (error) {
-        setProblems([{ field: 'body', reason: `${t('journeys.invalidJson')}: ${(error as Error).message}` }]);
-        return;
-      }
-      api<{ count: number }>('/v1/segments/preview', { method: 'POST', body }).then(
-        (preview) => {
-          setProblems([]);
-          setCount(preview.count);
-        },
-        (error: unknown) => setProblems(error instanceof ApiError ? (error.problem?.errors ?? [{ field: '', reason: error.message }]) : [{ field: '', reason: String(error) }]),
-      );
-    }, 400);
-    return () => clearTimeout(timer);
-  }, [text]);
-  const save = useMutation({
-    mutationFn: async () => {
-      const body = JSON.parse(text) as { id?: string };
-      return segment ? api<{ id: string; job?: BackfillJob }>(`/v1/segments/${encodeURIComponent(segment.id)}`, { method: 'PUT', body }) : api<{ id: string; job?: BackfillJob }>('/v1/segments', { method: 'POST', body });
-    },
-    onSuccess: (saved) => {
-      if (saved.job) setJob({ segmentId: saved.id, jobId: saved.job.jobId });
-      void client.invalidateQueries({ queryKey: ['segments'] });
-    },
-    onError: (error) => setProblems(error instanceof ApiError ? (error.problem?.errors ?? [{ field: '', reason: error.message }]) : [{ field: '', reason: String(error) }]),
-  });
-  const progress = useQuery({
-    queryKey: ['segment-job', job?.segmentId, job?.jobId],
-    queryFn: () => api<BackfillJob>(`/v1/segments/${encodeURIComponent(job!.segmentId)}/jobs/${job!.jobId}`),
-    enabled: job !== undefined,
-    refetchInterval: (query) => (query.state.data && query.state.data.status !== 'running' && query.state.data.status !== 'pending' ? false : 1000),
-  });
-  return (
-    <Card title={segment ? `${t('segments.builder')}: ${segment.name}` : t('segments.builder')}>
-      <textarea aria-label={t('segments.builder')} rows={12} value={text} onChange={(event) => setText(event.target.value)} />
-      <p>
-        {t('segments.preview')}: <strong data-testid="preview-count">{count === undefined ? '—' : formatCount(count, locale)}</strong>
-      </p>
-      {problems.length > 0 && (
-        <ul className="field-error" role="alert" data-testid="segment-problems">
-          {problems.map((problem) => (
-            <li key={`${problem.field}:${problem.reason}`}>
-              <code>{problem.field}</code> {problem.reason}
-            </li>
-          ))}
-        </ul>
-      )}
-      <button type="button" onClick={() => save.mutate()} disabled={problems.length > 0}>
-        {t('journeys.save')}
-      </button>
-      {progress.data && (
-        <p>
-          <progress max={Math.max(1, progress.data.total)} value={progress.data.done} aria-label="backfill" /> {progress.data.status} · {formatCount(progress.data.done, locale)} / {formatCount(progress.data.total, locale)} · {t('segments.entered')} {formatCount(progress.data.entered, locale)}
-        </p>
-      )}
-    </Card>
   );
 }
 

@@ -10,7 +10,7 @@ import { ReadAccessLogQuery, type AccessLogPage } from './read-access-log/read-a
 import { ReplayCheckQuery } from './replay-check/replay-check.query';
 import { GetReplayCheckQuery } from './replay-check-job/get-replay-check.query';
 import { ListReplayChecksQuery } from './replay-check-job/list-replay-checks.query';
-import type { ReplayJob } from './replay-check-job/replay-jobs';
+import type { ReplayJob } from './replay-check-job/replay-job';
 import { StartReplayCheckCommand } from './replay-check-job/start-replay-check.command';
 import { VerifyAllQuery, type VerifyAllAnswer } from './verify-all/verify-all.query';
 import { VerifyStreamQuery } from './verify-stream/verify-stream.query';
@@ -61,7 +61,7 @@ export class AuditController {
     return this.queries.execute(new ReplayCheckQuery());
   }
 
-  /** Starts the replay check as a job and answers at once; follow it at GET replay-checks/{id}. */
+  /** Starts the replay check as a job recorded in journey.jobs and answers at once; follow it at GET replay-checks/{id}. */
   @Post('replay-checks')
   @HttpCode(202)
   @ApiOperation({ summary: 'Start the replay check as a job (or answer the one running); follow it at GET replay-checks/{id}' })
@@ -69,9 +69,9 @@ export class AuditController {
     return this.commands.execute(new StartReplayCheckCommand());
   }
 
-  /** The replay-check jobs this process keeps, newest first. */
+  /** The latest replay-check jobs of every process (rows of journey.jobs), newest first. */
   @Get('replay-checks')
-  @ApiOperation({ summary: 'The replay-check jobs this process keeps, newest first' })
+  @ApiOperation({ summary: 'The latest replay-check jobs of every process, newest first; one whose process stopped is failed, interrupted' })
   replayCheckJobs(): Promise<{ jobs: ReplayJob[] }> {
     return this.queries.execute(new ListReplayChecksQuery());
   }

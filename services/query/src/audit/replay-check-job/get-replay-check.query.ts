@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { ReplayJob } from './replay-jobs';
+import type { ReplayJob } from './replay-job';
 
 /** A replay-check job: where it stands, and its report once done. */
 export class GetReplayCheckQuery extends Query<ReplayJob> {

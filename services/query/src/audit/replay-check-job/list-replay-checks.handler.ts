@@ -1,13 +1,19 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { REPLAY_JOBS, type ReplayJob, type ReplayJobs } from './replay-jobs';
+import type { Database } from '@journey/database';
+import { DATABASE } from '@journey/platform';
+import { listJobs } from '@journey/projections';
+import { replayJob, type ReplayJob } from './replay-job';
 import { ListReplayChecksQuery } from './list-replay-checks.query';
+
+/** The replay checks listed at once. */
+const KEPT = 20;
 
 @QueryHandler(ListReplayChecksQuery)
 export class ListReplayChecksHandler implements IQueryHandler<ListReplayChecksQuery> {
-  constructor(@Inject(REPLAY_JOBS) private readonly jobs: ReplayJobs) {}
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   async execute(): Promise<{ jobs: ReplayJob[] }> {
-    return { jobs: this.jobs.list() };
+    return { jobs: (await listJobs(this.db, { kind: 'replay-check', limit: KEPT })).map(replayJob) };
   }
 }

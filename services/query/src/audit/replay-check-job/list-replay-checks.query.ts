@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { ReplayJob } from './replay-jobs';
+import type { ReplayJob } from './replay-job';
 
-/** The replay-check jobs this process keeps (the running one and the last finished ones), newest first. */
+/** The latest replay-check jobs of every process (journey.jobs), newest first. */
 export class ListReplayChecksQuery extends Query<{ jobs: ReplayJob[] }> {}

@@ -2,9 +2,9 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Database, Queryable } from '@journey/database';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
-import { CLOCK, CONFIG, DATABASE, type Clock, type JourneyConfig } from '@journey/platform';
-import { replayCheck } from '@journey/projections';
-import { REPLAY_JOBS, type ReplayJob, type ReplayJobs } from './replay-jobs';
+import { CONFIG, DATABASE, LOGGER, type JourneyConfig, type Logger } from '@journey/platform';
+import { getJob, startReplayCheckJob } from '@journey/projections';
+import { replayJob, type ReplayJob } from './replay-job';
 import { StartReplayCheckCommand } from './start-replay-check.command';
 
 @CommandHandler(StartReplayCheckCommand)
@@ -13,13 +13,19 @@ export class StartReplayCheckHandler implements ICommandHandler<StartReplayCheck
     @Inject(DATABASE) private readonly db: Database,
     @Inject(EVENT_STORE) private readonly store: EventStore<Queryable>,
     @Inject(CONFIG) private readonly config: JourneyConfig,
-    @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(REPLAY_JOBS) private readonly jobs: ReplayJobs,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async execute(): Promise<ReplayJob> {
-    const total = (await this.store.lastCommitted()).position;
     const { lifecycle, batchSize } = this.config.projections;
-    return this.jobs.start(total, this.clock(), (onProgress) => replayCheck(this.db, this.store, { lifecycle, batchSize, onProgress }));
+    const start = await startReplayCheckJob(this.db, this.store, { lifecycle, batchSize }, 'api');
+    // The job's end (its report, or its failure) is recorded in its row; here it is only logged.
+    start.done?.then(
+      (report) => this.logger.info({ job: start.id, ok: report.ok, differences: report.differences, events: report.events }, 'replay check done'),
+      (error: unknown) => this.logger.error({ job: start.id, err: error }, 'replay check failed'),
+    );
+    const job = await getJob(this.db, start.id, 'replay-check');
+    if (!job) throw new Error(`the replay-check job ${start.id} has no row in journey.jobs`);
+    return replayJob(job);
   }
 }
