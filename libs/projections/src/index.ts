@@ -5,6 +5,8 @@ export * from './derived-events';
 export * from './lifecycle-clock';
 export * from './projector';
 export * from './rebuild';
+export * from './rebuild-items';
+export * from './live-recommendations';
 export * from './rfm-job';
 export * from './replay-check';
 export * from './forget';
