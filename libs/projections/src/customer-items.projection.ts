@@ -1,24 +1,10 @@
 import type { RecordedEvent } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import { SimilarityChanges, type CustomerItem } from '@journey/predictions';
+import { LIVE_ITEM_TABLES, type ItemTables } from './item-tables';
 import { refreshRecommendations } from './live-recommendations';
 
 export const CUSTOMER_ITEMS_PROJECTION = 'projection:customer_items';
-
-/** Where the customer-items fold writes: the live tables, or the shadow ones a rebuild fills. */
-export interface ItemTables {
-  readonly items: string;
-  readonly pairs: string;
-  readonly stats: string;
-}
-
-export const LIVE_ITEM_TABLES: ItemTables = { items: 'journey.customer_items', pairs: 'journey.item_pairs', stats: 'journey.item_stats' };
-export const SHADOW_ITEM_TABLES: ItemTables = {
-  items: 'journey.customer_items_rebuild',
-  pairs: 'journey.item_pairs_rebuild',
-  stats: 'journey.item_stats_rebuild',
-};
-export const CUSTOMER_ITEMS_TABLE = LIVE_ITEM_TABLES.items;
 
 export interface ItemsContext {
   readonly tables: ItemTables;

@@ -16,6 +16,7 @@ export * from './predict-extract';
 export * from './predict-forecast';
 export * from './recommend-job';
 export * from './customer-items.projection';
+export * from './item-tables';
 export * from './segments';
 export * from './weekly/weekly-aggregates';
 export * from './weekly/weekly-fold';

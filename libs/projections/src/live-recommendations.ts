@@ -1,6 +1,6 @@
 import type { Queryable } from '@journey/database';
 import { compareSkus, itemWeight, NEIGHBOURS, PAIRED_ITEMS, recommend, type CustomerItem, type ItemSimilarity } from '@journey/predictions';
-import type { ItemTables } from './customer-items.projection';
+import type { ItemTables } from './item-tables';
 import { PREDICTIONS_TABLE } from './predictions.table';
 
 const DAY_MS = 86_400_000;

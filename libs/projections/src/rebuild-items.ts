@@ -1,6 +1,7 @@
 import { CHECKPOINTS_OF, START_CURSOR, type EventStore, type GlobalCursor, type UnitOfWork } from '@journey/event-store';
 import type { Database, Queryable } from '@journey/database';
-import { CUSTOMER_ITEMS_PROJECTION, LIVE_ITEM_TABLES, projectCustomerItems, SHADOW_ITEM_TABLES } from './customer-items.projection';
+import { CUSTOMER_ITEMS_PROJECTION, projectCustomerItems } from './customer-items.projection';
+import { LIVE_ITEM_TABLES, SHADOW_ITEM_TABLES } from './item-tables';
 import type { RebuildReport } from './rebuild';
 
 export interface ItemsRebuildOptions {

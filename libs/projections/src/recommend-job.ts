@@ -1,6 +1,6 @@
 import type { Queryable } from '@journey/database';
 import { buildSimilarity, compareSkus, hitRateAtK, PAIRED_ITEMS, popularItems, recommend, type CustomerItems, type HitRates } from '@journey/predictions';
-import { LIVE_ITEM_TABLES } from './customer-items.projection';
+import { LIVE_ITEM_TABLES } from './item-tables';
 
 const DAY_MS = 86_400_000;
 const PAGE = 5_000;
