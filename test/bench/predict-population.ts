@@ -6,7 +6,7 @@
  * (journey.customer_360's purchase columns and journey.customer_items) through json_to_recordset.
  */
 import type { Database } from '@journey/database';
-import { sampleBeta, sampleGamma, seededRandom } from '@journey/predictions';
+import { PAIRED_ITEMS, sampleBeta, sampleGamma, seededRandom, VIEW_WEIGHT } from '@journey/predictions';
 
 const DAY = 86_400_000;
 export const TRUTH = { r: 0.6, alpha: 20, a: 0.8, b: 3 } as const; // rates per week
@@ -62,7 +62,7 @@ export async function writeShop(db: Database, customers: Iterable<ShopCustomer>,
        FROM json_to_recordset($1::json) AS x(customer_id text, orders integer, first_purchase_at timestamptz, last_purchase_at timestamptz, purchases jsonb)`,
       [JSON.stringify(rows)],
     );
-    const itemRows: Array<{ customer_id: string; sku: string; purchases: number; first_bought_at: string; last_bought_at: string }> = [];
+    const itemRows: Array<{ customer_id: string; sku: string; ordinal: number; purchases: number; first_bought_at: string; last_bought_at: string }> = [];
     for (const c of batch) {
       const seen = new Map<number, { n: number; first: number; last: number }>();
       for (const o of c.orders) {
@@ -74,15 +74,17 @@ export async function writeShop(db: Database, customers: Iterable<ShopCustomer>,
           } else seen.set(sku, { n: 1, first: o.at, last: o.at });
         }
       }
+      let ordinal = 0;
       for (const [sku, s] of seen) {
-        itemRows.push({ customer_id: c.id, sku: `P${sku}`, purchases: s.n, first_bought_at: new Date(s.first).toISOString(), last_bought_at: new Date(s.last).toISOString() });
+        ordinal++;
+        itemRows.push({ customer_id: c.id, sku: `P${sku}`, ordinal, purchases: s.n, first_bought_at: new Date(s.first).toISOString(), last_bought_at: new Date(s.last).toISOString() });
       }
     }
     items += itemRows.length;
     await db.query(
-      `INSERT INTO journey.customer_items (customer_id, sku, purchases, first_bought_at, last_bought_at)
-       SELECT customer_id, sku, purchases, first_bought_at, last_bought_at
-       FROM json_to_recordset($1::json) AS x(customer_id text, sku text, purchases integer, first_bought_at timestamptz, last_bought_at timestamptz)`,
+      `INSERT INTO journey.customer_items (customer_id, sku, ordinal, purchases, first_bought_at, last_bought_at)
+       SELECT customer_id, sku, ordinal, purchases, first_bought_at, last_bought_at
+       FROM json_to_recordset($1::json) AS x(customer_id text, sku text, ordinal integer, purchases integer, first_bought_at timestamptz, last_bought_at timestamptz)`,
       [JSON.stringify(itemRows)],
     );
     written += batch.length;
@@ -95,4 +97,26 @@ export async function writeShop(db: Database, customers: Iterable<ShopCustomer>,
   }
   if (batch.length > 0) await flush();
   return { customers: written, items };
+}
+
+/**
+ * The item similarity's sums over the written items, as the customer-items fold would have kept
+ * them event by event (a customer's first PAIRED_ITEMS items paired; 1 bought, VIEW_WEIGHT viewed).
+ * Returns the pair rows.
+ */
+export async function sumSimilarity(db: Database): Promise<number> {
+  const paired = `SELECT customer_id, sku, CASE WHEN purchases > 0 THEN 1 ELSE ${VIEW_WEIGHT} END::float8 AS w
+                  FROM journey.customer_items WHERE ordinal <= ${PAIRED_ITEMS} AND (purchases > 0 OR views > 0)`;
+  await db.query(
+    `INSERT INTO journey.item_stats (sku, norm, buyers, last_seen)
+     SELECT sku, coalesce(sum(w * w) FILTER (WHERE ordinal <= ${PAIRED_ITEMS}), 0), count(*) FILTER (WHERE ordinal <= ${PAIRED_ITEMS} AND purchases > 0),
+            max(GREATEST(last_bought_at, last_viewed_at))
+     FROM (SELECT *, CASE WHEN purchases > 0 THEN 1 ELSE ${VIEW_WEIGHT} END::float8 AS w FROM journey.customer_items) i GROUP BY sku`,
+  );
+  const { rowCount } = await db.query(
+    `INSERT INTO journey.item_pairs (sku_a, sku_b, co)
+     SELECT a.sku, b.sku, sum(a.w * b.w) FROM (${paired}) a JOIN (${paired}) b ON b.customer_id = a.customer_id AND b.sku <> a.sku
+     GROUP BY a.sku, b.sku`,
+  );
+  return rowCount;
 }

@@ -63,7 +63,7 @@ describeWithServer('the journey CLI, through the command and query buses', () =>
       { code: 1, stdout: '', stderr: 'journey: Key not found: id no key no-such-key\n' },
       { code: 1, stdout: '', stderr: 'journey: Invalid option: --customers must be an integer of at least 1, got 0\n' },
       { code: 1, stdout: '', stderr: 'journey: Invalid rules file: file /no/such/rules.json cannot be read (ENOENT)\n' },
-      { code: 1, stdout: '', stderr: 'journey: Projection not found: name is not a projection; there is customer_360\n' },
+      { code: 1, stdout: '', stderr: 'journey: Projection not found: name is not a projection; they are customer_360, customer_items\n' },
       { code: 1, stdout: '', stderr: expect.stringMatching(/^journey: invalid configuration: JOURNEY_MASTER_KEY is required with DATABASE_URL[^\n]*\n$/) },
     ]);
   }, 300_000);

@@ -10,3 +10,4 @@ export * from './score';
 export * from './forecast';
 export * from './history-tally';
 export * from './recommend';
+export * from './item-pairs';

@@ -6,22 +6,36 @@
  * (and, more weakly, viewed), scored by summed similarity; what they bought already and what is
  * outside the catalogue window are left out; a customer with fewer than k candidates gets the
  * most popular items of the window after them.
+ *
+ * Only a customer's first PAIRED_ITEMS items (in the order they first bought or viewed them) take
+ * part in the similarity and are the sources of their recommendations: the same rule whether the
+ * similarity is built here at once or kept up event by event (`item-pairs`), so both give the
+ * same numbers; it also bounds what one event of a heavy buyer costs.
  */
 /** Item ids: an array, or a typed array over a flat buffer (how a million customers are kept). */
 export type ItemIds = readonly number[] | Int32Array;
 
+/** A co-view's weight against a co-purchase's 1. */
+export const VIEW_WEIGHT = 0.25;
+/** Neighbours kept per item. */
+export const NEIGHBOURS = 50;
+/** A customer's first items (by first purchase or view) that are paired and recommended from. */
+export const PAIRED_ITEMS = 100;
+
 export interface CustomerItems {
+  /** Bought items the similarity counts and recommendations start from. */
   readonly bought: ItemIds;
+  /** Items viewed and not bought, likewise. */
   readonly viewed: ItemIds;
+  /** Every item the customer bought, left out of their recommendations (default: `bought`). */
+  readonly owned?: ItemIds;
 }
 
 export interface SimilarityOptions {
-  /** Neighbours kept per item (default 50). */
+  /** Neighbours kept per item (default NEIGHBOURS). */
   readonly neighbours?: number;
-  /** A co-view's weight against a co-purchase's 1 (default 0.25). */
+  /** A co-view's weight against a co-purchase's 1 (default VIEW_WEIGHT). */
   readonly viewWeight?: number;
-  /** Customers with more items than this count only their first ones (default 100): their pairs say little and cost much. */
-  readonly maxItemsPerCustomer?: number;
 }
 
 export interface ItemSimilarity {
@@ -29,21 +43,41 @@ export interface ItemSimilarity {
   /** For item i: neighbours[offsets[i] .. offsets[i+1]) with their similarities, best first. */
   readonly offsets: Int32Array;
   readonly neighbours: Int32Array;
-  readonly scores: Float32Array;
+  readonly scores: Float64Array;
   /** Buyers per item (the popularity baseline's order). */
   readonly buyers: Float64Array;
 }
 
 /**
+ * SKUs in code-point order (PostgreSQL's "C" collation of UTF-8 text): item ids are given in this
+ * order wherever ties between items are broken by id, so every path breaks them alike.
+ */
+export function compareSkus(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
+}
+
+/** The cosine of two items from their co-count and norms, as every path computes it (the same float operations). */
+export function cosine(co: number, normA: number, normB: number): number {
+  return co / Math.sqrt(normA * normB);
+}
+
+/**
  * Builds the similarity of `items` items (ids 0 … items − 1) from every customer's bought and
- * viewed items. The customers are read once into an item → customers index (flat arrays); each
+ * viewed items (their paired ones: the caller leaves out items past PAIRED_ITEMS). Ties between
+ * neighbours go to the lower id. The customers are read once into an item → customers index (flat arrays); each
  * item's row is then summed in a dense scratch array over the customers who touched it, so
  * memory stays at the size of the data, not of the pairs.
  */
 export function buildSimilarity(customers: Iterable<CustomerItems>, items: number, options: SimilarityOptions = {}): ItemSimilarity {
-  const keep = options.neighbours ?? 50;
-  const viewWeight = options.viewWeight ?? 0.25;
-  const cap = options.maxItemsPerCustomer ?? 100;
+  const keep = options.neighbours ?? NEIGHBOURS;
+  const viewWeight = options.viewWeight ?? VIEW_WEIGHT;
   const norm = new Float64Array(items);
   const buyers = new Float64Array(items);
   // Customer → (item, weight) in flat lists.
@@ -66,14 +100,14 @@ export function buildSimilarity(customers: Iterable<CustomerItems>, items: numbe
   };
   for (const customer of customers) {
     const bought = new Set<number>();
-    for (const item of customer.bought.slice(0, cap)) {
+    for (const item of customer.bought) {
       if (bought.has(item)) continue;
       bought.add(item);
       buyers[item] = buyers[item]! + 1;
       add(item, 1);
     }
     const seen = new Set<number>();
-    for (const item of customer.viewed.slice(0, cap)) {
+    for (const item of customer.viewed) {
       if (bought.has(item) || seen.has(item)) continue;
       seen.add(item);
       add(item, viewWeight);
@@ -111,7 +145,7 @@ export function buildSimilarity(customers: Iterable<CustomerItems>, items: numbe
         scratch[b] = scratch[b]! + wa * touchedWeights[j]!;
       }
     }
-    const row: Array<[number, number]> = hit.map((b) => [b, scratch[b]! / Math.sqrt(norm[a]! * norm[b]!)]);
+    const row: Array<[number, number]> = hit.map((b) => [b, cosine(scratch[b]!, norm[a]!, norm[b]!)]);
     for (const b of hit) scratch[b] = 0;
     hit.length = 0;
     row.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
@@ -119,7 +153,7 @@ export function buildSimilarity(customers: Iterable<CustomerItems>, items: numbe
     offsets[a + 1] = offsets[a]! + rows[a]!.length;
   }
   const neighbours = new Int32Array(offsets[items]!);
-  const scores = new Float32Array(offsets[items]!);
+  const scores = new Float64Array(offsets[items]!);
   rows.forEach((row, i) => row.forEach(([b, score], k) => ((neighbours[offsets[i]! + k] = b), (scores[offsets[i]! + k] = score))));
   return { items, offsets, neighbours, scores, buyers };
 }
@@ -131,15 +165,19 @@ export function popularItems(similarity: ItemSimilarity, inWindow: (item: number
   return ids.sort((a, b) => similarity.buyers[b]! - similarity.buyers[a]! || a - b).slice(0, limit);
 }
 
+/**
+ * A customer's top k: candidates scored by summed similarity to their bought items (and, times
+ * `viewWeight`, to their viewed ones), in the order the lists give them; ties to the lower id.
+ */
 export function recommend(
   similarity: ItemSimilarity,
   customer: CustomerItems,
   inWindow: (item: number) => boolean,
   popular: readonly number[],
   k = 5,
-  viewWeight = 0.25,
+  viewWeight = VIEW_WEIGHT,
 ): number[] {
-  const owned = new Set(customer.bought);
+  const owned = new Set(customer.owned ?? customer.bought);
   const scores = new Map<number, number>();
   const from = (item: number, w: number): void => {
     for (let n = similarity.offsets[item]!; n < similarity.offsets[item + 1]!; n++) {
@@ -160,7 +198,7 @@ export function recommend(
 
 /** The popularity baseline: the k most bought items of the window the customer does not own. */
 export function recommendPopular(customer: CustomerItems, popular: readonly number[], k = 5): number[] {
-  const owned = new Set(customer.bought);
+  const owned = new Set(customer.owned ?? customer.bought);
   return popular.filter((item) => !owned.has(item)).slice(0, k);
 }
 
@@ -186,7 +224,7 @@ export function hitRateAtK(
   let hits = 0;
   let baseline = 0;
   for (const { before, after } of cases) {
-    const owned = new Set(before.bought);
+    const owned = new Set(before.owned ?? before.bought);
     const bought = new Set([...after].filter((item) => !owned.has(item)));
     if (before.bought.length === 0 || bought.size === 0) continue;
     customers++;

@@ -1,68 +1,182 @@
 import type { RecordedEvent } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
+import { SimilarityChanges, type CustomerItem } from '@journey/predictions';
+import { LIVE_ITEM_TABLES, type ItemTables } from './item-tables';
+import { refreshRecommendations } from './live-recommendations';
 
 export const CUSTOMER_ITEMS_PROJECTION = 'projection:customer_items';
-export const CUSTOMER_ITEMS_TABLE = 'journey.customer_items';
 
-interface ItemRow {
-  customer_id: string;
-  sku: string;
-  purchases: number;
+export interface ItemsContext {
+  readonly tables: ItemTables;
+  /** Refresh the top five of each customer who bought in the batch (the live fold; a rebuild only folds). */
+  readonly recommend?: { readonly catalogueWindowDays: number; readonly now: Date };
+}
+
+/** A customer's row as the batch leaves it: the sums it adds, and the item's state for the similarity. */
+interface ItemRow extends CustomerItem {
+  readonly customer_id: string;
+  readonly sku: string;
+  added: { purchases: number; views: number };
   first_bought_at: string | null;
   last_bought_at: string | null;
-  views: number;
   last_viewed_at: string | null;
+}
+
+interface CustomerState {
+  readonly items: Map<string, ItemRow>;
+  /** Forgotten in this batch: their stored rows go before the rows of later events are written. */
+  forgotten: boolean;
+  bought: boolean;
 }
 
 /**
  * One batch of the customer-items subscription, in its checkpoint's transaction: each customer's
  * bought items (PurchaseCompleted lines) and viewed products (ProductViewed of a known customer)
- * summed per product and upserted in one statement; a forgotten customer's rows are deleted.
+ * summed per product, the similarity's sums (journey.item_pairs, item_stats) moved by what
+ * changed, and, in the live fold, the top five of each customer who bought refreshed. A
+ * forgotten customer's rows are deleted and their part taken out of the sums.
  */
-export async function projectCustomerItems(events: readonly RecordedEvent[], tx: Queryable): Promise<void> {
-  const rows = new Map<string, ItemRow>();
-  const forgotten: string[] = [];
-  const row = (customerId: string, sku: string): ItemRow => {
-    const key = `${customerId}\u0000${sku}`;
-    let found = rows.get(key);
-    if (!found) {
-      found = { customer_id: customerId, sku, purchases: 0, first_bought_at: null, last_bought_at: null, views: 0, last_viewed_at: null };
-      rows.set(key, found);
+export async function projectCustomerItems(events: readonly RecordedEvent[], tx: Queryable, context: ItemsContext = { tables: LIVE_ITEM_TABLES }): Promise<void> {
+  const { tables } = context;
+  const touched = [...new Set(events.flatMap((e) => (e.customerId !== undefined && TYPES.has(e.type) ? [e.customerId] : [])))];
+  if (touched.length === 0) return;
+  const customers = await loadCustomers(tx, tables, touched);
+  const changes = new SimilarityChanges();
+  const lastSeen = new Map<string, string>();
+  const seen = (sku: string, at: string): void => {
+    const was = lastSeen.get(sku);
+    if (was === undefined || at > was) lastSeen.set(sku, at);
+  };
+  const touch = (customer: CustomerState, customerId: string, sku: string, at: string, bought: boolean): void => {
+    let row = customer.items.get(sku);
+    const before = row && { purchases: row.purchases, views: row.views };
+    if (!row) {
+      row = { customer_id: customerId, sku, ordinal: customer.items.size + 1, purchases: 0, views: 0, added: { purchases: 0, views: 0 }, first_bought_at: null, last_bought_at: null, last_viewed_at: null };
+      customer.items.set(sku, row);
     }
-    return found;
+    if (bought) {
+      row.purchases++;
+      row.added.purchases++;
+      row.first_bought_at = row.first_bought_at === null || at < row.first_bought_at ? at : row.first_bought_at;
+      row.last_bought_at = row.last_bought_at === null || at > row.last_bought_at ? at : row.last_bought_at;
+    } else {
+      row.views++;
+      row.added.views++;
+      row.last_viewed_at = row.last_viewed_at === null || at > row.last_viewed_at ? at : row.last_viewed_at;
+    }
+    changes.changed(customer.items, sku, before);
+    seen(sku, at);
   };
   for (const event of events) {
     if (event.customerId === undefined) continue;
+    const customer = customers.get(event.customerId);
+    if (!customer) continue;
     if (event.type === 'PurchaseCompleted') {
-      for (const item of event.data.items) {
-        const r = row(event.customerId, item.sku);
-        r.purchases++;
-        r.first_bought_at = r.first_bought_at === null || event.occurredAt < r.first_bought_at ? event.occurredAt : r.first_bought_at;
-        r.last_bought_at = r.last_bought_at === null || event.occurredAt > r.last_bought_at ? event.occurredAt : r.last_bought_at;
-      }
+      for (const item of event.data.items) touch(customer, event.customerId, item.sku, event.occurredAt, true);
+      customer.bought = true;
     } else if (event.type === 'ProductViewed') {
-      const r = row(event.customerId, event.data.sku);
-      r.views++;
-      r.last_viewed_at = r.last_viewed_at === null || event.occurredAt > r.last_viewed_at ? event.occurredAt : r.last_viewed_at;
+      touch(customer, event.customerId, event.data.sku, event.occurredAt, false);
     } else if (event.type === 'CustomerForgotten') {
-      forgotten.push(event.customerId);
-      for (const [key, r] of rows) if (r.customer_id === event.customerId) rows.delete(key);
+      changes.removed(customer.items);
+      customer.items.clear();
+      customer.forgotten = true;
+      customer.bought = false;
     }
   }
-  if (rows.size > 0) {
-    await tx.query(
-      `INSERT INTO ${CUSTOMER_ITEMS_TABLE} AS t (customer_id, sku, purchases, first_bought_at, last_bought_at, views, last_viewed_at)
-       SELECT customer_id, sku, purchases, first_bought_at, last_bought_at, views, last_viewed_at
-       FROM json_to_recordset($1::json) AS x(customer_id text, sku text, purchases integer, first_bought_at timestamptz, last_bought_at timestamptz, views integer, last_viewed_at timestamptz)
-       ORDER BY customer_id, sku
-       ON CONFLICT (customer_id, sku) DO UPDATE SET
-         purchases = t.purchases + EXCLUDED.purchases,
-         first_bought_at = LEAST(t.first_bought_at, EXCLUDED.first_bought_at),
-         last_bought_at = GREATEST(t.last_bought_at, EXCLUDED.last_bought_at),
-         views = t.views + EXCLUDED.views,
-         last_viewed_at = GREATEST(t.last_viewed_at, EXCLUDED.last_viewed_at)`,
-      [JSON.stringify([...rows.values()])],
-    );
+
+  const forgotten = [...customers].filter(([, c]) => c.forgotten).map(([id]) => id);
+  if (forgotten.length > 0) await tx.query(`DELETE FROM ${tables.items} WHERE customer_id = ANY($1::text[])`, [forgotten]);
+  await writeItems(tx, tables, [...customers.values()].flatMap((c) => [...c.items.values()].filter((row) => row.added.purchases + row.added.views > 0)));
+  await writeSums(tx, tables, changes, lastSeen);
+  if (context.recommend) {
+    const buyers = new Map([...customers].filter(([, c]) => c.bought).map(([id, c]) => [id, c.items] as const));
+    await refreshRecommendations(tx, tables, buyers, context.recommend);
   }
-  if (forgotten.length > 0) await tx.query(`DELETE FROM ${CUSTOMER_ITEMS_TABLE} WHERE customer_id = ANY($1::text[])`, [forgotten]);
+}
+
+const TYPES = new Set(['PurchaseCompleted', 'ProductViewed', 'CustomerForgotten']);
+
+async function loadCustomers(tx: Queryable, tables: ItemTables, customerIds: readonly string[]): Promise<Map<string, CustomerState>> {
+  const customers = new Map<string, CustomerState>(customerIds.map((id) => [id, { items: new Map(), forgotten: false, bought: false }]));
+  const { rows } = await tx.query<{ customer_id: string; sku: string; purchases: number; views: number; ordinal: number }>(
+    `SELECT customer_id, sku, purchases, views, ordinal FROM ${tables.items} WHERE customer_id = ANY($1::text[])`,
+    [customerIds],
+  );
+  for (const row of rows) {
+    customers.get(row.customer_id)!.items.set(row.sku, {
+      ...row,
+      added: { purchases: 0, views: 0 },
+      first_bought_at: null,
+      last_bought_at: null,
+      last_viewed_at: null,
+    });
+  }
+  return customers;
+}
+
+async function writeItems(tx: Queryable, tables: ItemTables, rows: readonly ItemRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const json = rows.map((r) => ({
+    customer_id: r.customer_id,
+    sku: r.sku,
+    ordinal: r.ordinal,
+    purchases: r.added.purchases,
+    views: r.added.views,
+    first_bought_at: r.first_bought_at,
+    last_bought_at: r.last_bought_at,
+    last_viewed_at: r.last_viewed_at,
+  }));
+  await tx.query(
+    `INSERT INTO ${tables.items} AS t (customer_id, sku, ordinal, purchases, first_bought_at, last_bought_at, views, last_viewed_at)
+     SELECT customer_id, sku, ordinal, purchases, first_bought_at, last_bought_at, views, last_viewed_at
+     FROM json_to_recordset($1::json) AS x(customer_id text, sku text, ordinal integer, purchases integer, first_bought_at timestamptz, last_bought_at timestamptz, views integer, last_viewed_at timestamptz)
+     ORDER BY customer_id, sku
+     ON CONFLICT (customer_id, sku) DO UPDATE SET
+       purchases = t.purchases + EXCLUDED.purchases,
+       first_bought_at = LEAST(t.first_bought_at, EXCLUDED.first_bought_at),
+       last_bought_at = GREATEST(t.last_bought_at, EXCLUDED.last_bought_at),
+       views = t.views + EXCLUDED.views,
+       last_viewed_at = GREATEST(t.last_viewed_at, EXCLUDED.last_viewed_at)`,
+    [JSON.stringify(json)],
+  );
+}
+
+/** The pairs' and items' sums moved by the batch's changes; a pair whose count falls to nothing is deleted. */
+export async function writeSums(tx: Queryable, tables: ItemTables, changes: SimilarityChanges, lastSeen: ReadonlyMap<string, string> = new Map()): Promise<void> {
+  const pairs = [...changes.pairs.values()].filter((pair) => pair.co !== 0);
+  if (pairs.length > 0) {
+    await tx.query(
+      `INSERT INTO ${tables.pairs} AS t (sku_a, sku_b, co)
+       SELECT a, b, co FROM json_to_recordset($1::json) AS x(a text, b text, co float8) ORDER BY a, b
+       ON CONFLICT (sku_a, sku_b) DO UPDATE SET co = t.co + EXCLUDED.co`,
+      [JSON.stringify(pairs)],
+    );
+    const fallen = pairs.filter((pair) => pair.co < 0);
+    if (fallen.length > 0) {
+      await tx.query(
+        `DELETE FROM ${tables.pairs} p USING json_to_recordset($1::json) AS x(a text, b text)
+         WHERE p.sku_a = x.a AND p.sku_b = x.b AND p.co = 0`,
+        [JSON.stringify(fallen)],
+      );
+    }
+  }
+  const skus = [...new Set([...changes.norms.keys(), ...changes.buyers.keys(), ...lastSeen.keys()])];
+  if (skus.length === 0) return;
+  const stats = skus.map((sku) => ({ sku, norm: changes.norms.get(sku) ?? 0, buyers: changes.buyers.get(sku) ?? 0, last_seen: lastSeen.get(sku) ?? null }));
+  await tx.query(
+    `INSERT INTO ${tables.stats} AS t (sku, norm, buyers, last_seen)
+     SELECT sku, norm, buyers, last_seen FROM json_to_recordset($1::json) AS x(sku text, norm float8, buyers integer, last_seen timestamptz) ORDER BY sku
+     ON CONFLICT (sku) DO UPDATE SET norm = t.norm + EXCLUDED.norm, buyers = t.buyers + EXCLUDED.buyers, last_seen = GREATEST(t.last_seen, EXCLUDED.last_seen)`,
+    [JSON.stringify(stats)],
+  );
+}
+
+/** Deletes a customer's items and takes their part out of the similarity's sums (forgetting them at once). */
+export async function forgetCustomerItems(tx: Queryable, customerId: string, tables: ItemTables = LIVE_ITEM_TABLES): Promise<void> {
+  const customer = (await loadCustomers(tx, tables, [customerId])).get(customerId)!;
+  if (customer.items.size === 0) return;
+  const changes = new SimilarityChanges();
+  changes.removed(customer.items);
+  await tx.query(`DELETE FROM ${tables.items} WHERE customer_id = $1`, [customerId]);
+  await writeSums(tx, tables, changes);
 }

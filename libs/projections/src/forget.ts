@@ -1,6 +1,6 @@
 import type { Queryable } from '@journey/database';
 import { LIVE_TABLES, type ProjectionTables } from './customer-360.table';
-import { CUSTOMER_ITEMS_TABLE } from './customer-items.projection';
+import { forgetCustomerItems } from './customer-items.projection';
 import { PREDICTIONS_TABLE } from './predictions.table';
 
 /**
@@ -15,7 +15,7 @@ export async function scrubForgottenCustomer(tx: Queryable, customerId: string, 
   // Predictions are made of the customer's behaviour: the next run would not score them again either.
   if (tables === LIVE_TABLES) {
     await tx.query(`DELETE FROM ${PREDICTIONS_TABLE} WHERE customer_id = $1`, [customerId]);
-    await tx.query(`DELETE FROM ${CUSTOMER_ITEMS_TABLE} WHERE customer_id = $1`, [customerId]);
+    await forgetCustomerItems(tx, customerId);
   }
   return rowCount > 0;
 }

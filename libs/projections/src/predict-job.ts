@@ -133,7 +133,7 @@ export async function runPredictions(
       });
     }
     computing += performance.now() - pageStarted;
-    await savePredictions(db, rows, { fitId, scoredAt, currency: options.rates.base });
+    await savePredictions(db, rows, { fitId, scoredAt, currency: options.rates.base, recommendedAsOf: recommendations.snapshot });
     if (segmentsReadThem) await reviewSegmentsAt(db, rows.map((row) => row.customerId), scoredAt);
     for (let k = 0; k < changes.length; k += 500) {
       const result = await store.appendMany(changes.slice(k, k + 500));

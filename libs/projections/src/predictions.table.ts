@@ -19,9 +19,19 @@ const COLUMNS =
   'customer_id text, fit_id uuid, scored_at timestamptz, frequency integer, recency_weeks float8, age_weeks float8, p_alive float8, churn_band text, ' +
   'expected_30d float8, expected_90d float8, expected_365d float8, expected_aov bigint, clv_12m bigint, currency text, recommendations jsonb';
 const NAMES = COLUMNS.split(', ').map((c) => c.split(' ')[0]!);
+/** The stored top five is the run's to replace: written by a run, or by a live fold the run's snapshot saw (no snapshot: any). */
+const OURS = 't.recommended_by IS NULL OR $2::pg_snapshot IS NULL OR pg_visible_in_snapshot(t.recommended_by, $2::pg_snapshot)';
 
-/** Writes one run's rows, in one statement per call (the rows as one json parameter). */
-export async function savePredictions(db: Queryable, rows: readonly PredictionRow[], fit: { fitId: string; scoredAt: string; currency: string }): Promise<void> {
+/**
+ * Writes one run's rows, in one statement per call (the rows as one json parameter). A top five
+ * the live fold wrote in a transaction the run's `recommendedAsOf` snapshot did not see is kept:
+ * it was computed from items the run did not read. Without a snapshot, every row is replaced.
+ */
+export async function savePredictions(
+  db: Queryable,
+  rows: readonly PredictionRow[],
+  fit: { fitId: string; scoredAt: string; currency: string; recommendedAsOf?: string },
+): Promise<void> {
   if (rows.length === 0) return;
   const json = rows.map((r) => ({
     customer_id: r.customerId,
@@ -41,9 +51,11 @@ export async function savePredictions(db: Queryable, rows: readonly PredictionRo
     recommendations: r.recommendations,
   }));
   await db.query(
-    `INSERT INTO ${PREDICTIONS_TABLE} (${NAMES.join(', ')}) SELECT ${NAMES.join(', ')} FROM json_to_recordset($1::json) AS x(${COLUMNS})
-     ON CONFLICT (customer_id) DO UPDATE SET ${NAMES.slice(1).map((n) => `${n} = EXCLUDED.${n}`).join(', ')}`,
-    [JSON.stringify(json)],
+    `INSERT INTO ${PREDICTIONS_TABLE} AS t (${NAMES.join(', ')}) SELECT ${NAMES.join(', ')} FROM json_to_recordset($1::json) AS x(${COLUMNS})
+     ON CONFLICT (customer_id) DO UPDATE SET ${NAMES.slice(1, -1).map((n) => `${n} = EXCLUDED.${n}`).join(', ')},
+       recommendations = CASE WHEN ${OURS} THEN EXCLUDED.recommendations ELSE t.recommendations END,
+       recommended_by = CASE WHEN ${OURS} THEN NULL ELSE t.recommended_by END`,
+    [JSON.stringify(json), fit.recommendedAsOf ?? null],
   );
 }
 

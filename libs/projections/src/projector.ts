@@ -16,6 +16,7 @@ import { reviewLifecycles, type ClockReport } from './lifecycle-clock';
 import type { ProjectionOptions } from '@journey/platform';
 import { runRfm, type RfmReport } from './rfm-job';
 import { CUSTOMER_ITEMS_PROJECTION, projectCustomerItems } from './customer-items.projection';
+import { LIVE_ITEM_TABLES } from './item-tables';
 import { runPredictions, type PredictProgress, type PredictReport } from './predict-job';
 import { reviewSegments, type SegmentClockReport } from './segments/segment-clock';
 import { recordJob } from './jobs/job-recorder';
@@ -101,12 +102,17 @@ export class Projector {
         partitions: this.partitions ? { ownership: this.partitions, crossPartition: customerCrossPartition } : undefined,
       },
     );
-    // What customers bought and viewed, per product: the recommendations' read model, on a subscription of its own.
-    this.itemsSubscription = this.store.subscribe(CUSTOMER_ITEMS_PROJECTION, (events, unit) => projectCustomerItems(events, unit.state), {
-      batchSize: this.options.batchSize,
-      gatherMs: READ_MODEL_GATHER_MS,
-      onError: (error) => this.logger?.error({ err: error }, 'customer items batch failed; retrying'),
-    });
+    // What customers bought and viewed, per product, the item similarity's sums and buyers' top fives: on a subscription of its own.
+    const recommend = { catalogueWindowDays: this.options.predictions.catalogueWindowDays };
+    this.itemsSubscription = this.store.subscribe(
+      CUSTOMER_ITEMS_PROJECTION,
+      (events, unit) => projectCustomerItems(events, unit.state, { tables: LIVE_ITEM_TABLES, recommend: { ...recommend, now: this.now() } }),
+      {
+        batchSize: this.options.batchSize,
+        gatherMs: READ_MODEL_GATHER_MS,
+        onError: (error) => this.logger?.error({ err: error }, 'customer items batch failed; retrying'),
+      },
+    );
     if (this.options.clockIntervalMs > 0) {
       this.timers.push(setInterval(() => void this.clockTick(), this.options.clockIntervalMs));
     }

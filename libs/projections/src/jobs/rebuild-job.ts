@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '@journey/database';
 import type { EventStore } from '@journey/event-store';
 import { rebuildCustomerProjection, type RebuildOptions, type RebuildReport } from '../rebuild';
+import { rebuildCustomerItems, type ItemsRebuildOptions } from '../rebuild-items';
 import { recordJob } from './job-recorder';
 
 /**
@@ -15,6 +16,24 @@ export async function rebuildCustomerProjectionJob(db: Database, store: EventSto
     { kind: 'projection-rebuild', trigger, total },
     (progress) =>
       rebuildCustomerProjection(db, store, {
+        ...options,
+        onProgress: (events) => {
+          progress(events, Math.max(total, events));
+          options.onProgress?.(events);
+        },
+      }),
+    (report) => ({ events: report.events, seconds: report.seconds, position: report.position }),
+  );
+}
+
+/** What the customer-items subscription keeps (items, the similarity's sums) rebuilt from the whole log and swapped in, recorded in journey.jobs. */
+export async function rebuildCustomerItemsJob(db: Database, store: EventStore<Queryable>, options: ItemsRebuildOptions, trigger: string): Promise<RebuildReport> {
+  const total = (await store.lastCommitted()).position;
+  return recordJob(
+    db,
+    { kind: 'projection-rebuild', trigger, total },
+    (progress) =>
+      rebuildCustomerItems(db, store, {
         ...options,
         onProgress: (events) => {
           progress(events, Math.max(total, events));

@@ -14,7 +14,7 @@ export function registerProjectionsCommands(program: Command): void {
   projections
     .command('rebuild')
     .description('rebuild a projection from the whole log into shadow tables, then swap them in (reads go on meanwhile)')
-    .argument('[name]', `the projection: ${REBUILDABLE_PROJECTIONS.join(', ')} (with its lifecycle and value tier)`, 'customer_360')
+    .argument('[name]', `the projection: ${REBUILDABLE_PROJECTIONS.join(', ')} (customer_360 with its lifecycle and value tier; customer_items with the item similarity's sums)`, 'customer_360')
     .action(async (name: string) => {
       const onProgress = (events: number): void => void (process.stderr.isTTY && process.stderr.write(`\r${events.toLocaleString('en-US')} events folded`));
       const report = await withEngine(({ commands }) => commands.execute(new RebuildProjectionCommand(name, 'cli', onProgress)));

@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Database, Queryable } from '@journey/database';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { CONFIG, DATABASE, RequestRejectedError, type JourneyConfig } from '@journey/platform';
-import { rebuildCustomerProjectionJob, type RebuildReport } from '@journey/projections';
+import { rebuildCustomerItemsJob, rebuildCustomerProjectionJob, type RebuildReport } from '@journey/projections';
 import { REBUILDABLE_PROJECTIONS, RebuildProjectionCommand } from './rebuild-projection.command';
 
 @CommandHandler(RebuildProjectionCommand)
@@ -16,9 +16,10 @@ export class RebuildProjectionHandler implements ICommandHandler<RebuildProjecti
 
   execute({ name, trigger, onProgress }: RebuildProjectionCommand): Promise<RebuildReport> {
     if (!(REBUILDABLE_PROJECTIONS as readonly string[]).includes(name)) {
-      throw new RequestRejectedError(404, 'Projection not found', [{ field: 'name', reason: `is not a projection; there is ${REBUILDABLE_PROJECTIONS.join(', ')}` }]);
+      throw new RequestRejectedError(404, 'Projection not found', [{ field: 'name', reason: `is not a projection; they are ${REBUILDABLE_PROJECTIONS.join(', ')}` }]);
     }
     const { lifecycle, batchSize } = this.config.projections;
+    if (name === 'customer_items') return rebuildCustomerItemsJob(this.db, this.store, { batchSize, onProgress }, trigger);
     return rebuildCustomerProjectionJob(this.db, this.store, { lifecycle, batchSize, onProgress }, trigger);
   }
 }
