@@ -44,6 +44,13 @@ describe('loadConfig', () => {
     expect(problems({ ...kurrent, JOURNEY_PARTITIONS: '16' })).toMatch(/JOURNEY_PARTITIONS must be 1 with JOURNEY_EVENT_STORE=kurrentdb/);
   });
 
+  it('runs one engine process unless JOURNEY_WORKERS asks for more, which needs PostgreSQL', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ JOURNEY_WORKERS: '2', DATABASE_URL: 'postgres://127.0.0.1/journey' }).workers).toBe(2);
+    expect(() => loadConfig({ JOURNEY_WORKERS: '2' })).toThrow(/JOURNEY_WORKERS above 1 needs DATABASE_URL/);
+    expect(() => loadConfig({ JOURNEY_WORKERS: '0', DATABASE_URL: 'postgres://127.0.0.1/journey' })).toThrow(/JOURNEY_WORKERS must be an integer from 1 to 64/);
+  });
+
   it('uses Kafka only with brokers, and names every bad Kafka setting', () => {
     expect(loadConfig({}).kafka).toMatchObject({ brokers: [], ingest: true, ingestTopic: 'journey.events', relay: false, relayTypes: undefined });
     expect(loadConfig({ KAFKA_BROKERS: 'k1:9092, k2:9092', JOURNEY_KAFKA_RELAY: 'on', JOURNEY_KAFKA_RELAY_TYPES: 'PurchaseCompleted,LifecycleStageChanged' }).kafka).toMatchObject({

@@ -65,6 +65,8 @@ export interface JourneyConfig {
   readonly admission: AdmissionLimits;
   /** Customers are split into `count` partitions that the processes lease for `leaseMs`. */
   readonly partitions: { readonly count: number; readonly leaseMs: number };
+  /** Engine processes `npm start` runs on one port (JOURNEY_WORKERS; PostgreSQL only), each a whole engine sharing the partitions. */
+  readonly workers: number;
   /** Segment track names mapped to event types over the e-commerce defaults (JOURNEY_TRACK_EVENT_MAP, a JSON object). */
   readonly trackEventMap: Readonly<Record<string, string>>;
 }
@@ -190,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
       count: integer('JOURNEY_PARTITIONS', env.JOURNEY_EVENT_STORE === 'kurrentdb' ? 1 : 16, 1, 1024),
       leaseMs: integer('JOURNEY_LEASE_SECONDS', 10, 2, 3600) * 1000,
     },
+    workers: integer('JOURNEY_WORKERS', 1, 1, 64),
     trackEventMap: parseTrackEventMap(env.JOURNEY_TRACK_EVENT_MAP, problems),
     admission: {
       maxLagEvents: optionalInteger('JOURNEY_ADMISSION_MAX_LAG_EVENTS', 1, 1_000_000_000),
@@ -249,6 +252,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
   }
   if (config.eventStore.kind === 'kurrentdb' && config.partitions.count > 1) {
     problems.push('JOURNEY_PARTITIONS must be 1 with JOURNEY_EVENT_STORE=kurrentdb (the customer partitions need the PostgreSQL log)');
+  }
+  if (config.workers > 1 && !config.databaseUrl) {
+    problems.push('JOURNEY_WORKERS above 1 needs DATABASE_URL (the embedded PGlite belongs to one process)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

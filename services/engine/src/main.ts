@@ -1,11 +1,17 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { ConfigError, createLogger, loadConfig, startService } from '@journey/platform';
 import { serveConsole } from './console-files';
 import { EngineModule } from './engine.module';
+import { superviseWorkers } from './workers';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  if (config.workers > 1 && cluster.isPrimary) {
+    superviseWorkers(config.workers, logger);
+    return;
+  }
   const { url, port } = await startService(EngineModule.forRoot({ config, logger }), config, logger, 'engine', serveConsole(logger));
   const storage = config.databaseUrl ? `PostgreSQL ${redact(config.databaseUrl)}` : `embedded PGlite in ${config.dataDir}`;
   logger.info({ port, storage }, `journey engine listening on ${url} (${storage})`);

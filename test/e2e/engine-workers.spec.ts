@@ -1,0 +1,88 @@
+import { streamIdOf } from '@journey/contracts';
+import { dataset } from '@journey/datagen';
+import { PostgresEventStore } from '@journey/event-store/postgres';
+import { CUSTOMER_PROJECTION } from '@journey/projections';
+import { EngineProcess } from '../support/engine-process';
+import { createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
+import { until } from '../support/until';
+
+const PARTITIONS = 8;
+const LEASE_SECONDS = 3;
+
+describeWithServer('JOURNEY_WORKERS runs several engine processes on one port', () => {
+  let t: TestDatabase;
+
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres', 4);
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  /** Owner → how many of the customer pass's partitions it holds now. */
+  const shares = async (): Promise<Map<string, number>> => {
+    const { rows } = await t.db.query<{ owner: string; n: number }>(
+      `SELECT owner, count(*)::int AS n FROM journey.partition_leases
+       WHERE grp = $1 AND owner IS NOT NULL AND lease_until > clock_timestamp() GROUP BY owner`,
+      [CUSTOMER_PROJECTION],
+    );
+    return new Map(rows.map((row) => [row.owner, Number(row.n)]));
+  };
+  const splitInTwo = async (): Promise<Map<string, number> | undefined> => {
+    const held = await shares();
+    return held.size === 2 && [...held.values()].every((n) => n === PARTITIONS / 2) ? held : undefined;
+  };
+
+  it('shares the port and the partitions, starts a killed worker again, folds every event, and stops whole on SIGTERM', async () => {
+    const engine = new EngineProcess({
+      DATABASE_URL: t.url!,
+      JOURNEY_WORKERS: '2',
+      JOURNEY_PARTITIONS: String(PARTITIONS),
+      JOURNEY_LEASE_SECONDS: String(LEASE_SECONDS),
+      JOURNEY_RFM_INTERVAL_SECONDS: '0',
+      JOURNEY_CLOCK_INTERVAL_SECONDS: '0',
+    });
+    await engine.start();
+    const first = await until(splitInTwo, 120_000, 'the partitions split between the two workers');
+
+    // New connections to the one port reach both workers: each answers with the partitions it holds.
+    const seen = new Set<string>();
+    await until(async () => {
+      const response = await fetch(`${engine.url}/health`, { headers: { connection: 'close' } });
+      const body = (await response.json()) as { partitions: Record<string, { owned: number[] }> };
+      seen.add(JSON.stringify(body.partitions[CUSTOMER_PROJECTION]!.owned));
+      return seen.size === 2 ? true : undefined;
+    }, 60_000, 'answers from both workers');
+
+    // kill -9 one worker: the supervisor starts another, and the two share the partitions again.
+    const killed = [...first.keys()][0]!;
+    const pid = Number(/:(\d+):/.exec(killed)![1]);
+    expect(pid).not.toBe(engine.pid);
+    process.kill(pid, 'SIGKILL');
+    await until(async () => {
+      const held = await splitInTwo();
+      return held && !held.has(killed) ? true : undefined;
+    }, 120_000, 'a new worker in the place of the killed one');
+    expect(engine.log).toContain('engine worker died; starting it again');
+
+    // Events committed are folded by the two workers.
+    const store = new PostgresEventStore(t.db);
+    const now = new Date();
+    const customers = [...dataset({ seed: 7, customers: 120, until: now }, now).customers()];
+    for (const customer of customers) {
+      const byStream = new Map<string, (typeof customer.events)[number][]>();
+      for (const event of customer.events) byStream.set(streamIdOf(event), [...(byStream.get(streamIdOf(event)) ?? []), event]);
+      await store.appendMany([...byStream].map(([streamId, events]) => ({ streamId, events })));
+    }
+    await until(async () => ((await store.checkpointsReached([CUSTOMER_PROJECTION], await store.lastCommitted())) ? true : undefined), 300_000, 'the pass caught up');
+    const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM journey.customer_360');
+    expect(rows[0]!.n).toBe(customers.length);
+    await store.close();
+
+    // SIGTERM to the supervisor stops every worker; it ends when they have.
+    const workerPids = [...(await shares()).keys()].map((owner) => Number(/:(\d+):/.exec(owner)![1]));
+    const { code } = await engine.stop();
+    expect(code).toBe(0);
+    for (const workerPid of workerPids) expect(() => process.kill(workerPid, 0)).toThrow();
+  }, 900_000);
+});
