@@ -37,11 +37,17 @@ export function exampleRulesFile(receiverUrl: string): string {
  * `count` engines as `npm start` runs them, side by side on one database, each on a port of its
  * own. They start one after the other: the first migrates the database and loads the rules.
  */
-export async function startEngines(url: string, count: number, rulesFile: string): Promise<EngineProcess[]> {
+export async function startEngines(url: string, count: number, rulesFile: string, workers = 1): Promise<EngineProcess[]> {
   const engines: EngineProcess[] = [];
   try {
     for (let i = 0; i < count; i++) {
-      const engine = new EngineProcess({ DATABASE_URL: url, LOG_LEVEL: 'info', JOURNEY_RULES_FILE: rulesFile, JOURNEY_WEBHOOK_SECRET: 'bench-webhook-secret' });
+      const engine = new EngineProcess({
+        DATABASE_URL: url,
+        LOG_LEVEL: 'info',
+        JOURNEY_RULES_FILE: rulesFile,
+        JOURNEY_WEBHOOK_SECRET: 'bench-webhook-secret',
+        JOURNEY_WORKERS: String(workers),
+      });
       engines.push(engine);
       await engine.start();
     }
@@ -56,10 +62,21 @@ export async function stopEngines(engines: readonly EngineProcess[]): Promise<vo
   await Promise.all(engines.map((engine) => engine.stop()));
 }
 
-/** The most memory the process has held so far (VmHWM), in MiB. */
+/** The most memory the engine has held so far (VmHWM), in MiB: with workers, the largest of them. */
 export function peakRssMiB(engine: EngineProcess): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${engine.pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
+  const pids = [engine.pid!, ...childPids(engine.pid!)];
+  return Math.max(...pids.map((pid) => {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : Number.NaN;
+  }));
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /** Lines the engine logged at error level (pino's 50) or above. */

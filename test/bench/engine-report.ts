@@ -22,7 +22,8 @@ export interface EngineResults {
 
 const ratio = (value: number): string => `${value.toFixed(3)} C`;
 const verdict = (met: boolean): string => (met ? 'met' : 'not met');
-const plural = (processes: number): string => `${processes} engine process${processes > 1 ? 'es' : ''}`;
+const plural = (processes: number, workers = 1): string =>
+  `${processes} engine process${processes > 1 ? 'es' : ''}${workers > 1 ? ` of ${workers} workers (JOURNEY_WORKERS=${workers})` : ''}`;
 
 interface Row {
   readonly id: string;
@@ -40,7 +41,7 @@ function rowsOf(runs: readonly EngineRun[]): Row[] {
   const rows: Row[] = [];
   for (const [index, first] of (runs[0]?.scenarios ?? []).entries()) {
     for (const shape of SHAPES) {
-      const row: Row = { id: `${first.processes}p-${shape.id}`, label: `${plural(first.processes)}, ${shape.label}`, rates: [], ratios: [], target: shape.target, p99Ms: [], rssMiB: [], errors: 0 };
+      const row: Row = { id: `${first.processes}p${first.workers > 1 ? `${first.workers}w` : ''}-${shape.id}`, label: `${plural(first.processes, first.workers)}, ${shape.label}`, rates: [], ratios: [], target: shape.target, p99Ms: [], rssMiB: [], errors: 0 };
       for (const run of runs) {
         const scenario = run.scenarios[index]!;
         const result = scenario.shapes.find((s) => s.shape.id === shape.id);
@@ -72,8 +73,8 @@ function notes(runs: readonly EngineRun[]): string[] {
   const lines: string[] = [];
   for (const [i, run] of runs.entries()) {
     for (const scenario of run.scenarios) {
-      if (scenario.failure) lines.push(`- Run ${i + 1}, ${plural(scenario.processes)}: stopped: ${scenario.failure.replaceAll('|', '/')}`);
-      if (scenario.firstError) lines.push(`- Run ${i + 1}, ${plural(scenario.processes)}: ${scenario.errors} error lines logged; the first: \`${scenario.firstError.replaceAll('`', "'")}\``);
+      if (scenario.failure) lines.push(`- Run ${i + 1}, ${plural(scenario.processes, scenario.workers)}: stopped: ${scenario.failure.replaceAll('|', '/')}`);
+      if (scenario.firstError) lines.push(`- Run ${i + 1}, ${plural(scenario.processes, scenario.workers)}: ${scenario.errors} error lines logged; the first: \`${scenario.firstError.replaceAll('`', "'")}\``);
     }
   }
   return lines;
@@ -92,7 +93,7 @@ export function recordEngineResults(results: EngineResults, record: boolean): { 
     `Measured ${results.date} on commit ${results.commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
     `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`npm run bench:engine\` (${settings.runs} run${settings.runs > 1 ? 's' : ''}; rate search of`,
     `${settings.points} steps of ${settings.duration} s per row; C measured first in each run, median C ${fmt(median(ceilings))} events/s).`,
-    'Knobs: DURATION (seconds per step, 30), POINTS (steps per row, 4), RUNS (1), PROCESSES (1,2),',
+    'Knobs: DURATION (seconds per step, 30), POINTS (steps per row, 4), RUNS (1), PROCESSES (1,2), WORKERS (2),',
     'FOLD_CUSTOMERS (100000), FOLD_EVENTS (100000); a run with DURATION under 30 s or another',
     'FOLD_CUSTOMERS only prints its table.',
     '',
@@ -103,7 +104,8 @@ export function recordEngineResults(results: EngineResults, record: boolean): { 
     'one request in flight per connection, paced to the offered rate). Events of about 400 bytes,',
     'two in three ProductViewed and one in three PurchaseCompleted, over 20,000 customers. With two',
     'processes, both run on the same database, the second on another port, the connections and the',
-    'rate split evenly over them.',
+    'rate split evenly over them. With workers, one `npm start` runs that many whole engines on its one',
+    'port (JOURNEY_WORKERS), sharing the partitions as two processes do.',
     '',
     'The figure is the highest accepted rate at which the pipeline\'s lag (the age of the oldest event',
     'after each checkpoint of the customer projection and the saga, sampled every 250 ms) stayed',
@@ -112,7 +114,7 @@ export function recordEngineResults(results: EngineResults, record: boolean): { 
     'step stops early once the lag reaches 1 s. Accepted → visible: at half the rate found, a probe',
     'posts every 100 ms a ProductViewed of a new customer and looks up its row in the 360 every',
     '10 ms, from the 202 to the first look-up that finds it. Peak RSS is the largest VmHWM of the',
-    'engine processes. Ratios are medians over the runs of (figure ÷ C of the same run).',
+    'engine processes (with workers, of the largest worker). Ratios are medians over the runs of (figure ÷ C of the same run).',
     '',
     '| scenario | events/s (median, min–max) | ratio to C | target | | p99 accepted → visible at half rate | target | | engine peak RSS | error lines |',
     '| --- | ---: | ---: | --- | --- | ---: | --- | --- | ---: | ---: |',

@@ -33,6 +33,8 @@ export interface ShapeResult {
 
 export interface ScenarioResult {
   readonly processes: number;
+  /** Workers per process (JOURNEY_WORKERS). */
+  readonly workers: number;
   readonly shapes: readonly ShapeResult[];
   readonly peakRssMiB: number;
   /** Lines the engines logged at error level. */
@@ -45,6 +47,7 @@ export interface ScenarioResult {
 export interface ScenarioOptions {
   readonly url: string;
   readonly processes: number;
+  readonly workers: number;
   readonly ceiling: number;
   readonly rulesFile: string;
   readonly seconds: number;
@@ -66,7 +69,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   let engines: EngineProcess[] = [];
   let failure: string | undefined;
   try {
-    engines = await startEngines(options.url, options.processes, options.rulesFile);
+    engines = await startEngines(options.url, options.processes, options.rulesFile, options.workers);
     const key = await ingestKey(engines[0]!);
     const urls = engines.map((engine) => engine.url);
     for (const shape of SHAPES) {
@@ -97,7 +100,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const peak = Math.max(0, ...engines.map(safePeak));
   await stopEngines(engines);
   const errors = engines.flatMap(errorLines);
-  return { processes: options.processes, shapes, peakRssMiB: peak, errors: errors.length, firstError: errors[0]?.slice(0, 300), failure };
+  return { processes: options.processes, workers: options.workers, shapes, peakRssMiB: peak, errors: errors.length, firstError: errors[0]?.slice(0, 300), failure };
 }
 
 function safePeak(engine: EngineProcess): number {

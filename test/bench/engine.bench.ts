@@ -4,7 +4,7 @@
  * highest accepted rate at which the pipeline's lag stays under 1 s, beside the raw ceiling C of
  * the same run; with one engine process and with two side by side. Then live folding alone over
  * 100,000 existing customers. Knobs: DURATION (seconds per step, 30), POINTS (steps of the rate
- * search, 4), RUNS (1), PROCESSES (1,2), FOLD_CUSTOMERS (100000), FOLD_EVENTS (100000). Only a
+ * search, 4), RUNS (1), PROCESSES (1,2), WORKERS (2: one process of that many workers; 1: none), FOLD_CUSTOMERS (100000), FOLD_EVENTS (100000). Only a
  * run with DURATION ≥ 30 and FOLD_CUSTOMERS = 100000 writes docs/benchmarks.md; others print.
  */
 import 'reflect-metadata';
@@ -17,7 +17,8 @@ import { runScenario, type ScenarioResult } from './engine-scenario';
 const DURATION = Number(process.env.DURATION ?? 30);
 const POINTS = Number(process.env.POINTS ?? 4);
 const RUNS = Number(process.env.RUNS ?? 1);
-const PROCESSES = (process.env.PROCESSES ?? '1,2').split(',').map(Number);
+const PROCESSES = (process.env.PROCESSES ?? '1,2').split(',').filter(Boolean).map(Number);
+const WORKERS = Number(process.env.WORKERS ?? 2);
 const FOLD_CUSTOMERS = Number(process.env.FOLD_CUSTOMERS ?? 100_000);
 const FOLD_EVENTS = Number(process.env.FOLD_EVENTS ?? 100_000);
 const CEILING_SECONDS = 5;
@@ -39,8 +40,9 @@ async function main(): Promise<void> {
       const c = await ceiling(url, CEILING_SECONDS);
       process.stdout.write(`run ${run}: C ${fmt(c)} events/s\n`);
       const scenarios: ScenarioResult[] = [];
-      for (const processes of PROCESSES) {
-        scenarios.push(await runScenario({ url, processes, ceiling: c, rulesFile, seconds: DURATION, points: POINTS }));
+      const setups = [...PROCESSES.map((processes) => ({ processes, workers: 1 })), ...(WORKERS > 1 ? [{ processes: 1, workers: WORKERS }] : [])];
+      for (const { processes, workers } of setups) {
+        scenarios.push(await runScenario({ url, processes, workers, ceiling: c, rulesFile, seconds: DURATION, points: POINTS }));
       }
       const fold: LiveFold = await liveFolding(foldUrl, FOLD_CUSTOMERS, FOLD_EVENTS);
       process.stdout.write(`run ${run}: live folding ${fmt(fold.events)} events in ${fold.seconds.toFixed(1)} s = ${fmt(fold.rate)} events/s = ${(fold.rate / c).toFixed(3)} C\n`);
