@@ -164,6 +164,7 @@ async function runArm(arm: FoldCostArm): Promise<ArmResult> {
           readAll: (after, limit) => unit.readAll(after, limit),
           append: (requests) => unit.append(requests),
           appendDerived: (requests) => unit.appendDerived(requests),
+          appendAfterCommit: (requests) => unit.appendAfterCommit(requests),
         };
         await projectBatch(batch.events, measured, context);
         cursor = batch.next;

@@ -121,6 +121,16 @@ export interface UnitOfWork<S> {
    * duplicates.
    */
   appendDerived(requests: readonly AppendRequest[]): Promise<AppendResult>;
+  /**
+   * Events to append once the unit commits, recorded in it: they are appended if and only if the
+   * unit's other writes commit, beside the unit, so the unit takes no lock on their streams and
+   * cannot lose a race for a stream's order to a later writer of the same stream (a long unit
+   * appending within itself would, under ingest). Their ids must derive from what caused them: a
+   * crash between the commit and the append appends them again, as duplicates. The subscription
+   * that ran the unit appends them right after its commit; any left by a crash are appended by
+   * the next subscription's flush.
+   */
+  appendAfterCommit(requests: readonly AppendRequest[]): Promise<void>;
 }
 
 /**
@@ -213,7 +223,10 @@ export interface EventStore<S = unknown> {
   onCommit(listener: () => void): () => void;
   /** The last event committed now, in the global order (the start when there is none). */
   lastCommitted(): Promise<GlobalCursor>;
-  /** Whether every named subscription's durable checkpoint has reached `cursor` (in any process). */
+  /**
+   * Whether every named subscription's durable checkpoint has reached `cursor` (in any process),
+   * and the events their units recorded for after their commits are appended.
+   */
   checkpointsReached(names: readonly string[], cursor: GlobalCursor): Promise<boolean>;
   verify(streamId: string): Promise<VerifyResult>;
   /** Verifies every stream, in stream id order (`after` resumes a partial run). */

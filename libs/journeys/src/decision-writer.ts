@@ -115,8 +115,11 @@ export class DecisionWriter {
     );
     // (A data-modifying WITH runs to completion whether or not the query reads it.)
     if (parts.length > 0) await unit.state.query(`WITH ${parts.join(', ')} SELECT 1`, params);
+    // The events are appended once the unit commits: appended in it, they would lock the
+    // customers' streams for the rest of the batch and lose the stream's order to ingest writing
+    // the same customer meanwhile (the batch would then run again, and again, under load).
     if (this.events.size > 0) {
-      await unit.append([...this.events].map(([streamId, events]) => ({ streamId, events })));
+      await unit.appendAfterCommit([...this.events].map(([streamId, events]) => ({ streamId, events })));
     }
   }
 

@@ -90,7 +90,10 @@ export class PartitionedSubscription implements Subscription {
         'SELECT count(*)::int AS n FROM journey.checkpoints WHERE name = ANY($1::text[]) AND (tx_id, position) >= ($2::text::xid8, $3::bigint)',
         [this.names, String(target.commit), target.position],
       );
-      if (Number(rows[0]!.n) === this.names.length) return;
+      if (Number(rows[0]!.n) === this.names.length) {
+        await this.deps.settleRecorded?.();
+        return;
+      }
       await new Promise((resolve) => setTimeout(resolve, WAIT_FOR_PARTITION_MS));
     }
     throw new Error(`subscription ${this.name} stopped`);
@@ -181,6 +184,7 @@ export class PartitionedSubscription implements Subscription {
       return { moved, waiting: cut < mine.length };
     });
     for (const [p, cursor] of result.moved) this.cursors.set(p, cursor);
+    await this.deps.afterCommit?.();
     return result.waiting;
   }
 

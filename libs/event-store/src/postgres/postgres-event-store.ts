@@ -38,6 +38,8 @@ import { PostgresPartitionLeases } from './partition-leases';
 import { allPartitions } from '../partitions/partition-ownership';
 import type { PiiVault } from '@journey/privacy';
 
+/** Rows of journey.derived_outbox appended per transaction of flushDerived. */
+const DERIVED_PAGE = 500;
 /** Events per page of `readTypes`. */
 const TYPES_PAGE = 5000;
 
@@ -86,6 +88,8 @@ export class PostgresEventStore implements EventStore<Queryable> {
   private readonly notifier: CommitNotifier;
   private readonly vault: PiiVault | undefined;
   private stopListening: (() => Promise<void>) | undefined;
+  /** A unit recorded events for after its commit (journey.derived_outbox) that are not appended yet. */
+  private derivedRecorded = false;
 
   constructor(
     private readonly db: Database,
@@ -127,8 +131,10 @@ export class PostgresEventStore implements EventStore<Queryable> {
     return this.writer.submit(prepareCall(sealed));
   }
 
-  unitOfWork<T>(work: (unit: UnitOfWork<Queryable>) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => work(this.unitOf(tx)));
+  async unitOfWork<T>(work: (unit: UnitOfWork<Queryable>) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction((tx) => work(this.unitOf(tx)));
+    await this.afterCommit();
+    return result;
   }
 
   private unitOf(tx: Queryable): UnitOfWork<Queryable> {
@@ -137,7 +143,68 @@ export class PostgresEventStore implements EventStore<Queryable> {
       readAll: (after, limit) => this.readAllWithin(tx, after, limit),
       append: (requests) => this.appendWithin(tx, requests),
       appendDerived: (requests) => this.appendDerived(tx, requests),
+      appendAfterCommit: (requests) => this.recordAfterCommit(tx, requests),
     };
+  }
+
+  /**
+   * Records events in `tx` for appending once it commits (journey.derived_outbox; see
+   * UnitOfWork.appendAfterCommit). PGlite has one connection, so no later transaction can write
+   * a stream while `tx` runs: there they are appended within `tx`.
+   */
+  private async recordAfterCommit(tx: Queryable, requests: readonly AppendRequest[]): Promise<void> {
+    const requested = requests.filter((request) => request.events.length > 0);
+    if (requested.length === 0) return;
+    if (this.db.concurrency === 1) {
+      await this.appendWithin(tx, requested);
+      return;
+    }
+    await tx.query(
+      'INSERT INTO journey.derived_outbox (stream_id, events) SELECT x.stream_id, x.events FROM json_to_recordset($1::json) AS x(stream_id text, events jsonb)',
+      [JSON.stringify(requested.map((request) => ({ stream_id: request.streamId, events: request.events })))],
+    );
+    this.derivedRecorded = true;
+  }
+
+  /** After a unit (or a subscription's batch) commits: the events it recorded for then are appended. */
+  private async afterCommit(): Promise<void> {
+    if (!this.derivedRecorded) return;
+    this.derivedRecorded = false;
+    try {
+      await this.flushDerived();
+    } catch (error) {
+      this.derivedRecorded = true;
+      throw error;
+    }
+  }
+
+  /**
+   * Appends the events units recorded for after their commit (any process's, a crash's left
+   * over included), oldest first, and deletes their rows; returns how many rows it appended.
+   * Rows being appended by another process are skipped (locked), unless `wait`: then this waits
+   * for them (and finds them gone), so that everything recorded before the call is in the log when
+   * it returns. An event appended twice is a duplicate.
+   */
+  async flushDerived(wait = false): Promise<number> {
+    if (this.db.concurrency === 1) return 0;
+    let flushed = 0;
+    for (;;) {
+      const appended = await this.db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ id: string; stream_id: string; events: NewEvent[] }>(
+          `SELECT id, stream_id, events FROM journey.derived_outbox ORDER BY id LIMIT ${DERIVED_PAGE} FOR UPDATE${wait ? '' : ' SKIP LOCKED'}`,
+        );
+        if (rows.length === 0) return 0;
+        const byStream = new Map<string, NewEvent[]>();
+        for (const row of rows) byStream.set(row.stream_id, [...(byStream.get(row.stream_id) ?? []), ...row.events]);
+        const { outcomes } = await this.appendMany([...byStream].map(([streamId, events]) => ({ streamId, events })));
+        const refused = outcomes.find((outcome) => outcome.status === 'conflict');
+        if (refused) throw new Error(`a derived event recorded for after a commit was refused: ${refused.eventId} ${refused.reason}`);
+        await tx.query('DELETE FROM journey.derived_outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+        return rows.length;
+      });
+      flushed += appended;
+      if (appended < DERIVED_PAGE) return flushed;
+    }
   }
 
   /**
@@ -250,6 +317,8 @@ export class PostgresEventStore implements EventStore<Queryable> {
   }
 
   subscribe(name: string, handler: SubscriptionHandler<Queryable>, options: SubscriptionOptions<Queryable> = {}): Subscription {
+    // Events a crashed process recorded for after its units' commits are appended by the next start.
+    if (this.db.concurrency > 1) this.derivedRecorded = true;
     const signal: CommitSignal = { onCommit: (listener) => this.onCommit(listener) };
     if (options.partitions) {
       const partitioned: Subscription = new PartitionedSubscription(name, handler, options, options.partitions, {
@@ -258,6 +327,8 @@ export class PostgresEventStore implements EventStore<Queryable> {
         lastCommitted: () => this.lastCommitted(),
         commits: signal,
         unitOf: (tx) => this.unitOf(tx),
+        afterCommit: () => this.afterCommit(),
+        settleRecorded: async () => void (await this.flushDerived(true)),
         onStop: () => this.subscriptions.delete(partitioned),
       });
       this.subscriptions.add(partitioned);
@@ -269,6 +340,8 @@ export class PostgresEventStore implements EventStore<Queryable> {
       lastCommitted: () => this.lastCommitted(),
       commits: signal,
       unitOf: (tx) => this.unitOf(tx),
+      afterCommit: () => this.afterCommit(),
+      settleRecorded: async () => void (await this.flushDerived(true)),
       onStop: () => this.subscriptions.delete(subscription),
     });
     this.subscriptions.add(subscription);
@@ -288,7 +361,11 @@ export class PostgresEventStore implements EventStore<Queryable> {
          GROUP BY s.name HAVING bool_and((c.tx_id, c.position) >= ($2::text::xid8, $3::bigint))) reached`,
       [names, String(cursor.commit), cursor.position],
     );
-    return rows[0]!.n === new Set(names).size;
+    if (rows[0]!.n !== new Set(names).size) return false;
+    // What the subscriptions' units recorded for after their commits is part of their work.
+    if (this.db.concurrency === 1) return true;
+    const { rows: pending } = await this.read<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM journey.derived_outbox) AS any');
+    return !pending[0]!.any;
   }
 
   /**

@@ -24,6 +24,10 @@ export interface SubscriptionDeps {
   readonly commits: CommitSignal;
   /** The unit of work a batch's transaction is handed to the handler as. */
   unitOf(tx: Queryable): UnitOfWork<Queryable>;
+  /** Run after each batch's transaction commits (the events its unit recorded for then are appended). */
+  afterCommit?(): Promise<void>;
+  /** Appends every event recorded for after a commit so far, waiting for those being appended (caughtUp() ends with it). */
+  settleRecorded?(): Promise<void>;
   readonly onStop?: () => void;
 }
 
@@ -68,11 +72,13 @@ export class PollingSubscription implements Subscription {
 
   async caughtUp(): Promise<void> {
     const target = await this.deps.lastCommitted();
-    if (!isBefore(this.cursor, target)) return;
-    await new Promise<void>((resolve, reject) => {
-      this.waiters.push({ target, resolve, reject });
-      this.pause.wake();
-    });
+    if (isBefore(this.cursor, target)) {
+      await new Promise<void>((resolve, reject) => {
+        this.waiters.push({ target, resolve, reject });
+        this.pause.wake();
+      });
+    }
+    await this.deps.settleRecorded?.();
   }
 
   async stop(): Promise<void> {
@@ -113,6 +119,7 @@ export class PollingSubscription implements Subscription {
             ]);
           });
           this.cursor = batch.next;
+          await this.deps.afterCommit?.();
         }
         backoff = 100;
         conflicts = 0;
