@@ -1,4 +1,4 @@
-import type { Queryable } from '@journey/database';
+import type { Database, Queryable } from '@journey/database';
 import { toBuffer } from '@journey/database';
 import { isTransactionConflict, isTransient, isUnavailable } from '@journey/database';
 import { AppendRejectedError, StoreUnavailableError } from '../errors';
@@ -18,6 +18,12 @@ export interface BatchReport {
 }
 
 const MAX_ATTEMPTS = 12;
+/**
+ * Rounds of optimistic planning that found streams moved before a batch takes their rows' locks
+ * first: a batch over many streams that others write meanwhile (a pass's derived events beside
+ * ingest in another process) could otherwise find one of them moved at every round.
+ */
+const OPTIMISTIC_ROUNDS = 2;
 
 /**
  * Writes one group-commit batch: plans positions and hashes from the stream heads it knows, sends
@@ -39,8 +45,10 @@ export class AppendBatchRunner {
     const states = calls.map(callState);
     const fresh = new Map<string, StreamHead>();
     let lookup = new Set<string>();
+    let moved = 0;
 
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      if (autocommit && moved >= OPTIMISTIC_ROUNDS && isDatabase(db)) return this.runLocked(db, calls, attempt);
       if (lookup.size > 0) {
         for (const [streamId, head] of await readHeads(db, [...lookup])) fresh.set(streamId, head);
         lookup = new Set();
@@ -69,6 +77,7 @@ export class AppendBatchRunner {
         const stale = staleHeads(error);
         if (stale) {
           for (const [streamId, head] of stale) fresh.set(streamId, head);
+          moved++;
           continue;
         }
         if (isTakenPosition(error)) {
@@ -120,6 +129,21 @@ export class AppendBatchRunner {
 
   private failAll(states: readonly CallState[], error: Error, attempts: number): BatchReport {
     return { outcomes: states.map((state) => ({ ok: false, error: state.error ?? error })), attempts };
+  }
+
+  /**
+   * The batch in a transaction that first stops every other writer of streams (a table lock that
+   * lets reads and row locks through but no insert or update of journey.streams), so that no head
+   * can move between the plan and the append. The lock takes no transaction id, so the append
+   * takes its id after every writer that committed before it, as an autocommit append does. Other
+   * appends wait for a few round trips: only a batch whose optimistic rounds kept failing comes here.
+   */
+  private async runLocked(db: Database, calls: readonly AppendCall[], attempts: number): Promise<BatchReport> {
+    const report = await db.transaction(async (tx) => {
+      await tx.query('LOCK TABLE journey.streams IN SHARE ROW EXCLUSIVE MODE');
+      return this.run(tx, calls, false);
+    });
+    return { ...report, attempts: attempts + report.attempts };
   }
 
   /** One call's bad data failed the shared statement: run each call alone so only it fails. */
@@ -202,6 +226,10 @@ async function callAppendWithin(db: Queryable, plan: Plan): Promise<AppendReply>
     throw Object.assign(new Error(message), { code, detail: detail ?? undefined, constraint: constraint ?? undefined });
   }
   return reply;
+}
+
+function isDatabase(db: Queryable): db is Database {
+  return typeof (db as Partial<Database>).transaction === 'function';
 }
 
 function isTakenPosition(error: unknown): boolean {
