@@ -1,6 +1,7 @@
 import type { Customer360 } from '../customer-360';
 import type { CustomerPredictions } from '../predictions.view';
 import { countInWindow, historyKey, nextWindowChange } from './activity';
+import { fieldReader, fieldValue } from './segment-fields';
 import { PREDICTION_FIELDS, type SegmentCondition, type SegmentMembership } from './segment';
 
 /**
@@ -70,9 +71,10 @@ function compile(condition: SegmentCondition): Predicate {
     };
   }
   const { field, value } = condition;
+  const reader = fieldReader(field);
   const read = PREDICTION_FIELD_SET.has(field)
     ? (context: SegmentContext) => context.predictions?.[field as keyof CustomerPredictions] ?? null
-    : (context: SegmentContext) => fieldValue(context.customer, field);
+    : (context: SegmentContext) => reader(context.customer);
   switch (condition.op) {
     case 'eq':
       return (context) => read(context) === value;
@@ -138,56 +140,6 @@ export function nextFlip(condition: SegmentCondition, context: SegmentContext): 
   if (typeof actual !== 'string') return null;
   const instant = Date.parse(actual) + condition.durationMs!;
   return instant > context.at ? instant : null;
-}
-
-/** The value of a segment field in the 360 (undefined when the field is unknown or unset). */
-export function fieldValue(customer: Customer360, field: string): unknown {
-  const dot = field.indexOf('.');
-  if (dot > 0) {
-    const key = field.slice(dot + 1);
-    switch (field.slice(0, dot)) {
-      case 'netRevenue':
-        return (customer.revenue[key] ?? 0) - (customer.refunds[key] ?? 0);
-      case 'consent':
-        return customer.consent[key]?.granted ?? false;
-      case 'score':
-        return customer.scores[key];
-      default:
-        return undefined;
-    }
-  }
-  switch (field) {
-    case 'stage':
-      return customer.lifecycle.stage;
-    case 'tier':
-      return customer.tier;
-    case 'rfmSegment':
-      return customer.segment;
-    case 'country':
-      return customer.profile.country ?? null;
-    case 'city':
-      return customer.profile.city ?? null;
-    case 'orders':
-      return customer.orders;
-    case 'openTickets':
-      return customer.openTickets.length;
-    case 'topCategories':
-      return Object.keys(customer.categories);
-    case 'nps':
-      return customer.nps;
-    case 'lastPurchaseAt':
-      return customer.lastPurchaseAt;
-    case 'firstPurchaseAt':
-      return customer.firstPurchaseAt;
-    case 'lastActivityAt':
-      return customer.lastActivityAt;
-    case 'lastEngagementAt':
-      return customer.lastEngagementAt;
-    case 'registeredAt':
-      return customer.registeredAt;
-    default:
-      return undefined;
-  }
 }
 
 function earliest(values: ReadonlyArray<number | null>): number | null {
