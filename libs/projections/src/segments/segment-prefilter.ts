@@ -205,12 +205,12 @@ function exact(test: string): ConditionBounds {
 
 function and(parts: readonly string[]): string {
   if (parts.includes('false')) return 'false';
-  const kept = parts.filter((part) => part !== 'true');
+  const kept = [...new Set(parts.filter((part) => part !== 'true'))];
   return kept.length === 0 ? 'true' : kept.length === 1 ? kept[0]! : `(${kept.join(' AND ')})`;
 }
 
 function or(parts: readonly string[]): string {
   if (parts.includes('true')) return 'true';
-  const kept = parts.filter((part) => part !== 'false');
+  const kept = [...new Set(parts.filter((part) => part !== 'false'))];
   return kept.length === 0 ? 'false' : kept.length === 1 ? kept[0]! : `(${kept.join(' OR ')})`;
 }
