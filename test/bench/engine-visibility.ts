@@ -9,6 +9,8 @@ import { startLoad } from './engine-steps';
 /** How often a probe event is sent, and how often the 360 is looked up for the probes not yet seen there. */
 const PROBE_EVERY_MS = 100;
 const LOOK_EVERY_MS = 10;
+/** The longest a probe may wait for its answer. */
+const PROBE_TIMEOUT_MS = 60_000;
 
 export interface Visibility {
   readonly probes: number;
@@ -54,6 +56,8 @@ export async function visibilityUnderLoad(pool: Pool, load: LoadOptions): Promis
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${load.key}` },
       body: liveEventJson(3 * n++, id),
+      // An answer that never comes ends the scenario with a reason rather than holding the bench.
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
     });
     const answer = await response.text();
     if (!response.ok) throw new Error(`a probe was refused: ${response.status} ${answer}`);
