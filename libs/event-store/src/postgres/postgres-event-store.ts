@@ -317,12 +317,8 @@ export class PostgresEventStore implements EventStore<Queryable> {
   }
 
   subscribe(name: string, handler: SubscriptionHandler<Queryable>, options: SubscriptionOptions<Queryable> = {}): Subscription {
-    // Events a crashed process recorded for after its units' commits are appended by the next
-    // start (and, should this attempt fail, after the next batch that commits).
-    if (this.db.concurrency > 1) {
-      this.derivedRecorded = true;
-      this.afterCommit().catch(() => undefined);
-    }
+    // Events a crashed process recorded for after its units' commits are appended by the next start.
+    if (this.db.concurrency > 1) this.derivedRecorded = true;
     const signal: CommitSignal = { onCommit: (listener) => this.onCommit(listener) };
     if (options.partitions) {
       const partitioned: Subscription = new PartitionedSubscription(name, handler, options, options.partitions, {
