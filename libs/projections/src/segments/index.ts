@@ -5,4 +5,3 @@ export * from './segment-clock';
 export * from './segment-backfill';
 export * from './segment-reads';
 export * from './segment-predictions';
-export * from './segment-prefilter';
