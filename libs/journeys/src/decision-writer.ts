@@ -50,7 +50,7 @@ export class DecisionWriter {
 
   /**
    * Writes the rows in one statement (each table's part a data-modifying WITH, present only when
-   * it has rows), then appends the events. The parts of one statement see the same snapshot, so a
+   * it has rows), then records the events for after the commit. The parts of one statement see the same snapshot, so a
    * timer or action written and settled by the same batch is written settled.
    */
   async flush(unit: UnitOfWork<Queryable>): Promise<void> {
