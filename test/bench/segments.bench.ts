@@ -21,6 +21,10 @@ const EVENTS = Number(process.env.EVENTS ?? 200_000);
 const RUNS = Number(process.env.RUNS ?? 3);
 /** The ingest rate of the latency measurement: half of what the engine sustains here (bench:engine). */
 const LATENCY_RATE = Number(process.env.LATENCY_RATE ?? 500);
+/** The parts to run (a comma list of backfill, pass, latency): all by default; a partial run writes no figures. */
+const PARTS = new Set((process.env.PARTS ?? 'backfill,pass,latency').split(','));
+/** Customers per backfill chunk. */
+const CHUNK = Number(process.env.CHUNK ?? 2000);
 const UNTIL = new Date('2026-11-01T00:00:00Z');
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -33,7 +37,7 @@ async function backfill(url: string, run: number): Promise<{ rate: number; enter
     const { record } = await SegmentStore.save(db, { ...BACKFILL_SEGMENT, id: `${BACKFILL_SEGMENT.id}-${run}` }, { create: true });
     const job = await startBackfill(db, record.segment.id, record.segment.version, randomUUID(), new Date());
     const started = performance.now();
-    const done = await runBackfill(store, job.jobId, { chunk: 2000 });
+    const done = await runBackfill(store, job.jobId, { chunk: CHUNK });
     const seconds = (performance.now() - started) / 1000;
     return { rate: done.done / seconds, entered: done.entered, seconds };
   } finally {
@@ -45,9 +49,15 @@ async function backfill(url: string, run: number): Promise<{ rate: number; enter
 /**
  * The live pass over a copy of the log, with the given segments defined: the projector's batches
  * (fold, judge, write, append what they derive) run back to back over the log as seeded, timed
- * apart from the safe horizon (which other work on a shared server holds back). Events per second.
+ * apart from the safe horizon (which other work on a shared server holds back). Events per second,
+ * the seconds spent appending the derived events (stage and membership changes) and the seconds
+ * of this process's CPU.
  */
-async function livePass(template: string, copy: string, segments: ReadonlyArray<Record<string, unknown>>): Promise<{ rate: number; events: number; changes: number }> {
+async function livePass(
+  template: string,
+  copy: string,
+  segments: ReadonlyArray<Record<string, unknown>>,
+): Promise<{ rate: number; events: number; changes: number; seconds: number; appendSeconds: number; cpuSeconds: number }> {
   const url = await copyDatabase(template, copy);
   const db = new PgDatabase({ url, poolSize: 6, applicationName: 'journey-bench-segments' });
   const store = await benchStore(db);
@@ -55,21 +65,32 @@ async function livePass(template: string, copy: string, segments: ReadonlyArray<
   const end = await store.lastCommitted();
   let cursor = START_CURSOR;
   let events = 0;
+  let appending = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   while (isBefore(cursor, end)) {
     cursor = await store.unitOfWork(async (unit) => {
       const batch = await unit.readAll(cursor, DEFAULT_PROJECTION_OPTIONS.batchSize);
       const mine = batch.events.filter((event) => !isBefore(end, cursorOf(event)));
-      await projectBatch(mine, unit, { tables: LIVE_TABLES, lifecycle: DEFAULT_PROJECTION_OPTIONS.lifecycle, appendDerived: unit.appendDerived });
+      const appendDerived = async (requests: Parameters<typeof unit.appendDerived>[0]) => {
+        const from = performance.now();
+        try {
+          return await unit.appendDerived(requests);
+        } finally {
+          appending += performance.now() - from;
+        }
+      };
+      await projectBatch(mine, unit, { tables: LIVE_TABLES, lifecycle: DEFAULT_PROJECTION_OPTIONS.lifecycle, appendDerived });
       events += mine.length;
       return batch.next;
     });
   }
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   const { rows } = await db.query<{ changes: number }>(`SELECT count(*)::int AS changes FROM journey.events WHERE type IN ('SegmentEntered', 'SegmentExited')`);
   await store.close();
   await db.close();
-  return { rate: events / seconds, events, changes: rows[0]!.changes };
+  return { rate: events / seconds, events, changes: rows[0]!.changes, seconds, appendSeconds: appending / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 /**
@@ -112,6 +133,10 @@ async function entryLatency(rate: number, seconds: number): Promise<{ p50: numbe
   return { p50: quantile(delays, 0.5), p99: quantile(delays, 0.99), entries: delays.length };
 }
 
+function describePass(pass: Awaited<ReturnType<typeof livePass>>): string {
+  return `${pass.seconds.toFixed(1)} s, of which ${pass.appendSeconds.toFixed(1)} s appending derived events; ${pass.cpuSeconds.toFixed(1)} s of Node CPU`;
+}
+
 async function copyDatabase(template: string, name: string): Promise<string> {
   const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const client = new Client({ connectionString: admin });
@@ -133,54 +158,69 @@ async function main(): Promise<void> {
   {
     const db = new PgDatabase({ url: populationUrl, poolSize: 2 });
     await migrate(db);
-    await syntheticPopulation(db, CUSTOMERS, new Date(), (done) => process.stdout.write(`\rpopulation: ${fmt(done)}/${fmt(CUSTOMERS)} customers`));
-    process.stdout.write('\n');
+    if (PARTS.has('backfill')) await syntheticPopulation(db, CUSTOMERS, new Date(), (done) => process.stdout.write(`\rpopulation: ${fmt(done)}/${fmt(CUSTOMERS)} customers\n`));
     await db.close();
   }
   const logUrl = await keptBenchDatabaseUrl('journey_bench_segments_log');
-  const log = await seedHistory(logUrl, EVENTS, { until: UNTIL, keep: true });
+  const log = PARTS.has('pass') ? await seedHistory(logUrl, EVENTS, { until: UNTIL, keep: true }) : { events: 0, customers: 0 };
 
   const ceilings: number[] = [];
   const backfills: Array<{ rate: number; entered: number; seconds: number }> = [];
   const none: number[] = [];
   const fifty: number[] = [];
+  const passes: Array<{ none: Awaited<ReturnType<typeof livePass>>; fifty: Awaited<ReturnType<typeof livePass>> }> = [];
   let changes = 0;
   for (let run = 1; run <= RUNS; run++) {
     ceilings.push(await ceiling(populationUrl, 5));
     say(`run ${run}: C ${fmt(ceilings.at(-1)!)} events/s`);
-    backfills.push(await backfill(populationUrl, run));
-    say(`  backfill: ${fmt(CUSTOMERS)} customers in ${backfills.at(-1)!.seconds.toFixed(1)} s = ${fmt(backfills.at(-1)!.rate)} customers/s, ${fmt(backfills.at(-1)!.entered)} entered`);
+    if (PARTS.has('backfill')) {
+      backfills.push(await backfill(populationUrl, run));
+      say(`  backfill: ${fmt(CUSTOMERS)} customers in ${backfills.at(-1)!.seconds.toFixed(1)} s = ${fmt(backfills.at(-1)!.rate)} customers/s, ${fmt(backfills.at(-1)!.entered)} entered`);
+    }
+    if (!PARTS.has('pass')) continue;
     const plain = await livePass('journey_bench_segments_log', 'journey_bench_segments_pass', []);
     none.push(plain.rate);
-    say(`  live pass, no segments: ${fmt(plain.events)} events at ${fmt(plain.rate)} events/s`);
+    say(`  live pass, no segments: ${fmt(plain.events)} events at ${fmt(plain.rate)} events/s (${describePass(plain)})`);
     const judged = await livePass('journey_bench_segments_log', 'journey_bench_segments_pass', fiftySegments());
     fifty.push(judged.rate);
     changes = judged.changes;
-    say(`  live pass, 50 segments: ${fmt(judged.events)} events (${fmt(judged.changes)} membership changes) at ${fmt(judged.rate)} events/s`);
+    passes.push({ none: plain, fifty: judged });
+    say(`  live pass, 50 segments: ${fmt(judged.events)} events (${fmt(judged.changes)} membership changes) at ${fmt(judged.rate)} events/s (${describePass(judged)}), ${(100 * (1 - judged.rate / plain.rate)).toFixed(1)} % lost`);
   }
-  const latency = await entryLatency(LATENCY_RATE, 20);
-  say(`  event → SegmentEntered at ${fmt(LATENCY_RATE)} events/s: p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms over ${fmt(latency.entries)} entries`);
+  const latency = PARTS.has('latency') ? await entryLatency(LATENCY_RATE, 20) : undefined;
+  if (latency) say(`  event → SegmentEntered at ${fmt(LATENCY_RATE)} events/s: p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms over ${fmt(latency.entries)} entries`);
+  if (!latency || !PARTS.has('backfill') || !PARTS.has('pass')) {
+    say('a partial run (PARTS): no figures written');
+    return;
+  }
   const c = median(ceilings);
   const backfillRate = median(backfills.map((b) => b.rate));
   const loss = 1 - median(fifty.map((rate, i) => rate / none[i]!));
   const date = new Date().toISOString();
   const commit = commitOf();
+  const knobs = ['CUSTOMERS', 'EVENTS', 'RUNS', 'LATENCY_RATE', 'CHUNK'].filter((knob) => process.env[knob] !== undefined).map((knob) => `${knob}=${process.env[knob]} `);
+  const command = `${knobs.join('')}npm run bench:segments`;
+  const secondsOf = (pick: (pass: (typeof passes)[number]) => number) => median(passes.map(pick)).toFixed(1);
   const heading = '## Segments (`npm run bench:segments`)';
   const section = [
     heading,
     '',
+    'A part alone: segment backfill and the customer pass with segments, without ingest beside them; the whole engine as users run it is measured by `npm run bench:engine`.',
+    '',
     `Measured ${date} on commit ${commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
-    `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`npm run bench:segments\` (${RUNS} run${RUNS > 1 ? 's' : ''}, medians).`,
+    `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`${command}\` (${RUNS} run${RUNS > 1 ? 's' : ''}, medians).`,
     '',
     `The backfill evaluates one segment (shoes twice in 90 days, 50 EUR net, e-mail consent) over ${fmt(CUSTOMERS)} customers of the 360`,
-    'written straight in SQL, in keyset chunks of 2,000, each its own unit of work that locks its rows, records the entries',
-    '(SegmentEntered, marked backfill) and moves the job. The live pass is the projector\'s batches (fold each event, judge',
-    'the segments on the state it left, write the rows, append what they derive) run back to back over a generated log of',
-    `${fmt(log.events)} events (${fmt(log.customers)} customers), timed apart from the safe horizon, with 50 segments defined (fields,`,
-    'consent, net revenue, event windows by category, "none in 30 days", membership of others) against none',
-    `(${fmt(changes)} membership changes appended with 50 segments). The delay runs the projector as the engine does (its`,
-    `subscription) while purchases of new customers are appended at ${fmt(LATENCY_RATE)} events/s for 20 s, each entering a segment;`,
-    'it is the time between the two events\' recording, on a server other work shares (the safe horizon waits for its transactions).',
+    `written straight in SQL, in keyset ranges of ${fmt(CHUNK)}, each its own unit of work: a conservative SQL pre-filter picks the`,
+    'customers the segment may hold (or time may move, or who are members), only those rows are read, locked and judged in code,',
+    'and the entries are recorded (SegmentEntered, marked backfill) with the job\'s cursor. The live pass is the projector\'s batches',
+    '(fold each event, judge the segments it may move on the state it left, write the rows, append what they derive) run back to back',
+    `over a generated log of ${fmt(log.events)} events (${fmt(log.customers)} customers), timed apart from the safe horizon, with 50 segments`,
+    'defined (fields, consent, net revenue, event windows by category, "none in 30 days", membership of others) against none',
+    `(${fmt(changes)} membership changes appended with 50 segments, about one for every ${(log.events / Math.max(changes, 1)).toFixed(1)} events folded). The delay runs the`,
+    `projector as the engine does (its subscription) while purchases of new customers are appended at ${fmt(LATENCY_RATE)} events/s for 20 s,`,
+    'each entering a segment; it is the time between the two events\' recording, on a server other work shares (the safe horizon waits',
+    'for its transactions).',
     '',
     '| figure | value | target | |',
     '| --- | ---: | --- | --- |',
@@ -189,6 +229,9 @@ async function main(): Promise<void> {
     `| live pass, no segments | ${fmt(median(none))} events/s (${(median(none) / c).toFixed(2)} C) |  |  |`,
     `| live pass, 50 segments | ${fmt(median(fifty))} events/s (${(median(fifty) / c).toFixed(2)} C) |  |  |`,
     `| rate lost to 50 segments (median of the runs' ratios) | ${(loss * 100).toFixed(1)} % | ≤ 10 % | ${loss <= 0.1 ? 'met' : 'not met'} |`,
+    `| a pass's seconds, no segments / 50 segments | ${secondsOf((p) => p.none.seconds)} / ${secondsOf((p) => p.fifty.seconds)} s |  |  |`,
+    `| of which appending the derived events (stage and membership changes) | ${secondsOf((p) => p.none.appendSeconds)} / ${secondsOf((p) => p.fifty.appendSeconds)} s |  |  |`,
+    `| Node CPU of a pass (fold, judging, writing, appending) | ${secondsOf((p) => p.none.cpuSeconds)} / ${secondsOf((p) => p.fifty.cpuSeconds)} s |  |  |`,
     `| accepted event → SegmentEntered at ${fmt(LATENCY_RATE)} events/s, p50 / p99 | ${fmt(latency.p50)} / ${fmt(latency.p99)} ms | p99 < 500 ms | ${latency.p99 < 500 ? 'met' : 'not met'} |`,
     '',
   ].join('\n');
@@ -196,12 +239,13 @@ async function main(): Promise<void> {
     date,
     commit,
     machine,
-    command: 'npm run bench:segments',
+    command,
     customers: CUSTOMERS,
     events: log.events,
     ceiling: { median: c, runs: ceilings },
     backfill: { median: backfillRate, runs: backfills.map((b) => b.rate), target: 20_000 },
-    livePass: { none: { median: median(none), runs: none }, fifty: { median: median(fifty), runs: fifty }, loss, target: 0.1 },
+    livePass: { none: { median: median(none), runs: none }, fifty: { median: median(fifty), runs: fifty }, loss, target: 0.1, passes },
+    chunk: CHUNK,
     entryLatency: { rate: LATENCY_RATE, p50Ms: latency.p50, p99Ms: latency.p99, entries: latency.entries, targetP99Ms: 500 },
   });
   say(`\n${section}\nwritten to ${file}`);

@@ -39,6 +39,10 @@ describe(`the segments API on ${backend}`, () => {
     // One customer qualifies before the segment exists: the backfill enters them.
     expect((await request('POST', '/v1/events', { events: [shoes(early, 30), shoes(early, 20)] })).status).toBe(202);
     await until(async () => ((await request('GET', `/v1/customers/${early}`)).status === 200 ? true : undefined), 120_000, 'the customer in the 360');
+    // The stage changes the purchases derive are folded before the segment exists: folded after it, they
+    // would judge the customer in the pass (entering them there) before the backfill could.
+    const lag = async () => ((await request('GET', '/health')).json() as { lag?: Record<string, { events: number }> }).lag?.['projection:customer_360']?.events;
+    await until(async () => ((await lag()) === 0 ? true : undefined), 120_000, 'the customer pass caught up');
   });
   afterAll(async () => {
     await engine.close();

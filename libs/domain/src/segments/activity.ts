@@ -107,10 +107,15 @@ export function nextWindowChange(history: ActivityHistory, key: string, windowDa
   const days = history[key];
   if (!days) return null;
   let next: number | null = null;
-  for (let i = 0; i < days.length; i += 2) {
+  // A day counts from its start (a future-dated event) until windowDays days later; newest first,
+  // until a day has left the window before `at` (every older one left earlier still).
+  for (let i = days.length - 2; i >= 0; i -= 2) {
     const d = days[i]!;
-    // A day counts from its start (a future-dated event) until windowDays days later.
-    for (const instant of [d * DAY_MS, (d + windowDays) * DAY_MS]) if (instant > at && (next === null || instant < next)) next = instant;
+    const leaves = (d + windowDays) * DAY_MS;
+    if (leaves <= at) break;
+    if (next === null || leaves < next) next = leaves;
+    const starts = d * DAY_MS;
+    if (starts > at && starts < next) next = starts;
   }
   return next;
 }

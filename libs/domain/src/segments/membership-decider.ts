@@ -61,13 +61,19 @@ export function decideMemberships(
 
 /** The earliest instant after `at` at which time alone may change one of the customer's memberships. */
 export function nextSegmentReview(customer: Customer360, segments: readonly SegmentDefinition[], at: number): string | null {
+  const review = nextFlipOf(customer, segments, at);
+  return review === null ? null : new Date(review).toISOString();
+}
+
+/** The earliest instant after `at` at which time alone may change the customer's membership of one of `segments` (ms), or null. */
+function nextFlipOf(customer: Customer360, segments: readonly SegmentDefinition[], at: number): number | null {
   let review: number | null = null;
   const context = { customer, at, memberships: customer.segments };
   for (const segment of segments) {
     const flip = nextFlip(segment.conditions, context);
     if (flip !== null && (review === null || flip < review)) review = flip;
   }
-  return review === null ? null : new Date(review).toISOString();
+  return review;
 }
 
 /** Segments ordered so that each comes after those its conditions name; a cycle is an error naming its path. */

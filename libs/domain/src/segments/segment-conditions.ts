@@ -1,6 +1,7 @@
 import type { Customer360 } from '../customer-360';
 import type { CustomerPredictions } from '../predictions.view';
 import { countInWindow, historyKey, nextWindowChange } from './activity';
+import { fieldReader } from './segment-fields';
 import { PREDICTION_FIELDS, type SegmentCondition, type SegmentMembership } from './segment';
 
 /**
@@ -70,9 +71,10 @@ function compile(condition: SegmentCondition): Predicate {
     };
   }
   const { field, value } = condition;
+  const reader = fieldReader(field);
   const read = PREDICTION_FIELD_SET.has(field)
     ? (context: SegmentContext) => context.predictions?.[field as keyof CustomerPredictions] ?? null
-    : (context: SegmentContext) => fieldValue(context.customer, field);
+    : (context: SegmentContext) => reader(context.customer);
   switch (condition.op) {
     case 'eq':
       return (context) => read(context) === value;
@@ -128,70 +130,50 @@ function compare(actual: unknown, expected: unknown): number {
  * leaving an event window, a date field ageing past a duration), or null when none can.
  */
 export function nextFlip(condition: SegmentCondition, context: SegmentContext): number | null {
-  if ('all' in condition) return earliest(condition.all.map((part) => nextFlip(part, context)));
-  if ('any' in condition) return earliest(condition.any.map((part) => nextFlip(part, context)));
-  if ('not' in condition) return nextFlip(condition.not, context);
-  if ('segment' in condition) return null;
-  if ('event' in condition) return nextWindowChange(context.customer.activity, historyKey(condition.event, condition.where), condition.withinDays, context.at);
-  if (condition.op !== 'withinLast' && condition.op !== 'notWithinLast') return null;
-  const actual = fieldValue(context.customer, condition.field);
-  if (typeof actual !== 'string') return null;
-  const instant = Date.parse(actual) + condition.durationMs!;
-  return instant > context.at ? instant : null;
+  return compiledFlip(condition)(context);
 }
 
-/** The value of a segment field in the 360 (undefined when the field is unknown or unset). */
-export function fieldValue(customer: Customer360, field: string): unknown {
-  const dot = field.indexOf('.');
-  if (dot > 0) {
-    const key = field.slice(dot + 1);
-    switch (field.slice(0, dot)) {
-      case 'netRevenue':
-        return (customer.revenue[key] ?? 0) - (customer.refunds[key] ?? 0);
-      case 'consent':
-        return customer.consent[key]?.granted ?? false;
-      case 'score':
-        return customer.scores[key];
-      default:
-        return undefined;
-    }
+type Flip = (context: SegmentContext) => number | null;
+
+/** Review instants are computed after every judgement: each condition's is turned into a closure once. */
+const flips = new WeakMap<SegmentCondition, Flip>();
+const NEVER: Flip = () => null;
+
+function compiledFlip(condition: SegmentCondition): Flip {
+  let flip = flips.get(condition);
+  if (!flip) {
+    flip = compileFlip(condition);
+    flips.set(condition, flip);
   }
-  switch (field) {
-    case 'stage':
-      return customer.lifecycle.stage;
-    case 'tier':
-      return customer.tier;
-    case 'rfmSegment':
-      return customer.segment;
-    case 'country':
-      return customer.profile.country ?? null;
-    case 'city':
-      return customer.profile.city ?? null;
-    case 'orders':
-      return customer.orders;
-    case 'openTickets':
-      return customer.openTickets.length;
-    case 'topCategories':
-      return Object.keys(customer.categories);
-    case 'nps':
-      return customer.nps;
-    case 'lastPurchaseAt':
-      return customer.lastPurchaseAt;
-    case 'firstPurchaseAt':
-      return customer.firstPurchaseAt;
-    case 'lastActivityAt':
-      return customer.lastActivityAt;
-    case 'lastEngagementAt':
-      return customer.lastEngagementAt;
-    case 'registeredAt':
-      return customer.registeredAt;
-    default:
-      return undefined;
-  }
+  return flip;
 }
 
-function earliest(values: ReadonlyArray<number | null>): number | null {
-  let best: number | null = null;
-  for (const value of values) if (value !== null && (best === null || value < best)) best = value;
-  return best;
+function compileFlip(condition: SegmentCondition): Flip {
+  if ('all' in condition || 'any' in condition) {
+    const parts = ('all' in condition ? condition.all : condition.any).map(compiledFlip);
+    return (context) => {
+      let best: number | null = null;
+      for (const part of parts) {
+        const flip = part(context);
+        if (flip !== null && (best === null || flip < best)) best = flip;
+      }
+      return best;
+    };
+  }
+  if ('not' in condition) return compiledFlip(condition.not);
+  if ('segment' in condition) return NEVER;
+  if ('event' in condition) {
+    const key = historyKey(condition.event, condition.where);
+    const { withinDays } = condition;
+    return (context) => nextWindowChange(context.customer.activity, key, withinDays, context.at);
+  }
+  if (condition.op !== 'withinLast' && condition.op !== 'notWithinLast') return NEVER;
+  const read = fieldReader(condition.field);
+  const duration = condition.durationMs!;
+  return (context) => {
+    const actual = read(context.customer);
+    if (typeof actual !== 'string') return null;
+    const instant = Date.parse(actual) + duration;
+    return instant > context.at ? instant : null;
+  };
 }

@@ -5,3 +5,4 @@ export * from './segment-clock';
 export * from './segment-backfill';
 export * from './segment-reads';
 export * from './segment-predictions';
+export * from './segment-prefilter';

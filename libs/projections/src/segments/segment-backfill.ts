@@ -1,10 +1,11 @@
 import { decideMemberships, type Customer360, type SegmentChange } from '@journey/domain';
 import type { EventStore } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
-import { fromRow, LIVE_TABLES, saveCustomers } from '../customer-360.table';
+import { fromRow, LIVE_TABLES } from '../customer-360.table';
+import { candidateFilter } from './segment-prefilter';
 import { segmentPredictions } from './segment-predictions';
 import { SegmentStore } from './segment-store';
-import { membershipRequests, recordDaily } from './segment-writer';
+import { membershipRequests, recordDaily, saveMemberships } from './segment-writer';
 
 export type BackfillStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -66,20 +67,25 @@ export async function runningBackfills(db: Queryable): Promise<string[]> {
 }
 
 /**
- * Runs a backfill to its end: customers in keyset chunks, each chunk one unit of work that locks
- * its rows in the order the pass locks them (so the two wait for each other briefly and never
- * deadlock), judges the segment at the job's start on each customer's current state, records the
- * changes (marked as a backfill's) and the review instants that come sooner, and moves the job's
- * cursor with them. A job stopped
- * anywhere goes on from its cursor; its changes, named by their numbers, are never doubled.
+ * Runs a backfill to its end: customers in keyset ranges of `chunk`, each range one unit of work.
+ * The transactions that read the segment definitions before this job's version was saved are
+ * waited for first; every pass after them judges that version itself. In each range, the rows a
+ * conservative SQL test picks out (members, customers judged after the job's instant, those the
+ * segment may hold or time may move: candidateFilter) are locked in the order the pass locks
+ * them (so the two wait for each other briefly and never deadlock), judged in code at the job's
+ * start on their current state, and the changes (marked as a backfill's) and the review instants
+ * that come sooner are recorded with the job's cursor. The other rows are neither read nor
+ * locked: judging them would change nothing. A job stopped anywhere goes on from its cursor; its
+ * changes, named by their numbers, are never doubled.
  */
 export async function runBackfill(
   store: EventStore<Queryable>,
   jobId: string,
   options: { readonly chunk?: number; readonly onProgress?: (job: BackfillJob) => void; readonly now?: () => Date } = {},
 ): Promise<BackfillJob> {
-  const chunk = options.chunk ?? 1000;
+  const chunk = options.chunk ?? 5000;
   const now = options.now ?? (() => new Date());
+  await store.unitOfWork((unit) => awaitDefinitionReaders(unit.state));
   for (;;) {
     const job = await store.unitOfWork(async (unit) => {
       const tx = unit.state;
@@ -94,15 +100,22 @@ export async function runBackfill(
         await tx.query(`UPDATE journey.segment_jobs SET status = 'cancelled', finished_at = $2 WHERE job_id = $1`, [jobId, now().toISOString()]);
         return { ...toJob(row), status: 'cancelled' as const };
       }
-      // Every row of the chunk is locked before it is judged: a pass that judged it under the
-      // definitions it read before this version was saved has committed by then.
-      const { rows: customers } = await tx.query<Record<string, unknown>>(
-        `SELECT * FROM ${LIVE_TABLES.customers} WHERE customer_id > $1 ORDER BY customer_id LIMIT $2 FOR UPDATE`,
+      const { rows: ranges } = await tx.query<{ n: string | number; last: string | null }>(
+        `SELECT count(*) AS n, max(customer_id) AS last FROM (SELECT customer_id FROM ${LIVE_TABLES.customers} WHERE customer_id > $1 ORDER BY customer_id LIMIT $2) AS r`,
         [row.after, chunk],
       );
+      const scanned = Number(ranges[0]!.n);
       const at = new Date(row.started_at).getTime();
+      const filter = candidateFilter(target, row.segment_id, at, 3);
+      const { rows: customers } =
+        scanned === 0
+          ? { rows: [] }
+          : await tx.query<Record<string, unknown>>(
+              `SELECT * FROM ${LIVE_TABLES.customers} WHERE customer_id > $1 AND customer_id <= $2 AND ${filter.sql} ORDER BY customer_id FOR UPDATE`,
+              [row.after, ranges[0]!.last, ...filter.params],
+            );
       const decided: SegmentChange[] = [];
-      const changed: Array<{ before: Customer360; after: Customer360 }> = [];
+      const changed: Customer360[] = [];
       const predictions = target ? await segmentPredictions(tx, [target], customers.map((raw) => String(raw.customer_id))) : new Map();
       for (const raw of customers) {
         const customer = fromRow(raw as Parameters<typeof fromRow>[0]);
@@ -111,25 +124,34 @@ export async function runBackfill(
           : letGo(customer, row.segment_id, row.version, at, jobId);
         if (!mustWrite(customer, decision)) continue;
         decided.push(...decision.changes);
-        changed.push({ before: customer, after: decision.state });
+        changed.push(decision.state);
       }
-      await saveCustomers(tx, LIVE_TABLES, changed);
+      await saveMemberships(tx, changed);
       await recordDaily(tx, decided);
       if (decided.length > 0) await unit.appendDerived(membershipRequests(decided));
       const entered = decided.filter((change) => change.entered).length;
-      const finished = customers.length < chunk;
+      const finished = scanned < chunk;
       const { rows: updated } = await tx.query<JobRow>(
         `UPDATE journey.segment_jobs SET done = done + $2, entered = entered + $3, exited = exited + $4, after = $5,
            status = CASE WHEN $6 THEN 'done' ELSE status END, finished_at = CASE WHEN $6 THEN $7::timestamptz ELSE finished_at END,
            total = GREATEST(total, done + $2)
          WHERE job_id = $1 RETURNING *`,
-        [jobId, customers.length, entered, decided.length - entered, customers.length ? String(customers[customers.length - 1]!.customer_id) : row.after, finished, now().toISOString()],
+        [jobId, scanned, entered, decided.length - entered, ranges[0]!.last ?? row.after, finished, now().toISOString()],
       );
       return toJob(updated[0]!);
     });
     options.onProgress?.(job);
     if (job.status !== 'running') return job;
   }
+}
+
+/**
+ * Waits for every transaction that has read the segment definitions (a pass may have judged rows
+ * under the ones before this job's version): the lock is granted once they have ended, and those
+ * reading after it see the saved version. Held for no longer than it takes to be granted.
+ */
+async function awaitDefinitionReaders(tx: Queryable): Promise<void> {
+  await tx.query('LOCK TABLE journey.segments IN ACCESS EXCLUSIVE MODE');
 }
 
 /**

@@ -1,10 +1,10 @@
 import { decideMemberships, type Customer360, type CustomerPredictions, type SegmentChange, type SegmentDefinition } from '@journey/domain';
 import type { EventStore } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
-import { fromRow, LIVE_TABLES, saveCustomers } from '../customer-360.table';
+import { fromRow, LIVE_TABLES } from '../customer-360.table';
 import { segmentPredictions } from './segment-predictions';
 import { SegmentStore } from './segment-store';
-import { membershipRequests, recordDaily } from './segment-writer';
+import { membershipRequests, recordDaily, saveMemberships } from './segment-writer';
 
 export interface SegmentClockReport {
   readonly reviewed: number;
@@ -35,10 +35,10 @@ export async function reviewSegments(store: EventStore<Queryable>, now: Date, ba
       const decided: SegmentChange[] = [];
       const predictions = await segmentPredictions(unit.state, segments, rows.map((row) => String(row.customer_id)));
       const customers = rows.map((row) => {
-        const before = fromRow(row as Parameters<typeof fromRow>[0]);
-        return { before, after: review(before, segments, now.getTime(), decided, predictions.get(before.customerId) ?? null) };
+        const customer = fromRow(row as Parameters<typeof fromRow>[0]);
+        return review(customer, segments, now.getTime(), decided, predictions.get(customer.customerId) ?? null);
       });
-      await saveCustomers(unit.state, LIVE_TABLES, customers);
+      await saveMemberships(unit.state, customers);
       await recordDaily(unit.state, decided);
       if (decided.length > 0) await unit.appendDerived(membershipRequests(decided));
       return { rows: rows.length, changes: decided.length };

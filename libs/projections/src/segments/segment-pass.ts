@@ -1,5 +1,15 @@
-import { decideMemberships, nextSegmentReview, type Customer360, type CustomerPredictions, type SegmentChange, type SegmentDefinition } from '@journey/domain';
-import type { AfterCustomerEvent } from '@journey/domain';
+import {
+  decideMemberships,
+  nextFlip,
+  nextSegmentReview,
+  segmentIndex,
+  type AfterCustomerEvent,
+  type Customer360,
+  type CustomerPredictions,
+  type SegmentChange,
+  type SegmentDefinition,
+  type SegmentIndex,
+} from '@journey/domain';
 
 export interface SegmentPass {
   /** Decides memberships on the state each folded event left (recording them in it). */
@@ -10,36 +20,97 @@ export interface SegmentPass {
   settle(customers: Map<string, Customer360>): void;
 }
 
+/** What the pass knows of one customer of the batch. */
+interface Judged {
+  /** The latest instant judged: judging never goes back in time. */
+  at: number;
+  /**
+   * Per segment (by position), the instant from which time alone may change its membership, known
+   * once every segment has been judged in the batch; before that only `review` is known.
+   */
+  flips: Float64Array | undefined;
+  /** No membership changes by time alone before this instant; -Infinity: judge every segment. */
+  review: number;
+  /** Whether a segment was judged in this batch (the review instant is then computed again). */
+  judged: boolean;
+}
+
 /**
- * Live membership in the customer pass: after each event is folded, every live segment is judged
- * on the state it left, at the event's instant. The membership events folded back into the 360
- * decide nothing (they only record what was decided). `predictions` are the batch's customers'
- * latest scores, for segments that read them.
+ * Live membership in the customer pass: after each event is folded, the segments whose
+ * membership it may change are judged on the state it left, at the event's instant: those
+ * reading what the event changed (the index), and those whose instant to be reviewed by time has
+ * come (every segment, until the batch has judged them all once and knows each one's instant).
+ * The others keep their memberships: nothing they read has changed, and time has not moved them.
+ * The membership events folded back into the 360 decide nothing (they only record what was
+ * decided). `predictions` are the batch's customers' latest scores, for segments that read them.
  */
 export function segmentPass(segments: readonly SegmentDefinition[], predictions: ReadonlyMap<string, CustomerPredictions> = new Map()): SegmentPass {
+  const index = indexOf(segments);
+  const everySegment = segments.map((_, i) => i);
   const changes: SegmentChange[] = [];
-  /** The latest instant judged per customer in this batch: judging never goes back in time. */
-  const judged = new Map<string, number>();
-  const afterEvent: AfterCustomerEvent = (_before, after, event) => {
+  const seen = new Map<string, Judged>();
+  const afterEvent: AfterCustomerEvent = (before, after, event) => {
     if (event.type === 'SegmentEntered' || event.type === 'SegmentExited') return after;
     if (segments.length === 0 && after.segmentReviewAt === null) return after;
-    const last = judged.get(after.customerId) ?? (after.segmentsAt === null ? -Infinity : Date.parse(after.segmentsAt));
-    const at = Math.max(last, Date.parse(event.occurredAt));
-    judged.set(after.customerId, at);
-    const decision = decideMemberships(after, segments, at, { kind: 'event', eventId: event.eventId }, undefined, {
+    let customer = seen.get(after.customerId);
+    if (!customer) {
+      customer = { at: after.segmentsAt === null ? -Infinity : Date.parse(after.segmentsAt), flips: undefined, review: reviewOf(after), judged: false };
+      seen.set(after.customerId, customer);
+    }
+    const at = Math.max(customer.at, Date.parse(event.occurredAt));
+    customer.at = at;
+    const { flips } = customer;
+    const due = at >= customer.review || segments.length === 0;
+    const positions = !flips && due ? everySegment : index.affected(before, after, event.type, due && flips ? (i) => flips[i]! <= at : undefined);
+    customer.judged ||= due;
+    if (positions.length === 0) return after;
+    customer.judged = true;
+    const judged = positions.length === segments.length ? segments : positions.map((i) => segments[i]!);
+    const decision = decideMemberships(after, judged, at, { kind: 'event', eventId: event.eventId }, undefined, {
       review: false,
       predictions: predictions.get(after.customerId) ?? null,
     });
-    changes.push(...decision.changes);
+    for (const change of decision.changes) changes.push(change);
+    customer.review = nextReview(customer, positions, decision.state, at);
     return decision.state;
   };
+  /** Records the judged segments' instants to be reviewed, and returns the customer's earliest. */
+  const nextReview = (customer: Judged, positions: readonly number[], state: Customer360, at: number): number => {
+    const context = { customer: state, at, memberships: state.segments };
+    if (!customer.flips && positions.length < segments.length) {
+      let review = customer.review;
+      for (const i of positions) review = Math.min(review, nextFlip(segments[i]!.conditions, context) ?? Infinity);
+      return review;
+    }
+    const flips = (customer.flips ??= new Float64Array(segments.length));
+    for (const i of positions) flips[i] = nextFlip(segments[i]!.conditions, context) ?? Infinity;
+    let review = Infinity;
+    for (const flip of flips) review = Math.min(review, flip);
+    return review;
+  };
   const settle = (customers: Map<string, Customer360>): void => {
-    for (const [id, at] of judged) {
+    for (const [id, { at, judged }] of seen) {
       const customer = customers.get(id)!;
       const segmentsAt = new Date(at).toISOString();
-      const segmentReviewAt = nextSegmentReview(customer, segments, at);
+      // Nothing a segment reads changed unless one was judged: the stored review instant holds.
+      const segmentReviewAt = judged ? nextSegmentReview(customer, segments, at) : customer.segmentReviewAt;
       if (segmentReviewAt !== customer.segmentReviewAt || segmentsAt !== customer.segmentsAt) customers.set(id, { ...customer, segmentReviewAt, segmentsAt });
     }
   };
   return { afterEvent, changes, settle };
+}
+
+/** A customer never judged has every segment judged on its first event. */
+function reviewOf(customer: Customer360): number {
+  if (customer.segmentsAt === null) return -Infinity;
+  return customer.segmentReviewAt === null ? Infinity : Date.parse(customer.segmentReviewAt);
+}
+
+/** The index of the last definitions seen (the store keeps one parsed definition per version): batches reuse it. */
+let cached: SegmentIndex | undefined;
+
+function indexOf(segments: readonly SegmentDefinition[]): SegmentIndex {
+  const same = cached?.segments.length === segments.length && segments.every((segment, i) => cached!.segments[i] === segment);
+  if (!same) cached = segmentIndex(segments);
+  return cached!;
 }

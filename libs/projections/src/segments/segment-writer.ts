@@ -1,7 +1,8 @@
 import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
-import { derivedEvent, type DerivedEvent, type SegmentChange } from '@journey/domain';
+import { derivedEvent, memberOf, type Customer360, type DerivedEvent, type SegmentChange } from '@journey/domain';
 import type { AppendRequest } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
+import { LIVE_TABLES } from '../customer-360.table';
 
 /**
  * A membership change as an event. Its id comes from the customer, the segment and the change's
@@ -56,5 +57,27 @@ export async function recordDaily(tx: Queryable, changes: readonly SegmentChange
      ORDER BY segment_id, day
      ON CONFLICT (segment_id, day) DO UPDATE SET entered = journey.segment_daily.entered + EXCLUDED.entered, exited = journey.segment_daily.exited + EXCLUDED.exited`,
     [JSON.stringify([...counts.values()])],
+  );
+}
+
+/**
+ * Writes the membership columns of customers whose other fields the judgement left alone (a
+ * backfill, the clock): their memberships, the instant judged and the next review instant.
+ */
+export async function saveMemberships(tx: Queryable, customers: readonly Customer360[]): Promise<void> {
+  if (customers.length === 0) return;
+  const rows = customers.map((customer) => ({
+    customer_id: customer.customerId,
+    segments: customer.segments,
+    member_of: memberOf(customer.segments),
+    segment_review_at: customer.segmentReviewAt,
+    segments_at: customer.segmentsAt,
+  }));
+  await tx.query(
+    `UPDATE ${LIVE_TABLES.customers} AS t
+     SET segments = x.segments, member_of = x.member_of, segment_review_at = x.segment_review_at, segments_at = x.segments_at
+     FROM json_to_recordset($1::json) AS x(customer_id text, segments jsonb, member_of text[], segment_review_at timestamptz, segments_at timestamptz)
+     WHERE t.customer_id = x.customer_id`,
+    [JSON.stringify(rows)],
   );
 }
