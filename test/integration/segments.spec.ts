@@ -125,6 +125,38 @@ describe.each(backends())('segments on %s', (backend) => {
     expect(customers.filter((c) => after.has(c))).toHaveLength(60);
   });
 
+  it('a customer a backfill entered leaves when their stage moves on: by the clock, and by an event', async () => {
+    // Two first-time buyers of 1 June; the segment is saved on 15 August, before the lifecycle clock
+    // has moved either (both have been at risk since 31 July: 60 days without a purchase).
+    const [lapsing, returning] = [id('c'), id('c')];
+    await h.publish(purchase(lapsing, '2026-06-01T10:00:00.000Z'), purchase(returning, '2026-06-01T10:00:00.000Z'));
+    // Twice: the first-time stage changes the purchases caused are appended as the first ends.
+    await h.settle();
+    await h.settle();
+    const firstTimers = await define({ id: id('first'), name: 'First-time buyers', conditions: { field: 'stage', op: 'eq', value: 'first_time' } });
+    const job = await startBackfill(t.db, firstTimers.id, firstTimers.version, randomUUID(), new Date('2026-08-15T00:00:00.000Z'));
+    expect(await runBackfill(h.store, job.jobId)).toMatchObject({ status: 'done' });
+    const ours = async () => (await segmentMembers(t.db, firstTimers.id, '', 1000)).map((m) => m.customerId).filter((c) => c === lapsing || c === returning);
+    expect((await ours()).sort()).toEqual([lapsing, returning].sort());
+    // One buys again; the other's move to at_risk comes from the lifecycle clock, or from the pass
+    // folding the backfill's SegmentEntered (its instant is past the 60 days), whichever is first.
+    await h.publish(purchase(returning, '2026-08-16T10:00:00.000Z'));
+    await h.projector.reviewLifecycles(new Date('2026-08-17T00:00:00.000Z'));
+    await h.settle();
+    await h.settle();
+    expect(await ours()).toEqual([]);
+    expect((await h.customer(lapsing))!.lifecycle.stage).toBe('at_risk');
+    expect((await h.customer(returning))!.lifecycle.stage).toBe('reactivated');
+    for (const customerId of [lapsing, returning]) {
+      const changes = (await membershipEvents(customerId)).filter((e) => (e.data as { segmentId: string }).segmentId === firstTimers.id);
+      expect(changes.map((e) => [e.type, (e.data as { backfill: boolean }).backfill])).toEqual([
+        ['SegmentEntered', true],
+        ['SegmentExited', false],
+      ]);
+    }
+    await SegmentStore.archive(t.db, firstTimers.id);
+  });
+
   it('a backfill sets the review instant its segment brings, so the clock later moves the customer in', async () => {
     const customerId = id('c');
     await h.publish(customerEvent('MessageOpened', { customerId }, '2026-07-01T08:00:00.000Z'));

@@ -86,6 +86,16 @@ describe('segment membership', () => {
     expect(late.state.segmentsAt).toBe('2026-02-01T10:00:00.000Z');
   });
 
+  it('a backfill of one segment keeps the review instant the others are due at, though it has passed', () => {
+    const inShoes = pass([twiceShoes], [shoes('2026-01-01T10:00:00Z'), shoes('2026-02-01T10:00:00Z')]).state;
+    expect(inShoes.segmentReviewAt).toBe('2026-04-01T00:00:00.000Z');
+    // Saved in June, before the clock or an event has taken the customer out of shoes.
+    const eu = segment({ id: 'eu', conditions: { field: 'netRevenue.EUR', op: 'gte', value: 100 } });
+    const { state, changes } = decideMemberships(inShoes, [twiceShoes, eu], Date.parse('2026-06-01T00:00:00Z'), { kind: 'backfill', jobId: 'job' }, new Set(['eu']));
+    expect(changes.map((change) => [change.segmentId, change.entered])).toEqual([['eu', true]]);
+    expect(state).toMatchObject({ segments: { shoes: { member: true } }, segmentReviewAt: '2026-04-01T00:00:00.000Z' });
+  });
+
   it('a forgotten customer is in no segment', () => {
     const { state } = pass([twiceShoes], [shoes('2026-01-01T10:00:00Z'), shoes('2026-02-01T10:00:00Z'), event('CustomerForgotten', '2026-02-02T00:00:00Z', { reason: 'request' })]);
     expect(state.segments.shoes).toMatchObject({ member: false, change: 2 });

@@ -53,7 +53,11 @@ export function decideMemberships(
   const memberships = context.memberships;
   // A pass judging several events of one customer settles the instant and the review once, after the last.
   if (options.review === false) return changes ? { state: { ...customer, segments: memberships }, changes } : { state: customer, changes: [] };
-  const segmentReviewAt = nextSegmentReview({ ...customer, segments: memberships }, segments, at);
+  const next = nextSegmentReview({ ...customer, segments: memberships }, segments, at);
+  // Judging some segments only (a backfill) leaves the others' flips where they were: an earlier
+  // review instant, one perhaps already passed and not yet judged, is kept.
+  const kept = only ? customer.segmentReviewAt : null;
+  const segmentReviewAt = kept !== null && (next === null || kept < next) ? kept : next;
   instant ??= new Date(at).toISOString();
   if (!changes && segmentReviewAt === customer.segmentReviewAt && instant === customer.segmentsAt) return { state: customer, changes: [] };
   return { state: { ...customer, segments: memberships, segmentReviewAt, segmentsAt: instant }, changes: changes ?? [] };
@@ -95,6 +99,17 @@ export function dependencyOrder(segments: readonly SegmentDefinition[]): Segment
   };
   for (const segment of [...segments].sort((a, b) => (a.id < b.id ? -1 : 1))) visit(segment, []);
   return ordered;
+}
+
+/**
+ * The segment `id` and the segments naming it, directly or through others: those whose membership
+ * a change of its membership may change (a backfill of a new version judges them all).
+ * `segments` are in dependency order.
+ */
+export function segmentAndDependents(segments: readonly SegmentDefinition[], id: string): Set<string> {
+  const judged = new Set([id]);
+  for (const segment of segments) if (referencedSegments(segment.conditions).some((named) => judged.has(named))) judged.add(segment.id);
+  return judged;
 }
 
 export function referencedSegments(condition: SegmentDefinition['conditions']): string[] {

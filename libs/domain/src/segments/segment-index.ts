@@ -105,12 +105,19 @@ interface Check {
 
 type Input = { readonly key: string; readonly probe: Probe; readonly type?: string } | 'always';
 
-/** The inputs a condition reads (a membership of another segment is a dependency, not an input). */
+/**
+ * The inputs a condition reads. A membership of another segment is one too: a membership event
+ * (a backfill's, say) changes it outside this pass's judgements; one this judgement changes
+ * reaches the segments naming it through their dependency.
+ */
 function inputsOf(condition: SegmentCondition): Input[] {
   if ('all' in condition) return condition.all.flatMap(inputsOf);
   if ('any' in condition) return condition.any.flatMap(inputsOf);
   if ('not' in condition) return inputsOf(condition.not);
-  if ('segment' in condition) return [];
+  if ('segment' in condition) {
+    const id = condition.segment;
+    return [{ key: `segment:${id}`, probe: (before, after) => (before.segments[id]?.member ?? false) !== (after.segments[id]?.member ?? false) }];
+  }
   if ('event' in condition) {
     const key = historyKey(condition.event, condition.where);
     // The history replaces the list of a key it counts an event under, and keeps the others.

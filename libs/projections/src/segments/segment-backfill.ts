@@ -1,4 +1,4 @@
-import { decideMemberships, type Customer360, type SegmentChange } from '@journey/domain';
+import { decideMemberships, segmentAndDependents, type Customer360, type SegmentChange } from '@journey/domain';
 import type { EventStore } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import { fromRow, LIVE_TABLES } from '../customer-360.table';
@@ -116,11 +116,13 @@ export async function runBackfill(
             );
       const decided: SegmentChange[] = [];
       const changed: Customer360[] = [];
-      const predictions = target ? await segmentPredictions(tx, [target], customers.map((raw) => String(raw.customer_id))) : new Map();
+      // The segments naming this one are judged with it: a new version moves their members too.
+      const judged = segmentAndDependents(segments, row.segment_id);
+      const predictions = target ? await segmentPredictions(tx, segments.filter((segment) => judged.has(segment.id)), customers.map((raw) => String(raw.customer_id))) : new Map();
       for (const raw of customers) {
         const customer = fromRow(raw as Parameters<typeof fromRow>[0]);
         const decision = target
-          ? decideMemberships(customer, segments, at, { kind: 'backfill', jobId }, new Set([row.segment_id]), { predictions: predictions.get(customer.customerId) ?? null })
+          ? decideMemberships(customer, segments, at, { kind: 'backfill', jobId }, judged, { predictions: predictions.get(customer.customerId) ?? null })
           : letGo(customer, row.segment_id, row.version, at, jobId);
         if (!mustWrite(customer, decision)) continue;
         decided.push(...decision.changes);
