@@ -22,8 +22,11 @@ export async function runDailyRules(context: SagaContext): Promise<number> {
   for (;;) {
     const batch = await context.store.unitOfWork(async (unit) => {
       const tx = unit.state;
-      const rows = (await customersWithBirthday(tx, around, after, 500)).map((state) => ({ customer_id: state.customerId, state }));
-      if (rows.length === 0) return 0;
+      const read = await customersWithBirthday(tx, around, after, 500);
+      if (read.length === 0) return 0;
+      after = read[read.length - 1]!.customerId;
+      const owns = context.owns;
+      const rows = (owns ? read.filter((state) => owns(state.customerId)) : read).map((state) => ({ customer_id: state.customerId, state }));
       const memories = await loadMemories(tx, rows.map((row) => row.customer_id), context.index, now.getTime() - 365 * 86_400_000);
       const predictions = await predictionsFor(tx, rows.map((row) => row.customer_id));
       const writer = new DecisionWriter(context.settings, now.getTime(), predictions);
@@ -56,8 +59,7 @@ export async function runDailyRules(context: SagaContext): Promise<number> {
         decided += decisions.length;
       }
       await writer.flush(unit);
-      after = rows[rows.length - 1]!.customer_id;
-      return rows.length;
+      return read.length;
     });
     if (batch < 500) break;
   }

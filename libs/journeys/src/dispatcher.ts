@@ -3,6 +3,7 @@ import { derivedEvent, type DerivedEvent } from '@journey/domain';
 import type { EventStore } from '@journey/event-store';
 import type { Database, Queryable } from '@journey/database';
 import { DeliveryError, type Channel } from './channels/channel';
+import { ownedDueIds, type Owns } from './owned-due';
 import type { SagaSettings } from './saga-settings';
 
 interface OutboxRow {
@@ -17,9 +18,6 @@ interface OutboxRow {
   depth: number;
   attempts: number;
 }
-
-/** Due rows looked at per row claimed, when this process delivers for some partitions only. */
-const CANDIDATES_PER_CLAIM = 8;
 
 type Outcome = { row: OutboxRow; ok: true } | { row: OutboxRow; ok: false; error: string; permanent: boolean };
 
@@ -43,7 +41,7 @@ export class Dispatcher {
     private readonly settings: SagaSettings,
     private readonly now: () => Date,
     /** Whether this process delivers the customer's actions (the partitions it holds); all when absent. */
-    private readonly owns?: (customerId: string) => boolean,
+    private readonly owns?: Owns,
   ) {}
 
   /**
@@ -91,14 +89,7 @@ export class Dispatcher {
       );
       return rows;
     }
-    // The partition is a hash the database does not know: look at a wider window of due rows,
-    // keep this process's customers, then claim those (rechecked under their row locks).
-    const owns = this.owns;
-    const { rows: candidates } = await this.db.query<{ action_id: string; customer_id: string }>(
-      `SELECT action_id, customer_id FROM journey.outbox WHERE ${due} ORDER BY next_attempt_at LIMIT $2`,
-      [now.toISOString(), limit * CANDIDATES_PER_CLAIM],
-    );
-    const ids = candidates.filter((row) => owns(row.customer_id)).slice(0, limit).map((row) => row.action_id);
+    const ids = await ownedDueIds(this.db, { table: 'journey.outbox', id: 'action_id', at: 'next_attempt_at', due }, now.toISOString(), this.owns, limit);
     if (ids.length === 0) return [];
     const { rows } = await this.db.query<OutboxRow>(
       `UPDATE journey.outbox o SET locked_until = $2, attempts = o.attempts + 1

@@ -20,3 +20,4 @@ export * from './timers';
 export * from './webhook-secret';
 export * from './dry-run';
 export * from './forget';
+export * from './owned-due';

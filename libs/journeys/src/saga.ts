@@ -1,5 +1,5 @@
 import type { ActionChannel } from '@journey/contracts';
-import type { EventStore } from '@journey/event-store';
+import { partitionOf, type EventStore, type PartitionLeases } from '@journey/event-store';
 import type { Database, Queryable } from '@journey/database';
 import type { Channel } from './channels/channel';
 import { runDailyRules } from './daily-rules';
@@ -13,6 +13,9 @@ import type { SagaSettings } from './saga-settings';
 import { fireDueTimers } from './timers';
 
 export { RULES_CHANNEL } from './rules/rule-catalog';
+
+/** The lease group in which the processes running the saga share the customer partitions. */
+export const SAGA_PARTITIONS = 'saga:customers';
 
 export interface SagaLogger {
   info(fields: object, message: string): void;
@@ -43,12 +46,19 @@ export class Saga {
     private readonly channels: ReadonlyMap<ActionChannel, Channel>,
     private readonly now: () => Date,
     private readonly logger?: SagaLogger,
+    /**
+     * Leases of the customer partitions shared by the processes running the saga (unstarted; the
+     * saga starts and stops them): due timers, deliveries and calendar rules of a customer are
+     * handled by the process holding its partition. Without them this process handles them all.
+     */
+    private readonly partitions?: PartitionLeases<Queryable>,
   ) {
     this.catalog = ruleCatalog(db);
     this.rules = this.catalog.rules;
     this.index = this.catalog.index;
-    this.context = { index: this.index, store, settings, now };
-    this.dispatcher = new Dispatcher(db, store, channels, settings, now);
+    const owns = partitions ? (customerId: string) => partitions.owned().has(partitionOf(customerId, partitions.count)) : undefined;
+    this.context = { index: this.index, store, settings, now, owns };
+    this.dispatcher = new Dispatcher(db, store, channels, settings, now, owns);
   }
 
   /** The rules as a decider of the customer pass, with this saga's settings and clock. */
@@ -59,6 +69,7 @@ export class Saga {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    await this.partitions?.start();
     await this.catalog.open();
     if (this.settings.tickMs > 0) this.timer = setInterval(() => void this.tickSafely(), this.settings.tickMs);
   }
@@ -91,6 +102,7 @@ export class Saga {
     this.timer = undefined;
     await this.ticking;
     if (this.started) await this.catalog.close();
+    if (this.started) await this.partitions?.stop();
     this.started = false;
     for (const channel of this.channels.values()) await channel.close?.();
   }

@@ -3,6 +3,7 @@ import { decideDue, emptyCustomer360 } from '@journey/domain';
 import { predictionsFor, readCustomers } from '@journey/projections';
 import { loadMemories } from './decision-memory';
 import { DecisionWriter } from './decision-writer';
+import { ownedDueIds } from './owned-due';
 import type { SagaContext } from './saga-context';
 
 interface TimerRow {
@@ -16,19 +17,29 @@ interface TimerRow {
 }
 
 /**
- * Waits and holds whose time has come, claimed with FOR UPDATE SKIP LOCKED (so several saga
- * processes share them) and decided again now: dispatch, suppress, or hold for quiet hours.
+ * Waits and holds whose time has come, of the customers this process holds when the saga's
+ * processes share the partitions (`context.owns`), claimed with FOR UPDATE SKIP LOCKED (so
+ * several saga processes share them safely) and decided again now: dispatch, suppress, or hold for quiet hours.
  * A timer whose rule was disabled or deleted meanwhile ends cancelled.
  */
 export async function fireDueTimers(context: SagaContext, limit = 200): Promise<number> {
   const now = context.now().getTime();
   return context.store.unitOfWork(async (unit) => {
     const tx = unit.state;
-    const { rows } = await tx.query<TimerRow>(
-      `SELECT id, kind, rule_id, rule_version, customer_id, trigger, depth FROM journey.saga_timers
-       WHERE state = 'pending' AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [new Date(now).toISOString(), limit],
-    );
+    const at = new Date(now).toISOString();
+    const due = `state = 'pending' AND due_at <= $1`;
+    const owns = context.owns;
+    const { rows } = owns
+      ? await tx.query<TimerRow>(
+          `SELECT id, kind, rule_id, rule_version, customer_id, trigger, depth FROM journey.saga_timers
+           WHERE id = ANY($2::uuid[]) AND ${due} ORDER BY due_at FOR UPDATE SKIP LOCKED`,
+          [at, await ownedDueIds(tx, { table: 'journey.saga_timers', id: 'id', at: 'due_at', due }, at, owns, limit)],
+        )
+      : await tx.query<TimerRow>(
+          `SELECT id, kind, rule_id, rule_version, customer_id, trigger, depth FROM journey.saga_timers
+           WHERE ${due} ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [at, limit],
+        );
     if (rows.length === 0) return 0;
     const customerIds = [...new Set(rows.map((row) => row.customer_id))];
     // The 360 as the customer pass last committed it: the state the timer's decision is judged on.

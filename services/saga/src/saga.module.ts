@@ -2,8 +2,8 @@ import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBoots
 import type { ActionChannel } from '@journey/contracts';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { type Database, type Queryable } from '@journey/database';
-import { KafkaChannel, LogChannel, Saga, sagaSettings, WebhookChannel, webhookSecret, type Channel, type SagaSettings } from '@journey/journeys';
-import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
+import { KafkaChannel, LogChannel, Saga, SAGA_PARTITIONS, sagaSettings, WebhookChannel, webhookSecret, type Channel, type SagaSettings } from '@journey/journeys';
+import { CLOCK, CONFIG, DATABASE, LOGGER, PARTITIONS, type Clock, type JourneyConfig, type Logger, type PartitionRegistry } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
 import { CreateRuleHandler } from './rules/create-rule/create-rule.handler';
 import { DeleteRuleHandler } from './rules/delete-rule/delete-rule.handler';
@@ -57,8 +57,8 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
     { provide: SAGA_SETTINGS, inject: [CONFIG], useFactory: sagaSettings },
     {
       provide: Saga,
-      inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, SAGA_SETTINGS],
-      useFactory: async (db: Database, store: EventStore<Queryable>, config: JourneyConfig, clock: Clock, logger: Logger, settings: SagaSettings) => {
+      inject: [DATABASE, EVENT_STORE, CONFIG, CLOCK, LOGGER, SAGA_SETTINGS, PARTITIONS],
+      useFactory: async (db: Database, store: EventStore<Queryable>, config: JourneyConfig, clock: Clock, logger: Logger, settings: SagaSettings, held: PartitionRegistry) => {
         const secret = await webhookSecret(db, config.journeys.webhookSecret);
         if (secret.generated) logger.warn('no JOURNEY_WEBHOOK_SECRET: generated one and kept it in journey.settings (journey webhook-secret prints it)');
         const channels = new Map<ActionChannel, Channel>([
@@ -66,7 +66,13 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
           ['log', new LogChannel(logger)],
         ]);
         if (config.kafka.brokers.length > 0) channels.set('kafka', new KafkaChannel(kafkaClient(config.kafka.brokers, 'journey-saga', logger)));
-        return new Saga(db, store, settings, channels, clock, logger);
+        // The processes running the saga share the customers' timers, deliveries and calendar rules by partition.
+        const partitions = store.partitionLeases(SAGA_PARTITIONS, {
+          ...config.partitions,
+          onError: (error) => logger.warn({ err: error }, 'renewing the saga’s partition leases failed; trying again'),
+        });
+        if (config.saga) held.register(partitions);
+        return new Saga(db, store, settings, channels, clock, logger, partitions);
       },
     },
     SagaLifecycle,
