@@ -145,6 +145,36 @@ describeWithServer('partition leases in PostgreSQL', () => {
     for (const store of stores) await store.close();
   });
 
+  it('lets events gather after a batch that emptied the log: a stream of single-event commits in a few batches, each event once', async () => {
+    const leases = leasesOn(t.db, 'a');
+    await leases.start();
+    const store = new PostgresEventStore(t.db);
+    const batches: number[] = [];
+    const gatherMs = 200;
+    // The log holds the earlier tests' events too: those are read in the first batch.
+    const subscription = store.subscribe('test:gathering', async (events) => void batches.push(events.filter((event) => event.streamId.startsWith('customer-g-')).length), {
+      batchSize: 1000,
+      pollIntervalMs: 50,
+      gatherMs,
+      partitions: { ownership: leases },
+    });
+    await subscription.caughtUp();
+    batches.length = 0;
+    const started = Date.now();
+    for (let c = 0; c < 60; c++) {
+      await store.append(`customer-g-${c}`, [searched()]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await subscription.caughtUp();
+    const elapsed = Date.now() - started;
+    expect(batches.reduce((sum, n) => sum + n, 0)).toBe(60);
+    // Every batch after the first waited the gathering time: however slow the machine, no more batches than that allows.
+    expect(batches.length).toBeLessThanOrEqual(Math.floor(elapsed / gatherMs) + 1);
+    await subscription.stop();
+    await leases.stop();
+    await store.close();
+  });
+
   it('splits a caught-up subscription anew when every process restarts with another partition count', async () => {
     await t.db.exec('CREATE TABLE IF NOT EXISTS resplit (event_id uuid)');
     const store = new PostgresEventStore(t.db);

@@ -150,8 +150,10 @@ export interface SubscriptionOptions<S = unknown> {
   readonly pollIntervalMs?: number;
   /**
    * After a batch that emptied the log, how long events gather before the next read (default 0:
-   * read on every commit). A read model off the latency path sets it, so that under a stream of
-   * small commits it handles fewer, fuller batches; a caller waiting in caughtUp() is not held.
+   * read on every commit). Under a stream of small commits the subscription then handles fewer,
+   * fuller batches: a read model off the latency path gathers long, the customer pass briefly. A
+   * caller waiting in caughtUp() is not held by a subscription without partitions; a partitioned
+   * one has moved its checkpoints before it gathers.
    */
   readonly gatherMs?: number;
   /** Called when a batch fails; the batch is retried after a pause. */

@@ -98,6 +98,7 @@ export class Projector {
       },
       {
         batchSize: this.options.batchSize,
+        gatherMs: this.options.gatherMs,
         onError: (error) => this.logger?.error({ err: error }, 'customer pass batch failed; retrying'),
         partitions: this.partitions ? { ownership: this.partitions, crossPartition: customerCrossPartition } : undefined,
       },

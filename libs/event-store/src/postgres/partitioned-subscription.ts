@@ -110,6 +110,7 @@ export class PartitionedSubscription implements Subscription {
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 1000;
     const pollMs = this.options.pollIntervalMs ?? 1000;
+    const gatherMs = this.options.gatherMs ?? 0;
     let backoff = 100;
     let conflicts = 0;
     while (!this.stopped) {
@@ -134,8 +135,9 @@ export class PartitionedSubscription implements Subscription {
         backoff = 100;
         conflicts = 0;
         if (waiting) await this.sleep(WAIT_FOR_PARTITION_MS);
-        else if (batch.events.length < batchSize && !isBefore(from, batch.next)) {
-          await this.sleep(this.latestCommit > from.commit ? RETRY_SOON_MS : pollMs);
+        else if (batch.events.length < batchSize) {
+          if (gatherMs > 0 && mine.length > 0) await this.gather(gatherMs);
+          if (!isBefore(from, batch.next)) await this.sleep(this.latestCommit > from.commit ? RETRY_SOON_MS : pollMs);
         }
       } catch (error) {
         this.stale = true;
@@ -269,6 +271,12 @@ export class PartitionedSubscription implements Subscription {
     let lowest: GlobalCursor | undefined;
     for (const cursor of this.cursors.values()) if (!lowest || isBefore(cursor, lowest)) lowest = cursor;
     return lowest;
+  }
+
+  /** Lets events gather for `ms`: commits do not end it; stop() does. */
+  private async gather(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (!this.stopped && Date.now() < until) await this.pause.wait(until - Date.now());
   }
 
   private sleep(ms: number): Promise<void> {
