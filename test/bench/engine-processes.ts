@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -69,6 +69,33 @@ export function peakRssMiB(engine: EngineProcess): number {
     const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : Number.NaN;
   }));
+}
+
+/**
+ * CPU seconds (user and system) the engine processes and PostgreSQL's processes have used so
+ * far: for the cost of an event, taken before and after a stretch of load.
+ */
+export function cpuSeconds(engines: readonly EngineProcess[]): { engine: number; postgres: number } {
+  const pids = new Set(engines.flatMap((engine) => [engine.pid!, ...childPids(engine.pid!)]));
+  let engine = 0;
+  let postgres = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // the process has ended
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks (USER_HZ, 100 on Linux); with cutime and cstime, the time
+    // of the children it has reaped: a PostgreSQL backend that ends meanwhile is counted in the postmaster.
+    const ticks = (n: number): number => Number(fields[n]);
+    if (pids.has(Number(entry))) engine += (ticks(11) + ticks(12)) / 100;
+    else if (name === 'postgres') postgres += (ticks(11) + ticks(12) + ticks(13) + ticks(14)) / 100;
+  }
+  return { engine, postgres };
 }
 
 function childPids(pid: number): number[] {

@@ -32,6 +32,8 @@ interface Row {
   readonly ratios: number[];
   readonly target: number;
   readonly p99Ms: number[];
+  readonly engineUs: number[];
+  readonly postgresUs: number[];
   readonly rssMiB: number[];
   readonly errors: number;
 }
@@ -41,7 +43,7 @@ function rowsOf(runs: readonly EngineRun[]): Row[] {
   const rows: Row[] = [];
   for (const [index, first] of (runs[0]?.scenarios ?? []).entries()) {
     for (const shape of SHAPES) {
-      const row: Row = { id: `${first.processes}p${first.workers > 1 ? `${first.workers}w` : ''}-${shape.id}`, label: `${plural(first.processes, first.workers)}, ${shape.label}`, rates: [], ratios: [], target: shape.target, p99Ms: [], rssMiB: [], errors: 0 };
+      const row: Row = { id: `${first.processes}p${first.workers > 1 ? `${first.workers}w` : ''}-${shape.id}`, label: `${plural(first.processes, first.workers)}, ${shape.label}`, rates: [], ratios: [], target: shape.target, p99Ms: [], engineUs: [], postgresUs: [], rssMiB: [], errors: 0 };
       for (const run of runs) {
         const scenario = run.scenarios[index]!;
         const result = scenario.shapes.find((s) => s.shape.id === shape.id);
@@ -50,6 +52,10 @@ function rowsOf(runs: readonly EngineRun[]): Row[] {
         row.rates.push(result.rate);
         row.ratios.push(result.rate / run.ceiling);
         if (result.visibility) row.p99Ms.push(result.visibility.p99Ms);
+        if (result.cpuPerEvent) {
+          row.engineUs.push(result.cpuPerEvent.engineUs);
+          row.postgresUs.push(result.cpuPerEvent.postgresUs);
+        }
       }
       rows.push({ ...row, errors: runs.reduce((sum, run) => sum + run.scenarios[index]!.errors, 0) });
     }
@@ -58,13 +64,14 @@ function rowsOf(runs: readonly EngineRun[]): Row[] {
 }
 
 function tableLine(row: Row): string {
-  if (row.rates.length === 0) return `| ${row.label} | not measured (see below) | | ≥ ${row.target.toFixed(2)} C | not met | | < ${P99_TARGET_MS} ms | | | ${row.errors} |`;
+  if (row.rates.length === 0) return `| ${row.label} | not measured (see below) | | ≥ ${row.target.toFixed(2)} C | not met | | < ${P99_TARGET_MS} ms | | | | ${row.errors} |`;
   const r = median(row.ratios);
   const rates = spreadOf(row.rates);
   const p99 = row.p99Ms.length > 0 ? median(row.p99Ms) : Number.NaN;
   return (
     `| ${row.label} | ${fmt(rates.median)} (${fmt(rates.min)}–${fmt(rates.max)}) | ${ratio(r)} | ≥ ${row.target.toFixed(2)} C | ${verdict(r >= row.target)} ` +
-    `| ${Number.isNaN(p99) ? '—' : `${fmt(p99)} ms`} | < ${P99_TARGET_MS} ms | ${verdict(p99 < P99_TARGET_MS)} | ${fmt(Math.max(...row.rssMiB))} MiB | ${row.errors} |`
+    `| ${Number.isNaN(p99) ? '—' : `${fmt(p99)} ms`} | < ${P99_TARGET_MS} ms | ${verdict(p99 < P99_TARGET_MS)} ` +
+    `| ${row.engineUs.length > 0 ? `${fmt(median(row.engineUs))} / ${fmt(median(row.postgresUs))} µs` : '—'} | ${fmt(Math.max(...row.rssMiB))} MiB | ${row.errors} |`
   );
 }
 
@@ -94,8 +101,8 @@ export function recordEngineResults(results: EngineResults, record: boolean): { 
     `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`npm run bench:engine\` (${settings.runs} run${settings.runs > 1 ? 's' : ''}; rate search of`,
     `${settings.points} steps of ${settings.duration} s per row; C measured first in each run, median C ${fmt(median(ceilings))} events/s).`,
     'Knobs: DURATION (seconds per step, 30), POINTS (steps per row, 4), RUNS (1), PROCESSES (1,2), WORKERS (2),',
-    'FOLD_CUSTOMERS (100000), FOLD_EVENTS (100000); a run with DURATION under 30 s or another',
-    'FOLD_CUSTOMERS only prints its table.',
+    'FOLD_CUSTOMERS (100000), FOLD_EVENTS (100000), AT_RATE (no search: the half-rate figures at that rate, to',
+    'compare settings at one load); a run with DURATION under 30 s, another FOLD_CUSTOMERS or AT_RATE only prints its table.',
     '',
     'The engine as users run it: the built engine (`node dist/services/engine/src/main.js`, as `npm',
     'start` runs it) on a fresh PostgreSQL database with the example rules of infra/rules, their',
@@ -114,12 +121,15 @@ export function recordEngineResults(results: EngineResults, record: boolean): { 
     'step stops early once the lag reaches 1 s. Accepted → visible: at half the rate found, a probe',
     'posts every 100 ms a ProductViewed of a new customer and looks up its row in the 360 every',
     '10 ms, from the 202 to the first look-up that finds it. Peak RSS is the largest VmHWM of the',
-    'engine processes (with workers, of the largest worker). Ratios are medians over the runs of (figure ÷ C of the same run).',
+    'engine processes (with workers, of the largest worker). CPU per event: the user and system time of',
+    'the engine processes and of every PostgreSQL process over the half-rate stretch (/proc), divided by',
+    'the events accepted meanwhile; the load generator and the receiver are apart, the probe\'s look-ups',
+    'in PostgreSQL are not. Ratios are medians over the runs of (figure ÷ C of the same run).',
     '',
-    '| scenario | events/s (median, min–max) | ratio to C | target | | p99 accepted → visible at half rate | target | | engine peak RSS | error lines |',
-    '| --- | ---: | ---: | --- | --- | ---: | --- | --- | ---: | ---: |',
+    '| scenario | events/s (median, min–max) | ratio to C | target | | p99 accepted → visible at half rate | target | | CPU per event at half rate, engine / PostgreSQL | engine peak RSS | error lines |',
+    '| --- | ---: | ---: | --- | --- | ---: | --- | --- | ---: | ---: | ---: |',
     ...rows.map(tableLine),
-    `| live folding alone, ${fmt(settings.foldCustomers)} existing customers, ${fmt(settings.foldEvents)} events | ${fmt(foldRates.median)} (${fmt(foldRates.min)}–${fmt(foldRates.max)}) | ${ratio(median(foldRatios))} | ≥ ${FOLD_TARGET.toFixed(2)} C | ${verdict(median(foldRatios) >= FOLD_TARGET)} | | | | ${fmt(Math.max(...runs.map((run) => run.fold.maxRssMiB)))} MiB | |`,
+    `| live folding alone, ${fmt(settings.foldCustomers)} existing customers, ${fmt(settings.foldEvents)} events | ${fmt(foldRates.median)} (${fmt(foldRates.min)}–${fmt(foldRates.max)}) | ${ratio(median(foldRatios))} | ≥ ${FOLD_TARGET.toFixed(2)} C | ${verdict(median(foldRatios) >= FOLD_TARGET)} | | | | | ${fmt(Math.max(...runs.map((run) => run.fold.maxRssMiB)))} MiB | |`,
     '',
     `Live folding alone: ${fmt(settings.foldCustomers)} customers in the 360 (a generated base folded from the log, the`,
     'rest cloned from it, as test/bench/query-seed.ts builds them), then events of the same mix',
@@ -136,7 +146,7 @@ export function recordEngineResults(results: EngineResults, record: boolean): { 
     command: 'npm run bench:engine',
     settings,
     ceiling: spreadOf(ceilings),
-    rows: rows.map((row) => ({ id: row.id, label: row.label, eventsPerSecond: row.rates.length ? spreadOf(row.rates) : null, ratioToCeiling: row.ratios.length ? median(row.ratios) : null, target: row.target, p99VisibleMs: row.p99Ms.length ? median(row.p99Ms) : null, peakRssMiB: Math.max(...row.rssMiB), errorLines: row.errors })),
+    rows: rows.map((row) => ({ id: row.id, label: row.label, eventsPerSecond: row.rates.length ? spreadOf(row.rates) : null, ratioToCeiling: row.ratios.length ? median(row.ratios) : null, target: row.target, p99VisibleMs: row.p99Ms.length ? median(row.p99Ms) : null, cpuPerEventUs: row.engineUs.length ? { engine: median(row.engineUs), postgres: median(row.postgresUs) } : null, peakRssMiB: Math.max(...row.rssMiB), errorLines: row.errors })),
     liveFolding: { eventsPerSecond: foldRates, ratioToCeiling: median(foldRatios), target: FOLD_TARGET, peakRssMiB: Math.max(...runs.map((run) => run.fold.maxRssMiB)) },
     runs,
   });

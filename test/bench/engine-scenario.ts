@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import type { EngineProcess } from '../support/engine-process';
 import { fmt, freshJourneySchema } from './bench-support';
 import type { LoadOptions } from './engine-load-worker';
-import { errorLines, ingestKey, peakRssMiB, startEngines, stopEngines } from './engine-processes';
+import { cpuSeconds, errorLines, ingestKey, peakRssMiB, startEngines, stopEngines } from './engine-processes';
 import { describeStep, pipelineStarted, runStep, type MeasuredStep } from './engine-steps';
 import { visibilityUnderLoad, type Visibility } from './engine-visibility';
 import { nextRate, sustainedRate } from './rate-search';
@@ -29,6 +29,8 @@ export interface ShapeResult {
   /** The highest accepted rate whose lag held, events per second. */
   readonly rate: number;
   readonly visibility?: Visibility;
+  /** CPU per accepted event at half the rate found, in microseconds: the engine processes', and PostgreSQL's. */
+  readonly cpuPerEvent?: { readonly engineUs: number; readonly postgresUs: number };
 }
 
 export interface ScenarioResult {
@@ -52,6 +54,8 @@ export interface ScenarioOptions {
   readonly rulesFile: string;
   readonly seconds: number;
   readonly points: number;
+  /** Measure accepted → visible and the CPU per event at this rate only, without the search (events per second). */
+  readonly atRate?: number;
 }
 
 const WARM_UP_SECONDS = 3;
@@ -78,18 +82,26 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       await runStep(pool, load(start / 2, WARM_UP_SECONDS));
       await pipelineStarted(pool);
       const steps: MeasuredStep[] = [];
-      for (let i = 0; i < options.points; i++) {
+      for (let i = 0; i < (options.atRate ? 0 : options.points); i++) {
         const step = await runStep(pool, load(nextRate(steps, start), options.seconds));
         steps.push(step);
         say(`${shape.id}: ${describeStep(step)}`);
       }
-      const rate = sustainedRate(steps);
+      const rate = options.atRate ? 2 * options.atRate : sustainedRate(steps);
       let visibility: Visibility | undefined;
+      let cpuPerEvent: ShapeResult['cpuPerEvent'];
       if (rate > 0) {
+        const before = cpuSeconds(engines);
         visibility = await visibilityUnderLoad(pool, load(rate / 2, options.seconds));
-        say(`${shape.id}: at ${fmt(visibility.accepted)} events/s, accepted → visible p50 ${fmt(visibility.p50Ms)} ms, p99 ${fmt(visibility.p99Ms)} ms (${visibility.probes} probes)`);
+        const after = cpuSeconds(engines);
+        const events = visibility.accepted * options.seconds;
+        cpuPerEvent = { engineUs: ((after.engine - before.engine) / events) * 1e6, postgresUs: ((after.postgres - before.postgres) / events) * 1e6 };
+        say(
+          `${shape.id}: at ${fmt(visibility.accepted)} events/s, accepted → visible p50 ${fmt(visibility.p50Ms)} ms, p99 ${fmt(visibility.p99Ms)} ms (${visibility.probes} probes); ` +
+            `CPU per event: engine ${fmt(cpuPerEvent.engineUs)} µs, PostgreSQL ${fmt(cpuPerEvent.postgresUs)} µs`,
+        );
       }
-      shapes.push({ shape, steps, rate, visibility });
+      shapes.push({ shape, steps, rate, visibility, cpuPerEvent });
     }
   } catch (error) {
     failure = (error as Error).message.split('\n').slice(0, 3).join(' ');
