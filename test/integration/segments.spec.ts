@@ -157,6 +157,29 @@ describe.each(backends())('segments on %s', (backend) => {
     await SegmentStore.archive(t.db, firstTimers.id);
   });
 
+  it('a new version of a segment moves the members of the segments naming it, in its backfill', async () => {
+    const customerId = id('c');
+    await h.publish(purchase(customerId, '2026-09-01T10:00:00.000Z', 5_000));
+    await h.settle();
+    await h.settle();
+    const big = await define({ id: id('big'), name: 'Net revenue of at least 100 EUR', conditions: { field: 'netRevenue.EUR', op: 'gte', value: 10_000 } });
+    const notBig = await define({ id: id('small'), name: 'Not big', conditions: { not: { segment: big.id } } });
+    for (const segment of [big, notBig]) await runBackfill(h.store, (await startBackfill(t.db, segment.id, segment.version, randomUUID(), new Date('2026-09-02T00:00:00.000Z'))).jobId);
+    expect(memberOf((await h.customer(customerId))!.segments)).toContain(notBig.id);
+    // At least 50 EUR now: the customer enters big, and so leaves the segment naming it, in the same backfill.
+    const edited = (await SegmentStore.save(t.db, { id: big.id, name: 'Net revenue of at least 50 EUR', conditions: { field: 'netRevenue.EUR', op: 'gte', value: 5_000 } }, { create: false, id: big.id })).record.segment;
+    const job = await startBackfill(t.db, big.id, edited.version, randomUUID(), new Date('2026-09-03T00:00:00.000Z'));
+    await runBackfill(h.store, job.jobId);
+    await h.settle();
+    const members = memberOf((await h.customer(customerId))!.segments);
+    expect(members).toContain(big.id);
+    expect(members).not.toContain(notBig.id);
+    const exits = (await membershipEvents(customerId)).filter((e) => (e.data as { segmentId: string }).segmentId === notBig.id && e.type === 'SegmentExited');
+    expect(exits.map((e) => e.data)).toEqual([expect.objectContaining({ backfill: true, backfillJobId: job.jobId })]);
+    await SegmentStore.archive(t.db, notBig.id);
+    await SegmentStore.archive(t.db, big.id);
+  });
+
   it('a backfill sets the review instant its segment brings, so the clock later moves the customer in', async () => {
     const customerId = id('c');
     await h.publish(customerEvent('MessageOpened', { customerId }, '2026-07-01T08:00:00.000Z'));
