@@ -4,6 +4,7 @@ import { dataset } from '@journey/datagen';
 import { streamIdOf } from '@journey/contracts';
 import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+import { until } from '../support/until';
 
 const DAY = 86_400_000;
 const at = (base: string, days: number, hours = 0) => new Date(Date.parse(base) + days * DAY + hours * 3_600_000).toISOString();
@@ -33,6 +34,11 @@ describe.each(backends())('projections on %s', (backend) => {
       customerEvent('SearchPerformed', visitor, at(base, 0, 2)),
       customerEvent('CartUpdated', visitor, at(base, 0, 3)),
       customerEvent('CustomerRegistered', { customerId }, at(base, 1)),
+    );
+    // The link is recorded a millisecond or more after the registration, so that an instant between them exists.
+    const registeredAt = Date.parse((await h.store.readStream(`customer-${customerId}`))[0]!.recordedAt);
+    await until(() => (Date.now() > registeredAt + 1 ? true : undefined), 10_000, 'the clock to move past the registration');
+    await h.publish(
       customerEvent('IdentityLinked', { customerId }, at(base, 1, 1), { anonymousId }),
       purchase(customerId, at(base, 1, 2)),
       customerEvent('ProductViewed', visitor, at(base, 2)),
