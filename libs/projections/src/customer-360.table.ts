@@ -57,7 +57,7 @@ const CUSTOMER_COLUMNS = [
   ['event_count', 'integer'],
   ['segments', 'jsonb'],
   ['member_of', 'text[]'],
-  ['activity', 'jsonb'],
+  ['activity', 'text'],
   ['segment_review_at', 'timestamptz'],
   ['segments_at', 'timestamptz'],
   ['scores', 'jsonb'],
@@ -374,11 +374,17 @@ export function fromRow(row: CustomerRow): Customer360 {
     forgotten: row.forgotten as boolean,
     eventCount: row.event_count as number,
     segments: (row.segments as Customer360['segments'] | null) ?? {},
-    activity: (row.activity as Customer360['activity'] | null) ?? {},
+    activity: activityOf(row.activity),
     segmentReviewAt: iso(row.segment_review_at),
     segmentsAt: iso(row.segments_at),
     scores: (row.scores as Customer360['scores'] | null) ?? {},
   };
+}
+
+/** The event history as stored: the text of its JSON (migration 024). */
+function activityOf(value: unknown): Customer360['activity'] {
+  if (value === null || value === undefined) return {};
+  return (typeof value === 'string' ? JSON.parse(value) : value) as Customer360['activity'];
 }
 
 function iso(value: unknown): string | null {

@@ -88,7 +88,7 @@ function boundsOf(condition: SegmentCondition, c: Compiling): ConditionBounds {
   if ('event' in condition) {
     // Days of the key, newest last: a count in the window (or a day still to enter or leave it)
     // needs the newest day after the window's first one.
-    const newest = `(activity -> ${c.bind(historyKey(condition.event, condition.where))}::text ->> -2)::bigint`;
+    const newest = `(activity::json -> ${c.bind(historyKey(condition.event, condition.where))}::text ->> -2)::bigint`;
     const inWindow = `coalesce(${newest} > ${dayOf(c.at) - condition.withinDays}, false)`;
     const atLeast = condition.atLeast ?? 0;
     return {
