@@ -14,8 +14,17 @@ export interface FoldCostArm {
   readonly setup: string;
 }
 
+/**
+ * The event history as jsonb, as it was before migration 024. The pass sends it as text: the cast
+ * lets the update convert it to jsonb, as the statement that declared it jsonb did.
+ */
+const HISTORY_JSONB = `ALTER TABLE journey.customer_360 ALTER COLUMN activity DROP DEFAULT;
+  ALTER TABLE journey.customer_360 ALTER COLUMN activity TYPE jsonb USING activity::jsonb;
+  ALTER TABLE journey.customer_360 ALTER COLUMN activity SET DEFAULT '{}';
+  CREATE CAST (text AS jsonb) WITH INOUT AS ASSIGNMENT;`;
+
 /** The schema before the one customer pass: full pages, no birthday index on the 360. */
-const BEFORE = `DROP INDEX journey.customer_360_birthday_idx;
+const BEFORE = `${HISTORY_JSONB} DROP INDEX journey.customer_360_birthday_idx;
   ALTER TABLE journey.customer_360 RESET (fillfactor); ALTER TABLE journey.visitor_activity RESET (fillfactor);
   VACUUM FULL journey.customer_360; VACUUM FULL journey.visitor_activity;`;
 
@@ -40,8 +49,15 @@ export const ARMS: readonly FoldCostArm[] = [
       CREATE INDEX customer_360_birthday_idx ON journey.customer_360 ((substr(profile->>'birthday', 6, 5))) WHERE profile ? 'birthday';`,
   },
   {
+    key: 'historyJsonb',
+    label: 'changed columns, fillfactor 75 (pages as a rebuild writes them), event history as jsonb',
+    save: 'changed',
+    secondCopy: false,
+    setup: `${HISTORY_JSONB} VACUUM FULL journey.customer_360; VACUUM FULL journey.visitor_activity;`,
+  },
+  {
     key: 'after',
-    label: 'after: changed columns, fillfactor 75 (pages as a rebuild writes them)',
+    label: 'after: as above, the event history stored as text (migration 024)',
     save: 'changed',
     secondCopy: false,
     setup: 'VACUUM FULL journey.customer_360; VACUUM FULL journey.visitor_activity;',
