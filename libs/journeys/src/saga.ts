@@ -1,5 +1,5 @@
 import type { ActionChannel } from '@journey/contracts';
-import { partitionOf, type EventStore, type PartitionLeases } from '@journey/event-store';
+import { ownsCustomer, type EventStore, type PartitionLeases } from '@journey/event-store';
 import type { Database, Queryable } from '@journey/database';
 import type { Channel } from './channels/channel';
 import { runDailyRules } from './daily-rules';
@@ -56,7 +56,7 @@ export class Saga {
     this.catalog = ruleCatalog(db);
     this.rules = this.catalog.rules;
     this.index = this.catalog.index;
-    const owns = partitions ? (customerId: string) => partitions.owned().has(partitionOf(customerId, partitions.count)) : undefined;
+    const owns = ownsCustomer(partitions);
     this.context = { index: this.index, store, settings, now, owns };
     this.dispatcher = new Dispatcher(db, store, channels, settings, now, owns);
   }

@@ -1,6 +1,6 @@
 import {
   consumerLag,
-  partitionOf,
+  ownsCustomer,
   type ConsumerLag,
   type EventStore,
   type PartitionLeases,
@@ -137,9 +137,7 @@ export class Projector {
 
   /** The lifecycle clock, now (also what the schedule calls). */
   reviewLifecycles(now = this.now()): Promise<ClockReport> {
-    const partitions = this.partitions;
-    const owns = partitions ? (customerId: string) => partitions.owned().has(partitionOf(customerId, partitions.count)) : undefined;
-    return reviewLifecycles(this.db, this.store, this.options.lifecycle, now, { owns });
+    return reviewLifecycles(this.db, this.store, this.options.lifecycle, now, { owns: ownsCustomer(this.partitions) });
   }
 
   /** The segment clock, now: memberships that time alone changes. */

@@ -1,4 +1,5 @@
 import type { PartitionLeases } from '../event-store.port';
+import { partitionOf } from './partition-key';
 
 /** A process that holds every partition: one process alone (PGlite), or a test. */
 export function allPartitions<S = unknown>(count: number): PartitionLeases<S> {
@@ -13,6 +14,11 @@ export function allPartitions<S = unknown>(count: number): PartitionLeases<S> {
     stop: () => Promise.resolve(),
     status: () => ({ group: 'all', member: 'this process', count, owned: [...owned], members: 1 }),
   };
+}
+
+/** Whether this process now holds a customer's partition; without leases, every customer is its own (one process). */
+export function ownsCustomer(leases: PartitionLeases | undefined): ((customerId: string) => boolean) | undefined {
+  return leases ? (customerId) => leases.owned().has(partitionOf(customerId, leases.count)) : undefined;
 }
 
 /** The name of a partition's checkpoint (journey.checkpoints) for a subscription. */

@@ -136,7 +136,7 @@ export class PartitionedSubscription implements Subscription {
         conflicts = 0;
         if (waiting) await this.sleep(WAIT_FOR_PARTITION_MS);
         else if (batch.events.length < batchSize) {
-          if (gatherMs > 0 && mine.length > 0) await this.gather(gatherMs);
+          if (gatherMs > 0 && mine.length > 0) await this.pause.hold(gatherMs, () => this.stopped);
           if (!isBefore(from, batch.next)) await this.sleep(this.latestCommit > from.commit ? RETRY_SOON_MS : pollMs);
         }
       } catch (error) {
@@ -271,12 +271,6 @@ export class PartitionedSubscription implements Subscription {
     let lowest: GlobalCursor | undefined;
     for (const cursor of this.cursors.values()) if (!lowest || isBefore(cursor, lowest)) lowest = cursor;
     return lowest;
-  }
-
-  /** Lets events gather for `ms`: commits do not end it; stop() does. */
-  private async gather(ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    while (!this.stopped && Date.now() < until) await this.pause.wait(until - Date.now());
   }
 
   private sleep(ms: number): Promise<void> {

@@ -16,6 +16,15 @@ export class Pause {
     });
   }
 
+  /**
+   * Waits `ms` in all, however often wake() ends a wait, unless `ended()` turns true (asked at
+   * each wake): a subscription lets events gather so, through the commits that wake it.
+   */
+  async hold(ms: number, ended: () => boolean): Promise<void> {
+    const until = Date.now() + ms;
+    while (!ended() && Date.now() < until) await this.wait(until - Date.now());
+  }
+
   /** Ends the wait under way, if any. */
   wake(): void {
     this.wakeUp?.();

@@ -125,7 +125,8 @@ export class PollingSubscription implements Subscription {
         conflicts = 0;
         this.settleWaiters();
         if (batch.events.length < batchSize) {
-          if (gatherMs > 0 && batch.events.length > 0 && this.waiters.length === 0) await this.gather(gatherMs);
+          // Commits do not end the gathering; stop() and a caller of caughtUp() do.
+          if (gatherMs > 0 && batch.events.length > 0 && this.waiters.length === 0) await this.pause.hold(gatherMs, () => this.stopped || this.waiters.length > 0);
           // Something committed that the horizon does not yet cover: look again very soon.
           await this.sleep(this.latestCommit > this.cursor.commit ? RETRY_SOON_MS : pollMs);
         }
@@ -164,11 +165,5 @@ export class PollingSubscription implements Subscription {
 
   private sleep(ms: number): Promise<void> {
     return this.stopped ? Promise.resolve() : this.pause.wait(ms);
-  }
-
-  /** Lets events gather for `ms`: commits do not end it; stop() and a caller of caughtUp() do. */
-  private async gather(ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    while (!this.stopped && this.waiters.length === 0 && Date.now() < until) await this.pause.wait(until - Date.now());
   }
 }
