@@ -1,4 +1,4 @@
-import { PAIRED_ITEMS, VIEW_WEIGHT } from './recommend';
+import { compareSkus, PAIRED_ITEMS, VIEW_WEIGHT } from './recommend';
 
 /**
  * The similarity's sums kept up event by event: for two items a and b, co(a, b) = Σ w(a)·w(b)
@@ -23,7 +23,7 @@ export function itemWeight(item: Pick<CustomerItem, 'purchases' | 'views'> | und
 
 const isPaired = (item: CustomerItem): boolean => item.ordinal <= PAIRED_ITEMS;
 
-/** The changes to the sums made by a batch of events, keyed by item (pairs by both items, in both orders). */
+/** The changes to the sums made by a batch of events, keyed by item (a pair once, by its two items in code-point order). */
 export class SimilarityChanges {
   readonly pairs = new Map<string, { a: string; b: string; co: number }>();
   readonly norms = new Map<string, number>();
@@ -61,16 +61,25 @@ export class SimilarityChanges {
     }
   }
 
+  /** The sum of a pair of items, in either order (0 when the batch did not move it). */
+  co(a: string, b: string): number {
+    return this.pairs.get(pairKey(a, b))?.co ?? 0;
+  }
+
+  /** Each pair once, its lower SKU (code-point order) as `a`: journey.item_pairs keeps it so. */
   private pair(a: string, b: string, co: number): void {
-    for (const [x, y] of [[a, b], [b, a]] as const) {
-      const key = `${x}\u0000${y}`;
-      const found = this.pairs.get(key);
-      if (found) found.co += co;
-      else this.pairs.set(key, { a: x, b: y, co });
-    }
+    const [x, y] = compareSkus(a, b) < 0 ? [a, b] : [b, a];
+    const key = `${x}\u0000${y}`;
+    const found = this.pairs.get(key);
+    if (found) found.co += co;
+    else this.pairs.set(key, { a: x, b: y, co });
   }
 
   private add(map: Map<string, number>, sku: string, value: number): void {
     map.set(sku, (map.get(sku) ?? 0) + value);
   }
+}
+
+function pairKey(a: string, b: string): string {
+  return compareSkus(a, b) < 0 ? `${a}\u0000${b}` : `${b}\u0000${a}`;
 }

@@ -30,10 +30,11 @@ export async function refreshRecommendations(
 
   const { rows: neighbours } = await tx.query<{ a: string; b: string; sim: number; in_window: boolean }>(
     `SELECT a, b, sim, in_window FROM (
-       SELECT p.sku_a AS a, p.sku_b AS b, p.co / sqrt(sa.norm * sb.norm) AS sim, sb.last_seen >= $2::timestamptz AS in_window,
-              row_number() OVER (PARTITION BY p.sku_a ORDER BY p.co / sqrt(sa.norm * sb.norm) DESC, p.sku_b COLLATE "C") AS rank
-       FROM ${tables.pairs} p JOIN ${tables.stats} sa ON sa.sku = p.sku_a JOIN ${tables.stats} sb ON sb.sku = p.sku_b
-       WHERE p.sku_a = ANY($1::text[])
+       SELECT p.a, p.b, p.co / sqrt(sa.norm * sb.norm) AS sim, sb.last_seen >= $2::timestamptz AS in_window,
+              row_number() OVER (PARTITION BY p.a ORDER BY p.co / sqrt(sa.norm * sb.norm) DESC, p.b COLLATE "C") AS rank
+       FROM (SELECT sku_a AS a, sku_b AS b, co FROM ${tables.pairs} WHERE sku_a = ANY($1::text[])
+             UNION ALL SELECT sku_b, sku_a, co FROM ${tables.pairs} WHERE sku_b = ANY($1::text[])) p
+       JOIN ${tables.stats} sa ON sa.sku = p.a JOIN ${tables.stats} sb ON sb.sku = p.b
      ) ranked WHERE rank <= ${NEIGHBOURS} ORDER BY a, rank`,
     [sources, windowStart],
   );
