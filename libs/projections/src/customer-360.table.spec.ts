@@ -1,7 +1,7 @@
 import type { EventType, JourneyEvent } from '@journey/contracts';
 import { DEFAULT_LIFECYCLE, emptyCustomer360, evolve, type Customer360 } from '@journey/domain';
 import { SAMPLE_DATA } from '../../../test/support/sample-events';
-import { changedRow } from './customer-360.table';
+import { changedRow, toRow } from './customer-360.table';
 
 const COLD = ['profile', 'identities', 'consent', 'orders_by_currency', 'revenue', 'refunds', 'categories', 'products', 'purchases', 'open_tickets', 'messages'];
 
@@ -35,5 +35,15 @@ describe('the row an update of the 360 sends', () => {
   it('sends the profile when the customer changed it', () => {
     const row = changedRow({ before: known, after: fold(known, 'CustomerProfileUpdated', { city: 'Lyon' }) });
     expect(Object.keys(row).filter((column) => COLD.includes(column))).toEqual(['profile']);
+  });
+});
+
+describe('the event history as a row stores it', () => {
+  it('is the same text for the same history, whatever order the fold met its keys in', () => {
+    const viewedFirst = fold(fold(emptyCustomer360('c-2'), 'ProductViewed'), 'CartUpdated');
+    const cartFirst = fold(fold(emptyCustomer360('c-2'), 'CartUpdated'), 'ProductViewed');
+    expect(Object.keys(viewedFirst.activity)).not.toEqual(Object.keys(cartFirst.activity));
+    const stored = (state: Customer360) => JSON.stringify(toRow(state).activity);
+    expect(stored(viewedFirst)).toBe(stored(cartFirst));
   });
 });

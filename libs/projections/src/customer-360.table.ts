@@ -318,7 +318,7 @@ export function toRow(c: Customer360): CustomerRow {
     event_count: c.eventCount,
     segments: c.segments,
     member_of: memberOf(c.segments),
-    activity: c.activity,
+    activity: inKeyOrder(c.activity),
     segment_review_at: c.segmentReviewAt,
     segments_at: c.segmentsAt,
     scores: c.scores,
@@ -379,6 +379,20 @@ export function fromRow(row: CustomerRow): Customer360 {
     segmentsAt: iso(row.segments_at),
     scores: (row.scores as Customer360['scores'] | null) ?? {},
   };
+}
+
+/**
+ * The event history with its keys in order: stored as text, the same history is then the same
+ * text whatever order the fold met its keys in (a rebuild and the live pass agree to the byte).
+ */
+function inKeyOrder(activity: Customer360['activity']): Customer360['activity'] {
+  const keys = Object.keys(activity);
+  let ordered = true;
+  for (let i = 1; i < keys.length && ordered; i++) ordered = keys[i - 1]! < keys[i]!;
+  if (ordered) return activity;
+  const sorted: Record<string, readonly number[]> = {};
+  for (const key of keys.sort()) sorted[key] = activity[key]!;
+  return sorted;
 }
 
 /** The event history as stored: the text of its JSON (migration 024). */
