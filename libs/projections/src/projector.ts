@@ -52,6 +52,8 @@ export class Projector {
   private readonly onProjected?: (delaysSeconds: readonly number[]) => void;
   /** The customer partitions this process folds; without them, all of them (one process). */
   readonly partitions?: PartitionLeases<Queryable>;
+  /** The customer-items reader's one partition: the process holding it reads and writes the similarity's sums. */
+  private readonly itemsLease?: PartitionLeases<Queryable>;
   private readonly deciders: readonly CustomerDecider[];
 
   constructor(
@@ -67,12 +69,19 @@ export class Projector {
       readonly partitions?: PartitionLeases<Queryable>;
       /** Run by the pass on the state each event left (none: the pass only folds). */
       readonly deciders?: readonly CustomerDecider[];
+      /**
+       * A lease group of one partition for the customer-items reader (unstarted): of the processes
+       * side by side, one at a time reads the log for it, rather than each reading every batch and
+       * all but one finding the checkpoint moved. Without it this process reads whenever it can.
+       */
+      readonly itemsLease?: PartitionLeases<Queryable>;
     } = {},
   ) {
     this.logger = hooks.logger;
     this.onProjected = hooks.onProjected;
     this.partitions = hooks.partitions;
     this.deciders = hooks.deciders ?? [];
+    this.itemsLease = hooks.itemsLease;
   }
 
   start(): Promise<void> {
@@ -105,6 +114,7 @@ export class Projector {
     );
     // What customers bought and viewed, per product, the item similarity's sums and buyers' top fives: on a subscription of its own.
     const recommend = { catalogueWindowDays: this.options.predictions.catalogueWindowDays };
+    await this.itemsLease?.start();
     this.itemsSubscription = this.store.subscribe(
       CUSTOMER_ITEMS_PROJECTION,
       (events, unit) => projectCustomerItems(events, unit.state, { tables: LIVE_ITEM_TABLES, recommend: { ...recommend, now: this.now() } }),
@@ -112,6 +122,7 @@ export class Projector {
         batchSize: this.options.batchSize,
         gatherMs: READ_MODEL_GATHER_MS,
         onError: (error) => this.logger?.error({ err: error }, 'customer items batch failed; retrying'),
+        partitions: this.itemsLease ? { ownership: this.itemsLease } : undefined,
       },
     );
     if (this.options.clockIntervalMs > 0) {
@@ -188,6 +199,7 @@ export class Projector {
     this.subscription = undefined;
     this.itemsSubscription = undefined;
     await this.partitions?.stop();
+    await this.itemsLease?.stop();
     for (const decider of this.deciders) await decider.stop?.();
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { Database, Queryable } from '@journey/database';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { CONFIG, DATABASE, LOGGER, type JourneyConfig, type Logger } from '@journey/platform';
-import { compactCustomerCounts, WeeklyAggregates } from '@journey/projections';
+import { compactCustomerCounts, WEEKLY_SUBSCRIPTION, WeeklyAggregates } from '@journey/projections';
 
 /** How often the appended customer-count changes are folded together. */
 const COMPACT_EVERY_MS = 60_000;
@@ -24,12 +24,18 @@ export class ConsoleAggregatesLifecycle implements OnApplicationBootstrap, Befor
     @Inject(CONFIG) private readonly config: JourneyConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.weekly = new WeeklyAggregates(store, (error) => logger.error({ err: error }, 'weekly aggregates batch failed; retrying'));
+    // One process of those side by side reads the log for the aggregates: the holder of this one-partition lease.
+    const lease = store.partitionLeases(WEEKLY_SUBSCRIPTION, {
+      count: 1,
+      leaseMs: config.partitions.leaseMs,
+      onError: (error) => logger.warn({ err: error }, 'renewing the weekly aggregates’ lease failed; trying again'),
+    });
+    this.weekly = new WeeklyAggregates(store, (error) => logger.error({ err: error }, 'weekly aggregates batch failed; retrying'), lease);
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     if (!this.config.projector) return;
-    this.weekly.start();
+    await this.weekly.start();
     this.timer = setInterval(() => {
       this.compacting = compactCustomerCounts(this.db).catch((error: unknown) => this.logger.warn({ err: error }, 'folding the customer counts failed; trying again later'));
     }, COMPACT_EVERY_MS);

@@ -4,7 +4,7 @@ import { KafkaLogPublisher, LogRelay } from '@journey/kafka';
 import { type Database, type Queryable } from '@journey/database';
 import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, PARTITIONS, projectionMetrics, type PartitionRegistry, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
-import { CUSTOMER_PROJECTION, Projector } from '@journey/projections';
+import { CUSTOMER_ITEMS_PROJECTION, CUSTOMER_PROJECTION, Projector } from '@journey/projections';
 import { RulesDecider, ruleCatalog, sagaSettings } from '@journey/journeys';
 import { Counter, type Registry } from 'prom-client';
 import { LatestFitHandler } from './predictions/latest-fit/latest-fit.handler';
@@ -94,8 +94,13 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
           onError: (error) => logger.warn({ err: error }, 'renewing the customer projection’s partition leases failed; trying again'),
         });
         if (config.projector) held.register(partitions);
+        const itemsLease = store.partitionLeases(CUSTOMER_ITEMS_PROJECTION, {
+          count: 1,
+          leaseMs: config.partitions.leaseMs,
+          onError: (error) => logger.warn({ err: error }, 'renewing the customer items reader’s lease failed; trying again'),
+        });
         const deciders = config.saga ? [new RulesDecider(ruleCatalog(db), sagaSettings(config), clock)] : [];
-        const projector = new Projector(db, store, config.projections, clock, { logger, deciders, onProjected: (delays) => observe?.(delays), partitions });
+        const projector = new Projector(db, store, config.projections, clock, { logger, deciders, onProjected: (delays) => observe?.(delays), partitions, itemsLease });
         if (config.projector) observe = projectionMetrics(registry);
         return projector;
       },

@@ -1,5 +1,5 @@
 import type { Queryable } from '@journey/database';
-import type { EventStore, RecordedEvent, Subscription } from '@journey/event-store';
+import type { EventStore, PartitionLeases, RecordedEvent, Subscription } from '@journey/event-store';
 import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
 import { monthDate, monthIndex, retentionChanges } from './retention-fold';
 import { foldWeekly } from './weekly-fold';
@@ -18,10 +18,19 @@ export class WeeklyAggregates {
   constructor(
     private readonly store: EventStore<Queryable>,
     private readonly onError: (error: unknown) => void,
+    /** A lease group of one partition (unstarted): of the processes side by side, the one holding it reads the log for the aggregates. */
+    private readonly lease?: PartitionLeases<Queryable>,
   ) {}
 
-  start(): void {
-    this.subscription ??= this.store.subscribe(WEEKLY_SUBSCRIPTION, (events, unit) => addAggregates(unit.state, events), { batchSize: 5000, gatherMs: READ_MODEL_GATHER_MS, onError: this.onError });
+  async start(): Promise<void> {
+    if (this.subscription) return;
+    await this.lease?.start();
+    this.subscription ??= this.store.subscribe(WEEKLY_SUBSCRIPTION, (events, unit) => addAggregates(unit.state, events), {
+      batchSize: 5000,
+      gatherMs: READ_MODEL_GATHER_MS,
+      onError: this.onError,
+      partitions: this.lease ? { ownership: this.lease } : undefined,
+    });
   }
 
   async caughtUp(): Promise<void> {
@@ -31,6 +40,7 @@ export class WeeklyAggregates {
   async stop(): Promise<void> {
     await this.subscription?.stop();
     this.subscription = undefined;
+    await this.lease?.stop();
   }
 }
 
