@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Pool } from 'pg';
 import type { EngineProcess } from '../support/engine-process';
 import { fmt, freshJourneySchema } from './bench-support';
@@ -106,6 +109,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   } catch (error) {
     failure = (error as Error).message.split('\n').slice(0, 3).join(' ');
     say(`stopped: ${(error as Error).message}`);
+    say(`the engines' logs and the pipeline's state are kept in ${await keepEvidence(pool, engines)}`);
   } finally {
     await pool.end();
   }
@@ -121,4 +125,35 @@ function safePeak(engine: EngineProcess): number {
   } catch {
     return 0; // the process is gone (it failed): its memory is not measured
   }
+}
+
+/**
+ * What a stopped scenario leaves to look at, while its engines still run: each engine's log, and
+ * the checkpoints, leases, sessions and waiting locks of its database. Returns the directory.
+ */
+export async function keepEvidence(pool: Pool, engines: readonly EngineProcess[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'journey-bench-engine-'));
+  engines.forEach((engine, i) => writeFileSync(join(dir, `engine-${i + 1}.log`), engine.log));
+  const state: Record<string, unknown> = {};
+  const queries: Record<string, string> = {
+    checkpoints: `SELECT c.name, c.tx_id::text, c.position, c.updated_at,
+                    (SELECT extract(epoch FROM clock_timestamp() - e.recorded_at)::float8 FROM journey.events e
+                      WHERE (e.tx_id, e.global_position) > (c.tx_id, c.position) ORDER BY e.tx_id, e.global_position LIMIT 1) AS lag_seconds
+                  FROM journey.checkpoints c ORDER BY c.name`,
+    leases: 'SELECT grp, partition, owner, lease_until, clock_timestamp() AS now FROM journey.partition_leases ORDER BY grp, partition',
+    members: 'SELECT grp, member, seen_until FROM journey.lease_members ORDER BY grp, member',
+    sessions: `SELECT pid, application_name, state, wait_event_type, wait_event, clock_timestamp() - xact_start AS in_transaction, left(query, 300) AS query
+               FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() ORDER BY xact_start NULLS LAST`,
+    waiting: `SELECT l.pid, l.locktype, l.mode, l.relation::regclass::text AS relation, pg_blocking_pids(l.pid) AS blocked_by
+              FROM pg_locks l WHERE NOT l.granted`,
+  };
+  for (const [name, sql] of Object.entries(queries)) {
+    try {
+      state[name] = (await pool.query(sql)).rows;
+    } catch (error) {
+      state[name] = `not read: ${(error as Error).message}`;
+    }
+  }
+  writeFileSync(join(dir, 'state.json'), JSON.stringify(state, null, 1));
+  return dir;
 }
