@@ -7,6 +7,7 @@ import { fmt, freshJourneySchema } from './bench-support';
 import type { LoadOptions } from './engine-load-worker';
 import { cpuSeconds, errorLines, ingestKey, peakRssMiB, startEngines, stopEngines } from './engine-processes';
 import { describeStep, pipelineStarted, runStep, type MeasuredStep } from './engine-steps';
+import { readLags } from './engine-lag';
 import { visibilityUnderLoad, type Visibility } from './engine-visibility';
 import { nextRate, sustainedRate } from './rate-search';
 
@@ -135,11 +136,13 @@ export async function keepEvidence(pool: Pool, engines: readonly EngineProcess[]
   const dir = mkdtempSync(join(tmpdir(), 'journey-bench-engine-'));
   engines.forEach((engine, i) => writeFileSync(join(dir, `engine-${i + 1}.log`), engine.log));
   const state: Record<string, unknown> = {};
+  try {
+    state.lagSeconds = Object.fromEntries(await readLags(pool));
+  } catch (error) {
+    state.lagSeconds = `not read: ${(error as Error).message}`;
+  }
   const queries: Record<string, string> = {
-    checkpoints: `SELECT c.name, c.tx_id::text, c.position, c.updated_at,
-                    (SELECT extract(epoch FROM clock_timestamp() - e.recorded_at)::float8 FROM journey.events e
-                      WHERE (e.tx_id, e.global_position) > (c.tx_id, c.position) ORDER BY e.tx_id, e.global_position LIMIT 1) AS lag_seconds
-                  FROM journey.checkpoints c ORDER BY c.name`,
+    checkpoints: 'SELECT name, tx_id::text, position, updated_at FROM journey.checkpoints ORDER BY name',
     leases: 'SELECT grp, partition, owner, lease_until, clock_timestamp() AS now FROM journey.partition_leases ORDER BY grp, partition',
     members: 'SELECT grp, member, seen_until FROM journey.lease_members ORDER BY grp, member',
     sessions: `SELECT pid, application_name, state, wait_event_type, wait_event, clock_timestamp() - xact_start AS in_transaction, left(query, 300) AS query
