@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Client, Pool, types, type PoolClient, type QueryConfig } from 'pg';
+import { Client, DatabaseError, Pool, types, type PoolClient, type QueryConfig } from 'pg';
 import { INT8_OID, parseBigintText, XID8_OID, type Database, type Queryable, type QueryOptions, type QueryResult } from './database';
 import { PgListener } from './pg-listener';
 import { isTransactionConflict } from './unavailable';
@@ -50,9 +50,25 @@ export class PgDatabase implements Database {
     this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
+  /**
+   * One statement on a pooled session. A statement the server refuses (a constraint, a stale
+   * stream head, a conflict) leaves the session as it was, so it goes back to the pool: the
+   * pool's own query() would close it, and the next statement would pay a new connection and a
+   * new session's first plans (tens of milliseconds, and PostgreSQL's CPU). A session that failed
+   * (a broken connection, a fatal error) is dropped.
+   */
   async query<R extends object>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
-    const result = await this.pool.query<R>(queryConfig(sql, params, options));
-    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    const client = await this.pool.connect();
+    let lost: Error | undefined;
+    try {
+      const result = await client.query<R>(queryConfig(sql, params, options));
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    } catch (error) {
+      if (!refusedStatement(error)) lost = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(lost);
+    }
   }
 
   async exec(script: string): Promise<void> {
@@ -135,6 +151,11 @@ export class PgDatabase implements Database {
 
 function queryConfig(sql: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined): QueryConfig {
   return { text: sql, values: params as unknown[] | undefined, name: options?.prepareAs };
+}
+
+/** An error the server reported for one statement, after which the session is still usable. */
+function refusedStatement(error: unknown): boolean {
+  return error instanceof DatabaseError && error.severity === 'ERROR';
 }
 
 function wrap(client: PoolClient): Queryable {

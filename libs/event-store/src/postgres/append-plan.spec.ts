@@ -76,6 +76,18 @@ describe('planning a group-commit batch', () => {
     expect(lines(plan([expectsFive], { 'customer-1': head(3) }, { 'customer-1': head(5) })).map((l) => l.streamPosition)).toEqual([6]);
   });
 
+  it('reads the heads it does not remember of a call whose streams exist, and guesses them new otherwise', () => {
+    const derived = callState({ ...call(['customer-1', [pageView()]], ['customer-2', [pageView()]]).call, streamsExist: true });
+    const first = plan([derived], { 'customer-2': head(4) });
+    expect([...first.lookup]).toEqual(['customer-1']);
+    const read = plan([derived], { 'customer-2': head(4) }, { 'customer-1': head(7) });
+    expect(lines(read).map((l) => [l.streamId, l.streamPosition])).toEqual([
+      ['customer-1', 8],
+      ['customer-2', 5],
+    ]);
+    expect(plan([call(['customer-1', [pageView()]])]).lookup.size).toBe(0);
+  });
+
   it('writes an id given twice in a batch once: the same content is a duplicate, other content a conflict of that event', () => {
     const id = randomUUID();
     const planned = plan([call(['customer-1', [pageView('/x', id)]]), call(['customer-1', [pageView('/x', id)]]), call(['customer-2', [pageView('/y', id)]])]);

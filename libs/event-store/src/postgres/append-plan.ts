@@ -50,7 +50,8 @@ export interface Plan {
 
 /**
  * Plans a batch from the heads known without asking the database: those read during this batch
- * (`fresh`), then those this process remembers, else a new stream. A call's version checks hold
+ * (`fresh`), then those this process remembers, else a new stream (or a lookup, for a call whose
+ * streams exist). A call's version checks hold
  * for all its requests or none; positions and the hash chain follow each stream's head; an id
  * placed earlier in the batch, or settled from the store, is a duplicate or a conflict, never a
  * second write. A check that a remembered head cannot decide asks for a lookup.
@@ -108,7 +109,12 @@ export function planBatch(
 
       const streamId = request.streamId;
       const entry = streams.get(streamId);
-      const head = entry?.head ?? fresh.get(streamId) ?? remembered(streamId) ?? NEW_STREAM;
+      const known = entry?.head ?? fresh.get(streamId) ?? remembered(streamId);
+      if (!known && state.call.streamsExist) {
+        lookup.add(streamId);
+        continue;
+      }
+      const head = known ?? NEW_STREAM;
       const verdict = check(request.expected, head, fresh.has(streamId));
       if (verdict === 'lookup') {
         lookup.add(streamId);

@@ -196,7 +196,7 @@ export class PostgresEventStore implements EventStore<Queryable> {
         if (rows.length === 0) return 0;
         const byStream = new Map<string, NewEvent[]>();
         for (const row of rows) byStream.set(row.stream_id, [...(byStream.get(row.stream_id) ?? []), ...row.events]);
-        const { outcomes } = await this.appendMany([...byStream].map(([streamId, events]) => ({ streamId, events })));
+        const { outcomes } = await this.appendToExisting([...byStream].map(([streamId, events]) => ({ streamId, events })));
         const refused = outcomes.find((outcome) => outcome.status === 'conflict');
         if (refused) throw new Error(`a derived event recorded for after a commit was refused: ${refused.eventId} ${refused.reason}`);
         await tx.query('DELETE FROM journey.derived_outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
@@ -227,7 +227,13 @@ export class PostgresEventStore implements EventStore<Queryable> {
    * PGlite has one connection, which `tx` holds: there they are appended within `tx`.
    */
   private appendDerived(tx: Queryable, requests: readonly AppendRequest[]): Promise<AppendResult> {
-    return this.db.concurrency > 1 ? this.appendMany(requests) : this.appendWithin(tx, requests);
+    return this.db.concurrency > 1 ? this.appendToExisting(requests) : this.appendWithin(tx, requests);
+  }
+
+  /** appendMany for derived events, whose streams (the customers') exist: see AppendCall.streamsExist. */
+  private async appendToExisting(requests: readonly AppendRequest[]): Promise<AppendResult> {
+    const sealed = this.vault ? await this.vault.seal(this.db, requests, false) : requests;
+    return this.writer.submit(prepareCall(sealed, true));
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly RecordedEvent[]> {
@@ -476,13 +482,13 @@ export class PostgresEventStore implements EventStore<Queryable> {
   }
 }
 
-function prepareCall(requests: readonly AppendRequest[]): AppendCall {
+function prepareCall(requests: readonly AppendRequest[], streamsExist = false): AppendCall {
   let eventCount = 0;
   const prepared = requests.map((request) => {
     eventCount += request.events.length;
     return { streamId: request.streamId, events: request.events.map(prepareEvent), expected: request.expected ?? 'any' };
   });
-  return { requests: prepared, eventCount };
+  return { requests: prepared, eventCount, streamsExist };
 }
 
 /**

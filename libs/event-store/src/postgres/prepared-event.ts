@@ -18,6 +18,12 @@ export interface PreparedRequest {
 export interface AppendCall {
   readonly requests: readonly PreparedRequest[];
   readonly eventCount: number;
+  /**
+   * The streams are expected to exist already (events the engine derives for a customer): a head
+   * this process does not remember is read before planning, rather than guessed new and found
+   * moved by a statement sent in vain.
+   */
+  readonly streamsExist?: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
