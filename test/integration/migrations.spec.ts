@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { defaultMigrationsDir, loadMigrations, loadSqlFunctions, migrate, type Migration, type SqlFunction } from '@journey/database';
+import type { EventType } from '@journey/contracts';
+import { emptyCustomer360, foldEvents, DEFAULT_LIFECYCLE } from '@journey/domain';
 import type { NewEvent } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
+import { LIVE_TABLES, readCustomers, saveCustomers } from '@journey/projections';
+import { SAMPLE_DATA } from '../support/sample-events';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const FUNCTIONS = loadSqlFunctions(join(defaultMigrationsDir(), 'functions'));
@@ -22,6 +26,10 @@ function withBody(fn: SqlFunction, from: string, to: string): SqlFunction {
 
 function pageView(): NewEvent {
   return { eventId: randomUUID(), type: 'PageViewed', version: 1, occurredAt: '2026-03-01T12:00:00.000Z', source: 'web', data: { url: '/' }, metadata: {} };
+}
+
+function derived(type: EventType): NewEvent {
+  return { eventId: randomUUID(), type, version: 1, occurredAt: '2026-03-02T12:00:00.000Z', source: 'journey', data: SAMPLE_DATA[type] as Record<string, unknown>, metadata: {} };
 }
 
 describe.each(backends())('migrations and SQL functions on %s', (backend) => {
@@ -78,6 +86,26 @@ describe.each(backends())('migrations and SQL functions on %s', (backend) => {
     expect(await after.verify('customer-1')).toEqual({ streamId: 'customer-1', ok: true, events: 3 });
     await after.close();
     expect(await migrate(t.db)).toMatchObject({ applied: [], functions: [] });
+  });
+
+  it("leaves the customer's own events in the 360's event count on upgrading to 026, as the fold counts them", async () => {
+    await migrate(t.db, loadMigrations().filter((m) => m.name < '026'));
+    const store = new PostgresEventStore(t.db);
+    await store.append('customer-c1', [pageView(), derived('LifecycleStageChanged'), pageView(), derived('ActionScheduled'), derived('SegmentEntered')]);
+    await store.append('customer-c2', [pageView()]);
+    // As the fold before 026 left them: every event of the stream counted.
+    await saveCustomers(t.db, LIVE_TABLES, [
+      { before: undefined, after: { ...emptyCustomer360('c1'), eventCount: 5 } },
+      { before: undefined, after: { ...emptyCustomer360('c2'), eventCount: 1 } },
+    ]);
+
+    expect((await migrate(t.db)).applied).toContain('026_event_count_own.sql');
+    const rows = await readCustomers(t.db, ['c1', 'c2']);
+    expect([rows.get('c1')!.eventCount, rows.get('c2')!.eventCount]).toEqual([2, 1]);
+    const state = { customers: new Map(), visitors: new Map() };
+    foldEvents(await store.readStream('customer-c1'), state, DEFAULT_LIFECYCLE);
+    expect(state.customers.get('c1')!.eventCount).toBe(2);
+    await store.close();
   });
 
   it('applies a function again when its file changes, and only then', async () => {

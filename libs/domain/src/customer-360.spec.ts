@@ -139,8 +139,27 @@ describe('customer 360: given events, then state', () => {
     expect(rest(after)).toEqual(rest(base));
   });
 
-  it('counts every event folded', () => {
-    expect(given(event('PageViewed'), event('MessageSent'), event('LifecycleStageChanged')).eventCount).toBe(3);
+  it("counts the customer's own events, not the derived ones", () => {
+    expect(given(event('PageViewed'), event('MessageSent'), event('LifecycleStageChanged'), event('ValueTierChanged')).eventCount).toBe(2);
+  });
+
+  it('leaves the state itself when a derived event changes nothing in it, and only then', () => {
+    const entered = (change: number, at = '2026-03-01T12:00:00.000Z') =>
+      event('SegmentEntered', { segmentId: 'vip', segmentVersion: 1, change, backfill: false, causeEventId: '00000000-0000-4000-8000-000000000001' }, at);
+    const base = given(event('PageViewed'), entered(1));
+    expect(base.segments.vip).toMatchObject({ member: true, change: 1 });
+    // Folded back after its decider recorded it: the same object, nothing to write.
+    for (const type of ['LifecycleStageChanged', 'ActionScheduled', 'ActionDispatched', 'ConversionAttributed', 'ModelFitted'] as const) {
+      expect(evolve(base, event(type), DEFAULT_LIFECYCLE).state).toBe(base);
+    }
+    expect(evolve(base, entered(1), DEFAULT_LIFECYCLE).state).toBe(base);
+    // A newer change, or time that moves the stage, is a change.
+    expect(evolve(base, entered(2), DEFAULT_LIFECYCLE).state.segments.vip).toMatchObject({ change: 2 });
+    const bought = given(event('PurchaseCompleted'));
+    const later = evolve(bought, entered(1, '2026-06-01T00:00:00.000Z'), DEFAULT_LIFECYCLE);
+    expect(later.state).not.toBe(bought);
+    expect(later.state.lifecycle.stage).not.toBe(bought.lifecycle.stage);
+    expect(later.transitions.length).toBeGreaterThan(0);
   });
 
   describe('at risk from the churn model', () => {

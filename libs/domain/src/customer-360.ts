@@ -1,4 +1,4 @@
-import type { EventOfType, JourneyEvent, RfmSegment, ValueTier } from '@journey/contracts';
+import { isDerivedType, type EventOfType, type JourneyEvent, type RfmSegment, type ValueTier } from '@journey/contracts';
 import { advanceTo, NEW_LIFECYCLE, nextReviewAt, onChurnRisk, onPurchase, type LifecycleState, type LifecycleThresholds, type StageTransition } from './lifecycle';
 import { addAmount } from './money';
 import { later } from './instant';
@@ -79,6 +79,11 @@ export interface Customer360 {
   readonly rfm: { readonly recency: number; readonly frequency: number; readonly monetary: number } | null;
   readonly tierSince: string | null;
   readonly forgotten: boolean;
+  /**
+   * The customer's own events folded: the engine's derived events (stage and tier changes,
+   * actions, memberships) are not counted, so that folding one back, when the state already
+   * holds what it records, changes nothing and writes nothing.
+   */
   readonly eventCount: number;
   /** Memberships of saved segments by segment id, members and former members (their last change). */
   readonly segments: Readonly<Record<string, SegmentMembership>>;
@@ -153,7 +158,13 @@ export interface Evolution {
 export function evolve(state: Customer360, event: JourneyEvent, thresholds: LifecycleThresholds, visitor?: VisitorActivity): Evolution {
   const at = Date.parse(event.occurredAt);
   const advanced = advanceTo(state.lifecycle, at, thresholds);
-  let next: Customer360 = { ...state, lifecycle: advanced.state, eventCount: state.eventCount + 1, activity: recordActivity(state.activity, event) };
+  // A derived event leaves the state itself (the same object) when it changes nothing in it: it
+  // moves the lifecycle only when time brought a transition by its instant.
+  let next: Customer360 = isDerivedType(event.type)
+    ? advanced.transitions.length === 0
+      ? state
+      : { ...state, lifecycle: advanced.state }
+    : { ...state, lifecycle: advanced.state, eventCount: state.eventCount + 1, activity: recordActivity(state.activity, event) };
   let transitions = advanced.transitions;
 
   switch (event.type) {
@@ -260,17 +271,21 @@ export function evolve(state: Customer360, event: JourneyEvent, thresholds: Life
     case 'ChurnRiskChanged': {
       // Moves the lifecycle only when at risk comes from the model (JOURNEY_AT_RISK_FROM=model).
       const lifecycle = onChurnRisk(next.lifecycle, { band: event.data.to, pAlive: event.data.pAlive }, at, event.eventId, thresholds);
-      next = { ...next, lifecycle: lifecycle.state };
+      if (lifecycle.state !== next.lifecycle) next = { ...next, lifecycle: lifecycle.state };
       transitions = [...transitions, ...lifecycle.transitions];
       break;
     }
     case 'SegmentEntered':
-    case 'SegmentExited':
-      next = { ...next, segments: foldMembership(next.segments, event) };
+    case 'SegmentExited': {
+      // The decider recorded the membership when it appended the event: folded back, it is already there.
+      const segments = foldMembership(next.segments, event);
+      if (segments !== next.segments) next = { ...next, segments };
       break;
+    }
     default:
       return assertNever(event);
   }
+  if (next === state) return { state, transitions };
   const review = nextReviewAt(next.lifecycle, thresholds);
   return { state: { ...next, nextReviewAt: review === null ? null : new Date(review).toISOString() }, transitions };
 }

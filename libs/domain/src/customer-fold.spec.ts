@@ -70,6 +70,23 @@ describe('folding a batch of events into customers and visitors', () => {
     expect(result.changedVisitors.size).toBe(0);
   });
 
+  it('marks no customer changed by a derived event whose change the state holds, and still hands it to the hook', () => {
+    const state = emptyState();
+    const entered = event('SegmentEntered', customer('c-1'), { segmentId: 'vip', segmentVersion: 1, change: 1, backfill: false, causeEventId: '00000000-0000-4000-8000-000000000001' });
+    foldEvents([event('PageViewed', customer('c-1')), entered], state, DEFAULT_LIFECYCLE);
+    const folded = state.customers.get('c-1')!;
+    const seen: string[] = [];
+    const after: string[] = [];
+    const result = foldEvents([entered, event('ActionScheduled', customer('c-1'))], state, DEFAULT_LIFECYCLE, (e) => seen.push(e.type), (_before, next, e) => {
+      after.push(e.type);
+      return next;
+    });
+    expect(result.changedCustomers.size).toBe(0);
+    expect(state.customers.get('c-1')).toBe(folded);
+    expect(seen).toEqual(['SegmentEntered', 'ActionScheduled']);
+    expect(after).toEqual([]);
+  });
+
   it('hands each event to the hook with the state that event left, not a later one', () => {
     const state = emptyState();
     const seen: Array<[string, number]> = [];

@@ -31,7 +31,9 @@ export type AfterCustomerEvent = (before: Customer360, after: Customer360, event
  * Folds events, in the order given, into customers and visitors (mutating the two maps):
  * customers' events into their 360; a visitor's events into the visitor until an IdentityLinked
  * joins that history to the customer, and into the customer from then on. Every fold of the
- * customer (the live pass, a rebuild, an as-of answer) goes through here.
+ * customer (the live pass, a rebuild, an as-of answer) goes through here. A customer is changed
+ * only by a fold that changed its state: a derived event folded back, whose change the state
+ * already holds (a membership its decider recorded), is handed to `onFolded` alone.
  */
 export function foldEvents<E extends JourneyEvent>(
   events: readonly E[],
@@ -48,6 +50,11 @@ export function foldEvents<E extends JourneyEvent>(
   const foldCustomer = (customerId: string, event: E, visitor?: VisitorActivity): void => {
     const current = customers.get(customerId) ?? emptyCustomer360(customerId);
     const evolved = evolve(current, event, lifecycle, visitor);
+    if (evolved.state === current) {
+      // A derived event whose change the state already holds: nothing to judge or write.
+      onFolded?.(event, current);
+      return;
+    }
     const next = afterEvent ? afterEvent(current, evolved.state, event) : evolved.state;
     customers.set(customerId, next);
     changedCustomers.add(customerId);

@@ -41,10 +41,11 @@ interface Judged {
  * reading what the event changed (the index), and those whose instant to be reviewed by time has
  * come (every segment, until the batch has judged them all once and knows each one's instant).
  * The others keep their memberships: nothing they read has changed, and time has not moved them.
- * Membership events folded back into the 360 are judged like any other: their fold records a
- * decision, and may move what segments read (the lifecycle stage advanced to their instant, a
- * membership a backfill decided that another segment names); were they passed over, the next
- * event would find that change already in its state and judge nothing. `predictions` are the
+ * Membership events folded back into the 360 are judged like any other when their fold changes
+ * the state (the lifecycle stage advanced to their instant, a membership a backfill decided that
+ * another segment names); were they passed over, the next event would find that change already in
+ * its state and judge nothing. One whose change the state already holds is not judged (the fold
+ * hands it on unchanged): nothing a segment reads moved. `predictions` are the
  * batch's customers' latest scores, for segments that read them.
  */
 export function segmentPass(segments: readonly SegmentDefinition[], predictions: ReadonlyMap<string, CustomerPredictions> = new Map()): SegmentPass {
