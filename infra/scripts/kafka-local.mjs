@@ -165,10 +165,21 @@ function java(jars, mainClass, args, extra = []) {
   return ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-Djava.awt.headless=true', ...extra, '-cp', join(jars, '*'), mainClass, ...args];
 }
 
+/**
+ * A KRaft cluster id: 16 random bytes in base64url, as Kafka makes them, and like Kafka's own
+ * never starting with '-' (one id in 64 would), which the storage tool would take for an option.
+ */
+function newClusterId() {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 /** Formats the storage of a new data folder (KRaft needs a cluster id and a meta.properties first). */
 function formatStorage(jars, folder, properties) {
   if (existsSync(join(folder, 'data', 'meta.properties'))) return;
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = newClusterId();
   const format = spawnSync('java', java(jars, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', properties, '--ignore-formatted'], [`-Dlog4j2.configurationFile=${join(folder, 'log4j2.properties')}`]), {
     encoding: 'utf8',
   });
