@@ -242,6 +242,7 @@ async function main(): Promise<void> {
     `| a pass's seconds, no segments / 50 segments | ${secondsOf((p) => p.none.seconds)} / ${secondsOf((p) => p.fifty.seconds)} s |  |  |`,
     `| derived events folded back in a pass, no segments / 50 segments | ${fmt(median(passes.map((p) => p.none.derived)))} / ${fmt(median(passes.map((p) => p.fifty.derived)))} |  |  |`,
     `| of which appending the derived events (stage and membership changes) | ${secondsOf((p) => p.none.appendSeconds)} / ${secondsOf((p) => p.fifty.appendSeconds)} s |  |  |`,
+    `| the membership changes written at C alone, against the pass without segments (a floor of the rate lost at this churn) | ${(changes / c).toFixed(1)} s, ${((100 * changes) / c / median(passes.map((p) => p.none.seconds))).toFixed(0)} % |  |  |`,
     `| Node CPU of a pass (fold, judging, writing, appending) | ${secondsOf((p) => p.none.cpuSeconds)} / ${secondsOf((p) => p.fifty.cpuSeconds)} s |  |  |`,
     `| accepted event → SegmentEntered at ${fmt(LATENCY_RATE)} events/s, p50 / p99 | ${fmt(latency.p50)} / ${fmt(latency.p99)} ms | p99 < 500 ms | ${latency.p99 < 500 ? 'met' : 'not met'} |`,
     '',
