@@ -149,8 +149,10 @@ describe('customer 360: given events, then state', () => {
     const base = given(event('PageViewed'), entered(1));
     expect(base.segments.vip).toMatchObject({ member: true, change: 1 });
     // Folded back after its decider recorded it: the same object, nothing to write.
-    for (const type of ['LifecycleStageChanged', 'ActionScheduled', 'ActionDispatched', 'ConversionAttributed', 'ModelFitted'] as const) {
+    for (const type of ['LifecycleStageChanged', 'ActionScheduled', 'ActionDispatched', 'ConversionAttributed', 'ModelFitted', 'ChurnRiskChanged'] as const) {
       expect(evolve(base, event(type), DEFAULT_LIFECYCLE).state).toBe(base);
+      // Later, with no transition due by then: time alone is no change either.
+      expect(evolve(base, event(type, SAMPLE_DATA[type], '2026-09-01T00:00:00.000Z'), DEFAULT_LIFECYCLE).state).toBe(base);
     }
     expect(evolve(base, entered(1), DEFAULT_LIFECYCLE).state).toBe(base);
     // A newer change, or time that moves the stage, is a change.

@@ -271,7 +271,7 @@ export function evolve(state: Customer360, event: JourneyEvent, thresholds: Life
     case 'ChurnRiskChanged': {
       // Moves the lifecycle only when at risk comes from the model (JOURNEY_AT_RISK_FROM=model).
       const lifecycle = onChurnRisk(next.lifecycle, { band: event.data.to, pAlive: event.data.pAlive }, at, event.eventId, thresholds);
-      if (lifecycle.state !== next.lifecycle) next = { ...next, lifecycle: lifecycle.state };
+      if (lifecycle.transitions.length > 0) next = { ...next, lifecycle: lifecycle.state };
       transitions = [...transitions, ...lifecycle.transitions];
       break;
     }
