@@ -126,9 +126,14 @@ export class PostgresEventStore implements EventStore<Queryable> {
     return this.appendMany([{ streamId, events, expected }]);
   }
 
-  async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult> {
+  appendMany(requests: readonly AppendRequest[]): Promise<AppendResult> {
+    return this.submit(requests, false);
+  }
+
+  /** Through group commit; `streamsExist` for derived events, whose streams (the customers') exist: see AppendCall.streamsExist. */
+  private async submit(requests: readonly AppendRequest[], streamsExist: boolean): Promise<AppendResult> {
     const sealed = this.vault ? await this.vault.seal(this.db, requests, false) : requests;
-    return this.writer.submit(prepareCall(sealed));
+    return this.writer.submit(prepareCall(sealed, streamsExist));
   }
 
   async unitOfWork<T>(work: (unit: UnitOfWork<Queryable>) => Promise<T>): Promise<T> {
@@ -196,7 +201,7 @@ export class PostgresEventStore implements EventStore<Queryable> {
         if (rows.length === 0) return 0;
         const byStream = new Map<string, NewEvent[]>();
         for (const row of rows) byStream.set(row.stream_id, [...(byStream.get(row.stream_id) ?? []), ...row.events]);
-        const { outcomes } = await this.appendToExisting([...byStream].map(([streamId, events]) => ({ streamId, events })));
+        const { outcomes } = await this.submit([...byStream].map(([streamId, events]) => ({ streamId, events })), true);
         const refused = outcomes.find((outcome) => outcome.status === 'conflict');
         if (refused) throw new Error(`a derived event recorded for after a commit was refused: ${refused.eventId} ${refused.reason}`);
         await tx.query('DELETE FROM journey.derived_outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
@@ -213,7 +218,7 @@ export class PostgresEventStore implements EventStore<Queryable> {
    */
   private async appendWithin(tx: Queryable, requests: readonly AppendRequest[]): Promise<AppendResult> {
     const sealed = this.vault ? await this.vault.seal(tx, requests, true) : requests;
-    const report = await this.runner.run(tx, [prepareCall(sealed)], false);
+    const report = await this.runner.run(tx, [prepareCall(sealed, false)], false);
     const outcome = report.outcomes[0]!;
     if (!outcome.ok) throw outcome.error;
     return outcome.result;
@@ -227,13 +232,7 @@ export class PostgresEventStore implements EventStore<Queryable> {
    * PGlite has one connection, which `tx` holds: there they are appended within `tx`.
    */
   private appendDerived(tx: Queryable, requests: readonly AppendRequest[]): Promise<AppendResult> {
-    return this.db.concurrency > 1 ? this.appendToExisting(requests) : this.appendWithin(tx, requests);
-  }
-
-  /** appendMany for derived events, whose streams (the customers') exist: see AppendCall.streamsExist. */
-  private async appendToExisting(requests: readonly AppendRequest[]): Promise<AppendResult> {
-    const sealed = this.vault ? await this.vault.seal(this.db, requests, false) : requests;
-    return this.writer.submit(prepareCall(sealed, true));
+    return this.db.concurrency > 1 ? this.submit(requests, true) : this.appendWithin(tx, requests);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly RecordedEvent[]> {
@@ -482,7 +481,7 @@ export class PostgresEventStore implements EventStore<Queryable> {
   }
 }
 
-function prepareCall(requests: readonly AppendRequest[], streamsExist = false): AppendCall {
+function prepareCall(requests: readonly AppendRequest[], streamsExist: boolean): AppendCall {
   let eventCount = 0;
   const prepared = requests.map((request) => {
     eventCount += request.events.length;
