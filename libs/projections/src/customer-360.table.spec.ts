@@ -43,7 +43,7 @@ describe('the event history as a row stores it', () => {
     const viewedFirst = fold(fold(emptyCustomer360('c-2'), 'ProductViewed'), 'CartUpdated');
     const cartFirst = fold(fold(emptyCustomer360('c-2'), 'CartUpdated'), 'ProductViewed');
     expect(Object.keys(viewedFirst.activity)).not.toEqual(Object.keys(cartFirst.activity));
-    const stored = (state: Customer360) => JSON.stringify(toRow(state).activity);
+    const stored = (state: Customer360) => toRow(state).activity;
     expect(stored(viewedFirst)).toBe(stored(cartFirst));
   });
 });

@@ -318,7 +318,7 @@ export function toRow(c: Customer360): CustomerRow {
     event_count: c.eventCount,
     segments: c.segments,
     member_of: memberOf(c.segments),
-    activity: inKeyOrder(c.activity),
+    activity: activityText(c.activity),
     segment_review_at: c.segmentReviewAt,
     segments_at: c.segmentsAt,
     scores: c.scores,
@@ -382,17 +382,19 @@ export function fromRow(row: CustomerRow): Customer360 {
 }
 
 /**
- * The event history with its keys in order: stored as text, the same history is then the same
- * text whatever order the fold met its keys in (a rebuild and the live pass agree to the byte).
+ * The event history's text, its keys in order: the same history is then the same text whatever
+ * order the fold met its keys in (a rebuild and the live pass agree to the byte). Sent as a JSON
+ * string rather than an object, json_to_recordset takes it as it is instead of reading the
+ * object's structure to print it again (the largest part of the row).
  */
-function inKeyOrder(activity: Customer360['activity']): Customer360['activity'] {
+function activityText(activity: Customer360['activity']): string {
   const keys = Object.keys(activity);
   let ordered = true;
   for (let i = 1; i < keys.length && ordered; i++) ordered = keys[i - 1]! < keys[i]!;
-  if (ordered) return activity;
+  if (ordered) return JSON.stringify(activity);
   const sorted: Record<string, readonly number[]> = {};
   for (const key of keys.sort()) sorted[key] = activity[key]!;
-  return sorted;
+  return JSON.stringify(sorted);
 }
 
 /** The event history as stored: the text of its JSON (migration 024). */
