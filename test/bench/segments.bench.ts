@@ -1,9 +1,10 @@
 /**
  * npm run bench:segments — segments at scale, beside the raw insert ceiling C of the same run:
- * the backfill of one segment over CUSTOMERS customers (1,000,000 by default), and the live pass
- * (the projector catching up over a generated log of EVENTS events) with 50 segments defined
- * against none, and the delay from an accepted event to its SegmentEntered at LATENCY_RATE events/s.
- * RUNS repeats the first two and quotes medians.
+ * the backfill of one segment over CUSTOMERS customers (1,000,000 by default), the pass (the
+ * projector catching up over a generated log of EVENTS events) with 50 segments defined against
+ * none, live events over LIVE_CUSTOMERS existing customers with the 50 segments backfilled against
+ * none, and the delay from an accepted event to its SegmentEntered at LATENCY_RATE events/s.
+ * RUNS repeats the first three and quotes medians.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -14,6 +15,7 @@ import { cursorOf, isBefore, START_CURSOR } from '@journey/event-store';
 import { LIVE_TABLES, projectBatch, Projector, runBackfill, SegmentStore, startBackfill } from '@journey/projections';
 import { benchStore, seedHistory } from './bench-history';
 import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, keptBenchDatabaseUrl, median, purchaseData, quantile, recordResults } from './bench-support';
+import { liveFolding, preparePopulation, type LiveFold } from './engine-fold';
 import { BACKFILL_SEGMENT, fiftySegments, syntheticPopulation } from './segments-fixtures';
 
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 1_000_000);
@@ -21,8 +23,11 @@ const EVENTS = Number(process.env.EVENTS ?? 200_000);
 const RUNS = Number(process.env.RUNS ?? 3);
 /** The ingest rate of the latency measurement: half of what the engine sustains here (bench:engine). */
 const LATENCY_RATE = Number(process.env.LATENCY_RATE ?? 500);
-/** The parts to run (a comma list of backfill, pass, latency): all by default; a partial run writes no figures. */
-const PARTS = new Set((process.env.PARTS ?? 'backfill,pass,latency').split(','));
+/** Existing customers and events of the live part. */
+const LIVE_CUSTOMERS = Number(process.env.LIVE_CUSTOMERS ?? 20_000);
+const LIVE_EVENTS = Number(process.env.LIVE_EVENTS ?? 10_000);
+/** The parts to run (a comma list of backfill, pass, live, latency): all by default; a partial run writes no figures. */
+const PARTS = new Set((process.env.PARTS ?? 'backfill,pass,live,latency').split(','));
 /** Customers per backfill chunk. */
 const CHUNK = Number(process.env.CHUNK ?? 2000);
 const UNTIL = new Date('2026-11-01T00:00:00Z');
@@ -141,6 +146,50 @@ async function entryLatency(rate: number, seconds: number): Promise<{ p50: numbe
   return { p50: quantile(delays, 0.5), p99: quantile(delays, 0.99), entries: delays.length };
 }
 
+/**
+ * The live part's two populations, as templates: `plain`, LIVE_CUSTOMERS existing customers
+ * (as bench:engine's live folding builds them), and `segmented`, the same with the 50 segments saved
+ * and backfilled one after the other (the order of the list: a segment after those it reads), the
+ * backfill's entries folded by the projector.
+ */
+async function prepareLive(plain: string, segmented: string): Promise<void> {
+  await preparePopulation(await benchDatabaseUrl(plain), LIVE_CUSTOMERS, (line) => say(`  ${line}`));
+  const url = await copyDatabase(plain, segmented);
+  const db = new PgDatabase({ url, poolSize: 4, applicationName: 'journey-bench-segments' });
+  const store = await benchStore(db);
+  try {
+    const started = performance.now();
+    for (const segment of fiftySegments()) {
+      const { record } = await SegmentStore.save(db, segment, { create: true });
+      const job = await startBackfill(db, record.segment.id, record.segment.version, randomUUID(), new Date());
+      await runBackfill(store, job.jobId, { chunk: CHUNK });
+    }
+    say(`  50 segments backfilled over ${fmt(LIVE_CUSTOMERS)} customers in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    await store.close();
+    await db.close();
+  }
+  await liveFolding(url, LIVE_CUSTOMERS, 0);
+}
+
+/** Live events over a copy of a live template, folded as the engine folds them (bench:engine's live folding), and the membership changes they caused. */
+async function liveEvents(template: string, copy: string): Promise<LiveFold & { changes: number }> {
+  const url = await copyDatabase(template, copy);
+  const count = async (): Promise<number> => {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM journey.events WHERE type IN ('SegmentEntered', 'SegmentExited')`);
+      return rows[0]!.n;
+    } finally {
+      await client.end();
+    }
+  };
+  const before = await count();
+  const fold = await liveFolding(url, LIVE_CUSTOMERS, LIVE_EVENTS);
+  return { ...fold, changes: (await count()) - before };
+}
+
 function describePass(pass: Awaited<ReturnType<typeof livePass>>): string {
   return `${fmt(pass.derived)} derived events folded back; ${pass.seconds.toFixed(1)} s, of which ${pass.appendSeconds.toFixed(1)} s appending derived events; ${pass.cpuSeconds.toFixed(1)} s of Node CPU`;
 }
@@ -171,6 +220,7 @@ async function main(): Promise<void> {
   }
   const logUrl = await keptBenchDatabaseUrl('journey_bench_segments_log');
   const log = PARTS.has('pass') ? await seedHistory(logUrl, EVENTS, { until: UNTIL, keep: true }) : { events: 0, customers: 0 };
+  if (PARTS.has('live')) await prepareLive('journey_bench_segments_live', 'journey_bench_segments_live_50');
 
   const ceilings: number[] = [];
   const backfills: Array<{ rate: number; entered: number; seconds: number }> = [];
@@ -178,6 +228,7 @@ async function main(): Promise<void> {
   const fifty: number[] = [];
   const passes: Array<{ none: Awaited<ReturnType<typeof livePass>>; fifty: Awaited<ReturnType<typeof livePass>> }> = [];
   let changes = 0;
+  const lives: Array<{ none: LiveFold; fifty: LiveFold & { changes: number } }> = [];
   for (let run = 1; run <= RUNS; run++) {
     ceilings.push(await ceiling(populationUrl, 5));
     say(`run ${run}: C ${fmt(ceilings.at(-1)!)} events/s`);
@@ -185,28 +236,40 @@ async function main(): Promise<void> {
       backfills.push(await backfill(populationUrl, run));
       say(`  backfill: ${fmt(CUSTOMERS)} customers in ${backfills.at(-1)!.seconds.toFixed(1)} s = ${fmt(backfills.at(-1)!.rate)} customers/s, ${fmt(backfills.at(-1)!.entered)} entered`);
     }
+    if (PARTS.has('live')) {
+      const plainLive = await liveEvents('journey_bench_segments_live', 'journey_bench_segments_live_copy');
+      const judgedLive = await liveEvents('journey_bench_segments_live_50', 'journey_bench_segments_live_copy');
+      lives.push({ none: plainLive, fifty: judgedLive });
+      say(
+        `  live events over ${fmt(LIVE_CUSTOMERS)} customers: ${fmt(plainLive.rate)} events/s without segments, ${fmt(judgedLive.rate)} with 50 ` +
+          `(${fmt(judgedLive.changes)} membership changes), ${(100 * (1 - judgedLive.rate / plainLive.rate)).toFixed(1)} % lost`,
+      );
+    }
     if (!PARTS.has('pass')) continue;
     const plain = await livePass('journey_bench_segments_log', 'journey_bench_segments_pass', []);
     none.push(plain.rate);
-    say(`  live pass, no segments: ${fmt(plain.events)} events at ${fmt(plain.rate)} events/s (${describePass(plain)})`);
+    say(`  pass over the history, no segments: ${fmt(plain.events)} events at ${fmt(plain.rate)} events/s (${describePass(plain)})`);
     const judged = await livePass('journey_bench_segments_log', 'journey_bench_segments_pass', fiftySegments());
     fifty.push(judged.rate);
     changes = judged.changes;
     passes.push({ none: plain, fifty: judged });
-    say(`  live pass, 50 segments: ${fmt(judged.events)} events (${fmt(judged.changes)} membership changes) at ${fmt(judged.rate)} events/s (${describePass(judged)}), ${(100 * (1 - judged.rate / plain.rate)).toFixed(1)} % lost`);
+    say(`  pass over the history, 50 segments: ${fmt(judged.events)} events (${fmt(judged.changes)} membership changes) at ${fmt(judged.rate)} events/s (${describePass(judged)}), ${(100 * (1 - judged.rate / plain.rate)).toFixed(1)} % lost`);
   }
   const latency = PARTS.has('latency') ? await entryLatency(LATENCY_RATE, 20) : undefined;
   if (latency) say(`  event → SegmentEntered at ${fmt(LATENCY_RATE)} events/s: p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms over ${fmt(latency.entries)} entries`);
-  if (!latency || !PARTS.has('backfill') || !PARTS.has('pass')) {
+  if (!latency || !PARTS.has('backfill') || !PARTS.has('pass') || !PARTS.has('live')) {
     say('a partial run (PARTS): no figures written');
     return;
   }
   const c = median(ceilings);
   const backfillRate = median(backfills.map((b) => b.rate));
   const loss = 1 - median(fifty.map((rate, i) => rate / none[i]!));
+  const liveLoss = 1 - median(lives.map((live) => live.fifty.rate / live.none.rate));
+  const liveNone = median(lives.map((live) => live.none.rate));
+  const liveFifty = median(lives.map((live) => live.fifty.rate));
   const date = new Date().toISOString();
   const commit = commitOf();
-  const knobs = ['CUSTOMERS', 'EVENTS', 'RUNS', 'LATENCY_RATE', 'CHUNK'].filter((knob) => process.env[knob] !== undefined).map((knob) => `${knob}=${process.env[knob]} `);
+  const knobs = ['CUSTOMERS', 'EVENTS', 'LIVE_CUSTOMERS', 'LIVE_EVENTS', 'RUNS', 'LATENCY_RATE', 'CHUNK'].filter((knob) => process.env[knob] !== undefined).map((knob) => `${knob}=${process.env[knob]} `);
   const command = `${knobs.join('')}npm run bench:segments`;
   const secondsOf = (pick: (pass: (typeof passes)[number]) => number) => median(passes.map(pick)).toFixed(1);
   const heading = '## Segments (`npm run bench:segments`)';
@@ -215,13 +278,20 @@ async function main(): Promise<void> {
     '',
     'A part alone: segment backfill and the customer pass with segments, without ingest beside them; the whole engine as users run it is measured by `npm run bench:engine`.',
     '',
+    `Two measures of the rate segments cost. Live events: ${fmt(LIVE_CUSTOMERS)} existing customers (as bench:engine's live folding builds them),`,
+    `the 50 segments below saved and backfilled, then ${fmt(LIVE_EVENTS)} events of the live mix (two in three ProductViewed, one in three`,
+    'PurchaseCompleted) appended to customers picked at random and folded by the projector as the engine runs it (its own process,',
+    'test/bench/engine-fold-worker.ts), against the same population without segments: the steady state of a deployment whose',
+    'memberships are recorded. The pass: the projector catching up over a generated history from empty tables, where every customer',
+    'enters its segments for the first time (a rebuild\'s or a first deployment\'s churn).',
+    '',
     `Measured ${date} on commit ${commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
     `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`${command}\` (${RUNS} run${RUNS > 1 ? 's' : ''}, medians).`,
     '',
     `The backfill evaluates one segment (shoes twice in 90 days, 50 EUR net, e-mail consent) over ${fmt(CUSTOMERS)} customers of the 360`,
     `written straight in SQL, in keyset ranges of ${fmt(CHUNK)}, each its own unit of work: a conservative SQL pre-filter picks the`,
     'customers the segment may hold (or time may move, or who are members), only those rows are read, locked and judged in code,',
-    'and the entries are recorded (SegmentEntered, marked backfill) with the job\'s cursor. The live pass is the projector\'s batches',
+    'and the entries are recorded (SegmentEntered, marked backfill) with the job\'s cursor. The pass is the projector\'s batches',
     '(fold each event, judge the segments it may move on the state it left, write the rows, append what they derive) run back to back',
     `over a generated log of ${fmt(log.events)} events (${fmt(log.customers)} customers) and then over the stage and membership changes they`,
     'derived (events of the customers\' streams, which the engine\'s pass folds in turn), timed apart from the safe horizon; the rate counts the',
@@ -236,9 +306,12 @@ async function main(): Promise<void> {
     '| --- | ---: | --- | --- |',
     `| raw insert ceiling C | ${fmt(c)} events/s |  |  |`,
     `| backfill of one segment over ${fmt(CUSTOMERS)} customers | ${fmt(backfillRate)} customers/s (${(backfillRate / c).toFixed(2)} C), ${fmt(median(backfills.map((b) => b.entered)))} entered | ≥ 20,000 customers/s | ${backfillRate >= 20_000 ? 'met' : 'not met'} |`,
-    `| live pass, no segments | ${fmt(median(none))} events/s (${(median(none) / c).toFixed(2)} C) |  |  |`,
-    `| live pass, 50 segments | ${fmt(median(fifty))} events/s (${(median(fifty) / c).toFixed(2)} C) |  |  |`,
-    `| rate lost to 50 segments (median of the runs' ratios) | ${(loss * 100).toFixed(1)} % | ≤ 10 % | ${loss <= 0.1 ? 'met' : 'not met'} |`,
+    `| live events over ${fmt(LIVE_CUSTOMERS)} customers, no segments | ${fmt(liveNone)} events/s (${(liveNone / c).toFixed(2)} C) |  |  |`,
+    `| live events over ${fmt(LIVE_CUSTOMERS)} customers, 50 segments backfilled | ${fmt(liveFifty)} events/s (${(liveFifty / c).toFixed(2)} C), ${fmt(median(lives.map((live) => live.fifty.changes)))} membership changes |  |  |`,
+    `| rate lost to 50 segments, live events (median of the runs' ratios) | ${(liveLoss * 100).toFixed(1)} % | ≤ 10 % | ${liveLoss <= 0.1 ? 'met' : 'not met'} |`,
+    `| pass over the history, no segments | ${fmt(median(none))} events/s (${(median(none) / c).toFixed(2)} C) |  |  |`,
+    `| pass over the history, 50 segments | ${fmt(median(fifty))} events/s (${(median(fifty) / c).toFixed(2)} C) |  |  |`,
+    `| rate lost to 50 segments, pass over the history (median of the runs' ratios) | ${(loss * 100).toFixed(1)} % | ≤ 10 % | ${loss <= 0.1 ? 'met' : 'not met'} |`,
     `| a pass's seconds, no segments / 50 segments | ${secondsOf((p) => p.none.seconds)} / ${secondsOf((p) => p.fifty.seconds)} s |  |  |`,
     `| derived events folded back in a pass, no segments / 50 segments | ${fmt(median(passes.map((p) => p.none.derived)))} / ${fmt(median(passes.map((p) => p.fifty.derived)))} |  |  |`,
     `| of which appending the derived events (stage and membership changes) | ${secondsOf((p) => p.none.appendSeconds)} / ${secondsOf((p) => p.fifty.appendSeconds)} s |  |  |`,
@@ -257,6 +330,7 @@ async function main(): Promise<void> {
     ceiling: { median: c, runs: ceilings },
     backfill: { median: backfillRate, runs: backfills.map((b) => b.rate), target: 20_000 },
     livePass: { none: { median: median(none), runs: none }, fifty: { median: median(fifty), runs: fifty }, loss, target: 0.1, passes },
+    liveEvents: { customers: LIVE_CUSTOMERS, events: LIVE_EVENTS, loss: liveLoss, target: 0.1, runs: lives },
     chunk: CHUNK,
     entryLatency: { rate: LATENCY_RATE, p50Ms: latency.p50, p99Ms: latency.p99, entries: latency.entries, targetP99Ms: 500 },
   });
