@@ -134,7 +134,7 @@ export function recordEngineResults(results: EngineResults, record: boolean): { 
     `Live folding alone: ${fmt(settings.foldCustomers)} customers in the 360 (a generated base folded from the log, the`,
     'rest cloned from it, as test/bench/query-seed.ts builds them), then events of the same mix',
     'appended to customers picked at random, then the customer projection as the engine runs it',
-    '(test/bench/engine-fold-worker.ts, a process of its own) timed folding them from the log.',
+    '(test/bench/engine-fold-worker.ts, a process of its own) timed folding them from the log, and then the stage changes they derived (folded in turn).',
     ...(notes(runs).length > 0 ? ['', ...notes(runs)] : []),
     '',
   ].join('\n');
