@@ -152,8 +152,15 @@ async function entryLatency(rate: number, seconds: number): Promise<{ p50: numbe
  * and backfilled one after the other (the order of the list: a segment after those it reads), the
  * backfill's entries folded by the projector.
  */
-async function prepareLive(plain: string, segmented: string): Promise<void> {
-  await preparePopulation(await benchDatabaseUrl(plain), LIVE_CUSTOMERS, (line) => say(`  ${line}`));
+async function prepareLive(plain: string, segmented: string): Promise<{ dormant: number }> {
+  const plainUrl = await benchDatabaseUrl(plain);
+  await preparePopulation(plainUrl, LIVE_CUSTOMERS, (line) => say(`  ${line}`));
+  const client = new Client({ connectionString: plainUrl });
+  await client.connect();
+  const { rows } = await client.query<{ dormant: number }>(
+    `SELECT (count(*) FILTER (WHERE stage IN ('churned', 'at_risk')))::float8 / count(*) AS dormant FROM journey.customer_360`,
+  );
+  await client.end();
   const url = await copyDatabase(plain, segmented);
   const db = new PgDatabase({ url, poolSize: 4, applicationName: 'journey-bench-segments' });
   const store = await benchStore(db);
@@ -170,6 +177,7 @@ async function prepareLive(plain: string, segmented: string): Promise<void> {
     await db.close();
   }
   await liveFolding(url, LIVE_CUSTOMERS, 0);
+  return { dormant: rows[0]!.dormant };
 }
 
 /** Live events over a copy of a live template, folded as the engine folds them (bench:engine's live folding), and the membership changes they caused. */
@@ -220,7 +228,7 @@ async function main(): Promise<void> {
   }
   const logUrl = await keptBenchDatabaseUrl('journey_bench_segments_log');
   const log = PARTS.has('pass') ? await seedHistory(logUrl, EVENTS, { until: UNTIL, keep: true }) : { events: 0, customers: 0 };
-  if (PARTS.has('live')) await prepareLive('journey_bench_segments_live', 'journey_bench_segments_live_50');
+  const live = PARTS.has('live') ? await prepareLive('journey_bench_segments_live', 'journey_bench_segments_live_50') : { dormant: 0 };
 
   const ceilings: number[] = [];
   const backfills: Array<{ rate: number; entered: number; seconds: number }> = [];
@@ -282,7 +290,9 @@ async function main(): Promise<void> {
     `the 50 segments below saved and backfilled, then ${fmt(LIVE_EVENTS)} events of the live mix (two in three ProductViewed, one in three`,
     'PurchaseCompleted) appended to customers picked at random and folded by the projector as the engine runs it (its own process,',
     'test/bench/engine-fold-worker.ts), against the same population without segments: the steady state of a deployment whose',
-    'memberships are recorded. The pass: the projector catching up over a generated history from empty tables, where every customer',
+    `memberships are recorded. ${Math.round(live.dormant * 100)} % of this population is churned or at risk (its generated history ends before`,
+    'today), so an event of a customer picked at random mostly brings one back, which moves the five stage segments at once: a',
+    'churn far above a deployment where most events come from customers already active. The pass: the projector catching up over a generated history from empty tables, where every customer',
     'enters its segments for the first time (a rebuild\'s or a first deployment\'s churn).',
     '',
     `Measured ${date} on commit ${commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
