@@ -31,6 +31,8 @@ const PARTS = new Set((process.env.PARTS ?? 'backfill,pass,live,latency').split(
 /** Customers per backfill chunk. */
 const CHUNK = Number(process.env.CHUNK ?? 2000);
 const UNTIL = new Date('2026-11-01T00:00:00Z');
+/** The membership changes in the log. */
+const MEMBERSHIP_CHANGES = `SELECT count(*)::int AS changes FROM journey.events WHERE type IN ('SegmentEntered', 'SegmentExited')`;
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /** One backfill of the segment over the population: customers per second, and how many entered. */
@@ -100,7 +102,7 @@ async function livePass(
   }
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  const { rows } = await db.query<{ changes: number }>(`SELECT count(*)::int AS changes FROM journey.events WHERE type IN ('SegmentEntered', 'SegmentExited')`);
+  const { rows } = await db.query<{ changes: number }>(MEMBERSHIP_CHANGES);
   await store.close();
   await db.close();
   return { rate: events / seconds, events, derived, changes: rows[0]!.changes, seconds, appendSeconds: appending / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
@@ -155,12 +157,7 @@ async function entryLatency(rate: number, seconds: number): Promise<{ p50: numbe
 async function prepareLive(plain: string, segmented: string): Promise<{ dormant: number }> {
   const plainUrl = await benchDatabaseUrl(plain);
   await preparePopulation(plainUrl, LIVE_CUSTOMERS, (line) => say(`  ${line}`));
-  const client = new Client({ connectionString: plainUrl });
-  await client.connect();
-  const { rows } = await client.query<{ dormant: number }>(
-    `SELECT (count(*) FILTER (WHERE stage IN ('churned', 'at_risk')))::float8 / count(*) AS dormant FROM journey.customer_360`,
-  );
-  await client.end();
+  const dormant = await scalar(plainUrl, `SELECT (count(*) FILTER (WHERE stage IN ('churned', 'at_risk')))::float8 / count(*) FROM journey.customer_360`);
   const url = await copyDatabase(plain, segmented);
   const db = new PgDatabase({ url, poolSize: 4, applicationName: 'journey-bench-segments' });
   const store = await benchStore(db);
@@ -177,25 +174,27 @@ async function prepareLive(plain: string, segmented: string): Promise<{ dormant:
     await db.close();
   }
   await liveFolding(url, LIVE_CUSTOMERS, 0);
-  return { dormant: rows[0]!.dormant };
+  return { dormant };
 }
 
 /** Live events over a copy of a live template, folded as the engine folds them (bench:engine's live folding), and the membership changes they caused. */
 async function liveEvents(template: string, copy: string): Promise<LiveFold & { changes: number }> {
   const url = await copyDatabase(template, copy);
-  const count = async (): Promise<number> => {
-    const client = new Client({ connectionString: url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM journey.events WHERE type IN ('SegmentEntered', 'SegmentExited')`);
-      return rows[0]!.n;
-    } finally {
-      await client.end();
-    }
-  };
-  const before = await count();
+  const before = await scalar(url, MEMBERSHIP_CHANGES);
   const fold = await liveFolding(url, LIVE_CUSTOMERS, LIVE_EVENTS);
-  return { ...fold, changes: (await count()) - before };
+  return { ...fold, changes: (await scalar(url, MEMBERSHIP_CHANGES)) - before };
+}
+
+/** The one value a query returns, on a connection of its own. */
+async function scalar(url: string, sql: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<Record<string, unknown>>(sql);
+    return Number(Object.values(rows[0]!)[0]);
+  } finally {
+    await client.end();
+  }
 }
 
 function describePass(pass: Awaited<ReturnType<typeof livePass>>): string {
@@ -292,8 +291,9 @@ async function main(): Promise<void> {
     'test/bench/engine-fold-worker.ts), against the same population without segments: the steady state of a deployment whose',
     `memberships are recorded. ${Math.round(live.dormant * 100)} % of this population is churned or at risk (its generated history ends before`,
     'today), so an event of a customer picked at random mostly brings one back, which moves the five stage segments at once: a',
-    'churn far above a deployment where most events come from customers already active. The pass: the projector catching up over a generated history from empty tables, where every customer',
-    'enters its segments for the first time (a rebuild\'s or a first deployment\'s churn).',
+    'churn far above a deployment where most events come from customers already active. The pass: the projector catching up',
+    'over a generated history from empty tables, where every customer enters its segments for the first time (a rebuild\'s or',
+    'a first deployment\'s churn).',
     '',
     `Measured ${date} on commit ${commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
     `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`${command}\` (${RUNS} run${RUNS > 1 ? 's' : ''}, medians).`,
