@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { streamIdOf, type JourneyEvent } from '@journey/contracts';
+import { isBefore } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
 import { liveCustomer, Projector, type CustomerDecider } from '@journey/projections';
-import { customerEvent } from '../support/projection-harness';
+import { customerEvent, purchase } from '../support/projection-harness';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
@@ -30,6 +31,19 @@ function viewsDecider(failures: number): CustomerDecider & { flushes: number } {
     },
   };
   return decider;
+}
+
+/** A decider that remembers the types it was handed, heeding only `heeded` when given. */
+function typesDecider(heeded?: readonly string[]): CustomerDecider & { seen: string[] } {
+  const seen: string[] = [];
+  return {
+    name: 'types',
+    seen,
+    ...(heeded ? { heeds: async () => (type: string) => heeded.includes(type) } : {}),
+    async begin() {
+      return { decide: (event: JourneyEvent) => void seen.push(event.type), flush: async () => undefined };
+    },
+  };
 }
 
 describe.each(backends())('the customer pass with a decider on %s', (backend) => {
@@ -77,5 +91,40 @@ describe.each(backends())('the customer pass with a decider on %s', (backend) =>
       { event_id: events[4]!.eventId, customer_id: customerId, views: 4 },
     ]);
     expect((await liveCustomer(t.db, customerId))?.views).toBe(4);
+  });
+
+  it('does not fold again a derived event its row holds that no decider heeds, and folds one it does not hold', async () => {
+    const customerId = `c-${randomUUID().slice(0, 8)}`;
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    const bought = purchase(customerId, at);
+    await store.append(streamIdOf(bought), [bought]);
+    const options = { ...DEFAULT_PROJECTION_OPTIONS, clockIntervalMs: 0, rfmIntervalMs: 0 };
+    const heedsPurchases = typesDecider(['PurchaseCompleted']);
+    const heedsAll = typesDecider();
+    const run = async (decider: CustomerDecider): Promise<void> => {
+      const projector = new Projector(t.db, store, options, () => new Date(), { deciders: [decider] });
+      await projector.start();
+      // The stage change the pass derives is appended beside its batch, and read in a later one.
+      for (let head = await store.lastCommitted(); ; ) {
+        await projector.caughtUp();
+        const now = await store.lastCommitted();
+        if (!isBefore(head, now)) break;
+        head = now;
+      }
+      await projector.stop();
+    };
+    await run(heedsPurchases);
+    const { rows } = await t.db.query<{ type: string }>('SELECT type FROM journey.events WHERE stream_id = $1 ORDER BY stream_position', [streamIdOf(bought)]);
+    expect(rows.map((row) => row.type)).toEqual(['PurchaseCompleted', 'LifecycleStageChanged']);
+    // The row already holds the stage change: a decider that does not heed it is not handed it.
+    expect(heedsPurchases.seen).toEqual(['PurchaseCompleted']);
+
+    // A membership change appended without its row's write (as a backfill cut short would leave it) is folded.
+    const entered = customerEvent('SegmentEntered', { customerId }, at, { segmentId: 'vip', segmentVersion: 1, change: 1, backfill: true, causeEventId: randomUUID() });
+    await store.append(streamIdOf(entered), [entered]);
+    await run(heedsAll);
+    expect((await liveCustomer(t.db, customerId))?.segments.vip).toMatchObject({ member: true, change: 1 });
+    // A decider that heeds every type (one without heeds()) is handed every event, as before.
+    expect(heedsAll.seen).toEqual(['SegmentEntered']);
   });
 });

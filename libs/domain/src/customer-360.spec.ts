@@ -1,6 +1,7 @@
 import type { EventType, JourneyEvent } from '@journey/contracts';
 import { SAMPLE_DATA } from '../../../test/support/sample-events';
-import { emptyCustomer360, evolve, type Customer360 } from './customer-360';
+import { isDerivedType } from '@journey/contracts';
+import { emptyCustomer360, evolve, settledWhen, type Customer360 } from './customer-360';
 import { DEFAULT_LIFECYCLE, type LifecycleThresholds } from './lifecycle';
 import { emptyVisitor, evolveVisitor } from './visitor';
 
@@ -162,6 +163,37 @@ describe('customer 360: given events, then state', () => {
     expect(later.state).not.toBe(bought);
     expect(later.state.lifecycle.stage).not.toBe(bought.lifecycle.stage);
     expect(later.transitions.length).toBeGreaterThan(0);
+  });
+
+  it('says, for a derived event, what a state must hold for the fold to leave it as it is', () => {
+    const entered = (change: number, at = '2026-03-01T12:00:00.000Z') =>
+      event('SegmentEntered', { segmentId: 'vip', segmentVersion: 1, change, backfill: false, causeEventId: '00000000-0000-4000-8000-000000000001' }, at);
+    const bought = given(event('PurchaseCompleted'), entered(3));
+    const holds = (state: Customer360, e: JourneyEvent): boolean => {
+      const when = settledWhen(e)!;
+      const recorded = when.membership ? state.segments[when.membership.segmentId]?.change : undefined;
+      return state.lifecycle.asOf !== null && state.lifecycle.asOf >= when.asOf && (!when.membership || (recorded !== undefined && recorded >= when.membership.change));
+    };
+    const types = ['LifecycleStageChanged', 'ActionScheduled', 'ActionDispatched', 'ActionFailed', 'ActionSuppressed', 'ConversionAttributed'] as const;
+    for (const type of types) {
+      expect(isDerivedType(type)).toBe(true);
+      // As of its instant or later: the very same state.
+      expect(holds(bought, event(type))).toBe(true);
+      expect(evolve(bought, event(type), DEFAULT_LIFECYCLE).state).toBe(bought);
+      // Months later, the lifecycle is behind the event: not settled (time moves the stage).
+      const late = event(type, SAMPLE_DATA[type], '2026-09-01T00:00:00.000Z');
+      expect(holds(bought, late)).toBe(false);
+      expect(evolve(bought, late, DEFAULT_LIFECYCLE).state).not.toBe(bought);
+    }
+    for (const change of [1, 3]) {
+      expect(holds(bought, entered(change))).toBe(true);
+      expect(evolve(bought, entered(change), DEFAULT_LIFECYCLE).state).toBe(bought);
+    }
+    // A change the state has not recorded yet is folded.
+    expect(holds(bought, entered(4))).toBe(false);
+    expect(evolve(bought, entered(4), DEFAULT_LIFECYCLE).state).not.toBe(bought);
+    // The customer's own events and the derived ones that move the state are never settled in advance.
+    for (const type of ['PageViewed', 'PurchaseCompleted', 'ValueTierChanged', 'ChurnRiskChanged', 'MessageSent'] as const) expect(settledWhen(event(type))).toBeNull();
   });
 
   describe('at risk from the churn model', () => {

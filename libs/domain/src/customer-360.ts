@@ -290,6 +290,35 @@ export function evolve(state: Customer360, event: JourneyEvent, thresholds: Life
   return { state: { ...next, nextReviewAt: review === null ? null : new Date(review).toISOString() }, transitions };
 }
 
+/**
+ * What a customer's state must already hold for `evolve` to leave it as it is on this derived
+ * event: its lifecycle as of the event's instant (no time to pass), and for a membership change,
+ * the segment's recorded change at least the event's. Null for an event that may change the
+ * state whatever it holds. The live pass checks this against the stored row, so that a derived
+ * event it or the clock recorded while appending is not loaded and folded again for nothing.
+ */
+export interface SettledWhen {
+  readonly asOf: number;
+  readonly membership?: { readonly segmentId: string; readonly change: number };
+}
+
+export function settledWhen(event: JourneyEvent): SettledWhen | null {
+  switch (event.type) {
+    case 'LifecycleStageChanged':
+    case 'ActionScheduled':
+    case 'ActionDispatched':
+    case 'ActionFailed':
+    case 'ActionSuppressed':
+    case 'ConversionAttributed':
+      return { asOf: Date.parse(event.occurredAt) };
+    case 'SegmentEntered':
+    case 'SegmentExited':
+      return { asOf: Date.parse(event.occurredAt), membership: { segmentId: event.data.segmentId, change: event.data.change } };
+    default:
+      return null;
+  }
+}
+
 function purchased(state: Customer360, event: EventOfType<'PurchaseCompleted'>): Customer360 {
   const { currency, total, items, orderId } = event.data;
   const categories = { ...state.categories };

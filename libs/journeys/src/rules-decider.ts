@@ -26,6 +26,12 @@ export class RulesDecider implements CustomerDecider {
     private readonly now: () => Date,
   ) {}
 
+  async heeds(): Promise<(type: string) => boolean> {
+    await (this.opened ??= this.catalog.open());
+    const index = this.catalog.index;
+    return (type) => index.heeds(type);
+  }
+
   async begin(unit: UnitOfWork<Queryable>, batch: DeciderInput): Promise<DeciderBatch> {
     await (this.opened ??= this.catalog.open());
     const now = this.now().getTime();

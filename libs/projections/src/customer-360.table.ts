@@ -122,6 +122,35 @@ export async function loadCustomers(tx: Queryable, tables: ProjectionTables, ids
   return found;
 }
 
+/** A derived event's customer, and what its row must hold for the event's fold to change nothing (domain's settledWhen). */
+export interface SettledCheck {
+  readonly customerId: string;
+  readonly asOf: number;
+  readonly membership?: { readonly segmentId: string; readonly change: number };
+}
+
+/**
+ * The indexes of the checks whose customer's stored row already holds what they ask: its
+ * lifecycle as of the instant, and the segment's change recorded. Read without a lock: both
+ * only ever move forward, so a row found holding them holds them until the batch commits.
+ */
+export async function settledInRows(q: Queryable, tables: ProjectionTables, checks: readonly SettledCheck[]): Promise<Set<number>> {
+  if (checks.length === 0) return new Set();
+  const { rows } = await q.query<{ i: number }>(
+    `SELECT x.i FROM unnest($1::int[], $2::text[], $3::bigint[], $4::text[], $5::int[]) AS x(i, customer_id, as_of, segment_id, change)
+     JOIN ${tables.customers} c ON c.customer_id = x.customer_id
+     WHERE c.lifecycle_as_of >= x.as_of AND (x.segment_id IS NULL OR (c.segments -> x.segment_id ->> 'change')::int >= x.change)`,
+    [
+      checks.map((_, i) => i),
+      checks.map((check) => check.customerId),
+      checks.map((check) => check.asOf),
+      checks.map((check) => check.membership?.segmentId ?? null),
+      checks.map((check) => check.membership?.change ?? null),
+    ],
+  );
+  return new Set(rows.map((row) => row.i));
+}
+
 /** How the pass writes customers: only the columns that changed, or every column (as a rebuild of empty tables may). */
 export type SaveMode = 'changed' | 'whole';
 

@@ -15,6 +15,12 @@ export interface CustomerDecider {
    * `customerIds` are every customer the batch may touch, `events` the batch as read.
    */
   begin(unit: UnitOfWork<Queryable>, batch: DeciderInput): Promise<DeciderBatch>;
+  /**
+   * The event types this decider judges, asked as a batch begins: a derived event no decider
+   * heeds, whose change the customer's row already holds, is not loaded and folded again.
+   * Absent: every type.
+   */
+  heeds?(): Promise<(type: string) => boolean>;
   /** Lets go of what it holds (listeners), when the pass stops. */
   stop?(): Promise<void>;
 }

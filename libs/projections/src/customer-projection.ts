@@ -1,8 +1,8 @@
 import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
-import { foldEvents, type Customer360, type LifecycleThresholds } from '@journey/domain';
+import { foldEvents, settledWhen, type Customer360, type LifecycleThresholds } from '@journey/domain';
 import type { AppendRequest, AppendResult, RecordedEvent, UnitOfWork } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
-import { createVisitorRows, loadCustomers, loadVisitors, saveCustomers, saveVisitors, type ProjectionTables, type SaveMode } from './customer-360.table';
+import { createVisitorRows, loadCustomers, loadVisitors, saveCustomers, saveVisitors, settledInRows, type ProjectionTables, type SaveMode, type SettledCheck } from './customer-360.table';
 import type { CustomerDecider, DeciderBatch } from './customer-decider';
 import { stageChangedEvent } from './derived-events';
 import { SegmentStore } from './segments/segment-store';
@@ -36,8 +36,10 @@ export interface BatchResult {
  * unit (appendDerived), as the lifecycle clock appends its own: their ids are derived from the
  * customer and the transition, so a batch run again after a crash finds them stored.
  */
-export async function projectBatch(events: readonly RecordedEvent[], unit: UnitOfWork<Queryable>, context: BatchContext): Promise<BatchResult> {
+export async function projectBatch(read: readonly RecordedEvent[], unit: UnitOfWork<Queryable>, context: BatchContext): Promise<BatchResult> {
   const tx = unit.state;
+  const events = context.appendDerived ? await withoutSettled(read, tx, context) : read;
+  if (events.length === 0) return { customers: 0, derived: 0 };
   const customerIds = new Set<string>();
   const anonymousIds = new Set<string>();
   const linked = new Set<string>();
@@ -84,6 +86,27 @@ export async function projectBatch(events: readonly RecordedEvent[], unit: UnitO
   const derived = await derivedAppend;
   for (const batch of batches) await batch.flush();
   return { customers: changedCustomers.size, derived };
+}
+
+/**
+ * The live batch without the derived events whose fold would change nothing and that no decider
+ * heeds: a stage change, an action's record or a membership change the pass (or the clock, or a
+ * backfill) recorded in the customer's row while appending it. Their customers are not loaded
+ * and locked again for them. A rebuild folds every event.
+ */
+async function withoutSettled(events: readonly RecordedEvent[], tx: Queryable, context: BatchContext): Promise<readonly RecordedEvent[]> {
+  const candidates: Array<{ index: number; check: SettledCheck }> = [];
+  events.forEach((event, index) => {
+    const when = event.customerId === undefined ? null : settledWhen(event);
+    if (when) candidates.push({ index, check: { customerId: event.customerId!, ...when } });
+  });
+  if (candidates.length === 0) return events;
+  const heeds = await Promise.all((context.deciders ?? []).map((decider) => decider.heeds?.() ?? (() => true)));
+  const unheeded = candidates.filter(({ index }) => !heeds.some((heed) => heed(events[index]!.type)));
+  const settled = await settledInRows(tx, context.tables, unheeded.map(({ check }) => check));
+  if (settled.size === 0) return events;
+  const skipped = new Set([...settled].map((i) => unheeded[i]!.index));
+  return events.filter((_, index) => !skipped.has(index));
 }
 
 /** Appends the stage changes and membership changes a batch caused (nothing during a rebuild); resolves to how many were new. */

@@ -4,20 +4,37 @@ import type { RuleStore } from './rule-store';
 /** The enabled rules by trigger, and every version by key, in memory; refreshed on change. */
 export class RuleIndex {
   private byTrigger = new Map<string, Rule[]>();
+  private heeded = new Set<string>();
   private readonly byVersion = new Map<string, Rule>();
 
   constructor(private readonly store: RuleStore) {}
 
   async refresh(): Promise<void> {
     const byTrigger = new Map<string, Rule[]>();
-    for (const { rule } of await this.store.current()) {
+    const heeded = new Set<string>();
+    const current = new Map<string, Rule>();
+    for (const { rule } of await this.store.everyVersion()) {
       this.byVersion.set(key(rule.id, rule.version), rule);
+      current.set(rule.id, rule);
+      // Waits and goals keep the version they were opened under: every version's count.
+      for (const matcher of rule.wait?.cancelOn ?? []) heeded.add(matcher.event);
+      if (rule.goal) heeded.add(rule.goal.event);
+    }
+    for (const rule of current.values()) {
+      // A deleted rule's last version is saved disabled.
       if (!rule.enabled) continue;
       const list = byTrigger.get(rule.trigger.event) ?? [];
       list.push(rule);
       byTrigger.set(rule.trigger.event, list);
+      heeded.add(rule.trigger.event);
     }
     this.byTrigger = byTrigger;
+    this.heeded = heeded;
+  }
+
+  /** Whether an event of this type can trigger a rule, end a wait or complete a goal. */
+  heeds(type: string): boolean {
+    return this.heeded.has(type);
   }
 
   triggeredBy(type: string): readonly Rule[] {

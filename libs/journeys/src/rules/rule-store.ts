@@ -66,6 +66,12 @@ export class RuleStore {
     return row && (version !== undefined || !row.deleted) ? toRecord(row) : undefined;
   }
 
+  /** Every saved version of every rule, deleted ones included (their waits and goals may still be open), in id and version order. */
+  async everyVersion(): Promise<RuleRecord[]> {
+    const { rows } = await this.db.query<RuleRow>('SELECT id, version, definition, enabled, deleted, saved_at FROM journey.rules ORDER BY id, version');
+    return rows.map(toRecord);
+  }
+
   async versions(id: string): Promise<RuleRecord[]> {
     const { rows } = await this.db.query<RuleRow>(
       'SELECT id, version, definition, enabled, deleted, saved_at FROM journey.rules WHERE id = $1 ORDER BY version',
