@@ -147,6 +147,8 @@ export async function settledInRows(q: Queryable, tables: ProjectionTables, chec
       checks.map((check) => check.membership?.segmentId ?? null),
       checks.map((check) => check.membership?.change ?? null),
     ],
+    // Run on most live batches: planned once per connection.
+    { prepareAs: `journey_settled_${tables.customers}` },
   );
   return new Set(rows.map((row) => row.i));
 }

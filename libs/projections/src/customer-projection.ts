@@ -89,24 +89,35 @@ export async function projectBatch(read: readonly RecordedEvent[], unit: UnitOfW
 }
 
 /**
- * The live batch without the derived events whose fold would change nothing and that no decider
- * heeds: a stage change, an action's record or a membership change the pass (or the clock, or a
- * backfill) recorded in the customer's row while appending it. Their customers are not loaded
- * and locked again for them. A rebuild folds every event.
+ * The live batch without the customers whose every event is a derived one that would change
+ * nothing and that no decider heeds: a stage change, an action's record or a membership change
+ * the pass (or the clock, or a backfill) recorded in the customer's row while appending it.
+ * Those customers are not loaded and locked again for them. A customer the batch loads anyway
+ * keeps its events (folded, they change nothing). A rebuild folds every event.
  */
 async function withoutSettled(events: readonly RecordedEvent[], tx: Queryable, context: BatchContext): Promise<readonly RecordedEvent[]> {
-  const candidates: Array<{ index: number; check: SettledCheck }> = [];
-  events.forEach((event, index) => {
-    const when = event.customerId === undefined ? null : settledWhen(event);
-    if (when) candidates.push({ index, check: { customerId: event.customerId!, ...when } });
-  });
-  if (candidates.length === 0) return events;
+  if (!events.some((event) => event.customerId !== undefined && settledWhen(event))) return events;
   const heeds = await Promise.all((context.deciders ?? []).map((decider) => decider.heeds?.() ?? (() => true)));
-  const unheeded = candidates.filter(({ index }) => !heeds.some((heed) => heed(events[index]!.type)));
-  const settled = await settledInRows(tx, context.tables, unheeded.map(({ check }) => check));
-  if (settled.size === 0) return events;
-  const skipped = new Set([...settled].map((i) => unheeded[i]!.index));
-  return events.filter((_, index) => !skipped.has(index));
+  // Per customer, what its row must hold; a customer with any other event is loaded anyway.
+  const checks = new Map<string, SettledCheck[]>();
+  const loaded = new Set<string>();
+  for (const event of events) {
+    const customerId = event.customerId;
+    if (customerId === undefined || loaded.has(customerId)) continue;
+    const when = settledWhen(event);
+    if (!when || heeds.some((heed) => heed(event.type))) {
+      loaded.add(customerId);
+      checks.delete(customerId);
+      continue;
+    }
+    checks.set(customerId, [...(checks.get(customerId) ?? []), { customerId, ...when }]);
+  }
+  if (checks.size === 0) return events;
+  const asked = [...checks.values()].flat();
+  const settled = await settledInRows(tx, context.tables, asked);
+  const skipped = new Set(checks.keys());
+  asked.forEach((check, index) => settled.has(index) || skipped.delete(check.customerId));
+  return skipped.size === 0 ? events : events.filter((event) => event.customerId === undefined || !skipped.has(event.customerId));
 }
 
 /** Appends the stage changes and membership changes a batch caused (nothing during a rebuild); resolves to how many were new. */
