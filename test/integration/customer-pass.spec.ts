@@ -124,7 +124,7 @@ describe.each(backends())('the customer pass with a decider on %s', (backend) =>
     await store.append(streamIdOf(entered), [entered]);
     await run(heedsAll);
     expect((await liveCustomer(t.db, customerId))?.segments.vip).toMatchObject({ member: true, change: 1 });
-    // A decider that heeds every type (one without heeds()) is handed every event, as before.
+    // A decider that heeds every type (one without heeds()) is handed every event.
     expect(heedsAll.seen).toEqual(['SegmentEntered']);
   });
 });
