@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { JourneyEvent } from '@journey/contracts';
 import { inHoldout } from '@journey/domain';
-import { Saga, ruleResults } from '@journey/journeys';
+import { dryRun, Saga, ruleResults } from '@journey/journeys';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
 import { liveCustomer, Projector } from '@journey/projections';
 import { exampleRules, JourneyHarness, WEBHOOK_SECRET } from '../support/journey-harness';
@@ -62,6 +62,35 @@ describe.each(backends())('journeys on %s', (backend) => {
       expect(reminder!.json).toMatchObject({ product: { sku: 'SKU-1', category: 'shoes' } });
       expect(h.about(buyer).filter((r) => r.json.template === 'browse-abandonment')).toEqual([]);
       expect(await h.eventsOf(viewer, 'ActionScheduled')).toHaveLength(1);
+    });
+
+    it('browse abandonment: views while its wait runs join that wait: one wait, one reminder, nothing suppressed', async () => {
+      const c = await h.customer();
+      await h.publish(h.event('ProductViewed', c), h.event('ProductViewed', c));
+      await h.settle();
+      h.advance(HOUR);
+      await h.publish(h.event('ProductViewed', c));
+      await h.settle();
+      h.advance(HOUR + 60_000);
+      await h.settle();
+      expect(h.about(c).filter((r) => r.json.template === 'browse-abandonment')).toHaveLength(1);
+      expect(await h.eventsOf(c, 'ActionScheduled')).toHaveLength(1);
+      expect(await h.eventsOf(c, 'ActionSuppressed')).toEqual([]);
+    });
+
+    it('dry run: a view while the browse-abandonment wait runs joins it; once it has fallen due, a view starts the next', async () => {
+      const c = await h.customer();
+      await h.settle();
+      const browse = (await h.saga.rules.get('browse-abandonment'))!.rule;
+      const view = h.event('ProductViewed', c);
+      const dry = async () => (await dryRun(t.db, h.saga.index, h.settings, browse, (await liveCustomer(t.db, c))!, view, h.now)).outcome;
+      expect(await dry()).toEqual({ kind: 'wait', forMs: 2 * HOUR });
+      await h.publish(view);
+      await h.settle();
+      expect(await dry()).toEqual({ kind: 'waiting', since: Date.parse(view.occurredAt) });
+      h.advance(2 * HOUR + 60_000);
+      await h.settle();
+      expect(await dry()).toEqual({ kind: 'wait', forMs: 2 * HOUR });
     });
 
     it('win-back: a high-tier customer at risk gets the offer; a medium-tier one does not', async () => {

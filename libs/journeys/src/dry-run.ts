@@ -13,8 +13,16 @@ export interface DryRun {
   readonly event: { readonly eventId: string; readonly type: string; readonly occurredAt: string };
   readonly trigger: { readonly passed: boolean; readonly conditions: readonly ConditionTrace[] };
   readonly conditions: { readonly passed: boolean; readonly conditions: readonly ConditionTrace[] };
-  /** What would happen now: a wait, the gates' verdict, or nothing when a check failed. */
-  readonly outcome: GateVerdict | { readonly kind: 'wait'; readonly forMs: number } | { readonly kind: 'ignore' };
+  /**
+   * What would happen now: a wait, the gates' verdict, nothing when a check failed, or, for a
+   * rule with a wait the customer is already in (since that instant, in ms), nothing new: the
+   * trigger joins that wait.
+   */
+  readonly outcome:
+    | GateVerdict
+    | { readonly kind: 'wait'; readonly forMs: number }
+    | { readonly kind: 'waiting'; readonly since: number }
+    | { readonly kind: 'ignore' };
 }
 
 /** Judges a rule against a customer and an event without writing or sending anything. */
@@ -29,11 +37,10 @@ export async function dryRun(db: Queryable, index: RuleIndex, settings: SagaSett
   const conditionsPassed = evaluate(rule.conditions, context, conditionTrace);
   let outcome: DryRun['outcome'] = { kind: 'ignore' };
   if (triggerPassed && conditionsPassed) {
-    if (rule.wait) outcome = { kind: 'wait', forMs: rule.wait.forMs };
-    else {
-      const memory = (await loadMemories(db, [customer.customerId], index, now.getTime() - 365 * 86_400_000)).get(customer.customerId)!;
-      outcome = gate(rule, customer, memory.past, settings.globalCaps, now.getTime());
-    }
+    const memory = (await loadMemories(db, [customer.customerId], index, now.getTime() - 365 * 86_400_000)).get(customer.customerId)!;
+    const running = memory.waits.find((wait) => wait.rule.id === rule.id);
+    if (rule.wait) outcome = running ? { kind: 'waiting', since: running.since } : { kind: 'wait', forMs: rule.wait.forMs };
+    else outcome = gate(rule, customer, memory.past, settings.globalCaps, now.getTime());
   }
   return {
     ruleId: rule.id,

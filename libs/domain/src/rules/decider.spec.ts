@@ -139,6 +139,22 @@ describe('decider', () => {
     }
   });
 
+  it('starts no second wait of a rule while the customer is in one; a wait the event ends does not count', () => {
+    const r = rule({ trigger: { event: 'ProductViewed' }, wait: { forMs: 2 * HOUR, cancelOn: [{ event: 'ProductViewed', where: { path: 'event.data.sku', op: 'eq', value: 'ENDS-WAIT' } }] } });
+    const other = rule({ id: 'r2', trigger: { event: 'ProductViewed' }, wait: { forMs: HOUR, cancelOn: [] } });
+    const waits = [{ timerId: 't-1', rule: r, since: now - HOUR }];
+    // Already waiting in r: the view joins that wait; r2's wait starts, as the customer is in none of its.
+    expect(decide(input({ rules: [r, other], waits, event: event('ProductViewed') }))).toEqual([{ kind: 'wait', rule: other, until: now + HOUR }]);
+    // A view that ends r's wait starts the next one.
+    const ending = event('ProductViewed', { ...SAMPLE_DATA.ProductViewed, sku: 'ENDS-WAIT' });
+    expect(decide(input({ rules: [r], waits, event: ending }))).toEqual([
+      { kind: 'cancel-wait', timerId: 't-1', rule: r },
+      { kind: 'wait', rule: r, until: now + 2 * HOUR },
+    ]);
+    // Another version of the rule is the same rule: its wait runs on.
+    expect(kinds(input({ rules: [{ ...r, version: 2 }], waits, event: event('ProductViewed') }))).toEqual([]);
+  });
+
   it('starts a wait, cancels it on a matching later event, and decides again when it falls due', () => {
     const r = rule({ trigger: { event: 'ProductViewed' }, wait: { forMs: 2 * HOUR, cancelOn: [{ event: 'PurchaseCompleted' }] } });
     expect(decide(input({ rules: [r], event: event('ProductViewed') }))).toEqual([{ kind: 'wait', rule: r, until: now + 2 * HOUR }]);

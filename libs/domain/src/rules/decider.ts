@@ -51,8 +51,9 @@ export interface DecideInput {
 
 /**
  * What the saga does about one event: cancel waits the event ends, count conversions it
- * completes, and for every rule it triggers either act now, hold for quiet hours, start a wait,
- * or suppress with the reason. Rules whose trigger filter or conditions do not hold are ignored.
+ * completes, and for every rule it triggers either act now, hold for quiet hours, start a wait
+ * (unless the customer is already in one of that rule's waits), or suppress with the reason.
+ * Rules whose trigger filter or conditions do not hold are ignored.
  */
 export function decide(input: DecideInput): Decision[] {
   const { event, customer, now } = input;
@@ -61,9 +62,13 @@ export function decide(input: DecideInput): Decision[] {
   const view = { ...customer360View(customer, input.rates), predictions: input.predictions ?? null };
   const context = (rule: Rule): ConditionContext => ({ event, customer: view, params: rule.action.params, now, timezone: customer.profile.timezone });
 
+  // The waits this event leaves running: a rule with one of them is already under way for the customer.
+  const waiting = new Set<string>();
   for (const wait of input.waits) {
     if (wait.since <= at && wait.rule.wait!.cancelOn.some((matcher) => matches(matcher, event, context(wait.rule)))) {
       decisions.push({ kind: 'cancel-wait', timerId: wait.timerId, rule: wait.rule });
+    } else {
+      waiting.add(wait.rule.id);
     }
   }
   for (const goal of input.goals) {
@@ -83,7 +88,9 @@ export function decide(input: DecideInput): Decision[] {
       continue;
     }
     if (rule.wait) {
-      decisions.push({ kind: 'wait', rule, until: now + rule.wait.forMs });
+      // One wait of a rule at a time per customer: a trigger that comes while one runs joins it
+      // (a second wait would end in a second message, or in a suppression by the rule's cap).
+      if (!waiting.has(rule.id)) decisions.push({ kind: 'wait', rule, until: now + rule.wait.forMs });
       continue;
     }
     decisions.push(verdictOf(rule, customer, input.past, input.globalCaps, now));
