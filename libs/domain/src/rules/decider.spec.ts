@@ -153,6 +153,9 @@ describe('decider', () => {
     ]);
     // Another version of the rule is the same rule: its wait runs on.
     expect(kinds(input({ rules: [{ ...r, version: 2 }], waits, event: event('ProductViewed') }))).toEqual([]);
+    // A wait whose time is up (due, its timer not yet fired) is not running: the view starts the next.
+    const overdue = [{ timerId: 't-0', rule: r, since: now - 3 * HOUR }];
+    expect(kinds(input({ rules: [r], waits: overdue, event: event('ProductViewed') }))).toEqual(['wait']);
   });
 
   it('starts a wait, cancels it on a matching later event, and decides again when it falls due', () => {

@@ -62,12 +62,12 @@ export function decide(input: DecideInput): Decision[] {
   const view = { ...customer360View(customer, input.rates), predictions: input.predictions ?? null };
   const context = (rule: Rule): ConditionContext => ({ event, customer: view, params: rule.action.params, now, timezone: customer.profile.timezone });
 
-  // The waits this event leaves running: a rule with one of them is already under way for the customer.
+  // The rules with a wait still running at the event, that the event does not end: already under way for the customer.
   const waiting = new Set<string>();
   for (const wait of input.waits) {
     if (wait.since <= at && wait.rule.wait!.cancelOn.some((matcher) => matches(matcher, event, context(wait.rule)))) {
       decisions.push({ kind: 'cancel-wait', timerId: wait.timerId, rule: wait.rule });
-    } else {
+    } else if (waitRunsAt(wait, at)) {
       waiting.add(wait.rule.id);
     }
   }
@@ -96,6 +96,11 @@ export function decide(input: DecideInput): Decision[] {
     decisions.push(verdictOf(rule, customer, input.past, input.globalCaps, now));
   }
   return decisions;
+}
+
+/** Whether a wait is still running at `at`: its time is not up (its timer may be late to fire). */
+export function waitRunsAt(wait: PendingWait, at: number): boolean {
+  return at < wait.since + wait.rule.wait!.forMs;
 }
 
 /** A wait or a hold fell due: the gates decide again, now. */
