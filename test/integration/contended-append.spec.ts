@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isTransactionConflict } from '@journey/database';
-import type { NewEvent } from '@journey/event-store';
+import { START_CURSOR, type NewEvent } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
 
@@ -60,4 +60,24 @@ describeWithServer('an append over many streams that another process keeps writi
     await pass.close();
     await ingest.close();
   }, 300_000);
+
+  it('plans from the heads its reads of the log saw: a stream the other process wrote since is not refused', async () => {
+    const attempts: number[] = [];
+    const pass = new PostgresEventStore(t.db, { observer: { batchWritten: (report) => attempts.push(report.attempts), callSettled: () => undefined } });
+    const ingest = new PostgresEventStore(t.db);
+    const streamId = `customer-read-heads-${randomUUID()}`;
+    await pass.append(streamId, [event('CustomerRegistered')]);
+    await ingest.append(streamId, [event('ProductViewed')]);
+    // Unread, the pass's head of the stream is one behind: the append is refused once, then planned again.
+    await pass.append(streamId, [event('LifecycleStageChanged')]);
+    expect(attempts.pop()).toBe(2);
+    await ingest.append(streamId, [event('ProductViewed')]);
+    // Read, as the pass reads the log before it appends what it derived: planned right the first time.
+    for (let cursor = START_CURSOR, page = await pass.readAll(cursor, 10_000); page.events.length > 0; page = await pass.readAll(cursor, 10_000)) cursor = page.next;
+    await pass.append(streamId, [event('LifecycleStageChanged')]);
+    expect(attempts.pop()).toBe(1);
+    expect(await pass.verify(streamId)).toMatchObject({ ok: true });
+    await pass.close();
+    await ingest.close();
+  });
 });

@@ -30,6 +30,15 @@ export class StreamHeadCache {
     }
   }
 
+  /**
+   * A committed event seen in the log (a subscription's read): its stream is at least at that
+   * head. Kept only when it is ahead of what is cached, so the cache never moves back.
+   */
+  observe(streamId: string, version: number, hash: () => string): void {
+    const known = this.heads.get(streamId);
+    if (known === undefined || known.version < version) this.set(streamId, { version, hash: hash() });
+  }
+
   forget(streamId: string): void {
     this.heads.delete(streamId);
   }

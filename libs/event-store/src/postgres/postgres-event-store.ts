@@ -88,6 +88,8 @@ export class PostgresEventStore implements EventStore<Queryable> {
   private readonly notifier: CommitNotifier;
   private readonly vault: PiiVault | undefined;
   private stopListening: (() => Promise<void>) | undefined;
+  /** The stream heads the appends plan from: what this process wrote, and what its readers saw committed. */
+  private readonly heads: StreamHeadCache;
   /** A unit recorded events for after its commit (journey.derived_outbox) that are not appended yet. */
   private derivedRecorded = false;
 
@@ -97,7 +99,8 @@ export class PostgresEventStore implements EventStore<Queryable> {
   ) {
     this.upcasters = options.upcasters ?? new Upcasters();
     this.vault = options.vault;
-    this.runner = new AppendBatchRunner(new StreamHeadCache(options.headCacheSize), options.clock ?? (() => new Date()));
+    this.heads = new StreamHeadCache(options.headCacheSize);
+    this.runner = new AppendBatchRunner(this.heads, options.clock ?? (() => new Date()));
     this.notifier = new CommitNotifier(db);
     this.commits.setMaxListeners(0);
     this.writer = new GroupCommitWriter(
@@ -306,6 +309,10 @@ export class PostgresEventStore implements EventStore<Queryable> {
       undefined,
       db,
     );
+    // Every row read is committed: its stream's head is known from here on. Another process's
+    // appends (ingest there, the pass's derived events here) then do not find this one's heads
+    // stale and have their statement refused and planned again.
+    for (const row of rows) this.heads.observe(row.stream_id, Number(row.stream_position), () => toBuffer(row.hash).toString('hex'));
     // Rows of streams the reader does not want are neither opened nor upcast; they still move `next`.
     const last = rows[rows.length - 1];
     const events = await this.opened(db, keep ? rows.filter((row) => keep(row.stream_id)) : rows);
