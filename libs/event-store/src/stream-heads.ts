@@ -34,9 +34,11 @@ export class StreamHeadCache {
    * A committed event seen in the log (a subscription's read): its stream is at least at that
    * head. Kept only when it is ahead of what is cached, so the cache never moves back.
    */
-  observe(streamId: string, version: number, hash: () => string): void {
+  observe(streamId: string, version: number, hash: Uint8Array): void {
     const known = this.heads.get(streamId);
-    if (known === undefined || known.version < version) this.set(streamId, { version, hash: hash() });
+    if (known === undefined || known.version < version) {
+      this.set(streamId, { version, hash: Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('hex') });
+    }
   }
 
   forget(streamId: string): void {

@@ -1,5 +1,5 @@
 import type { JourneyEvent } from '@journey/contracts';
-import { customer360View, evaluate, gate, waitRunsAt, type ConditionTrace, type Customer360, type GateVerdict, type Rule } from '@journey/domain';
+import { customer360View, evaluate, gate, waitsAt, type ConditionTrace, type Customer360, type GateVerdict, type Rule } from '@journey/domain';
 import type { Queryable } from '@journey/database';
 import { predictionsOf } from '@journey/projections';
 import type { SagaSettings } from './saga-settings';
@@ -38,7 +38,7 @@ export async function dryRun(db: Queryable, index: RuleIndex, settings: SagaSett
   let outcome: DryRun['outcome'] = { kind: 'ignore' };
   if (triggerPassed && conditionsPassed) {
     const memory = (await loadMemories(db, [customer.customerId], index, now.getTime() - 365 * 86_400_000)).get(customer.customerId)!;
-    const running = memory.waits.find((wait) => wait.rule.id === rule.id && waitRunsAt(wait, Date.parse(event.occurredAt)));
+    const running = waitsAt(memory.waits, event, (of) => ({ ...context, params: of.action.params })).running.get(rule.id);
     if (rule.wait) outcome = running ? { kind: 'waiting', since: running.since } : { kind: 'wait', forMs: rule.wait.forMs };
     else outcome = gate(rule, customer, memory.past, settings.globalCaps, now.getTime());
   }

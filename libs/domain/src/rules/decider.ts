@@ -62,15 +62,8 @@ export function decide(input: DecideInput): Decision[] {
   const view = { ...customer360View(customer, input.rates), predictions: input.predictions ?? null };
   const context = (rule: Rule): ConditionContext => ({ event, customer: view, params: rule.action.params, now, timezone: customer.profile.timezone });
 
-  // The rules with a wait still running at the event, that the event does not end: already under way for the customer.
-  const waiting = new Set<string>();
-  for (const wait of input.waits) {
-    if (wait.since <= at && wait.rule.wait!.cancelOn.some((matcher) => matches(matcher, event, context(wait.rule)))) {
-      decisions.push({ kind: 'cancel-wait', timerId: wait.timerId, rule: wait.rule });
-    } else if (waitRunsAt(wait, at)) {
-      waiting.add(wait.rule.id);
-    }
-  }
+  const { ended, running } = waitsAt(input.waits, event, context);
+  for (const wait of ended) decisions.push({ kind: 'cancel-wait', timerId: wait.timerId, rule: wait.rule });
   for (const goal of input.goals) {
     const target = goal.rule.goal!;
     if (at >= goal.from && at <= goal.until && matches(target, event, context(goal.rule))) decisions.push({ kind: 'convert', goal });
@@ -90,7 +83,7 @@ export function decide(input: DecideInput): Decision[] {
     if (rule.wait) {
       // One wait of a rule at a time per customer: a trigger that comes while one runs joins it
       // (a second wait would end in a second message, or in a suppression by the rule's cap).
-      if (!waiting.has(rule.id)) decisions.push({ kind: 'wait', rule, until: now + rule.wait.forMs });
+      if (!running.has(rule.id)) decisions.push({ kind: 'wait', rule, until: now + rule.wait.forMs });
       continue;
     }
     decisions.push(verdictOf(rule, customer, input.past, input.globalCaps, now));
@@ -98,9 +91,24 @@ export function decide(input: DecideInput): Decision[] {
   return decisions;
 }
 
-/** Whether a wait is still running at `at`: its time is not up (its timer may be late to fire). */
-export function waitRunsAt(wait: PendingWait, at: number): boolean {
-  return at < wait.since + wait.rule.wait!.forMs;
+/**
+ * The customer's waits as an event finds them: those it ends (a cancel event after the wait
+ * began), and, by rule id, those still running after it (their time not up, though a timer may
+ * be late to fire): a rule with one is already under way for the customer.
+ */
+export function waitsAt(
+  waits: readonly PendingWait[],
+  event: JourneyEvent,
+  context: (rule: Rule) => ConditionContext,
+): { readonly ended: readonly PendingWait[]; readonly running: ReadonlyMap<string, PendingWait> } {
+  const at = Date.parse(event.occurredAt);
+  const ended: PendingWait[] = [];
+  const running = new Map<string, PendingWait>();
+  for (const wait of waits) {
+    if (wait.since <= at && wait.rule.wait!.cancelOn.some((matcher) => matches(matcher, event, context(wait.rule)))) ended.push(wait);
+    else if (at < wait.since + wait.rule.wait!.forMs) running.set(wait.rule.id, wait);
+  }
+  return { ended, running };
 }
 
 /** A wait or a hold fell due: the gates decide again, now. */

@@ -312,7 +312,7 @@ export class PostgresEventStore implements EventStore<Queryable> {
     // Every row read is committed: its stream's head is known from here on. Another process's
     // appends (ingest there, the pass's derived events here) then do not find this one's heads
     // stale and have their statement refused and planned again.
-    for (const row of rows) this.heads.observe(row.stream_id, Number(row.stream_position), () => toBuffer(row.hash).toString('hex'));
+    for (const row of rows) this.heads.observe(row.stream_id, Number(row.stream_position), row.hash);
     // Rows of streams the reader does not want are neither opened nor upcast; they still move `next`.
     const last = rows[rows.length - 1];
     const events = await this.opened(db, keep ? rows.filter((row) => keep(row.stream_id)) : rows);
