@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { START_CURSOR, type NewEvent, type RecordedEvent } from '@journey/event-store';
+import { allPartitions, START_CURSOR, type NewEvent, type RecordedEvent } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { type Database } from '@journey/database';
 import { until } from '../support/until';
@@ -46,6 +46,16 @@ describe.each(backends())('global order on %s', (backend) => {
       batchSize: 500,
       pollIntervalMs: 25,
     });
+    // A read model whose slow units append nothing, so the follower's reads pass their open transactions.
+    let readModelSaw = 0;
+    const readModel = stores[0]!.subscribe(
+      'slow-read-model',
+      async (events, unit) => {
+        await unit.state.query('SELECT pg_sleep($1)', [randomInt(20) / 1000]);
+        readModelSaw += events.length;
+      },
+      { batchSize: 200, pollIntervalMs: 25, appendsNothing: true },
+    );
 
     const streams = Array.from({ length: plan.streams }, () => `customer-${randomUUID()}`);
     let remaining = plan.events;
@@ -78,6 +88,9 @@ describe.each(backends())('global order on %s', (backend) => {
     await Promise.all(writers);
     await subscription.caughtUp();
     await subscription.stop();
+    await readModel.caughtUp();
+    await readModel.stop();
+    expect(readModelSaw).toBe(plan.events);
 
     expect(held).toBeGreaterThan(0);
     if (backend === 'postgres') expect(overtaken).toBeGreaterThan(0);
@@ -92,6 +105,50 @@ describe.each(backends())('global order on %s', (backend) => {
     const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM journey.events');
     expect(rows[0]!.n).toBe(plan.events);
     for (const streamId of streams.slice(0, 20)) expect((await stores[0]!.verify(streamId)).ok).toBe(true);
+  });
+});
+
+describe.each(backends())('a subscription of some types on %s', (backend) => {
+  let t: TestDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(backend);
+    store = new PostgresEventStore(t.db);
+  });
+  afterAll(async () => {
+    await store.close();
+    await t.drop();
+  });
+
+  it.each([
+    ['one checkpoint', false],
+    ['partitions', true],
+  ])('is handed only those types, in order, and its checkpoint passes the others (%s)', async (_, partitioned) => {
+    const handled: RecordedEvent[] = [];
+    const subscription = store.subscribe(`typed-${String(partitioned)}`, async (events) => void handled.push(...events), {
+      batchSize: 7,
+      pollIntervalMs: 25,
+      types: ['PurchaseCompleted', 'PurchaseRefunded'],
+      partitions: partitioned ? { ownership: allPartitions(4) } : undefined,
+    });
+    const streams = Array.from({ length: 5 }, () => `customer-${randomUUID()}`);
+    const types = ['PageViewed', 'PurchaseCompleted', 'SegmentEntered', 'PageViewed', 'PurchaseRefunded'];
+    const appended: NewEvent[] = [];
+    for (let n = 0; n < 60; n++) {
+      const one = { ...event(0, n), type: types[n % types.length]! };
+      appended.push(one);
+      await store.append(streams[n % streams.length]!, [one]);
+    }
+    // The last events are of types it does not read: caught up means its checkpoint passed them.
+    await store.append(streams[0]!, [event(0, 60), event(0, 61)]);
+    await subscription.caughtUp();
+    await subscription.stop();
+    const wanted = appended.filter((e) => e.type === 'PurchaseCompleted' || e.type === 'PurchaseRefunded');
+    const ours = handled.filter((e) => streams.includes(e.streamId));
+    expect(ours.map((e) => e.eventId)).toEqual(wanted.map((e) => e.eventId));
+    expect(handled.every((e) => e.type === 'PurchaseCompleted' || e.type === 'PurchaseRefunded')).toBe(true);
+    expect(ours.every((e) => e.data !== null && typeof e.occurredAt === 'string' && e.hash.length === 64)).toBe(true);
   });
 });
 
@@ -138,5 +195,106 @@ describeWithServer('stream order when a transaction holds an older id', () => {
     expect(positions).toEqual([1, 2, 3]);
     expect(events.find((e) => e.streamPosition === 3 && e.streamId === stream)!.eventId).toBe(late.eventId);
     expect((await store.verify(stream)).ok).toBe(true);
+  });
+});
+
+describeWithServer('the safe horizon and units that append nothing', () => {
+  let t: TestDatabase;
+  let store: PostgresEventStore;
+  let other: PostgresEventStore;
+
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres');
+    store = new PostgresEventStore(t.db);
+    other = new PostgresEventStore(await t.open());
+  });
+  afterAll(async () => {
+    await store.close();
+    await other.close();
+    await t.drop();
+  });
+
+  /**
+   * Subscribes `name` and resolves once its unit, on `first`, has tried to append `inUnit` and is
+   * open (holding a transaction id), with the append's outcome and the way to let the unit end.
+   */
+  async function openUnit(name: string, appendsNothing: boolean, first: NewEvent, inUnit: NewEvent): Promise<{ outcome: unknown; release: () => void; stop: () => Promise<void> }> {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: (outcome: unknown) => void;
+    const opened = new Promise<unknown>((resolve) => (entered = resolve));
+    const subscription = store.subscribe(
+      name,
+      async (events, unit) => {
+        if (!events.some((e) => e.eventId === first.eventId)) return;
+        entered(await unit.append([{ streamId: `customer-${randomUUID()}`, events: [inUnit] }]).then(() => 'appended', (error: unknown) => error));
+        await gate;
+      },
+      { pollIntervalMs: 25, appendsNothing },
+    );
+    await store.append(`customer-${randomUUID()}`, [first]);
+    const outcome = await opened;
+    return { outcome, release, stop: () => subscription.stop() };
+  }
+
+  it("lets this process's reads pass a read model's open unit, and no other's", async () => {
+    const first = event(1, 0);
+    const unit = await openUnit('read-model', true, first, event(1, 9));
+    const later = event(1, 1);
+    try {
+      // The unit may not append: readers do not wait for its transaction.
+      expect(unit.outcome).toBeInstanceOf(Error);
+      await store.append(`customer-${randomUUID()}`, [later]);
+      const read = await until(
+        async () => {
+          const { events } = await store.readAll(START_CURSOR, 100);
+          return events.some((e) => e.eventId === later.eventId) ? events : undefined;
+        },
+        20_000,
+        'the later commit read past the open unit',
+      );
+      expect(read.map((e) => e.eventId)).toEqual(expect.arrayContaining([first.eventId, later.eventId]));
+      // Another process does not know the unit appends nothing: its horizon waits for it.
+      expect((await other.readAll(START_CURSOR, 100)).events.map((e) => e.eventId)).not.toContain(later.eventId);
+      // A unit's own uncommitted events stay above the horizon of its reads.
+      const own = event(1, 2);
+      const readWithin = await store.unitOfWork(async (within) => {
+        await within.append([{ streamId: `customer-${randomUUID()}`, events: [own] }]);
+        return (await within.readAll(START_CURSOR, 100)).events.map((e) => e.eventId);
+      });
+      expect(readWithin).toContain(later.eventId);
+      expect(readWithin).not.toContain(own.eventId);
+    } finally {
+      unit.release();
+      await unit.stop();
+    }
+    await until(async () => ((await other.readAll(START_CURSOR, 100)).events.some((e) => e.eventId === later.eventId) ? true : undefined), 20_000, 'the later commit read by the other process');
+  });
+
+  it('waits for the open unit of a subscription that may append', async () => {
+    const first = event(2, 0);
+    const inUnit = event(2, 9);
+    const unit = await openUnit('appending-model', false, first, inUnit);
+    const later = event(2, 1);
+    try {
+      expect(unit.outcome).toBe('appended');
+      await store.append(`customer-${randomUUID()}`, [later]);
+      // The unit's event commits below the later one: reading past the open unit would skip it.
+      expect((await store.readAll(START_CURSOR, 100)).events.map((e) => e.eventId)).not.toContain(later.eventId);
+    } finally {
+      unit.release();
+      await unit.stop();
+    }
+    const read = await until(
+      async () => {
+        const { events } = await store.readAll(START_CURSOR, 100);
+        return events.some((e) => e.eventId === later.eventId) ? events : undefined;
+      },
+      20_000,
+      'the later commit read once the unit ended',
+    );
+    const order = read.map((e) => e.eventId);
+    expect(order.indexOf(inUnit.eventId)).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf(inUnit.eventId)).toBeLessThan(order.indexOf(later.eventId));
   });
 });

@@ -96,6 +96,8 @@ export interface ReadAllResult {
   readonly events: readonly RecordedEvent[];
   /** Where the next read continues; equal to `after` when nothing was below the safe horizon. */
   readonly next: GlobalCursor;
+  /** How many events the read went past, those it left out (other partitions, other types) included; `events.length` when absent. */
+  readonly scanned?: number;
 }
 
 /**
@@ -156,6 +158,18 @@ export interface SubscriptionOptions<S = unknown> {
    * one has moved its checkpoints before it gathers.
    */
   readonly gatherMs?: number;
+  /**
+   * The handler appends nothing within its unit (a read model: it writes its own tables only).
+   * Its unit's `append` is refused, and on a server this process's readers of the global order do
+   * not wait for the unit's open transaction at the safe horizon: a long read-model batch does not
+   * hold back the other subscriptions.
+   */
+  readonly appendsNothing?: boolean;
+  /**
+   * The event types the handler folds, when it folds only some: it is handed only those, and an
+   * adapter may read the others' rows without their contents (the checkpoint moves past them).
+   */
+  readonly types?: readonly string[];
   /** Called when a batch fails; the batch is retried after a pause. */
   readonly onError?: (error: unknown) => void;
 }

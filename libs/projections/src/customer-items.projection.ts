@@ -94,7 +94,9 @@ export async function projectCustomerItems(events: readonly RecordedEvent[], tx:
   }
 }
 
-const TYPES = new Set(['PurchaseCompleted', 'ProductViewed', 'CustomerForgotten']);
+/** The event types the items fold reads; the others pass it by. */
+export const CUSTOMER_ITEMS_TYPES = ['PurchaseCompleted', 'ProductViewed', 'CustomerForgotten'] as const;
+const TYPES = new Set<string>(CUSTOMER_ITEMS_TYPES);
 
 async function loadCustomers(tx: Queryable, tables: ItemTables, customerIds: readonly string[]): Promise<Map<string, CustomerState>> {
   const customers = new Map<string, CustomerState>(customerIds.map((id) => [id, { items: new Map(), forgotten: false, bought: false }]));

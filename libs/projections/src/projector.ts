@@ -15,7 +15,7 @@ import { projectBatch } from './customer-projection';
 import { reviewLifecycles, type ClockReport } from './lifecycle-clock';
 import type { ProjectionOptions } from '@journey/platform';
 import { runRfm, type RfmReport } from './rfm-job';
-import { CUSTOMER_ITEMS_PROJECTION, projectCustomerItems } from './customer-items.projection';
+import { CUSTOMER_ITEMS_PROJECTION, CUSTOMER_ITEMS_TYPES, projectCustomerItems } from './customer-items.projection';
 import { LIVE_ITEM_TABLES } from './item-tables';
 import { runPredictions, type PredictProgress, type PredictReport } from './predict-job';
 import { reviewSegments, type SegmentClockReport } from './segments/segment-clock';
@@ -121,6 +121,8 @@ export class Projector {
       {
         batchSize: this.options.batchSize,
         gatherMs: READ_MODEL_GATHER_MS,
+        appendsNothing: true,
+        types: CUSTOMER_ITEMS_TYPES,
         onError: (error) => this.logger?.error({ err: error }, 'customer items batch failed; retrying'),
         partitions: this.itemsLease ? { ownership: this.itemsLease } : undefined,
       },

@@ -111,6 +111,7 @@ export class PartitionedSubscription implements Subscription {
     const batchSize = this.options.batchSize ?? 1000;
     const pollMs = this.options.pollIntervalMs ?? 1000;
     const gatherMs = this.options.gatherMs ?? 0;
+    const wanted = this.options.types ? new Set(this.options.types) : undefined;
     let backoff = 100;
     let conflicts = 0;
     while (!this.stopped) {
@@ -125,6 +126,7 @@ export class PartitionedSubscription implements Subscription {
         const count = this.partitioned.ownership.count;
         const batch = await this.deps.readAll(from, batchSize, (streamId) => owned.has(partitionOfStream(streamId, count)));
         const mine = batch.events.filter((event) => {
+          if (wanted && !wanted.has(event.type)) return false;
           const cursor = this.cursors.get(partitionOfStream(event.streamId, count));
           return cursor !== undefined && isBefore(cursor, cursorOf(event));
         });
@@ -135,7 +137,7 @@ export class PartitionedSubscription implements Subscription {
         backoff = 100;
         conflicts = 0;
         if (waiting) await this.sleep(WAIT_FOR_PARTITION_MS);
-        else if (batch.events.length < batchSize) {
+        else if ((batch.scanned ?? batch.events.length) < batchSize) {
           if (gatherMs > 0 && mine.length > 0) await this.pause.hold(gatherMs, () => this.stopped);
           if (!isBefore(from, batch.next)) await this.sleep(this.latestCommit > from.commit ? RETRY_SOON_MS : pollMs);
         }
@@ -154,11 +156,13 @@ export class PartitionedSubscription implements Subscription {
   /** One batch in one transaction; says whether it stopped at an event waiting for another partition. */
   private async handle(owned: ReadonlySet<number>, mine: readonly RecordedEvent[], next: GlobalCursor): Promise<boolean> {
     const partitions = [...owned];
+    let release: (() => void) | undefined;
     const result = await this.deps.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ name: string; tx_id: number; position: number }>(
-        'SELECT name, tx_id, position FROM journey.checkpoints WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE',
+      const { rows } = await tx.query<{ name: string; tx_id: number; position: number; xid: string }>(
+        'SELECT name, tx_id, position, pg_current_xact_id()::text AS xid FROM journey.checkpoints WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE',
         [partitions.map((p) => this.names[p]!)],
       );
+      if (rows[0]) release = this.deps.quiet?.(rows[0].xid);
       const stored = new Map(rows.map((row) => [row.name, { commit: Number(row.tx_id), position: Number(row.position) }]));
       for (const p of partitions) {
         const mineNow = this.cursors.get(p)!;
@@ -184,7 +188,7 @@ export class PartitionedSubscription implements Subscription {
         ]);
       }
       return { moved, waiting: cut < mine.length };
-    });
+    }).finally(() => release?.());
     for (const [p, cursor] of result.moved) this.cursors.set(p, cursor);
     await this.deps.afterCommit?.();
     return result.waiting;

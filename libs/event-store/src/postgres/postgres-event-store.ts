@@ -31,7 +31,7 @@ import { AppendBatchRunner } from './append-batch';
 import { COMMIT_CHANNEL } from './commit-channel';
 import { GroupCommitWriter, type AppendObserver } from './group-commit';
 import { prepareEvent, type AppendCall } from './prepared-event';
-import { EVENT_COLUMNS, storedEnvelope, toRecordedEvent, type EventRow } from './recorded-event';
+import { EVENT_COLUMNS, eventColumnsOfTypes, storedEnvelope, toRecordedEvent, type EventRow } from './recorded-event';
 import { PollingSubscription, type CommitSignal } from './subscription';
 import { PartitionedSubscription } from './partitioned-subscription';
 import { PostgresPartitionLeases } from './partition-leases';
@@ -44,6 +44,15 @@ const DERIVED_PAGE = 500;
 const TYPES_PAGE = 5000;
 
 const NO_UPCASTERS = new Upcasters();
+/**
+ * The safe horizon past this process's open units that append nothing ($4, their xid8s): the
+ * oldest transaction still open at the statement's snapshot that may append, or the snapshot's
+ * xmax when there is none. Every other transaction below it has ended, so what it appended is
+ * visible to the statement. A snapshot's open transactions leave out the reader's own, which
+ * bounds the horizon too (a unit's own uncommitted events stay above it, as below xmin).
+ */
+const PAST_QUIET_UNITS = `(SELECT least(coalesce((SELECT min(x) FROM pg_snapshot_xip(s) AS x WHERE x <> ALL($4::text[]::xid8[])), pg_snapshot_xmax(s)), pg_current_xact_id_if_assigned())
+       FROM pg_current_snapshot() AS s)`;
 /** Other processes hear of commits at most this often (this process's subscribers at once). */
 const NOTIFY_INTERVAL_MS = 10;
 /**
@@ -92,6 +101,11 @@ export class PostgresEventStore implements EventStore<Queryable> {
   private readonly heads: StreamHeadCache;
   /** A unit recorded events for after its commit (journey.derived_outbox) that are not appended yet. */
   private derivedRecorded = false;
+  /**
+   * The transaction ids (xid8, as text) of this process's open units that append nothing (see
+   * SubscriptionOptions.appendsNothing): the safe horizon of this process's reads passes them.
+   */
+  private readonly quietUnits = new Set<string>();
 
   constructor(
     private readonly db: Database,
@@ -145,11 +159,13 @@ export class PostgresEventStore implements EventStore<Queryable> {
     return result;
   }
 
-  private unitOf(tx: Queryable): UnitOfWork<Queryable> {
+  private unitOf(tx: Queryable, appendsNothing = false): UnitOfWork<Queryable> {
     return {
       state: tx,
       readAll: (after, limit) => this.readAllWithin(tx, after, limit),
-      append: (requests) => this.appendWithin(tx, requests),
+      append: appendsNothing
+        ? () => Promise.reject(new Error('this unit appends nothing (its subscription says so): its open transaction is not waited for by readers'))
+        : (requests) => this.appendWithin(tx, requests),
       appendDerived: (requests) => this.appendDerived(tx, requests),
       appendAfterCommit: (requests) => this.recordAfterCommit(tx, requests),
     };
@@ -298,14 +314,24 @@ export class PostgresEventStore implements EventStore<Queryable> {
     }
   }
 
-  private async readAllWithin(db: Queryable, after: GlobalCursor, limit: number, keep?: (streamId: string) => boolean): Promise<ReadAllResult> {
+  private async readAllWithin(
+    db: Queryable,
+    after: GlobalCursor,
+    limit: number,
+    keep?: (streamId: string) => boolean,
+    types?: readonly string[],
+  ): Promise<ReadAllResult> {
+    const quiet = [...this.quietUnits];
+    const params: unknown[] = [String(after.commit), after.position, limit];
+    if (quiet.length > 0) params.push(quiet);
+    if (types) params.push(types);
     const { rows } = await this.read<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM journey.events
+      `SELECT ${types ? eventColumnsOfTypes(`$${params.length}`) : EVENT_COLUMNS} FROM journey.events
        WHERE (tx_id, global_position) > ($1::text::xid8, $2::bigint)
-         AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+         AND tx_id < ${quiet.length === 0 ? 'pg_snapshot_xmin(pg_current_snapshot())' : PAST_QUIET_UNITS}
        ORDER BY tx_id, global_position
        LIMIT $3`,
-      [String(after.commit), after.position, limit],
+      params,
       undefined,
       db,
     );
@@ -313,10 +339,11 @@ export class PostgresEventStore implements EventStore<Queryable> {
     // appends (ingest there, the pass's derived events here) then do not find this one's heads
     // stale and have their statement refused and planned again.
     for (const row of rows) this.heads.observe(row.stream_id, Number(row.stream_position), row.hash);
-    // Rows of streams the reader does not want are neither opened nor upcast; they still move `next`.
+    // Rows the reader does not want (other streams, other types) are neither opened nor upcast; they still move `next`.
     const last = rows[rows.length - 1];
-    const events = await this.opened(db, keep ? rows.filter((row) => keep(row.stream_id)) : rows);
-    return { events, next: last ? { commit: Number(last.tx_id), position: Number(last.global_position) } : after };
+    const wanted = keep || types ? rows.filter((row) => row.wanted !== false && (!keep || keep(row.stream_id))) : rows;
+    const events = await this.opened(db, wanted);
+    return { events, next: last ? { commit: Number(last.tx_id), position: Number(last.global_position) } : after, scanned: rows.length };
   }
 
   /**
@@ -332,32 +359,39 @@ export class PostgresEventStore implements EventStore<Queryable> {
     // Events a crashed process recorded for after its units' commits are appended by the next start.
     if (this.db.concurrency > 1) this.derivedRecorded = true;
     const signal: CommitSignal = { onCommit: (listener) => this.onCommit(listener) };
+    const appendsNothing = options.appendsNothing === true;
+    const deps = {
+      db: this.db,
+      lastCommitted: () => this.lastCommitted(),
+      commits: signal,
+      unitOf: (tx: Queryable) => this.unitOf(tx, appendsNothing),
+      afterCommit: () => this.afterCommit(),
+      settleRecorded: async () => void (await this.flushDerived(true)),
+      // One connection has no reader beside the unit: nothing to pass.
+      quiet: appendsNothing && this.db.concurrency > 1 ? (txId: string) => this.quietUnit(txId) : undefined,
+    };
     if (options.partitions) {
       const partitioned: Subscription = new PartitionedSubscription(name, handler, options, options.partitions, {
-        db: this.db,
-        readAll: (after, limit, keep) => this.readAllWithin(this.db, after, limit, keep),
-        lastCommitted: () => this.lastCommitted(),
-        commits: signal,
-        unitOf: (tx) => this.unitOf(tx),
-        afterCommit: () => this.afterCommit(),
-        settleRecorded: async () => void (await this.flushDerived(true)),
+        ...deps,
+        readAll: (after, limit, keep) => this.readAllWithin(this.db, after, limit, keep, options.types),
         onStop: () => this.subscriptions.delete(partitioned),
       });
       this.subscriptions.add(partitioned);
       return partitioned;
     }
     const subscription: PollingSubscription = new PollingSubscription(name, handler, options, {
-      db: this.db,
-      readAll: (after, limit) => this.readAll(after, limit),
-      lastCommitted: () => this.lastCommitted(),
-      commits: signal,
-      unitOf: (tx) => this.unitOf(tx),
-      afterCommit: () => this.afterCommit(),
-      settleRecorded: async () => void (await this.flushDerived(true)),
+      ...deps,
+      readAll: (after, limit) => this.readAllWithin(this.db, after, limit, undefined, options.types),
       onStop: () => this.subscriptions.delete(subscription),
     });
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /** Lets this process's reads pass the open transaction `txId` (a unit that appends nothing) until the returned function is called. */
+  private quietUnit(txId: string): () => void {
+    this.quietUnits.add(txId);
+    return () => void this.quietUnits.delete(txId);
   }
 
   /** Leases in this database on a server; PGlite is one process, which holds every partition. */

@@ -7,6 +7,18 @@ import { canonicalEnvelope, canonicalJson } from '../hash-chain';
 export const EVENT_COLUMNS = `global_position, tx_id, stream_id, stream_position, event_id, type, version,
   data, metadata, source, occurred_at, recorded_at, hash`;
 
+/**
+ * The columns of a read that wants only the types in the text array `typesParam`: the other rows
+ * keep what places them (positions, stream, type, hash) and come without their contents, with
+ * `wanted` false, so they cost neither PostgreSQL's output nor parsing.
+ */
+export function eventColumnsOfTypes(typesParam: string): string {
+  const wanted = `type = ANY(${typesParam}::text[])`;
+  const ifWanted = (column: string): string => `CASE WHEN ${wanted} THEN ${column} END AS ${column}`;
+  return `global_position, tx_id, stream_id, stream_position, type, hash, ${wanted} AS wanted,
+  ${['event_id', 'version', 'data', 'metadata', 'source', 'occurred_at', 'recorded_at'].map(ifWanted).join(', ')}`;
+}
+
 export interface EventRow {
   readonly global_position: number;
   readonly tx_id: number;
@@ -21,6 +33,8 @@ export interface EventRow {
   readonly occurred_at: Date;
   readonly recorded_at: Date;
   readonly hash: Uint8Array;
+  /** Present in reads of some types only (eventColumnsOfTypes): false for a row of another type, which has no contents. */
+  readonly wanted?: boolean;
 }
 
 export function toRecordedEvent(row: EventRow, upcasters: Upcasters): RecordedEvent {

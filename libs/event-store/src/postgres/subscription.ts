@@ -29,6 +29,11 @@ export interface SubscriptionDeps {
   /** Appends every event recorded for after a commit so far, waiting for those being appended (caughtUp() ends with it). */
   settleRecorded?(): Promise<void>;
   readonly onStop?: () => void;
+  /**
+   * For a subscription whose units append nothing: marks the unit's open transaction (its xid8)
+   * as one the reads of the global order need not wait for, until the returned function is called.
+   */
+  quiet?(txId: string): () => void;
 }
 
 class CheckpointMoved extends Error {}
@@ -94,6 +99,7 @@ export class PollingSubscription implements Subscription {
     const batchSize = this.options.batchSize ?? 1000;
     const pollMs = this.options.pollIntervalMs ?? 1000;
     const gatherMs = this.options.gatherMs ?? 0;
+    const wanted = this.options.types ? new Set(this.options.types) : undefined;
     let backoff = 100;
     let conflicts = 0;
     while (!this.stopped) {
@@ -101,32 +107,36 @@ export class PollingSubscription implements Subscription {
         if (this.failure || !this.loaded) await this.loadCheckpoint();
         this.failure = undefined;
         const batch = await this.deps.readAll(this.cursor, batchSize);
-        if (batch.events.length > 0) {
+        const events = wanted ? batch.events.filter((event) => wanted.has(event.type)) : batch.events;
+        // A batch of only other types still moves the checkpoint past them.
+        if (isBefore(this.cursor, batch.next)) {
+          let release: (() => void) | undefined;
           await this.deps.db.transaction(async (tx) => {
-            const { rows } = await tx.query<{ tx_id: number; position: number }>(
-              'SELECT tx_id, position FROM journey.checkpoints WHERE name = $1 FOR UPDATE',
+            const { rows } = await tx.query<{ tx_id: number; position: number; xid: string }>(
+              'SELECT tx_id, position, pg_current_xact_id()::text AS xid FROM journey.checkpoints WHERE name = $1 FOR UPDATE',
               [this.name],
             );
             const stored = rows[0];
+            if (stored) release = this.deps.quiet?.(stored.xid);
             if (!stored || stored.tx_id !== this.cursor.commit || stored.position !== this.cursor.position) {
               throw new CheckpointMoved(`checkpoint of ${this.name} moved under this instance`);
             }
-            await this.handler(batch.events, this.deps.unitOf(tx));
+            if (events.length > 0) await this.handler(events, this.deps.unitOf(tx));
             await tx.query('UPDATE journey.checkpoints SET tx_id = $2, position = $3, updated_at = now() WHERE name = $1', [
               this.name,
               batch.next.commit,
               batch.next.position,
             ]);
-          });
+          }).finally(() => release?.());
           this.cursor = batch.next;
           await this.deps.afterCommit?.();
         }
         backoff = 100;
         conflicts = 0;
         this.settleWaiters();
-        if (batch.events.length < batchSize) {
+        if ((batch.scanned ?? batch.events.length) < batchSize) {
           // Commits do not end the gathering; stop() and a caller of caughtUp() do.
-          if (gatherMs > 0 && batch.events.length > 0 && this.waiters.length === 0) await this.pause.hold(gatherMs, () => this.stopped || this.waiters.length > 0);
+          if (gatherMs > 0 && events.length > 0 && this.waiters.length === 0) await this.pause.hold(gatherMs, () => this.stopped || this.waiters.length > 0);
           // Something committed that the horizon does not yet cover: look again very soon.
           await this.sleep(this.latestCommit > this.cursor.commit ? RETRY_SOON_MS : pollMs);
         }

@@ -2,7 +2,7 @@ import type { Queryable } from '@journey/database';
 import type { EventStore, PartitionLeases, RecordedEvent, Subscription } from '@journey/event-store';
 import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
 import { monthDate, monthIndex, retentionChanges } from './retention-fold';
-import { foldWeekly } from './weekly-fold';
+import { foldWeekly, WEEKLY_TYPES } from './weekly-fold';
 import { READ_MODEL_GATHER_MS } from '../gather';
 
 export const WEEKLY_SUBSCRIPTION = 'analytics:weekly';
@@ -28,6 +28,8 @@ export class WeeklyAggregates {
     this.subscription ??= this.store.subscribe(WEEKLY_SUBSCRIPTION, (events, unit) => addAggregates(unit.state, events), {
       batchSize: 5000,
       gatherMs: READ_MODEL_GATHER_MS,
+      appendsNothing: true,
+      types: WEEKLY_TYPES,
       onError: this.onError,
       partitions: this.lease ? { ownership: this.lease } : undefined,
     });

@@ -23,6 +23,9 @@ export function weekOf(instant: string): string {
   return date.toISOString().slice(0, 10);
 }
 
+/** The event types the weekly aggregates read; the others pass them by. */
+export const WEEKLY_TYPES = ['PurchaseCompleted', 'PurchaseRefunded', 'LifecycleStageChanged'] as const;
+
 /** What a batch of the log adds to the weekly aggregates: purchases, refunds and stage changes by the week they occurred in. */
 export function foldWeekly(events: readonly Pick<RecordedEvent, 'type' | 'occurredAt' | 'data'>[]): { sales: SalesCell[]; stages: StageCell[] } {
   const sales = new Map<string, SalesCell>();
