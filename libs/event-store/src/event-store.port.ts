@@ -159,10 +159,11 @@ export interface SubscriptionOptions<S = unknown> {
    */
   readonly gatherMs?: number;
   /**
-   * The handler appends nothing within its unit (a read model: it writes its own tables only).
-   * Its unit's `append` is refused, and on a server this process's readers of the global order do
-   * not wait for the unit's open transaction at the safe horizon: a long read-model batch does not
-   * hold back the other subscriptions.
+   * The handler appends nothing within its unit (a read model: it writes its own tables only). On
+   * PostgreSQL its unit's `append` is refused, and on a server this process's readers of the global
+   * order do not wait for the unit's open transaction at the safe horizon: a long read-model batch
+   * does not hold back the other subscriptions. (KurrentDB has no horizon; its units never append
+   * in the unit's transaction.)
    */
   readonly appendsNothing?: boolean;
   /**
