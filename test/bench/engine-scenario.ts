@@ -8,6 +8,7 @@ import type { LoadOptions } from './engine-load-worker';
 import { cpuSeconds, errorLines, ingestKey, peakRssMiB, startEngines, stopEngines } from './engine-processes';
 import { describeStep, pipelineStarted, runStep, type MeasuredStep } from './engine-steps';
 import { readLags } from './engine-lag';
+import { passDelays, quantileBetween } from './engine-delay';
 import { visibilityUnderLoad, type Visibility } from './engine-visibility';
 import { nextRate, sustainedRate } from './rate-search';
 
@@ -60,6 +61,10 @@ export interface ScenarioOptions {
   readonly points: number;
   /** Measure accepted → visible and the CPU per event at this rate only, without the search (events per second). */
   readonly atRate?: number;
+  /** With atRate: a step offered first at this rate for this long, so that the rate is measured over the state it leaves. */
+  readonly age?: { readonly rate: number; readonly seconds: number };
+  /** The shapes to run (by id); all when absent. */
+  readonly shapes?: readonly string[];
 }
 
 const WARM_UP_SECONDS = 3;
@@ -80,7 +85,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     engines = await startEngines(options.url, options.processes, options.rulesFile, options.workers);
     const key = await ingestKey(engines[0]!);
     const urls = engines.map((engine) => engine.url);
-    for (const shape of SHAPES) {
+    for (const shape of SHAPES.filter((one) => !options.shapes || options.shapes.includes(one.id))) {
       const load = (rate: number, seconds: number): LoadOptions => ({ urls, key, perRequest: shape.perRequest, connections: shape.connections, rate, seconds });
       const start = shape.start * options.ceiling;
       await runStep(pool, load(start / 2, WARM_UP_SECONDS));
@@ -91,11 +96,16 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
         steps.push(step);
         say(`${shape.id}: ${describeStep(step)}`);
       }
+      if (options.atRate && options.age) {
+        const aged = await runStep(pool, load(options.age.rate, options.age.seconds));
+        say(`${shape.id}: aged by ${describeStep(aged)}`);
+      }
       const rate = options.atRate ? 2 * options.atRate : sustainedRate(steps);
       let visibility: Visibility | undefined;
       let cpuPerEvent: ShapeResult['cpuPerEvent'];
       if (rate > 0) {
         const before = cpuSeconds(engines);
+        const delaysBefore = options.atRate ? await passDelays(engines) : undefined;
         visibility = await visibilityUnderLoad(pool, load(rate / 2, options.seconds));
         const after = cpuSeconds(engines);
         const events = visibility.accepted * options.seconds;
@@ -104,6 +114,12 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
           `${shape.id}: at ${fmt(visibility.accepted)} events/s, accepted → visible p50 ${fmt(visibility.p50Ms)} ms, p99 ${fmt(visibility.p99Ms)} ms (${visibility.probes} probes); ` +
             `CPU per event: engine ${fmt(cpuPerEvent.engineUs)} µs, PostgreSQL ${fmt(cpuPerEvent.postgresUs)} µs`,
         );
+        if (delaysBefore) {
+          // Every event the pass folded meanwhile (the derived ones too), not a sample of probes.
+          const delaysAfter = await passDelays(engines);
+          const ms = (q: number): string => fmt(1000 * (quantileBetween(delaysBefore, delaysAfter, q) ?? Number.NaN));
+          say(`${shape.id}: the pass's delay per event (recorded → folded) p50 ${ms(0.5)} ms, p90 ${ms(0.9)} ms, p99 ${ms(0.99)} ms`);
+        }
       }
       shapes.push({ shape, steps, rate, visibility, cpuPerEvent });
     }

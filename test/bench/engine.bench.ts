@@ -5,8 +5,9 @@
  * the same run; with one engine process and with two side by side. Then live folding alone over
  * 100,000 existing customers. Knobs: DURATION (seconds per step, 30), POINTS (steps of the rate
  * search, 4), RUNS (1), PROCESSES (1,2), WORKERS (2: one process of that many workers; 1: none), FOLD_CUSTOMERS (100000), FOLD_EVENTS (100000),
- * AT_RATE (no search: accepted → visible and the CPU per event at this rate, to compare settings
- * at one load). Only a run with DURATION ≥ 30, FOLD_CUSTOMERS = 100000 and no AT_RATE writes
+ * AT_RATE (no search: accepted → visible, the pass's delay per event and the CPU per event at this
+ * rate, to compare settings at one load), AGE_SECONDS and AGE_RATE (with AT_RATE: a step at AGE_RATE
+ * first, measuring over the state it leaves), SHAPES (1x64,100x8). Only a run with DURATION ≥ 30, FOLD_CUSTOMERS = 100000 and no AT_RATE writes
  * docs/benchmarks.md; others print.
  */
 import 'reflect-metadata';
@@ -24,6 +25,8 @@ const WORKERS = Number(process.env.WORKERS ?? 2);
 const FOLD_CUSTOMERS = Number(process.env.FOLD_CUSTOMERS ?? 100_000);
 const FOLD_EVENTS = Number(process.env.FOLD_EVENTS ?? 100_000);
 const AT_RATE = process.env.AT_RATE ? Number(process.env.AT_RATE) : undefined;
+const AGE = process.env.AGE_SECONDS ? { seconds: Number(process.env.AGE_SECONDS), rate: Number(process.env.AGE_RATE ?? 500) } : undefined;
+const ONLY_SHAPES = process.env.SHAPES?.split(',').filter(Boolean);
 const CEILING_SECONDS = 5;
 
 async function main(): Promise<void> {
@@ -45,7 +48,7 @@ async function main(): Promise<void> {
       const scenarios: ScenarioResult[] = [];
       const setups = [...PROCESSES.map((processes) => ({ processes, workers: 1 })), ...(WORKERS > 1 ? [{ processes: 1, workers: WORKERS }] : [])];
       for (const { processes, workers } of setups) {
-        scenarios.push(await runScenario({ url, processes, workers, ceiling: c, rulesFile, seconds: DURATION, points: POINTS, atRate: AT_RATE }));
+        scenarios.push(await runScenario({ url, processes, workers, ceiling: c, rulesFile, seconds: DURATION, points: POINTS, atRate: AT_RATE, age: AGE, shapes: ONLY_SHAPES }));
       }
       const fold: LiveFold = await liveFolding(foldUrl, FOLD_CUSTOMERS, FOLD_EVENTS);
       process.stdout.write(`run ${run}: live folding ${fmt(fold.events)} events in ${fold.seconds.toFixed(1)} s = ${fmt(fold.rate)} events/s = ${(fold.rate / c).toFixed(3)} C\n`);
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
     await receiver.stop();
   }
 
-  const record = DURATION >= 30 && FOLD_CUSTOMERS === 100_000 && AT_RATE === undefined;
+  const record = DURATION >= 30 && FOLD_CUSTOMERS === 100_000 && AT_RATE === undefined && ONLY_SHAPES === undefined;
   const { section, file } = recordEngineResults(
     { date: new Date().toISOString(), commit: commitOf(), machine, runs, settings: { duration: DURATION, points: POINTS, runs: RUNS, foldCustomers: FOLD_CUSTOMERS, foldEvents: FOLD_EVENTS } },
     record,

@@ -162,7 +162,9 @@ export class PartitionedSubscription implements Subscription {
         'SELECT name, tx_id, position, pg_current_xact_id()::text AS xid FROM journey.checkpoints WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE',
         [partitions.map((p) => this.names[p]!)],
       );
-      if (rows[0]) release = this.deps.quiet?.(rows[0].xid);
+      // The database runs the work again after a conflict: an earlier attempt's transaction has ended.
+      release?.();
+      release = rows[0] ? this.deps.quiet?.(rows[0].xid) : undefined;
       const stored = new Map(rows.map((row) => [row.name, { commit: Number(row.tx_id), position: Number(row.position) }]));
       for (const p of partitions) {
         const mineNow = this.cursors.get(p)!;

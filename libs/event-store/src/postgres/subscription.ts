@@ -117,7 +117,9 @@ export class PollingSubscription implements Subscription {
               [this.name],
             );
             const stored = rows[0];
-            if (stored) release = this.deps.quiet?.(stored.xid);
+            // The database runs the work again after a conflict: an earlier attempt's transaction has ended.
+            release?.();
+            release = stored ? this.deps.quiet?.(stored.xid) : undefined;
             if (!stored || stored.tx_id !== this.cursor.commit || stored.position !== this.cursor.position) {
               throw new CheckpointMoved(`checkpoint of ${this.name} moved under this instance`);
             }
