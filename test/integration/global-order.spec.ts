@@ -152,7 +152,7 @@ describe.each(backends())('a subscription of some types on %s', (backend) => {
   });
 });
 
-describeWithServer('stream order when a transaction holds an older id', () => {
+describeWithServer('the safe horizon on a server', () => {
   let t: TestDatabase;
   let store: PostgresEventStore;
   let other: PostgresEventStore;
@@ -196,23 +196,18 @@ describeWithServer('stream order when a transaction holds an older id', () => {
     expect(events.find((e) => e.streamPosition === 3 && e.streamId === stream)!.eventId).toBe(late.eventId);
     expect((await store.verify(stream)).ok).toBe(true);
   });
-});
 
-describeWithServer('the safe horizon and units that append nothing', () => {
-  let t: TestDatabase;
-  let store: PostgresEventStore;
-  let other: PostgresEventStore;
-
-  beforeAll(async () => {
-    t = await createTestDatabase('postgres');
-    store = new PostgresEventStore(t.db);
-    other = new PostgresEventStore(await t.open());
-  });
-  afterAll(async () => {
-    await store.close();
-    await other.close();
-    await t.drop();
-  });
+  /** The global order as `reader` reads it once it holds `wanted` (other tests' transactions may hold the horizon a moment). */
+  function readHolding(reader: PostgresEventStore, wanted: NewEvent, what: string): Promise<readonly RecordedEvent[]> {
+    return until(
+      async () => {
+        const { events } = await reader.readAll(START_CURSOR, 100);
+        return events.some((e) => e.eventId === wanted.eventId) ? events : undefined;
+      },
+      20_000,
+      what,
+    );
+  }
 
   /**
    * Subscribes `name` and resolves once its unit, on `first`, has tried to append `inUnit` and is
@@ -245,14 +240,7 @@ describeWithServer('the safe horizon and units that append nothing', () => {
       // The unit may not append: readers do not wait for its transaction.
       expect(unit.outcome).toBeInstanceOf(Error);
       await store.append(`customer-${randomUUID()}`, [later]);
-      const read = await until(
-        async () => {
-          const { events } = await store.readAll(START_CURSOR, 100);
-          return events.some((e) => e.eventId === later.eventId) ? events : undefined;
-        },
-        20_000,
-        'the later commit read past the open unit',
-      );
+      const read = await readHolding(store, later, 'the later commit read past the open unit');
       expect(read.map((e) => e.eventId)).toEqual(expect.arrayContaining([first.eventId, later.eventId]));
       // Another process does not know the unit appends nothing: its horizon waits for it.
       expect((await other.readAll(START_CURSOR, 100)).events.map((e) => e.eventId)).not.toContain(later.eventId);
@@ -268,7 +256,7 @@ describeWithServer('the safe horizon and units that append nothing', () => {
       unit.release();
       await unit.stop();
     }
-    await until(async () => ((await other.readAll(START_CURSOR, 100)).events.some((e) => e.eventId === later.eventId) ? true : undefined), 20_000, 'the later commit read by the other process');
+    await readHolding(other, later, 'the later commit read by the other process');
   });
 
   it('waits for the open unit of a subscription that may append', async () => {
@@ -285,14 +273,7 @@ describeWithServer('the safe horizon and units that append nothing', () => {
       unit.release();
       await unit.stop();
     }
-    const read = await until(
-      async () => {
-        const { events } = await store.readAll(START_CURSOR, 100);
-        return events.some((e) => e.eventId === later.eventId) ? events : undefined;
-      },
-      20_000,
-      'the later commit read once the unit ended',
-    );
+    const read = await readHolding(store, later, 'the later commit read once the unit ended');
     const order = read.map((e) => e.eventId);
     expect(order.indexOf(inUnit.eventId)).toBeGreaterThanOrEqual(0);
     expect(order.indexOf(inUnit.eventId)).toBeLessThan(order.indexOf(later.eventId));
