@@ -11,6 +11,7 @@ import { commitOf, recordResults } from './bench-support';
 
 const BENCHES = [
   { name: 'append', what: 'appends and HTTP ingest' },
+  { name: 'rate-limit', what: 'counting a request against its key\'s rate limit' },
   { name: 'project', what: 'projection catch-up, delay and memory' },
   { name: 'fold-cost', what: 'what one live event writes, before and after' },
   { name: 'saga', what: 'the customer pass with its rules, and webhook delivery' },

@@ -127,8 +127,18 @@ describe(`API keys, roles and the access log on ${backend}`, () => {
     try {
       const key = keys.get('marketing')!;
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await limited.request({ method: 'GET', url: '/v1/analytics/value', key })).status);
+      const remaining: unknown[] = [];
+      for (let i = 0; i < 5; i++) {
+        const response = await limited.request({ method: 'GET', url: '/v1/analytics/value', key });
+        statuses.push(response.status);
+        remaining.push(response.headers['x-ratelimit-remaining']);
+      }
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      expect(remaining.slice(0, 3)).toEqual(['2', '1', '0']);
+      // The count is the key's, whatever the route; the answer says when to come back.
+      const elsewhere = await limited.request({ method: 'GET', url: '/v1/customers', key });
+      expect(elsewhere.status).toBe(429);
+      expect(Number(elsewhere.headers['retry-after'])).toBeGreaterThan(0);
       // Another key is counted on its own.
       expect((await limited.request({ method: 'GET', url: '/v1/analytics/value', key: keys.get('admin')! })).status).toBe(200);
     } finally {

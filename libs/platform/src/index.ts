@@ -11,6 +11,7 @@ export * from './auth/roles';
 export * from './auth/api-keys';
 export * from './auth/access-log';
 export * from './auth/auth.guard';
+export * from './auth/sliding-window-counts';
 export * from './privacy/master-key';
 export * from './privacy/open-vault';
 export * from './query-params';
