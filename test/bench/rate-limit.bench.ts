@@ -5,7 +5,7 @@
  * in the same run (a key of the default ingest limit, 20,000 a second, used near it holds up to
  * 20,000). The ingest service: its CPU per request at fixed offered rates of one event per request,
  * with its limits on (the default) and off, in turns in the same run. RUNS (3), CALLS (20,000
- * timed calls per point), RATES (1000,3000 requests a second) and PARTS (counting,ingest) tune it.
+ * timed calls per point), RATES (2000,4000 requests a second) and PARTS (counting,ingest) tune it.
  */
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { SlidingWindowCounts } from '@journey/platform';
@@ -18,7 +18,7 @@ import { postLoad } from './load-generator';
 const RUNS = Number(process.env.RUNS ?? 3);
 const CALLS = Number(process.env.CALLS ?? 20_000);
 const HELD = [100, 1_000, 5_000, 10_000];
-const RATES = (process.env.RATES ?? '1000,3000').split(',').filter(Boolean).map(Number);
+const RATES = (process.env.RATES ?? '2000,4000').split(',').filter(Boolean).map(Number);
 const PARTS = (process.env.PARTS ?? 'counting,ingest').split(',');
 const LIMITS = ['on', 'off'] as const;
 const INGEST_SECONDS = 15;
