@@ -184,6 +184,31 @@ describe.each(backends())('journeys on %s', (backend) => {
       expect(await reasons(c)).toEqual(['frequency_cap']);
     });
 
+    it('a frequency cap of a month counts the actions of that month, and only those', async () => {
+      await h.saga.rules.save({
+        id: 'monthly-search',
+        name: 'monthly search follow-up',
+        trigger: { event: 'SearchPerformed' },
+        action: { channel: 'webhook', target: `${h.baseUrl}/monthly`, template: '{"customer":{{json customer.customerId}} }' },
+        limits: { frequencyCap: { count: 1, per: '30d' } },
+      });
+      await h.saga.rulesChanged();
+      const c = await h.customer();
+      const search = async () => {
+        await h.publish(h.event('SearchPerformed', c));
+        await h.settle();
+      };
+      await search();
+      h.advance(20 * DAY);
+      await search();
+      h.advance(15 * DAY);
+      await search();
+      expect(h.receiver.to('/monthly').filter((r) => r.body.includes(c))).toHaveLength(2);
+      expect((await reasons(c)).filter((reason) => reason === 'frequency_cap')).toHaveLength(1);
+      await h.saga.rules.delete('monthly-search');
+      await h.saga.rulesChanged();
+    });
+
     it('quiet hours in the customer time zone hold the action until morning, then send it', async () => {
       const c = await h.customer({ timezone: 'Asia/Tokyo' });
       const savedNow = h.now;
@@ -271,9 +296,13 @@ describe.each(backends())('journeys on %s', (backend) => {
     await h.publish(h.event('IdentityLinked', c, { anonymousId }), h.event('ProductViewed', c));
     await h.settle();
 
-    const keen = h.receiver.to('/keen').filter((r) => r.body.includes(c));
-    expect(keen.map((r) => r.json)).toEqual([{ customer: c, views: 3 }]);
+    const keen = () => h.receiver.to('/keen').filter((r) => r.body.includes(c));
+    expect(keen().map((r) => r.json)).toEqual([{ customer: c, views: 3 }]);
     expect((await liveCustomer(t.db, c))?.views).toBe(3);
+    // The visitor's own later view counts for the customer, and the rules judge it for them too.
+    await h.publish(view());
+    await h.settle();
+    expect(keen().map((r) => r.json)).toEqual([{ customer: c, views: 3 }, { customer: c, views: 4 }]);
     await h.saga.rules.delete('keen-browser');
     await h.saga.rulesChanged();
   });

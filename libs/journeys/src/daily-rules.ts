@@ -1,7 +1,7 @@
 import { ENGINE_SOURCE, type JourneyEvent } from '@journey/contracts';
 import { decide, derivedEventId } from '@journey/domain';
 import { customersWithBirthday, predictionsFor } from '@journey/projections';
-import { loadMemories } from './decision-memory';
+import { loadMemories, memoryWindowMs } from './decision-memory';
 import { DecisionWriter } from './decision-writer';
 import type { SagaContext } from './saga-context';
 
@@ -27,7 +27,7 @@ export async function runDailyRules(context: SagaContext): Promise<number> {
       after = read[read.length - 1]!.customerId;
       const owns = context.owns;
       const rows = (owns ? read.filter((state) => owns(state.customerId)) : read).map((state) => ({ customer_id: state.customerId, state }));
-      const memories = await loadMemories(tx, rows.map((row) => row.customer_id), context.index, now.getTime() - 365 * 86_400_000);
+      const memories = await loadMemories(tx, rows.map((row) => row.customer_id), context.index, now.getTime() - memoryWindowMs(context.index, context.settings.globalCaps));
       const predictions = await predictionsFor(tx, rows.map((row) => row.customer_id));
       const writer = new DecisionWriter(context.settings, now.getTime(), predictions);
       for (const { customer_id: customerId, state } of rows) {

@@ -1,4 +1,4 @@
-import type { DecisionMemory, OpenGoal, PastAction, PendingWait } from '@journey/domain';
+import type { DecisionMemory, GlobalCap, OpenGoal, PastAction, PendingWait, Rule } from '@journey/domain';
 import type { Queryable } from '@journey/database';
 import type { RuleIndex } from './rules/rule-index';
 
@@ -27,6 +27,16 @@ interface WaitRow {
   rule_id: string;
   rule_version: number;
   since: string;
+}
+
+/**
+ * How far back a customer's actions can still count: the longest frequency cap of any rule
+ * version (and of `also`, a rule not saved yet) or of any global cap. Older actions can stop
+ * nothing, so they are not loaded: a customer's memory stays as small as the caps, however long
+ * they have been a customer.
+ */
+export function memoryWindowMs(index: RuleIndex, globalCaps: readonly GlobalCap[], ...also: readonly Rule[]): number {
+  return Math.max(0, index.longestCapMs(), ...globalCaps.map((cap) => cap.perMs), ...also.map((rule) => rule.limits.frequencyCap?.perMs ?? 0));
 }
 
 /**

@@ -3,7 +3,7 @@ import { customer360View, evaluate, gate, waitsAt, type ConditionTrace, type Cus
 import type { Queryable } from '@journey/database';
 import { predictionsOf } from '@journey/projections';
 import type { SagaSettings } from './saga-settings';
-import { loadMemories } from './decision-memory';
+import { loadMemories, memoryWindowMs } from './decision-memory';
 import type { RuleIndex } from './rules/rule-index';
 
 export interface DryRun {
@@ -37,7 +37,7 @@ export async function dryRun(db: Queryable, index: RuleIndex, settings: SagaSett
   const conditionsPassed = evaluate(rule.conditions, context, conditionTrace);
   let outcome: DryRun['outcome'] = { kind: 'ignore' };
   if (triggerPassed && conditionsPassed) {
-    const memory = (await loadMemories(db, [customer.customerId], index, now.getTime() - 365 * 86_400_000)).get(customer.customerId)!;
+    const memory = (await loadMemories(db, [customer.customerId], index, now.getTime() - memoryWindowMs(index, settings.globalCaps, rule))).get(customer.customerId)!;
     const running = waitsAt(memory.waits, event, (of) => ({ ...context, params: of.action.params })).running.get(rule.id);
     if (rule.wait) outcome = running ? { kind: 'waiting', since: running.since } : { kind: 'wait', forMs: rule.wait.forMs };
     else outcome = gate(rule, customer, memory.past, settings.globalCaps, now.getTime());

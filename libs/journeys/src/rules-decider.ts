@@ -2,7 +2,7 @@ import { decide, type DecisionMemory } from '@journey/domain';
 import type { RecordedEvent, UnitOfWork } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import { predictionsFor, type CustomerDecider, type DeciderBatch, type DeciderInput } from '@journey/projections';
-import { loadMemories } from './decision-memory';
+import { loadMemories, memoryWindowMs } from './decision-memory';
 import { DecisionWriter } from './decision-writer';
 import type { RuleCatalog } from './rules/rule-catalog';
 import type { SagaSettings } from './saga-settings';
@@ -37,17 +37,22 @@ export class RulesDecider implements CustomerDecider {
     const now = this.now().getTime();
     const { settings } = this;
     const live = (event: RecordedEvent): boolean => now - Date.parse(event.occurredAt) <= settings.maxEventAgeMs;
-    if (!batch.events.some(live)) return NOTHING;
-    const longestWindow = Math.max(365 * 86_400_000, ...settings.globalCaps.map((cap) => cap.perMs));
     const index = this.catalog.index;
-    const memories: Map<string, DecisionMemory> = await loadMemories(unit.state, batch.customerIds, index, now - longestWindow);
+    // Memory and predictions only for the customers whose events a rule heeds (a trigger, a
+    // wait's end, a goal); a visitor's event counts for the customer the batch links it to,
+    // which only the fold knows, so such an event loads every customer of the batch.
+    const heeded = batch.events.filter((event) => live(event) && index.heeds(event.type));
+    if (heeded.length === 0) return NOTHING;
+    const judged = heeded.some((event) => event.customerId === undefined) ? batch.customerIds : [...new Set(heeded.map((event) => event.customerId!))];
+    const memories: Map<string, DecisionMemory> = await loadMemories(unit.state, judged, index, now - memoryWindowMs(index, settings.globalCaps));
     // The customers' predictions: `customer.predictions.*` in conditions and templates.
-    const predictions = await predictionsFor(unit.state, batch.customerIds);
+    const predictions = await predictionsFor(unit.state, judged);
     const writer = new DecisionWriter(settings, now, predictions);
     return {
       decide(event, customer) {
-        if (!live(event)) return;
-        const memory = memories.get(customer.customerId) ?? { past: [], waits: [], goals: [] };
+        // A customer whose memory was not loaded had no event a rule heeded when the batch began.
+        const memory = memories.get(customer.customerId);
+        if (!memory || !live(event) || !index.heeds(event.type)) return;
         const decisions = decide({
           rules: index.triggeredBy(event.type),
           event,

@@ -1,7 +1,7 @@
 import type { JourneyEvent } from '@journey/contracts';
 import { decideDue, emptyCustomer360 } from '@journey/domain';
 import { predictionsFor, readCustomers } from '@journey/projections';
-import { loadMemories } from './decision-memory';
+import { loadMemories, memoryWindowMs } from './decision-memory';
 import { DecisionWriter } from './decision-writer';
 import { ownedDueIds } from './owned-due';
 import type { SagaContext } from './saga-context';
@@ -44,7 +44,7 @@ export async function fireDueTimers(context: SagaContext, limit = 200): Promise<
     const customerIds = [...new Set(rows.map((row) => row.customer_id))];
     // The 360 as the customer pass last committed it: the state the timer's decision is judged on.
     const states = await readCustomers(tx, customerIds);
-    const memories = await loadMemories(tx, customerIds, context.index, now - 365 * 86_400_000);
+    const memories = await loadMemories(tx, customerIds, context.index, now - memoryWindowMs(context.index, context.settings.globalCaps));
     // Templates of the actions dispatched now read the customer's predictions.
     const writer = new DecisionWriter(context.settings, now, await predictionsFor(tx, customerIds));
     const cancelled: string[] = [];

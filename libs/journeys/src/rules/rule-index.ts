@@ -50,6 +50,13 @@ export class RuleIndex {
     return record?.rule;
   }
 
+  /** The longest frequency cap of any version known (timers keep the version they were made under). */
+  longestCapMs(): number {
+    let longest = 0;
+    for (const rule of this.byVersion.values()) longest = Math.max(longest, rule.limits.frequencyCap?.perMs ?? 0);
+    return longest;
+  }
+
   /** Whether the rule's current version is enabled. */
   isActive(id: string): boolean {
     for (const rules of this.byTrigger.values()) if (rules.some((rule) => rule.id === id)) return true;
