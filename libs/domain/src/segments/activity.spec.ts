@@ -34,6 +34,19 @@ describe('the per-customer event history', () => {
     expect(recordActivity(later, event('PageViewed', '2025-01-01T00:00:00Z'))).toBe(later);
   });
 
+  it('forgets a key once no window reaches its newest day, and keeps the others', () => {
+    const d = (text: string) => dayOf(Date.parse(text));
+    const history = fold(bought('2025-01-10T10:00:00Z', 'hats'), bought('2025-12-01T10:00:00Z', 'shoes'));
+    const next = recordActivity(history, bought('2026-01-20T10:00:00Z', 'shoes'));
+    // Hats were last bought 375 days before: no window of at most 365 days reaches them any more.
+    expect(Object.keys(next).sort()).toEqual(['PurchaseCompleted', 'PurchaseCompleted|category=shoes']);
+    expect(next['PurchaseCompleted|category=shoes']).toEqual([d('2025-12-01'), 1, d('2026-01-20'), 1]);
+    expect(countInWindow(next, 'PurchaseCompleted|category=hats', MAX_WINDOW_DAYS, Date.parse('2026-01-20T10:00:00Z'))).toBe(0);
+    // A key whose newest day is just inside the longest window stays.
+    const inside = recordActivity(history, bought('2026-01-09T10:00:00Z', 'shoes'));
+    expect(inside['PurchaseCompleted|category=hats']).toEqual([d('2025-01-10'), 1]);
+  });
+
   it('tells when a day next enters or leaves a window', () => {
     const history = fold(event('MessageOpened', '2026-03-01T10:00:00Z'));
     expect(new Date(nextWindowChange(history, 'MessageOpened', 30, Date.parse('2026-03-01T10:00:00Z'))!).toISOString()).toBe('2026-03-31T00:00:00.000Z');

@@ -46,7 +46,11 @@ export function keysOf(event: JourneyEvent): string[] {
   return [...keys, ...values];
 }
 
-/** Counts the event on its day, dropping days older than any window reaches from the newest. */
+/**
+ * Counts the event on its day, dropping days older than any window reaches from the newest, and
+ * the keys whose newest day no window reaches from this event's (a category last bought over a
+ * year ago): the history stays as large as the windows, however long the customer has been one.
+ */
 export function recordActivity(history: ActivityHistory, event: JourneyEvent): ActivityHistory {
   if (isDerivedType(event.type)) return history;
   const day = dayOf(Date.parse(event.occurredAt));
@@ -54,10 +58,20 @@ export function recordActivity(history: ActivityHistory, event: JourneyEvent): A
   for (const key of keysOf(event)) {
     const days = counted(history[key] ?? [], day);
     if (days === undefined) continue;
-    next ??= { ...history };
+    next ??= withoutStaleKeys(history, day);
     next[key] = days;
   }
   return next ?? history;
+}
+
+/** A copy of the history without the keys none of whose days a window can reach from `day` (a day more, for clock skew). */
+function withoutStaleKeys(history: ActivityHistory, day: number): Record<string, readonly number[]> {
+  const kept: Record<string, readonly number[]> = {};
+  for (const key in history) {
+    const days = history[key]!;
+    if (days.length >= 2 && days[days.length - 2]! > day - MAX_WINDOW_DAYS - 1) kept[key] = days;
+  }
+  return kept;
 }
 
 function counted(days: readonly number[], day: number): number[] | undefined {
