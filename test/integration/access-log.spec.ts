@@ -96,6 +96,52 @@ describe.each(backends())('the access log on %s', (backend) => {
     }
   });
 
+  it('while the database is slow, writes one batch at a time and bounds what waits, dropping the oldest', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let writes = 0;
+    const slow: Database = {
+      kind: t.db.kind,
+      concurrency: t.db.concurrency,
+      query: async <R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
+        writes += 1;
+        if (writes === 1) await held;
+        return t.db.query<R>(sql, params);
+      },
+      exec: (script) => t.db.exec(script),
+      transaction: (work) => t.db.transaction(work),
+      notify: (channel, payload) => t.db.notify(channel, payload),
+      listen: (channel, onNotify) => t.db.listen(channel, onNotify),
+      close: () => Promise.resolve(),
+    };
+    const waiting = new AccessLog(slow, (error) => errors.push(error), 60_000);
+    const paths: string[] = [];
+    const refused = (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const e = entry();
+        paths.push(e.path);
+        waiting.record(e);
+      }
+    };
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    // A first batch, whose write hangs; then 120,000 refused requests meanwhile.
+    refused(600);
+    await turn();
+    refused(120_000);
+    await turn();
+    expect(writes).toBe(1);
+    expect(errors.map((error) => (error as Error).message).some((message) => /too slow; \d+ rows dropped/.test(message))).toBe(true);
+    release();
+    await waiting.close();
+    const stored = (await rows()).map((r) => r.path);
+    // The first batch, then the newest rows (at most the bound of them), in order.
+    expect(stored.slice(0, 600)).toEqual(paths.slice(0, 600));
+    expect(stored.length - 600).toBeGreaterThanOrEqual(50_000);
+    expect(stored.length - 600).toBeLessThan(51_000);
+    expect(stored.slice(600)).toEqual(paths.slice(paths.length - (stored.length - 600)));
+    expect(writes).toBe(2);
+  });
+
   it('keeps the rows while the database is away and writes them once it is back', async () => {
     let away = true;
     const flaky: Database = {

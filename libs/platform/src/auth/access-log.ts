@@ -12,8 +12,10 @@ export interface AccessQuery {
   readonly limit: number;
 }
 
-/** Rows kept in memory while the database is away; beyond it the oldest are dropped (and reported). */
+/** Rows kept in memory while the database is away or slow; beyond it the oldest are dropped (and reported). */
 const MAX_BUFFERED = 50_000;
+/** Rows dropped at once past MAX_BUFFERED, so that a full buffer costs a request no copy of it. */
+const DROP_CHUNK = 1_000;
 
 const INSERT = `INSERT INTO journey.access_log (at, key_id, role, method, route, path, filters, status, duration_ms)
   SELECT x.at, x."keyId", x.role, x.method, x.route, x.path, x.filters, x.status, x."durationMs"
@@ -24,12 +26,16 @@ const INSERT = `INSERT INTO journey.access_log (at, key_id, role, method, route,
  * batches every second (or every 500 requests) so that logging costs ingest no round trip.
  * What a client sent is made storable before it is written, and a batch the database refuses
  * is written row by row, a row still refused in an escaped form: one request cannot make
- * another's row disappear, nor its own. While the database is away, rows wait for it.
- * Stopping flushes what is buffered.
+ * another's row disappear, nor its own. While the database is away, rows wait for it. One
+ * batch is written at a time, and the next takes everything recorded meanwhile: a slow database
+ * (refused requests logged by the thousand a second) grows the buffer up to its bound, never a
+ * queue of batches. Stopping flushes what is buffered.
  */
 export class AccessLog {
   private buffer: AccessEntry[] = [];
   private flushing: Promise<void> = Promise.resolve();
+  /** The next batch's write, queued behind the one in flight and not started yet. */
+  private queued: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -43,14 +49,16 @@ export class AccessLog {
 
   record(entry: AccessEntry): void {
     this.buffer.push(sanitiseEntry(entry));
+    if (this.buffer.length >= MAX_BUFFERED + DROP_CHUNK) this.dropOldest(new Error('access log: the database is too slow'));
     if (this.buffer.length >= 500) void this.flush();
   }
 
   /** Writes what is buffered; resolves once everything recorded before the call is stored (or back in the buffer, the database being away). */
   flush(): Promise<void> {
-    const batch = this.buffer;
-    this.buffer = [];
-    this.flushing = this.flushing.then(async () => {
+    this.queued ??= this.flushing = this.flushing.then(async () => {
+      this.queued = undefined;
+      const batch = this.buffer;
+      this.buffer = [];
       if (batch.length === 0) return;
       try {
         await this.insert(batch);
@@ -59,7 +67,7 @@ export class AccessLog {
         else await this.rowByRow(batch);
       }
     });
-    return this.flushing;
+    return this.queued;
   }
 
   private insert(rows: readonly AccessEntry[]): Promise<unknown> {
@@ -87,11 +95,14 @@ export class AccessLog {
   private putBack(rows: readonly AccessEntry[], error: unknown): void {
     this.onError(error);
     this.buffer = [...rows, ...this.buffer];
+    if (this.buffer.length > MAX_BUFFERED) this.dropOldest(new Error('access log: the database has been away too long'));
+  }
+
+  /** Keeps the newest MAX_BUFFERED rows, and says how many went. */
+  private dropOldest(cause: Error): void {
     const over = this.buffer.length - MAX_BUFFERED;
-    if (over > 0) {
-      this.buffer.splice(0, over);
-      this.onError(new Error(`access log: the database has been away too long; ${over} rows dropped`));
-    }
+    this.buffer.splice(0, over);
+    this.onError(new Error(`${cause.message}; ${over} rows dropped`));
   }
 
   async close(): Promise<void> {
