@@ -125,7 +125,9 @@ export class Dispatcher {
     const events = new Map<string, DerivedEvent[]>();
     const add = (event: DerivedEvent) => {
       const streamId = CUSTOMER_STREAM_PREFIX + event.customerId;
-      events.set(streamId, [...(events.get(streamId) ?? []), event]);
+      const list = events.get(streamId);
+      if (list) list.push(event);
+      else events.set(streamId, [event]);
     };
     const sent: string[] = [];
     const dead: Array<{ action_id: string; error: string }> = [];

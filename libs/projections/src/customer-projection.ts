@@ -110,7 +110,9 @@ async function withoutSettled(events: readonly RecordedEvent[], tx: Queryable, c
       checks.delete(customerId);
       continue;
     }
-    checks.set(customerId, [...(checks.get(customerId) ?? []), { customerId, ...when }]);
+    const list = checks.get(customerId);
+    if (list) list.push({ customerId, ...when });
+    else checks.set(customerId, [{ customerId, ...when }]);
   }
   if (checks.size === 0) return events;
   const asked = [...checks.values()].flat();
@@ -130,7 +132,11 @@ async function appendDerived(context: BatchContext, transitions: ReturnType<type
     list.push(stageChangedEvent(customerId, transition));
     byStream.set(streamId, list);
   }
-  for (const request of membershipRequests(changes)) byStream.set(request.streamId, [...(byStream.get(request.streamId) ?? []), ...request.events]);
+  for (const request of membershipRequests(changes)) {
+    const list = byStream.get(request.streamId);
+    if (list) list.push(...request.events);
+    else byStream.set(request.streamId, [...request.events]);
+  }
   const { outcomes } = await context.appendDerived([...byStream].map(([streamId, list]) => ({ streamId, events: list })));
   return outcomes.filter((outcome) => outcome.status === 'appended').length;
 }

@@ -219,7 +219,11 @@ export class PostgresEventStore implements EventStore<Queryable> {
         );
         if (rows.length === 0) return 0;
         const byStream = new Map<string, NewEvent[]>();
-        for (const row of rows) byStream.set(row.stream_id, [...(byStream.get(row.stream_id) ?? []), ...row.events]);
+        for (const row of rows) {
+          const list = byStream.get(row.stream_id);
+          if (list) list.push(...row.events);
+          else byStream.set(row.stream_id, [...row.events]);
+        }
         const { outcomes } = await this.submit([...byStream].map(([streamId, events]) => ({ streamId, events })), true);
         const refused = outcomes.find((outcome) => outcome.status === 'conflict');
         if (refused) throw new Error(`a derived event recorded for after a commit was refused: ${refused.eventId} ${refused.reason}`);

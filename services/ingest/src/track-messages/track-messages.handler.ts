@@ -81,7 +81,10 @@ export class TrackMessagesHandler implements ICommandHandler<TrackMessagesComman
     const byMessage = new Map<number, Array<{ event: EventInput; outcome: EventResult }>>();
     outcomes.forEach((outcome) => {
       const owner = owners[outcome.index]!;
-      byMessage.set(owner, [...(byMessage.get(owner) ?? []), { event: events[outcome.index]!, outcome }]);
+      const list = byMessage.get(owner);
+      const entry = { event: events[outcome.index]!, outcome };
+      if (list) list.push(entry);
+      else byMessage.set(owner, [entry]);
     });
     return translations.map((t, index) => messageResult(t, index, byMessage.get(index) ?? []));
   }
