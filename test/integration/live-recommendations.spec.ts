@@ -114,6 +114,22 @@ describe.each(backends())('recommendations kept current by the customer-items fo
     expect(forgotten).toHaveLength(0);
   }, 300_000);
 
+  it('numbers the items of a customer who has viewed more than the paired ones in the order they first came', async () => {
+    const viewer = id('viewer');
+    await publishTogether(Array.from({ length: 105 }, (_, k) => view(viewer, daysAgo(4), `V${k}`)));
+    await h.settle();
+    // Later: a product viewed before, past the paired ones; a new one; a purchase.
+    await publishTogether([view(viewer, daysAgo(3), 'V103'), view(viewer, daysAgo(3), 'V999'), order(viewer, daysAgo(3), 'P3')]);
+    await h.settle();
+    const { rows: items } = await t.db.query<{ sku: string; ordinal: number; views: number; purchases: number }>(
+      'SELECT sku, ordinal, views, purchases FROM journey.customer_items WHERE customer_id = $1 ORDER BY ordinal',
+      [viewer],
+    );
+    expect(items.map((item) => item.ordinal)).toEqual(Array.from({ length: 107 }, (_, k) => k + 1));
+    expect(items.slice(-2).map((item) => item.sku)).toEqual(['V999', 'P3']);
+    expect(items.find((item) => item.sku === 'V103')).toMatchObject({ ordinal: 104, views: 2 });
+  });
+
   it('rebuilds the items and the similarity sums from the log equal to the live fold, row by row', async () => {
     const live = await dump();
     expect(JSON.parse(live.pairs).length).toBeGreaterThan(100);

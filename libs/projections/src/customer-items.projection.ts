@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
-import { SimilarityChanges, type CustomerItem } from '@journey/predictions';
+import { PAIRED_ITEMS, SimilarityChanges, type CustomerItem } from '@journey/predictions';
 import { LIVE_ITEM_TABLES, type ItemTables } from './item-tables';
 import { refreshRecommendations } from './live-recommendations';
 
@@ -23,7 +23,10 @@ interface ItemRow extends CustomerItem {
 }
 
 interface CustomerState {
+  /** The items that can matter to the batch: the paired ones, the bought ones, and the batch's own. */
   readonly items: Map<string, ItemRow>;
+  /** The ordinal the customer's next new item takes. */
+  next: number;
   /** Forgotten in this batch: their stored rows go before the rows of later events are written. */
   forgotten: boolean;
   bought: boolean;
@@ -38,9 +41,16 @@ interface CustomerState {
  */
 export async function projectCustomerItems(events: readonly RecordedEvent[], tx: Queryable, context: ItemsContext = { tables: LIVE_ITEM_TABLES }): Promise<void> {
   const { tables } = context;
-  const touched = [...new Set(events.flatMap((e) => (e.customerId !== undefined && TYPES.has(e.type) ? [e.customerId] : [])))];
-  if (touched.length === 0) return;
-  const customers = await loadCustomers(tx, tables, touched);
+  const skus = new Map<string, Set<string>>();
+  for (const event of events) {
+    if (event.customerId === undefined || !TYPES.has(event.type)) continue;
+    const mine = skus.get(event.customerId) ?? new Set<string>();
+    skus.set(event.customerId, mine);
+    if (event.type === 'PurchaseCompleted') for (const item of event.data.items) mine.add(item.sku);
+    else if (event.type === 'ProductViewed') mine.add(event.data.sku);
+  }
+  if (skus.size === 0) return;
+  const customers = await loadCustomers(tx, tables, skus);
   const changes = new SimilarityChanges();
   const lastSeen = new Map<string, string>();
   const seen = (sku: string, at: string): void => {
@@ -51,7 +61,7 @@ export async function projectCustomerItems(events: readonly RecordedEvent[], tx:
     let row = customer.items.get(sku);
     const before = row && { purchases: row.purchases, views: row.views };
     if (!row) {
-      row = { customer_id: customerId, sku, ordinal: customer.items.size + 1, purchases: 0, views: 0, added: { purchases: 0, views: 0 }, first_bought_at: null, last_bought_at: null, last_viewed_at: null };
+      row = { customer_id: customerId, sku, ordinal: customer.next++, purchases: 0, views: 0, added: { purchases: 0, views: 0 }, first_bought_at: null, last_bought_at: null, last_viewed_at: null };
       customer.items.set(sku, row);
     }
     if (bought) {
@@ -79,6 +89,7 @@ export async function projectCustomerItems(events: readonly RecordedEvent[], tx:
     } else if (event.type === 'CustomerForgotten') {
       changes.removed(customer.items);
       customer.items.clear();
+      customer.next = 1;
       customer.forgotten = true;
       customer.bought = false;
     }
@@ -98,20 +109,28 @@ export async function projectCustomerItems(events: readonly RecordedEvent[], tx:
 export const CUSTOMER_ITEMS_TYPES = ['PurchaseCompleted', 'ProductViewed', 'CustomerForgotten'] as const;
 const TYPES = new Set<string>(CUSTOMER_ITEMS_TYPES);
 
-async function loadCustomers(tx: Queryable, tables: ItemTables, customerIds: readonly string[]): Promise<Map<string, CustomerState>> {
-  const customers = new Map<string, CustomerState>(customerIds.map((id) => [id, { items: new Map(), forgotten: false, bought: false }]));
-  const { rows } = await tx.query<{ customer_id: string; sku: string; purchases: number; views: number; ordinal: number }>(
-    `SELECT customer_id, sku, purchases, views, ordinal FROM ${tables.items} WHERE customer_id = ANY($1::text[])`,
-    [customerIds],
+/**
+ * The customers' items that can matter to a batch: the paired ones (the first PAIRED_ITEMS, whose
+ * weights the similarity's sums hold), the bought ones (a top five leaves out what the customer
+ * owns), and those of the batch's own SKUs (`skus`, by customer); with the ordinal the next new
+ * item takes. A customer who has viewed thousands of products costs a batch no more than one
+ * who has viewed a hundred.
+ */
+async function loadCustomers(tx: Queryable, tables: ItemTables, skus: ReadonlyMap<string, ReadonlySet<string>>): Promise<Map<string, CustomerState>> {
+  const customers = new Map<string, CustomerState>([...skus.keys()].map((id) => [id, { items: new Map(), next: 1, forgotten: false, bought: false }]));
+  const pairs = [...skus].flatMap(([customerId, list]) => [...list].map((sku) => [customerId, sku] as const));
+  const { rows } = await tx.query<{ customer_id: string; sku: string; purchases: number; views: number; ordinal: number; last: number }>(
+    `SELECT i.customer_id, i.sku, i.purchases, i.views, i.ordinal, m.last
+       FROM (SELECT customer_id, max(ordinal) AS last FROM ${tables.items} WHERE customer_id = ANY($1::text[]) GROUP BY customer_id) m
+       JOIN ${tables.items} i ON i.customer_id = m.customer_id
+      WHERE i.ordinal <= $2 OR i.purchases > 0
+         OR (i.customer_id, i.sku) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
+    [[...skus.keys()], PAIRED_ITEMS, pairs.map(([customerId]) => customerId), pairs.map(([, sku]) => sku)],
   );
-  for (const row of rows) {
-    customers.get(row.customer_id)!.items.set(row.sku, {
-      ...row,
-      added: { purchases: 0, views: 0 },
-      first_bought_at: null,
-      last_bought_at: null,
-      last_viewed_at: null,
-    });
+  for (const { last, ...row } of rows) {
+    const customer = customers.get(row.customer_id)!;
+    customer.next = last + 1;
+    customer.items.set(row.sku, { ...row, added: { purchases: 0, views: 0 }, first_bought_at: null, last_bought_at: null, last_viewed_at: null });
   }
   return customers;
 }
@@ -175,7 +194,7 @@ export async function writeSums(tx: Queryable, tables: ItemTables, changes: Simi
 
 /** Deletes a customer's items and takes their part out of the similarity's sums (forgetting them at once). */
 export async function forgetCustomerItems(tx: Queryable, customerId: string, tables: ItemTables = LIVE_ITEM_TABLES): Promise<void> {
-  const customer = (await loadCustomers(tx, tables, [customerId])).get(customerId)!;
+  const customer = (await loadCustomers(tx, tables, new Map([[customerId, new Set<string>()]]))).get(customerId)!;
   if (customer.items.size === 0) return;
   const changes = new SimilarityChanges();
   changes.removed(customer.items);
