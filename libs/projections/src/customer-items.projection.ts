@@ -120,11 +120,10 @@ async function loadCustomers(tx: Queryable, tables: ItemTables, skus: ReadonlyMa
   const customers = new Map<string, CustomerState>([...skus.keys()].map((id) => [id, { items: new Map(), next: 1, forgotten: false, bought: false }]));
   const pairs = [...skus].flatMap(([customerId, list]) => [...list].map((sku) => [customerId, sku] as const));
   const { rows } = await tx.query<{ customer_id: string; sku: string; purchases: number; views: number; ordinal: number; last: number }>(
-    `SELECT i.customer_id, i.sku, i.purchases, i.views, i.ordinal, m.last
-       FROM (SELECT customer_id, max(ordinal) AS last FROM ${tables.items} WHERE customer_id = ANY($1::text[]) GROUP BY customer_id) m
-       JOIN ${tables.items} i ON i.customer_id = m.customer_id
-      WHERE i.ordinal <= $2 OR i.purchases > 0
-         OR (i.customer_id, i.sku) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
+    `SELECT customer_id, sku, purchases, views, ordinal, last FROM (
+       SELECT customer_id, sku, purchases, views, ordinal, max(ordinal) OVER (PARTITION BY customer_id) AS last
+       FROM ${tables.items} WHERE customer_id = ANY($1::text[])) i
+      WHERE ordinal <= $2 OR purchases > 0 OR (customer_id, sku) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
     [[...skus.keys()], PAIRED_ITEMS, pairs.map(([customerId]) => customerId), pairs.map(([, sku]) => sku)],
   );
   for (const { last, ...row } of rows) {
