@@ -73,7 +73,8 @@ interface IngestFigures {
  */
 async function ingest(url: string, rate: number, limits: (typeof LIMITS)[number]): Promise<IngestFigures> {
   await freshJourneySchema(url);
-  const engine = new EngineProcess({ DATABASE_URL: url, LOG_LEVEL: 'info', ...(limits === 'off' ? { JOURNEY_RATE_LIMITS: 'off' } : {}) }, 'ingest');
+  // On: the defaults (whatever this shell's environment says); off: none.
+  const engine = new EngineProcess({ DATABASE_URL: url, LOG_LEVEL: 'info', JOURNEY_RATE_LIMITS: limits === 'off' ? 'off' : '' }, 'ingest');
   await engine.start();
   try {
     const key = await ingestKey(engine);
