@@ -6,13 +6,12 @@
  * only prints them, leaving the recorded figures as they were.
  */
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { PgDatabase } from '@journey/database';
 import { EngineProcess } from '../support/engine-process';
 import { ingestKey } from './engine-processes';
 import { postLoad } from './load-generator';
-import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, freshJourneySchema, median, purchaseData, purchaseEvent, recordResults, spreadOf, Streams, timedLoops, type Machine } from './bench-support';
+import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, freshJourneySchema, median, purchaseBodies, purchaseEvent, recordResults, spreadOf, Streams, timedLoops, type Machine } from './bench-support';
 
 const DURATION = Number(process.env.DURATION ?? 5);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -68,11 +67,7 @@ async function library(url: string, point: Point): Promise<number> {
  * ids. Its own CPU share is reported beside the figure.
  */
 async function http(engine: EngineProcess, point: Point): Promise<{ value: number; loadCores: number }> {
-  const streams = new Streams();
-  const data = JSON.stringify(purchaseData(1));
-  const event = () =>
-    `{"eventId":"${randomUUID()}","type":"PurchaseCompleted","customerId":"${streams.pick().slice('customer-'.length)}",` +
-    `"occurredAt":"${new Date().toISOString()}","source":"shop","data":${data},"metadata":{"correlationId":"req"}}`;
+  const event = purchaseBodies(new Streams());
   const body = () => (point.perCall === 1 ? event() : `{"events":[${Array.from({ length: point.perCall }, event).join(',')}]}`);
   // An ingest key, as a producer has: counted against the ingest role's rate limit.
   const key = await ingestKey(engine);

@@ -254,6 +254,17 @@ export async function ceiling(url: string, seconds: number): Promise<number> {
   return rate;
 }
 
+/**
+ * Request bodies of one purchase each, as JSON text around fresh ids (the load generator posts
+ * them as they are): to customers picked among `streams`, with purchaseData(1).
+ */
+export function purchaseBodies(streams: Streams): () => string {
+  const data = JSON.stringify(purchaseData(1));
+  return () =>
+    `{"eventId":"${randomUUID()}","type":"PurchaseCompleted","customerId":"${streams.pick().slice('customer-'.length)}",` +
+    `"occurredAt":"${new Date().toISOString()}","source":"shop","data":${data},"metadata":{"correlationId":"req"}}`;
+}
+
 /** A purchase as journey's library takes it (the peers get the same fields in their own shape). */
 export function purchaseEvent(n: number, data: Record<string, unknown> = purchaseData(n)): NewEvent {
   return {

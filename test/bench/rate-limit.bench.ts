@@ -9,9 +9,8 @@
  */
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { SlidingWindowCounts } from '@journey/platform';
-import { randomUUID } from 'node:crypto';
 import { EngineProcess } from '../support/engine-process';
-import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, freshJourneySchema, median, purchaseData, recordResults, Streams } from './bench-support';
+import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, freshJourneySchema, median, purchaseBodies, recordResults, Streams } from './bench-support';
 import { cpuSeconds, ingestKey } from './engine-processes';
 import { postLoad } from './load-generator';
 
@@ -78,11 +77,7 @@ async function ingest(url: string, rate: number, limits: (typeof LIMITS)[number]
   await engine.start();
   try {
     const key = await ingestKey(engine);
-    const streams = new Streams();
-    const data = JSON.stringify(purchaseData(1));
-    const body = () =>
-      `{"eventId":"${randomUUID()}","type":"PurchaseCompleted","customerId":"${streams.pick().slice('customer-'.length)}",` +
-      `"occurredAt":"${new Date().toISOString()}","source":"shop","data":${data},"metadata":{"correlationId":"req"}}`;
+    const body = purchaseBodies(new Streams());
     const load = (seconds: number) =>
       postLoad({ url: engine.url, path: '/v1/events', connections: 64, seconds, rate, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
     await load(WARM_UP_SECONDS);

@@ -43,6 +43,18 @@ describe.each(backends())('the access log on %s', (backend) => {
     await t.db.query('DELETE FROM journey.access_log');
   });
 
+  /** The test database, its queries going through `query` (the access log only queries). */
+  const withQuery = (query: (sql: string, params?: readonly unknown[]) => Promise<QueryResult<object>>): Database => ({
+    kind: t.db.kind,
+    concurrency: t.db.concurrency,
+    query: query as Database['query'],
+    exec: (script) => t.db.exec(script),
+    transaction: (work) => t.db.transaction(work),
+    notify: (channel, payload) => t.db.notify(channel, payload),
+    listen: (channel, onNotify) => t.db.listen(channel, onNotify),
+    close: () => Promise.resolve(),
+  });
+
   const rows = async (): Promise<Row[]> => (await t.db.query<Row>('SELECT path, route, filters FROM journey.access_log ORDER BY id')).rows;
 
   it('keeps every row of a batch that holds NUL, lone surrogates and very long values, the hostile ones made storable', async () => {
@@ -100,20 +112,11 @@ describe.each(backends())('the access log on %s', (backend) => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let writes = 0;
-    const slow: Database = {
-      kind: t.db.kind,
-      concurrency: t.db.concurrency,
-      query: async <R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
-        writes += 1;
-        if (writes === 1) await held;
-        return t.db.query<R>(sql, params);
-      },
-      exec: (script) => t.db.exec(script),
-      transaction: (work) => t.db.transaction(work),
-      notify: (channel, payload) => t.db.notify(channel, payload),
-      listen: (channel, onNotify) => t.db.listen(channel, onNotify),
-      close: () => Promise.resolve(),
-    };
+    const slow = withQuery(async (sql, params) => {
+      writes += 1;
+      if (writes === 1) await held;
+      return t.db.query(sql, params);
+    });
     const waiting = new AccessLog(slow, (error) => errors.push(error), 60_000);
     const paths: string[] = [];
     const refused = (count: number) => {
@@ -144,17 +147,9 @@ describe.each(backends())('the access log on %s', (backend) => {
 
   it('keeps the rows while the database is away and writes them once it is back', async () => {
     let away = true;
-    const flaky: Database = {
-      kind: t.db.kind,
-      concurrency: t.db.concurrency,
-      query: <R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> =>
-        away ? Promise.reject(Object.assign(new Error('Connection terminated unexpectedly'), { code: undefined })) : t.db.query<R>(sql, params),
-      exec: (script) => t.db.exec(script),
-      transaction: (work) => t.db.transaction(work),
-      notify: (channel, payload) => t.db.notify(channel, payload),
-      listen: (channel, onNotify) => t.db.listen(channel, onNotify),
-      close: () => Promise.resolve(),
-    };
+    const flaky = withQuery((sql, params) =>
+      away ? Promise.reject(Object.assign(new Error('Connection terminated unexpectedly'), { code: undefined })) : t.db.query(sql, params),
+    );
     const waiting = new AccessLog(flaky, (error) => errors.push(error), 60_000);
     const batch = [entry(), entry(), entry()];
     for (const e of batch) waiting.record(e);
