@@ -30,11 +30,14 @@ export async function visibilityUnderLoad(pool: Pool, load: LoadOptions): Promis
   const sent = new Map<string, number>();
   const delays: number[] = [];
   let loading = true;
+  // The look-ups run until the last probe is answered and seen: a probe still in flight when
+  // the load ends is in none of the sets yet.
+  let probing = true;
   const finished = running.done.finally(() => (loading = false));
   finished.catch(() => undefined);
 
   const looking = (async () => {
-    while (loading || sent.size > 0) {
+    while (probing || sent.size > 0) {
       if (sent.size > 0) {
         const { rows } = await pool.query<{ customer_id: string }>('SELECT customer_id FROM journey.customer_360 WHERE customer_id = ANY($1)', [[...sent.keys()]]);
         const seenAt = performance.now();
@@ -48,21 +51,25 @@ export async function visibilityUnderLoad(pool: Pool, load: LoadOptions): Promis
   })();
 
   let n = 0;
-  while (loading) {
-    const engine = load.urls[n % load.urls.length]!;
-    const id = `probe-${randomUUID()}`;
-    // n × 3: a ProductViewed (the mix makes every third event a purchase).
-    const response = await fetch(`${engine}/v1/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${load.key}` },
-      body: liveEventJson(3 * n++, id),
-      // An answer that never comes ends the scenario with a reason rather than holding the bench.
-      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
-    });
-    const answer = await response.text();
-    if (!response.ok) throw new Error(`a probe was refused: ${response.status} ${answer}`);
-    sent.set(id, performance.now());
-    await new Promise((resolve) => setTimeout(resolve, PROBE_EVERY_MS));
+  try {
+    while (loading) {
+      const engine = load.urls[n % load.urls.length]!;
+      const id = `probe-${randomUUID()}`;
+      // n × 3: a ProductViewed (the mix makes every third event a purchase).
+      const response = await fetch(`${engine}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${load.key}` },
+        body: liveEventJson(3 * n++, id),
+        // An answer that never comes ends the scenario with a reason rather than holding the bench.
+        signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+      });
+      const answer = await response.text();
+      if (!response.ok) throw new Error(`a probe was refused: ${response.status} ${answer}`);
+      sent.set(id, performance.now());
+      await new Promise((resolve) => setTimeout(resolve, PROBE_EVERY_MS));
+    }
+  } finally {
+    probing = false;
   }
   const report = await finished;
   await until(() => (sent.size === 0 ? true : undefined), 10 * 60_000, 'every probe to be visible in the 360');
