@@ -3,7 +3,8 @@
  * bench:query (its database, built here when missing; CUSTOMERS and BASE as there). Times the
  * four API calls the overview makes, in parallel as the browser makes them (median and worst of
  * RUNS), and, when Debian's chromium is there, the page itself: sign-in done, from navigation to
- * every chart drawn. Prints the figures; writes nothing.
+ * every chart drawn. Also times the funnel with the stage changes of its default period (the last
+ * 30 days), which the overview does not ask for. Prints the figures; writes nothing.
  */
 import 'reflect-metadata';
 import { PgDatabase } from '@journey/database';
@@ -18,6 +19,8 @@ const BASE = Number(process.env.BASE ?? 5000);
 const RUNS = Number(process.env.RUNS ?? 7);
 const DATABASE = 'journey_bench_query';
 const CALLS = ['/v1/analytics/funnel?transitions=false', '/v1/analytics/weekly', '/v1/analytics/value', '/v1/analytics/retention'];
+/** The funnel as the API answers it by default: the stages, and the stage changes of the last 30 days. */
+const FUNNEL_WITH_CHANGES = '/v1/analytics/funnel';
 
 async function customers(url: string): Promise<number> {
   const db = new PgDatabase({ url, poolSize: 1 });
@@ -65,6 +68,9 @@ async function main(): Promise<void> {
     }
     for (const [call, times] of perCall) log(`${call}: median ${median(times).toFixed(0)} ms, worst ${Math.max(...times).toFixed(0)} ms`);
     log(`the overview's four calls together: median ${median(overview).toFixed(0)} ms, worst ${Math.max(...overview).toFixed(0)} ms`);
+    const funnel: number[] = [];
+    for (let run = 0; run < RUNS; run++) funnel.push(await get(FUNNEL_WITH_CHANGES));
+    log(`${FUNNEL_WITH_CHANGES} (the stage changes of the last 30 days too): median ${median(funnel).toFixed(0)} ms, worst ${Math.max(...funnel).toFixed(0)} ms`);
     if (!hasChromium()) {
       log('no chromium at /usr/bin/chromium: the page itself is not timed');
       return;

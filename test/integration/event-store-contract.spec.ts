@@ -313,27 +313,6 @@ describe.each(subjects)('event store contract on %s', (_name, open) => {
       expect(isBefore(start, cursors[0]!)).toBe(true);
       expect(await store.lastCommitted()).toEqual(cursorOf(mine[24]!));
     });
-
-    it('reads the events of some types, by occurrence and stream prefix, in the global order', async () => {
-      const kind = `Probe${randomUUID().replace(/-/g, '')}`;
-      const customer = `customer-${randomUUID()}`;
-      const visitor = `visitor-${randomUUID()}`;
-      const at = (day: number): string => `2026-03-0${day}T12:00:00.000Z`;
-      await store.append(customer, [
-        event({ n: 1 }, { type: kind, occurredAt: at(1) }),
-        event({ n: 2 }, { type: 'PageViewed', occurredAt: at(2) }),
-        event({ n: 3 }, { type: kind, occurredAt: at(3) }),
-      ]);
-      await store.append(visitor, [event({ n: 4 }, { type: kind, occurredAt: at(2) })]);
-      const read = async (options: Parameters<EventStore['readTypes']>[1]): Promise<number[]> => {
-        const found: RecordedEvent[] = [];
-        await store.readTypes([kind], options, (page) => found.push(...page));
-        return found.map((e) => (e.data as { n: number }).n);
-      };
-      expect(await read({})).toEqual([1, 3, 4]);
-      expect(await read({ streamPrefix: 'customer-' })).toEqual([1, 3]);
-      expect(await read({ occurredFrom: new Date(at(2)), occurredBefore: new Date(at(3)) })).toEqual([4]);
-    });
   });
 
   describe('subscriptions', () => {

@@ -5,7 +5,7 @@ import type { EventType } from '@journey/contracts';
 import { emptyCustomer360, foldEvents, DEFAULT_LIFECYCLE } from '@journey/domain';
 import type { NewEvent } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
-import { LIVE_TABLES, readCustomers, saveCustomers } from '@journey/projections';
+import { LIVE_TABLES, readCustomers, saveCustomers, WeeklyAggregates, weekOf } from '@journey/projections';
 import { SAMPLE_DATA } from '../support/sample-events';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -105,6 +105,41 @@ describe.each(backends())('migrations and SQL functions on %s', (backend) => {
     const state = { customers: new Map(), visitors: new Map() };
     foldEvents(await store.readStream('customer-c1'), state, DEFAULT_LIFECYCLE);
     expect(state.customers.get('c1')!.eventCount).toBe(2);
+    await store.close();
+  });
+
+  it('keeps the stage changes the log held before 027, with the weekly counts neither lost nor doubled', async () => {
+    await migrate(t.db, loadMigrations().filter((m) => m.name < '027'));
+    const store = new PostgresEventStore(t.db);
+    const change = (from: string, to: string): NewEvent => ({ ...derived('LifecycleStageChanged'), data: { from, to, reason: 'test' } });
+    await store.append('customer-c1', [change('prospect', 'first_time'), change('first_time', 'repeat')]);
+    // As the weekly subscription left them before 027: the changes counted by week, its checkpoint past them.
+    const head = await store.lastCommitted();
+    const week = weekOf(derived('LifecycleStageChanged').occurredAt);
+    await t.db.query(`INSERT INTO journey.weekly_stage_changes (week, from_stage, to_stage, changes) VALUES ($1, 'prospect', 'first_time', 1), ($1, 'first_time', 'repeat', 1)`, [week]);
+    await t.db.query(`INSERT INTO journey.checkpoints (name, tx_id, position) VALUES ('analytics:weekly', $1::text::xid8, $2)`, [String(head.commit), head.position]);
+    const weeklyCounts = async () => (await t.db.query(`SELECT from_stage, to_stage, changes FROM journey.weekly_stage_changes ORDER BY 1, 2`)).rows;
+
+    expect((await migrate(t.db)).applied).toContain('027_stage_changes.sql');
+    await store.append('customer-c2', [change('prospect', 'first_time')]);
+    const errors: unknown[] = [];
+    const weekly = new WeeklyAggregates(store, (error) => void errors.push(error));
+    await weekly.start();
+    await weekly.caughtUp();
+    await weekly.stop();
+    const { rows } = await t.db.query<{ stream_id: string; from_stage: string; to_stage: string }>(
+      'SELECT stream_id, from_stage, to_stage FROM journey.stage_changes ORDER BY stream_id, from_stage',
+    );
+    expect(rows.map((row) => `${row.stream_id} ${row.from_stage}→${row.to_stage}`)).toEqual([
+      'customer-c1 first_time→repeat',
+      'customer-c1 prospect→first_time',
+      'customer-c2 prospect→first_time',
+    ]);
+    expect(await weeklyCounts()).toEqual([
+      { from_stage: 'first_time', to_stage: 'repeat', changes: 1 },
+      { from_stage: 'prospect', to_stage: 'first_time', changes: 2 },
+    ]);
+    expect(errors).toEqual([]);
     await store.close();
   });
 

@@ -82,16 +82,6 @@ export interface ReadStreamOptions {
   readonly backward?: boolean;
 }
 
-/** Which events of the given types `readTypes` hands over. */
-export interface ReadTypesOptions {
-  /** Only events that occurred at or after this instant. */
-  readonly occurredFrom?: Date;
-  /** Only events that occurred before this instant. */
-  readonly occurredBefore?: Date;
-  /** Only events of streams whose id starts with this. */
-  readonly streamPrefix?: string;
-}
-
 export interface ReadAllResult {
   readonly events: readonly RecordedEvent[];
   /** Where the next read continues; equal to `after` when nothing was below the safe horizon. */
@@ -219,11 +209,6 @@ export interface EventStore<S = unknown> {
   readRecent(streamIds: readonly string[], limit: number): Promise<readonly RecordedEvent[]>;
   /** The global order after `after`, up to `limit` events, stopping at the safe horizon. */
   readAll(after: GlobalCursor, limit: number): Promise<ReadAllResult>;
-  /**
-   * Every committed event of the given types that `options` admit, in the global order, handed
-   * to `onPage` a page at a time: how reports read facts of the log that no read model keeps.
-   */
-  readTypes(types: readonly string[], options: ReadTypesOptions, onPage: (events: readonly RecordedEvent[]) => void): Promise<void>;
   subscribe(name: string, handler: SubscriptionHandler<S>, options?: SubscriptionOptions<S>): Subscription;
   /**
    * The leases by which the processes of a group share the customer partitions (unstarted). An

@@ -1,7 +1,6 @@
 import {
   BACKWARDS,
   END,
-  eventTypeFilter,
   excludeSystemEvents,
   FORWARDS,
   KurrentDBClient,
@@ -21,7 +20,6 @@ import type {
   GlobalCursor,
   NewEvent,
   ReadAllResult,
-  ReadTypesOptions,
   ReadStreamOptions,
   RecordedEvent,
   Subscription,
@@ -278,28 +276,6 @@ export class KurrentEventStore implements EventStore<Queryable> {
     return { streamId, ok: true, events: position };
   }
 
-  /** One pass over `$all`, the server sending only the types asked for; the other conditions are checked here. */
-  async readTypes(types: readonly string[], options: ReadTypesOptions, onPage: (events: readonly RecordedEvent[]) => void): Promise<void> {
-    const wanted = new Set(types);
-    const from = options.occurredFrom?.getTime() ?? -Infinity;
-    const before = options.occurredBefore?.getTime() ?? Infinity;
-    const filter = eventTypeFilter({ regex: `^(${types.map(escapeRegex).join('|')})$` });
-    let page: RecordedEvent[] = [];
-    for await (const resolved of this.scanAll(START, FORWARDS, Number.MAX_SAFE_INTEGER, filter)) {
-      const event = fromRecord(resolved);
-      if (!event || !wanted.has(event.type) || isClaimStream(event.streamId)) continue;
-      if (options.streamPrefix !== undefined && !event.streamId.startsWith(options.streamPrefix)) continue;
-      const occurred = Date.parse(event.occurredAt);
-      if (occurred < from || occurred >= before) continue;
-      page.push(event);
-      if (page.length === PAGE) {
-        onPage(await this.opened(page));
-        page = [];
-      }
-    }
-    if (page.length > 0) onPage(await this.opened(page));
-  }
-
   /** Every journey stream, found by one pass over `$all`, verified in stream id order. */
   async verifyAll(options: { after?: string; onProgress?: (streams: number) => void } = {}): Promise<VerifyAllReport> {
     const streams = new Set<string>();
@@ -391,8 +367,4 @@ function positionOf(resolved: AllStreamResolvedEvent): GlobalCursor | undefined 
 
 function readPosition(cursor: GlobalCursor): ReadPosition {
   return cursor.commit === 0 && cursor.position === 0 ? START : { commit: BigInt(cursor.commit), prepare: BigInt(cursor.position) };
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -12,7 +12,6 @@ import type {
   GlobalCursor,
   NewEvent,
   ReadAllResult,
-  ReadTypesOptions,
   ReadStreamOptions,
   RecordedEvent,
   Subscription,
@@ -40,8 +39,6 @@ import type { PiiVault } from '@journey/privacy';
 
 /** Rows of journey.derived_outbox appended per transaction of flushDerived. */
 const DERIVED_PAGE = 500;
-/** Events per page of `readTypes`. */
-const TYPES_PAGE = 5000;
 
 const NO_UPCASTERS = new Upcasters();
 /**
@@ -296,28 +293,6 @@ export class PostgresEventStore implements EventStore<Queryable> {
   }
 
   /** readAll inside a caller's transaction (its own uncommitted work stays above the horizon). */
-  async readTypes(types: readonly string[], options: ReadTypesOptions, onPage: (events: readonly RecordedEvent[]) => void): Promise<void> {
-    // Keyset pages along the global order's index: the pages together read the log once. A report
-    // takes what is committed as it reads; it needs no horizon, as it does not resume later.
-    for (let after: GlobalCursor = START_CURSOR; ; ) {
-      const { rows } = await this.read<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM journey.events
-         WHERE (tx_id, global_position) > ($1::text::xid8, $2::bigint)
-           AND type = ANY($3::text[])
-           AND ($4::timestamptz IS NULL OR occurred_at >= $4::timestamptz)
-           AND ($5::timestamptz IS NULL OR occurred_at < $5::timestamptz)
-           AND ($6::text IS NULL OR starts_with(stream_id, $6::text))
-         ORDER BY tx_id, global_position
-         LIMIT ${TYPES_PAGE}`,
-        [String(after.commit), after.position, types, options.occurredFrom?.toISOString() ?? null, options.occurredBefore?.toISOString() ?? null, options.streamPrefix ?? null],
-      );
-      if (rows.length > 0) onPage(await this.opened(this.db, rows));
-      if (rows.length < TYPES_PAGE) return;
-      const last = rows[rows.length - 1]!;
-      after = { commit: Number(last.tx_id), position: Number(last.global_position) };
-    }
-  }
-
   private async readAllWithin(
     db: Queryable,
     after: GlobalCursor,

@@ -8,9 +8,10 @@ import { READ_MODEL_GATHER_MS } from '../gather';
 export const WEEKLY_SUBSCRIPTION = 'analytics:weekly';
 
 /**
- * Keeps journey.weekly_sales, journey.weekly_stage_changes and the retention counts
- * (journey.purchase_months, journey.retention_counts) from the log, with a subscription of its
- * own: each batch's sums are added in the unit that moves its checkpoint, so a batch counts once.
+ * Keeps journey.weekly_sales, journey.weekly_stage_changes, journey.stage_changes and the
+ * retention counts (journey.purchase_months, journey.retention_counts) from the log, with a
+ * subscription of its own: each batch's rows are added in the unit that moves its checkpoint, so
+ * a batch counts once.
  */
 export class WeeklyAggregates {
   private subscription: Subscription | undefined;
@@ -48,6 +49,7 @@ export class WeeklyAggregates {
 
 async function addAggregates(db: Queryable, events: readonly RecordedEvent[]): Promise<void> {
   await addRetention(db, events);
+  await addStageChanges(db, events);
   const { sales, stages } = foldWeekly(events);
   if (sales.length > 0) {
     await db.query(
@@ -66,6 +68,24 @@ async function addAggregates(db: Queryable, events: readonly RecordedEvent[]): P
       [JSON.stringify(stages)],
     );
   }
+}
+
+/** Each stage change, by the instant it occurred: what the funnel counts over a period. */
+async function addStageChanges(db: Queryable, events: readonly RecordedEvent[]): Promise<void> {
+  const rows = events
+    .filter((event) => event.type === 'LifecycleStageChanged')
+    .map((event) => {
+      const { from, to } = event.data as { from?: string | null; to: string };
+      return { event_id: event.eventId, stream_id: event.streamId, occurred_at: event.occurredAt, from_stage: from ?? null, to_stage: to };
+    });
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO journey.stage_changes (event_id, stream_id, occurred_at, from_stage, to_stage)
+     SELECT x.event_id, x.stream_id, x.occurred_at, x.from_stage, x.to_stage
+     FROM json_to_recordset($1::json) AS x(event_id uuid, stream_id text, occurred_at timestamptz, from_stage text, to_stage text)
+     ON CONFLICT (event_id) DO NOTHING`,
+    [JSON.stringify(rows)],
+  );
 }
 
 /** A customer's purchase months, and the counts of each cohort's customers active each month. */

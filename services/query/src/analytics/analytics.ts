@@ -1,13 +1,22 @@
 import { LIFECYCLE_STAGES, VALUE_TIERS } from '@journey/contracts';
 import type { Queryable } from '@journey/database';
-import type { EventStore } from '@journey/event-store';
-import { TransitionTally, type RetentionCohort, type Transition } from './log-tallies';
+import type { RetentionCohort } from './log-tallies';
 
-export type { RetentionCohort, Transition };
+export type { RetentionCohort };
 
 export interface Period {
   readonly from: string;
   readonly to: string;
+}
+
+export interface Transition {
+  /** The stage left (null where the change names none). */
+  readonly from: string | null;
+  readonly to: string;
+  /** Customers who made this change in the period. */
+  readonly customers: number;
+  /** Times it was made. */
+  readonly changes: number;
 }
 
 export interface Funnel {
@@ -19,15 +28,24 @@ export interface Funnel {
   readonly period: Period;
 }
 
-/** Stages now from journey.customer_counts (kept by triggers on the 360, no scan of it); the stage changes of the period from the log, through the store's port. */
-export async function lifecycleFunnel(db: Queryable, store: EventStore, period: Period, now: Date, withTransitions = true): Promise<Funnel> {
+/**
+ * Stages now from journey.customer_counts (kept by triggers on the 360, no scan of it); the stage
+ * changes that occurred in the period from journey.stage_changes (kept from the log by the
+ * weekly subscription), by from → to: most changes first, then by stage names, absent last.
+ */
+export async function lifecycleFunnel(db: Queryable, period: Period, now: Date, withTransitions = true): Promise<Funnel> {
   const stages = Object.fromEntries(LIFECYCLE_STAGES.map((stage) => [stage, 0])) as Record<string, number>;
   const counts = await db.query<{ stage: string; n: string }>(`SELECT stage, sum(customers) AS n FROM journey.customer_counts GROUP BY stage HAVING sum(customers) <> 0`);
   for (const row of counts.rows) stages[row.stage] = Number(row.n);
   if (!withTransitions) return { asOf: now.toISOString(), stages, transitions: [], period };
-  const tally = new TransitionTally();
-  await store.readTypes(['LifecycleStageChanged'], { occurredFrom: new Date(period.from), occurredBefore: new Date(period.to) }, (events) => tally.add(events));
-  return { asOf: now.toISOString(), stages, transitions: tally.transitions(), period };
+  const { rows } = await db.query<Transition>(
+    `SELECT from_stage AS "from", to_stage AS "to", count(DISTINCT stream_id)::int AS customers, count(*)::int AS changes
+     FROM journey.stage_changes WHERE occurred_at >= $1::timestamptz AND occurred_at < $2::timestamptz
+     GROUP BY from_stage, to_stage
+     ORDER BY changes DESC, from_stage COLLATE "C", to_stage COLLATE "C"`,
+    [period.from, period.to],
+  );
+  return { asOf: now.toISOString(), stages, transitions: rows, period };
 }
 
 export interface ValueGrid {

@@ -1,31 +1,11 @@
 import type { RecordedEvent } from '@journey/event-store';
-import { PurchaseMonthTally, TransitionTally } from './log-tallies';
+import { PurchaseMonthTally } from './log-tallies';
 
 let position = 0;
 function recorded(streamId: string, type: string, occurredAt: string, data: object = {}): RecordedEvent {
   position++;
   return { streamId, type, occurredAt, data, globalPosition: position } as unknown as RecordedEvent;
 }
-
-describe('stage transitions tallied from the log', () => {
-  it('counts changes and distinct customers per from → to, most changes first, then by name', () => {
-    const tally = new TransitionTally();
-    tally.add([
-      recorded('customer-a', 'LifecycleStageChanged', '2026-03-01T00:00:00Z', { from: 'new', to: 'active' }),
-      recorded('customer-a', 'LifecycleStageChanged', '2026-03-05T00:00:00Z', { from: 'active', to: 'at_risk' }),
-    ]);
-    tally.add([
-      recorded('customer-b', 'LifecycleStageChanged', '2026-03-02T00:00:00Z', { from: 'new', to: 'active' }),
-      recorded('customer-a', 'LifecycleStageChanged', '2026-03-09T00:00:00Z', { from: 'at_risk', to: 'active' }),
-      recorded('customer-a', 'LifecycleStageChanged', '2026-03-10T00:00:00Z', { from: 'active', to: 'at_risk' }),
-    ]);
-    expect(tally.transitions()).toEqual([
-      { from: 'active', to: 'at_risk', customers: 1, changes: 2 },
-      { from: 'new', to: 'active', customers: 2, changes: 2 },
-      { from: 'at_risk', to: 'active', customers: 1, changes: 1 },
-    ]);
-  });
-});
 
 describe('retention cohorts tallied from the log', () => {
   const purchase = (streamId: string, at: string): RecordedEvent => recorded(streamId, 'PurchaseCompleted', at);

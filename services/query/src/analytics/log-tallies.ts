@@ -1,36 +1,5 @@
 import type { RecordedEvent } from '@journey/event-store';
 
-export interface Transition {
-  readonly from: string;
-  readonly to: string;
-  /** Customers who made this change in the period. */
-  readonly customers: number;
-  /** Times it was made. */
-  readonly changes: number;
-}
-
-/** LifecycleStageChanged events tallied by from → to: most changes first, then by stage names. */
-export class TransitionTally {
-  private readonly moves = new Map<string, { from: string; to: string; streams: Set<string>; changes: number }>();
-
-  add(events: readonly RecordedEvent[]): void {
-    for (const event of events) {
-      const { from, to } = event.data as { from?: string | null; to?: string | null };
-      const key = JSON.stringify([from ?? null, to ?? null]);
-      const move = this.moves.get(key) ?? { from: from as string, to: to as string, streams: new Set<string>(), changes: 0 };
-      move.streams.add(event.streamId);
-      move.changes++;
-      this.moves.set(key, move);
-    }
-  }
-
-  transitions(): Transition[] {
-    return [...this.moves.values()]
-      .map(({ from, to, streams, changes }) => ({ from, to, customers: streams.size, changes }))
-      .sort((a, b) => b.changes - a.changes || byText(a.from, b.from) || byText(a.to, b.to));
-  }
-}
-
 export interface RetentionCohort {
   /** The month of the cohort's first purchase, YYYY-MM. */
   readonly month: string;
@@ -76,12 +45,4 @@ function monthIndex(at: Date): number {
 
 function monthStart(index: number): Date {
   return new Date(Date.UTC(Math.floor(index / 12), index % 12, 1));
-}
-
-/** Text order with absent values last, as SQL orders NULLs ascending. */
-function byText(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a < b ? -1 : 1;
 }

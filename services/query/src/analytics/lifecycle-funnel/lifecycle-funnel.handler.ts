@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Database } from '@journey/database';
-import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { CLOCK, DATABASE, type Clock } from '@journey/platform';
 import { lifecycleFunnel, type Funnel } from '../analytics';
 import { period } from '../period';
@@ -11,12 +10,11 @@ import { LifecycleFunnelQuery } from './lifecycle-funnel.query';
 export class LifecycleFunnelHandler implements IQueryHandler<LifecycleFunnelQuery> {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   execute({ from, to, withTransitions }: LifecycleFunnelQuery): Promise<Funnel> {
     const now = this.clock();
-    return lifecycleFunnel(this.db, this.store, period(from, to, now, 30), now, withTransitions);
+    return lifecycleFunnel(this.db, period(from, to, now, 30), now, withTransitions);
   }
 }
