@@ -40,8 +40,9 @@ export function startLoad(options: LoadOptions): { stop: () => void; done: Promi
 
 /**
  * Offers `options.rate` for `options.seconds` while sampling the pipeline's lag, then samples on
- * until the pipeline has caught up (the tail counts too). The load stops as soon as the lag
- * reaches the bound: the step is then lost, and the backlog it leaves stays small.
+ * until the pipeline and every other consumer of the log have caught up (the pipeline's tail
+ * counts too). The load stops as soon as the lag reaches the bound: the step is then lost, and
+ * the backlog it leaves stays small.
  */
 export async function runStep(pool: Pool, options: LoadOptions): Promise<MeasuredStep> {
   const load = startLoad(options);
@@ -62,7 +63,9 @@ export async function runStep(pool: Pool, options: LoadOptions): Promise<Measure
       load.stop();
     }
     if (!loading) {
-      if (lag === 0) break;
+      // The next step starts from an idle engine: every consumer caught up, not only the
+      // pipeline (a read model's backlog left by this step would compete with the next).
+      if (lag === 0 && [...lags.values()].every((seconds) => seconds === 0)) break;
       drainDeadline = Math.min(drainDeadline, Date.now() + DRAIN_CEILING_MS);
       if (Date.now() > drainDeadline) throw new Error(`the pipeline did not catch up within ${DRAIN_CEILING_MS / 60_000} minutes after the load`);
     }
