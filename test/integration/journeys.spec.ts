@@ -50,7 +50,8 @@ describe.each(backends())('journeys on %s', (backend) => {
     it('browse abandonment: two hours after a view without a purchase; not when a purchase follows', async () => {
       const viewer = await h.customer();
       const buyer = await h.customer();
-      await h.publish(h.event('ProductViewed', viewer), h.event('ProductViewed', buyer));
+      const seen = { page: '/catalogue/trail-runner-x', userAgent: 'Firefox/128.0' };
+      await h.publish({ ...h.event('ProductViewed', viewer), metadata: seen }, { ...h.event('ProductViewed', buyer), metadata: seen });
       await h.settle();
       h.advance(HOUR);
       await h.publish(h.purchase(buyer));
@@ -62,6 +63,16 @@ describe.each(backends())('journeys on %s', (backend) => {
       expect(reminder!.json).toMatchObject({ product: { sku: 'SKU-1', category: 'shoes' } });
       expect(h.about(buyer).filter((r) => r.json.template === 'browse-abandonment')).toEqual([]);
       expect(await h.eventsOf(viewer, 'ActionScheduled')).toHaveLength(1);
+      // Both waits have ended (one fired, one cancelled by the purchase): their timers keep the trigger's envelope, not its data or metadata.
+      const { rows } = await t.db.query<{ customer_id: string; state: string; type: string; data: unknown; metadata: unknown }>(
+        `SELECT customer_id, state, trigger->>'type' AS type, trigger->'data' AS data, trigger->'metadata' AS metadata
+         FROM journey.saga_timers WHERE customer_id = ANY($1::text[]) ORDER BY state`,
+        [[viewer, buyer]],
+      );
+      expect(rows).toEqual([
+        { customer_id: buyer, state: 'cancelled', type: 'ProductViewed', data: {}, metadata: {} },
+        { customer_id: viewer, state: 'fired', type: 'ProductViewed', data: {}, metadata: {} },
+      ]);
     });
 
     it('browse abandonment: views while its wait runs join that wait: one wait, one reminder, nothing suppressed', async () => {

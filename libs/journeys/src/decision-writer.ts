@@ -6,6 +6,14 @@ import { render, type TemplateContext } from './rules/templates';
 import type { SagaSettings } from './saga-settings';
 
 /**
+ * A timer's trigger once its wait has ended (fired, cancelled, or its customer forgotten): the
+ * envelope without the event's data and metadata. Only a pending timer reads its trigger (to
+ * decide and render), and the log keeps the event, its personal data sealed; the saga's copy,
+ * opened, is kept no longer than the wait.
+ */
+export const ENDED_TRIGGER = `trigger || '{"data": {}, "metadata": {}}'::jsonb`;
+
+/**
  * Writes what decisions record (libs/domain's recordDecision): the rows of the saga's tables
  * (decisions, timers, outbox, actions) and the derived events, all in the caller's unit of work.
  */
@@ -106,7 +114,8 @@ export class DecisionWriter {
     );
     part(
       [...cancelled].map((id) => ({ id, state: 'cancelled' })).concat([...fired].filter((id) => !cancelled.has(id)).map((id) => ({ id, state: 'fired' }))),
-      (rows) => `UPDATE journey.saga_timers t SET state = x.state FROM json_to_recordset(${rows}) AS x(id uuid, state text) WHERE t.id = x.id`,
+      (rows) => `UPDATE journey.saga_timers t SET state = x.state, trigger = ${ENDED_TRIGGER}
+       FROM json_to_recordset(${rows}) AS x(id uuid, state text) WHERE t.id = x.id`,
     );
     part(
       [...convertedBy].map(([action_id, by]) => ({ action_id, by })),

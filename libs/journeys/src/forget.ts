@@ -1,4 +1,5 @@
 import type { Queryable } from '@journey/database';
+import { ENDED_TRIGGER } from './decision-writer';
 
 /**
  * Scrubs a forgotten customer's personal data from the saga's tables: waiting timers are
@@ -6,7 +7,7 @@ import type { Queryable } from '@journey/database';
  */
 export async function scrubForgottenJourneys(tx: Queryable, customerId: string): Promise<void> {
   await tx.query(
-    `UPDATE journey.saga_timers SET trigger = jsonb_set(trigger, '{data}', '{}'::jsonb),
+    `UPDATE journey.saga_timers SET trigger = ${ENDED_TRIGGER},
        state = CASE WHEN state = 'pending' THEN 'cancelled' ELSE state END
      WHERE customer_id = $1`,
     [customerId],

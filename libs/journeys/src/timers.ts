@@ -2,7 +2,7 @@ import type { JourneyEvent } from '@journey/contracts';
 import { decideDue, emptyCustomer360 } from '@journey/domain';
 import { predictionsFor, readCustomers } from '@journey/projections';
 import { loadMemories, memoryWindowMs } from './decision-memory';
-import { DecisionWriter } from './decision-writer';
+import { DecisionWriter, ENDED_TRIGGER } from './decision-writer';
 import { ownedDueIds } from './owned-due';
 import type { SagaContext } from './saga-context';
 
@@ -63,7 +63,7 @@ export async function fireDueTimers(context: SagaContext, limit = 200): Promise<
       memories.set(row.customer_id, writer.apply(decision, { event: row.trigger, depth: row.depth }, customer, memory));
     }
     if (cancelled.length > 0) {
-      await tx.query("UPDATE journey.saga_timers SET state = 'cancelled' WHERE id = ANY($1::uuid[])", [cancelled]);
+      await tx.query(`UPDATE journey.saga_timers SET state = 'cancelled', trigger = ${ENDED_TRIGGER} WHERE id = ANY($1::uuid[])`, [cancelled]);
     }
     await writer.flush(unit);
     return rows.length;
