@@ -65,7 +65,7 @@ export async function runStep(pool: Pool, options: LoadOptions): Promise<Measure
     if (!loading) {
       // The next step starts from an idle engine: every consumer caught up, not only the
       // pipeline (a read model's backlog left by this step would compete with the next).
-      if (lag === 0 && [...lags.values()].every((seconds) => seconds === 0)) break;
+      if ([...lags.values()].every((seconds) => seconds === 0)) break;
       drainDeadline = Math.min(drainDeadline, Date.now() + DRAIN_CEILING_MS);
       if (Date.now() > drainDeadline) throw new Error(`the pipeline did not catch up within ${DRAIN_CEILING_MS / 60_000} minutes after the load`);
     }
