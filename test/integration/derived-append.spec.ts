@@ -100,6 +100,32 @@ describe.each(backends())('derived events appended for work in a transaction, on
   });
 
   if (backend === 'postgres') {
+    it("recorded by a unit, are appended after its commit even when another unit's flush ran while it was open", async () => {
+      const stream = `customer-${randomUUID()}`;
+      const other = `customer-${randomUUID()}`;
+      await store.appendMany([stream, other].map((streamId) => ({ streamId, events: [pageView()] })));
+      const mine = stageChanged(stream, 'first_time');
+      let recorded!: () => void;
+      const hasRecorded = new Promise<void>((resolve) => (recorded = resolve));
+      let release!: () => void;
+      const mayCommit = new Promise<void>((resolve) => (release = resolve));
+      const open = store.unitOfWork(async (unit) => {
+        await unit.appendAfterCommit([{ streamId: stream, events: [mine] }]);
+        recorded();
+        await mayCommit;
+      });
+      await hasRecorded;
+      // Another unit records, commits and flushes while the first is open: its flush cannot see the first's row.
+      await store.unitOfWork((unit) => unit.appendAfterCommit([{ streamId: other, events: [stageChanged(other, 'first_time')] }]));
+      release();
+      await open;
+      expect((await store.readStream(stream)).map((e) => e.eventId)).toContain(mine.eventId);
+      const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM journey.derived_outbox WHERE stream_id = ANY($1::text[])', [[stream, other]]);
+      expect(rows[0]!.n).toBe(0);
+    });
+  }
+
+  if (backend === 'postgres') {
     it('left recorded by a crash between the commit and the append, are appended by the next flush, once', async () => {
       const stream = `customer-${randomUUID()}`;
       const derived = stageChanged(stream, 'first_time');

@@ -10,6 +10,7 @@ import {
   type SubscriptionHandler,
   type SubscriptionOptions,
   type PartitionedSubscriptionOptions,
+  type UnitOfWork,
 } from '../event-store.port';
 import { partitionOf, partitionOfStream } from '../partitions/partition-key';
 import { partitionCheckpointName } from '../partitions/partition-ownership';
@@ -157,6 +158,7 @@ export class PartitionedSubscription implements Subscription {
   private async handle(owned: ReadonlySet<number>, mine: readonly RecordedEvent[], next: GlobalCursor): Promise<boolean> {
     const partitions = [...owned];
     let release: (() => void) | undefined;
+    let unit: UnitOfWork<Queryable> | undefined;
     const result = await this.deps.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ name: string; tx_id: number; position: number; xid: string }>(
         'SELECT name, tx_id, position, pg_current_xact_id()::text AS xid FROM journey.checkpoints WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE',
@@ -179,7 +181,8 @@ export class PartitionedSubscription implements Subscription {
       // these see them past what they wait for).
       const blocked = mine[cut];
       const upTo = blocked ? { commit: blocked.commit, position: blocked.globalPosition - 1 } : next;
-      if (handled.length > 0) await this.handler(handled, this.deps.unitOf(tx));
+      unit = this.deps.unitOf(tx);
+      if (handled.length > 0) await this.handler(handled, unit);
       const moved = new Map<number, GlobalCursor>();
       for (const p of partitions) if (isBefore(this.cursors.get(p)!, upTo)) moved.set(p, upTo);
       if (moved.size > 0) {
@@ -192,7 +195,7 @@ export class PartitionedSubscription implements Subscription {
       return { moved, waiting: cut < mine.length };
     }).finally(() => release?.());
     for (const [p, cursor] of result.moved) this.cursors.set(p, cursor);
-    await this.deps.afterCommit?.();
+    await this.deps.afterCommit?.(unit);
     return result.waiting;
   }
 

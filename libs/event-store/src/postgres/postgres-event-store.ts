@@ -96,8 +96,10 @@ export class PostgresEventStore implements EventStore<Queryable> {
   private stopListening: (() => Promise<void>) | undefined;
   /** The stream heads the appends plan from: what this process wrote, and what its readers saw committed. */
   private readonly heads: StreamHeadCache;
-  /** A unit recorded events for after its commit (journey.derived_outbox) that are not appended yet. */
-  private derivedRecorded = false;
+  /** The units that recorded events for after their commit (journey.derived_outbox), until their afterCommit appends them. */
+  private readonly recordedIn = new WeakSet<UnitOfWork<Queryable>>();
+  /** Rows another process (a crashed one) may have left in journey.derived_outbox, or a failed append left: the next afterCommit appends them. */
+  private leftovers = false;
   /**
    * The transaction ids (xid8, as text) of this process's open units that append nothing (see
    * SubscriptionOptions.appendsNothing): the safe horizon of this process's reads passes them.
@@ -151,21 +153,24 @@ export class PostgresEventStore implements EventStore<Queryable> {
   }
 
   async unitOfWork<T>(work: (unit: UnitOfWork<Queryable>) => Promise<T>): Promise<T> {
-    const result = await this.db.transaction((tx) => work(this.unitOf(tx)));
-    await this.afterCommit();
+    // The database may run the work again after a conflict: the last unit is the one that committed.
+    let committed: UnitOfWork<Queryable> | undefined;
+    const result = await this.db.transaction((tx) => work((committed = this.unitOf(tx))));
+    await this.afterCommit(committed);
     return result;
   }
 
   private unitOf(tx: Queryable, appendsNothing = false): UnitOfWork<Queryable> {
-    return {
+    const unit: UnitOfWork<Queryable> = {
       state: tx,
       readAll: (after, limit) => this.readAllWithin(tx, after, limit),
       append: appendsNothing
         ? () => Promise.reject(new Error('this unit appends nothing (its subscription says so): its open transaction is not waited for by readers'))
         : (requests) => this.appendWithin(tx, requests),
       appendDerived: (requests) => this.appendDerived(tx, requests),
-      appendAfterCommit: (requests) => this.recordAfterCommit(tx, requests),
+      appendAfterCommit: (requests) => this.recordAfterCommit(unit, requests),
     };
+    return unit;
   }
 
   /**
@@ -173,7 +178,8 @@ export class PostgresEventStore implements EventStore<Queryable> {
    * UnitOfWork.appendAfterCommit). PGlite has one connection, so no later transaction can write
    * a stream while `tx` runs: there they are appended within `tx`.
    */
-  private async recordAfterCommit(tx: Queryable, requests: readonly AppendRequest[]): Promise<void> {
+  private async recordAfterCommit(unit: UnitOfWork<Queryable>, requests: readonly AppendRequest[]): Promise<void> {
+    const tx = unit.state;
     const requested = requests.filter((request) => request.events.length > 0);
     if (requested.length === 0) return;
     if (this.db.concurrency === 1) {
@@ -184,17 +190,22 @@ export class PostgresEventStore implements EventStore<Queryable> {
       'INSERT INTO journey.derived_outbox (stream_id, events) SELECT x.stream_id, x.events FROM json_to_recordset($1::json) AS x(stream_id text, events jsonb)',
       [JSON.stringify(requested.map((request) => ({ stream_id: request.streamId, events: request.events })))],
     );
-    this.derivedRecorded = true;
+    this.recordedIn.add(unit);
   }
 
-  /** After a unit (or a subscription's batch) commits: the events it recorded for then are appended. */
-  private async afterCommit(): Promise<void> {
-    if (!this.derivedRecorded) return;
-    this.derivedRecorded = false;
+  /**
+   * After a unit (or a subscription's batch) commits: the events it recorded for then are
+   * appended. Known per unit, not by a flag of the store: another unit's flush, begun before this
+   * one committed, cannot see its rows.
+   */
+  private async afterCommit(unit: UnitOfWork<Queryable> | undefined): Promise<void> {
+    const recorded = unit !== undefined && this.recordedIn.delete(unit);
+    if (!recorded && !this.leftovers) return;
+    this.leftovers = false;
     try {
       await this.flushDerived();
     } catch (error) {
-      this.derivedRecorded = true;
+      this.leftovers = true;
       throw error;
     }
   }
@@ -336,7 +347,7 @@ export class PostgresEventStore implements EventStore<Queryable> {
 
   subscribe(name: string, handler: SubscriptionHandler<Queryable>, options: SubscriptionOptions<Queryable> = {}): Subscription {
     // Events a crashed process recorded for after its units' commits are appended by the next start.
-    if (this.db.concurrency > 1) this.derivedRecorded = true;
+    if (this.db.concurrency > 1) this.leftovers = true;
     const signal: CommitSignal = { onCommit: (listener) => this.onCommit(listener) };
     const appendsNothing = options.appendsNothing === true;
     const deps = {
@@ -344,7 +355,7 @@ export class PostgresEventStore implements EventStore<Queryable> {
       lastCommitted: () => this.lastCommitted(),
       commits: signal,
       unitOf: (tx: Queryable) => this.unitOf(tx, appendsNothing),
-      afterCommit: () => this.afterCommit(),
+      afterCommit: (unit: UnitOfWork<Queryable> | undefined) => this.afterCommit(unit),
       settleRecorded: async () => void (await this.flushDerived(true)),
       // One connection has no reader beside the unit: nothing to pass.
       quiet: appendsNothing && this.db.concurrency > 1 ? (txId: string) => this.quietUnit(txId) : undefined,

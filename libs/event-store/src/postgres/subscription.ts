@@ -24,8 +24,8 @@ export interface SubscriptionDeps {
   readonly commits: CommitSignal;
   /** The unit of work a batch's transaction is handed to the handler as. */
   unitOf(tx: Queryable): UnitOfWork<Queryable>;
-  /** Run after each batch's transaction commits (the events its unit recorded for then are appended). */
-  afterCommit?(): Promise<void>;
+  /** Run after each batch's transaction commits, with the batch's unit (the events it recorded for then are appended). */
+  afterCommit?(unit: UnitOfWork<Queryable> | undefined): Promise<void>;
   /** Appends every event recorded for after a commit so far, waiting for those being appended (caughtUp() ends with it). */
   settleRecorded?(): Promise<void>;
   readonly onStop?: () => void;
@@ -111,6 +111,7 @@ export class PollingSubscription implements Subscription {
         // A batch of only other types still moves the checkpoint past them.
         if (isBefore(this.cursor, batch.next)) {
           let release: (() => void) | undefined;
+          let unit: UnitOfWork<Queryable> | undefined;
           await this.deps.db.transaction(async (tx) => {
             const { rows } = await tx.query<{ tx_id: number; position: number; xid: string }>(
               'SELECT tx_id, position, pg_current_xact_id()::text AS xid FROM journey.checkpoints WHERE name = $1 FOR UPDATE',
@@ -123,7 +124,8 @@ export class PollingSubscription implements Subscription {
             if (!stored || stored.tx_id !== this.cursor.commit || stored.position !== this.cursor.position) {
               throw new CheckpointMoved(`checkpoint of ${this.name} moved under this instance`);
             }
-            if (events.length > 0) await this.handler(events, this.deps.unitOf(tx));
+            unit = this.deps.unitOf(tx);
+            if (events.length > 0) await this.handler(events, unit);
             await tx.query('UPDATE journey.checkpoints SET tx_id = $2, position = $3, updated_at = now() WHERE name = $1', [
               this.name,
               batch.next.commit,
@@ -131,7 +133,7 @@ export class PollingSubscription implements Subscription {
             ]);
           }).finally(() => release?.());
           this.cursor = batch.next;
-          await this.deps.afterCommit?.();
+          await this.deps.afterCommit?.(unit);
         }
         backoff = 100;
         conflicts = 0;
