@@ -50,9 +50,10 @@ const historyLeaf: fc.Arbitrary<Record<string, unknown>> = fc
 export function conditionArbitrary(others: readonly string[]): fc.Arbitrary<Record<string, unknown>> {
   const leaves = others.length === 0 ? [fieldLeaf, historyLeaf] : [fieldLeaf, historyLeaf, fc.record({ segment: fc.constantFrom(...others), member: fc.boolean() })];
   const leaf = fc.oneof(...leaves);
+  // A definition nests at most eight levels deep (parseSegment refuses more); six keeps every draw valid.
   const { condition } = fc.letrec<{ condition: Record<string, unknown> }>((tie) => ({
     condition: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
+      { depthSize: 'small', maxDepth: 6, withCrossShrink: true },
       leaf,
       fc.record({ all: fc.array(tie('condition'), { minLength: 1, maxLength: 3 }) }),
       fc.record({ any: fc.array(tie('condition'), { minLength: 1, maxLength: 3 }) }),
