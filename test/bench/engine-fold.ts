@@ -27,11 +27,20 @@ export async function preparePopulation(url: string, customers: number, log: (li
   await populate(url, { customers, base, now: new Date(), log });
 }
 
+/** Which customer (1 to the population's size) the i-th event goes to, and what it is. */
+export interface LiveMix {
+  readonly customerOf: (i: number, customers: number) => number;
+  readonly eventOf: (i: number, at: string) => NewEvent;
+}
+
+/** The live mix (test/bench/engine-events.ts) to customers picked at random. */
+export const RANDOM_LIVE_MIX: LiveMix = { customerOf: (_, customers) => 1 + Math.floor(Math.random() * customers), eventOf: liveEvent };
+
 /**
- * Appends `events` events of the live mix to customers of the population picked at random,
+ * Appends `events` events of `mix` (by default the live mix to customers picked at random),
  * then times the projector (engine-fold-worker, its own process) folding them.
  */
-export async function liveFolding(url: string, customers: number, events: number): Promise<LiveFold> {
+export async function liveFolding(url: string, customers: number, events: number, mix: LiveMix = RANDOM_LIVE_MIX): Promise<LiveFold> {
   const db = new PgDatabase({ url, poolSize: 4, applicationName: 'journey-bench-fold-append' });
   const store = new PostgresEventStore(db);
   try {
@@ -39,8 +48,8 @@ export async function liveFolding(url: string, customers: number, events: number
     for (let n = 0; n < events; n += APPEND_BATCH) {
       const byStream = new Map<string, NewEvent[]>();
       for (let i = n; i < Math.min(events, n + APPEND_BATCH); i++) {
-        const stream = `${CUSTOMER_STREAM_PREFIX}c1-${1 + Math.floor(Math.random() * customers)}`;
-        byStream.set(stream, [...(byStream.get(stream) ?? []), liveEvent(i, at)]);
+        const stream = `${CUSTOMER_STREAM_PREFIX}c1-${mix.customerOf(i, customers)}`;
+        byStream.set(stream, [...(byStream.get(stream) ?? []), mix.eventOf(i, at)]);
       }
       const requests: AppendRequest[] = [...byStream].map(([streamId, list]) => ({ streamId, events: list }));
       await store.appendMany(requests);
@@ -49,7 +58,7 @@ export async function liveFolding(url: string, customers: number, events: number
     await store.close();
     await db.close();
   }
-  process.stdout.write(`appended ${fmt(events)} live events over ${fmt(customers)} customers; folding\n`);
+  process.stdout.write(`appended ${fmt(events)} events over ${fmt(customers)} customers; folding\n`);
   const worker = join(__dirname, 'engine-fold-worker.js');
   const result = JSON.parse(execFileSync(process.execPath, [worker, url], { encoding: 'utf8', maxBuffer: 1 << 20 })) as { seconds: number; maxRssMiB: number };
   return { events, seconds: result.seconds, rate: events / result.seconds, maxRssMiB: result.maxRssMiB };

@@ -3,7 +3,7 @@
  * the backfill of one segment over CUSTOMERS customers (1,000,000 by default), the pass (the
  * projector catching up over a generated log of EVENTS events) with 50 segments defined against
  * none, live events over LIVE_CUSTOMERS existing customers with the 50 segments backfilled against
- * none, and the delay from an accepted event to its SegmentEntered at LATENCY_RATE events/s.
+ * none (as built, and after a purchase of every customer), and the delay from an accepted event to its SegmentEntered at LATENCY_RATE events/s.
  * RUNS repeats the first three and quotes medians.
  */
 import 'reflect-metadata';
@@ -15,7 +15,8 @@ import { cursorOf, isBefore, START_CURSOR } from '@journey/event-store';
 import { LIVE_TABLES, projectBatch, Projector, runBackfill, SegmentStore, startBackfill } from '@journey/projections';
 import { benchStore, seedHistory } from './bench-history';
 import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, keptBenchDatabaseUrl, median, purchaseData, quantile, recordResults } from './bench-support';
-import { liveFolding, preparePopulation, type LiveFold } from './engine-fold';
+import { liveEvent } from './engine-events';
+import { liveFolding, preparePopulation, type LiveFold, type LiveMix } from './engine-fold';
 import { BACKFILL_SEGMENT, fiftySegments, syntheticPopulation } from './segments-fixtures';
 
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 1_000_000);
@@ -174,7 +175,19 @@ async function prepareLive(plain: string, segmented: string): Promise<{ dormant:
     await db.close();
   }
   await liveFolding(url, LIVE_CUSTOMERS, 0);
+  await warm(plain, `${plain}_warm`);
+  await warm(segmented, `${segmented}_warm`);
   return { dormant };
+}
+
+/** One purchase of every customer, in turn: each customer active, as in a deployment whose traffic comes from its active customers. */
+const PURCHASE_EACH: LiveMix = { customerOf: (i) => 1 + i, eventOf: (i, at) => liveEvent(3 * i + 2, at) };
+
+/** A copy of a live template after one purchase of every customer, folded: the population of the steady arm. */
+async function warm(template: string, name: string): Promise<void> {
+  const url = await copyDatabase(template, name);
+  const fold = await liveFolding(url, LIVE_CUSTOMERS, LIVE_CUSTOMERS, PURCHASE_EACH);
+  say(`  ${name}: a purchase of each of ${fmt(LIVE_CUSTOMERS)} customers folded at ${fmt(fold.rate)} events/s`);
 }
 
 /** Live events over a copy of a live template, folded as the engine folds them (bench:engine's live folding), and the membership changes they caused. */
@@ -236,6 +249,7 @@ async function main(): Promise<void> {
   const passes: Array<{ none: Awaited<ReturnType<typeof livePass>>; fifty: Awaited<ReturnType<typeof livePass>> }> = [];
   let changes = 0;
   const lives: Array<{ none: LiveFold; fifty: LiveFold & { changes: number } }> = [];
+  const steady: Array<{ none: LiveFold; fifty: LiveFold & { changes: number } }> = [];
   for (let run = 1; run <= RUNS; run++) {
     ceilings.push(await ceiling(populationUrl, 5));
     say(`run ${run}: C ${fmt(ceilings.at(-1)!)} events/s`);
@@ -250,6 +264,13 @@ async function main(): Promise<void> {
       say(
         `  live events over ${fmt(LIVE_CUSTOMERS)} customers: ${fmt(plainLive.rate)} events/s without segments, ${fmt(judgedLive.rate)} with 50 ` +
           `(${fmt(judgedLive.changes)} membership changes), ${(100 * (1 - judgedLive.rate / plainLive.rate)).toFixed(1)} % lost`,
+      );
+      const plainSteady = await liveEvents('journey_bench_segments_live_warm', 'journey_bench_segments_live_copy');
+      const judgedSteady = await liveEvents('journey_bench_segments_live_50_warm', 'journey_bench_segments_live_copy');
+      steady.push({ none: plainSteady, fifty: judgedSteady });
+      say(
+        `  live events over ${fmt(LIVE_CUSTOMERS)} active customers: ${fmt(plainSteady.rate)} events/s without segments, ${fmt(judgedSteady.rate)} with 50 ` +
+          `(${fmt(judgedSteady.changes)} membership changes), ${(100 * (1 - judgedSteady.rate / plainSteady.rate)).toFixed(1)} % lost`,
       );
     }
     if (!PARTS.has('pass')) continue;
@@ -274,6 +295,9 @@ async function main(): Promise<void> {
   const liveLoss = 1 - median(lives.map((live) => live.fifty.rate / live.none.rate));
   const liveNone = median(lives.map((live) => live.none.rate));
   const liveFifty = median(lives.map((live) => live.fifty.rate));
+  const steadyLoss = 1 - median(steady.map((live) => live.fifty.rate / live.none.rate));
+  const steadyNone = median(steady.map((live) => live.none.rate));
+  const steadyFifty = median(steady.map((live) => live.fifty.rate));
   const date = new Date().toISOString();
   const commit = commitOf();
   const knobs = ['CUSTOMERS', 'EVENTS', 'LIVE_CUSTOMERS', 'LIVE_EVENTS', 'RUNS', 'LATENCY_RATE', 'CHUNK'].filter((knob) => process.env[knob] !== undefined).map((knob) => `${knob}=${process.env[knob]} `);
@@ -285,13 +309,15 @@ async function main(): Promise<void> {
     '',
     'A part alone: segment backfill and the customer pass with segments, without ingest beside them; the whole engine as users run it is measured by `npm run bench:engine`.',
     '',
-    `Two measures of the rate segments cost. Live events: ${fmt(LIVE_CUSTOMERS)} existing customers (as bench:engine's live folding builds them),`,
+    `Three measures of the rate segments cost. Live events: ${fmt(LIVE_CUSTOMERS)} existing customers (as bench:engine's live folding builds them),`,
     `the 50 segments below saved and backfilled, then ${fmt(LIVE_EVENTS)} events of the live mix (two in three ProductViewed, one in three`,
     'PurchaseCompleted) appended to customers picked at random and folded by the projector as the engine runs it (its own process,',
-    'test/bench/engine-fold-worker.ts), against the same population without segments: the steady state of a deployment whose',
-    `memberships are recorded. ${Math.round(live.dormant * 100)} % of this population is churned or at risk (its generated history ends before`,
+    'test/bench/engine-fold-worker.ts), against the same population without segments: a deployment whose memberships are recorded.',
+    `${Math.round(live.dormant * 100)} % of this population is churned or at risk (its generated history ends before`,
     'today), so an event of a customer picked at random mostly brings one back, which moves the five stage segments at once: a',
-    'churn far above a deployment where most events come from customers already active. The pass: the projector catching up',
+    'win-back wave. Live events over active customers: the same, on the same population after one purchase of every customer',
+    '(folded, with its membership changes, before the measure), so that the events come from customers already active, as most',
+    'of a deployment\'s traffic does. The pass: the projector catching up',
     'over a generated history from empty tables, where every customer enters its segments for the first time (a rebuild\'s or',
     'a first deployment\'s churn).',
     '',
@@ -319,6 +345,9 @@ async function main(): Promise<void> {
     `| live events over ${fmt(LIVE_CUSTOMERS)} customers, no segments | ${fmt(liveNone)} events/s (${(liveNone / c).toFixed(2)} C) |  |  |`,
     `| live events over ${fmt(LIVE_CUSTOMERS)} customers, 50 segments backfilled | ${fmt(liveFifty)} events/s (${(liveFifty / c).toFixed(2)} C), ${fmt(median(lives.map((live) => live.fifty.changes)))} membership changes |  |  |`,
     `| rate lost to 50 segments, live events (median of the runs' ratios) | ${(liveLoss * 100).toFixed(1)} % | ≤ 10 % | ${liveLoss <= 0.1 ? 'met' : 'not met'} |`,
+    `| live events over ${fmt(LIVE_CUSTOMERS)} active customers, no segments | ${fmt(steadyNone)} events/s (${(steadyNone / c).toFixed(2)} C) |  |  |`,
+    `| live events over ${fmt(LIVE_CUSTOMERS)} active customers, 50 segments backfilled | ${fmt(steadyFifty)} events/s (${(steadyFifty / c).toFixed(2)} C), ${fmt(median(steady.map((live) => live.fifty.changes)))} membership changes |  |  |`,
+    `| rate lost to 50 segments, live events over active customers (median of the runs' ratios) | ${(steadyLoss * 100).toFixed(1)} % | ≤ 10 % | ${steadyLoss <= 0.1 ? 'met' : 'not met'} |`,
     `| pass over the history, no segments | ${fmt(median(none))} events/s (${(median(none) / c).toFixed(2)} C) |  |  |`,
     `| pass over the history, 50 segments | ${fmt(median(fifty))} events/s (${(median(fifty) / c).toFixed(2)} C) |  |  |`,
     `| rate lost to 50 segments, pass over the history (median of the runs' ratios) | ${(loss * 100).toFixed(1)} % | ≤ 10 % | ${loss <= 0.1 ? 'met' : 'not met'} |`,
@@ -341,6 +370,7 @@ async function main(): Promise<void> {
     backfill: { median: backfillRate, runs: backfills.map((b) => b.rate), target: 20_000 },
     livePass: { none: { median: median(none), runs: none }, fifty: { median: median(fifty), runs: fifty }, loss, target: 0.1, passes },
     liveEvents: { customers: LIVE_CUSTOMERS, events: LIVE_EVENTS, loss: liveLoss, target: 0.1, runs: lives },
+    liveEventsActive: { customers: LIVE_CUSTOMERS, events: LIVE_EVENTS, loss: steadyLoss, target: 0.1, runs: steady },
     chunk: CHUNK,
     entryLatency: { rate: LATENCY_RATE, p50Ms: latency.p50, p99Ms: latency.p99, entries: latency.entries, targetP99Ms: 500 },
   });
