@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
 import { PgDatabase } from '@journey/database';
 import type { AppendRequest, NewEvent } from '@journey/event-store';
@@ -40,7 +41,7 @@ export const RANDOM_LIVE_MIX: LiveMix = { customerOf: (_, customers) => 1 + Math
  * Appends `events` events of `mix` (by default the live mix to customers picked at random),
  * then times the projector (engine-fold-worker, its own process) folding them.
  */
-export async function liveFolding(url: string, customers: number, events: number, mix: LiveMix = RANDOM_LIVE_MIX): Promise<LiveFold> {
+export async function liveFolding(url: string, customers: number, events: number, mix: LiveMix = RANDOM_LIVE_MIX, processes = 1): Promise<LiveFold> {
   const db = new PgDatabase({ url, poolSize: 4, applicationName: 'journey-bench-fold-append' });
   const store = new PostgresEventStore(db);
   try {
@@ -59,7 +60,38 @@ export async function liveFolding(url: string, customers: number, events: number
     await db.close();
   }
   process.stdout.write(`appended ${fmt(events)} events over ${fmt(customers)} customers; folding\n`);
+  const results = await foldWorkers(url, processes);
+  const seconds = Math.max(...results.map((result) => result.seconds));
+  return { events, seconds, rate: events / seconds, maxRssMiB: Math.max(...results.map((result) => result.maxRssMiB)) };
+}
+
+/**
+ * Runs `processes` fold workers (engine-fold-worker) over the database; several share the
+ * partitions and start together once each holds its share. Resolves to what each printed.
+ */
+async function foldWorkers(url: string, processes: number): Promise<Array<{ seconds: number; maxRssMiB: number }>> {
   const worker = join(__dirname, 'engine-fold-worker.js');
-  const result = JSON.parse(execFileSync(process.execPath, [worker, url], { encoding: 'utf8', maxBuffer: 1 << 20 })) as { seconds: number; maxRssMiB: number };
-  return { events, seconds: result.seconds, rate: events / result.seconds, maxRssMiB: result.maxRssMiB };
+  const children = Array.from({ length: processes }, () => spawn(process.execPath, [worker, url, String(processes)], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  let ready = 0;
+  const outputs = children.map(
+    (child) =>
+      new Promise<{ seconds: number; maxRssMiB: number }>((resolve, reject) => {
+        let last = '';
+        createInterface({ input: child.stdout! }).on('line', (line) => {
+          if (line === 'ready') {
+            ready += 1;
+            if (ready === processes) for (const each of children) each.stdin!.end('go\n');
+          } else {
+            last = line;
+          }
+        });
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve(JSON.parse(last) as { seconds: number; maxRssMiB: number }) : reject(new Error(`engine-fold-worker exited with ${code}`))));
+      }),
+  );
+  try {
+    return await Promise.all(outputs);
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  }
 }

@@ -9,7 +9,8 @@ const FOLD_TARGET = 0.5;
 export interface EngineRun {
   readonly ceiling: number;
   readonly scenarios: readonly ScenarioResult[];
-  readonly fold: LiveFold;
+  /** Live folding alone, by the number of processes sharing the partitions. */
+  readonly folds: ReadonlyArray<LiveFold & { readonly processes: number }>;
 }
 
 export interface EngineResults {
@@ -92,8 +93,15 @@ export function recordEngineResults(results: EngineResults, record: boolean): { 
   const { machine, runs, settings } = results;
   const ceilings = runs.map((run) => run.ceiling);
   const rows = rowsOf(runs);
-  const foldRatios = runs.map((run) => run.fold.rate / run.ceiling);
-  const foldRates = spreadOf(runs.map((run) => run.fold.rate));
+  const foldRows = [...new Set(runs.flatMap((run) => run.folds.map((fold) => fold.processes)))].map((processes) => {
+    const measured = runs.flatMap((run) => run.folds.filter((fold) => fold.processes === processes).map((fold) => ({ fold, ceiling: run.ceiling })));
+    return {
+      processes,
+      rates: spreadOf(measured.map(({ fold }) => fold.rate)),
+      ratio: median(measured.map(({ fold, ceiling }) => fold.rate / ceiling)),
+      peakRssMiB: Math.max(...measured.map(({ fold }) => fold.maxRssMiB)),
+    };
+  });
   const section = [
     ENGINE_HEADING,
     '',
@@ -101,10 +109,10 @@ export function recordEngineResults(results: EngineResults, record: boolean): { 
     `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`npm run bench:engine\` (${settings.runs} run${settings.runs > 1 ? 's' : ''}; rate search of`,
     `${settings.points} steps of ${settings.duration} s per row; C measured first in each run, median C ${fmt(median(ceilings))} events/s).`,
     'Knobs: DURATION (seconds per step, 30), POINTS (steps per row, 4), RUNS (1), PROCESSES (1,2), WORKERS (2),',
-    'FOLD_CUSTOMERS (100000), FOLD_EVENTS (100000), AT_RATE (no search: the half-rate figures at that rate, with the',
+    'FOLD_CUSTOMERS (100000), FOLD_EVENTS (100000), FOLD_PROCESSES (1,2), AT_RATE (no search: the half-rate figures at that rate, with the',
     "pass's delay per event from the engine's histogram, to compare settings at one load), AGE_SECONDS and AGE_RATE (with",
     'AT_RATE: a step at AGE_RATE first), SHAPES (1x64,100x8); a run with DURATION under 30 s, another FOLD_CUSTOMERS,',
-    'AT_RATE or SHAPES only prints its table.',
+    'FOLD_PROCESSES, AT_RATE or SHAPES only prints its table.',
     '',
     'The engine as users run it: the built engine (`node dist/services/engine/src/main.js`, as `npm',
     'start` runs it) on a fresh PostgreSQL database with the example rules of infra/rules, their',
@@ -132,12 +140,18 @@ export function recordEngineResults(results: EngineResults, record: boolean): { 
     '| scenario | events/s (median, min–max) | ratio to C | target | | p99 accepted → visible at half rate | target | | CPU per event at half rate, engine / PostgreSQL | engine peak RSS | error lines |',
     '| --- | ---: | ---: | --- | --- | ---: | --- | --- | ---: | ---: | ---: |',
     ...rows.map(tableLine),
-    `| live folding alone, ${fmt(settings.foldCustomers)} existing customers, ${fmt(settings.foldEvents)} events | ${fmt(foldRates.median)} (${fmt(foldRates.min)}–${fmt(foldRates.max)}) | ${ratio(median(foldRatios))} | ≥ ${FOLD_TARGET.toFixed(2)} C | ${verdict(median(foldRatios) >= FOLD_TARGET)} | | | | | ${fmt(Math.max(...runs.map((run) => run.fold.maxRssMiB)))} MiB | |`,
+    ...foldRows.map(
+      (row) =>
+        `| live folding alone, ${fmt(settings.foldCustomers)} existing customers, ${fmt(settings.foldEvents)} events, ${row.processes} process${row.processes > 1 ? 'es' : ''} | ` +
+        `${fmt(row.rates.median)} (${fmt(row.rates.min)}–${fmt(row.rates.max)}) | ${ratio(row.ratio)} | ≥ ${FOLD_TARGET.toFixed(2)} C | ${verdict(row.ratio >= FOLD_TARGET)} | | | | | ${fmt(row.peakRssMiB)} MiB | |`,
+    ),
     '',
     `Live folding alone: ${fmt(settings.foldCustomers)} customers in the 360 (a generated base folded from the log, the`,
     'rest cloned from it, as test/bench/query-seed.ts builds them), then events of the same mix',
     'appended to customers picked at random, then the customer projection as the engine runs it',
-    '(test/bench/engine-fold-worker.ts, a process of its own) timed folding them from the log, and then the stage changes they derived (folded in turn).',
+    '(test/bench/engine-fold-worker.ts, one process, or two sharing the partitions through their leases as engine processes do;',
+    'each takes its share before the clock starts) timed folding them from the log, and then the stage changes they derived',
+    '(folded in turn), until every partition has caught up; peak RSS is that of the largest worker.',
     ...(notes(runs).length > 0 ? ['', ...notes(runs)] : []),
     '',
   ].join('\n');
@@ -150,7 +164,7 @@ export function recordEngineResults(results: EngineResults, record: boolean): { 
     settings,
     ceiling: spreadOf(ceilings),
     rows: rows.map((row) => ({ id: row.id, label: row.label, eventsPerSecond: row.rates.length ? spreadOf(row.rates) : null, ratioToCeiling: row.ratios.length ? median(row.ratios) : null, target: row.target, p99VisibleMs: row.p99Ms.length ? median(row.p99Ms) : null, cpuPerEventUs: row.engineUs.length ? { engine: median(row.engineUs), postgres: median(row.postgresUs) } : null, peakRssMiB: Math.max(...row.rssMiB), errorLines: row.errors })),
-    liveFolding: { eventsPerSecond: foldRates, ratioToCeiling: median(foldRatios), target: FOLD_TARGET, peakRssMiB: Math.max(...runs.map((run) => run.fold.maxRssMiB)) },
+    liveFolding: foldRows.map((row) => ({ processes: row.processes, eventsPerSecond: row.rates, ratioToCeiling: row.ratio, target: FOLD_TARGET, peakRssMiB: row.peakRssMiB })),
     runs,
   });
   return { section, file };

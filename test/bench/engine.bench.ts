@@ -3,8 +3,9 @@
  * rules (webhooks to a receiver in its own process), load from a process of its own, and the
  * highest accepted rate at which the pipeline's lag stays under 1 s, beside the raw ceiling C of
  * the same run; with one engine process and with two side by side. Then live folding alone over
- * 100,000 existing customers. Knobs: DURATION (seconds per step, 30), POINTS (steps of the rate
+ * 100,000 existing customers, in one process and in two. Knobs: DURATION (seconds per step, 30), POINTS (steps of the rate
  * search, 4), RUNS (1), PROCESSES (1,2), WORKERS (2: one process of that many workers; 1: none), FOLD_CUSTOMERS (100000), FOLD_EVENTS (100000),
+ * FOLD_PROCESSES (1,2),
  * AT_RATE (no search: accepted → visible, the pass's delay per event and the CPU per event at this
  * rate, to compare settings at one load), AGE_SECONDS and AGE_RATE (with AT_RATE: a step at AGE_RATE
  * first, measuring over the state it leaves), SHAPES (1x64,100x8). Only a run with DURATION ≥ 30, FOLD_CUSTOMERS = 100000 and no AT_RATE writes
@@ -12,7 +13,7 @@
  */
 import 'reflect-metadata';
 import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, freshJourneySchema, median } from './bench-support';
-import { liveFolding, preparePopulation, type LiveFold } from './engine-fold';
+import { liveFolding, preparePopulation, RANDOM_LIVE_MIX, type LiveFold } from './engine-fold';
 import { exampleRulesFile, startReceiver } from './engine-processes';
 import { recordEngineResults, type EngineRun } from './engine-report';
 import { runScenario, type ScenarioResult } from './engine-scenario';
@@ -24,6 +25,7 @@ const PROCESSES = (process.env.PROCESSES ?? '1,2').split(',').filter(Boolean).ma
 const WORKERS = Number(process.env.WORKERS ?? 2);
 const FOLD_CUSTOMERS = Number(process.env.FOLD_CUSTOMERS ?? 100_000);
 const FOLD_EVENTS = Number(process.env.FOLD_EVENTS ?? 100_000);
+const FOLD_PROCESSES = (process.env.FOLD_PROCESSES ?? '1,2').split(',').filter(Boolean).map(Number);
 const AT_RATE = process.env.AT_RATE ? Number(process.env.AT_RATE) : undefined;
 const AGE = process.env.AGE_SECONDS ? { seconds: Number(process.env.AGE_SECONDS), rate: Number(process.env.AGE_RATE ?? 500) } : undefined;
 const ONLY_SHAPES = process.env.SHAPES?.split(',').filter(Boolean);
@@ -50,15 +52,21 @@ async function main(): Promise<void> {
       for (const { processes, workers } of setups) {
         scenarios.push(await runScenario({ url, processes, workers, ceiling: c, rulesFile, seconds: DURATION, points: POINTS, atRate: AT_RATE, age: AGE, shapes: ONLY_SHAPES }));
       }
-      const fold: LiveFold = await liveFolding(foldUrl, FOLD_CUSTOMERS, FOLD_EVENTS);
-      process.stdout.write(`run ${run}: live folding ${fmt(fold.events)} events in ${fold.seconds.toFixed(1)} s = ${fmt(fold.rate)} events/s = ${(fold.rate / c).toFixed(3)} C\n`);
-      runs.push({ ceiling: c, scenarios, fold });
+      const folds: Array<LiveFold & { processes: number }> = [];
+      for (const processes of FOLD_PROCESSES) {
+        const fold = await liveFolding(foldUrl, FOLD_CUSTOMERS, FOLD_EVENTS, RANDOM_LIVE_MIX, processes);
+        folds.push({ ...fold, processes });
+        process.stdout.write(
+          `run ${run}: live folding in ${processes} process${processes > 1 ? 'es' : ''}: ${fmt(fold.events)} events in ${fold.seconds.toFixed(1)} s = ${fmt(fold.rate)} events/s = ${(fold.rate / c).toFixed(3)} C\n`,
+        );
+      }
+      runs.push({ ceiling: c, scenarios, folds });
     }
   } finally {
     await receiver.stop();
   }
 
-  const record = DURATION >= 30 && FOLD_CUSTOMERS === 100_000 && AT_RATE === undefined && ONLY_SHAPES === undefined;
+  const record = DURATION >= 30 && FOLD_CUSTOMERS === 100_000 && AT_RATE === undefined && ONLY_SHAPES === undefined && process.env.FOLD_PROCESSES === undefined;
   const { section, file } = recordEngineResults(
     { date: new Date().toISOString(), commit: commitOf(), machine, runs, settings: { duration: DURATION, points: POINTS, runs: RUNS, foldCustomers: FOLD_CUSTOMERS, foldEvents: FOLD_EVENTS } },
     record,

@@ -53,7 +53,9 @@ export class PostgresPartitionLeases implements PartitionLeases<Queryable> {
     return { group: this.group, member: this.member, count: this.count, owned: [...this.held].sort((a, b) => a - b), members: this.members };
   }
 
+  /** Joins the group and takes a share; once started, starting again changes nothing until stop(). */
   async start(): Promise<void> {
+    if (this.timer) return;
     await this.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ partitions: number; live: number }>(
         `SELECT partitions, count(*) FILTER (WHERE owner IS NOT NULL AND lease_until > clock_timestamp())::int AS live
