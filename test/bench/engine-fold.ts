@@ -86,7 +86,14 @@ async function foldWorkers(url: string, processes: number): Promise<Array<{ seco
           }
         });
         child.on('error', reject);
-        child.on('close', (code) => (code === 0 ? resolve(JSON.parse(last) as { seconds: number; maxRssMiB: number }) : reject(new Error(`engine-fold-worker exited with ${code}`))));
+        child.on('close', (code) => {
+          if (code !== 0) return reject(new Error(`engine-fold-worker exited with ${code}`));
+          try {
+            resolve(JSON.parse(last) as { seconds: number; maxRssMiB: number });
+          } catch {
+            reject(new Error(`engine-fold-worker printed no result: ${JSON.stringify(last)}`));
+          }
+        });
       }),
   );
   try {
