@@ -22,6 +22,8 @@ export interface EngineResults {
 }
 
 const ratio = (value: number): string => `${value.toFixed(3)} C`;
+/** The command that measures again what a recorded run measured (the knobs a recorded run may move). */
+const commandOf = (settings: EngineResults['settings']): string => `${settings.runs !== 1 ? `RUNS=${settings.runs} ` : ''}${settings.points !== 4 ? `POINTS=${settings.points} ` : ''}${settings.duration !== 30 ? `DURATION=${settings.duration} ` : ''}npm run bench:engine`;
 const verdict = (met: boolean): string => (met ? 'met' : 'not met');
 const plural = (processes: number, workers = 1): string =>
   `${processes} engine process${processes > 1 ? 'es' : ''}${workers > 1 ? ` of ${workers} workers (JOURNEY_WORKERS=${workers})` : ''}`;
@@ -106,7 +108,7 @@ export function recordEngineResults(results: EngineResults, record: boolean): { 
     ENGINE_HEADING,
     '',
     `Measured ${results.date} on commit ${results.commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os},`,
-    `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`npm run bench:engine\` (${settings.runs} run${settings.runs > 1 ? 's' : ''}; rate search of`,
+    `Node ${machine.node}, PostgreSQL ${machine.postgres}. Command: \`${commandOf(settings)}\` (${settings.runs} run${settings.runs > 1 ? 's' : ''}; rate search of`,
     `${settings.points} steps of ${settings.duration} s per row; C measured first in each run, median C ${fmt(median(ceilings))} events/s).`,
     'Knobs: DURATION (seconds per step, 30), POINTS (steps per row, 4), RUNS (1), PROCESSES (1,2), WORKERS (2),',
     'FOLD_CUSTOMERS (100000), FOLD_EVENTS (100000), FOLD_PROCESSES (1,2), AT_RATE (no search: the half-rate figures at that rate, with the',
@@ -160,7 +162,7 @@ export function recordEngineResults(results: EngineResults, record: boolean): { 
     date: results.date,
     commit: results.commit,
     machine,
-    command: 'npm run bench:engine',
+    command: commandOf(settings),
     settings,
     ceiling: spreadOf(ceilings),
     rows: rows.map((row) => ({ id: row.id, label: row.label, eventsPerSecond: row.rates.length ? spreadOf(row.rates) : null, ratioToCeiling: row.ratios.length ? median(row.ratios) : null, target: row.target, p99VisibleMs: row.p99Ms.length ? median(row.p99Ms) : null, cpuPerEventUs: row.engineUs.length ? { engine: median(row.engineUs), postgres: median(row.postgresUs) } : null, peakRssMiB: Math.max(...row.rssMiB), errorLines: row.errors })),
