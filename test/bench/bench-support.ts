@@ -36,6 +36,22 @@ async function databaseOnBenchServer(name: string, fresh: boolean): Promise<stri
   return url.toString();
 }
 
+/** A fresh copy of the database `template` on the bench server (no one may be connected to the template). */
+export async function copyDatabase(template: string, name: string): Promise<string> {
+  const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const client = new Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 export interface Machine {
   readonly cpu: string;
   readonly cores: number;

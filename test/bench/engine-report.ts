@@ -149,7 +149,7 @@ export function recordEngineResults(results: EngineResults, record: boolean): { 
     ),
     '',
     `Live folding alone: ${fmt(settings.foldCustomers)} customers in the 360 (a generated base folded from the log, the`,
-    'rest cloned from it, as test/bench/query-seed.ts builds them), then events of the same mix',
+    'rest cloned from it, as test/bench/query-seed.ts builds them; each fold on a fresh copy of it), then events of the same mix',
     'appended to customers picked at random, then the customer projection as the engine runs it',
     '(test/bench/engine-fold-worker.ts, one process, or two sharing the partitions through their leases as engine processes do;',
     'each takes its share before the clock starts) timed folding them from the log, and then the stage changes they derived',

@@ -12,7 +12,7 @@
  * docs/benchmarks.md; others print.
  */
 import 'reflect-metadata';
-import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, freshJourneySchema, median } from './bench-support';
+import { benchDatabaseUrl, ceiling, commitOf, copyDatabase, describeMachine, fmt, freshJourneySchema, median } from './bench-support';
 import { liveFolding, preparePopulation, RANDOM_LIVE_MIX, type LiveFold } from './engine-fold';
 import { exampleRulesFile, startReceiver } from './engine-processes';
 import { recordEngineResults, type EngineRun } from './engine-report';
@@ -30,14 +30,16 @@ const AT_RATE = process.env.AT_RATE ? Number(process.env.AT_RATE) : undefined;
 const AGE = process.env.AGE_SECONDS ? { seconds: Number(process.env.AGE_SECONDS), rate: Number(process.env.AGE_RATE ?? 500) } : undefined;
 const ONLY_SHAPES = process.env.SHAPES?.split(',').filter(Boolean);
 const CEILING_SECONDS = 5;
+const FOLD_POPULATION = 'journey_bench_fold_population';
 
 async function main(): Promise<void> {
   const started = performance.now();
   const url = await benchDatabaseUrl('journey_bench_engine');
-  const foldUrl = await benchDatabaseUrl('journey_bench_fold');
+  // Live folding's population, kept as a template: each fold runs on a fresh copy of it.
+  const populationUrl = await benchDatabaseUrl(FOLD_POPULATION);
   const machine = await describeMachine(url);
   process.stdout.write(`live folding's population: ${fmt(FOLD_CUSTOMERS)} customers\n`);
-  await preparePopulation(foldUrl, FOLD_CUSTOMERS, (line) => process.stdout.write(`  ${line}\n`));
+  await preparePopulation(populationUrl, FOLD_CUSTOMERS, (line) => process.stdout.write(`  ${line}\n`));
 
   const receiver = await startReceiver();
   const rulesFile = exampleRulesFile(receiver.url);
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
       }
       const folds: Array<LiveFold & { processes: number }> = [];
       for (const processes of FOLD_PROCESSES) {
+        const foldUrl = await copyDatabase(FOLD_POPULATION, 'journey_bench_fold');
         const fold = await liveFolding(foldUrl, FOLD_CUSTOMERS, FOLD_EVENTS, RANDOM_LIVE_MIX, processes);
         folds.push({ ...fold, processes });
         process.stdout.write(

@@ -14,7 +14,7 @@ import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
 import { cursorOf, isBefore, START_CURSOR } from '@journey/event-store';
 import { LIVE_TABLES, projectBatch, Projector, runBackfill, SegmentStore, startBackfill } from '@journey/projections';
 import { benchStore, seedHistory } from './bench-history';
-import { benchDatabaseUrl, ceiling, commitOf, describeMachine, fmt, keptBenchDatabaseUrl, median, purchaseData, quantile, recordResults } from './bench-support';
+import { benchDatabaseUrl, ceiling, commitOf, copyDatabase, describeMachine, fmt, keptBenchDatabaseUrl, median, purchaseData, quantile, recordResults } from './bench-support';
 import { liveEvent } from './engine-events';
 import { liveFolding, preparePopulation, type LiveFold, type LiveMix } from './engine-fold';
 import { BACKFILL_SEGMENT, fiftySegments, syntheticPopulation } from './segments-fixtures';
@@ -212,21 +212,6 @@ async function scalar(url: string, sql: string): Promise<number> {
 
 function describePass(pass: Awaited<ReturnType<typeof livePass>>): string {
   return `${fmt(pass.derived)} derived events folded back; ${pass.seconds.toFixed(1)} s, of which ${pass.appendSeconds.toFixed(1)} s appending derived events; ${pass.cpuSeconds.toFixed(1)} s of Node CPU`;
-}
-
-async function copyDatabase(template: string, name: string): Promise<string> {
-  const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const client = new Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 async function main(): Promise<void> {
