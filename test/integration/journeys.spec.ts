@@ -143,6 +143,33 @@ describe.each(backends())('journeys on %s', (backend) => {
       expect(h.about(notToday).filter((r) => r.json.template === 'birthday')).toEqual([]);
     });
 
+    it('birthday: the hourly runs of the day decide it once, in quiet hours or not', async () => {
+      // 07:00 UTC is 08:00 in Berlin, inside the rule's quiet hours (21:00–09:00): the greeting is held.
+      h.now = new Date(h.now.getTime() - 4 * HOUR);
+      const today = h.now.toISOString().slice(5, 10);
+      const held = await h.customer({ birthday: `1990-${today}` });
+      await h.settle();
+      for (let run = 0; run < 3; run++) {
+        await h.saga.runCalendarRules();
+        h.advance(HOUR);
+      }
+      // 10:00 UTC: the hold has ended and the greeting went; a customer first judged now gets it at once.
+      const direct = await h.customer({ birthday: `1990-${today}` });
+      await h.settle();
+      for (let run = 0; run < 3; run++) {
+        await h.saga.runCalendarRules();
+        h.advance(HOUR);
+        await h.settle();
+      }
+      for (const customer of [held, direct]) {
+        expect(h.about(customer).filter((r) => r.json.template === 'birthday')).toHaveLength(1);
+        // Not suppressed by its own frequency cap an hour later, nor scheduled twice.
+        expect(await h.eventsOf(customer, 'ActionSuppressed')).toEqual([]);
+      }
+      expect(await h.eventsOf(held, 'ActionScheduled')).toHaveLength(1);
+      expect(await h.eventsOf(direct, 'ActionScheduled')).toEqual([]);
+    });
+
     it('satisfaction survey: a day after a resolution without a score; not with one; not after feedback', async () => {
       const silent = await h.customer();
       const scored = await h.customer();

@@ -1,5 +1,6 @@
 import { ENGINE_SOURCE, type JourneyEvent } from '@journey/contracts';
 import { decide, derivedEventId } from '@journey/domain';
+import type { Queryable } from '@journey/database';
 import { customersWithBirthday, predictionsFor } from '@journey/projections';
 import { loadMemories, memoryWindowMs } from './decision-memory';
 import { DecisionWriter } from './decision-writer';
@@ -8,7 +9,9 @@ import type { SagaContext } from './saga-context';
 /**
  * Rules triggered by the calendar (`schedule:daily`), such as a birthday greeting: the customers
  * whose birthday falls around today are judged against them, with a trigger that is the same
- * for a customer and a day, so the hourly runs of a day decide it once.
+ * for a customer and a day. The hourly runs of a day decide each rule on it once: a rule with a
+ * decision recorded for the trigger is not judged again (judged again, a greeting sent at 10:00
+ * would be suppressed by its own frequency cap at 11:00, a hold for quiet hours scheduled twice).
  */
 export async function runDailyRules(context: SagaContext): Promise<number> {
   const rules = context.index.triggeredBy('schedule:daily');
@@ -30,9 +33,14 @@ export async function runDailyRules(context: SagaContext): Promise<number> {
       const memories = await loadMemories(tx, rows.map((row) => row.customer_id), context.index, now.getTime() - memoryWindowMs(context.index, context.settings.globalCaps));
       const predictions = await predictionsFor(tx, rows.map((row) => row.customer_id));
       const writer = new DecisionWriter(context.settings, now.getTime(), predictions);
+      const triggerOf = (customerId: string): string => derivedEventId(customerId, 'schedule:daily', day);
+      const decidedRules = await rulesDecided(tx, rows.map((row) => row.customer_id), triggerOf, day);
       for (const { customer_id: customerId, state } of rows) {
+        const eventId = triggerOf(customerId);
+        const open = rules.filter((rule) => !decidedRules.get(eventId)?.has(rule.id));
+        if (open.length === 0) continue;
         const trigger = {
-          eventId: derivedEventId(customerId, 'schedule:daily', day),
+          eventId,
           type: 'schedule:daily',
           version: 1,
           customerId,
@@ -43,7 +51,7 @@ export async function runDailyRules(context: SagaContext): Promise<number> {
         } as unknown as JourneyEvent;
         const memory = memories.get(customerId)!;
         const decisions = decide({
-          rules,
+          rules: open,
           event: trigger,
           customer: state,
           ...memory,
@@ -62,6 +70,26 @@ export async function runDailyRules(context: SagaContext): Promise<number> {
       return read.length;
     });
     if (batch < 500) break;
+  }
+  return decided;
+}
+
+/**
+ * Per trigger of `day`, the rules (by id, any version) with a decision recorded on it: the runs
+ * of a day decide during that day, so the customers' decisions since its start are the ones read.
+ */
+async function rulesDecided(tx: Queryable, customerIds: readonly string[], triggerOf: (customerId: string) => string, day: string): Promise<Map<string, Set<string>>> {
+  const decided = new Map<string, Set<string>>();
+  if (customerIds.length === 0) return decided;
+  const { rows } = await tx.query<{ trigger_event_id: string; rule_id: string }>(
+    `SELECT DISTINCT trigger_event_id, rule_id FROM journey.saga_decisions
+     WHERE customer_id = ANY($1::text[]) AND decided_at >= $2::timestamptz AND trigger_event_id = ANY($3::uuid[])`,
+    [customerIds, `${day}T00:00:00.000Z`, customerIds.map(triggerOf)],
+  );
+  for (const row of rows) {
+    const rules = decided.get(row.trigger_event_id) ?? new Set<string>();
+    rules.add(row.rule_id);
+    decided.set(row.trigger_event_id, rules);
   }
   return decided;
 }
