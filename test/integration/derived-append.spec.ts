@@ -137,5 +137,23 @@ describe.each(backends())('derived events appended for work in a transaction, on
       const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM journey.derived_outbox WHERE stream_id = $1', [stream]);
       expect(rows[0]!.n).toBe(0);
     });
+
+    it('one refused (its id stored with other content) is kept with the refusal, and the events recorded after it are appended', async () => {
+      const stream = `customer-${randomUUID()}`;
+      const stored = stageChanged(stream, 'first_time');
+      await store.append(stream, [stored]);
+      const decidedAgain = { ...stored, occurredAt: '2026-03-01T13:00:00.000Z' };
+      await store.unitOfWork((unit) => unit.appendAfterCommit([{ streamId: stream, events: [decidedAgain] }]));
+      const later = stageChanged(stream, 'repeat');
+      await store.unitOfWork((unit) => unit.appendAfterCommit([{ streamId: stream, events: [later] }]));
+      await store.flushDerived(true);
+      expect((await store.readStream(stream)).map((e) => [e.eventId, e.occurredAt])).toEqual([
+        [stored.eventId, stored.occurredAt],
+        [later.eventId, later.occurredAt],
+      ]);
+      const { rows } = await t.db.query<{ refused: Array<{ eventId: string; reason: string }> | null }>('SELECT refused FROM journey.derived_outbox WHERE stream_id = $1', [stream]);
+      expect(rows).toEqual([{ refused: [{ eventId: stored.eventId, reason: expect.any(String) }] }]);
+      expect(await store.flushDerived(true)).toBe(0);
+    });
   }
 });

@@ -215,7 +215,8 @@ export class PostgresEventStore implements EventStore<Queryable> {
    * over included), oldest first, and deletes their rows; returns how many rows it appended.
    * Rows being appended by another process are skipped (locked), unless `wait`: then this waits
    * for them (and finds them gone), so that everything recorded before the call is in the log when
-   * it returns. An event appended twice is a duplicate.
+   * it returns. An event appended twice is a duplicate. One whose id the log holds with other
+   * content is refused: its row stays, marked with the refusal (`refused`), and the rest go on.
    */
   async flushDerived(wait = false): Promise<number> {
     if (this.db.concurrency === 1) return 0;
@@ -223,7 +224,7 @@ export class PostgresEventStore implements EventStore<Queryable> {
     for (;;) {
       const appended = await this.db.transaction(async (tx) => {
         const { rows } = await tx.query<{ id: string; stream_id: string; events: NewEvent[] }>(
-          `SELECT id, stream_id, events FROM journey.derived_outbox ORDER BY id LIMIT ${DERIVED_PAGE} FOR UPDATE${wait ? '' : ' SKIP LOCKED'}`,
+          `SELECT id, stream_id, events FROM journey.derived_outbox WHERE refused IS NULL ORDER BY id LIMIT ${DERIVED_PAGE} FOR UPDATE${wait ? '' : ' SKIP LOCKED'}`,
         );
         if (rows.length === 0) return 0;
         const byStream = new Map<string, NewEvent[]>();
@@ -233,9 +234,18 @@ export class PostgresEventStore implements EventStore<Queryable> {
           else byStream.set(row.stream_id, [...row.events]);
         }
         const { outcomes } = await this.submit([...byStream].map(([streamId, events]) => ({ streamId, events })), true);
-        const refused = outcomes.find((outcome) => outcome.status === 'conflict');
-        if (refused) throw new Error(`a derived event recorded for after a commit was refused: ${refused.eventId} ${refused.reason}`);
-        await tx.query('DELETE FROM journey.derived_outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+        const refusals = new Map<string, string>();
+        for (const outcome of outcomes) if (outcome.status === 'conflict') refusals.set(outcome.eventId, outcome.reason);
+        const refused = rows
+          .map((row) => ({ id: row.id, events: row.events.filter((event) => refusals.has(event.eventId)).map((event) => ({ eventId: event.eventId, reason: refusals.get(event.eventId) })) }))
+          .filter((row) => row.events.length > 0);
+        if (refused.length > 0) {
+          await tx.query('UPDATE journey.derived_outbox o SET refused = x.events FROM json_to_recordset($1::json) AS x(id bigint, events jsonb) WHERE o.id = x.id', [
+            JSON.stringify(refused),
+          ]);
+        }
+        const done = new Set(refused.map((row) => row.id));
+        await tx.query('DELETE FROM journey.derived_outbox WHERE id = ANY($1::bigint[])', [rows.filter((row) => !done.has(row.id)).map((row) => row.id)]);
         return rows.length;
       });
       flushed += appended;
