@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { JourneyEvent } from '@journey/contracts';
-import { inHoldout } from '@journey/domain';
-import { dryRun, Saga, ruleResults } from '@journey/journeys';
+import { emptyCustomer360, inHoldout, type Rule } from '@journey/domain';
+import { DecisionWriter, DEFAULT_SAGA_SETTINGS, dryRun, Saga, ruleResults } from '@journey/journeys';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
 import { liveCustomer, Projector } from '@journey/projections';
 import { exampleRules, JourneyHarness, WEBHOOK_SECRET } from '../support/journey-harness';
@@ -73,6 +73,26 @@ describe.each(backends())('journeys on %s', (backend) => {
         { customer_id: buyer, state: 'cancelled', type: 'ProductViewed', data: {}, metadata: {} },
         { customer_id: viewer, state: 'fired', type: 'ProductViewed', data: {}, metadata: {} },
       ]);
+    });
+
+    it('browse abandonment: a wait the timers fired after the pass loaded it stays fired when a purchase then cancels it', async () => {
+      const c = await h.customer();
+      const view = h.event('ProductViewed', c);
+      await h.publish(view);
+      await h.settle();
+      const { rows } = await t.db.query<{ id: string; rule_id: string }>(`SELECT id, rule_id FROM journey.saga_timers WHERE customer_id = $1 AND state = 'pending'`, [c]);
+      expect(rows).toHaveLength(1);
+      const wait = rows[0]!;
+      // The pass has loaded the wait; the timers' tick fires it and commits first.
+      await t.db.query(`UPDATE journey.saga_timers SET state = 'fired' WHERE id = $1`, [wait.id]);
+      const rule = { id: wait.rule_id } as Rule;
+      const { lifecycle, rates } = DEFAULT_PROJECTION_OPTIONS;
+      const writer = new DecisionWriter({ ...DEFAULT_SAGA_SETTINGS, lifecycle, rates }, h.now.getTime());
+      const memory = { past: [], goals: [], waits: [{ timerId: wait.id, rule, since: h.now.getTime() }] };
+      writer.apply({ kind: 'cancel-wait', timerId: wait.id, rule }, { event: h.purchase(c), depth: 0 }, emptyCustomer360(c), memory);
+      await h.store.unitOfWork((unit) => writer.flush(unit));
+      const after = await t.db.query<{ state: string }>('SELECT state FROM journey.saga_timers WHERE id = $1', [wait.id]);
+      expect(after.rows).toEqual([{ state: 'fired' }]);
     });
 
     it('browse abandonment: views while its wait runs join that wait: one wait, one reminder, nothing suppressed', async () => {

@@ -114,8 +114,10 @@ export class DecisionWriter {
     );
     part(
       [...cancelled].map((id) => ({ id, state: 'cancelled' })).concat([...fired].filter((id) => !cancelled.has(id)).map((id) => ({ id, state: 'fired' }))),
+      // Only a pending timer ends here: one the timers' tick fired after the pass loaded it as a
+      // wait stays as the tick left it (a cancel arriving then is too late).
       (rows) => `UPDATE journey.saga_timers t SET state = x.state, trigger = ${ENDED_TRIGGER}
-       FROM json_to_recordset(${rows}) AS x(id uuid, state text) WHERE t.id = x.id`,
+       FROM json_to_recordset(${rows}) AS x(id uuid, state text) WHERE t.id = x.id AND t.state = 'pending'`,
     );
     part(
       [...convertedBy].map(([action_id, by]) => ({ action_id, by })),
