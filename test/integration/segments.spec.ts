@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { customerAsOf, previewSegment, replayCheck, runBackfill, savePredictions, SegmentStore, segmentHistory, segmentMembers, segmentSizes, startBackfill } from '@journey/projections';
 import { memberOf, parseSegment } from '@journey/domain';
 import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
-import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+import { until } from '../support/until';
+import { backends, createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
 
 const id = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -254,5 +255,44 @@ describe.each(backends())('segments on %s', (backend) => {
     const report = await replayCheck(t.db, h.store, { lifecycle: h.options.lifecycle, batchSize: 500 });
     expect(report.first).toEqual([]);
     expect(report.ok).toBe(true);
+  });
+});
+
+describeWithServer('segment definitions saved at once', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres');
+  });
+  afterAll(() => t.drop());
+
+  const save = (db: TestDatabase['db'], definition: Record<string, unknown>, create: boolean) =>
+    db.transaction((tx) => SegmentStore.save(tx, definition, { create, ...(create ? {} : { id: definition.id as string }) }));
+
+  it('cannot make a cycle: the later save checks what the earlier committed', async () => {
+    await save(t.db, { id: 'a', name: 'A', conditions: { field: 'orders', op: 'gte', value: 1 } }, true);
+    await save(t.db, { id: 'b', name: 'B', conditions: { field: 'orders', op: 'gte', value: 2 } }, true);
+    const other = await t.open(2);
+    let saved!: () => void;
+    const firstSaved = new Promise<void>((resolve) => (saved = resolve));
+    let release!: () => void;
+    const mayCommit = new Promise<void>((resolve) => (release = resolve));
+    const first = t.db.transaction(async (tx) => {
+      await SegmentStore.save(tx, { id: 'a', name: 'A', conditions: { segment: 'b' } }, { create: false, id: 'a' });
+      saved();
+      await mayCommit;
+    });
+    await firstSaved;
+    let settled = false;
+    const second = save(other, { id: 'b', name: 'B', conditions: { segment: 'a' } }, false).finally(() => (settled = true));
+    const refused = expect(second).rejects.toThrow(/cycle/);
+    // The second save runs while the first is open: it either ends (checked against what is
+    // committed, the cycle unseen) or waits for the first to end.
+    const waiting = async () =>
+      (await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0]!.n > 0;
+    await until(async () => (settled || (await waiting()) ? true : undefined), 60_000, 'the second save to end or wait');
+    release();
+    await first;
+    await refused;
+    expect((await SegmentStore.live(t.db)).map((segment) => segment.id)).toEqual(['b', 'a']);
   });
 });

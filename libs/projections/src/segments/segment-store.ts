@@ -75,12 +75,14 @@ export class SegmentStore {
   /**
    * Saves a definition as the segment's next version (its first when new) and returns it; the
    * segments together must stay free of cycles. Saving what is already current changes nothing.
+   * Run in the caller's transaction, which it serialises with every other save and archive.
    */
   static async save(db: Queryable, input: unknown, options: { readonly create: boolean; readonly id?: string }): Promise<{ record: SegmentRecord; changed: boolean }> {
     const result = parseSegment(input);
     if (!result.ok) throw new SegmentRejectedError(result.errors);
     const { segment } = result;
     if (options.id !== undefined && options.id !== segment.id) throw new SegmentRejectedError([{ field: 'id', reason: `must be the segment's id, ${options.id}` }]);
+    await lockDefinitions(db);
     const others = (await SegmentStore.current(db)).filter((record) => record.segment.id !== segment.id);
     const { rows } = await db.query<{ version: number; definition: Record<string, unknown>; archived: boolean }>(
       `SELECT version, definition, archived FROM journey.segments WHERE id = $1 ORDER BY version DESC LIMIT 1`,
@@ -102,8 +104,9 @@ export class SegmentStore {
     return { record: await SegmentStore.get(db, segment.id), changed: true };
   }
 
-  /** Archives a segment: a new version that the pass no longer judges (its members are let go by a job). */
+  /** Archives a segment: a new version that the pass no longer judges (its members are let go by a job). In the caller's transaction, as save. */
   static async archive(db: Queryable, id: string): Promise<SegmentRecord> {
+    await lockDefinitions(db);
     const current = await SegmentStore.get(db, id);
     if (current.archived) return current;
     const dependants = (await SegmentStore.current(db)).filter((record) => record.segment.id !== id && referencedSegments(record.segment.conditions).includes(id));
@@ -116,6 +119,16 @@ export class SegmentStore {
     ]);
     return SegmentStore.get(db, id);
   }
+}
+
+/**
+ * Saves and archives check the other segments (no cycle, no dependant, every name known) before
+ * writing: two at once could each pass its check against what the other has not committed yet
+ * (A saved to name B while B is saved to name A). They take this lock first, until their
+ * transaction ends, so each checks what the one before it committed.
+ */
+async function lockDefinitions(db: Queryable): Promise<void> {
+  await db.query("SELECT pg_advisory_xact_lock(hashtext('journey.segments'))");
 }
 
 function normalised(input: unknown): Record<string, unknown> {
