@@ -1,4 +1,4 @@
-import { CHURN_BANDS, EVENT_CATALOGUE, LIFECYCLE_STAGES, RFM_SEGMENTS, VALUE_TIERS } from '@journey/contracts';
+import { CHURN_BANDS, EVENT_CATALOGUE, isDerivedType, LIFECYCLE_STAGES, RFM_SEGMENTS, VALUE_TIERS, type EventType } from '@journey/contracts';
 import { FIELD_OPERATORS, HISTORY_KEYS, KEYED_FIELDS, MAX_WINDOW_DAYS, parseSegment, SEGMENT_FIELDS } from '@journey/domain';
 import * as console from '../../services/console/src/segments/segment-vocabulary';
 import { newCondition, toDefinition, type ConditionKind } from '../../services/console/src/segments/segment-form';
@@ -9,7 +9,7 @@ describe("the console's segment vocabulary", () => {
     expect(console.FIELDS.filter((field) => !field.key).map((field) => field.name).sort()).toEqual([...SEGMENT_FIELDS].sort());
     expect(console.FIELDS.filter((field) => field.key).map((field) => field.name).sort()).toEqual([...KEYED_FIELDS].sort());
     expect(console.FIELD_OPERATORS).toEqual(FIELD_OPERATORS);
-    expect([...console.EVENT_TYPES].sort()).toEqual(Object.keys(EVENT_CATALOGUE).sort());
+    expect([...console.EVENT_TYPES].sort()).toEqual((Object.keys(EVENT_CATALOGUE) as EventType[]).filter((type) => !isDerivedType(type)).sort());
     expect(console.HISTORY_KEYS).toEqual(HISTORY_KEYS);
     expect(console.MAX_WINDOW_DAYS).toBe(MAX_WINDOW_DAYS);
   });

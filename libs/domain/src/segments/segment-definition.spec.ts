@@ -54,6 +54,18 @@ describe('segment definitions', () => {
     ]);
   });
 
+  it('refuses a history of an event the engine derives, which the 360 does not count', () => {
+    const result = parseSegment({ id: 'acted', name: 'Acted', conditions: { event: 'ActionDispatched', atLeast: 1, within: '7d' } });
+    expect(result.ok ? [] : result.errors).toEqual([{ field: 'conditions.event', reason: expect.stringContaining('ActionDispatched') }]);
+  });
+
+  it('refuses a withinLast longer than a hundred years, past the dates an instant can hold', () => {
+    const within = (value: string) => fields({ id: 'recent', name: 'Recent', conditions: { field: 'lastPurchaseAt', op: 'withinLast', value } });
+    expect(within('36500d')).toEqual([]);
+    expect(within('36501d')).toEqual(['conditions.value']);
+    expect(within('100000000d')).toEqual(['conditions.value']);
+  });
+
   it('refuses a segment naming itself', () => {
     expect(fields({ id: 'me', name: 'Me', conditions: { not: { segment: 'me' } } })).toEqual(['conditions']);
   });

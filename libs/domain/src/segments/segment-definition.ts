@@ -1,4 +1,4 @@
-import { CHURN_BANDS, isEventType, isExternalId, LIFECYCLE_STAGES, RFM_SEGMENTS, VALUE_TIERS } from '@journey/contracts';
+import { CHURN_BANDS, isDerivedType, isEventType, isExternalId, LIFECYCLE_STAGES, RFM_SEGMENTS, VALUE_TIERS } from '@journey/contracts';
 import { parseDuration } from '../rules/rule';
 import { DAY_MS } from './activity';
 import { FIELD_OPERATORS, HISTORY_KEYS, KEYED_FIELDS, MAX_WINDOW_DAYS, SEGMENT_FIELDS, type FieldOperator, type SegmentCondition, type SegmentDefinition } from './segment';
@@ -11,6 +11,8 @@ export interface SegmentProblem {
 export type ParsedSegment = { readonly ok: true; readonly segment: Omit<SegmentDefinition, 'version'> } | { readonly ok: false; readonly errors: readonly SegmentProblem[] };
 
 const TOP_KEYS = new Set(['id', 'name', 'description', 'conditions']);
+/** The longest withinLast / notWithinLast: a hundred years (an instant that far back or ahead is still a date). */
+const MAX_FIELD_DURATION_DAYS = 36_500;
 const DATE_FIELDS = new Set(['lastPurchaseAt', 'firstPurchaseAt', 'lastActivityAt', 'lastEngagementAt', 'registeredAt']);
 const NUMBER_FIELDS = new Set(['orders', 'openTickets', 'nps', 'pAlive', 'churnRisk', 'clv', 'expectedAov', 'expectedPurchases30d', 'expectedPurchases90d', 'expectedPurchases365d']);
 const ALLOWED_VALUES: Readonly<Record<string, readonly unknown[]>> = { stage: LIFECYCLE_STAGES, tier: VALUE_TIERS, rfmSegment: RFM_SEGMENTS, churnBand: CHURN_BANDS };
@@ -70,7 +72,9 @@ function leaf(input: Record<string, unknown>, field: string, errors: SegmentProb
   if (op === 'withinLast' || op === 'notWithinLast') {
     durationMs = typeof value === 'string' ? parseDuration(value) : undefined;
     if (!DATE_FIELDS.has(String(name))) errors.push({ field: `${field}.op`, reason: `${op} applies to the date fields: ${[...DATE_FIELDS].join(', ')}` });
-    if (durationMs === undefined) errors.push({ field: `${field}.value`, reason: 'must be a duration such as 30d or 12h' });
+    if (durationMs === undefined || durationMs > MAX_FIELD_DURATION_DAYS * DAY_MS) {
+      errors.push({ field: `${field}.value`, reason: `must be a duration such as 30d or 12h, of at most ${MAX_FIELD_DURATION_DAYS}d` });
+    }
   } else if (op === 'in' || op === 'nin') {
     if (!Array.isArray(value) || value.length === 0) errors.push({ field: `${field}.value`, reason: `must be a non-empty list for ${op}` });
   } else if (op !== 'exists' && op !== 'missing' && value === undefined) {
@@ -91,6 +95,11 @@ function history(input: Record<string, unknown>, field: string, errors: SegmentP
   const before = errors.length;
   const event = input.event;
   if (!isEventType(event)) return (errors.push({ field: `${field}.event`, reason: 'must be an event type' }), undefined);
+  if (isDerivedType(event)) {
+    // The 360 counts what customers and upstream apps did; the engine's own records are in the log.
+    errors.push({ field: `${field}.event`, reason: `history is kept of the events upstream apps publish, not of ${event}, which the engine derives` });
+    return undefined;
+  }
   let where: Record<string, string> | undefined;
   if (input.where !== undefined) {
     const keys = HISTORY_KEYS[event] ?? [];

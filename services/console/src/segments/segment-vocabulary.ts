@@ -81,6 +81,7 @@ export const LIST_OPERATORS: ReadonlySet<FieldOperator> = new Set(['in', 'nin'])
 export const DURATION_OPERATORS: ReadonlySet<FieldOperator> = new Set(['withinLast', 'notWithinLast']);
 export const BARE_OPERATORS: ReadonlySet<FieldOperator> = new Set(['exists', 'missing']);
 
+/** The event types a history condition may name: those upstream apps publish (the engine's own are not counted). */
 export const EVENT_TYPES = [
   'CustomerRegistered',
   'CustomerProfileUpdated',
@@ -105,17 +106,6 @@ export const EVENT_TYPES = [
   'MessageBounced',
   'Unsubscribed',
   'CustomEvent',
-  'LifecycleStageChanged',
-  'ValueTierChanged',
-  'ActionScheduled',
-  'ActionDispatched',
-  'ActionFailed',
-  'ActionSuppressed',
-  'ConversionAttributed',
-  'ModelFitted',
-  'ChurnRiskChanged',
-  'SegmentEntered',
-  'SegmentExited',
 ] as const;
 
 /** The properties an event's history is counted by, beside its type. */
