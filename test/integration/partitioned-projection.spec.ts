@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { JourneyEvent } from '@journey/contracts';
 import type { Queryable } from '@journey/database';
 import { partitionOf, type PartitionLeases } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
 import { CUSTOMER_PROJECTION, Projector, rebuildCustomerProjection } from '@journey/projections';
-import { customerEvent, ProjectionHarness } from '../support/projection-harness';
+import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
 import { createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
 import { until } from '../support/until';
 
@@ -82,4 +83,74 @@ describeWithServer('a linked visitor whose partition is not the customer’s', (
     await storeB.close();
     await h.close();
   });
+
+  it('folds a visitor’s event after the link before the customer’s later events, as one pass does', async () => {
+    const { customerId, anonymousId } = apart();
+    const h = new ProjectionHarness(t.db);
+    const options = { ...DEFAULT_PROJECTION_OPTIONS, clockIntervalMs: 0, rfmIntervalMs: 0 };
+    const storeB = new PostgresEventStore(await t.open(3));
+    const visitorSide = partitionOf(anonymousId, P);
+    const customers = new Projector(t.db, h.store, options, () => h.now, { partitions: holding([...Array(P).keys()].filter((p) => p !== visitorSide)) });
+    const visitors = new Projector(t.db, storeB, options, () => h.now, { partitions: holding([visitorSide]) });
+    // A guest purchase on the visitor's stream after the link, then the customer's own purchase months later.
+    const { customerId: _customerId, ...guest } = purchase(customerId, '2026-02-01T12:00:00.000Z');
+    await h.publish(
+      customerEvent('CustomerRegistered', { customerId }, '2026-02-01T11:00:00.000Z'),
+      customerEvent('IdentityLinked', { customerId }, '2026-02-01T11:00:01.000Z', { anonymousId }),
+      { ...guest, anonymousId } as unknown as JourneyEvent,
+      purchase(customerId, '2026-09-01T12:00:00.000Z'),
+    );
+    await customers.start();
+    await visitors.start();
+    await customers.caughtUp();
+    await customers.stop();
+    await visitors.stop();
+    const live = await h.customer(customerId);
+    expect(live).toMatchObject({ orders: 2, lifecycle: expect.objectContaining({ stage: 'reactivated' }) });
+    const rows = await h.dump();
+    await rebuildCustomerProjection(t.db, h.store, { lifecycle: options.lifecycle, batchSize: 1000 });
+    expect(await h.dump()).toBe(rows);
+    await storeB.close();
+    await h.close();
+  });
+
+  it('gives a visitor linked to two customers to the first one, whichever partition runs ahead', async () => {
+    const [first, second, anonymousId] = threeApart();
+    const h = new ProjectionHarness(t.db);
+    const options = { ...DEFAULT_PROJECTION_OPTIONS, clockIntervalMs: 0, rfmIntervalMs: 0 };
+    const storeB = new PostgresEventStore(await t.open(3));
+    const lagging = partitionOf(first, P);
+    const ahead = new Projector(t.db, h.store, options, () => h.now, { partitions: holding([...Array(P).keys()].filter((p) => p !== lagging)) });
+    const behind = new Projector(t.db, storeB, options, () => h.now, { partitions: holding([lagging]) });
+    await h.publish(
+      customerEvent('PageViewed', { anonymousId }, '2026-02-01T10:00:00.000Z'),
+      customerEvent('CustomerRegistered', { customerId: first }, '2026-02-01T11:00:00.000Z'),
+      customerEvent('IdentityLinked', { customerId: first }, '2026-02-01T11:00:01.000Z', { anonymousId }),
+      customerEvent('CustomerRegistered', { customerId: second }, '2026-02-01T12:00:00.000Z'),
+      customerEvent('IdentityLinked', { customerId: second }, '2026-02-01T12:00:01.000Z', { anonymousId }),
+    );
+    // The first customer's partition has not started: the second link waits for the first.
+    await ahead.start();
+    const registered = await until(async () => (await h.customer(second)) ?? undefined, 120_000, 'the second registration folded');
+    expect(registered.identities).toEqual([]);
+    await behind.start();
+    await ahead.caughtUp();
+    await ahead.stop();
+    await behind.stop();
+    expect(await h.customer(first)).toMatchObject({ identities: [anonymousId], views: 1 });
+    expect(await h.customer(second)).toMatchObject({ views: 0 });
+    const rows = await h.dump();
+    await rebuildCustomerProjection(t.db, h.store, { lifecycle: options.lifecycle, batchSize: 1000 });
+    expect(await h.dump()).toBe(rows);
+    await storeB.close();
+    await h.close();
+  });
 });
+
+/** A customer, another customer and a visitor, each in a partition of its own. */
+function threeApart(): [string, string, string] {
+  for (;;) {
+    const ids = [`c-${randomUUID().slice(0, 8)}`, `c-${randomUUID().slice(0, 8)}`, `v-${randomUUID().slice(0, 8)}`] as const;
+    if (new Set(ids.map((id) => partitionOf(id, P))).size === 3) return [...ids];
+  }
+}

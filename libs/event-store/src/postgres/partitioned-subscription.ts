@@ -202,9 +202,10 @@ export class PartitionedSubscription implements Subscription {
   /** The index of the first event that must wait for a partition held elsewhere (mine.length when none). */
   private async firstWaiting(tx: Queryable, owned: ReadonlySet<number>, mine: readonly RecordedEvent[]): Promise<number> {
     const crossPartition = this.partitioned.crossPartition;
-    if (!crossPartition) return mine.length;
-    if (mine.length === 0) return 0;
     const count = this.partitioned.ownership.count;
+    // Holding every partition, no event can wait for another process.
+    if (!crossPartition || owned.size === count) return mine.length;
+    if (mine.length === 0) return 0;
     const touched = await crossPartition(mine, tx);
     let others: Map<number, GlobalCursor> | undefined;
     for (let i = 0; i < mine.length; i++) {
