@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { customerAsOf, previewSegment, replayCheck, runBackfill, savePredictions, SegmentStore, segmentHistory, segmentMembers, segmentSizes, startBackfill } from '@journey/projections';
+import { customerAsOf, previewSegment, rebuildCustomerProjection, replayCheck, runBackfill, savePredictions, SegmentStore, segmentHistory, segmentMembers, segmentSizes, startBackfill } from '@journey/projections';
 import { memberOf, parseSegment } from '@journey/domain';
 import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
 import { until } from '../support/until';
@@ -255,6 +255,24 @@ describe.each(backends())('segments on %s', (backend) => {
     const report = await replayCheck(t.db, h.store, { lifecycle: h.options.lifecycle, batchSize: 500 });
     expect(report.first).toEqual([]);
     expect(report.ok).toBe(true);
+  });
+
+  it('after a rebuild, the clock still moves a membership that time alone changes', async () => {
+    const recent = await define({ id: id('recent'), name: 'Bought in the last 30 days', conditions: { field: 'lastPurchaseAt', op: 'withinLast', value: '30d' } });
+    const customerId = id('c');
+    await h.publish(purchase(customerId, '2026-06-01T10:00:00.000Z'));
+    await h.settle();
+    expect(memberOf((await h.customer(customerId))!.segments)).toContain(recent.id);
+    await rebuildCustomerProjection(t.db, h.store, { lifecycle: h.options.lifecycle, batchSize: 1000 });
+    const rebuilt = (await h.customer(customerId))!;
+    expect(memberOf(rebuilt.segments)).toContain(recent.id);
+    // Due for the clock from the swap on; its next tick judges the customer and lets them go.
+    expect(rebuilt.segmentReviewAt).not.toBeNull();
+    await h.projector.reviewSegments(new Date(Date.parse(rebuilt.segmentReviewAt!) + 1000));
+    await h.settle();
+    expect(memberOf((await h.customer(customerId))!.segments)).not.toContain(recent.id);
+    expect((await membershipEvents(customerId)).filter((e) => (e.data as { segmentId: string }).segmentId === recent.id).map((e) => e.type)).toEqual(['SegmentEntered', 'SegmentExited']);
+    await SegmentStore.archive(t.db, recent.id);
   });
 });
 

@@ -4,6 +4,7 @@ import type { LifecycleThresholds } from '@journey/domain';
 import { LIVE_TABLES, SHADOW_TABLES, type ProjectionTables } from './customer-360.table';
 import { projectBatch } from './customer-projection';
 import { CUSTOMER_PROJECTION } from './projector';
+import { SegmentStore } from './segments/segment-store';
 
 export interface RebuildReport {
   readonly events: number;
@@ -55,6 +56,7 @@ export async function rebuildCustomerProjection(db: Database, store: EventStore<
     );
     // The swapped-in table has no triggers yet: count it afresh and put them on it.
     await tx.query('SELECT journey.reset_customer_counts()');
+    await reviewAfterRebuild(tx);
     await tx.query(`UPDATE journey.checkpoints SET tx_id = $2::text::xid8, position = $3, updated_at = now() WHERE ${CHECKPOINTS_OF}`, [
       CUSTOMER_PROJECTION,
       String(build.cursor.commit),
@@ -62,6 +64,16 @@ export async function rebuildCustomerProjection(db: Database, store: EventStore<
     ]);
   });
   return { events: build.events, seconds: (performance.now() - started) / 1000, position: build.cursor };
+}
+
+/**
+ * A rebuild folds the memberships the log records but judges no segment, so it cannot know when
+ * time alone moves one next ("no purchase in 30 days"): with segments defined, every customer is
+ * due for the segment clock now, which judges them and sets their next review instant.
+ */
+async function reviewAfterRebuild(tx: Queryable): Promise<void> {
+  if ((await SegmentStore.live(tx)).length === 0) return;
+  await tx.query(`UPDATE ${LIVE_TABLES.customers} SET segment_review_at = now() WHERE segment_review_at IS NULL`);
 }
 
 /**
