@@ -52,6 +52,26 @@ describeWithServer('partition leases in PostgreSQL', () => {
     await a.stop();
   });
 
+  it('a process paused past its leases while the group was split anew takes, renews and holds nothing of the new split', async () => {
+    const paused = leasesOn(t.db, 'paused', 400);
+    await paused.start();
+    expect(paused.owned().size).toBe(P);
+    // Its timer stands still (a long pause); its leases lapse, and the group restarts with 8 partitions.
+    clearInterval((paused as unknown as { timer: NodeJS.Timeout }).timer);
+    await until(async () => ((await t.db.query("SELECT 1 FROM journey.partition_leases WHERE lease_until > clock_timestamp()")).rows.length === 0 ? true : undefined), 60_000, 'the leases to lapse');
+    const resplit = new PostgresEventStore(await t.open(2)).partitionLeases('test-group', { count: 8, leaseMs: 60_000, member: 'resplit' });
+    await resplit.start();
+    expect(resplit.owned().size).toBe(8);
+    await resplit.stop();
+    // The paused process resumes: the free partitions are the new split's, not its own.
+    await tickAll(paused);
+    expect(paused.owned().size).toBe(0);
+    expect(await t.db.transaction((tx) => paused.holds(tx, [0]))).toBe(false);
+    const { rows } = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM journey.partition_leases WHERE owner = 'paused'");
+    expect(rows[0]!.n).toBe(0);
+    await paused.stop();
+  });
+
   it('refuses to start with another partition count than the group was split into', async () => {
     const a = leasesOn(t.db, 'a');
     await a.start();

@@ -82,14 +82,18 @@ export class PostgresPartitionLeases implements PartitionLeases<Queryable> {
     this.timer = setInterval(() => void this.tickSafely(), Math.max(50, Math.floor(this.options.leaseMs / TICKS_PER_LEASE)));
   }
 
-  /** Inside a batch's transaction: the leases are still this process's, and stay so until it commits. */
+  /**
+   * Inside a batch's transaction: the leases are still this process's, and stay so until it
+   * commits. Every statement names the partition count, so a process paused past its leases while
+   * the group was restarted with another count cannot take, renew or fold under the new split.
+   */
   async holds(tx: Queryable, partitions: readonly number[]): Promise<boolean> {
     if (partitions.length === 0) return true;
     const { rows } = await tx.query<{ partition: number }>(
       `SELECT partition FROM journey.partition_leases
-       WHERE grp = $1 AND owner = $2 AND partition = ANY($3::int[]) AND lease_until > clock_timestamp()
+       WHERE grp = $1 AND owner = $2 AND partition = ANY($3::int[]) AND partitions = $4 AND lease_until > clock_timestamp()
        FOR SHARE`,
-      [this.group, this.member, partitions],
+      [this.group, this.member, partitions, this.count],
     );
     return rows.length === new Set(partitions).size;
   }
@@ -115,8 +119,8 @@ export class PostgresPartitionLeases implements PartitionLeases<Queryable> {
 
     const renewed = await this.partitions(
       `UPDATE journey.partition_leases SET lease_until = clock_timestamp() + $3 * interval '1 millisecond'
-       WHERE grp = $1 AND owner = $2 RETURNING partition`,
-      [this.group, this.member, leaseMs],
+       WHERE grp = $1 AND owner = $2 AND partitions = $4 RETURNING partition`,
+      [this.group, this.member, leaseMs, this.count],
     );
     const plan = planLeases(renewed, share);
     let held = renewed.filter((p) => !plan.release.includes(p));
@@ -132,16 +136,16 @@ export class PostgresPartitionLeases implements PartitionLeases<Queryable> {
     // Free partitions up to the share; a crashed process's lapsed leases whatever the share.
     const taken = await this.partitions(
       `UPDATE journey.partition_leases l SET owner = $2, lease_until = clock_timestamp() + $3 * interval '1 millisecond'
-       WHERE l.grp = $1 AND l.partition IN (
+       WHERE l.grp = $1 AND l.partitions = $5 AND l.partition IN (
          SELECT partition FROM journey.partition_leases
-         WHERE grp = $1 AND lease_until < clock_timestamp() AND owner IS NOT NULL AND owner <> $2
+         WHERE grp = $1 AND partitions = $5 AND lease_until < clock_timestamp() AND owner IS NOT NULL AND owner <> $2
          UNION ALL
          (SELECT partition FROM journey.partition_leases
-          WHERE grp = $1 AND owner IS NULL
+          WHERE grp = $1 AND partitions = $5 AND owner IS NULL
           ORDER BY partition LIMIT $4))
        AND l.lease_until < clock_timestamp()
        RETURNING l.partition`,
-      [this.group, this.member, leaseMs, plan.take],
+      [this.group, this.member, leaseMs, plan.take, this.count],
     );
     held = [...held, ...taken];
     this.publish(held);
