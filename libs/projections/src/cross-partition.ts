@@ -76,7 +76,6 @@ export async function customerCrossPartition(events: readonly RecordedEvent[], t
       ).rows,
     );
   }
-  if (byCustomer.size === 0) return events.map(() => []);
 
   const before = (links: readonly Link[] | undefined, at: GlobalCursor): Link[] => (links ?? []).filter((link) => isBefore(link.at, at));
   /** The partitions folding into the customer's row up to `at`: the customer's and its visitors'. */

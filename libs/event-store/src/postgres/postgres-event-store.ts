@@ -244,8 +244,8 @@ export class PostgresEventStore implements EventStore<Queryable> {
             JSON.stringify(refused),
           ]);
         }
-        const done = new Set(refused.map((row) => row.id));
-        await tx.query('DELETE FROM journey.derived_outbox WHERE id = ANY($1::bigint[])', [rows.filter((row) => !done.has(row.id)).map((row) => row.id)]);
+        const kept = new Set(refused.map((row) => row.id));
+        await tx.query('DELETE FROM journey.derived_outbox WHERE id = ANY($1::bigint[])', [rows.filter((row) => !kept.has(row.id)).map((row) => row.id)]);
         return rows.length;
       });
       flushed += appended;
