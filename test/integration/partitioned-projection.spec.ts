@@ -44,15 +44,30 @@ describeWithServer('a linked visitor whose partition is not the customer’s', (
     await t.drop();
   });
 
-  it('folds the link only once the visitor’s partition has passed it, and ends equal to a rebuild', async () => {
-    const { customerId, anonymousId } = apart();
-    const visitor = { anonymousId };
-    const customerSide = [...Array(P).keys()].filter((p) => p !== partitionOf(anonymousId, P));
+  /** Two processes: `rest` holds every partition but `key`'s, `alone` holds that one; `end` stops both and checks the read models against a rebuild. */
+  const twoProcesses = async (key: string) => {
     const h = new ProjectionHarness(t.db);
     const options = { ...DEFAULT_PROJECTION_OPTIONS, clockIntervalMs: 0, rfmIntervalMs: 0 };
     const storeB = new PostgresEventStore(await t.open(3));
-    const customers = new Projector(t.db, h.store, options, () => h.now, { partitions: holding(customerSide) });
-    const visitors = new Projector(t.db, storeB, options, () => h.now, { partitions: holding([partitionOf(anonymousId, P)]) });
+    const own = partitionOf(key, P);
+    const rest = new Projector(t.db, h.store, options, () => h.now, { partitions: holding([...Array(P).keys()].filter((p) => p !== own)) });
+    const alone = new Projector(t.db, storeB, options, () => h.now, { partitions: holding([own]) });
+    const end = async (): Promise<void> => {
+      await rest.stop();
+      await alone.stop();
+      const rows = await h.dump();
+      await rebuildCustomerProjection(t.db, h.store, { lifecycle: options.lifecycle, batchSize: 1000 });
+      expect(await h.dump()).toBe(rows);
+      await storeB.close();
+      await h.close();
+    };
+    return { h, rest, alone, end };
+  };
+
+  it('folds the link only once the visitor’s partition has passed it, and ends equal to a rebuild', async () => {
+    const { customerId, anonymousId } = apart();
+    const visitor = { anonymousId };
+    const { h, rest: customers, alone: visitors, end } = await twoProcesses(anonymousId);
 
     await h.publish(
       customerEvent('PageViewed', visitor, '2026-02-01T10:00:00.000Z'),
@@ -74,24 +89,12 @@ describeWithServer('a linked visitor whose partition is not the customer’s', (
     await customers.caughtUp();
     const linked = await h.customer(customerId);
     expect(linked).toMatchObject({ identities: [anonymousId], views: 2, searches: 1, carts: 1 });
-    await customers.stop();
-    await visitors.stop();
-
-    const live = await h.dump();
-    await rebuildCustomerProjection(t.db, h.store, { lifecycle: options.lifecycle, batchSize: 1000 });
-    expect(await h.dump()).toBe(live);
-    await storeB.close();
-    await h.close();
+    await end();
   });
 
   it('folds a visitor’s event after the link before the customer’s later events, as one pass does', async () => {
     const { customerId, anonymousId } = apart();
-    const h = new ProjectionHarness(t.db);
-    const options = { ...DEFAULT_PROJECTION_OPTIONS, clockIntervalMs: 0, rfmIntervalMs: 0 };
-    const storeB = new PostgresEventStore(await t.open(3));
-    const visitorSide = partitionOf(anonymousId, P);
-    const customers = new Projector(t.db, h.store, options, () => h.now, { partitions: holding([...Array(P).keys()].filter((p) => p !== visitorSide)) });
-    const visitors = new Projector(t.db, storeB, options, () => h.now, { partitions: holding([visitorSide]) });
+    const { h, rest: customers, alone: visitors, end } = await twoProcesses(anonymousId);
     // A guest purchase on the visitor's stream after the link, then the customer's own purchase months later.
     const { customerId: _customerId, ...guest } = purchase(customerId, '2026-02-01T12:00:00.000Z');
     await h.publish(
@@ -103,25 +106,14 @@ describeWithServer('a linked visitor whose partition is not the customer’s', (
     await customers.start();
     await visitors.start();
     await customers.caughtUp();
-    await customers.stop();
-    await visitors.stop();
-    const live = await h.customer(customerId);
-    expect(live).toMatchObject({ orders: 2, lifecycle: expect.objectContaining({ stage: 'reactivated' }) });
-    const rows = await h.dump();
-    await rebuildCustomerProjection(t.db, h.store, { lifecycle: options.lifecycle, batchSize: 1000 });
-    expect(await h.dump()).toBe(rows);
-    await storeB.close();
-    await h.close();
+    expect(await h.customer(customerId)).toMatchObject({ orders: 2, lifecycle: expect.objectContaining({ stage: 'reactivated' }) });
+    await end();
   });
 
   it('gives a visitor linked to two customers to the first one, whichever partition runs ahead', async () => {
     const [first, second, anonymousId] = threeApart();
-    const h = new ProjectionHarness(t.db);
-    const options = { ...DEFAULT_PROJECTION_OPTIONS, clockIntervalMs: 0, rfmIntervalMs: 0 };
-    const storeB = new PostgresEventStore(await t.open(3));
-    const lagging = partitionOf(first, P);
-    const ahead = new Projector(t.db, h.store, options, () => h.now, { partitions: holding([...Array(P).keys()].filter((p) => p !== lagging)) });
-    const behind = new Projector(t.db, storeB, options, () => h.now, { partitions: holding([lagging]) });
+    // The first customer's partition lags behind the others.
+    const { h, rest: ahead, alone: behind, end } = await twoProcesses(first);
     await h.publish(
       customerEvent('PageViewed', { anonymousId }, '2026-02-01T10:00:00.000Z'),
       customerEvent('CustomerRegistered', { customerId: first }, '2026-02-01T11:00:00.000Z'),
@@ -135,15 +127,9 @@ describeWithServer('a linked visitor whose partition is not the customer’s', (
     expect(registered.identities).toEqual([]);
     await behind.start();
     await ahead.caughtUp();
-    await ahead.stop();
-    await behind.stop();
     expect(await h.customer(first)).toMatchObject({ identities: [anonymousId], views: 1 });
     expect(await h.customer(second)).toMatchObject({ views: 0 });
-    const rows = await h.dump();
-    await rebuildCustomerProjection(t.db, h.store, { lifecycle: options.lifecycle, batchSize: 1000 });
-    expect(await h.dump()).toBe(rows);
-    await storeB.close();
-    await h.close();
+    await end();
   });
 });
 
