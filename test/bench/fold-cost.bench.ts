@@ -169,7 +169,6 @@ async function runArm(arm: FoldCostArm): Promise<ArmResult> {
           state: counting(unit.state, wal),
           readAll: (after, limit) => unit.readAll(after, limit),
           append: (requests) => unit.append(requests),
-          appendDerived: (requests) => unit.appendDerived(requests),
           appendAfterCommit: (requests) => unit.appendAfterCommit(requests),
         };
         await projectBatch(batch.events, measured, context);

@@ -35,44 +35,6 @@ describe.each(backends())('derived events appended for work in a transaction, on
     await t.drop();
   });
 
-  if (backend === 'postgres') {
-    it('are committed beside the transaction: ingest to the stream goes on meanwhile, and a rerun after a rollback finds them stored', async () => {
-      const stream = `customer-${randomUUID()}`;
-      await store.append(stream, [pageView()]);
-      const derived = stageChanged(stream, 'first_time');
-
-      await expect(
-        store.unitOfWork(async (unit) => {
-          await unit.state.query('SELECT 1');
-          expect((await unit.appendDerived([{ streamId: stream, events: [derived] }])).outcomes[0]).toMatchObject({ status: 'appended', streamPosition: 2 });
-          // The transaction is still open and holds no lock of the stream: an append to it goes through.
-          const ingest = await store.append(stream, [pageView()]);
-          expect(ingest.outcomes[0]).toMatchObject({ status: 'appended', streamPosition: 3 });
-          throw new RolledBack();
-        }),
-      ).rejects.toBeInstanceOf(RolledBack);
-
-      expect((await store.readStream(stream)).map((e) => e.eventId)).toContain(derived.eventId);
-      const again = await store.unitOfWork((unit) => unit.appendDerived([{ streamId: stream, events: [derived] }]));
-      expect(again.outcomes[0]).toMatchObject({ status: 'duplicate', streamPosition: 2 });
-      expect(await store.verify(stream)).toMatchObject({ ok: true, events: 3 });
-    });
-  } else {
-    it('are appended within the transaction on the one connection, and roll back with it', async () => {
-      const stream = `customer-${randomUUID()}`;
-      const derived = stageChanged(stream, 'first_time');
-      await expect(
-        store.unitOfWork(async (unit) => {
-          expect((await unit.appendDerived([{ streamId: stream, events: [derived] }])).outcomes[0]).toMatchObject({ status: 'appended' });
-          throw new RolledBack();
-        }),
-      ).rejects.toBeInstanceOf(RolledBack);
-      expect(await store.readStream(stream)).toEqual([]);
-      const kept = await store.unitOfWork((unit) => unit.appendDerived([{ streamId: stream, events: [derived] }]));
-      expect(kept.outcomes[0]).toMatchObject({ status: 'appended', streamPosition: 1 });
-    });
-  }
-
   it('recorded for after the commit: appended exactly when the unit commits, in order, never when it rolls back', async () => {
     const stream = `customer-${randomUUID()}`;
     await store.append(stream, [pageView()]);

@@ -1,5 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { customerAsOf, previewSegment, rebuildCustomerProjection, replayCheck, runBackfill, savePredictions, SegmentStore, segmentHistory, segmentMembers, segmentSizes, startBackfill } from '@journey/projections';
+import {
+  customerAsOf,
+  LIVE_TABLES,
+  previewSegment,
+  projectBatch,
+  rebuildCustomerProjection,
+  replayCheck,
+  reviewSegments,
+  runBackfill,
+  savePredictions,
+  SegmentStore,
+  segmentHistory,
+  segmentMembers,
+  segmentSizes,
+  startBackfill,
+  type CustomerDecider,
+} from '@journey/projections';
 import { memberOf, parseSegment } from '@journey/domain';
 import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
 import { until } from '../support/until';
@@ -312,5 +328,40 @@ describeWithServer('segment definitions saved at once', () => {
     await first;
     await refused;
     expect((await SegmentStore.live(t.db)).map((segment) => segment.id)).toEqual(['b', 'a']);
+  });
+});
+
+describeWithServer('a customer pass batch that rolls back', () => {
+  let t: TestDatabase;
+  let h: ProjectionHarness;
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres');
+    h = new ProjectionHarness(t.db);
+  });
+  afterAll(async () => {
+    await h.close();
+    await t.drop();
+  });
+
+  const pass = (events: Parameters<typeof projectBatch>[0], deciders: CustomerDecider[] = []) =>
+    h.store.unitOfWork((unit) => projectBatch(events, unit, { tables: LIVE_TABLES, lifecycle: h.options.lifecycle, appendAfterCommit: unit.appendAfterCommit, deciders }));
+
+  it('leaves in the log no membership change of its own: the clock deciding that change meanwhile is the one kept', async () => {
+    const quiet = (await SegmentStore.save(t.db, { id: 'quiet', name: 'No opens in 30 days', conditions: { event: 'MessageOpened', atMost: 0, within: '30d' } }, { create: true })).record.segment;
+    const customerId = id('c');
+    await h.publish(customerEvent('MessageOpened', { customerId }, '2026-03-10T08:00:00.000Z'), customerEvent('ProductViewed', { customerId }, '2026-04-15T08:00:00.000Z'));
+    const [opened, viewed] = await h.store.readStream(`customer-${customerId}`);
+    await pass([opened!]);
+    expect((await h.customer(customerId))!.segmentReviewAt).toBe('2026-04-09T00:00:00.000Z');
+    // The view judges the customer past their review instant (an entry caused by the view), then its batch fails.
+    const failing: CustomerDecider = { name: 'failing', begin: async () => ({ decide: () => undefined, flush: () => Promise.reject(new Error('the batch fails')) }) };
+    await expect(pass([viewed!], [failing])).rejects.toThrow('the batch fails');
+    // Meanwhile the clock enters the customer at the review instant; then the batch runs again.
+    expect((await reviewSegments(h.store, new Date('2026-04-20T00:00:00.000Z'))).changes).toBe(1);
+    await pass([viewed!]);
+    const entered = (await h.store.readStream(`customer-${customerId}`)).filter((e) => e.type === 'SegmentEntered');
+    expect(entered.map((e) => [e.occurredAt, (e.data as { causeTick?: string }).causeTick ?? null])).toEqual([['2026-04-09T00:00:00.000Z', '2026-04-09T00:00:00.000Z']]);
+    expect((await h.customer(customerId))!.segments[quiet.id]).toMatchObject({ since: '2026-04-09T00:00:00.000Z' });
+    expect((await t.db.query('SELECT refused FROM journey.derived_outbox')).rows).toEqual([]);
   });
 });

@@ -107,13 +107,6 @@ export interface UnitOfWork<S> {
    */
   append(requests: readonly AppendRequest[]): Promise<AppendResult>;
   /**
-   * Appends events whose ids derive from what caused them so that they are stored by the time
-   * the unit commits, letting the adapter write them beside the unit rather than in it (so the
-   * unit holds no lock of the streams ingest is writing). Run again after a rollback, they are
-   * duplicates.
-   */
-  appendDerived(requests: readonly AppendRequest[]): Promise<AppendResult>;
-  /**
    * Events to append once the unit commits, recorded in it: they are appended if and only if the
    * unit's other writes commit, beside the unit, so the unit takes no lock on their streams and
    * cannot lose a race for a stream's order to a later writer of the same stream (a long unit

@@ -1,6 +1,6 @@
 import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
 import { foldEvents, settledWhen, type Customer360, type LifecycleThresholds } from '@journey/domain';
-import type { AppendRequest, AppendResult, RecordedEvent, UnitOfWork } from '@journey/event-store';
+import type { AppendRequest, RecordedEvent, UnitOfWork } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import { createVisitorRows, loadCustomers, loadVisitors, saveCustomers, saveVisitors, settledInRows, type ProjectionTables, type SaveMode, type SettledCheck } from './customer-360.table';
 import type { CustomerDecider, DeciderBatch } from './customer-decider';
@@ -13,8 +13,8 @@ import { membershipRequests, recordDaily } from './segments/segment-writer';
 export interface BatchContext {
   readonly tables: ProjectionTables;
   readonly lifecycle: LifecycleThresholds;
-  /** Appends derived events by the time the batch commits (a unit's appendDerived); absent during a rebuild. */
-  readonly appendDerived?: (requests: readonly AppendRequest[]) => Promise<AppendResult>;
+  /** Records derived events to append once the batch commits (a unit's appendAfterCommit); absent during a rebuild. */
+  readonly appendAfterCommit?: (requests: readonly AppendRequest[]) => Promise<void>;
   /** Run on the state each event left, writing in the same unit (absent during a rebuild). */
   readonly deciders?: readonly CustomerDecider[];
   /** `changed` (the default) writes only the columns that changed; `whole` rewrites every column. */
@@ -23,6 +23,7 @@ export interface BatchContext {
 
 export interface BatchResult {
   readonly customers: number;
+  /** Stage changes and membership changes recorded for appending after the commit. */
   readonly derived: number;
 }
 
@@ -31,14 +32,15 @@ export interface BatchResult {
  * customers and visitors are loaded (and locked) in one query each, each decider loads what it
  * remembers once, the events are folded in order with the domain's fold (visitor merge
  * included) and each is handed to the deciders with the state it left; then the rows, the
- * deciders' rows and events, and the lifecycle transitions the batch caused are written. A crash
- * anywhere rolls everything back with the checkpoint. The transitions are appended beside the
- * unit (appendDerived), as the lifecycle clock appends its own: their ids are derived from the
- * customer and the transition, so a batch run again after a crash finds them stored.
+ * deciders' rows and events, and the lifecycle transitions and membership changes the batch
+ * caused are written. A crash anywhere rolls everything back with the checkpoint. The transitions
+ * and membership changes are recorded in the unit and appended once it commits
+ * (appendAfterCommit): the log never holds a change whose row rolled back, which the clock or a
+ * backfill could then decide otherwise under the same id.
  */
 export async function projectBatch(read: readonly RecordedEvent[], unit: UnitOfWork<Queryable>, context: BatchContext): Promise<BatchResult> {
   const tx = unit.state;
-  const events = context.appendDerived ? await withoutSettled(read, tx, context) : read;
+  const events = context.appendAfterCommit ? await withoutSettled(read, tx, context) : read;
   if (events.length === 0) return { customers: 0, derived: 0 };
   const customerIds = new Set<string>();
   const anonymousIds = new Set<string>();
@@ -59,7 +61,7 @@ export async function projectBatch(read: readonly RecordedEvent[], unit: UnitOfW
   // Live membership is decided only by the live pass; a rebuild folds the memberships recorded.
   // The definitions are read after the rows are locked: a segment saved before this read is
   // judged here, one saved after it is backfilled on rows this batch has committed.
-  const live = context.appendDerived ? await SegmentStore.live(tx) : undefined;
+  const live = context.appendAfterCommit ? await SegmentStore.live(tx) : undefined;
   const segments = live ? segmentPass(live, await segmentPredictions(tx, live, ids)) : undefined;
   const batches: DeciderBatch[] = [];
   for (const decider of context.deciders ?? []) batches.push(await decider.begin(unit, { customerIds: ids, events }));
@@ -70,11 +72,6 @@ export async function projectBatch(read: readonly RecordedEvent[], unit: UnitOfW
   const { changedCustomers, changedVisitors, transitions } = foldEvents(events, { customers, visitors }, context.lifecycle, onFolded, segments?.afterEvent);
   segments?.settle(customers);
 
-  // The stage changes and memberships go beside the unit (group commit, on a server) while the
-  // rows are written, and are stored before the deciders write: a decider may append in the unit
-  // (locking the customer's stream until it commits), which an append beside it would wait for.
-  const derivedAppend = appendDerived(context, transitions, segments?.changes ?? []);
-  derivedAppend.catch(() => undefined);
   await saveVisitors(tx, context.tables, [...changedVisitors].map((id) => visitors.get(id)!));
   await saveCustomers(
     tx,
@@ -83,7 +80,8 @@ export async function projectBatch(read: readonly RecordedEvent[], unit: UnitOfW
     context.save,
   );
   if (segments) await recordDaily(tx, segments.changes);
-  const derived = await derivedAppend;
+  // Recorded before the deciders' events, so that each stream holds them in that order.
+  const derived = await recordDerived(context, transitions, segments?.changes ?? []);
   for (const batch of batches) await batch.flush();
   return { customers: changedCustomers.size, derived };
 }
@@ -122,9 +120,9 @@ async function withoutSettled(events: readonly RecordedEvent[], tx: Queryable, c
   return skipped.size === 0 ? events : events.filter((event) => event.customerId === undefined || !skipped.has(event.customerId));
 }
 
-/** Appends the stage changes and membership changes a batch caused (nothing during a rebuild); resolves to how many were new. */
-async function appendDerived(context: BatchContext, transitions: ReturnType<typeof foldEvents>['transitions'], changes: Parameters<typeof membershipRequests>[0]): Promise<number> {
-  if (!context.appendDerived || (transitions.length === 0 && changes.length === 0)) return 0;
+/** Records the stage changes and membership changes a batch caused (nothing during a rebuild); resolves to how many. */
+async function recordDerived(context: BatchContext, transitions: ReturnType<typeof foldEvents>['transitions'], changes: Parameters<typeof membershipRequests>[0]): Promise<number> {
+  if (!context.appendAfterCommit || (transitions.length === 0 && changes.length === 0)) return 0;
   const byStream = new Map<string, AppendRequest['events'][number][]>();
   for (const { customerId, transition } of transitions) {
     const streamId = CUSTOMER_STREAM_PREFIX + customerId;
@@ -137,6 +135,6 @@ async function appendDerived(context: BatchContext, transitions: ReturnType<type
     if (list) list.push(...request.events);
     else byStream.set(request.streamId, [...request.events]);
   }
-  const { outcomes } = await context.appendDerived([...byStream].map(([streamId, list]) => ({ streamId, events: list })));
-  return outcomes.filter((outcome) => outcome.status === 'appended').length;
+  await context.appendAfterCommit([...byStream].map(([streamId, list]) => ({ streamId, events: list })));
+  return transitions.length + changes.length;
 }

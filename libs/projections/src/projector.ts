@@ -98,7 +98,7 @@ export class Projector {
     this.subscription = this.store.subscribe(
       CUSTOMER_PROJECTION,
       async (events, unit) => {
-        const context = { tables: LIVE_TABLES, lifecycle: this.options.lifecycle, appendDerived: unit.appendDerived, deciders: this.deciders };
+        const context = { tables: LIVE_TABLES, lifecycle: this.options.lifecycle, appendAfterCommit: unit.appendAfterCommit, deciders: this.deciders };
         await projectBatch(events, unit, context);
         if (this.onProjected) {
           const done = Date.now();

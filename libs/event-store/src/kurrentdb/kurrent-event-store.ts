@@ -115,7 +115,7 @@ export class KurrentEventStore implements EventStore<Queryable> {
       this.db.concurrency > 1 ? this.appendSealed(this.db, requests, false) : this.appendSealed(tx, requests, true);
     // The log is not the unit's database: its appends already go beside the unit (on a server), and events for after the commit go the same way.
     const appendAfterCommit = async (requests: readonly AppendRequest[]): Promise<void> => void (await append(requests));
-    return { state: tx, readAll: (after, limit) => this.readAllVia(tx, after, limit), append, appendDerived: append, appendAfterCommit };
+    return { state: tx, readAll: (after, limit) => this.readAllVia(tx, after, limit), append, appendAfterCommit };
   }
 
   /** Queues on the streams at once (per-stream order is call order), then seals and appends. */

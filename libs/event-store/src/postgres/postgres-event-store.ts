@@ -167,7 +167,6 @@ export class PostgresEventStore implements EventStore<Queryable> {
       append: appendsNothing
         ? () => Promise.reject(new Error('this unit appends nothing (its subscription says so): its open transaction is not waited for by readers'))
         : (requests) => this.appendWithin(tx, requests),
-      appendDerived: (requests) => this.appendDerived(tx, requests),
       appendAfterCommit: (requests) => this.recordAfterCommit(unit, requests),
     };
     return unit;
@@ -263,17 +262,6 @@ export class PostgresEventStore implements EventStore<Queryable> {
     const outcome = report.outcomes[0]!;
     if (!outcome.ok) throw outcome.error;
     return outcome.result;
-  }
-
-  /**
-   * Appends events whose ids are derived from what caused them (work run again derives the same
-   * ids) for work done in `tx`, so that they are stored by the time `tx` commits. On a server they
-   * go through group commit beside `tx`, not in it: `tx` then holds no lock of the streams ingest
-   * is writing, and if it rolls back, running its work again finds them stored (duplicates).
-   * PGlite has one connection, which `tx` holds: there they are appended within `tx`.
-   */
-  private appendDerived(tx: Queryable, requests: readonly AppendRequest[]): Promise<AppendResult> {
-    return this.db.concurrency > 1 ? this.submit(requests, true) : this.appendWithin(tx, requests);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly RecordedEvent[]> {

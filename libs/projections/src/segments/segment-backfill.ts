@@ -130,7 +130,7 @@ export async function runBackfill(
       }
       await saveMemberships(tx, changed);
       await recordDaily(tx, decided);
-      if (decided.length > 0) await unit.appendDerived(membershipRequests(decided));
+      if (decided.length > 0) await unit.appendAfterCommit(membershipRequests(decided));
       const entered = decided.filter((change) => change.entered).length;
       const finished = scanned < chunk;
       const { rows: updated } = await tx.query<JobRow>(

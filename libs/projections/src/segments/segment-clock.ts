@@ -19,7 +19,7 @@ const MAX_STEPS = 400;
  * review instant has passed are judged again at that instant, then at the next, until it lies
  * after `now`. Each chunk is one unit of work holding the customers' rows (skipping those a pass
  * holds), so the pass and the clock never decide on one customer at once; the changes, named by
- * the review instant, are appended beside it and their ids derive from the change's number.
+ * the review instant, are appended once the unit commits and their ids derive from the change's number.
  */
 export async function reviewSegments(store: EventStore<Queryable>, now: Date, batchSize = 500): Promise<SegmentClockReport> {
   let reviewed = 0;
@@ -40,7 +40,7 @@ export async function reviewSegments(store: EventStore<Queryable>, now: Date, ba
       });
       await saveMemberships(unit.state, customers);
       await recordDaily(unit.state, decided);
-      if (decided.length > 0) await unit.appendDerived(membershipRequests(decided));
+      if (decided.length > 0) await unit.appendAfterCommit(membershipRequests(decided));
       return { rows: rows.length, changes: decided.length };
     });
     reviewed += done.rows;
