@@ -98,13 +98,24 @@ export function monthDay(at: number, timezone?: string): string {
 
 /** The wall-clock fields of an instant in a time zone. */
 export function localParts(at: number, timezone?: string): { year: number; month: number; day: number; hour: number; minute: number } {
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone ?? 'UTC', hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
-  } catch {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
-  }
   const fields: Record<string, number> = {};
-  for (const part of format.formatToParts(new Date(at))) if (part.type !== 'literal') fields[part.type] = Number(part.value);
+  for (const part of formatIn(timezone).formatToParts(new Date(at))) if (part.type !== 'literal') fields[part.type] = Number(part.value);
   return { year: fields.year!, month: fields.month!, day: fields.day!, hour: fields.hour!, minute: fields.minute! };
+}
+
+/** One formatter per time zone named (names are few; the bound keeps odd spellings from growing it); an unknown zone reads as UTC. */
+const FORMATS = new Map<string, Intl.DateTimeFormat>();
+const MAX_FORMATS = 1_000;
+
+function formatIn(timezone = 'UTC'): Intl.DateTimeFormat {
+  let format = FORMATS.get(timezone);
+  if (format) return format;
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+  } catch {
+    return formatIn('UTC');
+  }
+  if (FORMATS.size >= MAX_FORMATS) FORMATS.clear();
+  FORMATS.set(timezone, format);
+  return format;
 }

@@ -223,4 +223,33 @@ describe('conditions', () => {
     // The night clocks go forward in Berlin (29 March 2026): 08:00 local is 06:00 UTC.
     expect(quietUntil(Date.parse('2026-03-28T22:00:00Z'), '21:00', '08:00', 'Europe/Berlin')).toBe(Date.parse('2026-03-29T06:00:00Z'));
   });
+
+  it('ends a window whose end the clocks skip when they jump past it, after now', () => {
+    // New York, 10 March 2024: 02:00 EST becomes 03:00 EDT (07:00 UTC); 02:00 and 02:30 never happen.
+    expect(quietUntil(Date.parse('2024-03-10T06:30:00Z'), '22:00', '02:00', 'America/New_York')).toBe(Date.parse('2024-03-10T07:00:00Z'));
+    expect(quietUntil(Date.parse('2024-03-10T04:00:00Z'), '22:00', '02:30', 'America/New_York')).toBe(Date.parse('2024-03-10T07:00:00Z'));
+    // The night the clocks go back, an end that happens twice ends the window the first time.
+    expect(quietUntil(Date.parse('2024-11-03T04:00:00Z'), '22:00', '01:30', 'America/New_York')).toBe(Date.parse('2024-11-03T05:30:00Z'));
+  });
+
+  it('holds until the first minute the window has ended, whatever the zone and the night', () => {
+    const zones = ['America/New_York', 'Europe/Berlin', 'America/Santiago', 'Africa/Cairo', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Pacific/Chatham'];
+    const windows = [['22:00', '02:00'], ['21:00', '08:00'], ['23:30', '00:30'], ['00:00', '03:00'], ['01:15', '02:45'], ['09:00', '17:00']] as const;
+    // Days around the 2026 daylight-saving changes of both hemispheres, every 25 minutes.
+    const days = ['2026-03-08', '2026-03-29', '2026-04-05', '2026-04-24', '2026-09-06', '2026-09-27', '2026-10-04', '2026-10-25', '2026-10-30', '2026-11-01'];
+    const inside = (at: number, start: string, end: string, zone: string) => quietUntil(at, start, end, zone) !== null;
+    let held = 0;
+    for (const zone of zones)
+      for (const [start, end] of windows)
+        for (const day of days)
+          for (let at = Date.parse(`${day}T00:00:00Z`) - 86_400_000; at < Date.parse(`${day}T00:00:00Z`) + 86_400_000; at += 25 * 60_000) {
+            const until = quietUntil(at, start, end, zone);
+            if (until === null) continue;
+            held++;
+            expect(until).toBeGreaterThan(at);
+            expect(inside(until, start, end, zone)).toBe(false);
+            if (until - 60_000 > at) expect(inside(until - 60_000, start, end, zone)).toBe(true);
+          }
+    expect(held).toBeGreaterThan(1_000);
+  });
 });

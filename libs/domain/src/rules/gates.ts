@@ -59,7 +59,11 @@ function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
-/** If `now` falls in the quiet window [start, end) of the time zone, when the window ends; else null. */
+/**
+ * If `now` falls in the quiet window [start, end) of the time zone, the first instant after it
+ * when the window has ended on the customer's wall clock; else null. An end the clocks skip that
+ * night (a daylight-saving gap) ends the window when the clocks jump past it.
+ */
 export function quietUntil(now: number, start: string, end: string, timezone?: string): number | null {
   const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
   const from = minutes(start);
@@ -68,11 +72,27 @@ export function quietUntil(now: number, start: string, end: string, timezone?: s
   const nowMinutes = local.hour * 60 + local.minute;
   const inside = from <= to ? nowMinutes >= from && nowMinutes < to : nowMinutes >= from || nowMinutes < to;
   if (!inside) return null;
-  const wait = (to - nowMinutes + 1440) % 1440;
-  let until = now - (now % 60_000) + wait * 60_000;
-  // A daylight-saving change inside the wait shifts the wall clock: correct by the difference.
-  const reached = localParts(until, timezone);
-  const drift = reached.hour * 60 + reached.minute - to;
-  if (drift !== 0 && Math.abs(drift) <= 120) until -= drift * 60_000;
-  return until;
+  // The wall-clock end, written as if it were UTC: today's, or tomorrow's once past midnight's turn.
+  const wall = Date.UTC(local.year, local.month - 1, local.day + (nowMinutes >= to ? 1 : 0), 0, to);
+  const offset = (at: number) => {
+    const parts = localParts(at, timezone);
+    return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute) - (at - (at % 60_000));
+  };
+  const first = wall - offset(now);
+  const second = wall - offset(first);
+  if (offset(second) === wall - second) return Math.max(second, nextMinute(now));
+  // The end lies in a gap: the window ends at the jump, found between the offsets on either side.
+  let before = Math.min(first, second);
+  let after = Math.max(first, second);
+  const offsetBefore = offset(before);
+  while (after - before > 60_000) {
+    const middle = before + Math.floor((after - before) / 120_000) * 60_000;
+    if (offset(middle) === offsetBefore) before = middle;
+    else after = middle;
+  }
+  return Math.max(after, nextMinute(now));
+}
+
+function nextMinute(at: number): number {
+  return at - (at % 60_000) + 60_000;
 }
