@@ -54,9 +54,30 @@ export function IsCurrency(options?: ValidationOptions): PropertyDecorator {
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
-/** An ISO 8601 instant with an explicit offset (Z or ±hh:mm); local times are ambiguous. */
+/**
+ * An ISO 8601 instant with an explicit offset (Z or ±hh:mm) whose date and time exist; local
+ * times are ambiguous.
+ */
 export function isInstant(value: unknown): value is string {
-  return typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+  return typeof value === 'string' && INSTANT.test(value) && existsOnCalendar(value) && !Number.isNaN(Date.parse(value));
+}
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/;
+
+/**
+ * Whether the date (and time) a timestamp starts with exist on the calendar, whatever its
+ * offset: Date.parse rolls 2026-02-30 over to 03-02 and 24:00 to the next day, where an upstream
+ * clock that wrote them is wrong. No leap seconds: PostgreSQL and Date hold none.
+ */
+export function existsOnCalendar(text: string): boolean {
+  const match = DATE_TIME.exec(text);
+  if (!match) return false;
+  const [, year, month, day, hour = '0', minute = '0', second = '0'] = match;
+  const y = Number(year);
+  const m = Number(month);
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  return days !== undefined && Number(day) >= 1 && Number(day) <= days && Number(hour) <= 23 && Number(minute) <= 59 && Number(second) <= 59;
 }
 
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
@@ -65,7 +86,7 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
       name: 'isInstant',
       validator: {
         validate: (value) => isInstant(value),
-        defaultMessage: () => 'must be an ISO 8601 instant with an offset, e.g. 2026-03-01T12:00:00Z',
+        defaultMessage: () => 'must be an ISO 8601 instant with an offset, of a date and time that exist, e.g. 2026-03-01T12:00:00Z',
       },
     },
     options,

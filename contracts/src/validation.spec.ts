@@ -80,7 +80,6 @@ describe('validateEvent', () => {
     ['both customerId and anonymousId', { ...sampleEvent(), anonymousId: 'v-1' }, ['anonymousId']],
     ['neither customerId nor anonymousId', { ...sampleEvent(), customerId: undefined }, ['customerId']],
     ['a local time without offset', { ...sampleEvent(), occurredAt: '2026-03-01T12:00:00' }, ['occurredAt']],
-    ['a date that does not exist', { ...sampleEvent(), occurredAt: '2026-02-30T12:00:00Z' }, ['occurredAt']],
     ['an unknown type', { ...sampleEvent(), type: 'PurchaseMade' }, ['type']],
     ['an unsupported version', { ...sampleEvent(), version: 2 }, ['version']],
     ['a __proto__ key in data', { ...sampleEvent(), data: JSON.parse('{"__proto__": {"admin": true}}') }, ['data.__proto__']],
@@ -95,6 +94,25 @@ describe('validateEvent', () => {
     const result = validateEvent(input, { now });
     expect(result.ok).toBe(false);
     expect(fields(result)).toEqual(expected);
+  });
+
+  // A clock well after these dates, so that a date rolled over into the future cannot be what refuses it.
+  it.each([
+    ['29 February of a common year', '2025-02-29T12:00:00Z'],
+    ['30 February', '2026-02-30T12:00:00Z'],
+    ['31 April', '2026-04-31T12:00:00Z'],
+    ['hour 24', '2026-03-01T24:00:00Z'],
+    ['minute 60', '2026-03-01T12:60:00+01:00'],
+    ['a leap second', '2026-06-30T23:59:60Z'],
+  ])('refuses an occurredAt on a date or at a time that does not exist: %s', (_name, occurredAt) => {
+    const result = validateEvent({ ...sampleEvent(), occurredAt }, { now: new Date('2026-12-01T12:00:00Z') });
+    expect(result).toEqual({ ok: false, errors: [{ field: 'occurredAt', reason: expect.stringMatching(/date and time that exist/) }] });
+  });
+
+  it('accepts 29 February of a leap year and the last instant of a day in any offset', () => {
+    const later = { now: new Date('2026-12-01T12:00:00Z') };
+    expect(validateEvent({ ...sampleEvent(), occurredAt: '2024-02-29T12:00:00Z' }, later)).toMatchObject({ ok: true, event: { occurredAt: '2024-02-29T12:00:00.000Z' } });
+    expect(validateEvent({ ...sampleEvent(), occurredAt: '2026-03-01T23:59:59.999-05:00' }, later)).toMatchObject({ ok: true, event: { occurredAt: '2026-03-02T04:59:59.999Z' } });
   });
 });
 

@@ -204,6 +204,7 @@ describe.each(backends())('HTTP ingest on %s', (backend) => {
       ['a time without offset', { body: { ...valid(), occurredAt: '2026-03-01 12:00:00' } }, 400, 'occurredAt'],
       ['a time far in the future', { body: { ...valid(), occurredAt: '2099-01-01T00:00:00Z' } }, 400, 'occurredAt'],
       ['a time that is not one', { body: { ...valid(), occurredAt: 'yesterday' } }, 400, 'occurredAt'],
+      ['a date that does not exist, in the past once rolled over', { body: { ...valid(), occurredAt: '2025-02-29T12:00:00Z' } }, 400, 'occurredAt'],
       ['a missing source', { body: without('source') }, 400, 'source'],
       ['a missing data', { body: without('data') }, 400, 'data'],
       ['data as an array', { body: { ...valid(), data: [] } }, 400, 'data'],

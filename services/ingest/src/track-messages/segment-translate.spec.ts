@@ -149,6 +149,14 @@ describe('Segment messages as events', () => {
     expect(errors('track', { userId: 'c', event: 'X', timestamp: 'yesterday' })).toEqual([{ field: 'timestamp', reason: expect.any(String) }]);
   });
 
+  it.each(['2025-02-29T12:00:00.000Z', '2026-04-31T12:00:00.000Z', '2026-03-01T24:00:00.000Z'])(
+    'refuses a timestamp on a date or at a time that does not exist (%s) rather than roll it over',
+    (timestamp) => {
+      expect(errors('track', { ...order, timestamp })).toEqual([{ field: 'timestamp', reason: expect.stringMatching(/date and time that exist/) }]);
+      expect(errors('track', { ...order, sentAt: timestamp })).toEqual([{ field: 'sentAt', reason: expect.stringMatching(/date and time that exist/) }]);
+    },
+  );
+
   it('refuses a message over 32 KB', () => {
     expect(errors('track', { messageId: 'big', userId: 'c', event: 'X', properties: { blob: 'x'.repeat(33 * 1024) } })).toEqual([
       { field: '', reason: expect.stringMatching(/at most 32768 bytes/) },

@@ -1,5 +1,5 @@
 import { v5 as uuidv5 } from 'uuid';
-import type { FieldError } from '@journey/contracts';
+import { existsOnCalendar, type FieldError } from '@journey/contracts';
 import { trackData } from './segment-commerce';
 import { identifyEvents } from './segment-identify';
 import { at, MessageReader, type SegmentCall, type SegmentMessage } from './segment-message';
@@ -117,7 +117,7 @@ function occurredAtOf(message: SegmentMessage, options: TranslateOptions, read: 
 
 function instant(read: MessageReader, field: string, value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const parsed = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(parsed)) read.fail(field, 'must be an ISO 8601 instant such as 2026-03-01T12:00:00.000Z');
+  const parsed = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && existsOnCalendar(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(parsed)) read.fail(field, 'must be an ISO 8601 instant of a date and time that exist, such as 2026-03-01T12:00:00.000Z');
   return Number.isNaN(parsed) ? undefined : parsed;
 }
