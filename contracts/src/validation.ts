@@ -32,6 +32,7 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** The types upstream apps may publish, named in the answer to an unknown one. */
 const PUBLISHABLE_TYPES = (Object.keys(EVENT_CATALOGUE) as Array<keyof typeof EVENT_CATALOGUE>).filter((type) => !isDerivedType(type));
+const OWNER_FIELDS = ['customerId', 'anonymousId'] as const;
 const MAX_DEPTH = 16;
 const EARLIEST = Date.parse('1970-01-01T00:00:00Z');
 
@@ -56,9 +57,12 @@ export function validateEvent(input: unknown, options: ValidateOptions): Validat
   const errors: FieldError[] = [];
   checkContract(EnvelopeContract, raw, '', errors);
 
+  // An optional field's null passes class-validator: as an owner it would name the stream customer-null.
+  const nulls = OWNER_FIELDS.filter((field) => raw[field] === null);
+  for (const field of nulls) errors.push({ field, reason: 'must not be null: give the id, or leave the field out' });
   const hasCustomer = raw.customerId !== undefined;
   const hasVisitor = raw.anonymousId !== undefined;
-  if (hasCustomer === hasVisitor) {
+  if (nulls.length === 0 && hasCustomer === hasVisitor) {
     errors.push({
       field: hasCustomer ? 'anonymousId' : 'customerId',
       reason: hasCustomer

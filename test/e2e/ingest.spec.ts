@@ -198,6 +198,8 @@ describe.each(backends())('HTTP ingest on %s', (backend) => {
       ['a version as a string', { body: { ...valid(), version: '1' } }, 400, 'version'],
       ['both customerId and anonymousId', { body: { ...valid(), anonymousId: 'v-1' } }, 400, 'anonymousId'],
       ['neither customerId nor anonymousId', { body: without('customerId') }, 400, 'customerId'],
+      ['a null customerId', { body: { ...valid(), customerId: null } }, 400, 'customerId'],
+      ['a null anonymousId', { body: { ...without('customerId'), anonymousId: null } }, 400, 'anonymousId'],
       ['an empty customerId', { body: { ...valid(), customerId: '' } }, 400, 'customerId'],
       ['a customerId with a slash', { body: { ...valid(), customerId: 'a/b' } }, 400, 'customerId'],
       ['a missing occurredAt', { body: without('occurredAt') }, 400, 'occurredAt'],
