@@ -1,7 +1,7 @@
 import { ENGINE_SOURCE, type JourneyEvent } from '@journey/contracts';
 import { decide, derivedEventId } from '@journey/domain';
 import type { Queryable } from '@journey/database';
-import { customersWithBirthday, predictionsFor } from '@journey/projections';
+import { customersWithBirthday, LIVE_TABLES, predictionsFor, readCustomers } from '@journey/projections';
 import { loadMemories, memoryWindowMs } from './decision-memory';
 import { DecisionWriter } from './decision-writer';
 import type { SagaContext } from './saga-context';
@@ -29,7 +29,13 @@ export async function runDailyRules(context: SagaContext): Promise<number> {
       if (read.length === 0) return 0;
       after = read[read.length - 1]!.customerId;
       const owns = context.owns;
-      const rows = (owns ? read.filter((state) => owns(state.customerId)) : read).map((state) => ({ customer_id: state.customerId, state }));
+      const mine = (owns ? read.filter((state) => owns(state.customerId)) : read).map((state) => state.customerId);
+      // Judged on their rows held as the customer pass last committed them (see readCustomers).
+      const held = await readCustomers(tx, mine, LIVE_TABLES, true);
+      const rows = mine.flatMap((customerId) => {
+        const state = held.get(customerId);
+        return state ? [{ customer_id: customerId, state }] : [];
+      });
       const memories = await loadMemories(tx, rows.map((row) => row.customer_id), context.index, now.getTime() - memoryWindowMs(context.index, context.settings.globalCaps));
       const predictions = await predictionsFor(tx, rows.map((row) => row.customer_id));
       const writer = new DecisionWriter(context.settings, now.getTime(), predictions);

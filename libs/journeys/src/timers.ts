@@ -1,6 +1,6 @@
 import type { JourneyEvent } from '@journey/contracts';
 import { decideDue, emptyCustomer360 } from '@journey/domain';
-import { predictionsFor, readCustomers } from '@journey/projections';
+import { LIVE_TABLES, predictionsFor, readCustomers } from '@journey/projections';
 import { loadMemories, memoryWindowMs } from './decision-memory';
 import { DecisionWriter, ENDED_TRIGGER } from './decision-writer';
 import { ownedDueIds } from './owned-due';
@@ -18,9 +18,11 @@ interface TimerRow {
 
 /**
  * Waits and holds whose time has come, of the customers this process holds when the saga's
- * processes share the partitions (`context.owns`), claimed with FOR UPDATE SKIP LOCKED (so
- * several saga processes share them safely) and decided again now: dispatch, suppress, or hold for quiet hours.
- * A timer whose rule was disabled or deleted meanwhile ends cancelled.
+ * processes share the partitions (`context.owns`), decided again now: dispatch, suppress, or
+ * hold for quiet hours. The customers' rows are held first, then the timers are claimed with FOR
+ * UPDATE SKIP LOCKED (so several saga processes share them safely): the order the customer pass
+ * takes them in, which then cannot judge these customers before this unit commits, nor this unit
+ * before the pass's batch has. A timer whose rule was disabled or deleted meanwhile ends cancelled.
  */
 export async function fireDueTimers(context: SagaContext, limit = 200): Promise<number> {
   const now = context.now().getTime();
@@ -29,21 +31,22 @@ export async function fireDueTimers(context: SagaContext, limit = 200): Promise<
     const at = new Date(now).toISOString();
     const due = `state = 'pending' AND due_at <= $1`;
     const owns = context.owns;
-    const { rows } = owns
-      ? await tx.query<TimerRow>(
-          `SELECT id, kind, rule_id, rule_version, customer_id, trigger, depth FROM journey.saga_timers
-           WHERE id = ANY($2::uuid[]) AND ${due} ORDER BY due_at FOR UPDATE SKIP LOCKED`,
-          [at, await ownedDueIds(tx, { table: 'journey.saga_timers', id: 'id', at: 'due_at', due }, at, owns, limit)],
-        )
-      : await tx.query<TimerRow>(
-          `SELECT id, kind, rule_id, rule_version, customer_id, trigger, depth FROM journey.saga_timers
-           WHERE ${due} ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-          [at, limit],
-        );
+    const { rows: candidates } = owns
+      ? await tx.query<{ id: string; customer_id: string }>(`SELECT id, customer_id FROM journey.saga_timers WHERE id = ANY($2::uuid[]) AND ${due}`, [
+          at,
+          await ownedDueIds(tx, { table: 'journey.saga_timers', id: 'id', at: 'due_at', due }, at, owns, limit),
+        ])
+      : await tx.query<{ id: string; customer_id: string }>(`SELECT id, customer_id FROM journey.saga_timers WHERE ${due} ORDER BY due_at LIMIT $2`, [at, limit]);
+    if (candidates.length === 0) return 0;
+    // The 360 as the customer pass last committed it: the state the timer's decision is judged on.
+    const states = await readCustomers(tx, [...new Set(candidates.map((row) => row.customer_id))], LIVE_TABLES, true);
+    const { rows } = await tx.query<TimerRow>(
+      `SELECT id, kind, rule_id, rule_version, customer_id, trigger, depth FROM journey.saga_timers
+       WHERE id = ANY($2::uuid[]) AND ${due} ORDER BY due_at FOR UPDATE SKIP LOCKED`,
+      [at, candidates.map((row) => row.id)],
+    );
     if (rows.length === 0) return 0;
     const customerIds = [...new Set(rows.map((row) => row.customer_id))];
-    // The 360 as the customer pass last committed it: the state the timer's decision is judged on.
-    const states = await readCustomers(tx, customerIds);
     const memories = await loadMemories(tx, customerIds, context.index, now - memoryWindowMs(context.index, context.settings.globalCaps));
     // Templates of the actions dispatched now read the customer's predictions.
     const writer = new DecisionWriter(context.settings, now, await predictionsFor(tx, customerIds));

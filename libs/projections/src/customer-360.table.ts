@@ -233,11 +233,16 @@ export async function saveCustomers(tx: Queryable, tables: ProjectionTables, cha
   }
 }
 
-/** Customers' rows as committed, without locking them (timers and calendar rules judge on them). */
-export async function readCustomers(q: Queryable, ids: readonly string[], tables: ProjectionTables = LIVE_TABLES): Promise<Map<string, Customer360>> {
+/**
+ * Customers' rows as committed. With `hold`, they are held (FOR SHARE, in id order, as the
+ * customer pass takes them) until the transaction ends: timers and calendar rules judge rules on
+ * them, and a pass batch, which takes them FOR UPDATE, cannot judge the same customers meanwhile
+ * on decisions it has not seen (two actions under a cap of one).
+ */
+export async function readCustomers(q: Queryable, ids: readonly string[], tables: ProjectionTables = LIVE_TABLES, hold = false): Promise<Map<string, Customer360>> {
   const found = new Map<string, Customer360>();
   if (ids.length === 0) return found;
-  const { rows } = await q.query<CustomerRow>(`SELECT * FROM ${tables.customers} WHERE customer_id = ANY($1::text[])`, [ids]);
+  const { rows } = await q.query<CustomerRow>(`SELECT * FROM ${tables.customers} WHERE customer_id = ANY($1::text[])${hold ? ' ORDER BY customer_id FOR SHARE' : ''}`, [ids]);
   for (const row of rows) found.set(row.customer_id as string, fromRow(row));
   return found;
 }
