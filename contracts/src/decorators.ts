@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { isISO4217CurrencyCode, ValidateBy, ValidateNested, type ValidationOptions } from 'class-validator';
+import { isISO4217CurrencyCode, ValidateBy, ValidateIf, ValidateNested, type ValidationOptions } from 'class-validator';
 import { MAX_ID_LENGTH } from './limits';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+~-]*$/;
@@ -50,6 +50,20 @@ export function IsCurrency(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+/**
+ * The currency of an optional amount (money is minor units plus its currency): required when the
+ * amount is given, checked whenever it is given itself.
+ */
+export function IsCurrencyOf(amount: string): PropertyDecorator {
+  const given = (value: unknown): boolean => value !== undefined && value !== null;
+  const condition = ValidateIf((object: Record<string, unknown>, value: unknown) => given(value) || given(object[amount]));
+  const currency = IsCurrency({ message: `must be an ISO 4217 currency code such as EUR or USD, the currency of ${amount}` });
+  return (target, property) => {
+    condition(target, property);
+    currency(target, property);
+  };
 }
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;

@@ -25,6 +25,17 @@ describe('validateEvent', () => {
     expect(fields(result)).toEqual(['type']);
   });
 
+  it('takes a product view without a price, or with a price in its currency', () => {
+    expect(validateEvent(sampleEvent('ProductViewed', { data: { sku: 'SKU-1' } }), { now }).ok).toBe(true);
+    expect(validateEvent(sampleEvent('ProductViewed', { data: { sku: 'SKU-1', price: 8999, currency: 'EUR' } }), { now }).ok).toBe(true);
+  });
+
+  it('refuses a derived conversion value without its currency', () => {
+    const { currency: _currency, ...data } = { ...SAMPLE_DATA.ConversionAttributed, value: 8999, currency: 'EUR' };
+    const result = validateEvent(sampleEvent('ConversionAttributed', { data }), { now, allowDerived: true });
+    expect(result).toEqual({ ok: false, errors: [{ field: 'data.currency', reason: expect.stringMatching(/currency of value/) }] });
+  });
+
   it('names the types that can be published when the type is unknown', () => {
     const result = validateEvent({ ...sampleEvent('PageViewed'), type: 'PurchaseMade' }, { now });
     const reason = result.ok ? '' : result.errors.find((error) => error.field === 'type')!.reason;
@@ -70,6 +81,7 @@ describe('validateEvent', () => {
     ['money as a float', purchase({ total: 104.96 }), ['data.total']],
     ['negative money', purchase({ total: -1 }), ['data.total']],
     ['a lower-case currency', purchase({ currency: 'eur' }), ['data.currency']],
+    ['a product price without its currency', sampleEvent('ProductViewed', { data: { sku: 'SKU-1', price: 8999 } }), ['data.currency']],
     ['an unknown currency', purchase({ currency: 'EUX' }), ['data.currency']],
     ['a zero quantity in an item', purchase({ items: [{ sku: 'A', quantity: 0, unitPrice: 1 }] }), ['data.items[0].quantity']],
     ['a float unit price in an item', purchase({ items: [{ sku: 'A', quantity: 1, unitPrice: 0.5 }] }), ['data.items[0].unitPrice']],

@@ -8,7 +8,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { IsCurrency, IsExternalId, IsMinorUnits, Nested } from '../decorators';
+import { IsCurrency, IsCurrencyOf, IsExternalId, IsMinorUnits, Nested } from '../decorators';
 import { LineItem } from './commerce.events';
 import { Pii } from '../pii';
 
@@ -23,7 +23,7 @@ export class ProductViewed {
   @IsOptional() @IsString() @Length(1, 100) readonly category?: string;
   @IsOptional() @IsString() @Length(1, 200) readonly name?: string;
   @IsOptional() @IsMinorUnits() readonly price?: number;
-  @IsOptional() @IsCurrency() readonly currency?: string;
+  @IsCurrencyOf('price') readonly currency?: string;
 }
 
 export class SearchPerformed {

@@ -10,7 +10,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { IsCurrency, IsExternalId, IsInstant, IsMinorUnits, Nested } from '../decorators';
+import { IsCurrencyOf, IsExternalId, IsInstant, IsMinorUnits, Nested } from '../decorators';
 
 /** Events the engine derives itself; upstream apps may not publish them. Their source is `journey`. */
 export const LIFECYCLE_STAGES = [
@@ -113,7 +113,7 @@ export class ConversionAttributed {
   @IsString() @Length(1, 100) readonly goalType!: string;
   @IsBoolean() readonly holdout!: boolean;
   @IsOptional() @IsMinorUnits() readonly value?: number;
-  @IsOptional() @IsCurrency() readonly currency?: string;
+  @IsCurrencyOf('value') readonly currency?: string;
 }
 
 /**
