@@ -29,12 +29,25 @@ export function currencyExponent(currency: string): number {
   return EXPONENTS[currency] ?? 2;
 }
 
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/;
+
 /**
  * An amount in major units (19.99 EUR, as Segment's e-commerce spec sends it) in minor units
- * (1999), rounded to the nearest minor unit; undefined when it is not a finite number.
+ * (1999), rounded to the nearest minor unit, halves away from zero; undefined when it is not a
+ * finite number.
  */
 export function toMinorUnits(amount: number, currency: string): number | undefined {
   if (!Number.isFinite(amount)) return undefined;
-  // toPrecision drops float noise first: 1.005 * 100 is 100.49999999999999, not 100.5.
-  return Math.round(Number((amount * 10 ** currencyExponent(currency)).toPrecision(12)));
+  // The shortest decimal that reads back as this double (what the sender wrote), shifted in
+  // decimal: 1.005 * 100 in floats is 100.49999999999999, and floats round 12345678901.23 * 100.
+  const [, sign, whole, fraction = '', exponent = '0'] = DECIMAL.exec(String(amount))!;
+  const digits = BigInt(whole! + fraction);
+  const shift = currencyExponent(currency) + Number(exponent) - fraction.length;
+  let minor: bigint;
+  if (shift >= 0) minor = digits * 10n ** BigInt(shift);
+  else {
+    const unit = 10n ** BigInt(-shift);
+    minor = digits / unit + (2n * (digits % unit) >= unit ? 1n : 0n);
+  }
+  return Number(sign === '-' ? -minor : minor);
 }

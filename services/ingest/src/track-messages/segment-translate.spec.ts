@@ -67,6 +67,11 @@ describe('Segment messages as events', () => {
     expect(dinar.data).toMatchObject({ total: 3000, items: [{ unitPrice: 1500 }] });
   });
 
+  it('keeps every digit of a large amount in minor units', () => {
+    const rial = events('track', { ...order, properties: { order_id: 'o', currency: 'IRR', total: 12_345_678_901.23, products: [{ sku: 'A', price: 12_345_678_901.23 }] } })[0]!;
+    expect(rial.data).toMatchObject({ total: 1_234_567_890_123, items: [{ unitPrice: 1_234_567_890_123 }] });
+  });
+
   it('corrects the client clock: receivedAt − sentAt + timestamp', () => {
     // The device's clock runs 10 minutes slow: it sent at 11:50:05 by its clock, received at 12:00:10.
     const [event] = events('track', { ...order, timestamp: '2026-03-01T11:50:00.000Z' }, { ...options, sentAt: '2026-03-01T11:50:05.000Z' });
