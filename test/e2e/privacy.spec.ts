@@ -139,6 +139,36 @@ describeWithServer('privacy: PII sealed at rest, export, forget', () => {
     expect(leaks(dump())).toEqual([]);
   });
 
+  it('a device linked to a customer after they were forgotten: its PII is not served opened, and the export names it', async () => {
+    const forgottenId = `c-${randomUUID()}`;
+    const device = `anon-${randomUUID()}`;
+    const search = 'divorce lawyer near Little Snoring';
+    const first = [
+      sampleEvent('CustomerRegistered', { customerId: forgottenId, data: { name: 'Octavia Pemberton-Vane', email: 'octavia@example.org' } }),
+      sampleEvent('SearchPerformed', { anonymousId: device, data: { query: search, resultsCount: 2 } }),
+    ];
+    expect((await engine.request({ method: 'POST', url: '/v1/events', body: { events: first } })).status).toBe(202);
+    await settled();
+    expect((await engine.request({ method: 'POST', url: `/v1/customers/${forgottenId}/forget` })).status).toBe(200);
+    // The shop's late (or re-delivered) link of the device.
+    const link = sampleEvent('IdentityLinked', { customerId: forgottenId, data: { anonymousId: device } });
+    expect((await engine.request({ method: 'POST', url: '/v1/events', body: link })).status).toBe(202);
+    await settled();
+
+    // The engine's vault hears of the destroyed key shortly after the pass commits.
+    const exported = await until(
+      async () => {
+        const reply = await engine.request({ method: 'GET', url: `/v1/customers/${forgottenId}/export` });
+        return reply.body.includes(search) ? undefined : reply;
+      },
+      10_000,
+      'the export without the device’s search',
+    );
+    expect(exported.status).toBe(200);
+    expect(exported.json()).toMatchObject({ forgotten: true, identities: [device] });
+    expect(dump()).not.toContain(search);
+  });
+
   it('refuses export and forget to every role but admin', async () => {
     const key = await engine.request({ method: 'POST', url: '/v1/keys', body: { role: 'marketing', name: 'm' } });
     const marketing = (key.json() as { key: string }).key;

@@ -3,6 +3,11 @@ import { START_CURSOR, type NewEvent } from '@journey/event-store';
 import { PostgresEventStore, sealStoredPii } from '@journey/event-store/postgres';
 import { FORGOTTEN, MasterKeyError, PiiVault, UNREADABLE } from '@journey/privacy';
 import { loadMigrations, migrate, PgliteDatabase } from '@journey/database';
+import { derivedEvent } from '@journey/domain';
+import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
+import { Projector } from '@journey/projections';
+import { ForgetCustomerCommand } from '../../services/query/src/privacy/forget-customer/forget-customer.command';
+import { ForgetCustomerHandler } from '../../services/query/src/privacy/forget-customer/forget-customer.handler';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 import { until } from '../support/until';
 
@@ -131,6 +136,90 @@ describe.each(backends())('PII sealed at rest on %s', (backend) => {
   it('refuses a master key other than the one the database was sealed with', async () => {
     await expect(PiiVault.open(t.db, randomBytes(32))).rejects.toThrow(MasterKeyError);
     await expect(PiiVault.open(t.db, MASTER)).resolves.toBeInstanceOf(PiiVault);
+  });
+});
+
+describe.each(backends())('Forgetting a customer on %s', (backend) => {
+  let t: TestDatabase;
+  let vault: PiiVault;
+  let store: PostgresEventStore;
+  const options = { ...DEFAULT_PROJECTION_OPTIONS, clockIntervalMs: 0, rfmIntervalMs: 0, predictions: { ...DEFAULT_PROJECTION_OPTIONS.predictions, intervalMs: 0 } };
+
+  const forget = (customerId: string) => new ForgetCustomerHandler(t.db, store, vault, () => new Date()).execute(new ForgetCustomerCommand(customerId, 'erasure request'));
+  const search = (query: string): NewEvent => ({ ...profile({}), type: 'SearchPerformed', source: 'shop', data: { query, resultsCount: 3 } });
+  const linked = (anonymousId: string): NewEvent => ({ ...profile({}), type: 'IdentityLinked', source: 'shop', data: { anonymousId } });
+  const searchesOf = async (anonymousId: string) => (await store.readStream(`visitor-${anonymousId}`)).map((e) => (e.data as { query: string }).query);
+  const keyKept = async (subject: string) =>
+    (await t.db.query<{ kept: boolean }>('SELECT wrapped IS NOT NULL AS kept FROM journey.subject_keys WHERE subject = $1', [subject])).rows[0]?.kept;
+  /** Runs the customer pass until it has folded everything appended so far. */
+  async function fold(): Promise<void> {
+    const projector = new Projector(t.db, store, options, () => new Date());
+    await projector.start();
+    try {
+      await projector.caughtUp();
+    } finally {
+      await projector.stop();
+    }
+  }
+
+  beforeAll(async () => {
+    t = await createTestDatabase(backend);
+    vault = await PiiVault.open(t.db, MASTER);
+    await vault.listen();
+    store = new PostgresEventStore(t.db, { vault });
+  });
+  afterAll(async () => {
+    await store.close();
+    await vault.close();
+    await t.drop();
+  });
+
+  it('destroys the keys of the visitors the log links to the customer, before the customer pass has folded the links', async () => {
+    const customerId = `c-${randomUUID()}`;
+    const anonymousId = `anon-${randomUUID()}`;
+    await store.append(`visitor-${anonymousId}`, [search('wedding ring for my secret fiancee')]);
+    await store.append(`customer-${customerId}`, [profile({ name: 'Zebulon Quartermaine' }), linked(anonymousId)]);
+
+    const report = await forget(customerId);
+    expect({ subjects: report.subjects, searches: await searchesOf(anonymousId) }).toEqual({
+      subjects: [`customer-${customerId}`, `visitor-${anonymousId}`],
+      searches: [FORGOTTEN],
+    });
+  });
+
+  it('destroys the key of a visitor linked after the customer was forgotten, once the customer pass folds the link', async () => {
+    const customerId = `c-${randomUUID()}`;
+    const anonymousId = `anon-${randomUUID()}`;
+    await store.append(`customer-${customerId}`, [profile({ name: 'Octavia Pemberton-Vane' })]);
+    await store.append(`visitor-${anonymousId}`, [search('divorce lawyer near Little Snoring')]);
+    await fold();
+    await forget(customerId);
+    // The shop's late (or re-delivered) link of a device the customer used.
+    await store.append(`customer-${customerId}`, [linked(anonymousId)]);
+    expect(await searchesOf(anonymousId)).toEqual(['divorce lawyer near Little Snoring']);
+
+    await fold();
+    expect(await keyKept(`visitor-${anonymousId}`)).toBe(false);
+    // This process's vault hears of it (its cached key is dropped).
+    await until(async () => ((await searchesOf(anonymousId))[0] === FORGOTTEN ? true : undefined), 10_000, 'the visitor read as forgotten');
+  });
+
+  it('destroys the keys of every visitor linked before CustomerForgotten when the customer pass folds it, whatever the request saw', async () => {
+    const customerId = `c-${randomUUID()}`;
+    const anonymousId = `anon-${randomUUID()}`;
+    await store.append(`visitor-${anonymousId}`, [search('second-hand engagement ring')]);
+    await store.append(`customer-${customerId}`, [profile({ name: 'Ignatius Fairweather' })]);
+    // A request that read the links just before this one was appended.
+    await vault.forget([`customer-${customerId}`]);
+    await store.append(`customer-${customerId}`, [linked(anonymousId)]);
+    await store.append(`customer-${customerId}`, [
+      derivedEvent('CustomerForgotten', { customerId, cause: [customerId, 'CustomerForgotten'], occurredAt: new Date().toISOString(), data: {} }),
+    ]);
+    expect(await keyKept(`visitor-${anonymousId}`)).toBe(true);
+
+    await fold();
+    expect(await keyKept(`visitor-${anonymousId}`)).toBe(false);
+    await until(async () => ((await searchesOf(anonymousId))[0] === FORGOTTEN ? true : undefined), 10_000, 'the visitor read as forgotten');
   });
 });
 

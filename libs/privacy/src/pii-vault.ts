@@ -75,9 +75,12 @@ export class PiiVault {
     return vault;
   }
 
-  /** Hears of subjects forgotten by other processes (PostgreSQL only). */
+  /**
+   * Hears of subjects forgotten elsewhere: by other processes, and by transactions of this one
+   * that destroyed keys without the vault (the customer pass, through `forgetSubjects`).
+   */
   async listen(): Promise<void> {
-    if (this.db.kind !== 'postgres' || this.stopListening) return;
+    if (this.stopListening) return;
     this.stopListening = await this.db.listen(
       FORGET_CHANNEL,
       (subject) => this.remember(subject, null),
@@ -142,14 +145,8 @@ export class PiiVault {
    */
   async forget(subjects: readonly string[]): Promise<void> {
     if (subjects.length === 0) return;
-    await this.db.query(
-      `INSERT INTO journey.subject_keys (subject, wrapped, forgotten_at)
-       SELECT s, NULL, now() FROM unnest($1::text[]) AS s
-       ON CONFLICT (subject) DO UPDATE SET wrapped = NULL, forgotten_at = coalesce(journey.subject_keys.forgotten_at, now())`,
-      [subjects],
-    );
+    await forgetSubjects(this.db, subjects);
     for (const subject of subjects) this.keys.set(subject, null);
-    if (this.db.kind === 'postgres') for (const subject of subjects) await this.db.notify(FORGET_CHANNEL, subject);
   }
 
   /** The subjects among these that are forgotten. */
@@ -231,6 +228,25 @@ export class PiiVault {
       throw new MasterKeyError('JOURNEY_MASTER_KEY is not the master key this database was sealed with');
     }
   }
+}
+
+/**
+ * Destroys the keys of the subjects through `q` (in its transaction, when it is one), creating
+ * destroyed ones for subjects that have none so that their PII is never stored later, and tells
+ * every listening vault once the destruction commits. Idempotent: a subject already forgotten is
+ * left as it is.
+ */
+export async function forgetSubjects(q: Queryable, subjects: readonly string[]): Promise<void> {
+  if (subjects.length === 0) return;
+  await q.query(
+    `WITH destroyed AS (
+       INSERT INTO journey.subject_keys (subject, wrapped, forgotten_at)
+       SELECT s, NULL, now() FROM unnest($1::text[]) AS s
+       ON CONFLICT (subject) DO UPDATE SET wrapped = NULL, forgotten_at = now() WHERE journey.subject_keys.wrapped IS NOT NULL
+       RETURNING subject)
+     SELECT pg_notify($2, subject) FROM destroyed`,
+    [subjects, FORGET_CHANNEL],
+  );
 }
 
 /** Whether a new event carries PII to seal. */

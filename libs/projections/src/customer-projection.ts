@@ -5,6 +5,7 @@ import type { Queryable } from '@journey/database';
 import { createVisitorRows, loadCustomers, loadVisitors, saveCustomers, saveVisitors, settledInRows, type ProjectionTables, type SaveMode, type SettledCheck } from './customer-360.table';
 import type { CustomerDecider, DeciderBatch } from './customer-decider';
 import { stageChangedEvent } from './derived-events';
+import { forgetLinkedVisitors } from './forget';
 import { SegmentStore } from './segments/segment-store';
 import { segmentPass } from './segments/segment-pass';
 import { segmentPredictions } from './segments/segment-predictions';
@@ -80,6 +81,7 @@ export async function projectBatch(read: readonly RecordedEvent[], unit: UnitOfW
     context.save,
   );
   if (segments) await recordDaily(tx, segments.changes);
+  await forgetLinkedVisitors(tx, events, customers);
   // Recorded before the deciders' events, so that each stream holds them in that order.
   const derived = await recordDerived(context, transitions, segments?.changes ?? []);
   for (const batch of batches) await batch.flush();

@@ -22,9 +22,10 @@ export class ExportCustomerHandler implements IQueryHandler<ExportCustomerQuery>
 
   async execute({ customerId }: ExportCustomerQuery): Promise<CustomerExport> {
     const customer = await liveCustomer(this.db, customerId);
-    const identities = await identitiesOf(this.db, customerId);
-    const streams = [];
-    for (const streamId of [CUSTOMER_STREAM_PREFIX + customerId, ...identities.map((id) => VISITOR_STREAM_PREFIX + id)]) {
+    const own = await this.store.readStream(CUSTOMER_STREAM_PREFIX + customerId);
+    const identities = await identitiesOf(this.db, customerId, own);
+    const streams = own.length > 0 ? [{ streamId: CUSTOMER_STREAM_PREFIX + customerId, events: own }] : [];
+    for (const streamId of identities.map((id) => VISITOR_STREAM_PREFIX + id)) {
       const events = await this.store.readStream(streamId);
       if (events.length > 0) streams.push({ streamId, events });
     }
