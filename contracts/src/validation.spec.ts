@@ -43,6 +43,13 @@ describe('validateEvent', () => {
     expect(reason).not.toMatch(/LifecycleStageChanged/);
   });
 
+  it('repeats at most 100 characters of an unknown type, a surrogate pair cut in two replaced', () => {
+    const result = validateEvent({ ...sampleEvent('PageViewed'), type: `${'X'.repeat(99)}\u{1F600}${'Y'.repeat(5000)}` }, { now });
+    const reason = result.ok ? '' : result.errors.find((error) => error.field === 'type' && error.reason.startsWith('is not a known'))!.reason;
+    expect(reason).toMatch(new RegExp(`^is not a known event type: X{99}\uFFFD… \\(known: `));
+    expect(reason.isWellFormed()).toBe(true);
+  });
+
   it('normalises the envelope: UTC milliseconds, lower-case id, version and metadata defaulted', () => {
     const input = { ...sampleEvent('PageViewed'), occurredAt: '2026-03-01T13:00:00+01:00', eventId: 'ABCDEF12-3456-4789-8ABC-DEF012345678' };
     delete (input as { metadata?: unknown }).metadata;

@@ -34,6 +34,8 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const PUBLISHABLE_TYPES = (Object.keys(EVENT_CATALOGUE) as Array<keyof typeof EVENT_CATALOGUE>).filter((type) => !isDerivedType(type));
 const OWNER_FIELDS = ['customerId', 'anonymousId'] as const;
 const MAX_DEPTH = 16;
+/** The longest type the envelope takes (and so the most of an unknown one a reason repeats). */
+const MAX_TYPE_LENGTH = 100;
 const EARLIEST = Date.parse('1970-01-01T00:00:00Z');
 
 /**
@@ -75,7 +77,7 @@ export function validateEvent(input: unknown, options: ValidateOptions): Validat
 
   const type = raw.type;
   if (!isEventType(type)) {
-    if (typeof type === 'string') errors.push({ field: 'type', reason: `is not a known event type: ${type} (known: ${PUBLISHABLE_TYPES.join(', ')})` });
+    if (typeof type === 'string') errors.push({ field: 'type', reason: `is not a known event type: ${excerpt(type, MAX_TYPE_LENGTH)} (known: ${PUBLISHABLE_TYPES.join(', ')})` });
   } else {
     const entry = EVENT_CATALOGUE[type];
     if (isDerivedType(type) && !options.allowDerived) {
@@ -121,6 +123,11 @@ function checkContract(
   if (accept(value)) return;
   const instance = plainToInstance(cls as new () => object, value);
   collect(validateSync(instance, VALIDATOR_OPTIONS), prefix, errors);
+}
+
+/** At most `length` characters of what a client sent, for a reason to echo; a cut pair of surrogates is replaced. */
+function excerpt(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length).toWellFormed()}…`;
 }
 
 function fail(field: string, reason: string): ValidationResult {

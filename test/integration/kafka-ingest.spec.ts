@@ -3,7 +3,7 @@ import { AppendRejectedError, StoreUnavailableError, type AppendRequest, type Ap
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { PgDatabase } from '@journey/database';
 import { ConsumeEventsHandler, DeadLetterStore, MAX_MESSAGE_BYTES, type DeadLetter, type DeadLetterSink, type IngestMessage } from '@journey/ingest';
-import { sampleEvent } from '../support/sample-events';
+import { SAMPLE_DATA, sampleEvent } from '../support/sample-events';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const NOW = new Date('2026-03-01T12:10:00.000Z');
@@ -161,6 +161,23 @@ describe.each(backends())('Kafka ingest of messages on %s', (backend) => {
       expect.objectContaining({ eventId: poison.eventId, errors: [{ field: 'value', reason: 'was refused by the database: invalid input syntax' }] }),
     ]);
     expect(await streamOf(customerId)).toEqual([before.eventId, after.eventId]);
+  });
+
+  it('records a dead letter whose key or field is cut at 1,000 characters inside a surrogate pair', async () => {
+    const partition = new Partition(5);
+    const key = `${'k'.repeat(999)}\u{1F600}`;
+    // `data.` and 994 characters: the emoji's pair at 999 and 1,000.
+    const field = `${'f'.repeat(994)}\u{1F600}`;
+    const unknownField = sampleEvent('PageViewed', { data: { ...SAMPLE_DATA.PageViewed, [field]: 1 } });
+
+    const report = await handler(new SeenDeadLetters()).handle([partition.message('not json', key), partition.message(unknownField)]);
+
+    expect(report.deadLetters).toHaveLength(2);
+    const mine = (await table.list(0, 1000)).filter((record) => record.partition === 5);
+    expect(mine).toMatchObject([
+      { offset: '0', key: `${'k'.repeat(999)}\uFFFD` },
+      { offset: '1', eventType: 'PageViewed', errors: [{ field: `data.${'f'.repeat(994)}\uFFFD`, reason: 'is not a known field' }] },
+    ]);
   });
 
   it('throws while the database is unreachable and records no dead letter, so the run is consumed again', async () => {

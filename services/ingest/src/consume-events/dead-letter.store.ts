@@ -82,8 +82,8 @@ export class DeadLetterStore implements DeadLetterSink {
   }
 }
 
-/** Text PostgreSQL takes: bytes read as UTF-8, without NUL characters or lone surrogates. */
+/** Text PostgreSQL takes: bytes read as UTF-8, without NUL characters or lone surrogates (a cut may split a pair). */
 function textOf(value: Buffer | string): string {
   const text = typeof value === 'string' ? value : value.toString('utf8');
-  return text.toWellFormed().replaceAll('\u0000', '\uFFFD').slice(0, 1000);
+  return text.slice(0, 1000).toWellFormed().replaceAll('\u0000', '\uFFFD');
 }
