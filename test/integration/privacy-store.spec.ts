@@ -77,6 +77,18 @@ describe.each(backends())('PII sealed at rest on %s', (backend) => {
     expect(changed.outcomes[0]!.status).toBe('conflict');
   });
 
+  it('answers an event delivered again after its subject was forgotten as a duplicate, and other content under its id as a conflict', async () => {
+    const stream = `customer-${randomUUID()}`;
+    const original = profile({ email: 'redelivered@example.org', country: 'GB' });
+    const first = await store.append(stream, [original]);
+    await vault.forget([stream]);
+    // Kafka delivers the message again after a crash before its offset was committed (or an SDK retries).
+    const again = await store.append(stream, [original]);
+    expect(again.outcomes[0]).toEqual({ ...first.outcomes[0], status: 'duplicate' });
+    const changed = await store.append(stream, [{ ...original, data: { email: 'redelivered@example.org', country: 'FR' } }]);
+    expect(changed.outcomes[0]!.status).toBe('conflict');
+  });
+
   it('gives each subject its own key, and the same value sealed twice two different texts', async () => {
     const a = `customer-${randomUUID()}`;
     const b = `customer-${randomUUID()}`;

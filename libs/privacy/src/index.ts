@@ -1,1 +1,1 @@
-export { PiiVault, MasterKeyError, type PrivacyError, FORGOTTEN, UNREADABLE, FORGET_CHANNEL, forgetSubjects, isSealed, sealField, sealedFields, type SealableEvent, type SealableRequest } from './pii-vault';
+export { PiiVault, asSealedAgain, MasterKeyError, type PrivacyError, FORGOTTEN, UNREADABLE, FORGET_CHANNEL, forgetSubjects, isSealed, sealField, sealedFields, type SealableEvent, type SealableRequest } from './pii-vault';

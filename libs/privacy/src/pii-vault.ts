@@ -249,6 +249,22 @@ export async function forgetSubjects(q: Queryable, subjects: readonly string[]):
   );
 }
 
+/**
+ * The stored data of an event as a copy of it sealed again reads: where `copy` holds "[forgotten]"
+ * (sealing writes it once the subject's key is destroyed) and `stored` holds sealed text, the
+ * stored field reads "[forgotten]" too. What the destroyed key sealed can no longer be compared
+ * with anything; the other fields still are.
+ */
+export function asSealedAgain(type: string, stored: unknown, copy: object): unknown {
+  const storedData = stored as Record<string, unknown>;
+  const copyData = copy as Record<string, unknown>;
+  let data: Record<string, unknown> | undefined;
+  for (const field of piiFieldsOfType(type)) {
+    if (copyData[field] === FORGOTTEN && isSealed(storedData[field])) (data ??= { ...storedData })[field] = FORGOTTEN;
+  }
+  return data ?? stored;
+}
+
 /** Whether a new event carries PII to seal. */
 function hasPii(event: SealableEvent): boolean {
   const data = event.data as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { FORGOTTEN } from '@journey/privacy';
 import { ConcurrencyError } from '../errors';
 import type { ExpectedVersion } from '../event-store.port';
 import { chainHash, envelopeText } from '../hash-chain';
@@ -114,5 +115,23 @@ describe('planning a group-commit batch', () => {
       { status: 'appended', eventId: expect.any(String), streamId: 'customer-1', streamPosition: 8 },
     ]);
     expect(planned.rows).toHaveLength(1);
+  });
+
+  it('answers an event sealed again after its subject was forgotten as a duplicate of the stored one, and other content under its id as a conflict', () => {
+    const stored = { name: 'pii:v1:c2VhbGVkIHRleHQ', email: 'pii:v1:c2VhbGVkIG1haWw', country: 'GB' };
+    const profile = (data: object, eventId: string) =>
+      prepareEvent({ eventId, type: 'CustomerProfileUpdated', version: 1, occurredAt: '2026-03-01T12:00:00.000Z', source: 'crm', data, metadata: {} });
+    const eventId = randomUUID();
+    const row = { eventId, streamId: 'customer-1', streamPosition: 3, type: 'CustomerProfileUpdated', version: 1, data: stored, metadata: {}, source: 'crm', occurredAt: new Date('2026-03-01T12:00:00.000Z') };
+    const outcomeOf = (data: object) => {
+      const again = call(['customer-1', [profile(data, eventId)]]);
+      settleStored([again], [row]);
+      return plan([again], { 'customer-1': head(3) }).accepted.get(again)![0]!.status;
+    };
+
+    expect(outcomeOf({ name: FORGOTTEN, email: FORGOTTEN, country: 'GB' })).toBe('duplicate');
+    expect(outcomeOf({ name: FORGOTTEN, email: FORGOTTEN, country: 'FR' })).toBe('conflict');
+    expect(outcomeOf({ name: FORGOTTEN, country: 'GB' })).toBe('conflict');
+    expect(outcomeOf({ name: 'pii:v1:b3RoZXIgdGV4dA', email: FORGOTTEN, country: 'GB' })).toBe('conflict');
   });
 });

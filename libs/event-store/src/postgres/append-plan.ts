@@ -1,3 +1,4 @@
+import { asSealedAgain } from '@journey/privacy';
 import { ConcurrencyError } from '../errors';
 import type { EventOutcome, ExpectedVersion } from '../event-store.port';
 import { canonicalJson, chainHash, envelopeText } from '../hash-chain';
@@ -154,7 +155,11 @@ export function planBatch(
   return { lookup, conflicts, accepted, streams, rows, ids };
 }
 
-/** Fixes the outcome of every event whose id the database already holds. */
+/**
+ * Fixes the outcome of every event whose id the database already holds. An event delivered again
+ * after its subject was forgotten is sealed with "[forgotten]" where the stored copy has sealed
+ * text: it is the same event when everything else is the same (idempotent forever).
+ */
 export function settleStored(states: readonly CallState[], stored: readonly StoredEventRow[]): void {
   if (stored.length === 0) return;
   const byId = new Map(stored.map((row) => [String(row.eventId).toLowerCase(), row]));
@@ -164,7 +169,8 @@ export function settleStored(states: readonly CallState[], stored: readonly Stor
       for (const event of request.events) {
         const row = byId.get(event.eventId);
         if (row) {
-          const earlier: Claim = { streamId: row.streamId, streamPosition: Number(row.streamPosition), stored: row };
+          const seen = { ...row, data: asSealedAgain(row.type, row.data, event.data) };
+          const earlier: Claim = { streamId: row.streamId, streamPosition: Number(row.streamPosition), stored: seen };
           state.settled.set(index, repeated(event.eventId, earlier, contentKey(request.streamId, event)));
         }
         index++;
