@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   customerAsOf,
   LIVE_TABLES,
@@ -17,11 +17,15 @@ import {
   type CustomerDecider,
 } from '@journey/projections';
 import { memberOf, parseSegment } from '@journey/domain';
+import { PiiVault } from '@journey/privacy';
+import { ForgetCustomerCommand } from '../../services/query/src/privacy/forget-customer/forget-customer.command';
+import { ForgetCustomerHandler } from '../../services/query/src/privacy/forget-customer/forget-customer.handler';
 import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
 import { until } from '../support/until';
 import { backends, createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
 
 const id = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+const MASTER = randomBytes(32);
 
 describe.each(backends())('segments on %s', (backend) => {
   let t: TestDatabase;
@@ -264,6 +268,38 @@ describe.each(backends())('segments on %s', (backend) => {
     expect(await members()).not.toContain(likely);
     expect(await members()).toContain(cheap);
     await SegmentStore.archive(t.db, slipping.id);
+  });
+
+  it('a customer forgotten while the pass is behind leaves every segment, once, when the pass folds CustomerForgotten', async () => {
+    const twice = await define({ id: id('twice'), name: 'Bought twice in 90 days', conditions: { event: 'PurchaseCompleted', atLeast: 2, within: '90d' } });
+    const customerId = id('c');
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    await h.publish(
+      customerEvent('CustomerRegistered', { customerId }, daysAgo(10), { name: 'Ada', email: 'ada@example.com' }),
+      purchase(customerId, daysAgo(5)),
+      purchase(customerId, daysAgo(4)),
+    );
+    await h.settle();
+    expect((await segmentMembers(t.db, twice.id, '', 100)).map((m) => m.customerId)).toEqual([customerId]);
+
+    // The request comes while the pass is busy elsewhere (here: stopped), as under load.
+    await h.projector.stop();
+    try {
+      const vault = await PiiVault.open(t.db, MASTER);
+      await new ForgetCustomerHandler(t.db, h.store, vault, () => new Date()).execute(new ForgetCustomerCommand(customerId));
+    } finally {
+      h.start();
+    }
+    await h.settle();
+
+    const customer = (await h.customer(customerId))!;
+    expect({
+      forgotten: customer.forgotten,
+      member: customer.segments[twice.id]?.member,
+      members: (await segmentMembers(t.db, twice.id, '', 100)).map((m) => m.customerId),
+      size: (await segmentSizes(t.db, [twice.id])).get(twice.id),
+      changes: (await membershipEvents(customerId)).filter((e) => (e.data as { segmentId: string }).segmentId === twice.id).map((e) => e.type),
+    }).toEqual({ forgotten: true, member: false, members: [], size: 0, changes: ['SegmentEntered', 'SegmentExited'] });
   });
 
   it('a replay of the whole log folds the memberships recorded into the very 360 the live pass keeps', async () => {

@@ -17,7 +17,7 @@ export interface SegmentIndex {
   readonly segments: readonly SegmentDefinition[];
   /**
    * The positions (in `segments`, ascending) of the segments whose membership the step from
-   * `before` to `after` (the fold of an event of type `type`) may change: those reading a field, an event history or a flag it changed,
+   * `before` to `after` (the fold of an event of type `type`) may change: every one for CustomerForgotten; else those reading a field, an event history or a flag it changed,
    * those reading predictions (which change outside the fold), those `due` (time may have moved
    * them), and the segments naming any of these.
    */
@@ -66,8 +66,9 @@ export function segmentIndex(segments: readonly SegmentDefinition[]): SegmentInd
   return {
     segments,
     affected(before, after, type, due) {
-      // A forgotten customer is in no segment.
-      if (before.forgotten !== after.forgotten) return all;
+      // A forgotten customer is in no segment. The forget request marks the row at once, so the
+      // flag may already be set when the pass folds CustomerForgotten: the event judges them all.
+      if (type === 'CustomerForgotten' || before.forgotten !== after.forgotten) return all;
       marks.fill(0);
       for (const i of always) marks[i] = 1;
       let marked = always.length > 0;

@@ -233,6 +233,25 @@ describe('the live segment pass', () => {
     ]);
   });
 
+  it('takes a customer out of every segment when CustomerForgotten is folded, though the forget request had already marked their row forgotten', () => {
+    const segments = parsed([{ id: 'buyers', name: 'Bought in 90 days', conditions: { event: 'PurchaseCompleted', atLeast: 1, within: '90d' } }]);
+    const [bought, forgotten, viewed] = eventsOf([
+      { kind: 'purchase', customer: 0, hours: 0, category: 'shoes', flag: true, late: false },
+      { kind: 'forgotten', customer: 0, hours: 24, category: 'shoes', flag: true, late: false },
+      { kind: 'view', customer: 0, hours: 24, category: 'shoes', flag: true, late: false },
+    ]);
+    const { changes, customers } = run([bought!], 1, 0, segments, 1, (live) => segmentPass(live));
+    expect(changes.map((change) => [change.segmentId, change.entered])).toEqual([['buyers', true]]);
+    // The request scrubs the row while the pass is behind.
+    customers.set('c-0', { ...customers.get('c-0')!, profile: {}, forgotten: true });
+
+    const pass = segmentPass(segments);
+    foldEvents([forgotten!, viewed!], { customers, visitors: new Map() }, DEFAULT_LIFECYCLE, undefined, pass.afterEvent);
+    pass.settle(customers);
+    expect(pass.changes.map((change) => [change.segmentId, change.entered, change.change])).toEqual([['buyers', false, 2]]);
+    expect(customers.get('c-0')!.segments).toMatchObject({ buyers: { member: false, change: 2 } });
+  });
+
   it('judges no segment on an event that changes nothing a segment reads, and sets no new review instant', () => {
     const segments = parsed([{ id: 'rich', name: 'Rich', conditions: { field: 'netRevenue.EUR', op: 'gte', value: 10_000 } }]);
     const [sent] = eventsOf([{ kind: 'sent', customer: 0, hours: 1, category: 'shoes', flag: true, late: false }]);
