@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { START_CURSOR, type NewEvent } from '@journey/event-store';
 import { PostgresEventStore, sealStoredPii } from '@journey/event-store/postgres';
 import { FORGOTTEN, MasterKeyError, PiiVault, UNREADABLE } from '@journey/privacy';
-import { loadMigrations, migrate, PgliteDatabase } from '@journey/database';
+import { loadMigrations, migrate, PgliteDatabase, type Database, type Queryable } from '@journey/database';
 import { derivedEvent } from '@journey/domain';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
 import { Projector } from '@journey/projections';
@@ -87,6 +87,44 @@ describe.each(backends())('PII sealed at rest on %s', (backend) => {
     expect(again.outcomes[0]).toEqual({ ...first.outcomes[0], status: 'duplicate' });
     const changed = await store.append(stream, [{ ...original, data: { email: 'redelivered@example.org', country: 'FR' } }]);
     expect(changed.outcomes[0]!.status).toBe('conflict');
+  });
+
+  it('does not remember a key whose read began before another process forgot the subject and ended after it heard so', async () => {
+    const subject = `customer-${randomUUID()}`;
+    await store.append(subject, [profile({ email: 'stale.key@example.org' })]);
+    // A second process on the same database, whose notices of forgotten subjects the test delivers.
+    let hear: (subject: string) => void = () => undefined;
+    const second: Database = {
+      kind: t.db.kind,
+      concurrency: t.db.concurrency,
+      query: (sql, params, options) => t.db.query(sql, params, options),
+      exec: (script) => t.db.exec(script),
+      transaction: (work) => t.db.transaction(work),
+      notify: (channel, payload) => t.db.notify(channel, payload),
+      listen: (_channel, onNotify) => {
+        hear = onNotify;
+        return Promise.resolve(() => Promise.resolve());
+      },
+      close: () => Promise.resolve(),
+    };
+    const other = await PiiVault.open(second, MASTER);
+    await other.listen();
+    // Its key read is answered before the forget commits, and handed back after the notice came.
+    const slowRead: Queryable = {
+      query: async (sql, params) => {
+        const answer = await t.db.query(sql, params);
+        await vault.forget([subject]);
+        hear(subject);
+        return answer as never;
+      },
+      exec: (script) => t.db.exec(script),
+    };
+    expect((await other.keysOf(slowRead, [subject], 'read')).get(subject)).not.toBeNull();
+
+    // Its later reads open nothing.
+    const [stored] = (await t.db.query<{ event_id: string; type: string; data: object }>('SELECT event_id, type, data FROM journey.events WHERE stream_id = $1', [subject])).rows;
+    const [opened] = await other.reveal(t.db, [{ eventId: stored!.event_id, type: stored!.type, data: stored!.data, streamId: subject }]);
+    expect(opened!.data).toEqual({ email: FORGOTTEN });
   });
 
   it('gives each subject its own key, and the same value sealed twice two different texts', async () => {

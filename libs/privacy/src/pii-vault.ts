@@ -59,6 +59,12 @@ export class MasterKeyError extends Error {
  */
 export class PiiVault {
   private readonly keys = new Map<string, SubjectKey>();
+  /**
+   * Moves on every forget this vault makes or hears of: a key read from the database is remembered
+   * only if no forget came between the start of the read and its answer, since the answer may
+   * predate the forget and would then write the destroyed key back over its marker.
+   */
+  private forgets = 0;
   private stopListening: (() => Promise<void>) | undefined;
 
   private constructor(
@@ -83,9 +89,12 @@ export class PiiVault {
     if (this.stopListening) return;
     this.stopListening = await this.db.listen(
       FORGET_CHANNEL,
-      (subject) => this.remember(subject, null),
+      (subject) => this.forgotNow([subject]),
       // Subjects forgotten while the connection was down were not heard of: read every key again.
-      () => this.keys.clear(),
+      () => {
+        this.forgets++;
+        this.keys.clear();
+      },
     );
   }
 
@@ -146,7 +155,7 @@ export class PiiVault {
   async forget(subjects: readonly string[]): Promise<void> {
     if (subjects.length === 0) return;
     await forgetSubjects(this.db, subjects);
-    for (const subject of subjects) this.keys.set(subject, null);
+    this.forgotNow(subjects);
   }
 
   /** The subjects among these that are forgotten. */
@@ -168,6 +177,7 @@ export class PiiVault {
       else keys.set(subject, key);
     }
     const remember = mode !== 'create-in-transaction';
+    const forgets = this.forgets;
     for (let round = 0; missing.length > 0 && round < 3; round++) {
       const { rows } = await q.query<{ subject: string; wrapped: Uint8Array | null }>(
         'SELECT subject, wrapped FROM journey.subject_keys WHERE subject = ANY($1::text[])',
@@ -176,7 +186,8 @@ export class PiiVault {
       for (const row of rows) {
         const key = row.wrapped ? this.unwrap(row.subject, toBuffer(row.wrapped)) : null;
         keys.set(row.subject, key);
-        if (remember) this.remember(row.subject, key);
+        // A destroyed key stays destroyed: only a live one can be stale.
+        if (remember && (key === null || forgets === this.forgets)) this.remember(row.subject, key);
       }
       missing = missing.filter((subject) => !keys.has(subject));
       if (mode === 'read' || missing.length === 0) break;
@@ -192,12 +203,17 @@ export class PiiVault {
         if (!won.has(subject)) continue; // created meanwhile by another writer: read it next round
         const key = deriveKey(secret);
         keys.set(subject, key);
-        if (remember) this.remember(subject, key);
+        if (remember && forgets === this.forgets) this.remember(subject, key);
       }
       missing = missing.filter((subject) => !keys.has(subject));
     }
     if (mode !== 'read' && missing.length > 0) throw new Error(`no key could be made for ${missing.length} subjects`);
     return keys;
+  }
+
+  private forgotNow(subjects: readonly string[]): void {
+    this.forgets++;
+    for (const subject of subjects) this.remember(subject, null);
   }
 
   private remember(subject: string, key: SubjectKey): void {
