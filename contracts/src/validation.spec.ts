@@ -50,6 +50,23 @@ describe('validateEvent', () => {
     expect(reason.isWellFormed()).toBe(true);
   });
 
+  it('names the first 50 problems of an event and counts the rest', () => {
+    // 60 KB, under the event limit: 20,000 items without sku, quantity or unit price.
+    const items = Array.from({ length: 20_000 }, () => ({}));
+    const result = validateEvent(sampleEvent('PurchaseCompleted', { data: { ...SAMPLE_DATA.PurchaseCompleted, items } }), { now });
+    const errors = result.ok ? [] : result.errors;
+    expect(errors).toHaveLength(51);
+    expect(errors.slice(0, 3).map((error) => error.field)).toEqual(['data.items', 'data.items[0].sku', 'data.items[0].quantity']);
+    expect(errors[50]).toEqual({ field: '', reason: expect.stringMatching(/^and \d+ more problems, not listed$/) });
+    expect(Buffer.byteLength(JSON.stringify(errors))).toBeLessThan(16 * 1024);
+  });
+
+  it('names the first 50 structural problems and counts the rest', () => {
+    const result = validateEvent({ ...sampleEvent('CustomEvent'), data: { name: 'x', properties: { list: Array.from({ length: 1000 }, () => 'a\u0000') } } }, { now });
+    expect(result).toMatchObject({ ok: false, errors: expect.arrayContaining([{ field: '', reason: 'and 950 more problems, not listed' }]) });
+    expect(result.ok ? 0 : result.errors.length).toBe(51);
+  });
+
   it('normalises the envelope: UTC milliseconds, lower-case id, version and metadata defaulted', () => {
     const input = { ...sampleEvent('PageViewed'), occurredAt: '2026-03-01T13:00:00+01:00', eventId: 'ABCDEF12-3456-4789-8ABC-DEF012345678' };
     delete (input as { metadata?: unknown }).metadata;

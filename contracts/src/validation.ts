@@ -3,7 +3,7 @@ import { validateSync, type ValidationError, type ValidatorOptions } from 'class
 import { EVENT_CATALOGUE, isDerivedType, isEventType, type JourneyEvent } from './catalogue';
 import { compileContract } from './compiled-contract';
 import { EnvelopeContract, type EventMetadata } from './envelope';
-import { MAX_CLOCK_SKEW_MS, MAX_EVENT_BYTES, MAX_ID_LENGTH, MAX_METADATA_BYTES } from './limits';
+import { MAX_CLOCK_SKEW_MS, MAX_ERROR_TEXT, MAX_EVENT_BYTES, MAX_FIELD_ERRORS, MAX_ID_LENGTH, MAX_METADATA_BYTES } from './limits';
 
 export interface FieldError {
   /** Where the problem is, as a path into the event: `data.items[0].unitPrice`. */
@@ -50,7 +50,7 @@ export function validateEvent(input: unknown, options: ValidateOptions): Validat
   if (bound < 0) {
     const structural: FieldError[] = [];
     inspectJson(input, '', 0, structural);
-    return { ok: false, errors: structural };
+    return { ok: false, errors: capErrors(structural) };
   }
   const size = sizeOver(input, bound, MAX_EVENT_BYTES);
   if (size !== undefined) return fail('', `is ${size} bytes; an event may be at most ${MAX_EVENT_BYTES} bytes`);
@@ -91,7 +91,7 @@ export function validateEvent(input: unknown, options: ValidateOptions): Validat
       checkContract(entry.data, raw.data as Record<string, unknown>, 'data', errors);
     }
   }
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, errors: capErrors(errors) };
 
   const event = {
     eventId: (raw.eventId as string).toLowerCase(),
@@ -123,6 +123,18 @@ function checkContract(
   if (accept(value)) return;
   const instance = plainToInstance(cls as new () => object, value);
   collect(validateSync(instance, VALIDATOR_OPTIONS), prefix, errors);
+}
+
+/**
+ * The first MAX_FIELD_ERRORS problems of one message, each field and reason cut to
+ * MAX_ERROR_TEXT characters, and one more entry that counts the rest: a small input can hold
+ * thousands of problems (20,000 empty items), and a reply or a dead letter naming them all
+ * would be megabytes.
+ */
+export function capErrors(errors: readonly FieldError[]): FieldError[] {
+  const kept = errors.slice(0, MAX_FIELD_ERRORS).map(({ field, reason }) => ({ field: excerpt(field, MAX_ERROR_TEXT), reason: excerpt(reason, MAX_ERROR_TEXT) }));
+  const more = errors.length - kept.length;
+  return more > 0 ? [...kept, { field: '', reason: `and ${more} more problems, not listed` }] : kept;
 }
 
 /** At most `length` characters of what a client sent, for a reason to echo; a cut pair of surrogates is replaced. */

@@ -6,7 +6,7 @@ import { KafkaLogPublisher, LogRelay } from '@journey/kafka';
 import { ConsumeEventsHandler, DeadLetterStore, KafkaIngestConsumer } from '@journey/ingest';
 import { ensureTopics, journeyTopics } from '@journey/kafka';
 import { sampleEvent } from '../support/sample-events';
-import { createTopics, describeWithBroker, testKafka } from '../support/kafka';
+import { createTopics, deleteTopics, describeWithBroker, header, testKafka, TopicReader } from '../support/kafka';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 import { until } from '../support/until';
 
@@ -147,5 +147,61 @@ describeWithBroker('Kafka ingest and log relay against the broker at KAFKA_BROKE
       customers.map((customerId) => `customer-${customerId}`),
     ]);
     expect(rows[0]!.n).toBe(events.length);
+  });
+
+  it('dead-letters a small message of thousands of problems and goes on past it, republishing it as a stub where the dead-letter topic refuses its size', async () => {
+    const poisonTopic = `journey-test-${run}.poison`;
+    const poisonDeadLetters = `journey-test-${run}.poison-dead-letter`;
+    const groupId = `journey-test-poison-${run}`;
+    // The dead-letter topic takes less than the message itself.
+    await createTopics(kafka, [
+      { topic: poisonTopic, numPartitions: 1 },
+      { topic: poisonDeadLetters, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '50000' }] },
+    ]);
+    const customerId = `c-${randomUUID()}`;
+    // 60 KB, under the event limit: 20,000 items without sku, quantity or unit price.
+    const poison = sampleEvent('PurchaseCompleted', { customerId, data: { orderId: 'o-1', total: 1, currency: 'EUR', items: Array.from({ length: 20_000 }, () => ({})) } });
+    // Behind it, more events than one run of the consumer takes (500).
+    const goods = Array.from({ length: 600 }, () => sampleEvent('PageViewed', { customerId }));
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: poisonTopic, messages: [{ key: customerId, value: JSON.stringify(poison) }] });
+    await producer.send({ topic: poisonTopic, messages: goods.map((good) => ({ key: customerId, value: JSON.stringify(good) })) });
+    await producer.disconnect();
+
+    const consumer = new KafkaIngestConsumer(
+      { brokers, topic: poisonTopic, groupId, deadLetterTopic: poisonDeadLetters },
+      new ConsumeEventsHandler(store, [table], () => new Date()),
+      pino({ level: 'silent' }),
+    );
+    const admin = kafka.admin();
+    await admin.connect();
+    consumer.start();
+    try {
+      const committed = async () => (await admin.fetchOffsets({ groupId, topics: [poisonTopic] }))[0]!.partitions[0]!.offset;
+      await until(async () => ((await committed()) === String(goods.length + 1) ? true : undefined), 120_000, 'the offsets committed past the poison');
+    } finally {
+      await consumer.stop();
+      await admin.disconnect();
+    }
+    const stored = await store.readStream(`customer-${customerId}`, { limit: 10_000 });
+    expect(stored.map((event) => event.eventId)).toEqual(goods.map((good) => good.eventId));
+    const record = (await table.list(0, 1000)).find((r) => r.topic === poisonTopic);
+    expect(record).toMatchObject({ offset: '0', eventId: poison.eventId, eventType: 'PurchaseCompleted' });
+    expect(record!.errors).toHaveLength(51);
+    // The count of the rest names the whole message, as every problem of the message itself.
+    expect(record!.errors[50]).toEqual({ field: 'value', reason: expect.stringMatching(/^and \d+ more problems, not listed$/) });
+
+    const reader = await new TopicReader(kafka, poisonDeadLetters, `journey-test-poison-reader-${run}`).start();
+    try {
+      const [stub] = await reader.waitFor((messages) => messages.length > 0, 'the dead letter of the poison');
+      expect(stub!.value).toBeNull();
+      expect(header(stub!, 'journey-source-offset')).toBe('0');
+      expect(header(stub!, 'journey-value-omitted')).toMatch(/refused the dead letter/);
+      expect(JSON.parse(header(stub!, 'journey-errors')!)).toEqual(record!.errors);
+    } finally {
+      await reader.stop();
+      await deleteTopics(kafka, [poisonTopic, poisonDeadLetters]);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppendRejectedError, StoreUnavailableError, type AppendRequest, type AppendResult, type EventStore } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
-import { PgDatabase } from '@journey/database';
+import { PgDatabase, type Queryable } from '@journey/database';
 import { ConsumeEventsHandler, DeadLetterStore, MAX_MESSAGE_BYTES, type DeadLetter, type DeadLetterSink, type IngestMessage } from '@journey/ingest';
 import { SAMPLE_DATA, sampleEvent } from '../support/sample-events';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -178,6 +178,36 @@ describe.each(backends())('Kafka ingest of messages on %s', (backend) => {
       { offset: '0', key: `${'k'.repeat(999)}\uFFFD` },
       { offset: '1', eventType: 'PageViewed', errors: [{ field: `data.${'f'.repeat(994)}\uFFFD`, reason: 'is not a known field' }] },
     ]);
+  });
+
+  it('records a stub naming the refusal when the database refuses a dead letter, so the run is not consumed again', async () => {
+    const partition = new Partition(6);
+    // The table as it is, but its first insert refused as PostgreSQL refuses bad data.
+    let refusals = 1;
+    const refusing: Queryable = {
+      query: (sql, params) =>
+        sql.includes('INSERT INTO journey.dead_letters') && refusals-- > 0
+          ? Promise.reject(Object.assign(new Error('invalid input syntax for type json'), { code: '22P02' }))
+          : t.db.query(sql, params),
+      exec: (script) => t.db.exec(script),
+    };
+    const event = sampleEvent('PageViewed');
+
+    const report = await new ConsumeEventsHandler(store, [new DeadLetterStore(refusing, () => NOW)], () => NOW).handle([partition.message('not json', 'c-7'), partition.message({ ...event, type: 'Nope' })]);
+
+    expect(report.deadLetters).toHaveLength(2);
+    const mine = (await table.list(0, 1000)).filter((record) => record.partition === 6);
+    const stub = { key: null, eventId: null, eventType: null, errors: [{ field: 'value', reason: expect.stringMatching(/could not be recorded in full; the database refused it: invalid input syntax/) }] };
+    expect(mine).toMatchObject([{ offset: '0', ...stub }, { offset: '1', ...stub }]);
+  });
+
+  it('throws a dead letter the database cannot take for want of a connection as unavailable, so the run is consumed again', async () => {
+    const unreachable: Queryable = {
+      query: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })),
+      exec: () => Promise.resolve(),
+    };
+    const letters = [{ message: new Partition(7).message('not json'), errors: [{ field: 'value', reason: 'is not JSON' }] }];
+    await expect(new DeadLetterStore(unreachable, () => NOW).record(letters)).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 
   it('throws while the database is unreachable and records no dead letter, so the run is consumed again', async () => {

@@ -7,6 +7,7 @@ export * from './consume-events/consume-events.command';
 export * from './consume-events/consume-events.handler';
 export * from './consume-events/dead-letter.store';
 export * from './consume-events/kafka-ingest.consumer';
+export * from './consume-events/kafka-dead-letter-topic';
 export * from './consume-events/list-dead-letters/list-dead-letters.query';
 export * from './track-messages/track-messages.command';
 export * from './track-messages/track-mapping';

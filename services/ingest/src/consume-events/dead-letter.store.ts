@@ -1,5 +1,6 @@
 import type { FieldError } from '@journey/contracts';
-import type { Queryable } from '@journey/database';
+import { isUnavailable, type Queryable } from '@journey/database';
+import { StoreUnavailableError } from '@journey/event-store';
 import type { Clock } from '@journey/platform';
 import type { DeadLetter, DeadLetterSink } from './dead-letter';
 
@@ -17,7 +18,7 @@ export interface DeadLetterRecord {
   readonly errors: readonly FieldError[];
 }
 
-interface Row {
+interface StoredRow {
   readonly id: number;
   readonly recorded_at: Date;
   readonly topic: string;
@@ -37,18 +38,26 @@ export class DeadLetterStore implements DeadLetterSink {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Records the letters; when PostgreSQL refuses them (what the text cleaning cannot foresee),
+   * records each as a stub that names the message and the refusal, so that one message cannot
+   * hold its partition. A database that cannot be reached is thrown as unavailable.
+   */
   async record(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
-    const rows = letters.map(({ message, eventId, eventType, errors }) => ({
-      topic: message.topic,
-      partition: message.partition,
-      offset: message.offset,
-      key: message.key === null ? null : textOf(message.key),
-      bytes: message.value?.length ?? 0,
-      eventId: eventId === undefined ? null : textOf(eventId),
-      eventType: eventType === undefined ? null : textOf(eventType),
-      errors: errors.map((error) => ({ field: textOf(error.field), reason: textOf(error.reason) })),
-    }));
+    try {
+      await this.insert(letters.map(rowOf));
+    } catch (error) {
+      if (isUnavailable(error)) throw unavailable(error);
+      const reason = textOf(`could not be recorded in full; the database refused it: ${(error as Error).message}`);
+      const stubs = letters.map((letter) => ({ ...rowOf(letter), key: null, eventId: null, eventType: null, errors: [{ field: 'value', reason }] }));
+      await this.insert(stubs).catch((stubError: unknown) => {
+        throw isUnavailable(stubError) ? unavailable(stubError) : stubError;
+      });
+    }
+  }
+
+  private async insert(rows: readonly Row[]): Promise<void> {
     await this.db.query(
       `INSERT INTO journey.dead_letters
          (recorded_at, topic, kafka_partition, kafka_offset, message_key, value_bytes, event_id, event_type, errors)
@@ -62,7 +71,7 @@ export class DeadLetterStore implements DeadLetterSink {
 
   /** The records after `afterId`, oldest first. */
   async list(afterId: number, limit: number): Promise<DeadLetterRecord[]> {
-    const { rows } = await this.db.query<Row>(
+    const { rows } = await this.db.query<StoredRow>(
       `SELECT id, recorded_at, topic, kafka_partition, kafka_offset, message_key, value_bytes, event_id, event_type, errors
        FROM journey.dead_letters WHERE id > $1 ORDER BY id LIMIT $2`,
       [afterId, limit],
@@ -80,6 +89,35 @@ export class DeadLetterStore implements DeadLetterSink {
       errors: row.errors,
     }));
   }
+}
+
+interface Row {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly bytes: number;
+  readonly eventId: string | null;
+  readonly eventType: string | null;
+  readonly errors: readonly FieldError[];
+}
+
+function rowOf({ message, eventId, eventType, errors }: DeadLetter): Row {
+  return {
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    key: message.key === null ? null : textOf(message.key),
+    bytes: message.value?.length ?? 0,
+    eventId: eventId === undefined ? null : textOf(eventId),
+    eventType: eventType === undefined ? null : textOf(eventType),
+    errors: errors.map((error) => ({ field: textOf(error.field), reason: textOf(error.reason) })),
+  };
+}
+
+/** The consumer waits for an unreachable database and consumes the same run again; other failures stop it. */
+function unavailable(error: unknown): StoreUnavailableError {
+  return new StoreUnavailableError(`the database is unavailable: ${(error as Error).message}`, { cause: error });
 }
 
 /** Text PostgreSQL takes: bytes read as UTF-8, without NUL characters or lone surrogates (a cut may split a pair). */

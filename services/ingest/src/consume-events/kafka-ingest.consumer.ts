@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { Pause, StoreUnavailableError } from '@journey/event-store';
 import { LazyKafkaProducer } from '@journey/kafka';
 import { type Logger } from '@journey/platform';
@@ -6,7 +6,8 @@ import { kafkaClient } from '@journey/kafka';
 import { holdWhileNotAdmitted } from './admission-hold';
 import { ConsumeEventsCommand } from './consume-events.command';
 import type { ConsumeReport } from './consume-report';
-import type { DeadLetter, DeadLetterSink, IngestMessage } from './dead-letter';
+import type { IngestMessage } from './dead-letter';
+import { KafkaDeadLetterTopic } from './kafka-dead-letter-topic';
 
 export interface KafkaIngestOptions {
   readonly brokers: readonly string[];
@@ -169,39 +170,6 @@ export class KafkaIngestConsumer {
         await heartbeat();
       }
     }
-  }
-}
-
-/**
- * Republishes refused messages, as they came, to the dead-letter topic, keyed as before, with
- * where they came from and why they were refused in headers.
- */
-export class KafkaDeadLetterTopic implements DeadLetterSink {
-  constructor(
-    private readonly producer: LazyKafkaProducer,
-    private readonly topic: string,
-  ) {}
-
-  async record(letters: readonly DeadLetter[]): Promise<void> {
-    await this.producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: letters.map(({ message, errors }) => ({
-        key: message.key,
-        value: message.value,
-        headers: {
-          ...(message.headers as IHeaders | undefined),
-          'journey-source-topic': message.topic,
-          'journey-source-partition': String(message.partition),
-          'journey-source-offset': message.offset,
-          'journey-errors': JSON.stringify(errors),
-        },
-      })),
-    });
-  }
-
-  close(): Promise<void> {
-    return this.producer.close();
   }
 }
 

@@ -162,6 +162,12 @@ describe('Segment messages as events', () => {
     },
   );
 
+  it('names the first 50 problems of a message and counts the rest', () => {
+    const found = errors('track', { ...order, properties: { order_id: 'o', products: Array.from({ length: 5000 }, () => ({})) } }) as Array<{ field: string; reason: string }>;
+    expect(found).toHaveLength(51);
+    expect(found[50]).toEqual({ field: '', reason: 'and 9950 more problems, not listed' });
+  });
+
   it('refuses a message over 32 KB', () => {
     expect(errors('track', { messageId: 'big', userId: 'c', event: 'X', properties: { blob: 'x'.repeat(33 * 1024) } })).toEqual([
       { field: '', reason: expect.stringMatching(/at most 32768 bytes/) },

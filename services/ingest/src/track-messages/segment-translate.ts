@@ -1,5 +1,5 @@
 import { v5 as uuidv5 } from 'uuid';
-import { existsOnCalendar, type FieldError } from '@journey/contracts';
+import { capErrors, existsOnCalendar, type FieldError } from '@journey/contracts';
 import { trackData } from './segment-commerce';
 import { identifyEvents } from './segment-identify';
 import { at, MessageReader, type SegmentCall, type SegmentMessage } from './segment-message';
@@ -93,7 +93,7 @@ export function translateMessage(call: SegmentCall, input: unknown, options: Tra
       throw new Error(`no translation for ${String(unknownCall)}`);
     }
   }
-  return read.errors.length > 0 ? { ok: false, messageId, errors: read.errors } : { ok: true, messageId: id, events };
+  return read.errors.length > 0 ? { ok: false, messageId, errors: capErrors(read.errors) } : { ok: true, messageId: id, events };
 }
 
 /** A screen of a mobile app as a page view: its name is its address when it has no url. */
