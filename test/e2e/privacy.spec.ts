@@ -169,6 +169,29 @@ describeWithServer('privacy: PII sealed at rest, export, forget', () => {
     expect(dump()).not.toContain(search);
   });
 
+  it('keeps in the access log no e-mail a customer was looked up by', async () => {
+    const lookedUp = `c-${randomUUID()}`;
+    const email = `heloise.abernathy-${randomUUID().slice(0, 6)}@example.org`;
+    const registered = sampleEvent('CustomerRegistered', { customerId: lookedUp, data: { name: 'Heloise Abernathy', email } });
+    expect((await engine.request({ method: 'POST', url: '/v1/events', body: registered })).status).toBe(202);
+    await settled();
+    const found = await engine.request({ method: 'GET', url: `/v1/customers?email=${encodeURIComponent(email)}` });
+    expect(found.body).toContain(lookedUp);
+    expect((await engine.request({ method: 'POST', url: `/v1/customers/${lookedUp}/forget` })).status).toBe(200);
+
+    // The log is written in batches: wait for the lookup's row.
+    const lookup = await until(
+      async () => {
+        const log = (await engine.request({ method: 'GET', url: '/v1/audit/access-log?limit=1000' })).json() as { entries: Array<{ path: string; filters: Record<string, unknown> }> };
+        return log.entries.find((e) => e.path === '/v1/customers' && 'email' in e.filters);
+      },
+      10_000,
+      'the lookup in the access log',
+    );
+    expect(lookup.filters).toEqual({ email: '[redacted]' });
+    expect(dump()).not.toContain(email);
+  });
+
   it('refuses export and forget to every role but admin', async () => {
     const key = await engine.request({ method: 'POST', url: '/v1/keys', body: { role: 'marketing', name: 'm' } });
     const marketing = (key.json() as { key: string }).key;

@@ -83,6 +83,13 @@ describe.each(backends())('the access log on %s', (backend) => {
     expect(long).toMatch(/^x{1024}…\[truncated 98976 characters\]$/);
   });
 
+  it('stores the values of personal filters redacted, and the other filters as sent', async () => {
+    log.record(entry({ status: 200, filters: { email: 'heloise.abernathy@example.org', city: 'Little Snoring', stage: 'repeat', country: 'GB' } }));
+    await log.flush();
+    const [row] = await rows();
+    expect(row!.filters).toEqual({ email: '[redacted]', city: '[redacted]', stage: 'repeat', country: 'GB' });
+  });
+
   it('bounds the number of filters a row keeps and says how many were left out', async () => {
     const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`p${i}`, String(i)]));
     log.record(entry({ filters: many }));

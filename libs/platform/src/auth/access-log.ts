@@ -1,6 +1,7 @@
 import { isUnavailable, type Database } from '@journey/database';
 import type { AccessEntry } from './access-entry';
 import { sanitiseEntry, unrecordableEntry } from './access-entry.sanitiser';
+import { withoutPersonalValues } from './personal-filters';
 
 export type { AccessEntry };
 
@@ -24,7 +25,8 @@ const INSERT = `INSERT INTO journey.access_log (at, key_id, role, method, route,
 /**
  * The API's access log: one row per request (key, route, filters, time, result), written in
  * batches every second (or every 500 requests) so that logging costs ingest no round trip.
- * What a client sent is made storable before it is written, and a batch the database refuses
+ * The values of personal filters (an e-mail looked up) are redacted: the log is append-only and
+ * would keep them past the customer's erasure. What a client sent is made storable before it is written, and a batch the database refuses
  * is written row by row, a row still refused in an escaped form: one request cannot make
  * another's row disappear, nor its own. While the database is away, rows wait for it. One
  * batch is written at a time, and the next takes everything recorded meanwhile: a slow database
@@ -48,7 +50,7 @@ export class AccessLog {
   }
 
   record(entry: AccessEntry): void {
-    this.buffer.push(sanitiseEntry(entry));
+    this.buffer.push(sanitiseEntry({ ...entry, filters: withoutPersonalValues(entry.filters) }));
     if (this.buffer.length >= MAX_BUFFERED + DROP_CHUNK) this.dropOldest(new Error('access log: the database is too slow'));
     if (this.buffer.length >= 500) void this.flush();
   }
