@@ -151,6 +151,28 @@ describeWithServer('the tracking API with the real SDKs', () => {
     expect(c.commerce.orders).toBe(1);
   });
 
+  it('refuses another message under a messageId already used, naming messageId, and keeps the first', async () => {
+    const userId = `c-${randomUUID()}`;
+    const messageId = randomUUID();
+    const track = (orderId: string, sentAt: string) => ({ messageId, userId, event: 'Order Completed', timestamp: '2026-03-01T10:00:00.000Z', sentAt, properties: order(orderId) });
+    const first = await post('/v1/track', track('o-1', '2026-03-01T10:00:01.000Z'));
+    expect(await first.json()).toMatchObject({ accepted: 1, results: [{ status: 'accepted' }] });
+
+    // The same message sent again, stamped anew by the SDK: a duplicate.
+    const resent = await post('/v1/batch', { batch: [{ type: 'track', ...track('o-1', '2026-03-01T10:00:09.000Z') }] });
+    expect(await resent.json()).toMatchObject({ accepted: 0, duplicates: 1, results: [{ status: 'duplicate' }] });
+
+    // Another order under the same messageId: refused (400 for a single call), not answered as a duplicate.
+    const other = await post('/v1/track', track('o-2', '2026-03-01T10:00:01.000Z'));
+    expect(other.status).toBe(400);
+    expect(await other.json()).toMatchObject({ messageId, errors: [{ field: 'messageId', reason: expect.stringMatching(/used before by another message/) }] });
+    const inBatch = await post('/v1/batch', { batch: [{ type: 'track', ...track('o-3', '2026-03-01T10:00:01.000Z') }] });
+    expect(await inBatch.json()).toMatchObject({ accepted: 0, duplicates: 0, rejected: 1, results: [{ status: 'rejected', errors: [{ field: 'messageId' }] }] });
+
+    const stream = (await engine.request({ method: 'GET', url: `/v1/streams/customer-${userId}/events` })).json() as { events: Array<{ data: { orderId: string } }> };
+    expect(stream.events.map((event) => event.data.orderId)).toEqual(['o-1']);
+  });
+
   it('takes gzip bodies, and refuses a broken one or an unknown encoding', async () => {
     const userId = `c-${randomUUID()}`;
     const body = gzipSync(JSON.stringify({ batch: [{ type: 'identify', messageId: randomUUID(), userId, traits: { email: 'zip@example.com' } }] }));

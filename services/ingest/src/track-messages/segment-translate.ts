@@ -51,7 +51,7 @@ export function translateMessage(call: SegmentCall, input: unknown, options: Tra
     source: TRACKING_SOURCE,
     metadata: { messageId: id, ...(typeof library === 'string' ? { library: `${library}@${String(at(context, 'library.version') ?? '')}`.slice(0, 100) } : {}) },
   };
-  const event = (type: string, data: Record<string, unknown>, eventId = uuidv5(id, TRACKING_NAMESPACE)): EventInput => ({ eventId, type, ...owner, ...envelope, data });
+  const event = (type: string, data: Record<string, unknown>, eventId = messageEventId(id)): EventInput => ({ eventId, type, ...owner, ...envelope, data });
 
   const events: EventInput[] = [];
   switch (call) {
@@ -94,6 +94,14 @@ export function translateMessage(call: SegmentCall, input: unknown, options: Tra
     }
   }
   return read.errors.length > 0 ? { ok: false, messageId, errors: capErrors(read.errors) } : { ok: true, messageId: id, events };
+}
+
+/**
+ * The id of the event a message stands for: a retry keeps it. (A link of a visitor to a customer
+ * is keyed by the pair instead, the same whichever message states it.)
+ */
+export function messageEventId(messageId: string): string {
+  return uuidv5(messageId, TRACKING_NAMESPACE);
 }
 
 /** A screen of a mobile app as a page view: its name is its address when it has no url. */

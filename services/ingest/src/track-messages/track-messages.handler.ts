@@ -1,11 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { MAX_BATCH_EVENTS, type FieldError } from '@journey/contracts';
+import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { CLOCK, LOGGER, RequestRejectedError, type Clock, type Logger } from '@journey/platform';
 import { AppendEventsCommand } from '../append-events/append-events.command';
 import type { EventResult } from '../append-events/ingest-events';
 import { isSegmentCall, SEGMENT_CALLS } from './segment-message';
-import { translateMessage, type EventInput, type Translation } from './segment-translate';
+import { isResentAs, takenAt } from './message-resent';
+import { messageEventId, translateMessage, type EventInput, type Translation } from './segment-translate';
 import { TrackMessagesCommand } from './track-messages.command';
 import { TRACK_MAPPING, TRACKING_METRICS } from './track-messages.tokens';
 import type { TrackingObserver } from './tracking-metrics';
@@ -28,6 +30,7 @@ export class TrackMessagesHandler implements ICommandHandler<TrackMessagesComman
     @Inject(TRACK_MAPPING) private readonly mapping: TrackMapping,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(TRACKING_METRICS) private readonly metrics: TrackingObserver,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async execute({ call, body }: TrackMessagesCommand): Promise<TrackReply> {
@@ -78,15 +81,36 @@ export class TrackMessagesHandler implements ICommandHandler<TrackMessagesComman
       const results = await this.appendChunk(chunk);
       outcomes.push(...results.map((r) => ({ ...r, index: r.index + start })));
     }
-    const byMessage = new Map<number, Array<{ event: EventInput; outcome: EventResult }>>();
+    const resent = await this.resent(outcomes, events);
+    const byMessage = new Map<number, Array<{ event: EventInput; outcome: EventResult; resent: boolean }>>();
     outcomes.forEach((outcome) => {
       const owner = owners[outcome.index]!;
       const list = byMessage.get(owner);
-      const entry = { event: events[outcome.index]!, outcome };
+      const entry = { event: events[outcome.index]!, outcome, resent: resent.has(outcome.index) };
       if (list) list.push(entry);
       else byMessage.set(owner, [entry]);
     });
     return translations.map((t, index) => messageResult(t, index, byMessage.get(index) ?? []));
+  }
+
+  /**
+   * The events refused because their id is taken by the event they were when first sent: the same
+   * message with moved timestamps (read back and compared), or a link of a visitor to a customer
+   * already recorded. Another message under a taken messageId is not among them.
+   */
+  private async resent(outcomes: readonly EventResult[], events: readonly EventInput[]): Promise<Set<number>> {
+    const verdicts = await Promise.all(
+      outcomes.map(async (outcome) => {
+        const place = outcome.status === 'rejected' ? takenAt(outcome.errors) : undefined;
+        if (!place) return false;
+        const event = events[outcome.index]!;
+        const messageId = (event.metadata as { messageId?: unknown } | undefined)?.messageId;
+        if (typeof messageId !== 'string' || event.eventId !== messageEventId(messageId)) return true;
+        const [stored] = await this.store.readStream(place.streamId, { fromVersion: place.position, toVersion: place.position });
+        return stored !== undefined && isResentAs(stored, event);
+      }),
+    );
+    return new Set(outcomes.filter((_, k) => verdicts[k]).map((outcome) => outcome.index));
   }
 
   /** The append command's result per event; a chunk with no event accepted comes back as a refusal that carries them. */
@@ -101,15 +125,21 @@ export class TrackMessagesHandler implements ICommandHandler<TrackMessagesComman
   }
 }
 
-function messageResult(translation: Translation, index: number, appended: ReadonlyArray<{ event: EventInput; outcome: EventResult }>): MessageResult {
+function messageResult(
+  translation: Translation,
+  index: number,
+  appended: ReadonlyArray<{ event: EventInput; outcome: EventResult; resent: boolean }>,
+): MessageResult {
   if (!translation.ok) return { index, ...(translation.messageId ? { messageId: translation.messageId } : {}), status: 'rejected', eventIds: [], errors: translation.errors };
   const errors: FieldError[] = [];
   const eventIds: string[] = [];
   let resent = 0;
-  for (const { event, outcome } of appended) {
-    if (outcome.status === 'rejected' && isResent(outcome.errors)) {
+  for (const { event, outcome, resent: again } of appended) {
+    if (again) {
       resent++;
       eventIds.push(event.eventId);
+    } else if (outcome.status === 'rejected' && takenAt(outcome.errors)) {
+      errors.push({ field: 'messageId', reason: `was used before by another message: ${outcome.errors[0]!.reason}` });
     } else if (outcome.status === 'rejected') {
       // The event's own fields, after the type it became: `PurchaseCompleted.data.total`.
       for (const error of outcome.errors) errors.push({ field: `${event.type}.${error.field.replace(/^events\[\d+\]\.?/, '') || 'event'}`, reason: error.reason });
@@ -121,16 +151,6 @@ function messageResult(translation: Translation, index: number, appended: Readon
   // Nothing new: every event was committed before (stored again as it was, or sent again with moved timestamps).
   const duplicate = appended.length > 0 && (resent > 0 || appended.every(({ outcome }) => outcome.status === 'duplicate')) && appended.every(({ outcome }) => outcome.status !== 'appended');
   return { index, messageId: translation.messageId, status: duplicate ? 'duplicate' : 'accepted', eventIds };
-}
-
-/**
- * Whether the store refused the event because its id is taken. A tracked event's id is its
- * messageId's, and Segment counts a message sent again as the same message even when its
- * timestamps moved (the SDK stamps sentAt anew on every attempt, so the clock-skew correction
- * differs by the network's delay): it is answered as a duplicate.
- */
-function isResent(errors: readonly FieldError[]): boolean {
-  return errors.length === 1 && errors[0]!.field.endsWith('eventId') && errors[0]!.reason.includes('is already used by another event');
 }
 
 function batchOf(body: Record<string, unknown>): unknown[] {
