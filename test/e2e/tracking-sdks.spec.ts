@@ -171,6 +171,11 @@ describeWithServer('the tracking API with the real SDKs', () => {
 
     const stream = (await engine.request({ method: 'GET', url: `/v1/streams/customer-${userId}/events` })).json() as { events: Array<{ data: { orderId: string } }> };
     expect(stream.events.map((event) => event.data.orderId)).toEqual(['o-1']);
+
+    // Personal data is compared as sent, not as sealed in the store.
+    const identify = (sentAt: string) => ({ messageId: `${messageId}-identify`, userId, traits: { email: 'ada@example.com', name: 'Ada' }, timestamp: '2026-03-01T10:00:00.000Z', sentAt });
+    expect(await (await post('/v1/identify', identify('2026-03-01T10:00:01.000Z'))).json()).toMatchObject({ results: [{ status: 'accepted' }] });
+    expect(await (await post('/v1/identify', identify('2026-03-01T10:00:05.000Z'))).json()).toMatchObject({ results: [{ status: 'duplicate' }] });
   });
 
   it('takes gzip bodies, and refuses a broken one or an unknown encoding', async () => {
