@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
 import { DEFAULT_LIFECYCLE } from '@journey/domain';
-import { customerAsOf, rebuildCustomerProjection } from '@journey/projections';
+import { customerAsOf, joinedCustomersIn, rebuildCustomerProjection } from '@journey/projections';
 import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -40,8 +40,8 @@ describe.each(backends())('at risk from the churn model on %s', (backend) => {
     const changes = (await h.eventsOfType(stream, 'LifecycleStageChanged')).map((e) => e.data);
     expect(changes.at(-1)).toEqual({ from: 'repeat', to: 'at_risk', reason: 'churn model: risk band high (P(alive) 0.07)' });
 
-    expect((await customerAsOf(h.store, customerId, new Date(at(89)), lifecycle, 'occurred'))!.stage).toBe('repeat');
-    expect((await customerAsOf(h.store, customerId, new Date(at(95)), lifecycle, 'occurred'))!.stage).toBe('at_risk');
+    expect((await customerAsOf(h.store, joinedCustomersIn(t.db), customerId, new Date(at(89)), lifecycle, 'occurred'))!.stage).toBe('repeat');
+    expect((await customerAsOf(h.store, joinedCustomersIn(t.db), customerId, new Date(at(95)), lifecycle, 'occurred'))!.stage).toBe('at_risk');
     const before = await h.customer(customerId);
     await rebuildCustomerProjection(t.db, h.store, { lifecycle, batchSize: 1000 });
     expect((await h.customer(customerId))!.lifecycle).toEqual(before!.lifecycle);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { customerAsOf, rebuildCustomerProjection } from '@journey/projections';
+import { customerAsOf, joinedCustomersIn, rebuildCustomerProjection } from '@journey/projections';
 import { dataset } from '@journey/datagen';
 import { streamIdOf } from '@journey/contracts';
 import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
@@ -53,7 +53,7 @@ describe.each(backends())('projections on %s', (backend) => {
     // As of before the link, what was known of the customer did not include the visitor yet.
     const links = await h.store.readStream(`customer-${customerId}`);
     const beforeLink = new Date(Date.parse(links[0]!.recordedAt));
-    const early = await customerAsOf(h.store, customerId, beforeLink, h.options.lifecycle);
+    const early = await customerAsOf(h.store, joinedCustomersIn(t.db), customerId, beforeLink, h.options.lifecycle);
     expect(early!.customer).toMatchObject({ views: 0, identities: [] });
     expect(early!.stage).toBe('prospect');
   });
@@ -63,11 +63,40 @@ describe.each(backends())('projections on %s', (backend) => {
     // A purchase of last year, sent only now: it occurred before the instant, and was recorded after it.
     await h.publish(purchase(customerId, '2025-06-01T10:00:00.000Z'));
     const instant = new Date('2025-07-01T00:00:00.000Z');
-    expect(await customerAsOf(h.store, customerId, instant, h.options.lifecycle, 'recorded')).toBeUndefined();
-    const occurred = await customerAsOf(h.store, customerId, instant, h.options.lifecycle, 'occurred');
+    expect(await customerAsOf(h.store, joinedCustomersIn(t.db), customerId, instant, h.options.lifecycle, 'recorded')).toBeUndefined();
+    const occurred = await customerAsOf(h.store, joinedCustomersIn(t.db), customerId, instant, h.options.lifecycle, 'occurred');
     expect(occurred!.customer).toMatchObject({ orders: 1 });
     expect(occurred!.stage).toBe('first_time');
-    expect(await customerAsOf(h.store, customerId, new Date('2025-05-01T00:00:00.000Z'), h.options.lifecycle, 'occurred')).toBeUndefined();
+    expect(await customerAsOf(h.store, joinedCustomersIn(t.db), customerId, new Date('2025-05-01T00:00:00.000Z'), h.options.lifecycle, 'occurred')).toBeUndefined();
+  });
+
+  it('as of any instant, a visitor linked to two customers counts for the first one only, as in the live fold', async () => {
+    const [a, b] = [`c-a-${randomUUID().slice(0, 8)}`, `c-b-${randomUUID().slice(0, 8)}`];
+    const anonymousId = `v-${randomUUID().slice(0, 8)}`;
+    await h.publish(
+      customerEvent('ProductViewed', { anonymousId }, '2026-02-01T10:00:00.000Z'),
+      customerEvent('SearchPerformed', { anonymousId }, '2026-02-01T10:05:00.000Z'),
+      customerEvent('CustomerRegistered', { customerId: a }, '2026-02-02T10:00:00.000Z'),
+      customerEvent('IdentityLinked', { customerId: a }, '2026-02-02T10:01:00.000Z', { anonymousId }),
+      customerEvent('CustomerRegistered', { customerId: b }, '2026-02-03T10:00:00.000Z'),
+      // The shared device signs in as a second customer: its history already joined a.
+      customerEvent('IdentityLinked', { customerId: b }, '2026-02-03T10:01:00.000Z', { anonymousId }),
+      customerEvent('ProductViewed', { anonymousId }, '2026-02-04T10:00:00.000Z'),
+    );
+    await h.settle();
+    const counts = (customer: { views: number; searches: number } | undefined) => [customer!.views, customer!.searches];
+    expect({ a: counts(await h.customer(a)), b: counts(await h.customer(b)) }).toEqual({ a: [2, 1], b: [0, 0] });
+
+    const joined = joinedCustomersIn(t.db);
+    const asOf = async (customerId: string, instant: Date, by: 'recorded' | 'occurred') => counts((await customerAsOf(h.store, joined, customerId, instant, h.options.lifecycle, by))!.customer);
+    const now = new Date(Date.now() + 1000);
+    expect({ a: await asOf(a, now, 'recorded'), b: await asOf(b, now, 'recorded') }).toEqual({ a: [2, 1], b: [0, 0] });
+    expect({ a: await asOf(a, new Date('2026-02-05T00:00:00.000Z'), 'occurred'), b: await asOf(b, new Date('2026-02-05T00:00:00.000Z'), 'occurred') }).toEqual({
+      a: [2, 1],
+      b: [0, 0],
+    });
+    // Before the second link, b had not seen the visitor either.
+    expect(await asOf(b, new Date('2026-02-03T10:00:30.000Z'), 'occurred')).toEqual([0, 0]);
   });
 
   it('time: at risk, then churned, each once, when the clock passes the thresholds; a purchase then reactivates', async () => {
@@ -105,7 +134,7 @@ describe.each(backends())('projections on %s', (backend) => {
     expect(changes).toEqual(['prospect→first_time', 'first_time→repeat', 'repeat→at_risk', 'at_risk→churned', 'churned→reactivated']);
 
     // As of now, with the last purchase long past: the stage is carried to the instant.
-    const asOf = await customerAsOf(h.store, customerId, new Date(), h.options.lifecycle);
+    const asOf = await customerAsOf(h.store, joinedCustomersIn(t.db), customerId, new Date(), h.options.lifecycle);
     expect(asOf!.stage).toBe('churned');
     expect(asOf!.customer.orders).toBe(3);
   });
