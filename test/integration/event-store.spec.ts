@@ -126,6 +126,18 @@ describe.each(backends())('event store on %s', (backend) => {
       await expect(store.verify(stream)).resolves.toMatchObject({ streamId: stream, ok: false, brokenAt: 2 });
     });
 
+    it('names the position of an occurred_at or recorded_at moved by less than a millisecond', async () => {
+      const [occurred, recorded] = [`customer-${randomUUID()}`, `customer-${randomUUID()}`];
+      await store.append(occurred, [event(), event()]);
+      await store.append(recorded, [event(), event()]);
+      await tamper(`UPDATE journey.events SET occurred_at = occurred_at + interval '900 microseconds' WHERE stream_id = $1 AND stream_position = 2`, [occurred]);
+      await tamper(`UPDATE journey.events SET recorded_at = recorded_at - interval '1 microsecond' WHERE stream_id = $1 AND stream_position = 1`, [recorded]);
+      const { rows } = await t.db.query<{ occurred: string }>('SELECT occurred_at::text AS occurred FROM journey.events WHERE stream_id = $1 AND stream_position = 2', [occurred]);
+      expect(rows[0]!.occurred).toMatch(/\.0009\+/);
+      await expect(store.verify(occurred)).resolves.toMatchObject({ ok: false, brokenAt: 2 });
+      await expect(store.verify(recorded)).resolves.toMatchObject({ ok: false, brokenAt: 1 });
+    });
+
     it('notices a deleted event, in the middle or at the end', async () => {
       const middle = `customer-${randomUUID()}`;
       const tail = `customer-${randomUUID()}`;

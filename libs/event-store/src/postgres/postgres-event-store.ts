@@ -420,8 +420,12 @@ export class PostgresEventStore implements EventStore<Queryable> {
     let previous: string | null = null;
     let expectedPosition = 1;
     for (;;) {
-      const { rows } = await this.read<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM journey.events WHERE stream_id = $1 AND stream_position >= $2
+      // The hash covers the instants to the millisecond, as appends write them; the columns keep
+      // microseconds, so a part of a millisecond can only have been written afterwards.
+      const { rows } = await this.read<EventRow & { readonly sub_millisecond: boolean }>(
+        `SELECT ${EVENT_COLUMNS},
+                occurred_at <> date_trunc('milliseconds', occurred_at) OR recorded_at <> date_trunc('milliseconds', recorded_at) AS sub_millisecond
+         FROM journey.events WHERE stream_id = $1 AND stream_position >= $2
          ORDER BY stream_position LIMIT $3`,
         [streamId, expectedPosition, page],
       );
@@ -434,6 +438,7 @@ export class PostgresEventStore implements EventStore<Queryable> {
           reason,
         });
         if (row.stream_position !== expectedPosition) return broken(`position ${expectedPosition} is missing`);
+        if (row.sub_millisecond) return broken('an instant of the event holds a part of a millisecond, which no append writes');
         const hash = chainHash(previous, storedEnvelope(row));
         if (hash !== toBuffer(row.hash).toString('hex')) return broken('the stored hash does not match the event');
         previous = hash;
