@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { JourneyEvent } from '@journey/contracts';
 import { emptyCustomer360, inHoldout, type Rule } from '@journey/domain';
-import { DecisionWriter, DEFAULT_SAGA_SETTINGS, dryRun, Saga, ruleResults } from '@journey/journeys';
+import { DecisionWriter, DEFAULT_SAGA_SETTINGS, Dispatcher, dryRun, Saga, ruleResults, type Channel } from '@journey/journeys';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
 import { liveCustomer, Projector } from '@journey/projections';
 import { exampleRules, JourneyHarness, WEBHOOK_SECRET } from '../support/journey-harness';
@@ -408,6 +408,64 @@ describe.each(backends())('journeys on %s', (backend) => {
       expect(rows).toEqual([{ state: 'dead', attempts: 3, last_error: expect.stringContaining('HTTP 500') }]);
       const [failed] = await h.eventsOf(c, 'ActionFailed');
       expect(failed!.data).toMatchObject({ attempts: 3, error: expect.stringContaining('HTTP 500') });
+    });
+
+    it('sends no retry once the customer has withdrawn the consent its rule needs: suppressed, the row cancelled', async () => {
+      const c = await h.customer();
+      const path = `/consent-${c}`;
+      await h.saga.rules.save({
+        id: `consent-${c}`,
+        name: 'needs consent',
+        trigger: { event: 'SearchPerformed' },
+        action: { channel: 'webhook', target: `${h.baseUrl}${path}`, template: '{}' },
+        consent: { channel: 'email', purpose: 'marketing' },
+      });
+      await h.saga.rulesChanged();
+      h.receiver.respond = (request) => (request.path === path ? 503 : 200);
+      await h.publish(h.event('SearchPerformed', c));
+      await h.settle();
+      expect(h.receiver.to(path)).toHaveLength(1);
+      h.receiver.respond = () => 200;
+      await h.publish(h.event('ConsentChanged', c, { channel: 'email', purpose: 'marketing', granted: false }));
+      await h.settle();
+      h.advance(HOUR);
+      await h.saga.tick();
+      expect(h.receiver.to(path)).toHaveLength(1);
+      const ofRule = async (type: 'ActionDispatched' | 'ActionSuppressed') => (await h.eventsOf(c, type)).filter((e) => (e.data as { ruleId: string }).ruleId === `consent-${c}`);
+      expect(await ofRule('ActionDispatched')).toEqual([]);
+      expect((await ofRule('ActionSuppressed')).map((e) => (e.data as { reason: string }).reason)).toEqual(['no_consent']);
+      const { rows } = await t.db.query<{ state: string }>('SELECT state FROM journey.outbox WHERE rule_id = $1', [`consent-${c}`]);
+      expect(rows).toEqual([{ state: 'cancelled' }]);
+    });
+
+    it('leaves a delivery to the claim that took its row over: a process stalled past its lease records nothing', async () => {
+      const c = await h.customer();
+      await h.saga.rules.save({ id: `stalled-${c}`, name: 'stalled', trigger: { event: 'SearchPerformed' }, action: { channel: 'log', target: 'stalled', template: '{}' } });
+      await h.saga.rulesChanged();
+      let delivering!: () => void;
+      const inFlight = new Promise<void>((resolve) => (delivering = resolve));
+      let finish!: () => void;
+      const finished = new Promise<void>((resolve) => (finish = resolve));
+      const stalling: Channel = {
+        name: 'log',
+        deliver: async () => {
+          delivering();
+          await finished;
+        },
+      };
+      const stalled = new Dispatcher(t.db, h.store, new Map([['log', stalling]]), h.settings, () => h.now, h.saga.index);
+      await h.publish(h.event('SearchPerformed', c));
+      await h.projector.caughtUp();
+      const dispatching = stalled.dispatchAll();
+      await inFlight;
+      // Meanwhile its lease runs out and another process claims the row.
+      const taken = new Date(h.now.getTime() + HOUR).toISOString();
+      await t.db.query('UPDATE journey.outbox SET locked_until = $2, attempts = attempts + 1 WHERE rule_id = $1', [`stalled-${c}`, taken]);
+      finish();
+      await dispatching;
+      expect((await h.eventsOf(c, 'ActionDispatched')).filter((e) => (e.data as { ruleId: string }).ruleId === `stalled-${c}`)).toEqual([]);
+      const { rows } = await t.db.query<{ state: string; attempts: number }>('SELECT state, attempts FROM journey.outbox WHERE rule_id = $1', [`stalled-${c}`]);
+      expect(rows).toEqual([{ state: 'pending', attempts: 2 }]);
     });
   });
 

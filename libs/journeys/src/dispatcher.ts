@@ -1,9 +1,11 @@
 import { CUSTOMER_STREAM_PREFIX, type ActionChannel } from '@journey/contracts';
-import { derivedEvent, type DerivedEvent } from '@journey/domain';
+import { barredBy, derivedEvent, type Customer360, type DerivedEvent } from '@journey/domain';
 import type { EventStore } from '@journey/event-store';
 import type { Database, Queryable } from '@journey/database';
+import { LIVE_TABLES } from '@journey/projections';
 import { DeliveryError, type Channel } from './channels/channel';
 import { ownedDueIds, type Owns } from './owned-due';
+import type { RuleIndex } from './rules/rule-index';
 import type { SagaSettings } from './saga-settings';
 
 interface OutboxRow {
@@ -19,19 +21,34 @@ interface OutboxRow {
   attempts: number;
 }
 
-type Outcome = { row: OutboxRow; ok: true } | { row: OutboxRow; ok: false; error: string; permanent: boolean };
+type Outcome =
+  | { readonly row: OutboxRow; readonly status: 'sent' }
+  | { readonly row: OutboxRow; readonly status: 'failed'; readonly error: string; readonly permanent: boolean }
+  | { readonly row: OutboxRow; readonly status: 'barred'; readonly reason: 'forgotten' | 'no_consent' };
+
+/** A claim's rows and the lease it took them with. */
+interface Claim {
+  readonly rows: OutboxRow[];
+  readonly lease: string;
+}
 
 export interface DispatchReport {
   readonly delivered: number;
   readonly retried: number;
   readonly dead: number;
+  /** Not sent: the customer was forgotten, or withdrew the consent the rule needs, after the decision. */
+  readonly barred: number;
 }
 
 /**
  * Delivers the outbox at least once: claims due rows with a lease (so a crash mid-delivery hands
  * them to the next round, with the same idempotency key), delivers outside any transaction, then
  * records each outcome with its event: ActionDispatched, or after the last attempt ActionFailed
- * and the dead letter. Retries back off exponentially with jitter.
+ * and the dead letter. Retries back off exponentially with jitter. Before each attempt the
+ * customer is judged again: an action whose customer was forgotten, or withdrew the consent its
+ * rule needs, since it was decided is not sent (ActionSuppressed). An outcome is recorded only
+ * while the claim's lease holds the row: a process that stalled past it, its row claimed again
+ * by another, leaves the recording to that one.
  */
 export class Dispatcher {
   constructor(
@@ -40,6 +57,7 @@ export class Dispatcher {
     private readonly channels: ReadonlyMap<ActionChannel, Channel>,
     private readonly settings: SagaSettings,
     private readonly now: () => Date,
+    private readonly rules: RuleIndex,
     /** Whether this process delivers the customer's actions (the partitions it holds); all when absent. */
     private readonly owns?: Owns,
   ) {}
@@ -50,20 +68,27 @@ export class Dispatcher {
    * two transactions never append to one stream at once).
    */
   async dispatchAll(limit = 500): Promise<DispatchReport> {
-    const total = { delivered: 0, retried: 0, dead: 0 };
+    const total = { delivered: 0, retried: 0, dead: 0, barred: 0 };
     const add = (report: DispatchReport): void => {
       total.delivered += report.delivered;
       total.retried += report.retried;
       total.dead += report.dead;
+      total.barred += report.barred;
     };
     let recording: Promise<DispatchReport> | undefined;
     try {
       for (;;) {
-        const rows = await this.claim(limit);
-        if (rows.length === 0) break;
-        const outcomes = await Promise.all(rows.map((row) => this.deliver(row)));
+        const claim = await this.claim(limit);
+        if (claim.rows.length === 0) break;
+        const barred = await this.barred(claim.rows);
+        const outcomes = await Promise.all(
+          claim.rows.map((row): Promise<Outcome> | Outcome => {
+            const reason = barred.get(row.action_id);
+            return reason ? { row, status: 'barred', reason } : this.deliver(row);
+          }),
+        );
         if (recording) add(await recording);
-        recording = this.record(outcomes);
+        recording = this.record(outcomes, claim.lease);
         // Awaited later: until then its failure (a database gone away) must not end the process.
         recording.catch(() => undefined);
       }
@@ -75,7 +100,7 @@ export class Dispatcher {
   }
 
   /** Due rows, leased to this process: a crash hands them to the next claim when the lease ends. */
-  private async claim(limit: number): Promise<OutboxRow[]> {
+  private async claim(limit: number): Promise<Claim> {
     const now = this.now();
     const lease = new Date(now.getTime() + this.settings.deliveryTimeoutMs * 2 + 5000).toISOString();
     const due = `state = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)`;
@@ -87,22 +112,39 @@ export class Dispatcher {
          ${returning}`,
         [now.toISOString(), lease, limit],
       );
-      return rows;
+      return { rows, lease };
     }
     const ids = await ownedDueIds(this.db, { table: 'journey.outbox', id: 'action_id', at: 'next_attempt_at', due }, now.toISOString(), this.owns, limit);
-    if (ids.length === 0) return [];
+    if (ids.length === 0) return { rows: [], lease };
     const { rows } = await this.db.query<OutboxRow>(
       `UPDATE journey.outbox o SET locked_until = $2, attempts = o.attempts + 1
        WHERE o.action_id IN (SELECT action_id FROM journey.outbox WHERE action_id = ANY($3::uuid[]) AND ${due} FOR UPDATE SKIP LOCKED)
        ${returning}`,
       [now.toISOString(), lease, ids],
     );
-    return rows;
+    return { rows, lease };
+  }
+
+  /** The claimed actions their customers no longer let through, as the 360 holds them now. */
+  private async barred(rows: readonly OutboxRow[]): Promise<Map<string, 'forgotten' | 'no_consent'>> {
+    const { rows: customers } = await this.db.query<{ customer_id: string; forgotten: boolean; consent: Customer360['consent'] }>(
+      `SELECT customer_id, forgotten, consent FROM ${LIVE_TABLES.customers} WHERE customer_id = ANY($1::text[])`,
+      [[...new Set(rows.map((row) => row.customer_id))]],
+    );
+    const byId = new Map(customers.map((customer) => [customer.customer_id, customer]));
+    const barred = new Map<string, 'forgotten' | 'no_consent'>();
+    for (const row of rows) {
+      const customer = byId.get(row.customer_id);
+      const rule = await this.rules.version(row.rule_id, row.rule_version);
+      const reason = customer && rule ? barredBy(rule, customer) : null;
+      if (reason) barred.set(row.action_id, reason);
+    }
+    return barred;
   }
 
   private async deliver(row: OutboxRow): Promise<Outcome> {
     const channel = this.channels.get(row.channel);
-    if (!channel) return { row, ok: false, error: `channel ${row.channel} is not active in this process`, permanent: false };
+    if (!channel) return { row, status: 'failed', error: `channel ${row.channel} is not active in this process`, permanent: false };
     try {
       await channel.deliver({
         actionId: row.action_id,
@@ -113,14 +155,53 @@ export class Dispatcher {
         body: row.body,
         attempt: row.attempts,
       });
-      return { row, ok: true };
+      return { row, status: 'sent' };
     } catch (error) {
       const permanent = error instanceof DeliveryError && error.permanent;
-      return { row, ok: false, error: (error as Error).message.slice(0, 1000), permanent };
+      return { row, status: 'failed', error: (error as Error).message.slice(0, 1000), permanent };
     }
   }
 
-  private async record(outcomes: readonly Outcome[]): Promise<DispatchReport> {
+  /**
+   * Records the outcomes of the rows the claim's lease still holds: one whose lease ran out and
+   * that another claim has taken since (this process stalled) is that claim's to record.
+   */
+  private record(claimed: readonly Outcome[], lease: string): Promise<DispatchReport> {
+    return this.store.unitOfWork(async (unit) => {
+      const tx = unit.state;
+      const { rows: held } = await tx.query<{ action_id: string }>(
+        'SELECT action_id FROM journey.outbox WHERE action_id = ANY($1::uuid[]) AND locked_until = $2::timestamptz ORDER BY action_id FOR UPDATE',
+        [claimed.map((outcome) => outcome.row.action_id), lease],
+      );
+      const ours = new Set(held.map((row) => row.action_id));
+      const { sent, dead, retry, barred, events } = this.recordsOf(claimed.filter((outcome) => ours.has(outcome.row.action_id)));
+      if (barred.length > 0) {
+        await tx.query(`UPDATE journey.outbox SET state = 'cancelled', locked_until = NULL WHERE action_id = ANY($1::uuid[])`, [barred]);
+      }
+      if (sent.length > 0) {
+        await tx.query(`UPDATE journey.outbox SET state = 'sent', sent_at = $2, locked_until = NULL WHERE action_id = ANY($1::uuid[])`, [sent, this.now().toISOString()]);
+      }
+      if (dead.length > 0) {
+        await tx.query(
+          `UPDATE journey.outbox o SET state = 'dead', last_error = x.error, locked_until = NULL
+           FROM json_to_recordset($1::json) AS x(action_id uuid, error text) WHERE o.action_id = x.action_id`,
+          [JSON.stringify(dead)],
+        );
+      }
+      if (retry.length > 0) {
+        await tx.query(
+          `UPDATE journey.outbox o SET last_error = x.error, next_attempt_at = x.next, locked_until = NULL
+           FROM json_to_recordset($1::json) AS x(action_id uuid, error text, next timestamptz) WHERE o.action_id = x.action_id`,
+          [JSON.stringify(retry)],
+        );
+      }
+      if (events.size > 0) await unit.append([...events].map(([streamId, list]) => ({ streamId, events: list })));
+      return { delivered: sent.length, retried: retry.length, dead: dead.length, barred: barred.length };
+    });
+  }
+
+  /** The rows' new states and the events that record the outcomes. */
+  private recordsOf(outcomes: readonly Outcome[]) {
     const now = this.now();
     const events = new Map<string, DerivedEvent[]>();
     const add = (event: DerivedEvent) => {
@@ -132,11 +213,21 @@ export class Dispatcher {
     const sent: string[] = [];
     const dead: Array<{ action_id: string; error: string }> = [];
     const retry: Array<{ action_id: string; error: string; next: string }> = [];
+    const barred: string[] = [];
     for (const outcome of outcomes) {
       const { row } = outcome;
       const base = { ruleId: row.rule_id, ruleVersion: row.rule_version, actionId: row.action_id, triggerEventId: row.trigger_event_id, channel: row.channel };
       const metadata = { ruleId: row.rule_id, causationId: row.trigger_event_id, depth: row.depth };
-      if (outcome.ok) {
+      if (outcome.status === 'barred') {
+        barred.push(row.action_id);
+        add(derivedEvent('ActionSuppressed', {
+          customerId: row.customer_id,
+          cause: [row.action_id, 'ActionSuppressed'],
+          occurredAt: now.toISOString(),
+          data: { ruleId: row.rule_id, ruleVersion: row.rule_version, triggerEventId: row.trigger_event_id, reason: outcome.reason },
+          metadata,
+        }));
+      } else if (outcome.status === 'sent') {
         sent.push(row.action_id);
         add(derivedEvent('ActionDispatched', {
           customerId: row.customer_id,
@@ -159,27 +250,6 @@ export class Dispatcher {
         retry.push({ action_id: row.action_id, error: outcome.error, next: new Date(now.getTime() + Math.min(backoff, 3_600_000)).toISOString() });
       }
     }
-    await this.store.unitOfWork(async (unit) => {
-      const tx = unit.state;
-      if (sent.length > 0) {
-        await tx.query(`UPDATE journey.outbox SET state = 'sent', sent_at = $2, locked_until = NULL WHERE action_id = ANY($1::uuid[])`, [sent, now.toISOString()]);
-      }
-      if (dead.length > 0) {
-        await tx.query(
-          `UPDATE journey.outbox o SET state = 'dead', last_error = x.error, locked_until = NULL
-           FROM json_to_recordset($1::json) AS x(action_id uuid, error text) WHERE o.action_id = x.action_id`,
-          [JSON.stringify(dead)],
-        );
-      }
-      if (retry.length > 0) {
-        await tx.query(
-          `UPDATE journey.outbox o SET last_error = x.error, next_attempt_at = x.next, locked_until = NULL
-           FROM json_to_recordset($1::json) AS x(action_id uuid, error text, next timestamptz) WHERE o.action_id = x.action_id`,
-          [JSON.stringify(retry)],
-        );
-      }
-      if (events.size > 0) await unit.append([...events].map(([streamId, list]) => ({ streamId, events: list })));
-    });
-    return { delivered: sent.length, retried: retry.length, dead: dead.length };
+    return { sent, dead, retry, barred, events };
   }
 }

@@ -4,6 +4,7 @@ import { ENDED_TRIGGER } from './decision-writer';
 /**
  * Scrubs a forgotten customer's personal data from the saga's tables: waiting timers are
  * cancelled and lose the trigger's payload, and rendered action bodies are emptied (pending ones are cancelled: nothing more is sent to a forgotten customer).
+ * A delivery under way keeps its lease, so that what it sent is still recorded.
  */
 export async function scrubForgottenJourneys(tx: Queryable, customerId: string): Promise<void> {
   await tx.query(
@@ -13,7 +14,7 @@ export async function scrubForgottenJourneys(tx: Queryable, customerId: string):
     [customerId],
   );
   await tx.query(
-    `UPDATE journey.outbox SET body = '', state = CASE WHEN state = 'pending' THEN 'cancelled' ELSE state END, locked_until = NULL
+    `UPDATE journey.outbox SET body = '', state = CASE WHEN state = 'pending' THEN 'cancelled' ELSE state END
      WHERE customer_id = $1`,
     [customerId],
   );

@@ -58,7 +58,7 @@ export class Saga {
     this.index = this.catalog.index;
     const owns = ownsCustomer(partitions);
     this.context = { index: this.index, store, settings, now, owns };
-    this.dispatcher = new Dispatcher(db, store, channels, settings, now, owns);
+    this.dispatcher = new Dispatcher(db, store, channels, settings, now, this.index, owns);
   }
 
   /** The rules as a decider of the customer pass, with this saga's settings and clock. */

@@ -21,10 +21,8 @@ export type GateVerdict =
  * hold the action until the window ends rather than drop it). In that order.
  */
 export function gate(rule: Rule, customer: Customer360, past: readonly PastAction[], globalCaps: readonly GlobalCap[], now: number): GateVerdict {
-  if (customer.forgotten) return { kind: 'suppress', reason: 'forgotten' };
-  if (rule.consent && customer.consent[`${rule.consent.channel}:${rule.consent.purpose}`]?.granted !== true) {
-    return { kind: 'suppress', reason: 'no_consent' };
-  }
+  const barred = barredBy(rule, customer);
+  if (barred) return { kind: 'suppress', reason: barred };
   if (inHoldout(rule.id, customer.customerId, rule.holdoutPercent)) return { kind: 'suppress', reason: 'holdout' };
   const cap = rule.limits.frequencyCap;
   if (cap && past.filter((a) => a.ruleId === rule.id && a.at > now - cap.perMs).length >= cap.count) {
@@ -42,6 +40,16 @@ export function gate(rule: Rule, customer: Customer360, past: readonly PastActio
     if (until !== null) return { kind: 'hold', until };
   }
   return { kind: 'dispatch' };
+}
+
+/**
+ * What the customer no longer lets the rule's action through, whenever it is judged (decided, or
+ * about to be sent): being forgotten, or the consent the rule needs not granted.
+ */
+export function barredBy(rule: Pick<Rule, 'consent'>, customer: Pick<Customer360, 'forgotten' | 'consent'>): 'forgotten' | 'no_consent' | null {
+  if (customer.forgotten) return 'forgotten';
+  if (rule.consent && customer.consent[`${rule.consent.channel}:${rule.consent.purpose}`]?.granted !== true) return 'no_consent';
+  return null;
 }
 
 /** Deterministic per customer and rule: the same customer is always in or out of a rule's holdout. */
