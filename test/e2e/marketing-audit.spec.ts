@@ -125,6 +125,15 @@ describe(`marketing lists, exports and the audit API on ${backend}`, () => {
     expect((bad.json() as { errors: Array<{ field: string }> }).errors.map((e) => e.field).sort()).toEqual(['colour', 'limit', 'stage']);
   });
 
+  it('lists a customer once when a filter names a value twice', async () => {
+    const listed = async (stages: string) =>
+      ((await get(`/v1/customers?country=${country}&stage=${stages}&limit=1000`)).json() as { customers: Array<{ customerId: string }> }).customers.map((c) => c.customerId);
+    expect(await listed('repeat,repeat')).toEqual(ids.filter((_, i) => i % 3 === 0));
+    expect(await listed('first_time,repeat,first_time')).toEqual(ids);
+    const csv = (await get(`/v1/exports/customers.csv?country=${country}&stage=repeat,repeat`)).body.trimEnd().split('\r\n').slice(1);
+    expect(csv.map((line) => line.split(',')[0])).toEqual(ids.filter((_, i) => i % 3 === 0));
+  });
+
   it('exports the same filters as CSV, every matching customer once', async () => {
     const response = await get(`/v1/exports/customers.csv?country=${country}&stage=first_time`);
     expect(response.status).toBe(200);

@@ -39,6 +39,10 @@ describe('reading the filters of a customer list', () => {
     });
   });
 
+  it('reads a value named twice in a list as one value', () => {
+    expect(parseFilter({ stage: 'prospect,at_risk,prospect', tier: 'high,high' })).toMatchObject({ stage: ['prospect', 'at_risk'], tier: ['high'] });
+  });
+
   it('takes no filter as every customer', () => {
     expect(Object.values(parseFilter({})).every((value) => value === undefined)).toBe(true);
   });

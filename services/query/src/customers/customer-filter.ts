@@ -44,7 +44,8 @@ export function parseFilter(query: Query, allowed: readonly string[] = []): Cust
     const parts = raw.split(',');
     const bad = parts.filter((part) => !values.includes(part));
     if (bad.length > 0) errors.push({ field: name, reason: `must be one or more (comma-separated) of ${values.join(', ')}; got ${bad.join(', ')}` });
-    return parts;
+    // A value named twice is one value: the page query reads each value once, in its own branch.
+    return [...new Set(parts)];
   };
   const instant = (name: string): string | undefined => {
     const raw = text(name);
