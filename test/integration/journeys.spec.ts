@@ -436,6 +436,8 @@ describe.each(backends())('journeys on %s', (backend) => {
       expect((await ofRule('ActionSuppressed')).map((e) => (e.data as { reason: string }).reason)).toEqual(['no_consent']);
       const { rows } = await t.db.query<{ state: string }>('SELECT state FROM journey.outbox WHERE rule_id = $1', [`consent-${c}`]);
       expect(rows).toEqual([{ state: 'cancelled' }]);
+      const [results] = await ruleResults(t.db, `consent-${c}`);
+      expect({ pending: results!.pending, suppressed: results!.suppressed }).toEqual({ pending: 0, suppressed: { no_consent: 1 } });
     });
 
     it('leaves a delivery to the claim that took its row over: a process stalled past its lease records nothing', async () => {
@@ -488,6 +490,31 @@ describe.each(backends())('journeys on %s', (backend) => {
     expect(await count()).toBe(before);
     expect(await h.eventsOf(c, 'ActionDispatched')).toHaveLength(1);
   });
+  it('counts the conversions of dispatched actions only: a message that never arrived converts nobody', async () => {
+    const ruleId = `goal-${Date.now()}`;
+    const path = `/${ruleId}`;
+    const sent = await h.customer();
+    const refused = await h.customer();
+    await h.saga.rules.save({
+      id: ruleId,
+      name: 'with a goal',
+      trigger: { event: 'SearchPerformed' },
+      action: { channel: 'webhook', target: `${h.baseUrl}${path}`, template: '{"to": "{{customer.customerId}}"}' },
+      goal: { event: 'PurchaseCompleted', within: '7d' },
+    });
+    await h.saga.rulesChanged();
+    // The receiver refuses the second customer's message for good (a 4xx: dead at once).
+    h.receiver.respond = (request) => (request.path === path && request.body.includes(refused) ? 400 : 200);
+    await h.publish(h.event('SearchPerformed', sent), h.event('SearchPerformed', refused));
+    await h.settle();
+    h.receiver.respond = () => 200;
+    h.advance(DAY);
+    await h.publish(h.purchase(sent), h.purchase(refused));
+    await h.settle();
+    const [results] = await ruleResults(t.db, ruleId);
+    expect(results).toMatchObject({ dispatched: 1, failed: 1, converted: 1, conversionRate: 1 });
+  });
+
   it('counts every match once, in the outcome it has now: the results add up to what was matched', async () => {
     const results = await ruleResults(t.db);
     expect(results.length).toBeGreaterThan(3);

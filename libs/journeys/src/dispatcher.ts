@@ -176,7 +176,12 @@ export class Dispatcher {
       const ours = new Set(held.map((row) => row.action_id));
       const { sent, dead, retry, barred, events } = this.recordsOf(claimed.filter((outcome) => ours.has(outcome.row.action_id)));
       if (barred.length > 0) {
-        await tx.query(`UPDATE journey.outbox SET state = 'cancelled', locked_until = NULL WHERE action_id = ANY($1::uuid[])`, [barred]);
+        // The reason is kept as the row's last word: the rules' results count it as a suppression.
+        await tx.query(
+          `UPDATE journey.outbox o SET state = 'cancelled', last_error = x.reason, locked_until = NULL
+           FROM json_to_recordset($1::json) AS x(action_id uuid, reason text) WHERE o.action_id = x.action_id`,
+          [JSON.stringify(barred)],
+        );
       }
       if (sent.length > 0) {
         await tx.query(`UPDATE journey.outbox SET state = 'sent', sent_at = $2, locked_until = NULL WHERE action_id = ANY($1::uuid[])`, [sent, this.now().toISOString()]);
@@ -213,13 +218,13 @@ export class Dispatcher {
     const sent: string[] = [];
     const dead: Array<{ action_id: string; error: string }> = [];
     const retry: Array<{ action_id: string; error: string; next: string }> = [];
-    const barred: string[] = [];
+    const barred: Array<{ action_id: string; reason: string }> = [];
     for (const outcome of outcomes) {
       const { row } = outcome;
       const base = { ruleId: row.rule_id, ruleVersion: row.rule_version, actionId: row.action_id, triggerEventId: row.trigger_event_id, channel: row.channel };
       const metadata = { ruleId: row.rule_id, causationId: row.trigger_event_id, depth: row.depth };
       if (outcome.status === 'barred') {
-        barred.push(row.action_id);
+        barred.push({ action_id: row.action_id, reason: outcome.reason });
         add(derivedEvent('ActionSuppressed', {
           customerId: row.customer_id,
           cause: [row.action_id, 'ActionSuppressed'],

@@ -14,7 +14,8 @@ export async function scrubForgottenJourneys(tx: Queryable, customerId: string):
     [customerId],
   );
   await tx.query(
-    `UPDATE journey.outbox SET body = '', state = CASE WHEN state = 'pending' THEN 'cancelled' ELSE state END
+    `UPDATE journey.outbox SET body = '', last_error = CASE WHEN state = 'pending' THEN 'forgotten' ELSE last_error END,
+       state = CASE WHEN state = 'pending' THEN 'cancelled' ELSE state END
      WHERE customer_id = $1`,
     [customerId],
   );

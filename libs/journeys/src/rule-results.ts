@@ -8,7 +8,11 @@ import type { Queryable } from '@journey/database';
 export interface RuleResults {
   readonly ruleId: string;
   readonly matched: number;
-  /** Suppressed by reason: holdout, caps, consent, … and `when_due` for a wait or hold suppressed when it fell due. */
+  /**
+   * Suppressed by reason: holdout, caps, consent, … `when_due` for a wait or hold suppressed when
+   * it fell due, and the reason delivery gave for an action it did not send (consent withdrawn,
+   * the customer forgotten, after the decision).
+   */
   readonly suppressed: Readonly<Record<string, number>>;
   /** Waiting for the rule's wait, or held by its quiet hours, to end. */
   readonly waiting: number;
@@ -21,7 +25,7 @@ export interface RuleResults {
   readonly converted: number;
   readonly holdout: number;
   readonly holdoutConverted: number;
-  /** Conversions per dispatched action, and per holdout customer. */
+  /** Conversions of dispatched actions per dispatched action, and per holdout customer. */
   readonly conversionRate: number | null;
   readonly holdoutConversionRate: number | null;
   /** (conversion rate − holdout conversion rate) ÷ holdout conversion rate. */
@@ -44,10 +48,11 @@ export async function ruleResults(db: Queryable, ruleId?: string): Promise<RuleR
   }>(
     `WITH outcome AS (
        SELECT d.rule_id,
-              CASE WHEN o.state = 'sent' THEN 'dispatched' WHEN o.state = 'dead' THEN 'failed' WHEN o.state IS NOT NULL THEN 'pending'
+              CASE WHEN o.state = 'sent' THEN 'dispatched' WHEN o.state = 'dead' THEN 'failed' WHEN o.state = 'cancelled' THEN 'suppressed'
+                   WHEN o.state IS NOT NULL THEN 'pending'
                    WHEN t.state = 'pending' THEN 'waiting' WHEN t.state = 'cancelled' THEN 'cancelled'
                    WHEN t.state = 'fired' OR d.decision = 'suppress' THEN 'suppressed' ELSE 'pending' END AS outcome,
-              CASE WHEN o.state IS NULL AND t.state = 'fired' THEN 'when_due' ELSE d.reason END AS reason
+              CASE WHEN o.state = 'cancelled' THEN o.last_error WHEN o.state IS NULL AND t.state = 'fired' THEN 'when_due' ELSE d.reason END AS reason
        FROM journey.saga_decisions d
        LEFT JOIN journey.outbox o ON o.action_id = d.action_id
        LEFT JOIN journey.saga_timers t ON t.id = d.action_id
@@ -63,10 +68,11 @@ export async function ruleResults(db: Queryable, ruleId?: string): Promise<RuleR
        FROM (SELECT rule_id, reason, count(*)::int AS n FROM outcome WHERE outcome = 'suppressed' GROUP BY rule_id, reason) x
        GROUP BY rule_id),
      a AS (
-       SELECT rule_id, count(*) FILTER (WHERE NOT holdout AND converted_by IS NOT NULL)::int AS converted,
-              count(*) FILTER (WHERE holdout)::int AS holdout,
-              count(*) FILTER (WHERE holdout AND converted_by IS NOT NULL)::int AS holdout_converted
-       FROM journey.saga_actions WHERE $1::text IS NULL OR rule_id = $1 GROUP BY rule_id)
+       SELECT a.rule_id, count(*) FILTER (WHERE NOT a.holdout AND a.converted_by IS NOT NULL AND o.state = 'sent')::int AS converted,
+              count(*) FILTER (WHERE a.holdout)::int AS holdout,
+              count(*) FILTER (WHERE a.holdout AND a.converted_by IS NOT NULL)::int AS holdout_converted
+       FROM journey.saga_actions a LEFT JOIN journey.outbox o ON o.action_id = a.action_id
+       WHERE $1::text IS NULL OR a.rule_id = $1 GROUP BY a.rule_id)
      SELECT d.rule_id, d.matched, s.suppressed, d.waiting, d.cancelled, d.dispatched, d.failed, d.pending,
             coalesce(a.converted, 0) AS converted, coalesce(a.holdout, 0) AS holdout, coalesce(a.holdout_converted, 0) AS holdout_converted
      FROM d LEFT JOIN s USING (rule_id) LEFT JOIN a USING (rule_id)
