@@ -27,7 +27,7 @@ describe(`marketing lists, exports and the audit API on ${backend}`, () => {
 
   beforeAll(async () => {
     if (backend === 'postgres') t = await createTestDatabase('postgres', 6);
-    engine = await startEngine(backend, t?.url, { JOURNEY_RATE_LIMITS: 'off' });
+    engine = await startEngine(backend, t?.url, { JOURNEY_RATE_LIMITS: 'off', JOURNEY_FX_RATES: 'USD=0.92,JPY=0.0062,KWD=2.8' });
     const now = Date.now();
     for (let i = 0; i < ids.length; i += 80) {
       await post(
@@ -132,6 +132,39 @@ describe(`marketing lists, exports and the audit API on ${backend}`, () => {
     expect(await listed('first_time,repeat,first_time')).toEqual(ids);
     const csv = (await get(`/v1/exports/customers.csv?country=${country}&stage=repeat,repeat`)).body.trimEnd().split('\r\n').slice(1);
     expect(csv.map((line) => line.split(',')[0])).toEqual(ids.filter((_, i) => i % 3 === 0));
+  });
+
+  it('shows net revenue as the 360 does, and minRevenue keeps a customer from exactly the amount listed', async () => {
+    const buyer = `fx${run}-1`;
+    const refunded = `fx${run}-2`;
+    const at = new Date(Date.now() - 1000).toISOString();
+    const purchase = (customerId: string, total: number, currency: string) =>
+      sampleEvent('PurchaseCompleted', { customerId, occurredAt: at, data: { orderId: `o-${customerId}`, items: [{ sku: 'S', quantity: 1, unitPrice: total }], total, currency } });
+    const refund = (customerId: string, amount: number, currency: string) => sampleEvent('PurchaseRefunded', { customerId, occurredAt: at, data: { orderId: `r-${customerId}`, amount, currency } });
+    await post([
+      ...[buyer, refunded].map((customerId) => sampleEvent('CustomerRegistered', { customerId, occurredAt: at, data: { name: 'FX', email: `${customerId}@example.com`, country: 'LI' } })),
+      // ¥10,001 is 6200.62 cents, 1.005 KWD 281.4 cents: each rounded on its own, 6201 − 281.
+      purchase(buyer, 10_001, 'JPY'),
+      refund(buyer, 1005, 'KWD'),
+      // A refund in a currency the customer never bought in still counts: 5000 − 1000 × 0.92.
+      purchase(refunded, 5000, 'EUR'),
+      refund(refunded, 1000, 'USD'),
+    ]);
+    const net = async (customerId: string) => ((await get(`/v1/customers/${customerId}`)).json() as { commerce?: { refunds: number; base: { netRevenue: number } } }).commerce;
+    const views = await until(async () => {
+      const both = await Promise.all([net(buyer), net(refunded)]);
+      return both.every((commerce) => commerce?.refunds === 1) ? both.map((commerce) => commerce!.base.netRevenue) : undefined;
+    }, 120_000, 'the purchases and refunds in the 360');
+    expect(views).toEqual([5920, 4080]);
+    const listed = async (query = '') =>
+      ((await get(`/v1/customers?country=LI&limit=100${query}`)).json() as { customers: Array<{ customerId: string; netRevenue: number }> }).customers.map((c) => [c.customerId, c.netRevenue]);
+    expect(await listed()).toEqual([[buyer, 5920], [refunded, 4080]]);
+    const csv = (await get('/v1/exports/customers.csv?country=LI')).body.trimEnd().split('\r\n').slice(1);
+    expect(csv.map((line) => line.split(',')[10])).toEqual(['5920', '4080']);
+    expect(await listed('&minRevenue=4080')).toEqual([[buyer, 5920], [refunded, 4080]]);
+    expect(await listed('&minRevenue=4081')).toEqual([[buyer, 5920]]);
+    expect(await listed('&minRevenue=5920')).toEqual([[buyer, 5920]]);
+    expect(await listed('&minRevenue=5921')).toEqual([]);
   });
 
   it('exports the same filters as CSV, every matching customer once', async () => {

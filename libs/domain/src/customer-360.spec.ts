@@ -2,6 +2,7 @@ import type { EventType, JourneyEvent } from '@journey/contracts';
 import { SAMPLE_DATA } from '../../../test/support/sample-events';
 import { isDerivedType } from '@journey/contracts';
 import { emptyCustomer360, evolve, settledWhen, type Customer360 } from './customer-360';
+import { customer360View } from './customer-360.view';
 import { DEFAULT_LIFECYCLE, type LifecycleThresholds } from './lifecycle';
 import { emptyVisitor, evolveVisitor } from './visitor';
 
@@ -86,6 +87,18 @@ describe('customer 360: given events, then state', () => {
 
   it('PurchaseRefunded counts refunds per currency', () => {
     expect(given(event('PurchaseCompleted'), event('PurchaseRefunded'))).toMatchObject({ refunds: { EUR: 499 }, refundCount: 1 });
+  });
+
+  it('shows net revenue in the base currency: a refund counts in its own currency, a currency without a rate apart', () => {
+    const state = given(
+      event('PurchaseCompleted', { ...SAMPLE_DATA.PurchaseCompleted, currency: 'JPY', total: 10_001 }),
+      event('PurchaseRefunded', { ...SAMPLE_DATA.PurchaseRefunded, currency: 'KWD', amount: 1005 }),
+      event('PurchaseCompleted', { ...SAMPLE_DATA.PurchaseCompleted, orderId: 'o-2', currency: 'CHF', total: 700 }),
+    );
+    const view = customer360View(state, { base: 'EUR', rates: { JPY: 0.0062, KWD: 2.8 } });
+    // ¥10,001 is 62.0062 EUR (6201 cents); 1.005 KWD is 2.814 EUR (281 cents).
+    expect(view.commerce.base).toEqual({ currency: 'EUR', netRevenue: 6201 - 281, averageOrderValue: 6201 });
+    expect(view.commerce.unconverted).toEqual(['CHF']);
   });
 
   it('browse events count views, searches and carts, and the last activity', () => {

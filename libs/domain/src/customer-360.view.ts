@@ -1,6 +1,6 @@
 import type { Customer360 } from './customer-360';
 import { memberOf } from './segments/membership-fold';
-import { toBase, type CurrencyRates } from './money';
+import { netInBase, toBase, type CurrencyRates } from './money';
 
 export interface CurrencyFigures {
   readonly orders: number;
@@ -44,8 +44,7 @@ export interface Customer360View {
 export function customer360View(c: Customer360, rates: CurrencyRates, tops = 5): Customer360View {
   const currencies = new Set([...Object.keys(c.revenue), ...Object.keys(c.refunds)]);
   const byCurrency: Record<string, CurrencyFigures> = {};
-  const unconverted: string[] = [];
-  let netRevenue = 0;
+  const { net: netRevenue, unconverted } = netInBase(c.revenue, c.refunds, rates);
   let convertedOrders = 0;
   let convertedGross = 0;
   for (const currency of [...currencies].sort()) {
@@ -53,14 +52,8 @@ export function customer360View(c: Customer360, rates: CurrencyRates, tops = 5):
     const revenue = c.revenue[currency] ?? 0;
     const refunds = c.refunds[currency] ?? 0;
     byCurrency[currency] = { orders, revenue, refunds, averageOrderValue: orders ? Math.round(revenue / orders) : 0 };
-    const gross = toBase(revenue, currency, rates);
-    const back = toBase(refunds, currency, rates);
-    if (gross === undefined || back === undefined) {
-      unconverted.push(currency);
-      continue;
-    }
-    netRevenue += gross - back;
-    convertedGross += gross;
+    if (unconverted.includes(currency)) continue;
+    convertedGross += toBase(revenue, currency, rates)!;
     convertedOrders += orders;
   }
   const top = (counts: Readonly<Record<string, number>>) =>

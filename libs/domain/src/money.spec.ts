@@ -1,4 +1,4 @@
-import { currencyExponent, toMinorUnits } from './money';
+import { baseFactors, currencyExponent, netInBase, toBase, toMinorUnits } from './money';
 
 describe('minor units by the ISO 4217 exponent', () => {
   it('knows the currencies without cents and those with three decimals', () => {
@@ -37,5 +37,39 @@ describe('minor units by the ISO 4217 exponent', () => {
     expect(toMinorUnits(10.499, 'EUR')).toBe(1050);
     expect(toMinorUnits(Number.NaN, 'EUR')).toBeUndefined();
     expect(toMinorUnits(Number.POSITIVE_INFINITY, 'EUR')).toBeUndefined();
+  });
+});
+
+describe('amounts in the base currency', () => {
+  const euro = { base: 'EUR', rates: { USD: 0.92, JPY: 0.0062, KWD: 2.8 } };
+
+  it('converts minor units by the rate per major unit, whatever the exponents', () => {
+    expect(toBase(10_000, 'USD', euro)).toBe(9200);
+    // ¥10,000 (no minor unit) is 62.00 EUR; 1.000 KWD (1000 fils) is 2.80 EUR.
+    expect(toBase(10_000, 'JPY', euro)).toBe(6200);
+    expect(toBase(1000, 'KWD', euro)).toBe(280);
+    expect(toBase(250, 'EUR', { base: 'JPY', rates: { EUR: 160 } })).toBe(400);
+    expect(toBase(12_345, 'EUR', euro)).toBe(12_345);
+  });
+
+  it('rounds each conversion to the nearest minor unit, halves away from zero, in decimal', () => {
+    // 90 × 0.35 is 31.5, but 31.499999999999996 in floats.
+    expect(toBase(90, 'GBP', { base: 'EUR', rates: { GBP: 0.35 } })).toBe(32);
+    expect(toBase(10_001, 'USD', euro)).toBe(9201);
+    expect(toBase(-90, 'GBP', { base: 'EUR', rates: { GBP: 0.35 } })).toBe(-32);
+  });
+
+  it('knows no amount in a currency without a rate', () => {
+    expect(toBase(100, 'CHF', euro)).toBeUndefined();
+  });
+
+  it('gives SQL the value of a minor unit of each currency as exact decimal text', () => {
+    expect(baseFactors(euro)).toEqual({ EUR: '1', USD: '0.92', JPY: '0.62', KWD: '0.28' });
+    expect(baseFactors({ base: 'JPY', rates: { EUR: 160, KWD: 480.5, USD: 1e-7 } })).toEqual({ JPY: '1', EUR: '1.60', KWD: '0.4805', USD: '0.000000001' });
+  });
+
+  it('nets revenue and refunds per currency, a refund in a currency without purchases too', () => {
+    expect(netInBase({ EUR: 5000 }, { USD: 1000 }, euro)).toEqual({ net: 4080, unconverted: [] });
+    expect(netInBase({ USD: 10_001, CHF: 700 }, { USD: 1, EUR: 100 }, euro)).toEqual({ net: 9201 - 1 - 100, unconverted: ['CHF'] });
   });
 });

@@ -82,10 +82,11 @@ describe('the filters as SQL', () => {
     expect(params).toEqual(['loyal', ['high', 'medium']]);
   });
 
-  it('converts revenue net of refunds to the base currency with the configured rates', () => {
-    const { where, params } = filterSql({ minRevenue: 5000 }, rates);
-    expect(where).toMatch(/jsonb_each_text\(c\.revenue\).* - .*jsonb_each_text\(c\.refunds\).* >= \$2$/);
-    expect(JSON.parse(params[0] as string)).toEqual({ USD: 0.92, EUR: 1 });
+  it('converts revenue net of refunds to the base currency, each amount rounded as the 360 rounds it', () => {
+    const { where, params } = filterSql({ minRevenue: 5000 }, { base: 'EUR', rates: { USD: 0.92, JPY: 0.0062 } });
+    expect(where).toMatch(/sum\(round\(v\.value::numeric \* r\.value::numeric\)\).*jsonb_each_text\(c\.revenue\).* - .*jsonb_each_text\(c\.refunds\).* >= \$2$/);
+    // The value of a minor unit of each currency in base minor units: a yen is worth 0.62 cents.
+    expect(JSON.parse(params[0] as string)).toEqual({ EUR: '1', USD: '0.92', JPY: '0.62' });
     expect(params[1]).toBe(5000);
   });
 });

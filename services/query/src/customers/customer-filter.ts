@@ -1,5 +1,5 @@
 import { LIFECYCLE_STAGES, RFM_SEGMENTS, VALUE_TIERS } from '@journey/contracts';
-import type { CurrencyRates } from '@journey/domain';
+import { baseFactors, type CurrencyRates } from '@journey/domain';
 import { DATE_OR_INSTANT_REASON, parseInstant, RequestRejectedError, type FieldProblem } from '@journey/platform';
 
 /** The filters marketing lists and exports customers by (every one optional, all must hold). */
@@ -85,8 +85,8 @@ export function parseFilter(query: Query, allowed: readonly string[] = []): Cust
 
 /**
  * The filter as SQL over journey.customer_360 (alias c), its parameters numbered from `first`.
- * Net revenue is converted with the configured rates; currencies without a rate are left out,
- * as the 360 counts them apart.
+ * Net revenue is converted with the configured rates as the 360 converts it (`netInBase`);
+ * currencies without a rate are left out, as the 360 counts them apart.
  */
 export function filterSql(filter: CustomerFilter, rates: CurrencyRates, first = 1): { where: string; params: unknown[] } {
   const clauses: string[] = ['NOT c.forgotten'];
@@ -109,8 +109,9 @@ export function filterSql(filter: CustomerFilter, rates: CurrencyRates, first = 
   if (filter.consent) clauses.push(`(c.consent->${param(filter.consent)}->>'granted')::boolean IS TRUE`);
   if (filter.openTicket !== undefined) clauses.push(`jsonb_array_length(c.open_tickets) ${filter.openTicket ? '>' : '='} 0`);
   if (filter.minRevenue !== undefined) {
-    const table = param(JSON.stringify({ ...rates.rates, [rates.base]: 1 }));
-    const sum = (column: string) => `(SELECT coalesce(sum(v.value::numeric * r.value::numeric), 0) FROM jsonb_each_text(c.${column}) v JOIN json_each_text(${table}::json) r ON r.key = v.key)`;
+    // Each amount converted and rounded on its own, as the list and the 360 convert it (netInBase).
+    const table = param(JSON.stringify(baseFactors(rates)));
+    const sum = (column: string) => `(SELECT coalesce(sum(round(v.value::numeric * r.value::numeric)), 0) FROM jsonb_each_text(c.${column}) v JOIN json_each_text(${table}::json) r ON r.key = v.key)`;
     clauses.push(`${sum('revenue')} - ${sum('refunds')} >= ${param(filter.minRevenue)}`);
   }
   return { where: clauses.join(' AND '), params };

@@ -1,5 +1,5 @@
 import { isExternalId, MAX_ID_LENGTH } from '@journey/contracts';
-import { toBase, type CurrencyRates } from '@journey/domain';
+import { netInBase, type CurrencyRates } from '@journey/domain';
 import type { Queryable } from '@journey/database';
 import { RequestRejectedError } from '@journey/platform';
 import { LIVE_TABLES } from '@journey/projections';
@@ -107,12 +107,6 @@ function pageSql(filter: CustomerFilter, rates: CurrencyRates): { sql: string; p
 }
 
 function summaryOf(row: SummaryRow, rates: CurrencyRates): CustomerSummary {
-  let netRevenue = 0;
-  for (const [currency, amount] of Object.entries(row.revenue)) {
-    const gross = toBase(amount, currency, rates);
-    const back = toBase(row.refunds[currency] ?? 0, currency, rates);
-    if (gross !== undefined && back !== undefined) netRevenue += gross - back;
-  }
   return {
     customerId: row.customer_id,
     name: row.name,
@@ -124,7 +118,7 @@ function summaryOf(row: SummaryRow, rates: CurrencyRates): CustomerSummary {
     segment: row.segment,
     rfm: row.rfm,
     orders: row.orders,
-    netRevenue,
+    netRevenue: netInBase(row.revenue, row.refunds, rates).net,
     currency: rates.base,
     firstPurchaseAt: row.first_purchase_at,
     lastPurchaseAt: row.last_purchase_at,
