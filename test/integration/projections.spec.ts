@@ -210,8 +210,16 @@ describe.each(backends())('rebuild on %s', (backend) => {
     h.now = until;
     await h.settle();
     await h.projector.reviewLifecycles();
+    await h.settle();
+    // A purchase arriving late, dated before its customer went at risk: no reactivation, live or rebuilt.
+    const { rows: atRisk } = await t.db.query<{ customer_id: string; stage_since: Date }>(
+      "SELECT customer_id, stage_since FROM journey.customer_360 WHERE stage = 'at_risk' ORDER BY customer_id LIMIT 1",
+    );
+    const late = atRisk[0]!;
+    await h.publish(purchase(late.customer_id, new Date(late.stage_since.getTime() - 86_400_000).toISOString()));
     await h.projector.runRfm();
     await h.settle();
+    expect(await h.customer(late.customer_id)).toMatchObject({ lifecycle: { stage: 'at_risk', since: late.stage_since.getTime() } });
     if (backend === 'postgres') expect(events).toBeGreaterThan(100_000);
 
     const live = await h.dump();

@@ -89,6 +89,26 @@ describe('lifecycle stage', () => {
     ]);
   });
 
+  it('a purchase arriving late, dated before the customer went at risk or churned, reactivates nothing', () => {
+    const atRisk = run([0, 10], 75);
+    expect(atRisk.path.at(-1)).toEqual(['repeat', 'at_risk', 70]);
+    const late = onPurchase(atRisk.state, day(5), 'e-late', DEFAULT_LIFECYCLE);
+    expect(late.transitions).toEqual([]);
+    expect(late.state).toMatchObject({ stage: 'at_risk', since: day(70), purchases: [day(0), day(5), day(10)] });
+    expect(onPurchase(late.state, day(80), 'e-next', DEFAULT_LIFECYCLE).transitions.map((t) => [t.from, t.to, (t.at - t0) / DAY])).toEqual([['at_risk', 'reactivated', 80]]);
+
+    const churned = run([0, 10], 300);
+    expect(onPurchase(churned.state, day(100), 'e-late', DEFAULT_LIFECYCLE).state).toMatchObject({ stage: 'churned', since: day(190) });
+  });
+
+  it('a purchase arriving late, dated before the reactivation, is not the next purchase after it', () => {
+    const reactivated = run([0, 10, 400]).state;
+    const late = onPurchase(reactivated, day(5), 'e-late', DEFAULT_LIFECYCLE);
+    expect(late.transitions).toEqual([]);
+    expect(late.state.stage).toBe('reactivated');
+    expect(onPurchase(late.state, day(410), 'e-next', DEFAULT_LIFECYCLE).transitions.map((t) => [t.from, t.to, (t.at - t0) / DAY])).toEqual([['reactivated', 'repeat', 410]]);
+  });
+
   it('does not go back in time, and reviews when the next transition falls due', () => {
     const { state } = run([0, 10, 20]);
     expect(nextReviewAt(state, DEFAULT_LIFECYCLE)).toBe(day(80));

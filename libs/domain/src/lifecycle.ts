@@ -82,7 +82,10 @@ export function onPurchase(
   const before = advanced.state.stage;
   let to: LifecycleStage;
   let reason: string;
-  if (before === 'at_risk' || before === 'churned') {
+  if (isBackDated(advanced.state, at)) {
+    to = before;
+    reason = 'a purchase dated before the stage began';
+  } else if (before === 'at_risk' || before === 'churned') {
     to = 'reactivated';
     reason = `purchase after ${before === 'at_risk' ? 'being at risk' : 'churning'}`;
   } else {
@@ -94,6 +97,16 @@ export function onPurchase(
     next = { ...next, stage: to, since: at };
   }
   return { state: next, transitions };
+}
+
+/**
+ * A purchase that arrives late, dated before the current stage began. At risk, churned and
+ * reactivated say what the customer did from that instant on (no purchase, or a purchase), which
+ * an older purchase does not change: it joins the purchases and moves no stage.
+ */
+function isBackDated(state: LifecycleState, at: number): boolean {
+  const saysWhatFollowed = state.stage === 'at_risk' || state.stage === 'churned' || state.stage === 'reactivated';
+  return saysWhatFollowed && state.since !== null && at < state.since;
 }
 
 /** What the churn model said of a customer at `at`: the band it moved to and the P(alive) behind it. */
