@@ -11,6 +11,7 @@ const backend = backends()[0]!;
 describe(`marketing lists, exports and the audit API on ${backend}`, () => {
   let t: TestDatabase | undefined;
   let engine: EngineUnderTest;
+  let loadedAt = 0;
   const run = randomUUID().slice(0, 6);
   const country = 'IS';
   const ids = Array.from({ length: 240 }, (_, i) => `m${run}-${String(i).padStart(4, '0')}`);
@@ -29,6 +30,7 @@ describe(`marketing lists, exports and the audit API on ${backend}`, () => {
     if (backend === 'postgres') t = await createTestDatabase('postgres', 6);
     engine = await startEngine(backend, t?.url, { JOURNEY_RATE_LIMITS: 'off', JOURNEY_FX_RATES: 'USD=0.92,JPY=0.0062,KWD=2.8' });
     const now = Date.now();
+    loadedAt = now;
     for (let i = 0; i < ids.length; i += 80) {
       await post(
         ids.slice(i, i + 80).flatMap((customerId, j) => [
@@ -186,6 +188,13 @@ describe(`marketing lists, exports and the audit API on ${backend}`, () => {
       return repeated && repeated.customers >= ids.length / 3 ? read : undefined;
     }, 120_000, 'the stage changes in the funnel');
     expect(funnel.stages.repeat).toBeGreaterThanOrEqual(ids.length / 3);
+    // A date as `to` includes that UTC day, as a segment's history does: the day of the purchases alone holds them.
+    const day = new Date(loadedAt - 500).toISOString().slice(0, 10);
+    const oneDay = (await get(`/v1/analytics/funnel?from=${day}&to=${day}`)).json() as { period: { to: string }; transitions: Array<{ from: string; to: string; customers: number }> };
+    expect(oneDay.period.to).toBe(new Date(Date.parse(day) + 86_400_000).toISOString());
+    expect(oneDay.transitions.find((move) => move.from === 'first_time' && move.to === 'repeat')?.customers).toBeGreaterThanOrEqual(ids.length / 3);
+    const weekly = (await get(`/v1/analytics/weekly?from=${day}&to=${day}`)).json() as { sales: Array<{ currency: string; orders: number }> };
+    expect(weekly.sales.find((row) => row.currency === 'EUR')?.orders).toBeGreaterThanOrEqual(ids.length);
     // Retention is read from counts its own subscription keeps: wait for it to have folded the purchases.
     const month = new Date().toISOString().slice(0, 7);
     const cohort = await until(async () => {

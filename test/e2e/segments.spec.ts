@@ -111,6 +111,17 @@ describe(`the segments API on ${backend}`, () => {
     expect(flows.segments.find((s) => s.segmentId === segmentId)).toMatchObject({ entered: 2, exited: 0 });
   });
 
+  it('refuses a history or flows period naming a day the calendar has not, naming the bound', async () => {
+    const fields = async (url: string) => {
+      const response = await request('GET', url);
+      return [response.status, (response.json() as unknown as Problem).errors.map((e) => e.field)];
+    };
+    expect(await fields('/v1/segments/flows?from=2026-02-30&to=2026-03-05')).toEqual([400, ['from']]);
+    expect(await fields(`/v1/segments/${segmentId}/history?from=2026-02-29&to=2026-03-05`)).toEqual([400, ['from']]);
+    expect(await fields(`/v1/segments/${segmentId}/history?from=2026-04-01&to=2026-04-31`)).toEqual([400, ['to']]);
+    expect(await fields(`/v1/segments/${segmentId}/history?from=2026-04-01&from=2026-04-02`)).toEqual([400, ['from']]);
+  });
+
   it('archives a segment: its members exit, marked as the job that let them go', async () => {
     const archived = await request('DELETE', `/v1/segments/${segmentId}`);
     expect(archived.status).toBe(200);

@@ -1,5 +1,5 @@
 import { SegmentNotFoundError, SegmentRejectedError, type BackfillJob, type SegmentRecord } from '@journey/projections';
-import { RequestRejectedError } from '@journey/platform';
+import { parseInstant, RequestRejectedError, type FieldProblem } from '@journey/platform';
 
 /** A segment as the API shows it: its definition as saved, its version, its size now. */
 export interface SegmentView {
@@ -37,11 +37,30 @@ export function asProblem(error: unknown): unknown {
   return error;
 }
 
-/** A UTC date `YYYY-MM-DD` from the query string, or the fallback. */
-export function utcDate(value: unknown, field: string, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new RequestRejectedError(400, 'Invalid period', [{ field, reason: 'must be a UTC date YYYY-MM-DD' }]);
-  }
-  return value;
+const DAY = 86_400_000;
+const FIRST_DAY = '0001-01-01';
+const MAX_DAYS = 3660;
+const DAY_REASON = 'must be a UTC date YYYY-MM-DD that the calendar has, from 0001-01-01 to 9999-12-31';
+
+/**
+ * A period of UTC days from the query string, both bounds included: `to` defaults to today,
+ * `from` to the `days` days that end at `to`. A 400 names each bound that is not a day the
+ * calendar has, and a period that runs backwards or spans more than ten years.
+ */
+export function dayPeriod(from: unknown, to: unknown, today: string, days: number): { from: string; to: string } {
+  const errors: FieldProblem[] = [];
+  const day = (field: string, value: unknown): string | undefined => {
+    if (value === undefined) return undefined;
+    if (typeof value === 'string' && value.length === FIRST_DAY.length && parseInstant(value, 'dates')) return value;
+    errors.push({ field, reason: DAY_REASON });
+    return undefined;
+  };
+  const start = day('from', from);
+  const end = day('to', to) ?? today;
+  if (errors.length > 0) throw new RequestRejectedError(400, 'Invalid period', errors);
+  const earliest = new Date(Date.parse(end) - (days - 1) * DAY).toISOString().slice(0, 10);
+  const range = { from: start ?? (earliest < FIRST_DAY ? FIRST_DAY : earliest), to: end };
+  if (range.from > range.to) throw new RequestRejectedError(400, 'Invalid period', [{ field: 'from', reason: 'must not be after to' }]);
+  if (Date.parse(range.to) - Date.parse(range.from) > MAX_DAYS * DAY) throw new RequestRejectedError(400, 'Invalid period', [{ field: 'from', reason: 'the period may span at most 10 years' }]);
+  return range;
 }

@@ -15,14 +15,13 @@ import { PreviewSegmentQuery, type SegmentPreview } from './preview-segment/prev
 import { SegmentFlowsQuery, type SegmentFlows } from './segment-flows/segment-flows.query';
 import { SegmentHistoryQuery } from './segment-history/segment-history.query';
 import { UpdateSegmentCommand } from './update-segment/update-segment.command';
-import { utcDate, type SegmentSaved, type SegmentView } from './segment-view';
+import { dayPeriod, type SegmentSaved, type SegmentView } from './segment-view';
 
 interface ReplyLike {
   header(name: string, value: string): ReplyLike;
   send(body: unknown): unknown;
 }
 
-const DAY = 86_400_000;
 const MAX_PAGE = 1000;
 
 /** Saved segments: definitions (versioned), sizes, members, history, backfill jobs. */
@@ -61,7 +60,7 @@ export class SegmentsController {
   @Get('flows')
   @ApiOperation({ summary: 'Entries and exits of every segment over a period of UTC days (default: the last 30)' })
   flows(@Query('from') from?: string, @Query('to') to?: string): Promise<SegmentFlows> {
-    const period = this.period(from, to, 30);
+    const period = dayPeriod(from, to, new Date().toISOString().slice(0, 10), 30);
     return this.queries.execute(new SegmentFlowsQuery(period.from, period.to));
   }
 
@@ -108,7 +107,7 @@ export class SegmentsController {
   @Get(':id/history')
   @ApiOperation({ summary: 'Entries, exits and size at the end of each UTC day (default: the last 30 days)' })
   history(@Param('id') id: string, @Query('from') from?: string, @Query('to') to?: string): Promise<unknown> {
-    const period = this.period(from, to, 30);
+    const period = dayPeriod(from, to, new Date().toISOString().slice(0, 10), 30);
     return this.queries.execute(new SegmentHistoryQuery(id, period.from, period.to));
   }
 
@@ -116,13 +115,5 @@ export class SegmentsController {
   @ApiOperation({ summary: "A backfill job's progress: customers done of the total, entries and exits so far" })
   job(@Param('id') id: string, @Param('jobId') jobId: string): Promise<BackfillJob> {
     return this.queries.execute(new GetBackfillJobQuery(id, jobId));
-  }
-
-  private period(from: string | undefined, to: string | undefined, days: number): { from: string; to: string } {
-    const end = utcDate(to, 'to', new Date().toISOString().slice(0, 10));
-    const start = utcDate(from, 'from', new Date(Date.parse(end) - (days - 1) * DAY).toISOString().slice(0, 10));
-    if (start > end) throw new RequestRejectedError(400, 'Invalid period', [{ field: 'from', reason: 'must not be after to' }]);
-    if (Date.parse(end) - Date.parse(start) > 3660 * DAY) throw new RequestRejectedError(400, 'Invalid period', [{ field: 'from', reason: 'the period may span at most 10 years' }]);
-    return { from: start, to: end };
   }
 }

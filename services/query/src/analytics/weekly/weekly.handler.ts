@@ -15,7 +15,8 @@ export class WeeklyHandler implements IQueryHandler<WeeklyQuery> {
 
   async execute({ from, to }: WeeklyQuery): Promise<WeeklyReport> {
     const range = period(from, to, this.clock(), 26 * 7);
-    const bounds = [weekOf(range.from), range.to.slice(0, 10)];
+    // The weeks from the one holding `from` to the one holding the period's last instant (it ends before `to`).
+    const bounds = [weekOf(range.from), new Date(Date.parse(range.to) - 1).toISOString().slice(0, 10)];
     const sales = await this.db.query<{ week: string; currency: string; orders: number; revenue: string; refunds: string }>(
       `SELECT to_char(week, 'YYYY-MM-DD') AS week, currency, orders, revenue, refunds FROM journey.weekly_sales WHERE week >= $1::date AND week <= $2::date ORDER BY 1, 2`,
       bounds,
