@@ -190,6 +190,30 @@ describe.each(backends())('journeys on %s', (backend) => {
       expect(await h.eventsOf(direct, 'ActionScheduled')).toEqual([]);
     });
 
+    it("birthday: the runs on either side of midnight UTC fall on one day in Berlin and decide the customer's birthday once", async () => {
+      const ruleId = `birthday-uncapped-${h.now.getTime()}`;
+      await h.saga.rules.save({
+        id: ruleId,
+        name: 'Birthday greeting without cap or quiet hours',
+        trigger: { event: 'schedule:daily' },
+        conditions: { path: 'customer.profile.birthday', op: 'birthdayToday' },
+        action: { channel: 'log', target: 'birthday', template: '{}' },
+      });
+      await h.saga.rulesChanged();
+      // 23:30 UTC is 00:30 the next day in Berlin (01:30 in summer): already the birthday there.
+      h.now = new Date(h.now.getTime() + 12 * HOUR + 30 * 60_000);
+      const birthday = new Date(h.now.getTime() + DAY).toISOString().slice(5, 10);
+      const c = await h.customer({ birthday: `1990-${birthday}`, timezone: 'Europe/Berlin' });
+      await h.settle();
+      await h.saga.runCalendarRules();
+      h.advance(HOUR);
+      await h.saga.runCalendarRules();
+      const { rows } = await t.db.query<{ decision: string }>('SELECT decision FROM journey.saga_decisions WHERE customer_id = $1 AND rule_id = $2', [c, ruleId]);
+      expect(rows).toEqual([{ decision: 'dispatch' }]);
+      await h.saga.rules.delete(ruleId);
+      await h.saga.rulesChanged();
+    });
+
     it('satisfaction survey: a day after a resolution without a score; not with one; not after feedback', async () => {
       const silent = await h.customer();
       const scored = await h.customer();
@@ -265,6 +289,28 @@ describe.each(backends())('journeys on %s', (backend) => {
       expect((await reasons(c)).filter((reason) => reason === 'frequency_cap')).toHaveLength(1);
       await h.saga.rules.delete('monthly-search');
       await h.saga.rulesChanged();
+    });
+
+    it('a template that throws when rendered suppresses its action, and the pass goes on', async () => {
+      // A stored version the template check refuses (written to the table directly): its partial throws when rendered.
+      const definition = {
+        id: 'partial-thanks',
+        name: 'Thanks through a partial',
+        trigger: { event: 'PurchaseCompleted' },
+        action: { channel: 'webhook', target: `${h.baseUrl}/partial`, template: 'Hi {{> greeting}}' },
+      };
+      await t.db.query('INSERT INTO journey.rules (id, version, definition, enabled, deleted) VALUES ($1, 1, $2, true, false)', [definition.id, JSON.stringify(definition)]);
+      await h.saga.rulesChanged();
+      const c = await h.customer();
+      await h.publish(h.purchase(c));
+      await h.settle();
+      await h.saga.rules.delete(definition.id);
+      await h.saga.rulesChanged();
+      expect((await liveCustomer(t.db, c))?.orders).toBe(1);
+      expect(await reasons(c)).toEqual(['template_error']);
+      expect(h.receiver.to('/partial')).toEqual([]);
+      // The customer's other rules are judged as ever.
+      expect(h.about(c).filter((r) => r.json.template === 'welcome')).toHaveLength(1);
     });
 
     it('quiet hours in the customer time zone hold the action until morning, then send it', async () => {
@@ -408,6 +454,32 @@ describe.each(backends())('journeys on %s', (backend) => {
       expect(rows).toEqual([{ state: 'dead', attempts: 3, last_error: expect.stringContaining('HTTP 500') }]);
       const [failed] = await h.eventsOf(c, 'ActionFailed');
       expect(failed!.data).toMatchObject({ attempts: 3, error: expect.stringContaining('HTTP 500') });
+    });
+
+    it('converts nobody with a message that was never delivered: its goal closes when it fails for good', async () => {
+      const ruleId = `undelivered-${h.now.getTime()}`;
+      const path = `/${ruleId}`;
+      const delivered = await h.customer();
+      const refused = await h.customer();
+      await h.saga.rules.save({
+        id: ruleId,
+        name: 'nudge with a goal',
+        trigger: { event: 'SearchPerformed' },
+        action: { channel: 'webhook', target: `${h.baseUrl}${path}`, template: '{"to": "{{customer.customerId}}"}' },
+        goal: { event: 'PurchaseCompleted', within: '7d' },
+      });
+      await h.saga.rulesChanged();
+      // The receiver refuses one customer's message for good (a 4xx: dead at once).
+      h.receiver.respond = (request) => (request.path === path && request.body.includes(refused) ? 400 : 200);
+      await h.publish(h.event('SearchPerformed', delivered), h.event('SearchPerformed', refused));
+      await h.settle();
+      h.receiver.respond = () => 200;
+      h.advance(HOUR);
+      await h.publish(h.purchase(delivered), h.purchase(refused));
+      await h.settle();
+      const conversions = async (c: string) => (await h.eventsOf(c, 'ConversionAttributed')).filter((e) => (e.data as { ruleId: string }).ruleId === ruleId);
+      expect(await conversions(delivered)).toHaveLength(1);
+      expect(await conversions(refused)).toEqual([]);
     });
 
     it('sends no retry once the customer has withdrawn the consent its rule needs: suppressed, the row cancelled', async () => {

@@ -193,6 +193,11 @@ export class Dispatcher {
           [JSON.stringify(dead)],
         );
       }
+      // A message that was never delivered converts nobody: its goal closes.
+      const undelivered = [...barred.map((row) => row.action_id), ...dead.map((row) => row.action_id)];
+      if (undelivered.length > 0) {
+        await tx.query('UPDATE journey.saga_actions SET goal_until = NULL WHERE action_id = ANY($1::uuid[]) AND converted_by IS NULL', [undelivered]);
+      }
       if (retry.length > 0) {
         await tx.query(
           `UPDATE journey.outbox o SET last_error = x.error, next_attempt_at = x.next, locked_until = NULL

@@ -80,7 +80,7 @@ function compare(op: string, actual: unknown, expected: unknown, context: Condit
     case 'startsWith':
       return typeof actual === 'string' && typeof expected === 'string' && actual.startsWith(expected);
     case 'birthdayToday':
-      return typeof actual === 'string' && actual.slice(5, 10) === monthDay(context.now, context.timezone);
+      return typeof actual === 'string' && isBirthday(actual.slice(5, 10), context.now, context.timezone);
     default:
       return false;
   }
@@ -88,6 +88,21 @@ function compare(op: string, actual: unknown, expected: unknown, context: Condit
 
 function comparable(a: unknown, b: unknown): boolean {
   return (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
+}
+
+/** Whether a birthday ("MM-DD") falls on the local day of `at`: 29 February on the 28th in other years. */
+export function isBirthday(born: string, at: number, timezone?: string): boolean {
+  const today = localParts(at, timezone);
+  const monthAndDay = `${String(today.month).padStart(2, '0')}-${String(today.day).padStart(2, '0')}`;
+  if (born === monthAndDay) return true;
+  const leap = (today.year % 4 === 0 && today.year % 100 !== 0) || today.year % 400 === 0;
+  return born === '02-29' && monthAndDay === '02-28' && !leap;
+}
+
+/** The local date ("YYYY-MM-DD") of an instant in a time zone (UTC when none or unknown). */
+export function localDate(at: number, timezone?: string): string {
+  const parts = localParts(at, timezone);
+  return `${String(parts.year).padStart(4, '0')}-${String(parts.month).padStart(2, '0')}-${String(parts.day).padStart(2, '0')}`;
 }
 
 /** "MM-DD" of an instant in a time zone (UTC when none or unknown). */

@@ -1,7 +1,7 @@
 import type { EventType, JourneyEvent } from '@journey/contracts';
 import { SAMPLE_DATA } from '../../../../test/support/sample-events';
 import { emptyCustomer360, type Customer360 } from '../customer-360';
-import { evaluate, localParts, monthDay } from './conditions';
+import { evaluate, isBirthday, localDate, localParts, monthDay } from './conditions';
 import { decide, decideDue, type DecideInput } from './decider';
 import { inHoldout, quietUntil } from './gates';
 import type { Rule } from './rule';
@@ -210,6 +210,15 @@ describe('conditions', () => {
     [{ path: 'event.data.total', op: 'gt', value: '100' }, false],
   ] as const)('%j → %s', (condition, expected) => {
     expect(evaluate(condition as never, context)).toBe(expected);
+  });
+
+  it('keeps a 29 February birthday on the 28th in other years, on the local day', () => {
+    expect(isBirthday('02-29', Date.parse('2027-02-28T12:00:00Z'), 'Europe/Berlin')).toBe(true);
+    expect(isBirthday('02-29', Date.parse('2028-02-28T12:00:00Z'), 'Europe/Berlin')).toBe(false);
+    expect(isBirthday('02-29', Date.parse('2028-02-29T12:00:00Z'), 'Europe/Berlin')).toBe(true);
+    // 23:30 UTC on 9 March is 10 March in Berlin.
+    expect(isBirthday('03-10', Date.parse('2026-03-09T23:30:00Z'), 'Europe/Berlin')).toBe(true);
+    expect(localDate(Date.parse('2026-03-09T23:30:00Z'), 'Europe/Berlin')).toBe('2026-03-10');
   });
 
   it('reads wall-clock time in a time zone', () => {
