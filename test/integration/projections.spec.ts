@@ -181,6 +181,40 @@ describe.each(backends())('projections on %s', (backend) => {
     expect(again.changed).toBe(0);
     expect(await h.eventsOfType(`customer-${prefix}-ann`, 'ValueTierChanged')).toHaveLength(1);
   });
+
+  it('RFM: runners of one slot score as of its start, so they append each change once; forgotten customers are not scored', async () => {
+    const prefix = `slot${randomUUID().slice(0, 6)}`;
+    const slot = Date.parse('2026-07-01T00:00:00Z'); // the harness's slots are minutes
+    const id = (name: string) => `${prefix}-${name}`;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    await h.publish(
+      // Inside the 365-day window at the slot's start, outside it 30 seconds later.
+      purchase(id('edge'), iso(slot + 30_000 - 365 * DAY)),
+      purchase(id('edge'), iso(slot - 100 * DAY)),
+      purchase(id('one'), iso(slot - 50 * DAY)),
+      purchase(id('two'), iso(slot - 40 * DAY)),
+      purchase(id('two'), iso(slot - 30 * DAY)),
+      purchase(id('three'), iso(slot - 20 * DAY)),
+      purchase(id('three'), iso(slot - 15 * DAY)),
+      purchase(id('three'), iso(slot - 10 * DAY)),
+      purchase(id('gone'), iso(slot - 3 * DAY), 90_000),
+      customerEvent('CustomerForgotten', { customerId: id('gone') }, iso(slot - DAY)),
+    );
+    await h.settle();
+    await t.db.query("UPDATE journey.customer_360 SET orders = 0 WHERE customer_id NOT LIKE $1 || '-%'", [prefix]);
+
+    const first = await h.projector.runRfm(new Date(slot + 10_000));
+    const second = await h.projector.runRfm(new Date(slot + 50_000));
+    expect(second.run).toBe(first.run);
+    expect(first.customers).toBe(4);
+    expect(second.changed).toBe(first.changed);
+    expect(second.appended).toBe(0);
+    await h.settle();
+    // Two orders in the window (frequencies 2, 1, 2, 3): score 2; one would have scored 1.
+    const edge = await h.eventsOfType(`customer-${id('edge')}`, 'ValueTierChanged');
+    expect(edge.map((e) => [e.occurredAt, (e.data as { rfm: { frequency: number } }).rfm.frequency])).toEqual([[iso(slot), 2]]);
+    expect(await h.eventsOfType(`customer-${id('gone')}`, 'ValueTierChanged')).toHaveLength(0);
+  });
 });
 
 describe.each(backends())('rebuild on %s', (backend) => {

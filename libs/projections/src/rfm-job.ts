@@ -27,14 +27,16 @@ interface Current {
 }
 
 /**
- * The value tier: RFM quintiles over every customer who ever bought (recency since the last
- * purchase, frequency and monetary value over the window, in the base currency), the named
- * segment and the tier. Customers whose scores, segment or tier changed get a ValueTierChanged
- * event, which the projector folds into their 360; ids depend on the run's slot, so two runners
- * of the same slot append each change once.
+ * The value tier: RFM quintiles over every customer who ever bought and was not forgotten
+ * (recency since the last purchase, frequency and monetary value over the window, in the base
+ * currency), the named segment and the tier. Customers whose scores, segment or tier changed get
+ * a ValueTierChanged event, which the projector folds into their 360. A run scores as of the
+ * start of the slot it falls in, and ids depend on that slot, so two runners of the same slot
+ * compute the same changes and append each once.
  */
 export async function runRfm(db: Queryable, store: EventStore, options: RfmJobOptions, now: Date): Promise<RfmReport> {
-  const run = new Date(Math.floor(now.getTime() / options.slotMs) * options.slotMs).toISOString();
+  const slotStart = Math.floor(now.getTime() / options.slotMs) * options.slotMs;
+  const run = new Date(slotStart).toISOString();
   const inputs: RfmInput[] = [];
   const current = new Map<string, Current>();
   let after = '';
@@ -49,13 +51,13 @@ export async function runRfm(db: Queryable, store: EventStore, options: RfmJobOp
       rfm_monetary: number | null;
     }>(
       `SELECT customer_id, purchases, tier, segment, rfm_recency, rfm_frequency, rfm_monetary
-       FROM ${LIVE_TABLES.customers} WHERE orders > 0 AND customer_id > $1 ORDER BY customer_id LIMIT 5000`,
+       FROM ${LIVE_TABLES.customers} WHERE orders > 0 AND NOT forgotten AND customer_id > $1 ORDER BY customer_id LIMIT 5000`,
       [after],
     );
     if (rows.length === 0) break;
     for (const row of rows) {
       const purchases: PurchaseRecord[] = row.purchases.map(([at, orderId, total, currency]) => ({ at, orderId, total, currency }));
-      const input = rfmInput(row.customer_id, purchases, now.getTime(), options);
+      const input = rfmInput(row.customer_id, purchases, slotStart, options);
       if (!input) continue;
       inputs.push(input);
       current.set(row.customer_id, {
