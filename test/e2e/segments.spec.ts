@@ -32,6 +32,10 @@ describe(`the segments API on ${backend}`, () => {
   });
   const request = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) => engine.request({ method, url, body });
   const detail = async (customerId: string) => (await request('GET', `/v1/customers/${customerId}`)).json() as unknown as Detail;
+  const fields = async (url: string) => {
+    const response = await request('GET', url);
+    return [response.status, (response.json() as unknown as Problem).errors.map((e) => e.field)];
+  };
 
   beforeAll(async () => {
     if (backend === 'postgres') t = await createTestDatabase('postgres', 4);
@@ -112,14 +116,17 @@ describe(`the segments API on ${backend}`, () => {
   });
 
   it('refuses a history or flows period naming a day the calendar has not, naming the bound', async () => {
-    const fields = async (url: string) => {
-      const response = await request('GET', url);
-      return [response.status, (response.json() as unknown as Problem).errors.map((e) => e.field)];
-    };
     expect(await fields('/v1/segments/flows?from=2026-02-30&to=2026-03-05')).toEqual([400, ['from']]);
     expect(await fields(`/v1/segments/${segmentId}/history?from=2026-02-29&to=2026-03-05`)).toEqual([400, ['from']]);
     expect(await fields(`/v1/segments/${segmentId}/history?from=2026-04-01&to=2026-04-31`)).toEqual([400, ['to']]);
     expect(await fields(`/v1/segments/${segmentId}/history?from=2026-04-01&from=2026-04-02`)).toEqual([400, ['from']]);
+  });
+
+  it('refuses a members cursor that is not the `next` of a page, naming after', async () => {
+    expect(await fields(`/v1/segments/${segmentId}/members?after=${early}&after=${late}`)).toEqual([400, ['after']]);
+    expect(await fields(`/v1/segments/${segmentId}/members?after=%20${early}`)).toEqual([400, ['after']]);
+    expect(await fields(`/v1/segments/${segmentId}/members?after=${'x'.repeat(200)}&limit=0`)).toEqual([400, ['after', 'limit']]);
+    expect((await request('GET', `/v1/segments/${segmentId}/members?after=${early}`)).json()).toMatchObject({ members: [expect.objectContaining({ customerId: late })] });
   });
 
   it('archives a segment: its members exit, marked as the job that let them go', async () => {

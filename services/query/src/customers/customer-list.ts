@@ -3,6 +3,7 @@ import { netInBase, type CurrencyRates } from '@journey/domain';
 import type { Queryable } from '@journey/database';
 import { RequestRejectedError } from '@journey/platform';
 import { LIVE_TABLES } from '@journey/projections';
+import { csvField } from '../csv-field';
 import { filterSql, type CustomerFilter } from './customer-filter';
 
 /** One customer in a list or an export: what a campaign needs, not the whole 360. */
@@ -132,14 +133,6 @@ const CSV_COLUMNS: ReadonlyArray<keyof CustomerSummary> = [
   'customerId', 'name', 'email', 'country', 'city', 'stage', 'tier', 'segment', 'rfm', 'orders', 'netRevenue', 'currency',
   'firstPurchaseAt', 'lastPurchaseAt', 'lastActivityAt', 'openTickets', 'emailMarketing',
 ];
-
-/** RFC 4180 quoting; a leading =, +, - or @ is defused so spreadsheets do not run it as a formula. */
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** The whole filtered list as CSV, a header line then pages of 5,000 rows; the next page is read while one is written. */
 export async function* customerCsv(db: Queryable, filter: CustomerFilter, rates: CurrencyRates): AsyncGenerator<string> {

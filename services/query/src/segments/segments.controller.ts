@@ -3,7 +3,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res }
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { BackfillJob } from '@journey/projections';
-import { ApiAnswer, ApiRequest, RequestRejectedError, Roles } from '@journey/platform';
+import { isExternalId } from '@journey/contracts';
+import { ApiAnswer, ApiRequest, RequestRejectedError, Roles, type FieldProblem } from '@journey/platform';
 import { ArchiveSegmentCommand } from './archive-segment/archive-segment.command';
 import { CreateSegmentCommand } from './create-segment/create-segment.command';
 import { ExportSegmentMembersQuery } from './export-segment-members/export-segment-members.query';
@@ -88,8 +89,12 @@ export class SegmentsController {
   @ApiQuery({ name: 'after', required: false, description: 'the `next` of the previous page' })
   @ApiQuery({ name: 'limit', required: false, example: 100 })
   members(@Param('id') id: string, @Query('after') after?: string, @Query('limit') limit?: string): Promise<SegmentMemberPage> {
-    const size = limit === undefined ? 100 : Number(limit);
-    if (!/^\d+$/.test(limit ?? '100') || size < 1 || size > MAX_PAGE) throw new RequestRejectedError(400, 'Invalid page', [{ field: 'limit', reason: `must be an integer from 1 to ${MAX_PAGE}` }]);
+    const errors: FieldProblem[] = [];
+    // `next` is the last customer id of a page: anything else (a parameter given twice is an array) is no cursor.
+    if (after !== undefined && !isExternalId(after)) errors.push({ field: 'after', reason: 'must be the `next` of a previous page, given once' });
+    const size = limit === undefined ? 100 : typeof limit === 'string' && /^\d+$/.test(limit) ? Number(limit) : 0;
+    if (size < 1 || size > MAX_PAGE) errors.push({ field: 'limit', reason: `must be an integer from 1 to ${MAX_PAGE}` });
+    if (errors.length > 0) throw new RequestRejectedError(400, 'Invalid page', errors);
     return this.queries.execute(new ListSegmentMembersQuery(id, after ?? '', size));
   }
 

@@ -5,6 +5,7 @@ import { DATABASE } from '@journey/platform';
 import { SegmentStore, segmentMembers } from '@journey/projections';
 import { asProblem } from '../segment-view';
 import { ExportSegmentMembersQuery } from './export-segment-members.query';
+import { MEMBER_CSV_HEADER, memberCsvLine } from './member-csv';
 
 const PAGE = 2000;
 
@@ -19,17 +20,12 @@ export class ExportSegmentMembersHandler implements IQueryHandler<ExportSegmentM
 }
 
 async function* lines(db: Database, id: string): AsyncIterable<string> {
-  yield 'customer_id,since,version,backfill,stage,tier,country\n';
+  yield MEMBER_CSV_HEADER;
   let after = '';
   for (;;) {
     const page = await segmentMembers(db, id, after, PAGE);
-    for (const m of page) yield `${[m.customerId, m.since, m.version, m.backfill, m.stage, m.tier ?? '', m.country ?? ''].map(csv).join(',')}\n`;
+    for (const member of page) yield memberCsvLine(member);
     if (page.length < PAGE) return;
     after = page[page.length - 1]!.customerId;
   }
-}
-
-function csv(value: string | number | boolean): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
