@@ -587,6 +587,40 @@ describe.each(backends())('journeys on %s', (backend) => {
     expect(results).toMatchObject({ dispatched: 1, failed: 1, converted: 1, conversionRate: 1 });
   });
 
+  it('holds the holdout back from what a treated customer would have been sent, no more: the same behaviour shows no lift', async () => {
+    const ruleId = `promo-${h.now.getTime()}`;
+    await h.saga.rules.save({
+      id: ruleId,
+      name: 'Promo on views',
+      trigger: { event: 'ProductViewed' },
+      action: { channel: 'log', target: 'promo', template: '{}' },
+      limits: { frequencyCap: { count: 1, per: '7d' } },
+      holdout: 50,
+      goal: { event: 'PurchaseCompleted', within: '7d' },
+    });
+    await h.saga.rulesChanged();
+    const customerIn = (holdout: boolean, tag: string): string => {
+      for (let i = 0; ; i++) {
+        const id = `${ruleId}-${tag}-${i}`;
+        if (inHoldout(ruleId, id, 50) === holdout) return id;
+      }
+    };
+    // The same behaviour in both groups: one customer views three times and then buys, another views once and does not.
+    const buyers = [customerIn(false, 'tb'), customerIn(true, 'hb')];
+    const browsers = [customerIn(false, 'tn'), customerIn(true, 'hn')];
+    const views = (c: string, n: number): JourneyEvent[] => Array.from({ length: n }, () => h.event('ProductViewed', c));
+    await h.publish(...buyers.flatMap((c) => views(c, 3)), ...browsers.flatMap((c) => views(c, 1)));
+    await h.settle();
+    h.advance(HOUR);
+    await h.publish(...buyers.map((c) => h.purchase(c)));
+    await h.settle();
+    const [results] = await ruleResults(t.db, ruleId);
+    expect(results).toMatchObject({ dispatched: 2, converted: 1, holdout: 2, holdoutConverted: 1, conversionRate: 0.5, holdoutConversionRate: 0.5, lift: 0 });
+    expect(results!.suppressed).toEqual({ frequency_cap: 4, holdout: 2 });
+    await h.saga.rules.delete(ruleId);
+    await h.saga.rulesChanged();
+  });
+
   it('counts every match once, in the outcome it has now: the results add up to what was matched', async () => {
     const results = await ruleResults(t.db);
     expect(results.length).toBeGreaterThan(3);

@@ -53,6 +53,7 @@ export const SUPPRESSION_REASONS = [
   'holdout',
   'forgotten',
   'depth_limit',
+  'template_error',
 ] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 

@@ -1,5 +1,5 @@
 import { CUSTOMER_STREAM_PREFIX } from '@journey/contracts';
-import { customer360View, recordDecision, type Customer360, type CustomerPredictions, type Decision, type DecisionMemory, type DecisionRecord, type DerivedEvent, type Trigger } from '@journey/domain';
+import { customer360View, recordDecision, type Customer360, type CustomerPredictions, type Decision, type DecisionMemory, type DecisionRecord, type DeliveryEntry, type DerivedEvent, type Trigger } from '@journey/domain';
 import type { UnitOfWork } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import { render, type TemplateContext } from './rules/templates';
@@ -47,8 +47,24 @@ export class DecisionWriter {
   /** Records a decision taken on `trigger` for `customer`; returns the memory later decisions must see. */
   apply(decision: Decision, trigger: Trigger, customer: Customer360, memory: DecisionMemory): DecisionMemory {
     const record = recordDecision(decision, trigger, customer, memory, this.now);
-    this.add(record);
+    const body = record.delivery ? this.render(record.delivery) : undefined;
+    if (record.delivery && body === undefined) {
+      // A template that cannot render for this customer suppresses its action; the pass goes on.
+      const suppressed = recordDecision({ kind: 'suppress', rule: record.delivery.rule, reason: 'template_error' }, trigger, customer, memory, this.now);
+      this.add(suppressed, undefined);
+      return suppressed.memory;
+    }
+    this.add(record, body);
     return record.memory;
+  }
+
+  /** The action's body, or undefined when its template throws (a stored rule the template check now refuses). */
+  private render({ rule, trigger, customer }: DeliveryEntry): string | undefined {
+    try {
+      return render(rule.action.template, this.templateContext(customer, trigger, rule.action.params));
+    } catch {
+      return undefined;
+    }
   }
 
   /** A timer fell due and was decided again: its row is done. */
@@ -134,7 +150,7 @@ export class DecisionWriter {
     }
   }
 
-  private add(record: DecisionRecord): void {
+  private add(record: DecisionRecord, body: string | undefined): void {
     const { decision, timer, delivery, action } = record;
     if (decision) {
       this.decisions.push({
@@ -173,7 +189,7 @@ export class DecisionWriter {
         trigger_event_id: trigger.event.eventId,
         channel: rule.action.channel,
         target: rule.action.target,
-        body: render(rule.action.template, this.templateContext(customer, trigger, rule.action.params)),
+        body,
         depth: trigger.depth + 1,
         next_attempt_at: at,
         created_at: at,

@@ -1,4 +1,4 @@
-import { parseRule, type ParsedRule } from './rule-definition';
+import { parseRule, parseStoredRule, type ParsedRule } from './rule-definition';
 
 const WIN_BACK = {
   id: 'win-back',
@@ -111,5 +111,11 @@ describe('a rule as JSON, checked and normalised', () => {
   it('refuses a template that reads a field the trigger or the 360 does not have', () => {
     const errors = errorsOf(parseRule({ ...WIN_BACK, action: { ...WIN_BACK.action, template: '{{customer.profile.nickname}}' } }));
     expect(errors).toEqual([{ field: 'action.template', reason: 'refers to customer.profile.nickname, which does not exist' }]);
+  });
+
+  it('refuses a template that would throw when rendered; a stored version holding one still loads', () => {
+    const partial = { ...WIN_BACK, action: { ...WIN_BACK.action, template: 'Hi {{> greeting}}' } };
+    expect(errorsOf(parseRule(partial))).toEqual([{ field: 'action.template', reason: 'uses a partial ({{> greeting}}); templates have none' }]);
+    expect(parseStoredRule(partial)).toMatchObject({ ok: true, rule: { action: { template: 'Hi {{> greeting}}' } } });
   });
 });

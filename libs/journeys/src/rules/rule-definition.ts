@@ -47,6 +47,19 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
  * Errors name the field and the reason; templates are checked against the fields they read.
  */
 export function parseRule(input: unknown): ParsedRule {
+  return parse(input, false);
+}
+
+/**
+ * A version read back from the store, accepted when it was saved: its template is not checked
+ * again, since a stored version that no longer passed would stop every rule from loading (a
+ * template that fails to render suppresses its action instead).
+ */
+export function parseStoredRule(input: unknown): ParsedRule {
+  return parse(input, true);
+}
+
+function parse(input: unknown, stored: boolean): ParsedRule {
   const errors: RuleProblem[] = [];
   const fail = (field: string, reason: string) => errors.push({ field, reason });
   if (!isObject(input)) return { ok: false, errors: [{ field: 'body', reason: 'must be a rule object' }] };
@@ -84,7 +97,7 @@ export function parseRule(input: unknown): ParsedRule {
   if (channel === 'kafka' && !/^[A-Za-z0-9._-]{1,249}$/.test(target)) fail('action.target', 'must be a Kafka topic name');
   const params = action.params === undefined ? {} : isObject(action.params) ? action.params : (fail('action.params', 'must be an object'), {});
   const template = typeof action.template === 'string' ? action.template : (fail('action.template', 'is required (a Handlebars template)'), '');
-  if (template && typeof triggerEvent === 'string') errors.push(...checkTemplate(template, triggerEvent, params));
+  if (template && typeof triggerEvent === 'string' && !stored) errors.push(...checkTemplate(template, triggerEvent, params));
 
   const limits: { frequencyCap?: { count: number; perMs: number }; quietHours?: { start: string; end: string } } = {};
   if (input.limits !== undefined) {

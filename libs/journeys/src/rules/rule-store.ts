@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Rule } from '@journey/domain';
 import { canonicalJson } from '@journey/event-store';
 import { type Database } from '@journey/database';
-import { parseRule, type RuleProblem } from './rule-definition';
+import { parseRule, parseStoredRule, type RuleProblem } from './rule-definition';
 
 /** Every failure the rule store reports on purpose; `type` makes the union switchable. */
 export type RuleStoreError = RuleRejectedError | RuleNotFoundError;
@@ -138,7 +138,7 @@ export class RuleStore {
 }
 
 function toRecord(row: RuleRow): RuleRecord {
-  const parsed = parseRule(row.definition);
+  const parsed = parseStoredRule(row.definition);
   if (!parsed.ok) throw new Error(`stored rule ${row.id} v${row.version} no longer parses: ${JSON.stringify(parsed.errors)}`);
   return {
     rule: { ...parsed.rule, enabled: row.enabled && !row.deleted, version: row.version },

@@ -71,6 +71,42 @@ describe('checking a template against what it may read', () => {
     ]);
   });
 
+  describe('refuses what would only fail when rendered, inside the customer pass', () => {
+    const context = { customer: { profile: { name: 'Ada' } }, event: { data: { items: [{ sku: 'SKU-1' }] } }, params: {} };
+    it.each([
+      ['Hi {{> greeting}}', 'uses a partial ({{> greeting}}); templates have none'],
+      ['{{*greeting}}', 'uses a decorator ({{* greeting}}); templates have none'],
+      ['{{#if}}x{{/if}}', 'calls #if with 0 arguments; it takes exactly 1'],
+      ['{{#unless customer.forgotten customer.customerId}}x{{/unless}}', 'calls #unless with 2 arguments; it takes exactly 1'],
+      ['{{#each}}x{{/each}}', 'calls #each with 0 arguments; it takes exactly 1'],
+      ['{{#with customer.profile params}}x{{/with}}', 'calls #with with 2 arguments; it takes exactly 1'],
+      ['{{if customer.forgotten}}', 'uses if outside a block: write {{#if …}}…{{/if}}'],
+      ['{{lookup customer.profile}}', 'calls lookup with 1 argument; it takes exactly 2'],
+      ['{{#each event.data.items}}{{sku 1}}{{/each}}', 'calls sku with arguments, but sku is not a helper (money, json, lookup, log, if, unless, each, with)'],
+      ['{{#with customer}}{{#if}}x{{/if}}{{/with}}', 'calls #if with 0 arguments; it takes exactly 1'],
+      ['{{#each event.data.items}}{{helperMissing}}{{/each}}', 'uses helperMissing, which a template cannot call'],
+    ])('%s', (template, reason) => {
+      expect(checkTemplate(template, 'PurchaseCompleted', {})).toEqual([{ field: 'action.template', reason }]);
+      expect(() => render(template, context)).toThrow();
+    });
+
+    it('refuses partials and decorators in every form, and a helper whose arguments Handlebars would fill with its own', () => {
+      const reasons = (template: string) => checkTemplate(template, 'PurchaseCompleted', {}).map((p) => p.reason);
+      expect(reasons('{{#> layout}}Hi{{/layout}}')).toEqual(['uses a partial ({{> layout}}); templates have none']);
+      expect(reasons('{{#*inline "greeting"}}Hi{{/inline}}')).toEqual(['uses a decorator ({{* inline}}); templates have none']);
+      // {{json}} alone would write Handlebars' options: the whole context.
+      expect(reasons('{{json}}')).toEqual(['calls json with 0 arguments; it takes exactly 1']);
+    });
+
+    it('accepts the helpers called as they are meant to be', () => {
+      const template =
+        '{{#if customer.profile.name}}{{#with customer.profile}}{{name}}{{/with}}{{else}}there{{/if}}{{#unless customer.forgotten}}!{{/unless}} ' +
+        '{{#each event.data.items as |item|}}{{item.sku}}{{/each}} {{lookup customer.profile "name"}} {{json (lookup customer "profile")}}';
+      expect(checkTemplate(template, 'PurchaseCompleted', {})).toEqual([]);
+      expect(render(template, context)).toBe('Ada! SKU-1 Ada {"name":"Ada"}');
+    });
+  });
+
   it('refuses text that is not Handlebars, saying so', () => {
     expect(checkTemplate('{{#if customer.forgotten}}', 'PurchaseCompleted', {})).toEqual([
       { field: 'action.template', reason: expect.stringMatching(/^is not a valid Handlebars template: /) },

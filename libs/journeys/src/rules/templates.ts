@@ -20,7 +20,22 @@ handlebars.registerHelper('money', (amount: unknown, currency: unknown) =>
 /** {{json value}}: a value as JSON, for templates that build JSON bodies. */
 handlebars.registerHelper('json', (value: unknown) => new handlebars.SafeString(JSON.stringify(value ?? null)));
 
-const HELPERS = new Set(['money', 'json', 'if', 'unless', 'each', 'with', 'lookup', 'log']);
+/**
+ * The helpers a template may call: how many arguments each takes, and whether only as a block.
+ * Handlebars checks these counts only when it renders, and throws: inside the customer pass.
+ */
+const HELPERS: ReadonlyMap<string, { readonly min: number; readonly max: number; readonly block?: true }> = new Map([
+  ['money', { min: 1, max: 2 }],
+  ['json', { min: 1, max: 1 }],
+  ['lookup', { min: 2, max: 2 }],
+  ['log', { min: 0, max: Infinity }],
+  ['if', { min: 1, max: 1, block: true }],
+  ['unless', { min: 1, max: 1, block: true }],
+  ['each', { min: 1, max: 1, block: true }],
+  ['with', { min: 1, max: 1, block: true }],
+]);
+/** Handlebars' hooks for a missing helper: registered as helpers, yet not callable from a template. */
+const HOOKS = new Set(['helperMissing', 'blockHelperMissing']);
 
 /** Any key below a `*`; `true` marks a leaf. */
 type Shape = { readonly [key: string]: Shape | true };
@@ -93,7 +108,8 @@ export interface TemplateProblem {
 /**
  * Parses a template and checks every field it reads against what the trigger event, the 360 and
  * the rule's parameters hold: a misspelt field is refused when the rule is saved, not discovered
- * as a blank in a customer's message.
+ * as a blank in a customer's message. What Handlebars would only refuse when rendering (partials,
+ * decorators, a helper called with the wrong arguments) is refused here too.
  */
 export function checkTemplate(template: string, trigger: string, params: Readonly<Record<string, unknown>>): TemplateProblem[] {
   let program: hbs.AST.Program;
@@ -109,39 +125,94 @@ export function checkTemplate(template: string, trigger: string, params: Readonl
     recommendations: ANY,
   };
   const problems: TemplateProblem[] = [];
-  const check = (path: hbs.AST.PathExpression, scoped: boolean): void => {
-    if (path.data || path.original === 'this' || path.original.startsWith('this.')) return;
-    if (scoped) return; // inside #each / #with, paths are relative to the block's value
-    if (!known(roots, path.parts)) problems.push({ field: 'action.template', reason: `refers to ${path.original}, which does not exist` });
+  const visitor: Visitor = {
+    path: (path, scoped) => {
+      if (path.data || path.original === 'this' || path.original.startsWith('this.')) return;
+      if (scoped) return; // inside #each / #with, paths are relative to the block's value
+      if (!known(roots, path.parts)) problems.push({ field: 'action.template', reason: `refers to ${path.original}, which does not exist` });
+    },
+    refuse: (reason) => problems.push({ field: 'action.template', reason }),
   };
-  walk(program, false, check);
-  return problems;
+  walk(program, false, visitor);
+  if (problems.length > 0) return problems;
+  try {
+    handlebars.precompile(program, { noEscape: true });
+  } catch (error) {
+    return [{ field: 'action.template', reason: `is not a valid Handlebars template: ${(error as Error).message.split('\n')[0]}` }];
+  }
+  return [];
 }
 
-function walk(node: hbs.AST.Node | hbs.AST.Program, scoped: boolean, check: (path: hbs.AST.PathExpression, scoped: boolean) => void): void {
-  if (node.type === 'Program') {
-    for (const statement of (node as hbs.AST.Program).body) walk(statement, scoped, check);
-    return;
-  }
-  if (node.type === 'MustacheStatement' || node.type === 'SubExpression' || node.type === 'BlockStatement') {
-    const call = node as hbs.AST.MustacheStatement | hbs.AST.BlockStatement;
-    const path = call.path as hbs.AST.PathExpression;
-    const callsHelper = HELPERS.has(path.original) && (call.params.length > 0 || node.type === 'BlockStatement');
-    if (path.type === 'PathExpression' && !callsHelper) check(path, scoped);
-    for (const param of call.params) walkExpression(param, scoped, check);
-    for (const pair of call.hash?.pairs ?? []) walkExpression(pair.value, scoped, check);
-    if (node.type === 'BlockStatement') {
-      const block = node as hbs.AST.BlockStatement;
-      const scopes = block.path.type === 'PathExpression' && ['each', 'with'].includes((block.path as hbs.AST.PathExpression).original);
-      if (block.program) walk(block.program, scoped || scopes, check);
-      if (block.inverse) walk(block.inverse, scoped, check);
-    }
+interface Visitor {
+  /** A field the template reads; `scoped` inside #each and #with, where paths are relative to the block's value. */
+  readonly path: (path: hbs.AST.PathExpression, scoped: boolean) => void;
+  readonly refuse: (reason: string) => void;
+}
+
+function walk(node: hbs.AST.Node, scoped: boolean, visitor: Visitor): void {
+  switch (node.type) {
+    case 'Program':
+      for (const statement of (node as hbs.AST.Program).body) walk(statement, scoped, visitor);
+      return;
+    case 'PartialStatement':
+    case 'PartialBlockStatement':
+      visitor.refuse(`uses a partial ({{> ${nameOf((node as hbs.AST.PartialStatement).name)}}}); templates have none`);
+      return;
+    case 'Decorator':
+    case 'DecoratorBlock':
+      visitor.refuse(`uses a decorator ({{* ${nameOf((node as hbs.AST.Decorator).path)}}}); templates have none`);
+      return;
+    case 'MustacheStatement':
+    case 'BlockStatement':
+    case 'SubExpression':
+      call(node as hbs.AST.MustacheStatement | hbs.AST.BlockStatement | hbs.AST.SubExpression, scoped, visitor);
+      return;
+    default:
+      return; // text and comments
   }
 }
 
-function walkExpression(node: hbs.AST.Expression, scoped: boolean, check: (path: hbs.AST.PathExpression, scoped: boolean) => void): void {
-  if (node.type === 'PathExpression') check(node as hbs.AST.PathExpression, scoped);
-  else if (node.type === 'SubExpression') walk(node as hbs.AST.SubExpression, scoped, check);
+/** A mustache, a block or a subexpression: a helper call, checked for its arguments, or a field read. */
+function call(node: hbs.AST.MustacheStatement | hbs.AST.BlockStatement | hbs.AST.SubExpression, scoped: boolean, visitor: Visitor): void {
+  const name = nameOf(node.path);
+  const block = node.type === 'BlockStatement';
+  const args = node.params.length;
+  const hashed = (node.hash?.pairs.length ?? 0) > 0;
+  const helper = HELPERS.get(name);
+  if (HOOKS.has(name)) {
+    visitor.refuse(`uses ${name}, which a template cannot call`);
+  } else if (helper) {
+    if (helper.block && !block) visitor.refuse(`uses ${name} outside a block: write {{#${name} …}}…{{/${name}}}`);
+    if (args < helper.min || args > helper.max) visitor.refuse(`calls ${block ? '#' : ''}${name} with ${args} argument${args === 1 ? '' : 's'}; it takes ${arity(helper)}`);
+  } else if (args > 0 || hashed) {
+    visitor.refuse(`calls ${name} with arguments, but ${name} is not a helper (${[...HELPERS.keys()].join(', ')})`);
+  } else if (node.path.type === 'PathExpression') {
+    visitor.path(node.path as hbs.AST.PathExpression, scoped);
+  }
+  for (const param of node.params) expression(param, scoped, visitor);
+  for (const pair of node.hash?.pairs ?? []) expression(pair.value, scoped, visitor);
+  if (block) {
+    const { program, inverse } = node as hbs.AST.BlockStatement;
+    if (program) walk(program, scoped || name === 'each' || name === 'with', visitor);
+    if (inverse) walk(inverse, scoped, visitor);
+  }
+}
+
+function expression(node: hbs.AST.Expression, scoped: boolean, visitor: Visitor): void {
+  if (node.type === 'PathExpression') visitor.path(node as hbs.AST.PathExpression, scoped);
+  else if (node.type === 'SubExpression') walk(node, scoped, visitor);
+}
+
+/** How a path or a literal in a helper's place is named: as Handlebars looks the helper up. */
+function nameOf(node: hbs.AST.Expression): string {
+  if (node.type === 'PathExpression') return (node as hbs.AST.PathExpression).original;
+  if (node.type === 'SubExpression') return nameOf((node as hbs.AST.SubExpression).path);
+  return String((node as hbs.AST.Literal & { value?: unknown }).value);
+}
+
+function arity({ min, max }: { readonly min: number; readonly max: number }): string {
+  if (min === max) return `exactly ${min}`;
+  return max === Infinity ? `at least ${min}` : `${min} to ${max}`;
 }
 
 function known(shape: Shape, parts: readonly string[]): boolean {
