@@ -47,7 +47,7 @@ async function job(url: string): Promise<void> {
     const report = await runPredictions(
       db,
       store,
-      { ...DEFAULT_PROJECTION_OPTIONS.predictions, rates: DEFAULT_PROJECTION_OPTIONS.rates, slotMs: 60_000, trigger: 'bench' },
+      { ...DEFAULT_PROJECTION_OPTIONS.predictions, rates: DEFAULT_PROJECTION_OPTIONS.rates, trigger: 'bench' },
       NOW,
       (now) => {
         if (now !== phase) log(`  ${now}…`);

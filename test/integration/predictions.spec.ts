@@ -115,11 +115,28 @@ describe.each(backends())('the prediction job on %s', (backend) => {
     expect(backtest.naive.orders.perWeek).toHaveLength(13);
   });
 
-  it('appends ChurnRiskChanged when a band moves (a first band is no change), once per run slot', async () => {
+  it('records each run as a fit of its own, even two in one slot of the schedule: its rows name the ModelFitted that scored them', async () => {
+    const first = (await predictionsOf(t.db, id('loyal')))!.fitId;
+    h.now = new Date(NOW + 30_000); // the harness's slots are minutes
+    const again = await h.projector.runPredictions('api');
+    expect(again.fitId).not.toBe(first);
+    expect((await predictionsOf(t.db, id('loyal')))!.fitId).toBe(again.fitId);
+    const facts = (await h.store.readStream(PURCHASE_MODEL_STREAM)).filter((e) => (e.data as { fitId: string }).fitId === again.fitId);
+    expect(facts.map((e) => e.data)).toEqual([expect.objectContaining({ trigger: 'api', bgNbd: again.params, window: expect.objectContaining({ to: h.now.toISOString() }) })]);
+  });
+
+  it('refuses to score under a fit whose id names another fact: a second run at the same instant fails and leaves the rows as they were', async () => {
+    const before = (await predictionsOf(t.db, id('loyal')))!.fitId;
+    await expect(h.projector.runPredictions('cli')).rejects.toMatchObject({ type: 'prediction-append-refused', eventId: before });
+    expect((await predictionsOf(t.db, id('loyal')))!.fitId).toBe(before);
+  });
+
+  it('appends ChurnRiskChanged when a band moves (a first band is no change), once per move', async () => {
     const events = async (name: string) =>
       (await h.store.readStream(CUSTOMER_STREAM_PREFIX + id(name))).filter((e) => e.type === 'ChurnRiskChanged');
     expect(await events('gone')).toHaveLength(0);
     expect(await events('loyal')).toHaveLength(0);
+    h.now = new Date(NOW + 60_000);
     const again = await h.projector.runPredictions('test');
     expect(again.bandChanges).toBe(0);
 
@@ -132,9 +149,12 @@ describe.each(backends())('the prediction job on %s', (backend) => {
     const changed = await events('loyal');
     expect(changed).toHaveLength(1);
     expect(changed[0]!.data).toMatchObject({ from: 'low', to: loyal!.churnBand, fitId: later.fitId });
-    expect(changed[0]!.eventId).toBe((await h.projector.runPredictions('test').then(() => events('loyal')))[0]!.eventId);
+    // A run after it finds the band already moved: no second event.
+    h.now = new Date(NOW + 180 * DAY + 60_000);
+    expect((await h.projector.runPredictions('test')).bandChanges).toBe(0);
+    expect(await events('loyal')).toHaveLength(1);
     // gone stayed high: no event.
     expect(await events('gone')).toHaveLength(0);
-    expect(await h.store.readStream(PURCHASE_MODEL_STREAM)).toHaveLength(2);
+    expect(await h.store.readStream(PURCHASE_MODEL_STREAM)).toHaveLength(5);
   });
 });

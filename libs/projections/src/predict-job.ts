@@ -1,6 +1,6 @@
 import { CUSTOMER_STREAM_PREFIX, ENGINE_SOURCE, PURCHASE_MODEL_STREAM, type ChurnBand, type EventData } from '@journey/contracts';
 import { derivedEvent, derivedEventId, readsPredictions, type CurrencyRates } from '@journey/domain';
-import type { AppendRequest, EventStore } from '@journey/event-store';
+import type { AppendRequest, AppendResult, EventStore } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import type { PredictionOptions } from '@journey/platform';
 import { compressSummaries, fitBgNbd, fitGammaGamma, scoreCustomer, type FittedModels, type PurchaseOutlook } from '@journey/predictions';
@@ -13,8 +13,6 @@ import { SegmentStore } from './segments/segment-store';
 
 export interface PredictJobOptions extends Omit<PredictionOptions, 'intervalMs'> {
   readonly rates: CurrencyRates;
-  /** The schedule's period: a run belongs to the slot it falls in, and its fit id comes from the slot. */
-  readonly slotMs: number;
   /** What started the run (recorded in the fit): schedule, cli, api. */
   readonly trigger?: string;
 }
@@ -37,6 +35,19 @@ export interface PredictReport {
   readonly seconds: { readonly extract: number; readonly fit: number; readonly recommend: number; readonly score: number; readonly scoring: number; readonly forecast: number };
 }
 
+/** The store refused an event of the run (its id already names other content): nothing is scored under it. */
+export class PredictionAppendRefusedError extends Error {
+  readonly type = 'prediction-append-refused' as const;
+  constructor(
+    readonly eventId: string,
+    readonly streamId: string,
+    readonly reason: string,
+  ) {
+    super(`${streamId}: event ${eventId} refused: ${reason}`);
+    this.name = 'PredictionAppendRefusedError';
+  }
+}
+
 /** Fewer repeat customers than this and the spend model is not fitted (each customer's own mean stands in). */
 const MIN_SPEND_CUSTOMERS = 20;
 const PAGE = 10_000;
@@ -44,7 +55,8 @@ const PAGE = 10_000;
 /**
  * The purchase models' run: every customer who ever bought (forgotten ones aside) read from the
  * 360 in keyset pages, BG/NBD and Gamma-Gamma fitted over them all, the fit appended as a
- * ModelFitted event on the model stream (the fact every prediction names), every customer
+ * ModelFitted event on the model stream (the fact every prediction names; its id comes from the
+ * run's instant, so each run's fit is a fact of its own), every customer
  * scored into journey.customer_predictions with their recommendations, a ChurnRiskChanged
  * appended to each customer whose band moved (a first band is where a customer starts, not a
  * change), and the shop's forecast with its backtest stored.
@@ -57,7 +69,6 @@ export async function runPredictions(
   onProgress: PredictProgress = () => undefined,
 ): Promise<PredictReport> {
   const started = Date.now();
-  const run = new Date(Math.floor(now.getTime() / options.slotMs) * options.slotMs).toISOString();
   const data = await extractHistories(db, options.rates, now.getTime(), (done, total) => onProgress('extract', done, total));
   if (data.ids.length === 0) throw new RangeError('no customer has bought yet: nothing to fit');
   const extracted = Date.now();
@@ -80,7 +91,7 @@ export async function runPredictions(
   onProgress('fit', 2, 2);
   const fitted = Date.now();
 
-  const fitId = derivedEventId('ModelFitted', PURCHASE_MODEL_STREAM, run);
+  const fitId = derivedEventId('ModelFitted', PURCHASE_MODEL_STREAM, now.toISOString());
   const fact: EventData<'ModelFitted'> = {
     fitId,
     model: 'bg-nbd/gamma-gamma',
@@ -93,9 +104,11 @@ export async function runPredictions(
     durationMs: fitted - started,
     ...(options.trigger ? { trigger: options.trigger } : {}),
   };
-  await store.append(PURCHASE_MODEL_STREAM, [
-    { eventId: fitId, type: 'ModelFitted', version: 1, occurredAt: now.toISOString(), source: ENGINE_SOURCE, data: fact, metadata: {} },
-  ]);
+  refuseConflicts(
+    await store.append(PURCHASE_MODEL_STREAM, [
+      { eventId: fitId, type: 'ModelFitted', version: 1, occurredAt: now.toISOString(), source: ENGINE_SOURCE, data: fact, metadata: {} },
+    ]),
+  );
 
   const recommendations = await computeRecommendations(db, options, now, (done, total) => onProgress('recommend', done, total));
   const recommended = Date.now();
@@ -136,7 +149,7 @@ export async function runPredictions(
     await savePredictions(db, rows, { fitId, scoredAt, currency: options.rates.base, recommendedAsOf: recommendations.snapshot });
     if (segmentsReadThem) await reviewSegmentsAt(db, rows.map((row) => row.customerId), scoredAt);
     for (let k = 0; k < changes.length; k += 500) {
-      const result = await store.appendMany(changes.slice(k, k + 500));
+      const result = refuseConflicts(await store.appendMany(changes.slice(k, k + 500)));
       bandChanges += result.outcomes.filter((o) => o.status === 'appended').length;
     }
     onProgress('score', Math.min(n, from + PAGE), n);
@@ -163,6 +176,12 @@ export async function runPredictions(
     backtest: tested && { cutoff: tested.cutoff, holdoutWeeks: tested.holdoutWeeks, model: tested.model, naive: tested.naive },
     seconds: { extract: (extracted - started) / 1000, fit: (fitted - extracted) / 1000, recommend: (recommended - fitted) / 1000, score: (scored - recommended) / 1000, scoring: computing / 1000, forecast: (forecasted - scored) / 1000 },
   };
+}
+
+function refuseConflicts(result: AppendResult): AppendResult {
+  const conflict = result.outcomes.find((outcome) => outcome.status === 'conflict');
+  if (conflict?.status === 'conflict') throw new PredictionAppendRefusedError(conflict.eventId, conflict.streamId, conflict.reason);
+  return result;
 }
 
 /** Brings the customers' segment review forward to `at`, so that the segment clock's next tick judges them. */
