@@ -13,7 +13,7 @@ export interface CustomerHistory {
   readonly orders: number;
   readonly firstPurchaseAt: number;
   readonly lastPurchaseAt: number;
-  /** The mean value of the repeat orders (all but the first), in minor units; 0 without repeats. */
+  /** The mean value of the repeat orders (all but the first), in minor units; 0 when none has a value in the base currency. */
   readonly repeatMeanValue: number;
 }
 
@@ -22,6 +22,7 @@ export interface ModelInput {
   /** In weeks, counted in whole days, so that identical histories fold together in the fit. */
   readonly recency: number;
   readonly T: number;
+  /** The mean value of the repeat orders; 0 when unknown (no repeat order with a value in the base currency). */
   readonly monetary: number;
 }
 
@@ -115,10 +116,13 @@ export function scoreCustomer(models: FittedModels, input: ModelInput, options: 
 /**
  * The order value expected of a customer: the spend model's, else their own mean of repeat
  * orders, else the shop's mean (also where the spend model has no finite population mean, q ≤ 1).
+ * A customer whose repeat spend is unknown is, to the spend model, one with no repeat order: the
+ * population mean, not an observed mean of zero.
  */
 export function expectedOrderValue(models: FittedModels, input: ModelInput): number {
-  const own = input.frequency > 0 && input.monetary > 0 ? input.monetary : models.meanOrderValue;
+  const known = input.frequency > 0 && input.monetary > 0;
+  const own = known ? input.monetary : models.meanOrderValue;
   if (!models.gammaGamma) return own;
-  const value = expectedAverageOrderValue(models.gammaGamma, input.frequency, input.monetary);
+  const value = expectedAverageOrderValue(models.gammaGamma, known ? input.frequency : 0, input.monetary);
   return Number.isFinite(value) && value > 0 ? value : own;
 }
