@@ -313,6 +313,31 @@ describe.each(backends())('journeys on %s', (backend) => {
       expect(h.about(c).filter((r) => r.json.template === 'welcome')).toHaveLength(1);
     });
 
+    it('a stored version with a cap and a goal longer than a rule may hold is held to the longest, and the pass goes on', async () => {
+      // A stored version the rule check refuses (written to the table directly): no instant lies 200,000,000 days from now.
+      const definition = {
+        id: 'endless-windows',
+        name: 'Endless windows',
+        trigger: { event: 'PurchaseCompleted' },
+        action: { channel: 'webhook', target: `${h.baseUrl}/endless`, template: '{"to": {{json customer.customerId}} }' },
+        limits: { frequencyCap: { count: 1, per: '200000000d' } },
+        goal: { event: 'PurchaseCompleted', within: '200000000d' },
+      };
+      await t.db.query('INSERT INTO journey.rules (id, version, definition, enabled, deleted) VALUES ($1, 1, $2, true, false)', [definition.id, JSON.stringify(definition)]);
+      await h.saga.rulesChanged();
+      const c = await h.customer();
+      await h.publish(h.purchase(c));
+      await h.settle();
+      h.advance(DAY);
+      await h.publish(h.purchase(c));
+      await h.settle();
+      await h.saga.rules.delete(definition.id);
+      await h.saga.rulesChanged();
+      expect((await liveCustomer(t.db, c))?.orders).toBe(2);
+      expect(h.about(c, '/endless')).toHaveLength(1);
+      expect(await reasons(c)).toEqual(['frequency_cap']);
+    });
+
     it('quiet hours in the customer time zone hold the action until morning, then send it', async () => {
       const c = await h.customer({ timezone: 'Asia/Tokyo' });
       const savedNow = h.now;

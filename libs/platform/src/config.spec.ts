@@ -108,6 +108,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ JOURNEY_ADMISSION_MAX_LAG_SECONDS: '2m' })).toThrow(/JOURNEY_ADMISSION_MAX_LAG_SECONDS must be an integer from 1/);
   });
 
+  it('takes global caps per channel, with windows no longer than a rule may hold', () => {
+    expect(loadConfig({ JOURNEY_GLOBAL_CAPS: 'webhook=3/7d,kafka=10/36500d' }).journeys.globalCaps).toEqual([
+      { channel: 'webhook', count: 3, perMs: 7 * 86_400_000 },
+      { channel: 'kafka', count: 10, perMs: 36_500 * 86_400_000 },
+    ]);
+    expect(() => loadConfig({ JOURNEY_GLOBAL_CAPS: 'webhook=1/200000000d' })).toThrow(/JOURNEY_GLOBAL_CAPS windows are at most 36500d/);
+  });
+
   it('takes at risk from day counts unless told to use the churn model, and names a bad source', () => {
     expect(loadConfig({}).projections.lifecycle.atRiskFrom).toBe('days');
     expect(loadConfig({ JOURNEY_AT_RISK_FROM: 'model' }).projections.lifecycle.atRiskFrom).toBe('model');

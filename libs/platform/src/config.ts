@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { isISO4217CurrencyCode } from 'class-validator';
-import { AT_RISK_SOURCES, parseDuration, type GlobalCap } from '@journey/domain';
+import { AT_RISK_SOURCES, MAX_RULE_DURATION_DAYS, MAX_RULE_DURATION_MS, parseDuration, type GlobalCap } from '@journey/domain';
 import { ACTION_CHANNELS, isEventType, type ActionChannel } from '@journey/contracts';
 import { DEFAULT_PROJECTION_OPTIONS, type ProjectionOptions } from './projection-options';
 import type { AdmissionLimits } from './lag/admission';
@@ -351,6 +351,10 @@ function parseCaps(raw: string | undefined, problems: string[]): GlobalCap[] {
     const perMs = match ? parseDuration(match[3]!) : undefined;
     if (!match || !ACTION_CHANNELS.includes(match[1] as ActionChannel) || perMs === undefined || Number(match[2]) < 1) {
       problems.push(`JOURNEY_GLOBAL_CAPS must look like "webhook=3/7d", got "${part}"`);
+      continue;
+    }
+    if (perMs > MAX_RULE_DURATION_MS) {
+      problems.push(`JOURNEY_GLOBAL_CAPS windows are at most ${MAX_RULE_DURATION_DAYS}d, as a rule's, got "${part}"`);
       continue;
     }
     caps.push({ channel: match[1] as ActionChannel, count: Number(match[2]), perMs });

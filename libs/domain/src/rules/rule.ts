@@ -51,6 +51,14 @@ export interface GlobalCap {
   readonly perMs: number;
 }
 
+/**
+ * The longest duration a rule may hold (a cap's window, a wait, a goal): a hundred years, as a
+ * segment's durations. A cap that long means "once per customer", the longest a rule can mean,
+ * and an instant that far from now is still a date (`Date` ends near the year 275760).
+ */
+export const MAX_RULE_DURATION_DAYS = 36_500;
+export const MAX_RULE_DURATION_MS = MAX_RULE_DURATION_DAYS * 86_400_000;
+
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /** "30m", "2h", "7d", "1w" as milliseconds; undefined when not a duration. */

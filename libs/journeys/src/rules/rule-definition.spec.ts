@@ -72,6 +72,28 @@ describe('a rule as JSON, checked and normalised', () => {
     expect(errors).toContainEqual({ field: 'wait.for', reason: 'must be a duration such as 30m, 2h or 7d' });
   });
 
+  it('refuses a duration longer than a hundred years, which no instant from now could reach as a date', () => {
+    const errors = errorsOf(
+      parseRule({
+        ...WIN_BACK,
+        wait: { for: '200000000d' },
+        limits: { frequencyCap: { count: 1, per: '5215w' } },
+        goal: { event: 'PurchaseCompleted', within: `${Number.MAX_SAFE_INTEGER}0s` },
+      }),
+    );
+    expect(errors).toEqual([
+      { field: 'wait.for', reason: 'must be a duration of at most 36500d' },
+      { field: 'limits.frequencyCap.per', reason: 'must be a duration of at most 36500d' },
+      { field: 'goal.within', reason: 'must be a duration of at most 36500d' },
+    ]);
+    expect(parseRule({ ...WIN_BACK, limits: { frequencyCap: { count: 1, per: '36500d' } } }).ok).toBe(true);
+  });
+
+  it("holds a stored version's durations to a hundred years, so the version still loads and every instant from it is a date", () => {
+    const parsed = parseStoredRule({ ...WIN_BACK, wait: { for: '200000000d' }, limits: { frequencyCap: { count: 1, per: '200000000d' } }, goal: { event: 'PurchaseCompleted', within: '200000000d' } });
+    expect(parsed).toMatchObject({ ok: true, rule: { wait: { forMs: 36_500 * 86_400_000 }, limits: { frequencyCap: { perMs: 36_500 * 86_400_000 } }, goal: { withinMs: 36_500 * 86_400_000 } } });
+  });
+
   it('lets only the trigger and the conditions look at the customer; the goal and cancellations see the event', () => {
     const errors = errorsOf(
       parseRule({

@@ -9,7 +9,7 @@ import {
   type ConsentPurpose,
   type EventType,
 } from '@journey/contracts';
-import { CONDITION_OPERATORS, parseDuration, type Condition, type EventMatcher, type Rule } from '@journey/domain';
+import { CONDITION_OPERATORS, MAX_RULE_DURATION_DAYS, MAX_RULE_DURATION_MS, parseDuration, type Condition, type EventMatcher, type Rule } from '@journey/domain';
 import { checkTemplate } from './templates';
 
 /** A rule as JSON: what rule files and `POST /v1/rules` hold, before `parseRule` checks and normalises it. */
@@ -53,7 +53,8 @@ export function parseRule(input: unknown): ParsedRule {
 /**
  * A version read back from the store, accepted when it was saved: its template is not checked
  * again, since a stored version that no longer passed would stop every rule from loading (a
- * template that fails to render suppresses its action instead).
+ * template that fails to render suppresses its action instead), and a duration longer than a rule
+ * may hold is held to the longest.
  */
 export function parseStoredRule(input: unknown): ParsedRule {
   return parse(input, true);
@@ -62,6 +63,12 @@ export function parseStoredRule(input: unknown): ParsedRule {
 function parse(input: unknown, stored: boolean): ParsedRule {
   const errors: RuleProblem[] = [];
   const fail = (field: string, reason: string) => errors.push({ field, reason });
+  const duration = (value: unknown, field: string, example: string): number => {
+    const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+    if (ms === undefined) fail(field, `must be a duration such as ${example}`);
+    else if (ms > MAX_RULE_DURATION_MS && !stored) fail(field, `must be a duration of at most ${MAX_RULE_DURATION_DAYS}d`);
+    return Math.min(ms ?? 0, MAX_RULE_DURATION_MS);
+  };
   if (!isObject(input)) return { ok: false, errors: [{ field: 'body', reason: 'must be a rule object' }] };
   for (const key of Object.keys(input)) if (!TOP_KEYS.has(key)) fail(key, 'is not a known field of a rule');
 
@@ -82,11 +89,10 @@ function parse(input: unknown, stored: boolean): ParsedRule {
   let wait: Rule['wait'];
   if (input.wait !== undefined) {
     const raw = isObject(input.wait) ? input.wait : (fail('wait', 'must be {"for": "2h", "cancelOn": [...]}'), {});
-    const forMs = typeof raw.for === 'string' ? parseDuration(raw.for) : undefined;
-    if (forMs === undefined) fail('wait.for', 'must be a duration such as 30m, 2h or 7d');
+    const forMs = duration(raw.for, 'wait.for', '30m, 2h or 7d');
     const cancelOn = Array.isArray(raw.cancelOn) ? raw.cancelOn.map((m, i) => matcher(m, `wait.cancelOn[${i}]`, errors)) : [];
     if (raw.cancelOn !== undefined && !Array.isArray(raw.cancelOn)) fail('wait.cancelOn', 'must be a list of {"event": "<type>", "where": <condition>}');
-    wait = { forMs: forMs ?? 0, cancelOn: cancelOn.filter((m): m is EventMatcher => m !== undefined) };
+    wait = { forMs, cancelOn: cancelOn.filter((m): m is EventMatcher => m !== undefined) };
   }
 
   const action = isObject(input.action) ? input.action : (fail('action', 'is required: {"channel", "target", "template", "params"}'), {});
@@ -104,10 +110,8 @@ function parse(input: unknown, stored: boolean): ParsedRule {
     const raw = isObject(input.limits) ? input.limits : (fail('limits', 'must be an object'), {});
     if (raw.frequencyCap !== undefined) {
       const cap = isObject(raw.frequencyCap) ? raw.frequencyCap : {};
-      const perMs = typeof cap.per === 'string' ? parseDuration(cap.per) : undefined;
       if (!Number.isInteger(cap.count) || (cap.count as number) < 1) fail('limits.frequencyCap.count', 'must be a whole number of at least 1');
-      if (perMs === undefined) fail('limits.frequencyCap.per', 'must be a duration such as 7d');
-      limits.frequencyCap = { count: cap.count as number, perMs: perMs ?? 0 };
+      limits.frequencyCap = { count: cap.count as number, perMs: duration(cap.per, 'limits.frequencyCap.per', '7d') };
     }
     if (raw.quietHours !== undefined) {
       const quiet = isObject(raw.quietHours) ? raw.quietHours : {};
@@ -132,9 +136,8 @@ function parse(input: unknown, stored: boolean): ParsedRule {
   if (input.goal !== undefined) {
     const raw = isObject(input.goal) ? input.goal : {};
     if (!isEventType(raw.event)) fail('goal.event', 'must be an event type');
-    const withinMs = typeof raw.within === 'string' ? parseDuration(raw.within) : undefined;
-    if (withinMs === undefined) fail('goal.within', 'must be a duration such as 7d');
-    goal = { event: raw.event as EventType, withinMs: withinMs ?? 0, where: condition(raw.where, 'goal.where', errors, false) };
+    const withinMs = duration(raw.within, 'goal.within', '7d');
+    goal = { event: raw.event as EventType, withinMs, where: condition(raw.where, 'goal.where', errors, false) };
   }
 
   if (errors.length > 0) return { ok: false, errors };
