@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { API_KEYS, type ApiKeyStore } from '@journey/platform';
 import { sampleEvent } from '../support/sample-events';
 import { startEngine, type EngineUnderTest } from '../support/engine-app';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -52,6 +53,22 @@ describe(`the rules admin API on ${backend}`, () => {
     expect(invalid.headers['content-type']).toContain('application/problem+json');
     expect(fieldsOf(invalid)).toContain('action.channel');
   });
+
+  it.each(['journey.events', 'journey.events.dead-letter', 'journey.integration'])(
+    "refuses a Kafka action to the engine's own topic %s, which would take its messages as events with no key checked",
+    async (topic) => {
+      const marketing = (await engine.app.get<ApiKeyStore>(API_KEYS).create('marketing', `marketer ${topic}`)).key;
+      const forged = '{"type": "PurchaseCompleted", "customerId": "someone-else", "data": {"total": 1, "currency": "EUR"}}';
+      const response = await engine.request({
+        method: 'POST',
+        url: '/v1/rules',
+        key: marketing,
+        body: rule({ id: `forge-${run}`, trigger: { event: 'PageViewed' }, action: { channel: 'kafka', target: topic, template: forged } }),
+      });
+      expect(response.status).toBe(400);
+      expect((response.json() as unknown as Problem).errors).toEqual([{ field: 'action.target', reason: expect.stringContaining("is one of the engine's own topics") }]);
+    },
+  );
 
   it('updates a rule under the id of its path, a new version only when it changed', async () => {
     const mismatch = await request('PUT', `/v1/rules/${ruleId}`, rule({ id: `else-${run}` }));

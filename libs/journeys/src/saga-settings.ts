@@ -1,5 +1,6 @@
 import type { CurrencyRates, GlobalCap, LifecycleThresholds } from '@journey/domain';
 import type { JourneyConfig } from '@journey/platform';
+import type { RuleChecks } from './rules/rule-definition';
 
 export interface SagaSettings {
   readonly lifecycle: LifecycleThresholds;
@@ -48,4 +49,10 @@ export function sagaSettings(config: JourneyConfig): SagaSettings {
     deliveryTimeoutMs: j.deliveryTimeoutMs,
     tickMs: j.tickMs,
   };
+}
+
+/** What a rule saved under the configuration is checked against: its Kafka action may not write to the engine's own topics. */
+export function ruleChecks(config: JourneyConfig): RuleChecks {
+  const { ingestTopic, deadLetterTopic, relayTopic } = config.kafka;
+  return { reservedTopics: [ingestTopic, deadLetterTopic, relayTopic] };
 }

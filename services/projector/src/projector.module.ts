@@ -5,7 +5,7 @@ import { type Database, type Queryable } from '@journey/database';
 import { CLOCK, CONFIG, DATABASE, LOGGER, METRICS, PARTITIONS, projectionMetrics, type PartitionRegistry, type Clock, type JourneyConfig, type Logger } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
 import { CUSTOMER_ITEMS_PROJECTION, CUSTOMER_PROJECTION, Projector } from '@journey/projections';
-import { RulesDecider, ruleCatalog, sagaSettings } from '@journey/journeys';
+import { ruleCatalog, ruleChecks, RulesDecider, sagaSettings } from '@journey/journeys';
 import { Counter, type Registry } from 'prom-client';
 import { LatestFitHandler } from './predictions/latest-fit/latest-fit.handler';
 import { PredictionsController } from './predictions/predictions.controller';
@@ -64,7 +64,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     const file = this.config.journeys.rulesFile;
     if (this.config.saga && file) {
       const catalog = ruleCatalog(this.db);
-      if ((await catalog.rules.loadFile(file)).some((rule) => rule.changed)) await catalog.changed();
+      if ((await catalog.rules.loadFile(file, ruleChecks(this.config))).some((rule) => rule.changed)) await catalog.changed();
     }
     await this.projector.start();
   }

@@ -2,7 +2,7 @@ import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBoots
 import type { ActionChannel } from '@journey/contracts';
 import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { type Database, type Queryable } from '@journey/database';
-import { KafkaChannel, LogChannel, Saga, SAGA_PARTITIONS, sagaSettings, WebhookChannel, webhookSecret, type Channel, type SagaSettings } from '@journey/journeys';
+import { KafkaChannel, LogChannel, ruleChecks, Saga, SAGA_PARTITIONS, sagaSettings, WebhookChannel, webhookSecret, type Channel, type SagaSettings } from '@journey/journeys';
 import { CLOCK, CONFIG, DATABASE, LOGGER, PARTITIONS, type Clock, type JourneyConfig, type Logger, type PartitionRegistry } from '@journey/platform';
 import { kafkaClient } from '@journey/kafka';
 import { CreateRuleHandler } from './rules/create-rule/create-rule.handler';
@@ -34,7 +34,7 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
   async onApplicationBootstrap(): Promise<void> {
     const file = this.config.journeys.rulesFile;
     if (file) {
-      const loaded = await this.saga.rules.loadFile(file);
+      const loaded = await this.saga.rules.loadFile(file, ruleChecks(this.config));
       this.logger.info({ file, rules: loaded.length, changed: loaded.filter((r) => r.changed).map((r) => r.id) }, 'rules loaded');
       // The customer pass may run in another process: it hears of the change.
       if (loaded.some((r) => r.changed)) await this.saga.rulesChanged();

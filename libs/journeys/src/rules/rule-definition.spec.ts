@@ -1,3 +1,5 @@
+import { loadConfig } from '@journey/platform';
+import { ruleChecks } from '../saga-settings';
 import { parseRule, parseStoredRule, type ParsedRule } from './rule-definition';
 
 const WIN_BACK = {
@@ -92,6 +94,16 @@ describe('a rule as JSON, checked and normalised', () => {
   it("holds a stored version's durations to a hundred years, so the version still loads and every instant from it is a date", () => {
     const parsed = parseStoredRule({ ...WIN_BACK, wait: { for: '200000000d' }, limits: { frequencyCap: { count: 1, per: '200000000d' } }, goal: { event: 'PurchaseCompleted', within: '200000000d' } });
     expect(parsed).toMatchObject({ ok: true, rule: { wait: { forMs: 36_500 * 86_400_000 }, limits: { frequencyCap: { perMs: 36_500 * 86_400_000 } }, goal: { withinMs: 36_500 * 86_400_000 } } });
+  });
+
+  it("refuses a Kafka action to the engine's own topics, as the configuration names them", () => {
+    const kafka = (target: string) => ({ ...WIN_BACK, action: { channel: 'kafka', target, template: 'x' } });
+    const checks = ruleChecks(loadConfig({ JOURNEY_KAFKA_INGEST_TOPIC: 'shop.events', JOURNEY_KAFKA_DEAD_LETTER_TOPIC: 'shop.events.dead', JOURNEY_KAFKA_RELAY_TOPIC: 'shop.feed' }));
+    expect(errorsOf(parseRule(kafka('shop.events'), checks))).toEqual([
+      { field: 'action.target', reason: "is one of the engine's own topics (shop.events, shop.events.dead, shop.feed), which a rule may not write to" },
+    ]);
+    expect(errorsOf(parseRule(kafka('shop.feed'), checks)).map((e) => e.field)).toEqual(['action.target']);
+    expect(parseRule(kafka('marketing.actions'), checks).ok).toBe(true);
   });
 
   it('lets only the trigger and the conditions look at the customer; the goal and cancellations see the event', () => {

@@ -42,12 +42,21 @@ export type ParsedRule = { readonly ok: true; readonly rule: Omit<Rule, 'version
 const TOP_KEYS = new Set(['id', 'name', 'enabled', 'trigger', 'conditions', 'wait', 'action', 'limits', 'consent', 'holdout', 'goal', 'description']);
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
+/** What a rule is checked against beyond its own text. */
+export interface RuleChecks {
+  /**
+   * Kafka topics an action may not write to: the engine's own (ingest, dead letter, relay), whose
+   * messages the engine takes as events with no key or role checked.
+   */
+  readonly reservedTopics?: readonly string[];
+}
+
 /**
  * A rule as JSON (what files and the admin API hold) checked field by field and normalised.
  * Errors name the field and the reason; templates are checked against the fields they read.
  */
-export function parseRule(input: unknown): ParsedRule {
-  return parse(input, false);
+export function parseRule(input: unknown, checks: RuleChecks = {}): ParsedRule {
+  return parse(input, false, checks);
 }
 
 /**
@@ -57,10 +66,10 @@ export function parseRule(input: unknown): ParsedRule {
  * may hold is held to the longest.
  */
 export function parseStoredRule(input: unknown): ParsedRule {
-  return parse(input, true);
+  return parse(input, true, {});
 }
 
-function parse(input: unknown, stored: boolean): ParsedRule {
+function parse(input: unknown, stored: boolean, checks: RuleChecks): ParsedRule {
   const errors: RuleProblem[] = [];
   const fail = (field: string, reason: string) => errors.push({ field, reason });
   const duration = (value: unknown, field: string, example: string): number => {
@@ -101,6 +110,7 @@ function parse(input: unknown, stored: boolean): ParsedRule {
   const target = typeof action.target === 'string' ? action.target : '';
   if (channel === 'webhook' && !/^https?:\/\/[^\s]+$/.test(target)) fail('action.target', 'must be an http(s) URL for a webhook');
   if (channel === 'kafka' && !/^[A-Za-z0-9._-]{1,249}$/.test(target)) fail('action.target', 'must be a Kafka topic name');
+  else if (channel === 'kafka' && checks.reservedTopics?.includes(target)) fail('action.target', `is one of the engine's own topics (${checks.reservedTopics.join(', ')}), which a rule may not write to`);
   const params = action.params === undefined ? {} : isObject(action.params) ? action.params : (fail('action.params', 'must be an object'), {});
   const template = typeof action.template === 'string' ? action.template : (fail('action.template', 'is required (a Handlebars template)'), '');
   if (template && typeof triggerEvent === 'string' && !stored) errors.push(...checkTemplate(template, triggerEvent, params));

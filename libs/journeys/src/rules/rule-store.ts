@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Rule } from '@journey/domain';
 import { canonicalJson } from '@journey/event-store';
 import { type Database } from '@journey/database';
-import { parseRule, parseStoredRule, type RuleProblem } from './rule-definition';
+import { parseRule, parseStoredRule, type RuleChecks, type RuleProblem } from './rule-definition';
 
 /** Every failure the rule store reports on purpose; `type` makes the union switchable. */
 export type RuleStoreError = RuleRejectedError | RuleNotFoundError;
@@ -81,8 +81,8 @@ export class RuleStore {
   }
 
   /** Validates and saves; a new version only when the definition changed. */
-  async save(definition: unknown): Promise<{ record: RuleRecord; changed: boolean }> {
-    const parsed = parseRule(definition);
+  async save(definition: unknown, checks: RuleChecks = {}): Promise<{ record: RuleRecord; changed: boolean }> {
+    const parsed = parseRule(definition, checks);
     if (!parsed.ok) throw new RuleRejectedError(parsed.errors);
     const normalized = definition as Record<string, unknown>;
     return this.write(parsed.rule.id, normalized, parsed.rule.enabled, false);
@@ -104,13 +104,13 @@ export class RuleStore {
    * Loads a rules file: a JSON list of rules (or one rule). `action.templateFile` is read from
    * the file's folder into `action.template`.
    */
-  async loadFile(path: string): Promise<Array<{ id: string; changed: boolean }>> {
+  async loadFile(path: string, checks: RuleChecks = {}): Promise<Array<{ id: string; changed: boolean }>> {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
     const definitions = Array.isArray(parsed) ? parsed : [parsed];
     const results: Array<{ id: string; changed: boolean }> = [];
     for (const definition of definitions) {
       const resolved = withTemplateFile(definition as Record<string, unknown>, dirname(resolve(path)));
-      const { record, changed } = await this.save(resolved);
+      const { record, changed } = await this.save(resolved, checks);
       results.push({ id: record.rule.id, changed });
     }
     return results;

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { RuleNotFoundError, RuleRejectedError, Saga } from '@journey/journeys';
-import { RequestRejectedError } from '@journey/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { RuleNotFoundError, RuleRejectedError, ruleChecks, Saga, type RuleChecks } from '@journey/journeys';
+import { CONFIG, RequestRejectedError, type JourneyConfig } from '@journey/platform';
 import { ruleNotFound, ruleView, type RuleView } from './rule-view';
 
 /**
@@ -9,10 +9,17 @@ import { ruleNotFound, ruleView, type RuleView } from './rule-view';
  */
 @Injectable()
 export class RuleChanges {
-  constructor(private readonly saga: Saga) {}
+  private readonly checks: RuleChecks;
+
+  constructor(
+    private readonly saga: Saga,
+    @Inject(CONFIG) config: JourneyConfig,
+  ) {
+    this.checks = ruleChecks(config);
+  }
 
   async save(body: unknown): Promise<RuleView & { readonly changed: boolean }> {
-    const { record, changed } = await guard(() => this.saga.rules.save(body));
+    const { record, changed } = await guard(() => this.saga.rules.save(body, this.checks));
     if (changed) await this.saga.rulesChanged();
     return { ...ruleView(record), changed };
   }
@@ -25,7 +32,7 @@ export class RuleChanges {
 
   /** The rules of a JSON file, each saved as `save` would; a file that cannot be read or parsed is refused naming it. */
   async loadFile(file: string): Promise<Array<{ id: string; changed: boolean }>> {
-    const loaded = await guard(() => this.saga.rules.loadFile(file).catch((error: unknown) => Promise.reject(unreadable(file, error))));
+    const loaded = await guard(() => this.saga.rules.loadFile(file, this.checks).catch((error: unknown) => Promise.reject(unreadable(file, error))));
     if (loaded.some((rule) => rule.changed)) await this.saga.rulesChanged();
     return loaded;
   }
