@@ -106,6 +106,41 @@ describe('a rule as JSON, checked and normalised', () => {
     expect(parseRule(kafka('marketing.actions'), checks).ok).toBe(true);
   });
 
+  it('refuses a misspelt field inside any part of a rule, which would otherwise be dropped unseen', () => {
+    const errors = errorsOf(
+      parseRule({
+        ...WIN_BACK,
+        trigger: { ...WIN_BACK.trigger, wehre: { path: 'event.data.to', op: 'eq', value: 'lost' } },
+        conditions: { all: [{ path: 'customer.commerce.orders', op: 'exists', valeu: 2 }, { not: { path: 'customer.forgotten', op: 'exists' }, nto: {} }], anyy: [] },
+        wait: { for: '2h', cancelon: [{ event: 'PurchaseCompleted' }], cancelOn: [{ event: 'PurchaseCompleted', wehre: {} }] },
+        action: { ...WIN_BACK.action, templat: 'Hi' },
+        limits: { frequencyCAP: { count: 1, per: '1d' }, frequencyCap: { count: 1, per: '30d', scope: 'all' }, quietHours: { start: '21:00', end: '08:00', tz: 'UTC' } },
+        consent: { channel: 'email', purpose: 'marketing', granted: true },
+        goal: { event: 'PurchaseCompleted', within: '7d', wihtin: '1d' },
+      }),
+    );
+    expect(errors).toEqual(
+      [
+        'trigger.wehre',
+        'conditions.anyy',
+        'conditions.all[0].valeu',
+        'conditions.all[1].nto',
+        'wait.cancelon',
+        'wait.cancelOn[0].wehre',
+        'action.templat',
+        'limits.frequencyCAP',
+        'limits.frequencyCap.scope',
+        'limits.quietHours.tz',
+        'consent.granted',
+        'goal.wihtin',
+      ].map((field) => ({ field, reason: 'is not a known field' })),
+    );
+  });
+
+  it('loads a stored version with a field it does not know, ignoring the field', () => {
+    expect(parseStoredRule({ ...WIN_BACK, limits: { frequencyCAP: { count: 1, per: '1d' } } })).toMatchObject({ ok: true, rule: { limits: {} } });
+  });
+
   it('lets only the trigger and the conditions look at the customer; the goal and cancellations see the event', () => {
     const errors = errorsOf(
       parseRule({

@@ -61,16 +61,23 @@ export function parseRule(input: unknown, checks: RuleChecks = {}): ParsedRule {
 
 /**
  * A version read back from the store, accepted when it was saved: its template is not checked
- * again, since a stored version that no longer passed would stop every rule from loading (a
- * template that fails to render suppresses its action instead), and a duration longer than a rule
- * may hold is held to the longest.
+ * again, nor are its nested fields against the known ones, since a stored version that no longer
+ * passed would stop every rule from loading (a template that fails to render suppresses its
+ * action instead), and a duration longer than a rule may hold is held to the longest.
  */
 export function parseStoredRule(input: unknown): ParsedRule {
   return parse(input, true, {});
 }
 
+/** What a parse refuses, and whether it reads a stored version. */
+interface Problems {
+  readonly errors: RuleProblem[];
+  readonly stored: boolean;
+}
+
 function parse(input: unknown, stored: boolean, checks: RuleChecks): ParsedRule {
   const errors: RuleProblem[] = [];
+  const problems: Problems = { errors, stored };
   const fail = (field: string, reason: string) => errors.push({ field, reason });
   const duration = (value: unknown, field: string, example: string): number => {
     const ms = typeof value === 'string' ? parseDuration(value) : undefined;
@@ -87,24 +94,27 @@ function parse(input: unknown, stored: boolean, checks: RuleChecks): ParsedRule 
   const enabled = input.enabled === undefined ? true : input.enabled === true || input.enabled === false ? input.enabled : (fail('enabled', 'must be true or false'), true);
 
   const trigger = isObject(input.trigger) ? input.trigger : (fail('trigger', 'is required: {"event": "<type>", "where": <condition>}'), {});
+  unknownFields(trigger, 'trigger', ['event', 'where', 'includeBackfill'], problems);
   const triggerEvent = trigger.event;
   if (!(isEventType(triggerEvent) || triggerEvent === 'schedule:daily')) fail('trigger.event', 'must be an event type or "schedule:daily"');
-  const triggerWhere = condition(trigger.where, 'trigger.where', errors, true);
+  const triggerWhere = condition(trigger.where, 'trigger.where', problems, true);
   const includeBackfill = trigger.includeBackfill;
   if (includeBackfill !== undefined && typeof includeBackfill !== 'boolean') fail('trigger.includeBackfill', 'must be true or false');
   if (includeBackfill !== undefined && triggerEvent !== 'SegmentEntered' && triggerEvent !== 'SegmentExited') fail('trigger.includeBackfill', 'applies to SegmentEntered and SegmentExited triggers only');
-  const conditions = condition(input.conditions, 'conditions', errors, true);
+  const conditions = condition(input.conditions, 'conditions', problems, true);
 
   let wait: Rule['wait'];
   if (input.wait !== undefined) {
     const raw = isObject(input.wait) ? input.wait : (fail('wait', 'must be {"for": "2h", "cancelOn": [...]}'), {});
+    unknownFields(raw, 'wait', ['for', 'cancelOn'], problems);
     const forMs = duration(raw.for, 'wait.for', '30m, 2h or 7d');
-    const cancelOn = Array.isArray(raw.cancelOn) ? raw.cancelOn.map((m, i) => matcher(m, `wait.cancelOn[${i}]`, errors)) : [];
+    const cancelOn = Array.isArray(raw.cancelOn) ? raw.cancelOn.map((m, i) => matcher(m, `wait.cancelOn[${i}]`, problems)) : [];
     if (raw.cancelOn !== undefined && !Array.isArray(raw.cancelOn)) fail('wait.cancelOn', 'must be a list of {"event": "<type>", "where": <condition>}');
     wait = { forMs, cancelOn: cancelOn.filter((m): m is EventMatcher => m !== undefined) };
   }
 
   const action = isObject(input.action) ? input.action : (fail('action', 'is required: {"channel", "target", "template", "params"}'), {});
+  unknownFields(action, 'action', ['channel', 'target', 'template', 'params'], problems);
   const channel = action.channel as ActionChannel;
   if (!ACTION_CHANNELS.includes(channel)) fail('action.channel', `must be one of ${ACTION_CHANNELS.join(', ')}`);
   const target = typeof action.target === 'string' ? action.target : '';
@@ -118,13 +128,16 @@ function parse(input: unknown, stored: boolean, checks: RuleChecks): ParsedRule 
   const limits: { frequencyCap?: { count: number; perMs: number }; quietHours?: { start: string; end: string } } = {};
   if (input.limits !== undefined) {
     const raw = isObject(input.limits) ? input.limits : (fail('limits', 'must be an object'), {});
+    unknownFields(raw, 'limits', ['frequencyCap', 'quietHours'], problems);
     if (raw.frequencyCap !== undefined) {
       const cap = isObject(raw.frequencyCap) ? raw.frequencyCap : {};
+      unknownFields(cap, 'limits.frequencyCap', ['count', 'per'], problems);
       if (!Number.isInteger(cap.count) || (cap.count as number) < 1) fail('limits.frequencyCap.count', 'must be a whole number of at least 1');
       limits.frequencyCap = { count: cap.count as number, perMs: duration(cap.per, 'limits.frequencyCap.per', '7d') };
     }
     if (raw.quietHours !== undefined) {
       const quiet = isObject(raw.quietHours) ? raw.quietHours : {};
+      unknownFields(quiet, 'limits.quietHours', ['start', 'end'], problems);
       if (typeof quiet.start !== 'string' || !HHMM.test(quiet.start)) fail('limits.quietHours.start', 'must be a time HH:MM');
       if (typeof quiet.end !== 'string' || !HHMM.test(quiet.end)) fail('limits.quietHours.end', 'must be a time HH:MM');
       limits.quietHours = { start: String(quiet.start), end: String(quiet.end) };
@@ -134,6 +147,7 @@ function parse(input: unknown, stored: boolean, checks: RuleChecks): ParsedRule 
   let consent: Rule['consent'];
   if (input.consent !== undefined) {
     const raw = isObject(input.consent) ? input.consent : {};
+    unknownFields(raw, 'consent', ['channel', 'purpose'], problems);
     if (!CONSENT_CHANNELS.includes(raw.channel as ConsentChannel)) fail('consent.channel', `must be one of ${CONSENT_CHANNELS.join(', ')}`);
     if (!CONSENT_PURPOSES.includes(raw.purpose as ConsentPurpose)) fail('consent.purpose', `must be one of ${CONSENT_PURPOSES.join(', ')}`);
     consent = { channel: raw.channel as ConsentChannel, purpose: raw.purpose as ConsentPurpose };
@@ -145,9 +159,10 @@ function parse(input: unknown, stored: boolean, checks: RuleChecks): ParsedRule 
   let goal: Rule['goal'];
   if (input.goal !== undefined) {
     const raw = isObject(input.goal) ? input.goal : {};
+    unknownFields(raw, 'goal', ['event', 'within', 'where'], problems);
     if (!isEventType(raw.event)) fail('goal.event', 'must be an event type');
     const withinMs = duration(raw.within, 'goal.within', '7d');
-    goal = { event: raw.event as EventType, withinMs, where: condition(raw.where, 'goal.where', errors, false) };
+    goal = { event: raw.event as EventType, withinMs, where: condition(raw.where, 'goal.where', problems, false) };
   }
 
   if (errors.length > 0) return { ok: false, errors };
@@ -169,16 +184,18 @@ function parse(input: unknown, stored: boolean, checks: RuleChecks): ParsedRule 
   };
 }
 
-function matcher(input: unknown, field: string, errors: RuleProblem[]): EventMatcher | undefined {
+function matcher(input: unknown, field: string, problems: Problems): EventMatcher | undefined {
+  if (isObject(input)) unknownFields(input, field, ['event', 'where'], problems);
   if (!isObject(input) || !isEventType(input.event)) {
-    errors.push({ field: `${field}.event`, reason: 'must be an event type' });
+    problems.errors.push({ field: `${field}.event`, reason: 'must be an event type' });
     return undefined;
   }
-  return { event: input.event, where: condition(input.where, `${field}.where`, errors, false) };
+  return { event: input.event, where: condition(input.where, `${field}.where`, problems, false) };
 }
 
 /** A condition: {path, op, value}, or {all: [...]}, {any: [...]}, {not: ...}. */
-function condition(input: unknown, field: string, errors: RuleProblem[], customerAllowed: boolean): Condition | undefined {
+function condition(input: unknown, field: string, problems: Problems, customerAllowed: boolean): Condition | undefined {
+  const { errors } = problems;
   if (input === undefined) return undefined;
   if (!isObject(input)) {
     errors.push({ field, reason: 'must be a condition object' });
@@ -186,13 +203,16 @@ function condition(input: unknown, field: string, errors: RuleProblem[], custome
   }
   if (Array.isArray(input.all) || Array.isArray(input.any)) {
     const key = Array.isArray(input.all) ? 'all' : 'any';
-    const parts = (input[key] as unknown[]).map((part, i) => condition(part, `${field}.${key}[${i}]`, errors, customerAllowed));
+    unknownFields(input, field, [key], problems);
+    const parts = (input[key] as unknown[]).map((part, i) => condition(part, `${field}.${key}[${i}]`, problems, customerAllowed));
     return (key === 'all' ? { all: parts.filter(Boolean) } : { any: parts.filter(Boolean) }) as Condition;
   }
   if (input.not !== undefined) {
-    const inner = condition(input.not, `${field}.not`, errors, customerAllowed);
+    unknownFields(input, field, ['not'], problems);
+    const inner = condition(input.not, `${field}.not`, problems, customerAllowed);
     return inner ? { not: inner } : undefined;
   }
+  unknownFields(input, field, ['path', 'op', 'value'], problems);
   const path = input.path;
   const op = input.op;
   if (typeof path !== 'string' || !/^(event|customer|params)(\.[^.\s]+)+$/.test(path)) {
@@ -208,6 +228,12 @@ function condition(input: unknown, field: string, errors: RuleProblem[], custome
     errors.push({ field: `${field}.value`, reason: `is required for ${op}` });
   }
   return { path: path as string, op: op as never, value: input.value };
+}
+
+/** A field of a nested object the rule does not know is refused, as a misspelt one would be dropped unseen. */
+function unknownFields(input: Record<string, unknown>, parent: string, known: readonly string[], problems: Problems): void {
+  if (problems.stored) return;
+  for (const key of Object.keys(input)) if (!known.includes(key)) problems.errors.push({ field: `${parent}.${key}`, reason: 'is not a known field' });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
