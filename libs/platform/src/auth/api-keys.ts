@@ -42,6 +42,8 @@ export function hashKey(key: string): Buffer {
 export class ApiKeyStore {
   private readonly known = new LruMap<string, { key: ApiKey; until: number }>(KNOWN_TOKENS);
   private readonly unknown = new LruMap<string, number>(UNKNOWN_TOKENS);
+  /** Counts the times the caches were cleared: an answer read across a clearing may predate a revocation, and is not cached. */
+  private generation = 0;
   private stopWatching: (() => Promise<void>) | undefined;
 
   constructor(private readonly db: Database) {}
@@ -87,6 +89,7 @@ export class ApiKeyStore {
     if (known && known.until > now) return known.key;
     const unknownUntil = this.unknown.get(cacheKey);
     if (unknownUntil !== undefined && unknownUntil > now) return undefined;
+    const generation = this.generation;
     let rows: Array<KeyRow & { hash: Uint8Array }>;
     try {
       ({ rows } = await this.db.query<KeyRow & { hash: Uint8Array }>(
@@ -101,6 +104,7 @@ export class ApiKeyStore {
     }
     const row = rows[0];
     const key = row && timingSafeEqual(Buffer.from(row.hash), hash) ? toKey(row) : undefined;
+    if (generation !== this.generation) return key;
     if (key) this.known.set(cacheKey, { key, until: now + CACHE_MS });
     else this.unknown.set(cacheKey, now + CACHE_MS);
     return key;
@@ -112,6 +116,7 @@ export class ApiKeyStore {
   }
 
   private forgetAll(): void {
+    this.generation++;
     this.known.clear();
     this.unknown.clear();
   }
