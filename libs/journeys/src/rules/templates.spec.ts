@@ -82,7 +82,7 @@ describe('checking a template against what it may read', () => {
       ['{{#with customer.profile params}}x{{/with}}', 'calls #with with 2 arguments; it takes exactly 1'],
       ['{{if customer.forgotten}}', 'uses if outside a block: write {{#if …}}…{{/if}}'],
       ['{{lookup customer.profile}}', 'calls lookup with 1 argument; it takes exactly 2'],
-      ['{{#each event.data.items}}{{sku 1}}{{/each}}', 'calls sku with arguments, but sku is not a helper (money, json, lookup, log, if, unless, each, with)'],
+      ['{{#each event.data.items}}{{sku 1}}{{/each}}', 'calls sku with arguments, but sku is not a helper (money, json, lookup, if, unless, each, with)'],
       ['{{#with customer}}{{#if}}x{{/if}}{{/with}}', 'calls #if with 0 arguments; it takes exactly 1'],
       ['{{#each event.data.items}}{{helperMissing}}{{/each}}', 'uses helperMissing, which a template cannot call'],
     ])('%s', (template, reason) => {
@@ -96,6 +96,23 @@ describe('checking a template against what it may read', () => {
       expect(reasons('{{#*inline "greeting"}}Hi{{/inline}}')).toEqual(['uses a decorator ({{* inline}}); templates have none']);
       // {{json}} alone would write Handlebars' options: the whole context.
       expect(reasons('{{json}}')).toEqual(['calls json with 0 arguments; it takes exactly 1']);
+    });
+
+    it("refuses {{log}}, and a stored template using it writes nothing to the engine's output", () => {
+      const template = 'Hi{{log customer.profile.email}}{{#each event.data.items}}{{log this}}{{/each}}';
+      expect(checkTemplate(template, 'PurchaseCompleted', {})).toEqual([
+        { field: 'action.template', reason: "uses log, which would write the customer's data to the engine's output" },
+        { field: 'action.template', reason: "uses log, which would write the customer's data to the engine's output" },
+      ]);
+      const written: unknown[] = [];
+      const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => jest.spyOn(console, method).mockImplementation((...args) => void written.push(args)));
+      const spyOut = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(chunk), true));
+      try {
+        expect(render(template, { customer: { profile: { email: 'ada@example.com' } }, event: { data: { items: [{ sku: 'SKU-1' }] } }, params: {} })).toBe('Hi');
+      } finally {
+        for (const spy of [...spies, spyOut]) spy.mockRestore();
+      }
+      expect(written).toEqual([]);
     });
 
     it('accepts the helpers called as they are meant to be', () => {

@@ -19,6 +19,8 @@ handlebars.registerHelper('money', (amount: unknown, currency: unknown) =>
 );
 /** {{json value}}: a value as JSON, for templates that build JSON bodies. */
 handlebars.registerHelper('json', (value: unknown) => new handlebars.SafeString(JSON.stringify(value ?? null)));
+/** Handlebars' {{log}} would print what it is given (a customer's personal data) to the console: it writes nothing. */
+handlebars.registerHelper('log', () => '');
 
 /**
  * The helpers a template may call: how many arguments each takes, and whether only as a block.
@@ -28,14 +30,17 @@ const HELPERS: ReadonlyMap<string, { readonly min: number; readonly max: number;
   ['money', { min: 1, max: 2 }],
   ['json', { min: 1, max: 1 }],
   ['lookup', { min: 2, max: 2 }],
-  ['log', { min: 0, max: Infinity }],
   ['if', { min: 1, max: 1, block: true }],
   ['unless', { min: 1, max: 1, block: true }],
   ['each', { min: 1, max: 1, block: true }],
   ['with', { min: 1, max: 1, block: true }],
 ]);
-/** Handlebars' hooks for a missing helper: registered as helpers, yet not callable from a template. */
-const HOOKS = new Set(['helperMissing', 'blockHelperMissing']);
+/** Names Handlebars holds as helpers that a template may not call, and why. */
+const REFUSED: ReadonlyMap<string, string> = new Map([
+  ['helperMissing', 'which a template cannot call'],
+  ['blockHelperMissing', 'which a template cannot call'],
+  ['log', "which would write the customer's data to the engine's output"],
+]);
 
 /** Any key below a `*`; `true` marks a leaf. */
 type Shape = { readonly [key: string]: Shape | true };
@@ -179,8 +184,9 @@ function call(node: hbs.AST.MustacheStatement | hbs.AST.BlockStatement | hbs.AST
   const args = node.params.length;
   const hashed = (node.hash?.pairs.length ?? 0) > 0;
   const helper = HELPERS.get(name);
-  if (HOOKS.has(name)) {
-    visitor.refuse(`uses ${name}, which a template cannot call`);
+  const refused = REFUSED.get(name);
+  if (refused) {
+    visitor.refuse(`uses ${name}, ${refused}`);
   } else if (helper) {
     if (helper.block && !block) visitor.refuse(`uses ${name} outside a block: write {{#${name} …}}…{{/${name}}}`);
     if (args < helper.min || args > helper.max) visitor.refuse(`calls ${block ? '#' : ''}${name} with ${args} argument${args === 1 ? '' : 's'}; it takes ${arity(helper)}`);
@@ -211,8 +217,7 @@ function nameOf(node: hbs.AST.Expression): string {
 }
 
 function arity({ min, max }: { readonly min: number; readonly max: number }): string {
-  if (min === max) return `exactly ${min}`;
-  return max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+  return min === max ? `exactly ${min}` : `${min} to ${max}`;
 }
 
 function known(shape: Shape, parts: readonly string[]): boolean {
