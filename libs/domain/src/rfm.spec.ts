@@ -21,6 +21,16 @@ describe('RFM', () => {
     expect(rfmInput('c-2', [], now, { windowDays: 365, rates, tierCutoffs: DEFAULT_TIER_CUTOFFS })).toBeUndefined();
   });
 
+  it('sums monetary value in minor units of the base currency across currencies of other minor units', () => {
+    // ¥10,000 (JPY has no minor unit) is 62.00 EUR; 1.000 KWD (1000 fils) is 2.80 EUR.
+    const euro = { base: 'EUR', rates: { JPY: 0.0062, KWD: 2.8 } };
+    const purchases = [
+      { at: now - 2 * DAY, orderId: 'o-1', total: 10_000, currency: 'JPY' },
+      { at: now - DAY, orderId: 'o-2', total: 1000, currency: 'KWD' },
+    ];
+    expect(rfmInput('c-1', purchases, now, { windowDays: 365, rates: euro, tierCutoffs: DEFAULT_TIER_CUTOFFS })!.monetary).toBe(6480);
+  });
+
   it('scores by quintile, ties alike', () => {
     expect(quintiles([10, 20, 30, 40, 50])).toEqual([1, 2, 3, 4, 5]);
     expect(quintiles([7, 7, 7])).toEqual([1, 1, 1]);
