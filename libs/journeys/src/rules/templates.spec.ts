@@ -11,8 +11,14 @@ describe('rendering a template', () => {
     expect(render('Hi {{customer.profile.name}} <3, use {{params.coupon}}', context)).toBe('Hi Ada <3, use THANKS10');
   });
 
-  it('writes minor units as money with two decimals and the currency', () => {
+  it("writes minor units as money with the currency's decimals (ISO 4217) and the currency", () => {
     expect(render('{{money event.data.total event.data.currency}}', context)).toBe('89.99 EUR');
+    const money = (total: number, currency: string) => render('{{money event.data.total event.data.currency}}', { ...context, event: { data: { total, currency } } });
+    expect(money(5000, 'JPY')).toBe('5000 JPY');
+    expect(money(12345, 'KWD')).toBe('12.345 KWD');
+    expect(money(5, 'EUR')).toBe('0.05 EUR');
+    expect(money(-1250, 'USD')).toBe('-12.50 USD');
+    expect(money(9_007_199_254_740_991, 'EUR')).toBe('90071992547409.91 EUR');
     expect(render('[{{money params.coupon "EUR"}}]', context)).toBe('[]');
   });
 

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { currencyExponent } from '@journey/domain';
 import { EVENT_CATALOGUE, isEventType, type EventType } from '@journey/contracts';
 import { getMetadataStorage } from 'class-validator';
 import { nestedTypeOf } from '@journey/contracts';
@@ -13,9 +14,9 @@ export interface TemplateContext {
 }
 
 const handlebars = Handlebars.create();
-/** {{money amount currency}} → "89.99 EUR" (minor units, two decimals). */
+/** {{money amount currency}} → "89.99 EUR", "5000 JPY", "12.345 KWD": minor units, with the currency's decimals (ISO 4217). */
 handlebars.registerHelper('money', (amount: unknown, currency: unknown) =>
-  typeof amount === 'number' ? `${(amount / 100).toFixed(2)} ${typeof currency === 'string' ? currency : ''}`.trim() : '',
+  typeof amount === 'number' ? `${majorUnits(amount, currencyExponent(typeof currency === 'string' ? currency : ''))} ${typeof currency === 'string' ? currency : ''}`.trim() : '',
 );
 /** {{json value}}: a value as JSON, for templates that build JSON bodies. */
 handlebars.registerHelper('json', (value: unknown) => new handlebars.SafeString(JSON.stringify(value ?? null)));
@@ -229,6 +230,14 @@ function known(shape: Shape, parts: readonly string[]): boolean {
     current = next;
   }
   return true;
+}
+
+/** Minor units as major ones with `exponent` decimals; a whole number of minor units exactly, in its digits. */
+function majorUnits(minor: number, exponent: number): string {
+  if (!Number.isSafeInteger(minor)) return (minor / 10 ** exponent).toFixed(exponent);
+  const digits = Math.abs(minor).toString().padStart(exponent + 1, '0');
+  const point = digits.length - exponent;
+  return `${minor < 0 ? '-' : ''}${digits.slice(0, point)}${exponent > 0 ? `.${digits.slice(point)}` : ''}`;
 }
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
