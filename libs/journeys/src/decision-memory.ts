@@ -60,7 +60,7 @@ export async function loadMemories(tx: Queryable, customerIds: readonly string[]
   for (const row of actions) {
     const memory = memories.get(row.customer_id)!;
     const at = Date.parse(row.at);
-    if (!row.holdout) memory.past.push({ ruleId: row.rule_id, channel: row.channel as PastAction['channel'], at });
+    memory.past.push({ ruleId: row.rule_id, channel: row.channel as PastAction['channel'], at, ...(row.holdout ? { holdout: true } : {}) });
     if (row.goal_until && !row.converted_by) {
       const rule = await index.version(row.rule_id, row.rule_version);
       if (rule?.goal) memory.goals.push({ actionId: row.action_id, rule, from: at, until: Date.parse(row.goal_until), holdout: row.holdout });

@@ -144,7 +144,7 @@ export function recordDecision(decision: Decision, trigger: Trigger, customer: C
         decision: entry(rule, 'suppress', reason, null),
         ...(held ? { action: held.action } : {}),
         events: [suppressed],
-        memory: held ? { ...memory, goals: held.goals } : memory,
+        memory: held ? { ...memory, past: [...memory.past, { ruleId: rule.id, channel: rule.action.channel, at: now, holdout: true }], goals: held.goals } : memory,
       };
     }
     case 'cancel-wait':

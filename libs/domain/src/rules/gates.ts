@@ -3,11 +3,12 @@ import type { Customer360 } from '../customer-360';
 import { localParts } from './conditions';
 import type { GlobalCap, Rule } from './rule';
 
-/** An action this customer was sent (or held back from, as holdout), as caps count them. */
+/** An action this customer was sent, or held back from as holdout (`holdout`), as caps count them. */
 export interface PastAction {
   readonly ruleId: string;
   readonly channel: ActionChannel;
   readonly at: number;
+  readonly holdout?: boolean;
 }
 
 export type GateVerdict =
@@ -16,24 +17,26 @@ export type GateVerdict =
   | { readonly kind: 'suppress'; readonly reason: SuppressionReason };
 
 /**
- * Whether a matched rule's action may go to this customer now: consent, holdout, the rule's
- * frequency cap, the channel's global cap, and quiet hours in the customer's time zone (which
- * hold the action until the window ends rather than drop it). In that order.
+ * Whether a matched rule's action may go to this customer now: consent, the rule's frequency cap,
+ * the channel's global cap, holdout, and quiet hours in the customer's time zone (which hold the
+ * action until the window ends rather than drop it). In that order: a holdout customer is held
+ * back from what a treated one would have been sent, no more (the rule's cap counts the holdout's
+ * own actions; the global caps count messages sent), so the two groups compare like with like.
  */
 export function gate(rule: Rule, customer: Customer360, past: readonly PastAction[], globalCaps: readonly GlobalCap[], now: number): GateVerdict {
   const barred = barredBy(rule, customer);
   if (barred) return { kind: 'suppress', reason: barred };
-  if (inHoldout(rule.id, customer.customerId, rule.holdoutPercent)) return { kind: 'suppress', reason: 'holdout' };
   const cap = rule.limits.frequencyCap;
   if (cap && past.filter((a) => a.ruleId === rule.id && a.at > now - cap.perMs).length >= cap.count) {
     return { kind: 'suppress', reason: 'frequency_cap' };
   }
   for (const global of globalCaps) {
     if (global.channel !== rule.action.channel) continue;
-    if (past.filter((a) => a.channel === global.channel && a.at > now - global.perMs).length >= global.count) {
+    if (past.filter((a) => !a.holdout && a.channel === global.channel && a.at > now - global.perMs).length >= global.count) {
       return { kind: 'suppress', reason: 'global_cap' };
     }
   }
+  if (inHoldout(rule.id, customer.customerId, rule.holdoutPercent)) return { kind: 'suppress', reason: 'holdout' };
   const quiet = rule.limits.quietHours;
   if (quiet) {
     const until = quietUntil(now, quiet.start, quiet.end, customer.profile.timezone);
