@@ -65,7 +65,7 @@ class SagaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
           ['webhook', new WebhookChannel(secret.secret, settings.deliveryTimeoutMs, clock)],
           ['log', new LogChannel(logger)],
         ]);
-        if (config.kafka.brokers.length > 0) channels.set('kafka', new KafkaChannel(kafkaClient(config.kafka.brokers, 'journey-saga', logger)));
+        if (config.kafka.brokers.length > 0) channels.set('kafka', new KafkaChannel(kafkaClient(config.kafka.brokers, 'journey-saga', logger), ruleChecks(config).reservedTopics));
         // The processes running the saga share the customers' timers, deliveries and calendar rules by partition.
         const partitions = store.partitionLeases(SAGA_PARTITIONS, {
           ...config.partitions,
