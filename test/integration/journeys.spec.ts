@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { JourneyEvent } from '@journey/contracts';
-import { emptyCustomer360, inHoldout, type Rule } from '@journey/domain';
+import { emptyCustomer360, inHoldout, quietUntil, type Rule } from '@journey/domain';
 import { DecisionWriter, DEFAULT_SAGA_SETTINGS, Dispatcher, dryRun, Saga, ruleResults, type Channel } from '@journey/journeys';
 import { DEFAULT_PROJECTION_OPTIONS } from '@journey/platform';
 import { liveCustomer, Projector } from '@journey/projections';
@@ -505,6 +505,40 @@ describe.each(backends())('journeys on %s', (backend) => {
       const conversions = async (c: string) => (await h.eventsOf(c, 'ConversionAttributed')).filter((e) => (e.data as { ruleId: string }).ruleId === ruleId);
       expect(await conversions(delivered)).toHaveLength(1);
       expect(await conversions(refused)).toEqual([]);
+    });
+
+    it("holds a retry that falls in the rule's quiet hours until they end, its attempts untouched", async () => {
+      const c = await h.customer();
+      const path = `/quiet-retry-${c}`;
+      await h.saga.rules.save({
+        id: `quiet-retry-${c}`,
+        name: 'retried at night',
+        trigger: { event: 'SearchPerformed' },
+        action: { channel: 'webhook', target: `${h.baseUrl}${path}`, template: '{}' },
+        limits: { quietHours: { start: '21:00', end: '08:00' } },
+      });
+      await h.saga.rulesChanged();
+      h.receiver.respond = (request) => (request.path === path ? 503 : 200);
+      await h.publish(h.event('SearchPerformed', c));
+      await h.settle();
+      expect(h.receiver.to(path)).toHaveLength(1);
+      h.receiver.respond = () => 200;
+      // The retry falls due late in the evening, inside the quiet hours in Berlin.
+      h.advance(9 * HOUR + 30 * 60_000);
+      const night = h.now.getTime();
+      await h.saga.tick();
+      expect(h.receiver.to(path)).toHaveLength(1);
+      const { rows } = await t.db.query<{ state: string; attempts: number; next_attempt_at: Date }>(
+        'SELECT state, attempts, next_attempt_at FROM journey.outbox WHERE rule_id = $1',
+        [`quiet-retry-${c}`],
+      );
+      const morning = quietUntil(night, '21:00', '08:00', 'Europe/Berlin')!;
+      expect(rows).toEqual([{ state: 'pending', attempts: 1, next_attempt_at: new Date(morning) }]);
+      h.now = new Date(morning);
+      await h.saga.tick();
+      expect(h.receiver.to(path)).toHaveLength(2);
+      const [dispatched] = (await h.eventsOf(c, 'ActionDispatched')).filter((e) => (e.data as { ruleId: string }).ruleId === `quiet-retry-${c}`);
+      expect(dispatched!.data).toMatchObject({ attempt: 2 });
     });
 
     it('sends no retry once the customer has withdrawn the consent its rule needs: suppressed, the row cancelled', async () => {

@@ -1,5 +1,5 @@
 import { CUSTOMER_STREAM_PREFIX, type ActionChannel } from '@journey/contracts';
-import { barredBy, derivedEvent, type Customer360, type DerivedEvent } from '@journey/domain';
+import { barredBy, derivedEvent, quietUntil, type Customer360, type DerivedEvent } from '@journey/domain';
 import type { EventStore } from '@journey/event-store';
 import type { Database, Queryable } from '@journey/database';
 import { LIVE_TABLES } from '@journey/projections';
@@ -24,7 +24,11 @@ interface OutboxRow {
 type Outcome =
   | { readonly row: OutboxRow; readonly status: 'sent' }
   | { readonly row: OutboxRow; readonly status: 'failed'; readonly error: string; readonly permanent: boolean }
-  | { readonly row: OutboxRow; readonly status: 'barred'; readonly reason: 'forgotten' | 'no_consent' };
+  | { readonly row: OutboxRow; readonly status: 'barred'; readonly reason: 'forgotten' | 'no_consent' }
+  | { readonly row: OutboxRow; readonly status: 'held'; readonly until: number };
+
+/** What judging the customer again says of a claimed action: not to send it, or not yet. */
+type Verdict = { readonly status: 'barred'; readonly reason: 'forgotten' | 'no_consent' } | { readonly status: 'held'; readonly until: number };
 
 /** A claim's rows and the lease it took them with. */
 interface Claim {
@@ -38,6 +42,8 @@ export interface DispatchReport {
   readonly dead: number;
   /** Not sent: the customer was forgotten, or withdrew the consent the rule needs, after the decision. */
   readonly barred: number;
+  /** Not sent yet: the attempt fell in the rule's quiet hours, and waits for their end. */
+  readonly held: number;
 }
 
 /**
@@ -46,7 +52,8 @@ export interface DispatchReport {
  * records each outcome with its event: ActionDispatched, or after the last attempt ActionFailed
  * and the dead letter. Retries back off exponentially with jitter. Before each attempt the
  * customer is judged again: an action whose customer was forgotten, or withdrew the consent its
- * rule needs, since it was decided is not sent (ActionSuppressed). An outcome is recorded only
+ * rule needs, since it was decided is not sent (ActionSuppressed), and an attempt falling in the
+ * rule's quiet hours (a retry backed off into the night) waits for their end. An outcome is recorded only
  * while the claim's lease holds the row: a process that stalled past it, its row claimed again
  * by another, leaves the recording to that one.
  */
@@ -68,23 +75,24 @@ export class Dispatcher {
    * two transactions never append to one stream at once).
    */
   async dispatchAll(limit = 500): Promise<DispatchReport> {
-    const total = { delivered: 0, retried: 0, dead: 0, barred: 0 };
+    const total = { delivered: 0, retried: 0, dead: 0, barred: 0, held: 0 };
     const add = (report: DispatchReport): void => {
       total.delivered += report.delivered;
       total.retried += report.retried;
       total.dead += report.dead;
       total.barred += report.barred;
+      total.held += report.held;
     };
     let recording: Promise<DispatchReport> | undefined;
     try {
       for (;;) {
         const claim = await this.claim(limit);
         if (claim.rows.length === 0) break;
-        const barred = await this.barred(claim.rows);
+        const verdicts = await this.judged(claim.rows);
         const outcomes = await Promise.all(
           claim.rows.map((row): Promise<Outcome> | Outcome => {
-            const reason = barred.get(row.action_id);
-            return reason ? { row, status: 'barred', reason } : this.deliver(row);
+            const verdict = verdicts.get(row.action_id);
+            return verdict ? { row, ...verdict } : this.deliver(row);
           }),
         );
         if (recording) add(await recording);
@@ -125,21 +133,26 @@ export class Dispatcher {
     return { rows, lease };
   }
 
-  /** The claimed actions their customers no longer let through, as the 360 holds them now. */
-  private async barred(rows: readonly OutboxRow[]): Promise<Map<string, 'forgotten' | 'no_consent'>> {
-    const { rows: customers } = await this.db.query<{ customer_id: string; forgotten: boolean; consent: Customer360['consent'] }>(
-      `SELECT customer_id, forgotten, consent FROM ${LIVE_TABLES.customers} WHERE customer_id = ANY($1::text[])`,
+  /** The claimed actions their customers no longer let through, or not yet, as the 360 holds them now. */
+  private async judged(rows: readonly OutboxRow[]): Promise<Map<string, Verdict>> {
+    const { rows: customers } = await this.db.query<{ customer_id: string; forgotten: boolean; consent: Customer360['consent']; timezone: string | null }>(
+      `SELECT customer_id, forgotten, consent, profile->>'timezone' AS timezone FROM ${LIVE_TABLES.customers} WHERE customer_id = ANY($1::text[])`,
       [[...new Set(rows.map((row) => row.customer_id))]],
     );
     const byId = new Map(customers.map((customer) => [customer.customer_id, customer]));
-    const barred = new Map<string, 'forgotten' | 'no_consent'>();
+    const now = this.now().getTime();
+    const verdicts = new Map<string, Verdict>();
     for (const row of rows) {
       const customer = byId.get(row.customer_id);
       const rule = await this.rules.version(row.rule_id, row.rule_version);
-      const reason = customer && rule ? barredBy(rule, customer) : null;
-      if (reason) barred.set(row.action_id, reason);
+      if (!customer || !rule) continue;
+      const reason = barredBy(rule, customer);
+      const quiet = rule.limits.quietHours;
+      const until = quiet ? quietUntil(now, quiet.start, quiet.end, customer.timezone ?? undefined) : null;
+      if (reason) verdicts.set(row.action_id, { status: 'barred', reason });
+      else if (until !== null) verdicts.set(row.action_id, { status: 'held', until });
     }
-    return barred;
+    return verdicts;
   }
 
   private async deliver(row: OutboxRow): Promise<Outcome> {
@@ -169,12 +182,20 @@ export class Dispatcher {
   private record(claimed: readonly Outcome[], lease: string): Promise<DispatchReport> {
     return this.store.unitOfWork(async (unit) => {
       const tx = unit.state;
-      const { rows: held } = await tx.query<{ action_id: string }>(
+      const { rows: leased } = await tx.query<{ action_id: string }>(
         'SELECT action_id FROM journey.outbox WHERE action_id = ANY($1::uuid[]) AND locked_until = $2::timestamptz ORDER BY action_id FOR UPDATE',
         [claimed.map((outcome) => outcome.row.action_id), lease],
       );
-      const ours = new Set(held.map((row) => row.action_id));
-      const { sent, dead, retry, barred, events } = this.recordsOf(claimed.filter((outcome) => ours.has(outcome.row.action_id)));
+      const ours = new Set(leased.map((row) => row.action_id));
+      const { sent, dead, retry, barred, held, events } = this.recordsOf(claimed.filter((outcome) => ours.has(outcome.row.action_id)));
+      if (held.length > 0) {
+        // Not attempted: the claim's count of attempts is given back.
+        await tx.query(
+          `UPDATE journey.outbox o SET next_attempt_at = x.until, attempts = o.attempts - 1, locked_until = NULL
+           FROM json_to_recordset($1::json) AS x(action_id uuid, until timestamptz) WHERE o.action_id = x.action_id`,
+          [JSON.stringify(held)],
+        );
+      }
       if (barred.length > 0) {
         // The reason is kept as the row's last word: the rules' results count it as a suppression.
         await tx.query(
@@ -206,7 +227,7 @@ export class Dispatcher {
         );
       }
       if (events.size > 0) await unit.append([...events].map(([streamId, list]) => ({ streamId, events: list })));
-      return { delivered: sent.length, retried: retry.length, dead: dead.length, barred: barred.length };
+      return { delivered: sent.length, retried: retry.length, dead: dead.length, barred: barred.length, held: held.length };
     });
   }
 
@@ -224,11 +245,14 @@ export class Dispatcher {
     const dead: Array<{ action_id: string; error: string }> = [];
     const retry: Array<{ action_id: string; error: string; next: string }> = [];
     const barred: Array<{ action_id: string; reason: string }> = [];
+    const held: Array<{ action_id: string; until: string }> = [];
     for (const outcome of outcomes) {
       const { row } = outcome;
       const base = { ruleId: row.rule_id, ruleVersion: row.rule_version, actionId: row.action_id, triggerEventId: row.trigger_event_id, channel: row.channel };
       const metadata = { ruleId: row.rule_id, causationId: row.trigger_event_id, depth: row.depth };
-      if (outcome.status === 'barred') {
+      if (outcome.status === 'held') {
+        held.push({ action_id: row.action_id, until: new Date(outcome.until).toISOString() });
+      } else if (outcome.status === 'barred') {
         barred.push({ action_id: row.action_id, reason: outcome.reason });
         add(derivedEvent('ActionSuppressed', {
           customerId: row.customer_id,
@@ -260,6 +284,6 @@ export class Dispatcher {
         retry.push({ action_id: row.action_id, error: outcome.error, next: new Date(now.getTime() + Math.min(backoff, 3_600_000)).toISOString() });
       }
     }
-    return { sent, dead, retry, barred, events };
+    return { sent, dead, retry, barred, held, events };
   }
 }
