@@ -26,6 +26,20 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses values that would quietly switch off what they set: zero durations and windows, a blank number, an empty relay filter', () => {
+    for (const env of [
+      { JOURNEY_SAGA_TICK: '0s' },
+      { JOURNEY_DELIVERY_TIMEOUT: '0s' },
+      { JOURNEY_RATE_LIMITS: 'ingest=10/0s' },
+      { PORT: ' ' },
+      { JOURNEY_CLV_DISCOUNT_RATE: ' ' },
+      { KAFKA_BROKERS: 'k:9092', JOURNEY_KAFKA_RELAY: 'on', JOURNEY_KAFKA_RELAY_TYPES: ',' },
+    ]) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+    }
+    expect(loadConfig({ JOURNEY_SAGA_TICK: '2s', PORT: ' 8080 ' })).toMatchObject({ port: 8080 });
+  });
+
   it('splits customers into 16 partitions leased for 10 s by default, and validates both', () => {
     expect(loadConfig({}).partitions).toEqual({ count: 16, leaseMs: 10_000 });
     expect(loadConfig({ JOURNEY_PARTITIONS: '4', JOURNEY_LEASE_SECONDS: '30' }).partitions).toEqual({ count: 4, leaseMs: 30_000 });

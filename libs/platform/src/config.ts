@@ -86,7 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
   const integer = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
+    // Number(' ') is 0: only digits are a number here.
+    const value = /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN;
     if (!Number.isInteger(value) || value < min || value > max) {
       problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
       return fallback;
@@ -115,7 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
   const number = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
+    const value = raw.trim() === '' ? NaN : Number(raw);
     if (!Number.isFinite(value) || value < min || value > max) {
       problems.push(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
       return fallback;
@@ -138,11 +139,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
     if (value !== 'on' && value !== 'off') problems.push(`${name} must be on or off, got "${value}"`);
     return value !== 'off';
   };
+  /** A duration above zero: 0s would quietly switch off what it paces (a tick that never runs, a timeout at once). */
   const duration = (name: string, fallback: string): number => {
     const raw = env[name] || fallback;
     const ms = parseDuration(raw);
-    if (ms === undefined) problems.push(`${name} must be a duration such as 30s, 15m, 2h or 1d, got "${raw}"`);
-    return ms ?? parseDuration(fallback)!;
+    if (ms === undefined || ms <= 0) problems.push(`${name} must be a duration above zero such as 30s, 15m, 2h or 1d, got "${raw}"`);
+    return ms !== undefined && ms > 0 ? ms : parseDuration(fallback)!;
   };
   /** Kafka topic and group names: letters, digits, '.', '_' and '-', at most 249. */
   const topic = (name: string, fallback: string): string => {
@@ -305,6 +307,8 @@ function parseEventTypes(raw: string | undefined, problems: string[]): ReadonlyS
   const types = raw.split(',').map((t) => t.trim()).filter(Boolean);
   const unknown = types.filter((t) => !isEventType(t));
   if (unknown.length > 0) problems.push(`JOURNEY_KAFKA_RELAY_TYPES names unknown event types: ${unknown.join(', ')}`);
+  // An empty list would relay nothing while moving the checkpoint past everything.
+  if (types.length === 0) problems.push(`JOURNEY_KAFKA_RELAY_TYPES names no event type, got "${raw}"`);
   return new Set(types);
 }
 
@@ -371,8 +375,8 @@ function parseRateLimits(raw: string | undefined, problems: string[]): JourneyCo
   for (const part of `${DEFAULT_RATE_LIMITS},${raw ?? ''}`.split(',').filter((p) => p.trim())) {
     const match = /^\s*(ingest|marketing|auditor|admin|unauthenticated)=(\d+)\/(\d+[smh])\s*$/.exec(part);
     const ttlMs = match ? parseDuration(match[3]!) : undefined;
-    if (!match || ttlMs === undefined || Number(match[2]) < 1) {
-      problems.push(`JOURNEY_RATE_LIMITS must look like "marketing=100/1s,ingest=20000/1s" or be "off", got "${part}"`);
+    if (!match || ttlMs === undefined || ttlMs < 1000 || Number(match[2]) < 1) {
+      problems.push(`JOURNEY_RATE_LIMITS must look like "marketing=100/1s,ingest=20000/1s" (windows of 1s or more) or be "off", got "${part}"`);
       continue;
     }
     limits[match[1]!] = { limit: Number(match[2]), ttlMs };
