@@ -3,6 +3,7 @@ import { type NewEvent } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { derivedEventId } from '@journey/domain';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+import { until } from '../support/until';
 
 function stageChanged(customerId: string, to: string): NewEvent {
   return {
@@ -88,6 +89,58 @@ describe.each(backends())('derived events appended for work in a transaction, on
   }
 
   if (backend === 'postgres') {
+    it("of one stream, keep their recorded order when another process's flush holds an earlier row: the later one waits for it", async () => {
+      const stream = `customer-${randomUUID()}`;
+      await store.append(stream, [pageView()]);
+      const first = stageChanged(stream, 'first_time');
+      const second = stageChanged(stream, 'repeat');
+      await t.db.query('INSERT INTO journey.derived_outbox (stream_id, events) VALUES ($1, $2::jsonb), ($1, $3::jsonb)', [stream, JSON.stringify([first]), JSON.stringify([second])]);
+      const { rows } = await t.db.query<{ id: string }>('SELECT id FROM journey.derived_outbox WHERE stream_id = $1 ORDER BY id', [stream]);
+      // Another process's flush holds the first row, between its SELECT … FOR UPDATE and its DELETE.
+      const other = await t.open(1);
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      let release!: () => void;
+      const mayFinish = new Promise<void>((resolve) => (release = resolve));
+      const holder = other.transaction(async (tx) => {
+        await tx.query('SELECT id FROM journey.derived_outbox WHERE id = $1 FOR UPDATE', [rows[0]!.id]);
+        locked();
+        await mayFinish;
+        await store.append(stream, [first]);
+        await tx.query('DELETE FROM journey.derived_outbox WHERE id = $1', [rows[0]!.id]);
+      });
+      await isLocked;
+      let flushed = false;
+      const flushing = store.flushDerived().finally(() => (flushed = true));
+      const waiting = async () =>
+        (await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0]!.n > 0;
+      await until(async () => (flushed || (await waiting()) ? true : undefined), 60_000, 'the flush to end or wait');
+      release();
+      await holder;
+      await flushing;
+      await other.close();
+      const order = (await store.readStream(stream)).map((e) => e.eventId).filter((id) => id === first.eventId || id === second.eventId);
+      expect(order).toEqual([first.eventId, second.eventId]);
+    });
+
+    it('refused, is marked on its own row only, and holds back no checkpoint', async () => {
+      const stream = `customer-${randomUUID()}`;
+      await store.append(stream, [pageView()]);
+      const stored = stageChanged(stream, 'first_time');
+      const again = { ...stored, data: { from: 'prospect', to: 'repeat', reason: 'test' } };
+      // Two rows with one id in one page: the first is appended, the second refused.
+      await t.db.query('INSERT INTO journey.derived_outbox (stream_id, events) VALUES ($1, $2::jsonb), ($1, $3::jsonb)', [stream, JSON.stringify([stored]), JSON.stringify([again])]);
+      await store.flushDerived(true);
+      expect((await store.readStream(stream)).find((e) => e.eventId === stored.eventId)?.data).toEqual(stored.data);
+      const { rows } = await t.db.query<{ events: Array<{ data: unknown }> }>('SELECT events FROM journey.derived_outbox WHERE stream_id = $1 AND refused IS NOT NULL', [stream]);
+      expect(rows.map((row) => row.events[0]!.data)).toEqual([again.data]);
+      // Kept for an operator, it is no work left for the subscriptions.
+      const name = `derived-${randomUUID()}`;
+      const last = await store.lastCommitted();
+      await t.db.query('INSERT INTO journey.checkpoints (name, tx_id, position) VALUES ($1, $2::text::xid8, $3)', [name, String(last.commit), last.position]);
+      expect(await store.checkpointsReached([name], last)).toBe(true);
+    });
+
     it('left recorded by a crash between the commit and the append, are appended by the next flush, once', async () => {
       const stream = `customer-${randomUUID()}`;
       const derived = stageChanged(stream, 'first_time');

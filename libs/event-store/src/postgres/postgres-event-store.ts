@@ -214,41 +214,52 @@ export class PostgresEventStore implements EventStore<Queryable> {
    * over included), oldest first, and deletes their rows; returns how many rows it appended.
    * Rows being appended by another process are skipped (locked), unless `wait`: then this waits
    * for them (and finds them gone), so that everything recorded before the call is in the log when
-   * it returns. An event appended twice is a duplicate. One whose id the log holds with other
+   * it returns. The later rows of a stream with a row skipped so are not appended before it (a
+   * stream's events keep the order they were recorded in): this then waits for that row. An event appended twice is a duplicate. One whose id the log holds with other
    * content is refused: its row stays, marked with the refusal (`refused`), and the rest go on.
    */
   async flushDerived(wait = false): Promise<number> {
     if (this.db.concurrency === 1) return 0;
     let flushed = 0;
     for (;;) {
-      const appended = await this.db.transaction(async (tx) => {
-        const { rows } = await tx.query<{ id: string; stream_id: string; events: NewEvent[] }>(
+      const page = await this.db.transaction(async (tx) => {
+        const { rows: locked } = await tx.query<OutboxRow>(
           `SELECT id, stream_id, events FROM journey.derived_outbox WHERE refused IS NULL ORDER BY id LIMIT ${DERIVED_PAGE} FOR UPDATE${wait ? '' : ' SKIP LOCKED'}`,
         );
-        if (rows.length === 0) return 0;
-        const byStream = new Map<string, NewEvent[]>();
+        if (locked.length === 0) return { locked: 0, appended: 0 };
+        const rows = wait ? locked : await withoutHeldStreams(tx, locked);
+        if (rows.length === 0) return { locked: locked.length, appended: 0 };
+        // The events per stream in row order, each remembering its row: outcomes come back in this order.
+        const byStream = new Map<string, { events: NewEvent[]; rows: string[] }>();
         for (const row of rows) {
-          const list = byStream.get(row.stream_id);
-          if (list) list.push(...row.events);
-          else byStream.set(row.stream_id, [...row.events]);
+          const group = byStream.get(row.stream_id) ?? { events: [], rows: [] };
+          for (const event of row.events) {
+            group.events.push(event);
+            group.rows.push(row.id);
+          }
+          byStream.set(row.stream_id, group);
         }
-        const { outcomes } = await this.submit([...byStream].map(([streamId, events]) => ({ streamId, events })), true);
-        const refusals = new Map<string, string>();
-        for (const outcome of outcomes) if (outcome.status === 'conflict') refusals.set(outcome.eventId, outcome.reason);
-        const refused = rows
-          .map((row) => ({ id: row.id, events: row.events.filter((event) => refusals.has(event.eventId)).map((event) => ({ eventId: event.eventId, reason: refusals.get(event.eventId) })) }))
-          .filter((row) => row.events.length > 0);
-        if (refused.length > 0) {
+        const { outcomes } = await this.submit([...byStream].map(([streamId, group]) => ({ streamId, events: group.events })), true);
+        const owners = [...byStream.values()].flatMap((group) => group.rows);
+        const refusals = new Map<string, Array<{ eventId: string; reason: string }>>();
+        outcomes.forEach((outcome, index) => {
+          if (outcome.status !== 'conflict') return;
+          const list = refusals.get(owners[index]!) ?? [];
+          list.push({ eventId: outcome.eventId, reason: outcome.reason });
+          refusals.set(owners[index]!, list);
+        });
+        if (refusals.size > 0) {
           await tx.query('UPDATE journey.derived_outbox o SET refused = x.events FROM json_to_recordset($1::json) AS x(id bigint, events jsonb) WHERE o.id = x.id', [
-            JSON.stringify(refused),
+            JSON.stringify([...refusals].map(([id, events]) => ({ id, events }))),
           ]);
         }
-        const kept = new Set(refused.map((row) => row.id));
-        await tx.query('DELETE FROM journey.derived_outbox WHERE id = ANY($1::bigint[])', [rows.filter((row) => !kept.has(row.id)).map((row) => row.id)]);
-        return rows.length;
+        await tx.query('DELETE FROM journey.derived_outbox WHERE id = ANY($1::bigint[])', [rows.filter((row) => !refusals.has(row.id)).map((row) => row.id)]);
+        return { locked: locked.length, appended: rows.length };
       });
-      flushed += appended;
-      if (appended < DERIVED_PAGE) return flushed;
+      flushed += page.appended;
+      // Rows held back behind another flush's: waited for (it is short), then appended in order.
+      if (page.appended < page.locked) return flushed + (await this.flushDerived(true));
+      if (page.locked < DERIVED_PAGE) return flushed;
     }
   }
 
@@ -398,7 +409,7 @@ export class PostgresEventStore implements EventStore<Queryable> {
     if (rows[0]!.n !== new Set(names).size) return false;
     // What the subscriptions' units recorded for after their commits is part of their work.
     if (this.db.concurrency === 1) return true;
-    const { rows: pending } = await this.read<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM journey.derived_outbox) AS any');
+    const { rows: pending } = await this.read<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM journey.derived_outbox WHERE refused IS NULL) AS any');
     return !pending[0]!.any;
   }
 
@@ -558,4 +569,29 @@ class CommitNotifier {
       await new Promise((resolve) => setTimeout(resolve, NOTIFY_INTERVAL_MS));
     }
   }
+}
+
+interface OutboxRow {
+  id: string;
+  stream_id: string;
+  events: NewEvent[];
+}
+
+/**
+ * The rows but those of streams with an earlier row another flush holds (locked, so skipped):
+ * appended now, they would come before that row's events in the stream. They wait for the next
+ * flush. Rows are in id order, the order their units recorded them.
+ */
+async function withoutHeldStreams(tx: Queryable, rows: readonly OutboxRow[]): Promise<readonly OutboxRow[]> {
+  const first = new Map<string, string>();
+  for (const row of rows) if (!first.has(row.stream_id)) first.set(row.stream_id, row.id);
+  const { rows: held } = await tx.query<{ stream_id: string }>(
+    `SELECT DISTINCT o.stream_id FROM journey.derived_outbox o
+     JOIN unnest($1::text[], $2::bigint[]) AS x(stream_id, first_id) ON o.stream_id = x.stream_id AND o.id < x.first_id
+     WHERE o.refused IS NULL`,
+    [[...first.keys()], [...first.values()]],
+  );
+  if (held.length === 0) return rows;
+  const waiting = new Set(held.map((row) => row.stream_id));
+  return rows.filter((row) => !waiting.has(row.stream_id));
 }
