@@ -32,6 +32,26 @@ describe.each(backends())('event store on %s', (backend) => {
   });
 
   describe('append and read', () => {
+    it("judges a caller's expected version again when the batch it shared is planned again: a retry found stored beside it", async () => {
+      const stream = `customer-${randomUUID()}`;
+      const a = event();
+      await store.append(stream, [a], 'no_stream');
+      // One turn, one batch: a client's retry of an append that committed, and a caller expecting version 1, which it is.
+      const [retry, expecting] = await Promise.allSettled([store.append(stream, [a], 'any'), store.append(stream, [event()], 1)]);
+      expect(retry).toMatchObject({ status: 'fulfilled', value: { outcomes: [{ status: 'duplicate', streamPosition: 1 }] } });
+      expect(expecting.status === 'rejected' ? String(expecting.reason) : expecting.value.outcomes).toEqual([expect.objectContaining({ status: 'appended', streamPosition: 2 })]);
+    });
+
+    it("judges a caller's expected version again when the batch it shared is planned again: another caller's data refused beside it", async () => {
+      const stream = `customer-${randomUUID()}`;
+      await store.append(stream, [event()], 'no_stream');
+      // A version of 2^31 overflows its integer column: PostgreSQL refuses the data.
+      const [bad, expecting] = await Promise.allSettled([store.append(stream, [event({ url: '/' }, { version: 2 ** 31 })], 'any'), store.append(stream, [event()], 1)]);
+      expect(bad).toMatchObject({ status: 'rejected', reason: { name: 'AppendRejectedError' } });
+      expect(expecting.status === 'rejected' ? String(expecting.reason) : expecting.value.outcomes).toEqual([expect.objectContaining({ status: 'appended', streamPosition: 2 })]);
+      expect(await store.readStream(stream)).toHaveLength(2);
+    });
+
     it('leaves no trace of a refused caller in the batch it shared with others on the same streams', async () => {
       const a = `customer-${randomUUID()}`;
       const b = `customer-${randomUUID()}`;

@@ -46,6 +46,9 @@ export class AppendBatchRunner {
     const fresh = new Map<string, StreamHead>();
     let lookup = new Set<string>();
     let moved = 0;
+    // Version checks judged against a plan that also held other callers' events: a statement that
+    // fails writes none of them, so the next plan judges these callers again.
+    let refusedByPlan: CallState[] = [];
 
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       if (autocommit && moved >= OPTIMISTIC_ROUNDS && isDatabase(db)) return this.runLocked(db, calls, attempt);
@@ -67,6 +70,7 @@ export class AppendBatchRunner {
           continue;
         }
         for (const [state, error] of plan.conflicts) state.error = error;
+        refusedByPlan = [...plan.conflicts.keys()];
       }
       if (plan.rows.length === 0) return this.report(states, plan, undefined, attempt);
 
@@ -74,6 +78,8 @@ export class AppendBatchRunner {
       try {
         reply = autocommit ? await callAppend(db, plan) : await callAppendWithin(db, plan);
       } catch (error) {
+        for (const state of refusedByPlan) state.error = undefined;
+        refusedByPlan = [];
         const stale = staleHeads(error);
         if (stale) {
           for (const [streamId, head] of stale) fresh.set(streamId, head);
