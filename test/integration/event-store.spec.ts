@@ -158,6 +158,14 @@ describe.each(backends())('event store on %s', (backend) => {
       await expect(store.verify(recorded)).resolves.toMatchObject({ ok: false, brokenAt: 1 });
     });
 
+    it("reports in the whole log's check a stream whose row in journey.streams was deleted", async () => {
+      const stream = `customer-${randomUUID()}`;
+      await store.append(stream, [event(), event()]);
+      await t.db.query('DELETE FROM journey.streams WHERE stream_id = $1', [stream]);
+      await expect(store.verify(stream)).resolves.toMatchObject({ ok: false });
+      expect((await store.verifyAll()).broken.map((broken) => broken.streamId)).toContain(stream);
+    });
+
     it('notices a deleted event, in the middle or at the end', async () => {
       const middle = `customer-${randomUUID()}`;
       const tail = `customer-${randomUUID()}`;

@@ -487,9 +487,22 @@ export class PostgresEventStore implements EventStore<Queryable> {
         if (!result.ok) report.broken.push(result);
       }
       options.onProgress?.(report.streams);
-      if (rows.length < 1000) return report;
+      if (rows.length < 1000) break;
       after = rows[rows.length - 1]!.stream_id;
     }
+    // Events under a stream with no row in journey.streams (the row deleted, or never written): broken too.
+    const { rows: orphans } = await this.read<{ stream_id: string }>(
+      `SELECT DISTINCT e.stream_id FROM journey.events e
+       WHERE e.stream_id > $1 AND NOT EXISTS (SELECT 1 FROM journey.streams s WHERE s.stream_id = e.stream_id) ORDER BY 1`,
+      [options.after ?? ''],
+    );
+    for (const { stream_id: streamId } of orphans) {
+      const result = await this.verify(streamId);
+      report.streams++;
+      report.events += result.events;
+      if (!result.ok) report.broken.push(result);
+    }
+    return report;
   }
 
   /** Stored rows as events: PII opened (when there is a vault) as stored, then upcast. */
