@@ -123,6 +123,20 @@ describe.each(backends())('derived events appended for work in a transaction, on
       expect(order).toEqual([first.eventId, second.eventId]);
     });
 
+    it('whose data the database refuses, is kept with the refusal and holds back no other row', async () => {
+      const [good, bad] = [`customer-${randomUUID()}`, `customer-${randomUUID()}`];
+      await store.appendMany([good, bad].map((streamId) => ({ streamId, events: [pageView()] })));
+      const derived = stageChanged(good, 'first_time');
+      // A version of 2^31 overflows its integer column; the unit commits, its events are refused at the append.
+      await store.unitOfWork(async (unit) => {
+        await unit.appendAfterCommit([{ streamId: bad, events: [{ ...pageView(), version: 2 ** 31 }] }]);
+        await unit.appendAfterCommit([{ streamId: good, events: [derived] }]);
+      });
+      expect((await store.readStream(good)).map((e) => e.eventId)).toContain(derived.eventId);
+      const { rows } = await t.db.query<{ refused: Array<{ reason: string }> }>('SELECT refused FROM journey.derived_outbox WHERE stream_id = ANY($1::text[])', [[good, bad]]);
+      expect(rows).toEqual([{ refused: [expect.objectContaining({ reason: expect.stringContaining('out of range') })] }]);
+    });
+
     it('refused, is marked on its own row only, and holds back no checkpoint', async () => {
       const stream = `customer-${randomUUID()}`;
       await store.append(stream, [pageView()]);

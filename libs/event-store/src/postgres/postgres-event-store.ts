@@ -3,7 +3,7 @@ import { Upcasters } from '@journey/contracts';
 import type { Database, Queryable, QueryOptions } from '@journey/database';
 import { toBuffer } from '@journey/database';
 import { isUnavailable } from '@journey/database';
-import { StoreUnavailableError } from '../errors';
+import { AppendRejectedError, StoreUnavailableError } from '../errors';
 import type {
   AppendRequest,
   AppendResult,
@@ -216,7 +216,8 @@ export class PostgresEventStore implements EventStore<Queryable> {
    * for them (and finds them gone), so that everything recorded before the call is in the log when
    * it returns. The later rows of a stream with a row skipped so are not appended before it (a
    * stream's events keep the order they were recorded in): this then waits for that row. An event appended twice is a duplicate. One whose id the log holds with other
-   * content is refused: its row stays, marked with the refusal (`refused`), and the rest go on.
+   * content is refused, as is a row whose data the database refuses: its row stays, marked with
+   * the refusal (`refused`), and the rest go on.
    */
   async flushDerived(wait = false): Promise<number> {
     if (this.db.concurrency === 1) return 0;
@@ -229,25 +230,22 @@ export class PostgresEventStore implements EventStore<Queryable> {
         if (locked.length === 0) return { locked: 0, appended: 0 };
         const rows = wait ? locked : await withoutHeldStreams(tx, locked);
         if (rows.length === 0) return { locked: locked.length, appended: 0 };
-        // The events per stream in row order, each remembering its row: outcomes come back in this order.
-        const byStream = new Map<string, { events: NewEvent[]; rows: string[] }>();
-        for (const row of rows) {
-          const group = byStream.get(row.stream_id) ?? { events: [], rows: [] };
-          for (const event of row.events) {
-            group.events.push(event);
-            group.rows.push(row.id);
+        let refusals: Map<string, Refusal[]>;
+        try {
+          refusals = await this.appendRows(rows);
+        } catch (error) {
+          if (!(error instanceof AppendRejectedError)) throw error;
+          // The database refused the page's data: each row alone, so that only the bad one is kept back.
+          refusals = new Map();
+          for (const row of rows) {
+            try {
+              for (const [id, list] of await this.appendRows([row])) refusals.set(id, list);
+            } catch (alone) {
+              if (!(alone instanceof AppendRejectedError)) throw alone;
+              refusals.set(row.id, row.events.map((event) => ({ eventId: event.eventId, reason: alone.message })));
+            }
           }
-          byStream.set(row.stream_id, group);
         }
-        const { outcomes } = await this.submit([...byStream].map(([streamId, group]) => ({ streamId, events: group.events })), true);
-        const owners = [...byStream.values()].flatMap((group) => group.rows);
-        const refusals = new Map<string, Array<{ eventId: string; reason: string }>>();
-        outcomes.forEach((outcome, index) => {
-          if (outcome.status !== 'conflict') return;
-          const list = refusals.get(owners[index]!) ?? [];
-          list.push({ eventId: outcome.eventId, reason: outcome.reason });
-          refusals.set(owners[index]!, list);
-        });
         if (refusals.size > 0) {
           await tx.query('UPDATE journey.derived_outbox o SET refused = x.events FROM json_to_recordset($1::json) AS x(id bigint, events jsonb) WHERE o.id = x.id', [
             JSON.stringify([...refusals].map(([id, events]) => ({ id, events }))),
@@ -261,6 +259,30 @@ export class PostgresEventStore implements EventStore<Queryable> {
       if (page.appended < page.locked) return flushed + (await this.flushDerived(true));
       if (page.locked < DERIVED_PAGE) return flushed;
     }
+  }
+
+  /** Appends the rows' events, per stream in row order; resolves to the refusals (ids stored with other content) per row. */
+  private async appendRows(rows: readonly OutboxRow[]): Promise<Map<string, Refusal[]>> {
+    // The events per stream in row order, each remembering its row: outcomes come back in this order.
+    const byStream = new Map<string, { events: NewEvent[]; rows: string[] }>();
+    for (const row of rows) {
+      const group = byStream.get(row.stream_id) ?? { events: [], rows: [] };
+      for (const event of row.events) {
+        group.events.push(event);
+        group.rows.push(row.id);
+      }
+      byStream.set(row.stream_id, group);
+    }
+    const { outcomes } = await this.submit([...byStream].map(([streamId, group]) => ({ streamId, events: group.events })), true);
+    const owners = [...byStream.values()].flatMap((group) => group.rows);
+    const refusals = new Map<string, Refusal[]>();
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status !== 'conflict') return;
+      const list = refusals.get(owners[index]!) ?? [];
+      list.push({ eventId: outcome.eventId, reason: outcome.reason });
+      refusals.set(owners[index]!, list);
+    });
+    return refusals;
   }
 
   /**
@@ -588,6 +610,12 @@ interface OutboxRow {
   id: string;
   stream_id: string;
   events: NewEvent[];
+}
+
+/** Why an event of an outbox row was not appended, kept in its row for an operator. */
+interface Refusal {
+  readonly eventId: string;
+  readonly reason: string;
 }
 
 /**
