@@ -224,11 +224,19 @@ export class PostgresEventStore implements EventStore<Queryable> {
     let flushed = 0;
     for (;;) {
       const page = await this.db.transaction(async (tx) => {
-        const { rows: locked } = await tx.query<OutboxRow>(
-          `SELECT id, stream_id, events FROM journey.derived_outbox WHERE refused IS NULL ORDER BY id LIMIT ${DERIVED_PAGE} FOR UPDATE${wait ? '' : ' SKIP LOCKED'}`,
+        // Each row says whether its stream has an earlier row this flush did not lock (another flush holds it).
+        const { rows: locked } = await tx.query<OutboxRow & { held: boolean }>(
+          `WITH locked AS (
+             SELECT id, stream_id, events FROM journey.derived_outbox WHERE refused IS NULL ORDER BY id LIMIT ${DERIVED_PAGE} FOR UPDATE${wait ? '' : ' SKIP LOCKED'})
+           SELECT l.id, l.stream_id, l.events, EXISTS (
+             SELECT 1 FROM journey.derived_outbox e
+             WHERE e.stream_id = l.stream_id AND e.id < l.id AND e.refused IS NULL AND e.id NOT IN (SELECT id FROM locked)) AS held
+           FROM locked l ORDER BY l.id`,
         );
         if (locked.length === 0) return { locked: 0, appended: 0 };
-        const rows = wait ? locked : await withoutHeldStreams(tx, locked);
+        // Appended now, a held stream's rows would come before that earlier row's events: they wait for the next flush.
+        const waiting = new Set(locked.filter((row) => row.held).map((row) => row.stream_id));
+        const rows = waiting.size === 0 ? locked : locked.filter((row) => !waiting.has(row.stream_id));
         if (rows.length === 0) return { locked: locked.length, appended: 0 };
         let refusals: Map<string, Refusal[]>;
         try {
@@ -618,21 +626,3 @@ interface Refusal {
   readonly reason: string;
 }
 
-/**
- * The rows but those of streams with an earlier row another flush holds (locked, so skipped):
- * appended now, they would come before that row's events in the stream. They wait for the next
- * flush. Rows are in id order, the order their units recorded them.
- */
-async function withoutHeldStreams(tx: Queryable, rows: readonly OutboxRow[]): Promise<readonly OutboxRow[]> {
-  const first = new Map<string, string>();
-  for (const row of rows) if (!first.has(row.stream_id)) first.set(row.stream_id, row.id);
-  const { rows: held } = await tx.query<{ stream_id: string }>(
-    `SELECT DISTINCT o.stream_id FROM journey.derived_outbox o
-     JOIN unnest($1::text[], $2::bigint[]) AS x(stream_id, first_id) ON o.stream_id = x.stream_id AND o.id < x.first_id
-     WHERE o.refused IS NULL`,
-    [[...first.keys()], [...first.values()]],
-  );
-  if (held.length === 0) return rows;
-  const waiting = new Set(held.map((row) => row.stream_id));
-  return rows.filter((row) => !waiting.has(row.stream_id));
-}
