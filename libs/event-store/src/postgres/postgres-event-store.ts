@@ -224,14 +224,18 @@ export class PostgresEventStore implements EventStore<Queryable> {
     let flushed = 0;
     for (;;) {
       const page = await this.db.transaction(async (tx) => {
-        // Each row says whether its stream has an earlier row this flush did not lock (another flush holds it).
+        // Each row says whether its stream has a row before the first this flush locked (another flush holds it):
+        // one pass over the outbox, joined on the streams' first locked ids.
         const { rows: locked } = await tx.query<OutboxRow & { held: boolean }>(
-          `WITH locked AS (
-             SELECT id, stream_id, events FROM journey.derived_outbox WHERE refused IS NULL ORDER BY id LIMIT ${DERIVED_PAGE} FOR UPDATE${wait ? '' : ' SKIP LOCKED'})
-           SELECT l.id, l.stream_id, l.events, EXISTS (
-             SELECT 1 FROM journey.derived_outbox e
-             WHERE e.stream_id = l.stream_id AND e.id < l.id AND e.refused IS NULL AND e.id NOT IN (SELECT id FROM locked)) AS held
-           FROM locked l ORDER BY l.id`,
+          wait
+            ? `SELECT id, stream_id, events, false AS held FROM journey.derived_outbox WHERE refused IS NULL ORDER BY id LIMIT ${DERIVED_PAGE} FOR UPDATE`
+            : `WITH locked AS (
+                 SELECT id, stream_id, events FROM journey.derived_outbox WHERE refused IS NULL ORDER BY id LIMIT ${DERIVED_PAGE} FOR UPDATE SKIP LOCKED),
+               firsts AS (SELECT stream_id, min(id) AS first FROM locked GROUP BY stream_id),
+               held AS (
+                 SELECT DISTINCT f.stream_id FROM firsts f
+                 JOIN journey.derived_outbox e ON e.stream_id = f.stream_id AND e.id < f.first AND e.refused IS NULL)
+               SELECT l.id, l.stream_id, l.events, h.stream_id IS NOT NULL AS held FROM locked l LEFT JOIN held h USING (stream_id) ORDER BY l.id`,
         );
         if (locked.length === 0) return { locked: 0, appended: 0 };
         // Appended now, a held stream's rows would come before that earlier row's events: they wait for the next flush.
