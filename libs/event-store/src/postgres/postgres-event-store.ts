@@ -39,6 +39,9 @@ import type { PiiVault } from '@journey/privacy';
 
 /** Rows of journey.derived_outbox appended per transaction of flushDerived. */
 const DERIVED_PAGE = 500;
+/** How often, and how long apart, a flush tries again rows held back behind another flush's. */
+const HELD_BACK_ROUNDS = 50;
+const HELD_BACK_PAUSE_MS = 20;
 
 const NO_UPCASTERS = new Upcasters();
 /**
@@ -215,26 +218,28 @@ export class PostgresEventStore implements EventStore<Queryable> {
    * Rows being appended by another process are skipped (locked), unless `wait`: then this waits
    * for them (and finds them gone), so that everything recorded before the call is in the log when
    * it returns. The later rows of a stream with a row skipped so are not appended before it (a
-   * stream's events keep the order they were recorded in): this then waits for that row. An event appended twice is a duplicate. One whose id the log holds with other
+   * stream's events keep the order they were recorded in): this tries them again in a moment. An event appended twice is a duplicate. One whose id the log holds with other
    * content is refused, as is a row whose data the database refuses: its row stays, marked with
    * the refusal (`refused`), and the rest go on.
    */
   async flushDerived(wait = false): Promise<number> {
     if (this.db.concurrency === 1) return 0;
     let flushed = 0;
+    let heldBack = 0;
     for (;;) {
       const page = await this.db.transaction(async (tx) => {
-        // Each row says whether its stream has a row before the first this flush locked (another flush holds it):
-        // one pass over the outbox, joined on the streams' first locked ids.
+        // Each row says whether its stream has a row this flush did not lock (another flush holds it) before
+        // one it did: one pass over the outbox, joined on each stream's last locked id.
         const { rows: locked } = await tx.query<OutboxRow & { held: boolean }>(
           wait
             ? `SELECT id, stream_id, events, false AS held FROM journey.derived_outbox WHERE refused IS NULL ORDER BY id LIMIT ${DERIVED_PAGE} FOR UPDATE`
             : `WITH locked AS (
                  SELECT id, stream_id, events FROM journey.derived_outbox WHERE refused IS NULL ORDER BY id LIMIT ${DERIVED_PAGE} FOR UPDATE SKIP LOCKED),
-               firsts AS (SELECT stream_id, min(id) AS first FROM locked GROUP BY stream_id),
+               lasts AS (SELECT stream_id, max(id) AS last FROM locked GROUP BY stream_id),
                held AS (
-                 SELECT DISTINCT f.stream_id FROM firsts f
-                 JOIN journey.derived_outbox e ON e.stream_id = f.stream_id AND e.id < f.first AND e.refused IS NULL)
+                 SELECT DISTINCT f.stream_id FROM lasts f
+                 JOIN journey.derived_outbox e ON e.stream_id = f.stream_id AND e.id < f.last AND e.refused IS NULL
+                 WHERE e.id NOT IN (SELECT id FROM locked))
                SELECT l.id, l.stream_id, l.events, h.stream_id IS NOT NULL AS held FROM locked l LEFT JOIN held h USING (stream_id) ORDER BY l.id`,
         );
         if (locked.length === 0) return { locked: 0, appended: 0 };
@@ -267,8 +272,16 @@ export class PostgresEventStore implements EventStore<Queryable> {
         return { locked: locked.length, appended: rows.length };
       });
       flushed += page.appended;
-      // Rows held back behind another flush's: waited for (it is short), then appended in order.
-      if (page.appended < page.locked) return flushed + (await this.flushDerived(true));
+      if (page.appended < page.locked) {
+        // Rows held back behind another flush's, which is short: tried again in a moment, holding no
+        // connection meanwhile; left to the next flush if it still holds them.
+        if (++heldBack > HELD_BACK_ROUNDS) {
+          this.leftovers = true;
+          return flushed;
+        }
+        await new Promise((resolve) => setTimeout(resolve, HELD_BACK_PAUSE_MS));
+        continue;
+      }
       if (page.locked < DERIVED_PAGE) return flushed;
     }
   }
