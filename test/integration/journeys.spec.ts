@@ -569,6 +569,9 @@ describe.each(backends())('journeys on %s', (backend) => {
       expect(rows).toEqual([{ state: 'cancelled' }]);
       const [results] = await ruleResults(t.db, `consent-${c}`);
       expect({ pending: results!.pending, suppressed: results!.suppressed }).toEqual({ pending: 0, suppressed: { no_consent: 1 } });
+      // A row a forget cancelled before delivery judged consent again names no reason: it counts as forgotten.
+      await t.db.query("UPDATE journey.outbox SET last_error = NULL WHERE rule_id = $1", [`consent-${c}`]);
+      expect((await ruleResults(t.db, `consent-${c}`))[0]!.suppressed).toEqual({ forgotten: 1 });
     });
 
     it('leaves a delivery to the claim that took its row over: a process stalled past its lease records nothing', async () => {

@@ -21,6 +21,14 @@ describe('RFM', () => {
     expect(rfmInput('c-2', [], now, { windowDays: 365, rates, tierCutoffs: DEFAULT_TIER_CUTOFFS })).toBeUndefined();
   });
 
+  it('scores as of its instant: a purchase after it counts from the next run, recency included', () => {
+    const options = { windowDays: 365, rates, tierCutoffs: DEFAULT_TIER_CUTOFFS };
+    const earlier = { at: now - 10 * DAY, orderId: 'o-1', total: 1000, currency: 'EUR' };
+    const later = { at: now + 60_000, orderId: 'o-2', total: 1000, currency: 'EUR' };
+    expect(rfmInput('c-1', [earlier, later], now, options)).toMatchObject({ recencyDays: 10, frequency: 1, monetary: 1000 });
+    expect(rfmInput('c-2', [later], now, options)).toBeUndefined();
+  });
+
   it('sums monetary value in minor units of the base currency across currencies of other minor units', () => {
     // ¥10,000 (JPY has no minor unit) is 62.00 EUR; 1.000 KWD (1000 fils) is 2.80 EUR.
     const euro = { base: 'EUR', rates: { JPY: 0.0062, KWD: 2.8 } };

@@ -37,7 +37,8 @@ export const DEFAULT_TIER_CUTOFFS = { high: 12, medium: 8 } as const;
 
 /** A customer's raw values at `now`, or undefined when they never bought. */
 export function rfmInput(customerId: string, purchases: readonly PurchaseRecord[], now: number, options: RfmOptions): RfmInput | undefined {
-  const last = purchases[purchases.length - 1];
+  // Purchases after `now` (the start of the run's slot) count from the next run, recency included.
+  const last = purchases.findLast((purchase) => purchase.at <= now);
   if (!last) return undefined;
   const since = now - options.windowDays * DAY;
   let frequency = 0;

@@ -222,7 +222,7 @@ export class Dispatcher {
       if (retry.length > 0) {
         await tx.query(
           `UPDATE journey.outbox o SET last_error = x.error, next_attempt_at = x.next, locked_until = NULL
-           FROM json_to_recordset($1::json) AS x(action_id uuid, error text, next timestamptz) WHERE o.action_id = x.action_id`,
+           FROM json_to_recordset($1::json) AS x(action_id uuid, error text, next timestamptz) WHERE o.action_id = x.action_id AND o.state = 'pending'`,
           [JSON.stringify(retry)],
         );
       }

@@ -52,7 +52,9 @@ export async function ruleResults(db: Queryable, ruleId?: string): Promise<RuleR
                    WHEN o.state IS NOT NULL THEN 'pending'
                    WHEN t.state = 'pending' THEN 'waiting' WHEN t.state = 'cancelled' THEN 'cancelled'
                    WHEN t.state = 'fired' OR d.decision = 'suppress' THEN 'suppressed' ELSE 'pending' END AS outcome,
-              CASE WHEN o.state = 'cancelled' THEN o.last_error WHEN o.state IS NULL AND t.state = 'fired' THEN 'when_due' ELSE d.reason END AS reason
+              -- Only a forget cancelled rows before delivery judged consent again: those name no reason of their own.
+              CASE WHEN o.state = 'cancelled' THEN CASE WHEN o.last_error = 'no_consent' THEN 'no_consent' ELSE 'forgotten' END
+                   WHEN o.state IS NULL AND t.state = 'fired' THEN 'when_due' ELSE d.reason END AS reason
        FROM journey.saga_decisions d
        LEFT JOIN journey.outbox o ON o.action_id = d.action_id
        LEFT JOIN journey.saga_timers t ON t.id = d.action_id
