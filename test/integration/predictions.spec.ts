@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CUSTOMER_STREAM_PREFIX, PURCHASE_MODEL_STREAM } from '@journey/contracts';
 import { seededRandom } from '@journey/predictions';
-import { latestForecast, predictionsOf, SegmentStore } from '@journey/projections';
+import { latestForecast, predictionsOf, runPredictions, SegmentStore } from '@journey/projections';
 import { memberOf } from '@journey/domain';
 import { customerEvent, ProjectionHarness, purchase } from '../support/projection-harness';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -115,7 +115,7 @@ describe.each(backends())('the prediction job on %s', (backend) => {
     expect(backtest.naive.orders.perWeek).toHaveLength(13);
   });
 
-  it('records each run as a fit of its own, even two in one slot of the schedule: its rows name the ModelFitted that scored them', async () => {
+  it('records each run asked for as a fit of its own, even two in one slot of the schedule: its rows name the ModelFitted that scored them', async () => {
     const first = (await predictionsOf(t.db, id('loyal')))!.fitId;
     h.now = new Date(NOW + 30_000); // the harness's slots are minutes
     const again = await h.projector.runPredictions('api');
@@ -156,5 +156,17 @@ describe.each(backends())('the prediction job on %s', (backend) => {
     // gone stayed high: no event.
     expect(await events('gone')).toHaveLength(0);
     expect(await h.store.readStream(PURCHASE_MODEL_STREAM)).toHaveLength(5);
+  });
+
+  it('names a scheduled run by its slot: of the processes running the schedule at once, only the first scores', async () => {
+    const slotMs = h.options.predictions.intervalMs || 60_000;
+    const start = Math.ceil((NOW + 3_600_000) / slotMs) * slotMs;
+    const first = await runPredictions(t.db, h.store, { ...h.options.predictions, rates: h.options.rates, trigger: 'schedule', slotMs }, new Date(start + 1_000));
+    // Another process's schedule, a moment later in the same slot: its fit is refused, nothing scored under it.
+    await expect(runPredictions(t.db, h.store, { ...h.options.predictions, rates: h.options.rates, trigger: 'schedule', slotMs }, new Date(start + 2_000))).rejects.toMatchObject({
+      type: 'prediction-append-refused',
+      eventId: first.fitId,
+    });
+    expect((await predictionsOf(t.db, id('loyal')))!.fitId).toBe(first.fitId);
   });
 });

@@ -15,6 +15,12 @@ export interface PredictJobOptions extends Omit<PredictionOptions, 'intervalMs'>
   readonly rates: CurrencyRates;
   /** What started the run (recorded in the fit): schedule, cli, api. */
   readonly trigger?: string;
+  /**
+   * The schedule's slot, for a scheduled run: the fit is named by the slot's start, so the
+   * processes running the schedule at once name one fit and only the first scores (the others'
+   * ModelFitted is refused). A run asked for (CLI, API) is named by its own instant.
+   */
+  readonly slotMs?: number;
 }
 
 export type PredictPhase = 'extract' | 'fit' | 'score' | 'forecast' | 'recommend';
@@ -56,7 +62,7 @@ const PAGE = 10_000;
  * The purchase models' run: every customer who ever bought (forgotten ones aside) read from the
  * 360 in keyset pages, BG/NBD and Gamma-Gamma fitted over them all, the fit appended as a
  * ModelFitted event on the model stream (the fact every prediction names; its id comes from the
- * run's instant, so each run's fit is a fact of its own), every customer
+ * run's instant, or a scheduled run's slot: see `slotMs`), every customer
  * scored into journey.customer_predictions with their recommendations, a ChurnRiskChanged
  * appended to each customer whose band moved (a first band is where a customer starts, not a
  * change), and the shop's forecast with its backtest stored.
@@ -91,7 +97,8 @@ export async function runPredictions(
   onProgress('fit', 2, 2);
   const fitted = Date.now();
 
-  const fitId = derivedEventId('ModelFitted', PURCHASE_MODEL_STREAM, now.toISOString());
+  const named = options.slotMs ? new Date(Math.floor(now.getTime() / options.slotMs) * options.slotMs) : now;
+  const fitId = derivedEventId('ModelFitted', PURCHASE_MODEL_STREAM, named.toISOString());
   const fact: EventData<'ModelFitted'> = {
     fitId,
     model: 'bg-nbd/gamma-gamma',

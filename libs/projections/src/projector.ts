@@ -180,7 +180,7 @@ export class Projector {
       this.db,
       { kind: 'prediction-fit', trigger },
       (progress) =>
-        runPredictions(this.db, this.store, { ...predictions, rates: this.options.rates, trigger }, now, (phase, done, total) => {
+        runPredictions(this.db, this.store, { ...predictions, rates: this.options.rates, trigger, slotMs: trigger === 'schedule' ? predictions.intervalMs : undefined }, now, (phase, done, total) => {
           progress(done, total, phase);
           onProgress?.(phase, done, total);
         }),
