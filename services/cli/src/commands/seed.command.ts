@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { MAX_BATCH_EVENTS } from '@journey/contracts';
 import { usageError } from '../cli-errors';
 import { withEngine } from '../cli-context';
 import { oneOf, positive } from '../cli-options';
@@ -17,7 +18,8 @@ export function registerSeedCommands(program: Command): void {
     .option('--days <n>', 'length of the history in days', '730')
     .option('--via <sink>', 'store (append here, as POST /v1/events would) or http (post to a running engine)', 'store')
     .option('--url <url>', 'the engine, with --via http', 'http://127.0.0.1:3000')
-    .option('--batch <n>', 'events per call', '500')
+    .option('--key <key>', 'an API key of the ingest role, with --via http (default: $JOURNEY_KEY)')
+    .option('--batch <n>', `events per call (at most ${MAX_BATCH_EVENTS} with --via http)`, '500')
     .option('--concurrency <n>', 'calls in flight', '4')
     .action(async (options: Record<string, string>) => {
       const now = new Date();
@@ -35,11 +37,23 @@ export function registerSeedCommands(program: Command): void {
       // Over HTTP this process is a client of another engine: it opens no database of its own.
       const report =
         via === 'http'
-          ? await seed(httpSink(options.url!), seedOptions, now)
+          ? await seed(httpSink(options.url!, httpKey(options.key ?? process.env.JOURNEY_KEY)), httpBatch(seedOptions), now)
           : await withEngine(({ commands }) => commands.execute(new SeedPopulationCommand(seedOptions, now)));
       process.stdout.write(
         `seeded ${report.customers.toLocaleString('en-US')} customers, ${report.events.toLocaleString('en-US')} events in ${duration(report.seconds)}` +
           ` (${Math.round(report.events / report.seconds).toLocaleString('en-US')} events/s)\n`,
       );
     });
+}
+
+/** The key `--via http` sends: refused before anything is posted when none is given. */
+function httpKey(key: string | undefined): string {
+  if (!key) throw usageError('--key', 'is required with --via http: an API key of the ingest role (journey keys create --role ingest), or set JOURNEY_KEY');
+  return key;
+}
+
+/** POST /v1/events takes at most MAX_BATCH_EVENTS events a call: a larger --batch would only be split again. */
+function httpBatch(options: SeedOptions): SeedOptions {
+  if (options.batch! > MAX_BATCH_EVENTS) throw usageError('--batch', `must be at most ${MAX_BATCH_EVENTS} with --via http (POST /v1/events takes no more), got ${options.batch}`);
+  return options;
 }

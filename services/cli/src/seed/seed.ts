@@ -1,4 +1,4 @@
-import { streamIdOf, validateEvent, type JourneyEvent } from '@journey/contracts';
+import { MAX_BATCH_EVENTS, streamIdOf, validateEvent, type JourneyEvent } from '@journey/contracts';
 import { dataset, type DatasetOptions } from '@journey/datagen';
 import type { AppendRequest, EventStore } from '@journey/event-store';
 import { EngineRefusedError, SeedRejectedError } from '../cli-errors';
@@ -92,25 +92,45 @@ export function storeSink(store: EventStore, now: Date): SeedSink {
   };
 }
 
-/** Posts batches to a running engine's /v1/events. */
-export function httpSink(baseUrl: string): SeedSink {
+/** Attempts of one call to an engine that answers 429 or 503 (wait and send again). */
+const HTTP_ATTEMPTS = 10;
+
+/**
+ * Posts batches to a running engine's /v1/events with an API key of the ingest role, each in
+ * calls of at most the API's maximum; a 429 or 503 is sent again after its Retry-After.
+ */
+export function httpSink(baseUrl: string, key: string, wait: (ms: number) => Promise<void> = sleep): SeedSink {
   const url = new URL('/v1/events', baseUrl).toString();
+  const post = async (events: readonly JourneyEvent[]): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ events }),
+      });
+      const text = await response.text();
+      if (response.status === 202) return;
+      if ((response.status === 429 || response.status === 503) && attempt < HTTP_ATTEMPTS) {
+        await wait(retryAfterMs(response.headers.get('retry-after')) ?? 500 * attempt);
+        continue;
+      }
+      throw new EngineRefusedError(url, response.status, text.slice(0, 500));
+    }
+  };
   return {
     async write(events) {
-      for (let attempt = 1; ; attempt++) {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ events }),
-        });
-        const text = await response.text();
-        if (response.status === 202) return;
-        if (response.status === 503 && attempt < 10) {
-          await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-          continue;
-        }
-        throw new EngineRefusedError(url, response.status, text.slice(0, 500));
-      }
+      // In order: a customer's events may span two calls, the second after the first.
+      for (let start = 0; start < events.length; start += MAX_BATCH_EVENTS) await post(events.slice(start, start + MAX_BATCH_EVENTS));
     },
   };
+}
+
+/** Retry-After in seconds (the engine gives no HTTP dates), or nothing when absent or unreadable. */
+function retryAfterMs(header: string | null): number | undefined {
+  const seconds = header === null ? Number.NaN : Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
