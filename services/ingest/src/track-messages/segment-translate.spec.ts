@@ -80,6 +80,14 @@ describe('Segment messages as events', () => {
     expect(events('track', { ...order, timestamp: undefined, originalTimestamp: '2026-03-01T11:00:00.000Z' })[0]!.occurredAt).toBe('2026-03-01T11:00:00.000Z');
   });
 
+  it('reads a timestamp or sentAt without an offset as UTC, whatever the time zone of the server', () => {
+    expect(events('track', { ...order, timestamp: '2026-03-01T11:59:00' })[0]!.occurredAt).toBe('2026-03-01T11:59:00.000Z');
+    expect(events('track', { ...order, timestamp: undefined, originalTimestamp: '2026-03-01T11:00:00.250' })[0]!.occurredAt).toBe('2026-03-01T11:00:00.250Z');
+    expect(events('track', { ...order, timestamp: '2026-03-01T11:50:00' }, { ...options, sentAt: '2026-03-01T11:50:05' })[0]!.occurredAt).toBe('2026-03-01T12:00:05.000Z');
+    expect(events('track', { ...order, timestamp: '2026-03-01T13:59:00+02:00' })[0]!.occurredAt).toBe('2026-03-01T11:59:00.000Z');
+    expect(events('track', { ...order, timestamp: '2026-03-01T06:59:00-0500' })[0]!.occurredAt).toBe('2026-03-01T11:59:00.000Z');
+  });
+
   it('maps the e-commerce spec: refunds, product views, carts, searches', () => {
     const track = (event: string, properties: Record<string, unknown>) => events('track', { messageId: event, anonymousId: 'v-1', event, properties })[0]!;
     expect(track('Order Refunded', { order_id: 'o-1', total: 5, currency: 'USD', products: [{ sku: 'A', quantity: 1 }] })).toMatchObject({

@@ -123,9 +123,15 @@ function occurredAtOf(message: SegmentMessage, options: TranslateOptions, read: 
   return new Date(received - sentAt + timestamp).toISOString();
 }
 
+/** An ISO 8601 instant; one without an offset is UTC, as Segment's spec has it (never the server's time zone). */
 function instant(read: MessageReader, field: string, value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const parsed = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && existsOnCalendar(value) ? Date.parse(value) : Number.NaN;
+  const parsed = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && existsOnCalendar(value) ? Date.parse(withOffset(value)) : Number.NaN;
   if (Number.isNaN(parsed)) read.fail(field, 'must be an ISO 8601 instant of a date and time that exist, such as 2026-03-01T12:00:00.000Z');
   return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+/** The text with `Z` appended when its time names no offset (`Z`, `+02:00`, `-0500`, `+02`). */
+function withOffset(text: string): string {
+  return /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text.slice(10)) ? text : `${text}Z`;
 }
