@@ -128,3 +128,78 @@ describe.each(backends())('the customer pass with a decider on %s', (backend) =>
     expect(heedsAll.seen).toEqual(['SegmentEntered']);
   });
 });
+
+describe.each(backends())('the customer pass over customers it has folded before, on %s', (backend) => {
+  let t: TestDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(backend);
+    store = new PostgresEventStore(t.db);
+  });
+  afterAll(async () => {
+    await store.close();
+    await t.drop();
+  });
+
+  const options = { ...DEFAULT_PROJECTION_OPTIONS, clockIntervalMs: 0, rfmIntervalMs: 0 };
+
+  async function settle(projector: Projector): Promise<void> {
+    for (let head = await store.lastCommitted(); ; ) {
+      await projector.caughtUp();
+      const now = await store.lastCommitted();
+      if (!isBefore(head, now)) break;
+      head = now;
+    }
+  }
+
+  async function append(event: JourneyEvent): Promise<void> {
+    await store.append(streamIdOf(event), [event]);
+  }
+
+  it("keeps what another writer changed in the row since the pass last folded the customer", async () => {
+    const customerId = `c-${randomUUID().slice(0, 8)}`;
+    const projector = new Projector(t.db, store, options, () => new Date());
+    await projector.start();
+    try {
+      await append(purchase(customerId, new Date(Date.now() - 3_600_000).toISOString()));
+      await settle(projector);
+      // The RFM job scores the customer in a transaction of its own.
+      await t.db.query("UPDATE journey.customer_360 SET tier = 'high', segment = 'champions' WHERE customer_id = $1", [customerId]);
+      await append(customerEvent('ProductViewed', { customerId }, new Date(Date.now() - 60_000).toISOString()));
+      await settle(projector);
+    } finally {
+      await projector.stop();
+    }
+    expect(await liveCustomer(t.db, customerId)).toMatchObject({ orders: 1, views: 1, tier: 'high', segment: 'champions' });
+  });
+
+  it('folds a batch that rolled back from the rows as committed, not from the states it had written', async () => {
+    const customerId = `c-${randomUUID().slice(0, 8)}`;
+    let flushes = 0;
+    const failingOnce: CustomerDecider = {
+      name: 'fails-once',
+      async begin() {
+        return {
+          decide: () => undefined,
+          flush: async () => {
+            // The second batch dies after the pass wrote its rows.
+            if (++flushes === 2) throw new Error('the process died mid-batch');
+          },
+        };
+      },
+    };
+    const projector = new Projector(t.db, store, options, () => new Date(), { deciders: [failingOnce] });
+    await projector.start();
+    try {
+      await append(customerEvent('ProductViewed', { customerId }, new Date(Date.now() - 120_000).toISOString()));
+      await settle(projector);
+      await append(customerEvent('ProductViewed', { customerId }, new Date(Date.now() - 60_000).toISOString()));
+      await settle(projector);
+    } finally {
+      await projector.stop();
+    }
+    expect(flushes).toBeGreaterThanOrEqual(3);
+    expect(await liveCustomer(t.db, customerId)).toMatchObject({ views: 2, eventCount: 2 });
+  });
+});
