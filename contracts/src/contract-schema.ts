@@ -1,7 +1,7 @@
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { EVENT_CATALOGUE, isDerivedType, type EventType } from './catalogue';
-import { nestedTypeOf } from './decorators';
+import { EXTERNAL_ID_PATTERN, nestedTypeOf } from './decorators';
 import { EnvelopeContract } from './envelope';
 import { MAX_BATCH_EVENTS, MAX_ID_LENGTH } from './limits';
 
@@ -25,7 +25,7 @@ const CONSTRAINTS: Readonly<Record<string, (c: readonly unknown[]) => Schema>> =
   isEmail: () => ({ type: 'string', format: 'email' }),
   isUUID: () => ({ type: 'string', format: 'uuid' }),
   matches: ([pattern]) => ({ type: 'string', pattern: pattern instanceof RegExp ? pattern.source : String(pattern) }),
-  isExternalId: () => ({ type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@+~-]*$' }),
+  isExternalId: () => ({ type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH, pattern: EXTERNAL_ID_PATTERN.source }),
   isMinorUnits: () => ({ type: 'integer', description: 'an amount in minor units of the currency (cents)' }),
   isCurrency: () => ({ type: 'string', pattern: '^[A-Z]{3}$', description: 'an ISO 4217 currency code' }),
   isInstant: () => ({ type: 'string', format: 'date-time' }),

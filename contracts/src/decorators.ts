@@ -3,11 +3,15 @@ import { Type } from 'class-transformer';
 import { isISO4217CurrencyCode, ValidateBy, ValidateIf, ValidateNested, type ValidationOptions } from 'class-validator';
 import { MAX_ID_LENGTH } from './limits';
 
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+~-]*$/;
+/** `|` as in Auth0's user ids (`auth0|5f…`, `google-oauth2|…`), which apps send as Segment userIds. */
+export const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+~|-]*$/;
+
+/** What an identifier may be, as a refusal says it. */
+export const EXTERNAL_ID_RULE = `1 to ${MAX_ID_LENGTH} characters: letters, digits and . _ : @ + ~ | - (not starting with a symbol)`;
 
 /** An identifier given by an upstream system: 1–128 characters, no spaces or slashes. */
 export function isExternalId(value: unknown): value is string {
-  return typeof value === 'string' && value.length <= MAX_ID_LENGTH && ID_PATTERN.test(value);
+  return typeof value === 'string' && value.length <= MAX_ID_LENGTH && EXTERNAL_ID_PATTERN.test(value);
 }
 
 export function IsExternalId(options?: ValidationOptions): PropertyDecorator {
@@ -16,8 +20,7 @@ export function IsExternalId(options?: ValidationOptions): PropertyDecorator {
       name: 'isExternalId',
       validator: {
         validate: (value) => isExternalId(value),
-        defaultMessage: () =>
-          `must be an identifier of 1 to ${MAX_ID_LENGTH} characters: letters, digits and . _ : @ + ~ - (not starting with a symbol)`,
+        defaultMessage: () => `must be an identifier of ${EXTERNAL_ID_RULE}`,
       },
     },
     options,

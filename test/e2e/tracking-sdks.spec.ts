@@ -239,6 +239,32 @@ describeWithServer('the tracking API with the real SDKs', () => {
     expect(metrics).toMatch(/journey_tracking_messages_total\{call="batch",outcome="rejected"\} [1-9]/);
   });
 
+  it("a user whose id is an identity provider's (auth0|…) is tracked, read with the id URL-encoded, and forgotten", async () => {
+    const userId = `auth0|${randomUUID().replaceAll('-', '')}`;
+    const response = await post('/v1/batch', { batch: [{ type: 'track', messageId: randomUUID(), userId, event: 'Order Completed', properties: order('o-auth0') }], sentAt: new Date().toISOString() });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { results: Array<{ status: string }> }).results).toEqual([expect.objectContaining({ status: 'accepted' })]);
+    const path = `/v1/customers/${encodeURIComponent(userId)}`;
+    expect((await customerWhen(encodeURIComponent(userId), (c) => c.commerce.orders === 1)).commerce.byCurrency.EUR).toMatchObject({ orders: 1, revenue: 2749 });
+    const forgotten = await engine.request({ method: 'POST', url: `${path}/forget` });
+    expect([forgotten.status, forgotten.json()]).toEqual([200, expect.objectContaining({ customerId: userId, subjects: [`customer-${userId}`] })]);
+    expect((await engine.request({ method: 'GET', url: path })).json()).toMatchObject({ forgotten: true });
+  });
+
+  it('names the id of a refused message as Segment does (userId, anonymousId), not the customerId it would become', async () => {
+    const response = await post('/v1/batch', {
+      batch: [
+        { type: 'track', messageId: randomUUID(), userId: 'Ada Lovelace', event: 'Signed Up' },
+        { type: 'page', messageId: randomUUID(), anonymousId: 'visitor/1', properties: { url: 'https://shop.example/' } },
+      ],
+    });
+    const reply = (await response.json()) as { results: Array<{ status: string; errors?: Array<{ field: string }> }> };
+    expect(reply.results.map((r) => [r.status, r.errors?.map((e) => e.field)])).toEqual([
+      ['rejected', ['userId']],
+      ['rejected', ['anonymousId']],
+    ]);
+  });
+
   it('a track name with no type of its own is a CustomEvent that rules can match by name', async () => {
     const ruleId = `welcome-subscribers-${randomUUID().slice(0, 8)}`;
     const rule = {

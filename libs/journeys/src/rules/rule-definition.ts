@@ -14,7 +14,7 @@ import { checkTemplate } from './templates';
 
 /** A rule as JSON: what rule files and `POST /v1/rules` hold, before `parseRule` checks and normalises it. */
 export interface RuleInput {
-  /** 1–128 characters: letters, digits and . _ : @ + ~ - */
+  /** 1–128 characters: letters, digits and . _ : @ + ~ | - */
   readonly id: string;
   readonly name: string;
   readonly description?: string;

@@ -162,6 +162,18 @@ describe('Segment messages as events', () => {
     expect(errors('track', { userId: 'c', event: 'X', timestamp: 'yesterday' })).toEqual([{ field: 'timestamp', reason: expect.any(String) }]);
   });
 
+  it("takes an identity provider's user id (Auth0's auth0|…, google-oauth2|…) as the customer's id", () => {
+    expect(events('track', { ...order, userId: 'auth0|5f1b2c3d4e5f6a7b8c9d0e1f' })[0]).toMatchObject({ customerId: 'auth0|5f1b2c3d4e5f6a7b8c9d0e1f' });
+    expect(events('alias', { messageId: 'a', userId: 'google-oauth2|1049', previousId: 'v|1' })[0]).toMatchObject({ customerId: 'google-oauth2|1049', data: { anonymousId: 'v|1' } });
+  });
+
+  it('names userId, anonymousId or previousId when the id is not one, not the customerId it would become', () => {
+    const notAnId = { field: expect.any(String), reason: expect.stringMatching(/^must be an identifier of 1 to 128 characters/) };
+    expect(errors('track', { ...order, userId: 'Ada Lovelace' })).toEqual([{ ...notAnId, field: 'userId' }]);
+    expect(errors('page', { messageId: 'p', anonymousId: 'v/1', properties: { url: 'https://shop.example/' } })).toEqual([{ ...notAnId, field: 'anonymousId' }]);
+    expect(errors('alias', { messageId: 'a', userId: 'c-1', previousId: '#1' })).toEqual([{ ...notAnId, field: 'previousId' }]);
+  });
+
   it.each(['2025-02-29T12:00:00.000Z', '2026-04-31T12:00:00.000Z', '2026-03-01T24:00:00.000Z'])(
     'refuses a timestamp on a date or at a time that does not exist (%s) rather than roll it over',
     (timestamp) => {

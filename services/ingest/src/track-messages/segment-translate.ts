@@ -1,5 +1,5 @@
 import { v5 as uuidv5 } from 'uuid';
-import { capErrors, existsOnCalendar, type FieldError } from '@journey/contracts';
+import { capErrors, existsOnCalendar, EXTERNAL_ID_RULE, isExternalId, type FieldError } from '@journey/contracts';
 import { trackData } from './segment-commerce';
 import { identifyEvents } from './segment-identify';
 import { at, MessageReader, type SegmentCall, type SegmentMessage } from './segment-message';
@@ -40,8 +40,8 @@ export function translateMessage(call: SegmentCall, input: unknown, options: Tra
   // Without a messageId, an exact retry of the same message still gets the same id.
   const id = messageId ?? uuidv5(serialised, TRACKING_NAMESPACE);
   const context = { ...(options.context ?? {}), ...read.object('context') };
-  const customerId = read.text('userId');
-  const anonymousId = read.text('anonymousId');
+  const customerId = idAt(read, 'userId');
+  const anonymousId = idAt(read, 'anonymousId');
   const owner = customerId !== undefined ? { customerId } : anonymousId !== undefined ? { anonymousId } : undefined;
   if (!owner) read.fail('userId', 'is required (or anonymousId, for a visitor not yet identified)');
   const occurredAt = occurredAtOf(message, options, read);
@@ -78,7 +78,7 @@ export function translateMessage(call: SegmentCall, input: unknown, options: Tra
       break;
     }
     case 'alias': {
-      const previousId = read.required('previousId', read.text('previousId'), 'is required: the id the user was known by');
+      const previousId = read.required('previousId', idAt(read, 'previousId'), 'is required: the id the user was known by');
       if (customerId === undefined) read.fail('userId', 'is required: the id the user is known by from now on');
       else if (previousId !== undefined) events.push(event('IdentityLinked', { anonymousId: previousId }, uuidv5(`${customerId}/link/${previousId}`, TRACKING_NAMESPACE)));
       break;
@@ -102,6 +102,13 @@ export function translateMessage(call: SegmentCall, input: unknown, options: Tra
  */
 export function messageEventId(messageId: string): string {
   return uuidv5(messageId, TRACKING_NAMESPACE);
+}
+
+/** An id of the message, refused under Segment's name for it (not the event's `customerId` it becomes). */
+function idAt(read: MessageReader, field: 'userId' | 'anonymousId' | 'previousId'): string | undefined {
+  const id = read.text(field);
+  if (id !== undefined && !isExternalId(id)) read.fail(field, `must be an identifier of ${EXTERNAL_ID_RULE}`);
+  return id;
 }
 
 /** A screen of a mobile app as a page view: its name is its address when it has no url. */
