@@ -9,6 +9,7 @@ import { EVENT_STORE, type EventStore } from '@journey/event-store';
 import { defaultMigrationsDir, type Database, type Queryable } from '@journey/database';
 import { CONFIG, DATABASE, createHttpApp, createLogger, listen, loadConfig, type JourneyConfig } from '@journey/platform';
 import { CUSTOMER_PROJECTION, Projector } from '@journey/projections';
+import { demoUntil } from './demo-seed';
 import { duration } from './seed/progress';
 import { seed, storeSink } from './seed/seed';
 
@@ -75,7 +76,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const db = app.get<Database>(DATABASE);
 
     say(`\n1. Seeding (deterministic, seed 1; a second run appends nothing new)`);
-    const seeded = await seed(storeSink(store, new Date()), { seed: 1, customers: options.customers, quiet: !process.stderr.isTTY }, new Date());
+    const now = new Date();
+    const seeded = await seed(storeSink(store, now), { seed: 1, customers: options.customers, until: demoUntil(dataDir, now), quiet: !process.stderr.isTTY }, now);
     say(`   ${seeded.events.toLocaleString('en-US')} events in ${duration(seeded.seconds)}`);
 
     say(`2. Projecting and running the rules`);
