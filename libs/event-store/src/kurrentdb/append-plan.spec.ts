@@ -9,6 +9,9 @@ import { envelopeOf, fromRecord } from './stored-event';
 
 const AT = '2026-03-01T12:00:05.000Z';
 let counter = 0;
+let ids = 0;
+/** Claim record ids, a new one each time, as the appender's randomUUID gives them. */
+const newId = (): string => `00000000-0000-4000-9000-${String(++ids).padStart(12, '0')}`;
 
 function event(url: string, eventId = `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`): NewEvent {
   return { eventId, type: 'PageViewed', version: 1, occurredAt: '2026-03-01T12:00:00.000Z', source: 'web', data: { url }, metadata: { correlationId: 'c-1', nested: { b: 1, a: 2 } } };
@@ -51,7 +54,7 @@ describe('planning an append to KurrentDB', () => {
   it('places new events after the known head at its exact revision, chaining from its hash, claims first', () => {
     const head = { version: 2, hash: 'ab'.repeat(32) };
     const events = [event('/a'), event('/b')];
-    const plan = written(planAppend(call({ streamId: 'customer-1', events }), knowing({ 'customer-1': head }), new Map(), AT));
+    const plan = written(planAppend(call({ streamId: 'customer-1', events }), knowing({ 'customer-1': head }), new Map(), AT, newId));
 
     expect(plan.outcomes).toEqual([
       { status: 'appended', eventId: events[0]!.eventId, streamId: 'customer-1', streamPosition: 3 },
@@ -69,26 +72,26 @@ describe('planning an append to KurrentDB', () => {
   });
 
   it('writes a new stream with no_stream, and asks for a head it does not know unless the caller expects none', () => {
-    expect(planAppend(call({ streamId: 'customer-1', events: [event('/a')] }), knowing({}), new Map(), AT)).toEqual({
+    expect(planAppend(call({ streamId: 'customer-1', events: [event('/a')] }), knowing({}), new Map(), AT, newId)).toEqual({
       kind: 'lookup',
       streams: new Set(['customer-1']),
     });
-    const plan = written(planAppend(call({ streamId: 'customer-1', events: [event('/a')] }), knowing({ 'customer-1': { version: 0, hash: null } }), new Map(), AT));
+    const plan = written(planAppend(call({ streamId: 'customer-1', events: [event('/a')] }), knowing({ 'customer-1': { version: 0, hash: null } }), new Map(), AT, newId));
     expect(plan.requests.at(-1)).toMatchObject({ streamName: 'customer-1', expectedState: NO_STREAM });
-    const unread = written(planAppend(call({ streamId: 'customer-2', events: [event('/a')], expected: 'no_stream' }), knowing({}), new Map(), AT));
+    const unread = written(planAppend(call({ streamId: 'customer-2', events: [event('/a')], expected: 'no_stream' }), knowing({}), new Map(), AT, newId));
     expect(unread.requests.at(-1)).toMatchObject({ streamName: 'customer-2', expectedState: NO_STREAM });
   });
 
   it("checks the caller's expectation: certain beyond it, asks again behind it unless the head is fresh", () => {
     const stale = knowing({ 'customer-1': { version: 3, hash: 'x' } });
     const fresh = knowing({ 'customer-1': { version: 3, hash: 'x' } }, true);
-    const behind = planAppend(call({ streamId: 'customer-1', events: [event('/a')], expected: 5 }), stale, new Map(), AT);
-    const beyond = planAppend(call({ streamId: 'customer-1', events: [event('/a')], expected: 2 }), stale, new Map(), AT);
-    const read = planAppend(call({ streamId: 'customer-1', events: [event('/a')], expected: 5 }), fresh, new Map(), AT);
+    const behind = planAppend(call({ streamId: 'customer-1', events: [event('/a')], expected: 5 }), stale, new Map(), AT, newId);
+    const beyond = planAppend(call({ streamId: 'customer-1', events: [event('/a')], expected: 2 }), stale, new Map(), AT, newId);
+    const read = planAppend(call({ streamId: 'customer-1', events: [event('/a')], expected: 5 }), fresh, new Map(), AT, newId);
     expect(behind.kind).toBe('lookup');
     expect(beyond).toMatchObject({ kind: 'conflict', error: { type: 'concurrency', streamId: 'customer-1', expected: 2, actual: 3 } });
     expect(read).toMatchObject({ kind: 'conflict', error: { actual: 3 } });
-    expect(planAppend(call({ streamId: 'customer-1', events: [event('/a')], expected: 'no_stream' }), stale, new Map(), AT).kind).toBe('conflict');
+    expect(planAppend(call({ streamId: 'customer-1', events: [event('/a')], expected: 'no_stream' }), stale, new Map(), AT, newId).kind).toBe('conflict');
   });
 
   it('treats an id repeated in one call as one event: the same content a duplicate, other content a conflict', () => {
@@ -99,6 +102,7 @@ describe('planning an append to KurrentDB', () => {
         knowing({ 'customer-1': { version: 0, hash: null }, 'customer-2': { version: 0, hash: null } }),
         new Map(),
         AT,
+        newId,
       ),
     );
     expect(plan.outcomes.map((o) => o.status)).toEqual(['appended', 'duplicate', 'conflict', 'conflict']);
@@ -106,17 +110,28 @@ describe('planning an append to KurrentDB', () => {
     expect(plan.requests.map((r) => r.streamName)).toEqual([claimStreamOf(once.eventId), 'customer-1']);
   });
 
+  it('gives every claim record a new id, so a claim sent again is a new record the server must refuse', () => {
+    const events = [event('/a'), event('/b')];
+    const plan = (): Extract<AppendPlan, { kind: 'write' }> =>
+      written(planAppend(call({ streamId: 'customer-1', events }), knowing({ 'customer-1': { version: 0, hash: null } }), new Map(), AT, newId));
+    const claimIds = (p: Extract<AppendPlan, { kind: 'write' }>): string[] => p.requests.slice(0, 2).map((r) => r.events[0]!.id);
+    const first = claimIds(plan());
+    const again = claimIds(plan());
+    expect(new Set([...first, ...again]).size).toBe(4);
+    expect(plan().requests.slice(0, 2).map((r) => [r.streamName, r.expectedState])).toEqual(events.map((e) => [claimStreamOf(e.eventId), NO_STREAM]));
+  });
+
   it('writes nothing for events the store already holds, and checks no version for them', () => {
     const stored = event('/a');
     const settled = new Map([[0, { status: 'duplicate' as const, eventId: stored.eventId, streamId: 'customer-1', streamPosition: 1 }]]);
-    const plan = written(planAppend(call({ streamId: 'customer-1', events: [stored], expected: 'no_stream' }), knowing({ 'customer-1': { version: 1, hash: 'x' } }), settled, AT));
+    const plan = written(planAppend(call({ streamId: 'customer-1', events: [stored], expected: 'no_stream' }), knowing({ 'customer-1': { version: 1, hash: 'x' } }), settled, AT, newId));
     expect(plan.requests).toEqual([]);
     expect(plan.outcomes).toEqual([settled.get(0)]);
   });
 
   it('reads back what it wrote as the same event, whose hash verifies, and whose claim tells a repeat from a reuse', () => {
     const original = event('/a');
-    const plan = written(planAppend(call({ streamId: 'customer-7', events: [original] }), knowing({ 'customer-7': { version: 0, hash: null } }), new Map(), AT));
+    const plan = written(planAppend(call({ streamId: 'customer-7', events: [original] }), knowing({ 'customer-7': { version: 0, hash: null } }), new Map(), AT, newId));
     const data = plan.requests.at(-1)!.events[0] as JSONEventData;
     const read = fromRecord(recordOf('customer-7', data, 0))!;
     expect(read).toMatchObject({ ...original, customerId: '7', streamId: 'customer-7', streamPosition: 1, recordedAt: AT, globalPosition: 900, commit: 900 });

@@ -32,13 +32,15 @@ export type AppendPlan =
  * Plans one caller's append: positions and hashes from the heads it knows, each stream written
  * at an exact expected revision (whatever the caller expects, the chain needs the head), and a
  * claim for every new event id. `settled` holds the outcomes already fixed by claims found in
- * the store, by event index. Pure: the caller reads heads and claims and sends the requests.
+ * the store, by event index; `newId` gives each claim record a fresh id (see id-claims.ts). Pure:
+ * the caller reads heads and claims and sends the requests.
  */
 export function planAppend(
   call: AppendCall,
   heads: (streamId: string) => KnownHead | undefined,
   settled: ReadonlyMap<number, EventOutcome>,
   recordedAt: string,
+  newId: () => string,
 ): AppendPlan {
   const lookup = new Set<string>();
   const outcomes = new Array<EventOutcome>(call.eventCount);
@@ -87,7 +89,7 @@ export function planAppend(
       events.push(toEventData(event, { streamId, streamPosition: version, recordedAt, hash }));
       const key = contentKey(streamId, event);
       placed.set(event.eventId, { streamId, streamPosition: version, key });
-      claims.push(claimRequest(event.eventId, { streamId, streamPosition: version, content: contentDigest(key) }));
+      claims.push(claimRequest(event.eventId, { streamId, streamPosition: version, content: contentDigest(key) }, newId()));
       outcomes[first + i] = { status: 'appended', eventId: event.eventId, streamId, streamPosition: version };
     }
     if (entry) entry.head = { version, hash };

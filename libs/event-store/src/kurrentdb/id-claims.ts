@@ -1,6 +1,5 @@
 import { hash } from 'node:crypto';
 import { NO_STREAM, type AppendStreamRequest, type ResolvedEvent } from '@kurrent/kurrentdb-client';
-import { derivedEventId } from '@journey/domain';
 import type { EventOutcome } from '../event-store.port';
 
 /**
@@ -11,7 +10,10 @@ import type { EventOutcome } from '../event-store.port';
  * the expectation that it does not exist yet, in the same multi-stream append as the event: the
  * claim is the unique index, and the server checks it atomically with the write, forever and
  * across streams. A claim names where the event went and a digest of its content, so a repeat is
- * told from a reuse without reading the event itself.
+ * told from a reuse without reading the event itself. Each attempt gives its claim record a fresh
+ * id: the server takes an append whose records it already holds, at a revision behind the end or
+ * expecting no stream, as a retry of that append and answers success without writing (its own
+ * idempotency), so a claim with the id of the stored one would pass for new.
  */
 export const CLAIM_STREAM_PREFIX = 'journey-event-id-';
 export const CLAIM_TYPE = 'EventIdClaimed';
@@ -35,14 +37,14 @@ export function contentDigest(contentKey: string): string {
   return hash('sha256', contentKey, 'hex');
 }
 
-/** The append that claims `eventId` for an event placed at `claim`; it fails if the id is taken. */
-export function claimRequest(eventId: string, claim: Claim): AppendStreamRequest {
+/** The append that claims `eventId` for an event placed at `claim`, as record `recordId` (fresh per attempt); it fails if the id is taken. */
+export function claimRequest(eventId: string, claim: Claim, recordId: string): AppendStreamRequest {
   return {
     streamName: claimStreamOf(eventId),
     expectedState: NO_STREAM,
     events: [
       {
-        id: derivedEventId('event-id-claim', eventId),
+        id: recordId,
         contentType: 'application/json',
         type: CLAIM_TYPE,
         data: { ...claim },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BACKWARDS, END, type KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { StoreUnavailableError } from '../errors';
 import type { AppendResult, EventOutcome } from '../event-store.port';
@@ -36,7 +37,7 @@ export class KurrentAppender {
     };
     let claimsRead = false;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const plan = planAppend(call, known, settled, this.now().toISOString());
+      const plan = planAppend(call, known, settled, this.now().toISOString(), randomUUID);
       if (plan.kind === 'lookup') {
         await this.readHeads(plan.streams, fresh);
         continue;

@@ -28,7 +28,8 @@ interface StoredRecord {
 /**
  * The part of the KurrentDB client the adapter uses, in memory, for specs of the adapter's own
  * logic (a server runs only where Docker or EVENTSTORE_URL is): one log in append order, streams
- * with 0-based revisions, atomic multi-stream appends checked against expected states, reads
+ * with 0-based revisions, atomic multi-stream appends checked against expected states as the
+ * server checks them (its own idempotency included), reads
  * that start at their position (inclusive) and the server's filter on event types. Only what
  * the adapter relies on is modelled; the contract suite checks the real server.
  */
@@ -119,13 +120,11 @@ export class KurrentClientDouble {
   }
 
   private write(requests: readonly AppendStreamRequest[]): MultiAppendResult {
-    for (const request of requests) {
-      const current = this.streams.get(request.streamName);
-      const actual = current ? current[current.length - 1]!.revision : 'no_stream';
-      const expected = request.expectedState;
-      const ok = expected === 'any' || (expected === 'stream_exists' ? current !== undefined : expected === actual);
-      if (!ok) throw new WrongExpectedVersionError(undefined, { streamName: request.streamName, expected, current: actual });
-    }
+    const checks = requests.map((request) => this.check(request));
+    if (checks.every((check) => check.decision === 'idempotent')) return this.alreadyWritten(requests, checks);
+    // A refused stream is named first; a mixture of written and new is refused as a whole too.
+    const refused = checks.find((check) => check.decision === 'refused') ?? checks.find((check) => check.decision !== 'ok');
+    if (refused) throw new WrongExpectedVersionError(undefined, { streamName: refused.streamName, expected: refused.expected, current: refused.current });
     const responses = requests.map((request) => {
       const records = this.streams.get(request.streamName) ?? [];
       this.streams.set(request.streamName, records);
@@ -150,6 +149,44 @@ export class KurrentClientDouble {
     });
     return { position: this.nextPosition - 100n, responses };
   }
+
+  /**
+   * The server's commit check of one stream (IndexWriter.CheckCommit): an append at the end is
+   * new; one behind the end, or expecting no stream where one exists, whose records are the ones
+   * that follow there (by record id) is a retry of a write already made; anything else is
+   * refused. `any` is taken as new: the server also knows recent ids then, but the adapter never
+   * sends it.
+   */
+  private check(request: AppendStreamRequest): StreamCheck {
+    const records = this.streams.get(request.streamName);
+    const current: StreamCheck['current'] = records ? records[records.length - 1]!.revision : 'no_stream';
+    const expected = request.expectedState;
+    const named = { streamName: request.streamName, expected, current };
+    if (expected === 'any') return { ...named, decision: 'ok' };
+    if (expected === 'stream_exists') return { ...named, decision: records ? 'ok' : 'refused' };
+    const at = current === 'no_stream' ? -1n : current;
+    const wanted = expected === 'no_stream' ? -1n : expected;
+    if (wanted === at) return { ...named, decision: 'ok' };
+    if (wanted > at) return { ...named, decision: 'refused' };
+    const written = request.events.length > 0 && request.events.every((event, i) => records![Number(wanted) + 1 + i]?.id === event.id.toUpperCase());
+    return { ...named, decision: written ? 'idempotent' : 'refused', end: wanted + BigInt(request.events.length) };
+  }
+
+  /** Every stream's records are already there: the server answers success and writes nothing. */
+  private alreadyWritten(requests: readonly AppendStreamRequest[], checks: readonly StreamCheck[]): MultiAppendResult {
+    const responses = requests.map((request, i) => ({ streamName: request.streamName, revision: checks[i]!.end! }));
+    const last = responses.map(({ streamName, revision }) => this.streams.get(streamName)![Number(revision)]!.position.commit);
+    return { position: last.reduce((a, b) => (a > b ? a : b)), responses };
+  }
+}
+
+interface StreamCheck {
+  readonly streamName: string;
+  readonly expected: AppendStreamRequest['expectedState'];
+  readonly current: bigint | 'no_stream';
+  readonly decision: 'ok' | 'idempotent' | 'refused';
+  /** The revision of the last record an idempotent append would have written. */
+  readonly end?: bigint;
 }
 
 function resolved(record: StoredRecord): ResolvedEvent {

@@ -81,6 +81,52 @@ describe('the KurrentDB adapter', () => {
     await other.close();
   });
 
+  describe('a retried event reaching a process whose remembered head is behind it', () => {
+    // Two engine processes on one KurrentDB, each with its own clock: their hashes differ.
+    let a: KurrentEventStore;
+    let b: KurrentEventStore;
+    beforeEach(() => {
+      a = new KurrentEventStore(kurrent.asClient(), db, { clock: () => new Date('2026-03-01T12:00:01.000Z') });
+      b = new KurrentEventStore(kurrent.asClient(), db, { clock: () => new Date('2026-03-01T12:00:02.000Z') });
+    });
+    afterEach(async () => {
+      await a.close();
+      await b.close();
+    });
+
+    it('is a duplicate at its original position, and the process then chains its next event from the stored hash', async () => {
+      const stream = `customer-${randomUUID()}`;
+      await b.append(stream, [event('/first')]); // b remembers the head at 1
+      const x = event('/x');
+      expect((await a.append(stream, [x])).outcomes[0]).toMatchObject({ status: 'appended', streamPosition: 2 });
+
+      const retried = await b.append(stream, [x]);
+      expect(retried.outcomes).toEqual([{ status: 'duplicate', eventId: x.eventId, streamId: stream, streamPosition: 2 }]);
+      expect((await b.append(stream, [event('/next')])).outcomes[0]).toMatchObject({ status: 'appended', streamPosition: 3 });
+      await expect(b.verify(stream)).resolves.toEqual({ streamId: stream, ok: true, events: 3 });
+    });
+
+    it('is a conflict when it carries other content, and nothing is written', async () => {
+      const stream = `customer-${randomUUID()}`;
+      await b.append(stream, [event('/first')]);
+      const x = event('/x');
+      await a.append(stream, [x]);
+      const result = await b.append(stream, [{ ...x, data: { url: '/changed' } }]);
+      expect(result.outcomes[0]).toMatchObject({ status: 'conflict', eventId: x.eventId, streamId: stream });
+      expect((await b.readStream(stream)).map((e) => e.data)).toEqual([{ url: '/first' }, { url: '/x' }]);
+    });
+  });
+
+  it('has a double that answers a repeated append behind the end as KurrentDB does: success, nothing written', async () => {
+    const request = { streamName: `customer-${randomUUID()}`, expectedState: 'no_stream' as const, events: [{ id: randomUUID(), contentType: 'application/json' as const, type: 'PageViewed', data: {}, metadata: undefined }] };
+    const first = await kurrent.multiStreamAppend([request]);
+    const before = kurrent.log.length;
+    await expect(kurrent.multiStreamAppend([request])).resolves.toEqual(first);
+    expect(kurrent.log).toHaveLength(before);
+    const other = { ...request, events: [{ ...request.events[0]!, id: randomUUID() }] };
+    await expect(kurrent.multiStreamAppend([other])).rejects.toMatchObject({ type: 'wrong-expected-version' });
+  });
+
   it('names the first position whose stored event no longer matches its hash', async () => {
     const stream = `customer-${randomUUID()}`;
     await store.append(stream, [event('/1'), event('/2'), event('/3')]);
