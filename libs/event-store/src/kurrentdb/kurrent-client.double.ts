@@ -3,6 +3,7 @@ import {
   END,
   START,
   StreamNotFoundError,
+  TimeoutError,
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
   type AppendStreamRequest,
@@ -13,6 +14,9 @@ import {
   type ReadStreamOptions,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
+
+/** gRPC's status code ABORTED. */
+const ABORTED = 10;
 
 interface StoredRecord {
   readonly streamId: string;
@@ -29,7 +33,7 @@ interface StoredRecord {
  * The part of the KurrentDB client the adapter uses, in memory, for specs of the adapter's own
  * logic (a server runs only where Docker or EVENTSTORE_URL is): one log in append order, streams
  * with 0-based revisions, atomic multi-stream appends checked against expected states as the
- * server checks them (its own idempotency included), reads
+ * server checks them (its own idempotency and its one group per stream included), reads
  * that start at their position (inclusive) and the server's filter on event types. Only what
  * the adapter relies on is modelled; the contract suite checks the real server.
  */
@@ -120,6 +124,7 @@ export class KurrentClientDouble {
   }
 
   private write(requests: readonly AppendStreamRequest[]): MultiAppendResult {
+    refuseStreamsTwice(requests);
     const checks = requests.map((request) => this.check(request));
     if (checks.every((check) => check.decision === 'idempotent')) return this.alreadyWritten(requests, checks);
     // A refused stream is named first; a mixture of written and new is refused as a whole too.
@@ -187,6 +192,22 @@ interface StreamCheck {
   readonly decision: 'ok' | 'idempotent' | 'refused';
   /** The revision of the last record an idempotent append would have written. */
   readonly end?: bigint;
+}
+
+/**
+ * The server takes each stream once per append session, comparing names without letter case
+ * (StreamAlreadyInAppendSession, status ABORTED), which the client reports as a TimeoutError.
+ */
+function refuseStreamsTwice(requests: readonly AppendStreamRequest[]): void {
+  const seen = new Set<string>();
+  for (const { streamName } of requests) {
+    const key = streamName.toLowerCase();
+    if (seen.has(key)) {
+      const message = `Stream '${streamName}' already has a different group of messages in this session.`;
+      throw Object.assign(new TimeoutError(undefined, message), { code: ABORTED });
+    }
+    seen.add(key);
+  }
 }
 
 function resolved(record: StoredRecord): ResolvedEvent {

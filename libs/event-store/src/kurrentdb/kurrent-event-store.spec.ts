@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { PgliteDatabase } from '@journey/database';
-import { StoreUnavailableError } from '../errors';
+import { AppendRejectedError, StoreUnavailableError } from '../errors';
 import type { NewEvent } from '../event-store.port';
 import { START_CURSOR } from '../event-store.port';
 import { CLAIM_TYPE, claimStreamOf } from './id-claims';
@@ -81,6 +81,29 @@ describe('the KurrentDB adapter', () => {
     await other.close();
   });
 
+  it('refuses, before sending, one call naming streams that differ only in letter case, which KurrentDB appends in separate calls', async () => {
+    const id = randomUUID();
+    const upper = `customer-${id.toUpperCase()}`;
+    const lower = `customer-${id}`;
+    const call = store.appendMany([
+      { streamId: upper, events: [event('/upper')] },
+      { streamId: lower, events: [event('/lower')] },
+    ]);
+    await expect(call).rejects.toBeInstanceOf(AppendRejectedError);
+    await expect(call).rejects.toThrow(`streams ${upper} and ${lower} differ only in letter case`);
+    expect(kurrent.appendCalls).toBe(0);
+
+    await store.append(upper, [event('/upper')]);
+    await store.append(lower, [event('/lower')]);
+    expect((await store.readStream(upper)).map((e) => e.data)).toEqual([{ url: '/upper' }]);
+    expect((await store.readStream(lower)).map((e) => e.data)).toEqual([{ url: '/lower' }]);
+  });
+
+  it('refuses streams named like its event-id claims', async () => {
+    await expect(store.append(claimStreamOf(randomUUID()), [event('/')])).rejects.toBeInstanceOf(AppendRejectedError);
+    expect(kurrent.appendCalls).toBe(0);
+  });
+
   describe('a retried event reaching a process whose remembered head is behind it', () => {
     // Two engine processes on one KurrentDB, each with its own clock: their hashes differ.
     let a: KurrentEventStore;
@@ -125,6 +148,7 @@ describe('the KurrentDB adapter', () => {
     expect(kurrent.log).toHaveLength(before);
     const other = { ...request, events: [{ ...request.events[0]!, id: randomUUID() }] };
     await expect(kurrent.multiStreamAppend([other])).rejects.toMatchObject({ type: 'wrong-expected-version' });
+    await expect(kurrent.multiStreamAppend([request, other])).rejects.toMatchObject({ type: 'timeout' });
   });
 
   it('names the first position whose stored event no longer matches its hash', async () => {

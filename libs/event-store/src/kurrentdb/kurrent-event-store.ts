@@ -43,6 +43,7 @@ import { CommitWatcher } from './commit-watcher';
 import { isClaimStream } from './id-claims';
 import { KurrentAppender } from './kurrent-appender';
 import { isStreamNotFound, storeErrorOf } from './kurrent-errors';
+import { refuseUnsendableStreams } from './session-streams';
 import { StreamLocks } from './stream-locks';
 import { envelopeOf, fromRecord } from './stored-event';
 
@@ -351,7 +352,9 @@ function prepareCall(requests: readonly AppendRequest[]): AppendCall {
     eventCount += request.events.length;
     return { streamId: request.streamId, events: request.events.map(prepareEvent), expected: request.expected ?? 'any' };
   });
-  return { requests: prepared, eventCount };
+  const call = { requests: prepared, eventCount };
+  refuseUnsendableStreams(call);
+  return call;
 }
 
 /** By occurredAt (ISO instants compare as text), then by place in the global order, newest first. */
