@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 
 export * from './catalogue';
+export * from './currencies';
 export * from './decorators';
 export * from './envelope';
 export * from './limits';

@@ -1,3 +1,8 @@
+import { currencyExponent } from '@journey/contracts';
+
+// The exponents are the contracts' (which the console shares): amounts are stored in ISO 4217 minor units.
+export { currencyExponent };
+
 /** Amounts in other currencies converted to the base currency: units of base per unit of each. */
 export interface CurrencyRates {
   readonly base: string;
@@ -51,18 +56,6 @@ export function netInBase(revenue: Readonly<Record<string, number>>, refunds: Re
 /** Adds an amount to a per-currency tally (a new object: states are immutable). */
 export function addAmount(tally: Readonly<Record<string, number>>, currency: string, amount: number): Record<string, number> {
   return { ...tally, [currency]: (tally[currency] ?? 0) + amount };
-}
-
-/** ISO 4217 currencies whose minor unit is not the hundredth (the rest have two decimals). */
-const EXPONENTS: Readonly<Record<string, number>> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  CLF: 4, UYW: 4,
-};
-
-/** How many decimals the currency's minor unit has (ISO 4217): JPY 0, EUR 2, KWD 3. */
-export function currencyExponent(currency: string): number {
-  return EXPONENTS[currency] ?? 2;
 }
 
 /**

@@ -14,6 +14,14 @@ describe('money formatting', () => {
     expect(formatMoney(1234567, 'KWD', 'en')).toMatch(/KWD\s?1,234\.567/);
   });
 
+  it('reads minor units with the ISO 4217 exponent the engine stores them with, not the decimals Intl shows', () => {
+    expect(['IDR', 'HUF', 'COP', 'LAK', 'ALL', 'LBP', 'IQD'].map(currencyExponent)).toEqual([2, 2, 2, 2, 2, 2, 3]);
+    expect(formatMoney(150000, 'IDR', 'en')).toMatch(/1,500\.00/);
+    expect(formatMoney(12500, 'IQD', 'en')).toMatch(/12\.500/);
+    expect(minorUnits('1000', 'HUF')).toBe(100000);
+    expect(majorText(100000, 'HUF')).toBe('1000.00');
+  });
+
   it('follows the locale: Simplified Chinese keeps the separators and the currency', () => {
     expect(formatMoney(1234567, 'CNY', 'zh-CN')).toBe('¥12,345.67');
     expect(formatMoney(-50, 'EUR', 'zh-CN')).toBe('-€0.50');

@@ -1,11 +1,7 @@
-/** The number of minor units in one major unit of a currency (its ISO 4217 exponent), as Intl knows it. */
-export function currencyExponent(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
-}
+import { currencyExponent } from '../../../../contracts/src/currencies';
+
+// The engine stores money in minor units of the ISO 4217 exponent (not the decimals Intl shows): one table for both.
+export { currencyExponent };
 
 /** An amount in integer minor units, shown in its currency with the locale's separators: 1234567 EUR → €12,345.67. */
 export function formatMoney(minor: number, currency: string, locale: string): string {
