@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useText } from '../app-context';
 import { currencyExponent } from '../format/money';
 import type { MessageKey } from '../i18n/messages';
-import { childPath, moneyCurrency, newCondition, problemsAt, withField, withOperator, type ConditionInput, type ConditionKind, type DurationInput, type EventInput, type FieldInput, type FormContext, type MembershipInput, type Problem } from './segment-form';
+import { childPath, dateInputValue, moneyCurrency, newCondition, problemsAt, withField, withOperator, type ConditionInput, type ConditionKind, type DurationInput, type EventInput, type FieldInput, type FormContext, type MembershipInput, type Problem } from './segment-form';
 import { BARE_OPERATORS, DURATION_OPERATORS, DURATION_UNITS, EVENT_TYPES, FIELDS, fieldSpec, HISTORY_KEYS, LIST_OPERATORS, OPERATORS_OF, WINDOW_UNITS } from './segment-vocabulary';
 
 export interface EditorProps<T extends ConditionInput> {
@@ -185,7 +185,7 @@ function ValueInput({ input, onChange, context }: { input: FieldInput; onChange:
     case 'date':
       return (
         <>
-          <input aria-label={label} type="date" value={input.value.slice(0, 10)} onChange={(event) => set(event.target.value ? `${event.target.value}T00:00:00Z` : '')} />
+          <input aria-label={label} type="date" value={dateInputValue(input.value)} onChange={(event) => set(event.target.value ? `${event.target.value}T00:00:00Z` : '')} />
           <span className="muted">{t('builder.utc')}</span>
         </>
       );

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { newCondition, problemsAt, toDefinition, toForm, unplacedProblems, withField, withOperator, type FieldInput, type SegmentForm } from './segment-form';
+import { dateInputValue, newCondition, problemsAt, toDefinition, toForm, unplacedProblems, withField, withOperator, type FieldInput, type SegmentForm } from './segment-form';
 import { CHURN_BANDS, EVENT_TYPES, HISTORY_KEYS, LIFECYCLE_STAGES, RFM_SEGMENTS, VALUE_TIERS } from './segment-vocabulary';
 
 const context = { baseCurrency: 'EUR' };
@@ -41,6 +41,24 @@ describe('the segment builder form', () => {
   it('shows the base currency money of the predictions only when the base currency is known', () => {
     expect(toForm(REPRESENTATIVE[6], { baseCurrency: null })).toMatchObject({ ok: false, field: 'conditions.all[1].value' });
     expect(roundTrip(REPRESENTATIVE[6], { baseCurrency: 'JPY' })).toEqual(REPRESENTATIVE[6]);
+  });
+
+  it('sends an amount typed in minor units, as the input says when the base currency is unknown, as those minor units', () => {
+    const clv: SegmentForm = { id: 'x', name: 'x', description: '', conditions: { kind: 'field', key: 'k', field: 'clv', fieldKey: '', op: 'gte', value: '5000', values: [], duration: { amount: '30', unit: 'd' } } };
+    expect(toDefinition(clv, { baseCurrency: null }).conditions).toEqual({ field: 'clv', op: 'gte', value: 5000 });
+    expect(toDefinition(clv, { baseCurrency: 'EUR' }).conditions).toEqual({ field: 'clv', op: 'gte', value: 500000 });
+    expect(toDefinition({ ...clv, conditions: { ...(clv.conditions as FieldInput), value: '12.5' } }, { baseCurrency: null }).conditions).toEqual({ field: 'clv', op: 'gte', value: '12.5' });
+  });
+
+  it('shows a date condition on the UTC day of its instant, and leaves an instant within a day to the JSON view', () => {
+    const before = (value: string) => ({ id: 'a', name: 'a', conditions: { field: 'registeredAt', op: 'lt', value } });
+    // Midnight in Karachi is 19:00 UTC the day before: no day the date input could show.
+    expect(toForm(before('2025-03-01T00:00:00+05:00'), context)).toMatchObject({ ok: false, field: 'conditions.value' });
+    expect(toForm(before('2025-03-01T12:00:00Z'), context)).toMatchObject({ ok: false, field: 'conditions.value' });
+    // 19:00 in New York on 28 February is midnight UTC on 1 March: shown as that day, written back as it was.
+    const reading = toForm(before('2025-02-28T19:00:00-05:00'), context);
+    expect(reading.ok && dateInputValue((reading.form.conditions as FieldInput).value)).toBe('2025-03-01');
+    expect(roundTrip(before('2025-02-28T19:00:00-05:00'))).toEqual(before('2025-02-28T19:00:00-05:00'));
   });
 
   it('leaves empty inputs out and sends what is no value as typed, for the API to name the field', () => {
@@ -129,7 +147,7 @@ function definitionArbitrary(): fc.Arbitrary<Record<string, unknown>> {
   const word = fc.stringMatching(/^[a-z][a-z-]{0,11}$/);
   const text = fc.string({ minLength: 1, maxLength: 20 });
   const duration = fc.tuple(fc.integer({ min: 1, max: 365 }), fc.constantFrom('d', 'w', 'h')).map(([n, unit]) => `${n}${unit}`);
-  const instant = fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((date) => date.toISOString());
+  const day = fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((date) => `${date.toISOString().slice(0, 10)}T00:00:00Z`);
   const enumField = fc.constantFrom(['stage', LIFECYCLE_STAGES], ['tier', VALUE_TIERS], ['rfmSegment', RFM_SEGMENTS], ['churnBand', CHURN_BANDS] as const).chain(([field, values]) =>
     fc.oneof(
       fc.record({ field: fc.constant(field), op: fc.constantFrom('eq', 'ne'), value: fc.constantFrom(...values) }),
@@ -149,7 +167,7 @@ function definitionArbitrary(): fc.Arbitrary<Record<string, unknown>> {
   );
   const dateField = fc.oneof(
     fc.record({ field: fc.constantFrom('lastPurchaseAt', 'registeredAt'), op: fc.constantFrom('withinLast', 'notWithinLast'), value: duration }),
-    fc.record({ field: fc.constantFrom('lastActivityAt', 'firstPurchaseAt'), op: fc.constantFrom('gt', 'gte', 'lt', 'lte'), value: instant }),
+    fc.record({ field: fc.constantFrom('lastActivityAt', 'firstPurchaseAt'), op: fc.constantFrom('gt', 'gte', 'lt', 'lte'), value: day }),
   );
   const bareField = fc.record({ field: fc.constantFrom('country', 'stage', 'orders', 'lastPurchaseAt'), op: fc.constantFrom('exists', 'missing') });
   const consent = fc.record({ field: fc.constantFrom('consent.email:marketing', 'consent.sms:service'), op: fc.constantFrom('eq', 'ne'), value: fc.boolean() });

@@ -135,8 +135,11 @@ function typed(text: string, spec: FieldSpec | undefined, input: FieldInput, con
   switch (spec?.kind) {
     case 'number':
       return Number.isFinite(Number(text)) ? Number(text) : text;
-    case 'money':
-      return minorUnits(text, moneyCurrency(spec, input.fieldKey, context) ?? 'XXX') ?? text;
+    case 'money': {
+      // With no currency known the input takes minor units (as it says), which go as typed.
+      const currency = moneyCurrency(spec, input.fieldKey, context);
+      return currency === null ? (/^-?\d+$/.test(text) ? Number(text) : text) : (minorUnits(text, currency) ?? text);
+    }
     case 'boolean':
       return text === 'true' ? true : text === 'false' ? false : text;
     default:
@@ -274,12 +277,27 @@ function valueInput(value: unknown, spec: FieldSpec, fieldKey: string, context: 
     case 'enum':
       return typeof value === 'string' && spec.values!.includes(value) ? value : undefined;
     case 'date':
+      return utcDay(value);
     case 'text':
     case 'list':
       return typeof value === 'string' && value !== '' ? value : undefined;
     default:
       return unreachable(spec.kind);
   }
+}
+
+/**
+ * An instant the date input (a UTC day) shows as it is: midnight UTC, as the input writes it back.
+ * Any other instant ('2025-03-01T00:00:00+05:00' is 28 February, 19:00 UTC) stays in the JSON view.
+ */
+function utcDay(value: unknown): string | undefined {
+  return typeof value === 'string' && Date.parse(value) % 86_400_000 === 0 ? value : undefined;
+}
+
+/** The UTC day a date condition's instant falls on, as a date input holds it ('' for no instant). */
+export function dateInputValue(value: string): string {
+  const instant = new Date(value);
+  return value === '' || Number.isNaN(instant.getTime()) ? '' : instant.toISOString().slice(0, 10);
 }
 
 function duration(value: unknown, path: string): DurationInput {
