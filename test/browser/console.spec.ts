@@ -281,6 +281,27 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
     await page.close();
   });
 
+  it("opens another segment's members at their first page, whichever page the previous segment was on", async () => {
+    const listed = await fetch(`${engine.url}/v1/segments`, { headers: { authorization: `Bearer ${keys.marketing}` } });
+    if (listed.status === 404) return;
+    for (const id of ['everyone-a', 'everyone-b']) await api('/v1/segments', keys.marketing, { method: 'POST', body: { id, name: id, conditions: { field: 'orders', op: 'gte', value: 0 } } });
+    const sizes = async () => (await api<{ segments: Array<{ id: string; size: number }> }>('/v1/segments', keys.marketing)).segments.filter((s) => s.id.startsWith('everyone-'));
+    await until(async () => ((await sizes()).every((s) => s.size > 50) ? true : undefined), 120_000, 'the backfills of both segments');
+    const firstOfB = (await api<{ members: Array<{ customerId: string }> }>('/v1/segments/everyone-b/members?limit=50', keys.marketing)).members[0]!.customerId;
+    const page = await signIn(keys.marketing);
+    await open(page, 'segments');
+    const firstShown = () => page.locator('[data-testid=members] tr[data-member]').first().getAttribute('data-member');
+    await page.click('[data-segment=everyone-a] a');
+    await page.waitForSelector('[data-testid=members] tr[data-member]');
+    const firstOfA = await firstShown();
+    await page.click('main button:text-is("Next page")');
+    await until(async () => ((await firstShown()) !== firstOfA ? true : undefined), 30_000, 'the second page of everyone-a');
+    await page.click('[data-segment=everyone-b] a');
+    await until(async () => ((await firstShown()) === firstOfB ? true : undefined), 30_000, 'the first page of everyone-b');
+    expect(await page.locator('main button:text-is("←")').count()).toBe(0);
+    await page.close();
+  });
+
   it('shows the forecast, its backtest and the prediction summary as the API has them; or says the engine has none', async () => {
     const page = await signIn(keys.marketing);
     // Where the engine has predictions, fit the models now (admin) rather than wait for the schedule.

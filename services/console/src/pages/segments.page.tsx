@@ -40,7 +40,7 @@ export function SegmentsPage() {
         </QueryState>
       </Card>
       {list.isSuccess && <SegmentBuilder segment={chosen} segments={list.data.segments.map((segment) => segment.id)} />}
-      {chosen && <Members id={chosen.id} />}
+      {chosen && <Members key={chosen.id} id={chosen.id} />}
       {chosen && <Flows id={chosen.id} />}
     </main>
   );
@@ -124,7 +124,7 @@ function Members({ id }: { id: string }) {
                 {data.members.map((member) => (
                   <tr key={member.customerId} data-member={member.customerId}>
                     <td>
-                      <a href={`#/customer/${member.customerId}`}>{member.customerId}</a>
+                      <a href={`#/customer/${encodeURIComponent(member.customerId)}`}>{member.customerId}</a>
                     </td>
                     <td>{name(member.stage)}</td>
                     <td>{name(member.tier)}</td>
