@@ -302,6 +302,34 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
     await page.close();
   });
 
+  it('previews the count of the definition last typed: an older, slower answer never replaces it, and a failed preview shows no count', async () => {
+    const listed = await fetch(`${engine.url}/v1/segments`, { headers: { authorization: `Bearer ${keys.marketing}` } });
+    if (listed.status === 404) return;
+    const page = await signIn(keys.marketing);
+    // The preview of `orders gte 1` answers late, of `orders gte 2` at once; `orders gte 3` is refused.
+    await page.route('**/v1/segments/preview', async (route) => {
+      const { conditions } = route.request().postDataJSON() as { conditions: { value?: unknown } };
+      const answer = (status: number, body: unknown) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) }).catch(() => undefined);
+      if (conditions.value === 1) return new Promise<void>((resolve) => setTimeout(() => void answer(200, { count: 111 }).then(resolve), 3000));
+      if (conditions.value === 2) return answer(200, { count: 222 });
+      if (conditions.value === 3) return answer(400, { title: 'Bad Request', errors: [{ field: 'conditions.value', reason: 'is refused' }] });
+      return route.continue();
+    });
+    await open(page, 'segments');
+    await page.click('main button:text-is("JSON (advanced)")');
+    const type = (value: number) => page.fill('textarea[aria-label=Builder]', JSON.stringify({ id: 'typed', name: 'typed', conditions: { field: 'orders', op: 'gte', value } }));
+    await type(1);
+    await page.waitForRequest((request) => request.url().endsWith('/v1/segments/preview') && (request.postDataJSON() as { conditions: { value?: unknown } }).conditions.value === 1);
+    await type(2);
+    await until(async () => ((await page.textContent('[data-testid=preview-count]')) === formatCount(222, 'en-GB') ? true : undefined), 30_000, 'the preview of the definition typed last');
+    await page.waitForTimeout(3500);
+    expect(await page.textContent('[data-testid=preview-count]')).toBe(formatCount(222, 'en-GB'));
+    await type(3);
+    await page.waitForSelector('[data-testid=segment-problems]');
+    expect(await page.textContent('[data-testid=preview-count]')).toBe('—');
+    await page.close();
+  });
+
   it('shows the forecast, its backtest and the prediction summary as the API has them; or says the engine has none', async () => {
     const page = await signIn(keys.marketing);
     // Where the engine has predictions, fit the models now (admin) rather than wait for the schedule.

@@ -20,10 +20,11 @@ export function storeKey(key: string | null): void {
 }
 
 /** A call of the engine's public API with the signed-in key; JSON in and out. */
-export async function api<T>(path: string, init: { method?: string; body?: unknown; key?: string } = {}): Promise<T> {
+export async function api<T>(path: string, init: { method?: string; body?: unknown; key?: string; signal?: AbortSignal } = {}): Promise<T> {
   const key = init.key ?? storedKey();
   const response = await fetch(path, {
     method: init.method ?? 'GET',
+    signal: init.signal,
     headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
   });

@@ -70,19 +70,33 @@ function Editor({ segment, segments, context }: { segment?: SavedSegment; segmen
   const body = current.ok ? JSON.stringify(current.definition) : undefined;
 
   useEffect(() => {
-    if (!current.ok) return setProblems([current.problem]);
+    if (!current.ok) {
+      setCount(undefined);
+      return setProblems([current.problem]);
+    }
     // The preview needs no id or name yet: the count is the conditions'.
     const definition = { ...current.definition, id: current.definition.id || 'preview', name: current.definition.name || 'preview' };
+    // An edit cancels the preview of the definition before it: a slower, older answer never shows.
+    const superseded = new AbortController();
     const timer = setTimeout(() => {
-      api<{ count: number }>('/v1/segments/preview', { method: 'POST', body: definition }).then(
+      api<{ count: number }>('/v1/segments/preview', { method: 'POST', body: definition, signal: superseded.signal }).then(
         (preview) => {
+          if (superseded.signal.aborted) return;
           setProblems([]);
           setCount(preview.count);
         },
-        (error: unknown) => setProblems(asProblems(error)),
+        (error: unknown) => {
+          if (superseded.signal.aborted) return;
+          // The count of another definition would read as this one's.
+          setCount(undefined);
+          setProblems(asProblems(error));
+        },
       );
     }, 400);
-    return () => clearTimeout(timer);
+    return () => {
+      clearTimeout(timer);
+      superseded.abort();
+    };
   }, [body]);
 
   const toJson = (): void => {
