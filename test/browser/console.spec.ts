@@ -199,6 +199,17 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
     await page.close();
   });
 
+  it("shows no figure for the rules' results until they come, and the engine's error when they fail", async () => {
+    const page = await signIn(keys.marketing);
+    await page.route('**/v1/rules/results', (route) => route.fulfill({ status: 500, contentType: 'application/problem+json', body: JSON.stringify({ title: 'The results are being rebuilt' }) }));
+    await open(page, 'journeys');
+    await page.waitForSelector('main[data-page=journeys] [role=alert]');
+    expect(await page.textContent('main[data-page=journeys] [role=alert]')).toContain('The results are being rebuilt');
+    expect(await page.textContent('[data-rule=thanks] [data-field=matched]')).toBe('—');
+    expect(await page.textContent('[data-rule=thanks] [data-field=dispatched]')).toBe('—');
+    await page.close();
+  });
+
   it('shows segments as the API has them: sizes, a live preview count, members; or says the engine has none', async () => {
     const page = await signIn(keys.marketing);
     const listed = await fetch(`${engine.url}/v1/segments`, { headers: { authorization: `Bearer ${keys.marketing}` } });

@@ -17,7 +17,13 @@ export function JourneysPage() {
     <main data-page="journeys">
       <Card title={t('journeys.rules')} wide>
         <QueryState query={rules}>
-          {(data) => <RuleTable rules={data.rules} results={results.data?.results ?? []} onSelect={setSelected} selected={selected} />}
+          {(data) => (
+            <>
+              <RuleTable rules={data.rules} results={results.data?.results} onSelect={setSelected} selected={selected} />
+              {/* Until the results come (or when they fail), their columns show no figure, and this says why. */}
+              <QueryState query={results}>{() => null}</QueryState>
+            </>
+          )}
         </QueryState>
       </Card>
       {selected && <RuleEditor key={selected} id={selected} />}
@@ -26,14 +32,16 @@ export function JourneysPage() {
   );
 }
 
-function RuleTable({ rules, results, selected, onSelect }: { rules: RuleView[]; results: RuleResults[]; selected?: string; onSelect: (id: string) => void }) {
+/** The rules with their results; `results` undefined while they are not known, so no figure is shown as a zero. */
+function RuleTable({ rules, results, selected, onSelect }: { rules: RuleView[]; results: RuleResults[] | undefined; selected?: string; onSelect: (id: string) => void }) {
   const { t, locale } = useText();
   const client = useQueryClient();
   const toggle = useMutation({
     mutationFn: (rule: RuleView) => api<RuleView>(`/v1/rules/${encodeURIComponent(rule.id)}/${rule.enabled ? 'disable' : 'enable'}`, { method: 'POST' }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['rules'] }),
   });
-  const byRule = new Map(results.map((result) => [result.ruleId, result]));
+  const byRule = new Map((results ?? []).map((result) => [result.ruleId, result]));
+  const count = (value: number | undefined): string => (results === undefined ? '—' : formatCount(value ?? 0, locale));
   if (rules.length === 0) return <p className="muted">{t('common.none')}</p>;
   return (
     <table data-testid="rules">
@@ -69,15 +77,15 @@ function RuleTable({ rules, results, selected, onSelect }: { rules: RuleView[]; 
                 </button>{' '}
                 <span className={rule.enabled ? 'pass' : 'muted'}>{rule.enabled ? t('journeys.enabled') : t('journeys.disabled')}</span>
               </td>
-              <td className="num" data-field="matched">{formatCount(result?.matched ?? 0, locale)}</td>
+              <td className="num" data-field="matched">{count(result?.matched)}</td>
               <td>
                 {Object.entries(result?.suppressed ?? {})
-                  .map(([reason, n]) => `${reason}: ${formatCount(n, locale)}`)
+                  .map(([reason, n]) => `${reason}: ${count(n)}`)
                   .join(', ') || '—'}
               </td>
-              <td className="num" data-field="dispatched">{formatCount(result?.dispatched ?? 0, locale)}</td>
-              <td className="num">{formatCount(result?.failed ?? 0, locale)}</td>
-              <td className="num">{formatCount(result?.converted ?? 0, locale)}</td>
+              <td className="num" data-field="dispatched">{count(result?.dispatched)}</td>
+              <td className="num">{count(result?.failed)}</td>
+              <td className="num">{count(result?.converted)}</td>
               <td className="num">{formatShare(result?.lift, locale)}</td>
               <td>{interval ? `${formatShare(interval.low, locale)} … ${formatShare(interval.high, locale)}` : '—'}</td>
             </tr>
