@@ -177,6 +177,60 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
     await page.close();
   });
 
+  it('says there is no such customer when neither an id nor an e-mail matches the search, and shows the error when the search fails', async () => {
+    const page = await signIn(keys.marketing);
+    await open(page, 'customer');
+    for (const search of ['nobody-at-all@example.invalid', 'nobody-at-all']) {
+      await page.fill('main input', search);
+      await page.click('main button[type=submit]');
+      await page.waitForSelector('main[data-page=customer] p:text-is("No such customer.")');
+    }
+    await page.route('**/v1/customers/**', (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ title: 'The read model is rebuilding' }) }));
+    await page.fill('main input', 'anyone');
+    await page.click('main button[type=submit]');
+    await page.waitForSelector('main[data-page=customer] [role=alert]');
+    expect(await page.textContent('main[data-page=customer] [role=alert]')).toContain('The read model is rebuilding');
+    await page.close();
+  });
+
+  it('opens a customer whose id holds an @ by that id, from the search and from the address', async () => {
+    const customerId = 'buyer@shop.example';
+    const event = {
+      eventId: '5a0c5f7e-1f0e-4f43-9a1e-0c4b1c6d7e01',
+      type: 'PurchaseCompleted',
+      customerId,
+      occurredAt: new Date(Date.now() - 86_400_000).toISOString(),
+      source: 'shop',
+      data: { orderId: 'o-at-1', items: [{ sku: 'SKU-1', category: 'shoes', quantity: 1, unitPrice: 8999 }], total: 8999, currency: 'EUR' },
+    };
+    await api('/v1/events', undefined, { method: 'POST', body: event });
+    await until(async () => ((await fetch(`${engine.url}/v1/customers/${encodeURIComponent(customerId)}`, { headers: { authorization: `Bearer ${keys.marketing}` } })).ok ? true : undefined), 60_000, 'the 360 of the new buyer');
+    const page = await signIn(keys.marketing);
+    await open(page, 'customer');
+    await page.fill('main input', customerId);
+    await page.click('main button[type=submit]');
+    await page.waitForSelector(`[data-testid=profile][data-customer="${customerId}"]`);
+    await page.goto(`${engine.url}/app/#/overview`);
+    await page.goto(`${engine.url}/app/#/customer/${encodeURIComponent(customerId)}`);
+    await page.waitForSelector(`[data-testid=profile][data-customer="${customerId}"]`);
+    await page.close();
+  });
+
+  it('shows what a card fails to draw in that card, and keeps the rest of the console', async () => {
+    const page = await signIn(keys.marketing);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const someone = (await api<{ customers: Array<{ customerId: string }> }>('/v1/customers?limit=1', keys.marketing)).customers[0]!.customerId;
+    // A 360 without its commerce figures: the profile cannot draw it.
+    await page.route((url) => url.pathname === `/v1/customers/${encodeURIComponent(someone)}`, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ customerId: someone, profile: {} }) }));
+    await page.goto(`${engine.url}/app/#/customer/${encodeURIComponent(someone)}`);
+    await page.waitForSelector('main[data-page=customer] section[aria-label=Profile] [data-state=broken]');
+    expect(await page.textContent('section[aria-label=Profile] [data-state=broken]')).toContain('This part of the console failed to show');
+    await page.waitForSelector('section[aria-label=Timeline] [data-testid=timeline]');
+    expect({ errors, header: await page.locator('header nav').count() }).toEqual({ errors: [], header: 1 });
+    await page.close();
+  });
+
   it('shows marketing the rules with their results, an editor that shows validation inline, and a dry run', async () => {
     const page = await signIn(keys.marketing);
     const rules = await api<{ rules: Array<{ id: string }> }>('/v1/rules', keys.marketing);
@@ -359,6 +413,22 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
       expect(await page.locator('[data-testid=clv-deciles] tr').count()).toBe(summary.clvDeciles.length);
     }
     await screenshots(page, 'predictions', 'main[data-page=predictions] h2');
+    await page.close();
+  });
+
+  it("shows a scored customer's predictions on their 360, as the API answers them", async () => {
+    const fit = await fetch(`${engine.url}/v1/predictions/fit`, { method: 'POST', headers: engine.headers() });
+    expect([200, 404]).toContain(fit.status);
+    if (fit.status === 404) return;
+    type Detail = { customerId: string; predictions: { expectedPurchases90d: number; clv: number; currency: string } | null };
+    const { customers } = await api<{ customers: Array<{ customerId: string }> }>('/v1/customers?stage=repeat,loyal&limit=20', keys.marketing);
+    const details = await Promise.all(customers.map((c) => api<Detail>(`/v1/customers/${c.customerId}`, keys.marketing)));
+    const scored = details.find((detail) => detail.predictions !== null)!;
+    const page = await signIn(keys.marketing);
+    await page.goto(`${engine.url}/app/#/customer/${scored.customerId}`);
+    await page.waitForSelector(`[data-testid=profile][data-customer="${scored.customerId}"] [data-field=clv]`);
+    expect(await page.textContent('[data-field=clv]')).toBe(formatMoney(scored.predictions!.clv, scored.predictions!.currency, 'en-GB'));
+    expect(await page.textContent('[data-field=expected-90d]')).toBe(scored.predictions!.expectedPurchases90d.toFixed(2));
     await page.close();
   });
 

@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, storedKey, storeKey } from './api/client';
 import type { Me, Role } from './api/types';
 import { SessionContext, useSession, useText } from './app-context';
+import { ErrorBoundary } from './components/error-boundary';
 import { viewerTimeZone } from './format/time';
 import { MESSAGES, type Language, type MessageKey } from './i18n/messages';
 
@@ -138,7 +139,10 @@ function Shell() {
           {t('signin.out')}
         </button>
       </header>
-      <Suspense fallback={<main className="muted">{t('common.loading')}</main>}>{current ? <current.Page key={current.id} /> : <main />}</Suspense>
+      {/* A page that throws shows its error below the header; another page opens afresh. */}
+      <ErrorBoundary key={current?.id}>
+        <Suspense fallback={<main className="muted">{t('common.loading')}</main>}>{current ? <current.Page /> : <main />}</Suspense>
+      </ErrorBoundary>
     </>
   );
 }

@@ -93,7 +93,25 @@ export interface TimelineEvent {
   readonly data: unknown;
 }
 
-export type CustomerDetail = Customer360 & { readonly recentActivity: TimelineEvent[] };
+/** A customer's predictions as GET /v1/customers/{id} answers them (CustomerPredictions of libs/domain): money in minor units of `currency`. */
+export interface CustomerPredictions {
+  readonly fitId: string;
+  readonly scoredAt: string;
+  readonly pAlive: number;
+  readonly churnRisk: number;
+  readonly churnBand: string;
+  readonly expectedPurchases30d: number;
+  readonly expectedPurchases90d: number;
+  readonly expectedPurchases365d: number;
+  readonly expectedAov: number;
+  /** 12-month CLV, discounted. */
+  readonly clv: number;
+  readonly currency: string;
+  readonly recommendations: readonly string[];
+}
+
+/** GET /v1/customers/{id}: the 360 with the segments the customer is in, the recent activity, and the predictions (null until first scored). */
+export type CustomerDetail = Customer360 & { readonly segments: readonly string[]; readonly recentActivity: TimelineEvent[]; readonly predictions: CustomerPredictions | null };
 
 export interface CustomerPage {
   readonly customers: Array<{ customerId: string; name: string | null; email: string | null; stage: string; tier: string | null; netRevenue: number; currency: string }>;

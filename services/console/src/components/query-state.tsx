@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { ApiError } from '../api/client';
 import { useText } from '../app-context';
+import { ErrorBoundary } from './error-boundary';
 
 /** Loading, the engine's error, "not available" for a 404 route, or the content. */
 export function QueryState<T>({ query, children, unavailableOn404 = false }: { query: UseQueryResult<T>; children: (data: T) => ReactNode; unavailableOn404?: boolean }) {
@@ -20,11 +21,12 @@ export function QueryState<T>({ query, children, unavailableOn404 = false }: { q
   return <>{children(query.data)}</>;
 }
 
+/** A titled card; what its content throws shows in the card, the rest of the page stays. */
 export function Card({ title, children, wide = false }: { title: string; children: ReactNode; wide?: boolean }) {
   return (
     <section className={wide ? 'card wide' : 'card'} aria-label={title}>
       <h2>{title}</h2>
-      {children}
+      <ErrorBoundary>{children}</ErrorBoundary>
     </section>
   );
 }

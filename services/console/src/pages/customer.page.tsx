@@ -1,26 +1,37 @@
 import { useState, type FormEvent } from 'react';
-import { useQuery } from '@tanstack/react-query';
-import { api } from '../api/client';
-import type { Customer360, CustomerDetail, CustomerPage as CustomerListPage, TimelineEvent } from '../api/types';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { api, ApiError } from '../api/client';
+import type { Customer360, CustomerDetail, CustomerPage as CustomerListPage, CustomerPredictions, TimelineEvent } from '../api/types';
 import { useText } from '../app-context';
 import { Card, QueryState } from '../components/query-state';
 import { formatCount, formatMoney, formatShare } from '../format/money';
 import { formatInstant, localInputToIso } from '../format/time';
 
-/** The customer id a search names: itself, or the first customer with that e-mail. */
-async function resolveCustomer(search: string): Promise<string | undefined> {
-  if (!search.includes('@')) return search;
+/**
+ * The customer id a search names: the customer with that id (ids may hold an @), else the first
+ * customer with that e-mail; null when there is neither. The 360 read on the way is kept for the profile.
+ */
+async function resolveCustomer(search: string, client: QueryClient): Promise<string | null> {
+  try {
+    const detail = await api<CustomerDetail>(`/v1/customers/${encodeURIComponent(search)}`);
+    client.setQueryData(['customer', detail.customerId], detail);
+    return detail.customerId;
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+  }
+  if (!search.includes('@')) return null;
   const page = await api<CustomerListPage>(`/v1/customers?email=${encodeURIComponent(search)}&limit=1`);
-  return page.customers[0]?.customerId;
+  return page.customers[0]?.customerId ?? null;
 }
 
 export function CustomerPage() {
   const { t, can } = useText();
+  const client = useQueryClient();
   const initial = decodeURIComponent(window.location.hash.split('/')[2] ?? '');
   const [search, setSearch] = useState(initial);
   const [asked, setAsked] = useState(initial);
-  const found = useQuery({ queryKey: ['resolve', asked], queryFn: () => resolveCustomer(asked), enabled: asked !== '' && can('marketing') });
-  const customerId = can('marketing') ? found.data : asked || undefined;
+  const found = useQuery({ queryKey: ['resolve', asked], queryFn: () => resolveCustomer(asked, client), enabled: asked !== '' && can('marketing') });
+  const customerId = can('marketing') ? (found.data ?? undefined) : asked || undefined;
   const submit = (event: FormEvent): void => {
     event.preventDefault();
     const value = search.trim();
@@ -34,9 +45,9 @@ export function CustomerPage() {
           <input aria-label={t('customer.search')} value={search} onChange={(event) => setSearch(event.target.value)} style={{ minWidth: 320 }} />
           <button type="submit">{t('customer.find')}</button>
         </form>
-        {asked && can('marketing') && found.isSuccess && !found.data && <p className="muted">{t('customer.notFound')}</p>}
+        {asked && can('marketing') && <QueryState query={found}>{(id) => id === null && <p className="muted">{t('customer.notFound')}</p>}</QueryState>}
       </Card>
-      {customerId && can('marketing') && <Profile customerId={customerId} />}
+      {customerId && can('marketing') && <Profile key={customerId} customerId={customerId} />}
       {customerId && !can('marketing') && (
         <Card title={t('customer.timeline')} wide>
           <StreamTimeline customerId={customerId} />
@@ -62,19 +73,9 @@ function Profile({ customerId }: { customerId: string }) {
   );
 }
 
-interface Predictions {
-  readonly pAlive: number;
-  readonly churnBand: string;
-  readonly expected90d: number;
-  readonly clv12m: number;
-  readonly currency: string;
-  readonly recommendations: string[];
-}
-
-function ProfileFacts({ customer }: { customer: Customer360 }) {
+function ProfileFacts({ customer }: { customer: CustomerDetail }) {
   const { t, locale, name } = useText();
   const profile = customer.profile;
-  const more = customer as unknown as { segments?: string[]; predictions?: Predictions | null };
   return (
     <dl className="kv" data-testid="profile" data-customer={customer.customerId}>
       <dt>id</dt>
@@ -95,35 +96,36 @@ function ProfileFacts({ customer }: { customer: Customer360 }) {
       <dd data-field="net-revenue">{formatMoney(customer.commerce.base.netRevenue, customer.commerce.base.currency, locale)}</dd>
       <dt>{t('customer.lastPurchase')}</dt>
       <dd>{formatInstant(customer.commerce.lastPurchaseAt, locale)}</dd>
-      {more.segments !== undefined && (
-        <>
-          <dt>{t('customer.segments')}</dt>
-          <dd data-field="segments">
-            {more.segments.length === 0
-              ? '—'
-              : more.segments.map((id) => (
-                  <a key={id} href={`#/segments/${id}`} style={{ marginRight: '0.5rem' }}>
-                    {id}
-                  </a>
-                ))}
-          </dd>
-        </>
-      )}
-      {more.predictions && (
-        <>
-          <dt>{t('predictions.pAlive')}</dt>
-          <dd data-field="p-alive">{formatShare(more.predictions.pAlive, locale)}</dd>
-          <dt>{t('predictions.churn')}</dt>
-          <dd>{more.predictions.churnBand}</dd>
-          <dt>{t('predictions.expected90d')}</dt>
-          <dd>{more.predictions.expected90d.toFixed(2)}</dd>
-          <dt>{t('predictions.clv12m')}</dt>
-          <dd data-field="clv">{formatMoney(more.predictions.clv12m, more.predictions.currency, locale)}</dd>
-          <dt>{t('predictions.recommendations')}</dt>
-          <dd>{more.predictions.recommendations.length > 0 ? more.predictions.recommendations.join(', ') : '—'}</dd>
-        </>
-      )}
+      <dt>{t('customer.segments')}</dt>
+      <dd data-field="segments">
+        {customer.segments.length === 0
+          ? '—'
+          : customer.segments.map((id) => (
+              <a key={id} href={`#/segments/${id}`} style={{ marginRight: '0.5rem' }}>
+                {id}
+              </a>
+            ))}
+      </dd>
+      {customer.predictions && <PredictionFacts predictions={customer.predictions} />}
     </dl>
+  );
+}
+
+function PredictionFacts({ predictions }: { predictions: CustomerPredictions }) {
+  const { t, locale } = useText();
+  return (
+    <>
+      <dt>{t('predictions.pAlive')}</dt>
+      <dd data-field="p-alive">{formatShare(predictions.pAlive, locale)}</dd>
+      <dt>{t('predictions.churn')}</dt>
+      <dd>{predictions.churnBand}</dd>
+      <dt>{t('predictions.expected90d')}</dt>
+      <dd data-field="expected-90d">{predictions.expectedPurchases90d.toFixed(2)}</dd>
+      <dt>{t('predictions.clv12m')}</dt>
+      <dd data-field="clv">{formatMoney(predictions.clv, predictions.currency, locale)}</dd>
+      <dt>{t('predictions.recommendations')}</dt>
+      <dd>{predictions.recommendations.length > 0 ? predictions.recommendations.join(', ') : '—'}</dd>
+    </>
   );
 }
 
