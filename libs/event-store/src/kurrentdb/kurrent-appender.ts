@@ -6,7 +6,7 @@ import { contentKey, type AppendCall } from '../postgres/prepared-event';
 import { NEW_STREAM, type StreamHead, type StreamHeadCache } from '../stream-heads';
 import { planAppend, type KnownHead } from './append-plan';
 import { claimOf, claimStreamOf, outcomeOfClaimed, type Claim } from './id-claims';
-import { isRevisionConflict, isStreamNotFound, storeErrorOf } from './kurrent-errors';
+import { appendErrorOf, isRevisionConflict, isStreamNotFound, storeErrorOf } from './kurrent-errors';
 import { fromRecord } from './stored-event';
 
 const MAX_ATTEMPTS = 12;
@@ -56,7 +56,7 @@ export class KurrentAppender {
         if (!isRevisionConflict(error)) {
           // The outcome may be unknown: the next call reads the heads again.
           for (const streamId of plan.heads.keys()) this.heads.forget(streamId);
-          throw storeErrorOf(error);
+          throw appendErrorOf(error);
         }
         claimsRead = true;
         await this.settleClaimed(call, settled);

@@ -35,11 +35,32 @@ export function storeErrorOf(error: unknown): Error {
   }
 }
 
+/**
+ * The store's error for a failed multi-stream append. The server refuses a malformed append with
+ * status INVALID_ARGUMENT, which the client reports as an UnknownError keeping that status code:
+ * it is the caller's data, not the store's state (a retry would be refused again).
+ */
+export function appendErrorOf(error: unknown): Error {
+  if (typeOf(error) === ErrorType.UNKNOWN && statusOf(error) === GRPC_INVALID_ARGUMENT) {
+    return new AppendRejectedError(`KurrentDB refused the append as invalid: ${messageOf(error)}`, { cause: error });
+  }
+  return storeErrorOf(error);
+}
+
+/** gRPC's status code INVALID_ARGUMENT. */
+const GRPC_INVALID_ARGUMENT = 3;
+
 /** The client's error type; a raw gRPC failure (a multi-stream append that never connected) converted first. */
 function typeOf(error: unknown): ErrorType | undefined {
   if (!(error instanceof Error)) return undefined;
   const converted = convertToCommandError(error);
   return isCommandError(converted) ? converted.type : undefined;
+}
+
+function statusOf(error: unknown): number | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const converted = convertToCommandError(error);
+  return isCommandError(converted) ? converted.code : undefined;
 }
 
 function messageOf(error: unknown): string {
