@@ -217,7 +217,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JourneyConfig 
       },
       batchSize: integer('JOURNEY_PROJECTOR_BATCH', defaults.batchSize, 1, 100_000),
       gatherMs: integer('JOURNEY_PASS_GATHER_MS', defaults.gatherMs, 0, 1000),
-      customerCache: integer('JOURNEY_CUSTOMER_CACHE', defaults.customerCache, 0, 10_000_000),
       clockIntervalMs: integer('JOURNEY_CLOCK_INTERVAL_SECONDS', defaults.clockIntervalMs / 1000, 0, 86_400) * 1000,
       rfmIntervalMs: integer('JOURNEY_RFM_INTERVAL_SECONDS', defaults.rfmIntervalMs / 1000, 0, 7 * 86_400) * 1000,
       predictions: {

@@ -14,11 +14,6 @@ export interface ProjectionOptions {
    * runs fewer, fuller batches: each batch's transaction costs a dozen round trips whatever it holds.
    */
   readonly gatherMs: number;
-  /**
-   * How many customers the pass keeps as it last folded them (default 100,000; 0 keeps none): a
-   * batch over them reads only their rows' versions, not the whole rows.
-   */
-  readonly customerCache: number;
   /** How often the lifecycle clock looks for customers due for review (default 60 s). */
   readonly clockIntervalMs: number;
   /** How often the RFM job runs (default 15 minutes); 0 turns the schedule off. */
@@ -45,7 +40,6 @@ export const DEFAULT_PROJECTION_OPTIONS: ProjectionOptions = {
   tierCutoffs: DEFAULT_TIER_CUTOFFS,
   batchSize: 2000,
   gatherMs: 25,
-  customerCache: 100_000,
   clockIntervalMs: 60_000,
   rfmIntervalMs: 15 * 60_000,
   predictions: { intervalMs: 24 * 3_600_000, annualDiscountRate: 0.1, churnCutoffs: { medium: 0.3, high: 0.6 }, catalogueWindowDays: 180 },

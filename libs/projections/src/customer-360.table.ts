@@ -1,7 +1,6 @@
 import type { LifecycleStage, RfmSegment, ValueTier } from '@journey/contracts';
 import { KEPT_PURCHASES, memberOf, type Customer360, type PurchaseRecord, type VisitorActivity } from '@journey/domain';
 import type { Queryable } from '@journey/database';
-import type { CustomerCache } from './customer-cache';
 
 /** Where a projection writes: the live tables, or the shadow ones a rebuild fills. */
 export interface ProjectionTables {
@@ -112,42 +111,15 @@ export async function liveCustomer(db: Queryable, customerId: string): Promise<C
 }
 
 /** The customers' rows, locked until the transaction ends (the clock and the jobs wait). */
-export async function loadCustomers(tx: Queryable, tables: ProjectionTables, ids: readonly string[], cache?: CustomerCache): Promise<Map<string, Customer360>> {
+export async function loadCustomers(tx: Queryable, tables: ProjectionTables, ids: readonly string[]): Promise<Map<string, Customer360>> {
   const found = new Map<string, Customer360>();
   if (ids.length === 0) return found;
-  // With most of the batch cached, the rows are locked and only their versions read; the rows
-  // whose version the cache does not hold are then read whole (locked already).
-  if (cache && cache.known(ids) * 4 >= ids.length) {
-    const { rows: locked } = await tx.query<{ customer_id: string; row_version: string }>(
-      `SELECT customer_id, xmin::text AS row_version FROM ${tables.customers} WHERE customer_id = ANY($1::text[]) ORDER BY customer_id FOR UPDATE`,
-      [ids],
-    );
-    const missed: string[] = [];
-    for (const { customer_id: id, row_version: version } of locked) {
-      const state = cache.get(id, version);
-      if (state) found.set(id, state);
-      else missed.push(id);
-    }
-    if (missed.length === 0) return found;
-    const { rows } = await tx.query<CustomerRow & { row_version: string }>(
-      `SELECT xmin::text AS row_version, * FROM ${tables.customers} WHERE customer_id = ANY($1::text[])`,
-      [missed],
-    );
-    for (const row of rows) found.set(row.customer_id as string, remembered(row));
-    return found;
-  }
-  const { rows } = await tx.query<CustomerRow & { row_version: string }>(
-    `SELECT xmin::text AS row_version, * FROM ${tables.customers} WHERE customer_id = ANY($1::text[]) ORDER BY customer_id FOR UPDATE`,
+  const { rows } = await tx.query<CustomerRow>(
+    `SELECT * FROM ${tables.customers} WHERE customer_id = ANY($1::text[]) ORDER BY customer_id FOR UPDATE`,
     [ids],
   );
-  for (const row of rows) found.set(row.customer_id as string, remembered(row));
+  for (const row of rows) found.set(row.customer_id as string, fromRow(row));
   return found;
-
-  function remembered(row: CustomerRow & { row_version: string }): Customer360 {
-    const state = fromRow(row);
-    cache?.set(state.customerId, row.row_version, state);
-    return state;
-  }
 }
 
 /** A derived event's customer, and what its row must hold for the event's fold to change nothing (domain's settledWhen). */
@@ -240,48 +212,25 @@ export function changedRow(change: CustomerChange): Partial<CustomerRow> {
 
 /**
  * Writes the customers a batch folded: new ones inserted whole, existing ones updated with their
- * changed cold columns only (`changed`), or every row upserted whole (`whole`). With a cache,
- * each state written is cached under its row's new version (a batch writes a customer's row once):
- * if the transaction rolls back, the row keeps its former version and the entry is not used.
+ * changed cold columns only (`changed`), or every row upserted whole (`whole`).
  */
-export async function saveCustomers(
-  tx: Queryable,
-  tables: ProjectionTables,
-  changes: readonly CustomerChange[],
-  mode: SaveMode = 'changed',
-  cache?: CustomerCache,
-): Promise<void> {
+export async function saveCustomers(tx: Queryable, tables: ProjectionTables, changes: readonly CustomerChange[], mode: SaveMode = 'changed'): Promise<void> {
   if (changes.length === 0) return;
-  const returning = cache ? ' RETURNING customer_id, xmin::text AS row_version' : '';
-  const upsert = cached(`c:${tables.customers}${returning}`, () => upsertSql(tables.customers, CUSTOMER_COLUMNS, 'customer_id') + returning);
-  const updateReturning = cache ? ' RETURNING t.customer_id, t.xmin::text AS row_version' : '';
-  let written: ReadonlyArray<{ customer_id: string; row_version: string }>;
+  const upsert = cached(`c:${tables.customers}`, () => upsertSql(tables.customers, CUSTOMER_COLUMNS, 'customer_id'));
   if (mode === 'whole') {
-    written = (await tx.query<{ customer_id: string; row_version: string }>(upsert, [JSON.stringify(changes.map((change) => toRow(change.after)))])).rows;
-  } else {
-    const created = changes.filter((change) => !change.before);
-    const updated = changes.filter((change) => change.before);
-    const update = cached(`u:${tables.customers}${returning}`, () => updateSql(tables.customers) + updateReturning);
-    if (updated.length === 0) written = (await tx.query<{ customer_id: string; row_version: string }>(upsert, [JSON.stringify(created.map((change) => toRow(change.after)))])).rows;
-    else if (created.length === 0) written = (await tx.query<{ customer_id: string; row_version: string }>(update, [JSON.stringify(updated.map(changedRow))])).rows;
-    else {
-      // Both in one round trip: the new rows and the existing ones are different rows.
-      const both = cached(`b:${tables.customers}${returning}`, () =>
-        returning
-          ? `WITH created AS (${upsert}), updated AS (${update.replaceAll('$1', '$2')}) SELECT * FROM created UNION ALL SELECT * FROM updated`
-          : `WITH created AS (${upsert}), updated AS (${update.replaceAll('$1', '$2')}) SELECT 1`,
-      );
-      written = (
-        await tx.query<{ customer_id: string; row_version: string }>(both, [
-          JSON.stringify(created.map((change) => toRow(change.after))),
-          JSON.stringify(updated.map(changedRow)),
-        ])
-      ).rows;
-    }
+    await tx.query(upsert, [JSON.stringify(changes.map((change) => toRow(change.after)))]);
+    return;
   }
-  if (!cache) return;
-  const states = new Map(changes.map((change) => [change.after.customerId, change.after]));
-  for (const { customer_id: id, row_version: version } of written) cache.set(id, version, states.get(id)!);
+  const created = changes.filter((change) => !change.before);
+  const updated = changes.filter((change) => change.before);
+  const update = cached(`u:${tables.customers}`, () => updateSql(tables.customers));
+  if (updated.length === 0) await tx.query(upsert, [JSON.stringify(created.map((change) => toRow(change.after)))]);
+  else if (created.length === 0) await tx.query(update, [JSON.stringify(updated.map(changedRow))]);
+  else {
+    // Both in one round trip: the new rows and the existing ones are different rows.
+    const both = cached(`b:${tables.customers}`, () => `WITH created AS (${upsert}), updated AS (${update.replaceAll('$1', '$2')}) SELECT 1`);
+    await tx.query(both, [JSON.stringify(created.map((change) => toRow(change.after))), JSON.stringify(updated.map(changedRow))]);
+  }
 }
 
 /**

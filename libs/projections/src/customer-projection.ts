@@ -3,7 +3,6 @@ import { foldEvents, settledWhen, type Customer360, type LifecycleThresholds } f
 import type { AppendRequest, RecordedEvent, UnitOfWork } from '@journey/event-store';
 import type { Queryable } from '@journey/database';
 import { createVisitorRows, loadCustomers, loadVisitors, saveCustomers, saveVisitors, settledInRows, type ProjectionTables, type SaveMode, type SettledCheck } from './customer-360.table';
-import type { CustomerCache } from './customer-cache';
 import type { CustomerDecider, DeciderBatch } from './customer-decider';
 import { stageChangedEvent } from './derived-events';
 import { forgetLinkedVisitors } from './forget';
@@ -21,8 +20,6 @@ export interface BatchContext {
   readonly deciders?: readonly CustomerDecider[];
   /** `changed` (the default) writes only the columns that changed; `whole` rewrites every column. */
   readonly save?: SaveMode;
-  /** The live pass's customers as it last read or wrote them (absent during a rebuild). */
-  readonly cache?: CustomerCache;
 }
 
 export interface BatchResult {
@@ -59,7 +56,7 @@ export async function projectBatch(read: readonly RecordedEvent[], unit: UnitOfW
   const visitors = await loadVisitors(tx, context.tables, [...anonymousIds]);
   for (const visitor of visitors.values()) if (visitor.customerId) customerIds.add(visitor.customerId);
   const ids = [...customerIds];
-  const customers = await loadCustomers(tx, context.tables, ids, context.cache);
+  const customers = await loadCustomers(tx, context.tables, ids);
   const before = new Map<string, Customer360>(customers);
 
   // Live membership is decided only by the live pass; a rebuild folds the memberships recorded.
@@ -82,7 +79,6 @@ export async function projectBatch(read: readonly RecordedEvent[], unit: UnitOfW
     context.tables,
     [...changedCustomers].map((id) => ({ before: before.get(id), after: customers.get(id)! })),
     context.save,
-    context.cache,
   );
   if (segments) await recordDaily(tx, segments.changes);
   await forgetLinkedVisitors(tx, events, customers);

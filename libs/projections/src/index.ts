@@ -1,6 +1,5 @@
 export * from './as-of';
 export * from './customer-360.table';
-export * from './customer-cache';
 export * from './customer-projection';
 export * from './derived-events';
 export * from './lifecycle-clock';

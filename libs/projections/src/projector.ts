@@ -10,7 +10,6 @@ import { customerCrossPartition } from './cross-partition';
 import { READ_MODEL_GATHER_MS } from './gather';
 import type { Database, Queryable } from '@journey/database';
 import { LIVE_TABLES } from './customer-360.table';
-import { CustomerCache } from './customer-cache';
 import type { CustomerDecider } from './customer-decider';
 import { projectBatch } from './customer-projection';
 import { reviewLifecycles, type ClockReport } from './lifecycle-clock';
@@ -56,8 +55,6 @@ export class Projector {
   /** The customer-items reader's one partition: the process holding it reads and writes the similarity's sums. */
   private readonly itemsLease?: PartitionLeases<Queryable>;
   private readonly deciders: readonly CustomerDecider[];
-  /** The customers the pass last read or wrote, checked against their rows' versions before use. */
-  private readonly cache: CustomerCache;
 
   constructor(
     private readonly db: Database,
@@ -85,7 +82,6 @@ export class Projector {
     this.partitions = hooks.partitions;
     this.deciders = hooks.deciders ?? [];
     this.itemsLease = hooks.itemsLease;
-    this.cache = new CustomerCache(options.customerCache);
   }
 
   start(): Promise<void> {
@@ -102,7 +98,7 @@ export class Projector {
     this.subscription = this.store.subscribe(
       CUSTOMER_PROJECTION,
       async (events, unit) => {
-        const context = { tables: LIVE_TABLES, lifecycle: this.options.lifecycle, appendAfterCommit: unit.appendAfterCommit, deciders: this.deciders, cache: this.cache };
+        const context = { tables: LIVE_TABLES, lifecycle: this.options.lifecycle, appendAfterCommit: unit.appendAfterCommit, deciders: this.deciders };
         await projectBatch(events, unit, context);
         if (this.onProjected) {
           const done = Date.now();
@@ -206,7 +202,6 @@ export class Projector {
     this.itemsSubscription = undefined;
     await this.partitions?.stop();
     await this.itemsLease?.stop();
-    this.cache.clear();
     for (const decider of this.deciders) await decider.stop?.();
   }
 
