@@ -80,16 +80,6 @@ export class Random {
     const variant = ((parseInt(s[16]!, 16) & 0x3) | 0x8).toString(16);
     return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-${variant}${s.slice(17, 20)}-${s.slice(20, 32)}`;
   }
-
-  /**
-   * A version-7 UUID of the instant `ms` (its first 48 bits) and 74 of this source's bits: the
-   * same draw gives another id at another instant, so an id never comes back for another event.
-   */
-  uuidAt(ms: number): string {
-    const bits = this.uuid().replaceAll('-', '');
-    const time = Math.floor(ms).toString(16).padStart(12, '0');
-    return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${bits.slice(13, 16)}-${bits.slice(16, 20)}-${bits.slice(20, 32)}`;
-  }
 }
 
 /** A well-mixed 32-bit seed for item `index` of a data set seeded with `seed`. */
