@@ -11,9 +11,15 @@ export function createRegistry(): Registry {
 
 /** Appends, append latency and group-commit batch sizes, fed by the event store's writer. */
 export function appendMetrics(registry: Registry): AppendObserver {
+  // Resends get their own counter, not a label: readers sum every series of the events counter.
   const events = new Counter({
     name: 'journey_append_events_total',
-    help: 'Events written by group-commit batches',
+    help: 'Events appended to the log (resends answered as already stored and refused calls not counted)',
+    registers: [registry],
+  });
+  const duplicates = new Counter({
+    name: 'journey_append_duplicates_total',
+    help: 'Events resent and answered as already stored (nothing written)',
     registers: [registry],
   });
   const calls = new Counter({
@@ -30,7 +36,7 @@ export function appendMetrics(registry: Registry): AppendObserver {
   });
   const batchEvents = new Histogram({
     name: 'journey_group_commit_batch_events',
-    help: 'Events per group-commit batch',
+    help: 'Events submitted per group-commit batch',
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096],
     registers: [registry],
   });
@@ -48,8 +54,9 @@ export function appendMetrics(registry: Registry): AppendObserver {
   });
   return {
     batchWritten(report) {
-      events.inc(report.events);
-      batchEvents.observe(report.events);
+      events.inc(report.appended);
+      duplicates.inc(report.duplicates);
+      batchEvents.observe(report.submitted);
       batchCalls.observe(report.calls);
       batchSeconds.observe(report.seconds);
     },

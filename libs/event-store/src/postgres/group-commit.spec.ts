@@ -1,7 +1,8 @@
 import type { Queryable } from '@journey/database';
-import { StoreUnavailableError } from '../errors';
+import { ConcurrencyError, StoreUnavailableError } from '../errors';
+import type { EventOutcome } from '../event-store.port';
 import type { BatchReport } from './append-batch';
-import { GroupCommitWriter, type BatchRunner } from './group-commit';
+import { GroupCommitWriter, type BatchRunner, type BatchWritten } from './group-commit';
 import type { AppendCall } from './prepared-event';
 
 /** A runner whose batches finish when the test says so, recording what each batch held. */
@@ -26,6 +27,10 @@ class ControlledRunner implements BatchRunner {
 
 function call(...streams: string[]): AppendCall {
   return { requests: streams.map((streamId) => ({ streamId, events: [], expected: 'any' })), eventCount: 1 };
+}
+
+function eventsOf(streamId: string, ...statuses: Array<'appended' | 'duplicate'>): EventOutcome[] {
+  return statuses.map((status, i) => ({ status, eventId: `${streamId}-${i}`, streamId, streamPosition: i + 1 }));
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -159,5 +164,27 @@ describe('GroupCommitWriter', () => {
     runner.batches[0]!.finish({ txId: 42 });
     await done;
     expect(commits).toEqual([42]);
+  });
+
+  it('reports as appended only the events stored, not resends answered as duplicates nor refused calls', async () => {
+    const runner = new ControlledRunner();
+    const reports: BatchWritten[] = [];
+    const observer = { batchWritten: (report: BatchWritten) => reports.push(report), callSettled: () => undefined };
+    const writer = new GroupCommitWriter({} as Queryable, runner, { slots: 1, maxBatchEvents: 100 }, () => undefined, observer);
+    const sized = (streamId: string, eventCount: number): AppendCall => ({ ...call(streamId), eventCount });
+    const fresh = writer.submit(sized('a', 2));
+    const resend = writer.submit(sized('b', 3));
+    const refused = writer.submit(sized('c', 2)).catch((error: unknown) => error);
+    await tick();
+    runner.batches[0]!.finish({
+      outcomes: [
+        { ok: true, result: { outcomes: eventsOf('a', 'appended', 'duplicate') } },
+        { ok: true, result: { outcomes: eventsOf('b', 'duplicate', 'duplicate', 'duplicate') } },
+        { ok: false, error: new ConcurrencyError('c', 1, 4) },
+      ],
+    });
+    await Promise.all([fresh, resend]);
+    expect(await refused).toBeInstanceOf(ConcurrencyError);
+    expect(reports).toEqual([expect.objectContaining({ calls: 3, submitted: 7, appended: 1, duplicates: 4 })]);
   });
 });

@@ -22,9 +22,22 @@ export interface BatchRunner {
   run(db: Queryable, calls: readonly AppendCall[], autocommit: boolean): Promise<BatchReport>;
 }
 
+/** One settled batch, for metrics. */
+export interface BatchWritten {
+  readonly calls: number;
+  /** Events the batch's calls submitted, whatever became of them (the batch's size). */
+  readonly submitted: number;
+  /** Events the batch stored: not those answered as already stored, nor those of refused calls. */
+  readonly appended: number;
+  /** Events answered as already stored (a client's resend). */
+  readonly duplicates: number;
+  readonly seconds: number;
+  readonly attempts: number;
+}
+
 /** What the writer reports, for metrics. */
 export interface AppendObserver {
-  batchWritten(report: { readonly calls: number; readonly events: number; readonly seconds: number; readonly attempts: number }): void;
+  batchWritten(report: BatchWritten): void;
   callSettled(seconds: number, ok: boolean): void;
 }
 
@@ -162,7 +175,8 @@ export class GroupCommitWriter {
     if (report) {
       this.observer?.batchWritten({
         calls: batch.length,
-        events: batch.reduce((sum, pending) => sum + pending.call.eventCount, 0),
+        submitted: batch.reduce((sum, pending) => sum + pending.call.eventCount, 0),
+        ...countStored(report),
         seconds: (finished - started) / 1000,
         attempts: report.attempts,
       });
@@ -181,4 +195,18 @@ export class GroupCommitWriter {
       for (const wake of waiters) wake();
     }
   }
+}
+
+/** Events of the batch's accepted calls, as appended or answered as already stored. */
+function countStored(report: BatchReport): { appended: number; duplicates: number } {
+  let appended = 0;
+  let duplicates = 0;
+  for (const outcome of report.outcomes) {
+    if (!outcome.ok) continue;
+    for (const event of outcome.result.outcomes) {
+      if (event.status === 'appended') appended++;
+      else if (event.status === 'duplicate') duplicates++;
+    }
+  }
+  return { appended, duplicates };
 }
