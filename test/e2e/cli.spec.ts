@@ -71,7 +71,11 @@ describeWithServer('the journey CLI, through the command and query buses', () =>
   it('seeds through the ingest use case, then verifies the chains and folds a customer as of an instant', async () => {
     const seeded = await journey(['seed', '--customers', '3', '--seed', '7', '--until', '2026-06-01T00:00:00Z', '--days', '60'], MASTER_KEY);
     expect(seeded.code).toBe(0);
-    expect(seeded.stdout).toMatch(/^seeded 3 customers, [\d,]+ events in /);
+    expect(seeded.stdout).toMatch(/^seeded 3 customers, [\d,]+ events in .*; the history ends at 2026-06-01T00:00:00.000Z: --until 2026-06-01T00:00:00.000Z repeats it/);
+    // Another history under the same seed (another --until) is refused, naming what repeats the first.
+    const moved = await journey(['seed', '--customers', '3', '--seed', '7', '--until', '2026-06-02T00:00:00Z', '--days', '60'], MASTER_KEY);
+    expect(moved.code).not.toBe(0);
+    expect(moved.stderr).toMatch(/give the --until the first run printed/);
 
     // Verifying reads sealed text only: no master key.
     const verified = await journey(['verify', 'customer-c7-1', 'customer-c7-2']);

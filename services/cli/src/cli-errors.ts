@@ -7,7 +7,7 @@ export class SeedRejectedError extends Error {
     readonly eventId: string | undefined,
     readonly reasons: readonly string[],
   ) {
-    super(`event ${eventId ?? '?'} was refused: ${reasons.join('; ')} (seeded before with other options?)`);
+    super(`event ${eventId ?? '?'} was refused: ${reasons.join('; ')} (seeded before with other options, or with another --until? Without --until the history ends at the start of today, UTC: give the --until the first run printed)`);
     this.name = 'SeedRejectedError';
   }
 }
