@@ -16,6 +16,8 @@ export interface LiveFold {
   readonly seconds: number;
   readonly rate: number;
   readonly maxRssMiB: number;
+  /** Rows the fold inserted, updated or deleted per live event, by table of the journey schema (those of at least 0.05). */
+  readonly rowsPerEvent: Readonly<Record<string, number>>;
 }
 
 /**
@@ -60,9 +62,42 @@ export async function liveFolding(url: string, customers: number, events: number
     await db.close();
   }
   process.stdout.write(`appended ${fmt(events)} events over ${fmt(customers)} customers; folding\n`);
+  const before = await rowsWritten(url);
   const results = await foldWorkers(url, processes);
+  const after = await rowsWritten(url);
+  const rowsPerEvent: Record<string, number> = {};
+  for (const [table, rows] of after) {
+    const perEvent = (rows - (before.get(table) ?? 0)) / events;
+    if (perEvent >= 0.05) rowsPerEvent[table] = perEvent;
+  }
   const seconds = Math.max(...results.map((result) => result.seconds));
-  return { events, seconds, rate: events / seconds, maxRssMiB: Math.max(...results.map((result) => result.maxRssMiB)) };
+  return { events, seconds, rate: events / seconds, maxRssMiB: Math.max(...results.map((result) => result.maxRssMiB)), rowsPerEvent };
+}
+
+/**
+ * Rows inserted, updated and deleted so far in each table of the journey schema of the database
+ * (pg_stat_user_tables). A session's counts reach the statistics when it ends or within a second
+ * or so: read until two reads half a second apart agree.
+ */
+async function rowsWritten(url: string): Promise<Map<string, number>> {
+  const db = new PgDatabase({ url, poolSize: 1, applicationName: 'journey-bench-fold-stats' });
+  try {
+    let last = '';
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const { rows } = await db.query<{ relname: string; written: string }>(
+        "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del AS written FROM pg_stat_user_tables WHERE schemaname = 'journey' ORDER BY relname",
+      );
+      const now = JSON.stringify(rows);
+      if (now === last) return new Map(rows.map((row) => [row.relname, Number(row.written)]));
+      last = now;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Each read in a transaction of its own sees the statistics anew.
+      await db.query('SELECT pg_stat_clear_snapshot()');
+    }
+    throw new Error('the table statistics did not settle');
+  } finally {
+    await db.close();
+  }
 }
 
 /**

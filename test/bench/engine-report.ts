@@ -90,6 +90,29 @@ function notes(runs: readonly EngineRun[]): string[] {
   return lines;
 }
 
+/**
+ * What one live event writes, by table: the rows the fold of one process inserted, updated or
+ * deleted (pg_stat_user_tables of its database), per live event, medians over the runs.
+ */
+function rowsWrittenLines(runs: readonly EngineRun[]): string[] {
+  const folds = runs.flatMap((run) => run.folds.filter((fold) => fold.processes === 1));
+  if (folds.length === 0) return [];
+  const tables = [...new Set(folds.flatMap((fold) => Object.keys(fold.rowsPerEvent)))];
+  const perTable = tables
+    .map((table) => ({ table, rows: median(folds.map((fold) => fold.rowsPerEvent[table] ?? 0)) }))
+    .sort((a, b) => b.rows - a.rows);
+  const total = perTable.reduce((sum, { rows }) => sum + rows, 0);
+  return [
+    '',
+    `Rows written per live event by the fold of one process, by table (inserted, updated or deleted, from the database's`,
+    `pg_stat_user_tables, medians over the runs): ${total.toFixed(1)} in all; ` +
+      perTable.map(({ table, rows }) => `${table} ${rows.toFixed(2)}`).join(', ') +
+      '. The stream heads (journey.streams) count the stage changes the fold appends, and the first event of a cloned',
+    "customer, whose stream the log does not hold yet; item_pairs, item_stats and customer_items are the recommendations' item",
+    'similarity, kept live by a subscription of its own.',
+  ];
+}
+
 /** The section of docs/benchmarks.md and the figures of docs/benchmarks.json; written only when `record`. */
 export function recordEngineResults(results: EngineResults, record: boolean): { section: string; file?: string } {
   const { machine, runs, settings } = results;
@@ -154,6 +177,7 @@ export function recordEngineResults(results: EngineResults, record: boolean): { 
     '(test/bench/engine-fold-worker.ts, one process, or two sharing the partitions through their leases as engine processes do;',
     'each takes its share before the clock starts) timed folding them from the log, and then the stage changes they derived',
     '(folded in turn), until every partition has caught up; peak RSS is that of the largest worker.',
+    ...rowsWrittenLines(runs),
     ...(notes(runs).length > 0 ? ['', ...notes(runs)] : []),
     '',
   ].join('\n');

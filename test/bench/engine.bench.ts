@@ -60,7 +60,8 @@ async function main(): Promise<void> {
         const fold = await liveFolding(foldUrl, FOLD_CUSTOMERS, FOLD_EVENTS, RANDOM_LIVE_MIX, processes);
         folds.push({ ...fold, processes });
         process.stdout.write(
-          `run ${run}: live folding in ${processes} process${processes > 1 ? 'es' : ''}: ${fmt(fold.events)} events in ${fold.seconds.toFixed(1)} s = ${fmt(fold.rate)} events/s = ${(fold.rate / c).toFixed(3)} C\n`,
+          `run ${run}: live folding in ${processes} process${processes > 1 ? 'es' : ''}: ${fmt(fold.events)} events in ${fold.seconds.toFixed(1)} s = ${fmt(fold.rate)} events/s = ${(fold.rate / c).toFixed(3)} C; ` +
+            `rows written per event: ${Object.entries(fold.rowsPerEvent).map(([table, rows]) => `${table} ${rows.toFixed(2)}`).join(', ')}\n`,
         );
       }
       runs.push({ ceiling: c, scenarios, folds });
