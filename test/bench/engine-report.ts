@@ -107,9 +107,8 @@ function rowsWrittenLines(runs: readonly EngineRun[]): string[] {
     `Rows written per live event by the fold of one process, by table (inserted, updated or deleted, from the database's`,
     `pg_stat_user_tables, medians over the runs): ${total.toFixed(1)} in all; ` +
       perTable.map(({ table, rows }) => `${table} ${rows.toFixed(2)}`).join(', ') +
-      '. The stream heads (journey.streams) count the stage changes the fold appends, and the first event of a cloned',
-    "customer, whose stream the log does not hold yet; item_pairs, item_stats and customer_items are the recommendations' item",
-    'similarity, kept live by a subscription of its own.',
+      '. events, derived_outbox and streams (the streams\' heads) are the stage changes the fold appends; item_pairs,',
+    "item_stats and customer_items are the recommendations' item similarity, kept live by a subscription of its own.",
   ];
 }
 
