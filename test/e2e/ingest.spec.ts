@@ -7,6 +7,7 @@ import type { EventType } from '@journey/contracts';
 import { SAMPLE_DATA, sampleEvent } from '../support/sample-events';
 import { startEngine, type EngineUnderTest } from '../support/engine-app';
 import { TcpProxy } from '../support/tcp-proxy';
+import { until } from '../support/until';
 import { backends, createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
 
 describe.each(backends())('HTTP ingest on %s', (backend) => {
@@ -136,18 +137,24 @@ describe.each(backends())('HTTP ingest on %s', (backend) => {
       .execute(new ConsumeEventsCommand(bad.map((value, i) => ({ topic, partition: 0, offset: String(10 + i), key: Buffer.from('c-9'), value: Buffer.from(value) }))));
     expect(report).toMatchObject({ appended: 0, duplicates: 0, deadLetters: [{}, {}, {}] });
 
-    const all: Array<Record<string, unknown>> = [];
-    let url = '/v1/dead-letters?limit=2';
-    for (;;) {
-      const page = await get(url);
-      expect(page.status).toBe(200);
-      const body = page.json() as { deadLetterTopic: string; items: Array<Record<string, unknown>>; next?: number };
-      expect(body.deadLetterTopic).toBe('journey.events.dead-letter');
-      all.push(...body.items);
-      if (body.next === undefined) break;
-      url = `/v1/dead-letters?limit=2&after=${body.next}`;
-    }
-    const mine = all.filter((item) => item.topic === topic);
+    const listed = async () => {
+      const all: Array<Record<string, unknown>> = [];
+      let url = '/v1/dead-letters?limit=2';
+      for (;;) {
+        const page = await get(url);
+        expect(page.status).toBe(200);
+        const body = page.json() as { deadLetterTopic: string; items: Array<Record<string, unknown>>; next?: number };
+        expect(body.deadLetterTopic).toBe('journey.events.dead-letter');
+        all.push(...body.items);
+        if (body.next === undefined) return all.filter((item) => item.topic === topic);
+        url = `/v1/dead-letters?limit=2&after=${body.next}`;
+      }
+    };
+    // Listed once the transactions in flight before them have ended (other tests' may last a moment).
+    const mine = await until(async () => {
+      const letters = await listed();
+      return letters.length >= 3 ? letters : undefined;
+    }, 10_000, 'the three dead letters');
     expect(mine.map((item) => item.offset)).toEqual(['10', '11', '12']);
     expect(mine[1]).toMatchObject({ key: 'c-9', eventType: 'PurchaseCompleted', errors: expect.arrayContaining([expect.objectContaining({ field: 'occurredAt' })]) });
     expect(JSON.stringify(mine)).not.toContain('o-1001');

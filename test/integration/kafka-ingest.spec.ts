@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { AppendRejectedError, StoreUnavailableError, type AppendRequest, type AppendResult, type EventStore } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
-import { PgDatabase, type Queryable } from '@journey/database';
+import { PgDatabase, type Database, type Queryable } from '@journey/database';
 import { ConsumeEventsHandler, DeadLetterStore, MAX_MESSAGE_BYTES, type DeadLetter, type DeadLetterSink, type IngestMessage } from '@journey/ingest';
 import { SAMPLE_DATA, sampleEvent } from '../support/sample-events';
-import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+import { backends, createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
+import { until } from '../support/until';
 
 const NOW = new Date('2026-03-01T12:10:00.000Z');
 const TOPIC = 'journey.events';
@@ -122,6 +123,21 @@ describe.each(backends())('Kafka ingest of messages on %s', (backend) => {
     expect(await records()).toBe(before);
   });
 
+  it('lists the dead letters page by page from the cursor of the last one listed, each once', async () => {
+    const partition = new Partition(8);
+    for (const run of [3, 2]) {
+      await handler(new SeenDeadLetters()).handle(Array.from({ length: run }, () => partition.message('not json')));
+    }
+    // Other tests' transactions on the server may hold the horizon a moment.
+    const mine = async () => (await table.list(0, 1000)).filter((record) => record.partition === 8);
+    await until(async () => ((await mine()).length === 5 ? true : undefined), 10_000, 'every letter below the horizon');
+    const offsets: string[] = [];
+    for (let page = await table.list(0, 2); page.length > 0; page = await table.list(page[page.length - 1]!.id, 2)) {
+      offsets.push(...page.filter((record) => record.partition === 8).map((record) => record.offset));
+    }
+    expect(offsets).toEqual(['0', '1', '2', '3', '4']);
+  });
+
   it('dead-letters a reused event id with other content, and leaves the stored event as it was', async () => {
     const partition = new Partition(2);
     const customerId = `c-${randomUUID()}`;
@@ -226,3 +242,75 @@ describe.each(backends())('Kafka ingest of messages on %s', (backend) => {
     expect(await records()).toBe(before);
   });
 });
+
+describeWithServer('dead letters listed while other processes record them', () => {
+  let t: TestDatabase;
+  let other: Database;
+
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres', 4);
+    other = await t.open(2);
+  });
+  afterAll(async () => {
+    await other.close();
+    await t.drop();
+  });
+
+  const letter = (partition: number, offset: number): DeadLetter => ({
+    message: { topic: TOPIC, partition, offset: String(offset), key: Buffer.from('c-1'), value: Buffer.from('not json') },
+    errors: [{ field: 'value', reason: 'is not JSON' }],
+  });
+
+  /** A transaction that records a letter and stays open until `commit` is called. */
+  const recordInOpenTransaction = async (partition: number, offset: number, before?: (tx: Queryable) => Promise<unknown>) => {
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    let recorded!: () => void;
+    const written = new Promise<void>((resolve) => (recorded = resolve));
+    const done = t.db.transaction(async (tx) => {
+      await before?.(tx);
+      await new DeadLetterStore(tx, () => NOW).record([letter(partition, offset)]);
+      recorded();
+      await held;
+    });
+    await written;
+    return { commit: () => (commit(), done) };
+  };
+
+  it('lists every letter once to a reader that follows the cursor, whatever order their transactions commit in', async () => {
+    const reader = new DeadLetterStore(t.db, () => NOW);
+    const seen: string[] = [];
+    let after = 0;
+    const follow = async () => {
+      for (let page = await reader.list(after, 100); page.length > 0; page = await reader.list(after, 100)) {
+        seen.push(...page.map((record) => `${record.partition}/${record.offset}`));
+        after = page[page.length - 1]!.id;
+      }
+    };
+    const writer = new DeadLetterStore(other, () => NOW);
+
+    // Two partitions consumed at once: the first letter takes its id, the next id commits first.
+    const slow = await recordInOpenTransaction(0, 10);
+    await writer.record([letter(1, 20)]);
+    await follow();
+    await slow.commit();
+    await follow();
+
+    // A transaction that began writing before another takes the lower id and commits last.
+    const early = await other.transaction(async (tx) => {
+      await tx.query('SELECT pg_current_xact_id()');
+      const late = await recordInOpenTransaction(2, 30);
+      await new DeadLetterStore(tx, () => NOW).record([letter(3, 40)]);
+      return late;
+    });
+    await follow();
+    await early.commit();
+    // Other tests' transactions on the server may hold the horizon a moment longer.
+    const deadline = Date.now() + 10_000;
+    do await follow();
+    while (seen.length < 4 && Date.now() < deadline);
+
+    expect(seen.sort()).toEqual(['0/10', '1/20', '2/30', '3/40']);
+  });
+});
+

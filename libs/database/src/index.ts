@@ -6,3 +6,4 @@ export * from './sql-functions';
 export { PgDatabase } from './pg-database';
 export { PgliteDatabase } from './pglite-database';
 export { isUnavailable, isTransactionConflict, isTransient } from './unavailable';
+export { afterInCommitOrder, belowHorizon, BELOW_HORIZON, COMMIT_ORDER } from './commit-order';

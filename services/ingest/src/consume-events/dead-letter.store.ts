@@ -1,5 +1,5 @@
 import type { FieldError } from '@journey/contracts';
-import { isUnavailable, type Queryable } from '@journey/database';
+import { afterInCommitOrder, BELOW_HORIZON, belowHorizon, COMMIT_ORDER, isUnavailable, type Queryable } from '@journey/database';
 import { StoreUnavailableError } from '@journey/event-store';
 import type { Clock } from '@journey/platform';
 import type { DeadLetter, DeadLetterSink } from './dead-letter';
@@ -29,6 +29,7 @@ interface StoredRow {
   readonly event_id: string | null;
   readonly event_type: string | null;
   readonly errors: FieldError[];
+  readonly below_horizon: boolean;
 }
 
 /** journey.dead_letters: one record per refused message, written once however often it is delivered. */
@@ -69,13 +70,20 @@ export class DeadLetterStore implements DeadLetterSink {
     );
   }
 
-  /** The records after `afterId`, oldest first. */
+  /**
+   * The records after the one of id `afterId`, in the order they committed: a record committed
+   * after a reader passed its id is still listed to it.
+   */
   async list(afterId: number, limit: number): Promise<DeadLetterRecord[]> {
-    const { rows } = await this.db.query<StoredRow>(
-      `SELECT id, recorded_at, topic, kafka_partition, kafka_offset, message_key, value_bytes, event_id, event_type, errors
-       FROM journey.dead_letters WHERE id > $1 ORDER BY id LIMIT $2`,
-      [afterId, limit],
-    );
+    const rows = await belowHorizon(async () => {
+      const { rows: page } = await this.db.query<StoredRow>(
+        `SELECT id, recorded_at, topic, kafka_partition, kafka_offset, message_key, value_bytes, event_id, event_type, errors, ${BELOW_HORIZON}
+         FROM journey.dead_letters WHERE ${afterInCommitOrder('journey.dead_letters', '$1')}
+         ORDER BY ${COMMIT_ORDER} LIMIT $2`,
+        [afterId, limit],
+      );
+      return page;
+    });
     return rows.map((row) => ({
       id: Number(row.id),
       recordedAt: new Date(row.recorded_at).toISOString(),
