@@ -1,6 +1,7 @@
-import type { Database, QueryResult } from '@journey/database';
+import type { Database, Queryable, QueryResult } from '@journey/database';
 import { AccessLog, type AccessEntry } from '@journey/platform';
-import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+import { backends, createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
+import { until } from '../support/until';
 
 let sequence = 0;
 function entry(overrides: Partial<AccessEntry> = {}): AccessEntry {
@@ -56,6 +57,20 @@ describe.each(backends())('the access log on %s', (backend) => {
   });
 
   const rows = async (): Promise<Row[]> => (await t.db.query<Row>('SELECT path, route, filters FROM journey.access_log ORDER BY id')).rows;
+
+  it('reads the log page by page from the cursor of the last row read, each row once, within its filters', async () => {
+    for (const keyId of ['k1', 'k2', 'k1', 'k1', 'k2', 'k1']) log.record(entry({ keyId }));
+    await log.flush();
+    for (const keyId of ['k2', 'k1']) log.record(entry({ keyId }));
+    await log.flush();
+    // Other tests' transactions on the server may hold the horizon a moment.
+    await until(async () => ((await log.read({ limit: 100 })).length === 8 ? true : undefined), 10_000, 'every row below the horizon');
+    const read: string[] = [];
+    for (let page = await log.read({ keyId: 'k1', limit: 2 }); page.length > 0; page = await log.read({ keyId: 'k1', after: page[page.length - 1]!.id, limit: 2 })) {
+      read.push(...page.map((row) => row.path));
+    }
+    expect(read).toEqual((await rows()).filter((_, i) => [0, 2, 3, 5, 7].includes(i)).map((row) => row.path));
+  });
 
   it('keeps every row of a batch that holds NUL, lone surrogates and very long values, the hostile ones made storable', async () => {
     const good = [entry(), entry({ keyId: 'k1', role: 'marketing', status: 200, route: '/v1/exports/customers.csv', path: '/v1/exports/customers.csv' })];
@@ -169,3 +184,80 @@ describe.each(backends())('the access log on %s', (backend) => {
     expect(await rows()).toHaveLength(4);
   });
 });
+
+describeWithServer('the access log read while other processes write theirs', () => {
+  let t: TestDatabase;
+  let other: Database;
+
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres', 4);
+    other = await t.open(2);
+  });
+  afterAll(async () => {
+    await other.close();
+    await t.drop();
+  });
+
+  /** A process's access log whose writes go through `db` (the log only queries). */
+  const logOn = (db: Queryable): AccessLog =>
+    new AccessLog({ ...t.db, query: (sql: string, params?: readonly unknown[]) => db.query(sql, params) } as unknown as Database, () => undefined, 60_000);
+
+  /** A process writes a batch of the log in a transaction that stays open until `commit` is called. */
+  const writeInOpenTransaction = async (path: string, before?: (tx: Queryable) => Promise<unknown>) => {
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    let written!: () => void;
+    const inserted = new Promise<void>((resolve) => (written = resolve));
+    const done = t.db.transaction(async (tx) => {
+      await before?.(tx);
+      const log = logOn(tx);
+      log.record(entry({ path }));
+      await log.close();
+      written();
+      await held;
+    });
+    await inserted;
+    return { commit: () => (commit(), done) };
+  };
+
+  it('gives every row once to an auditor who follows the cursor, whatever order the batches commit in', async () => {
+    const auditor = new AccessLog(t.db, () => undefined, 60_000);
+    const writer = new AccessLog(other, () => undefined, 60_000);
+    const seen: string[] = [];
+    let after = 0;
+    const follow = async () => {
+      for (let page = await auditor.read({ after, limit: 100 }); page.length > 0; page = await auditor.read({ after, limit: 100 })) {
+        seen.push(...page.map((row) => row.path));
+        after = page[page.length - 1]!.id;
+      }
+    };
+
+    // Two processes flush at once: the first batch takes its id, the next id commits first.
+    const slow = await writeInOpenTransaction('/a');
+    writer.record(entry({ path: '/b' }));
+    await writer.flush();
+    await follow();
+    await slow.commit();
+    await follow();
+
+    // A transaction that began writing before another takes the lower id and commits last.
+    const early = await other.transaction(async (tx) => {
+      await tx.query('SELECT pg_current_xact_id()');
+      const late = await writeInOpenTransaction('/c');
+      const log = logOn(tx);
+      log.record(entry({ path: '/d' }));
+      await log.close();
+      return late;
+    });
+    await follow();
+    await early.commit();
+    // Other tests' transactions on the server may hold the horizon a moment longer.
+    const deadline = Date.now() + 10_000;
+    do await follow();
+    while (seen.length < 4 && Date.now() < deadline);
+
+    expect(seen.sort()).toEqual(['/a', '/b', '/c', '/d']);
+    await Promise.all([auditor.close(), writer.close()]);
+  });
+});
+

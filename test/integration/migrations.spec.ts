@@ -5,9 +5,12 @@ import type { EventType } from '@journey/contracts';
 import { emptyCustomer360, foldEvents, DEFAULT_LIFECYCLE } from '@journey/domain';
 import type { NewEvent } from '@journey/event-store';
 import { PostgresEventStore } from '@journey/event-store/postgres';
+import { DeadLetterStore } from '@journey/ingest';
+import { AccessLog } from '@journey/platform';
 import { LIVE_TABLES, readCustomers, saveCustomers, WeeklyAggregates, weekOf } from '@journey/projections';
 import { SAMPLE_DATA } from '../support/sample-events';
 import { backends, createTestDatabase, type TestDatabase } from '../support/test-database';
+import { until } from '../support/until';
 
 const FUNCTIONS = loadSqlFunctions(join(defaultMigrationsDir(), 'functions'));
 const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
@@ -141,6 +144,34 @@ describe.each(backends())('migrations and SQL functions on %s', (backend) => {
     ]);
     expect(errors).toEqual([]);
     await store.close();
+  });
+
+  it('lists the dead letters and access-log rows written before 031 first, in id order, and pages on from their ids', async () => {
+    await migrate(t.db, loadMigrations().filter((m) => m.name < '031'));
+    await t.db.query(
+      `INSERT INTO journey.dead_letters (recorded_at, topic, kafka_partition, kafka_offset, value_bytes, errors)
+       SELECT now(), 'journey.events', 0, n, 0, '[]' FROM generate_series(1, 2) AS n`,
+    );
+    await t.db.query(
+      `INSERT INTO journey.access_log (at, method, route, path, filters, status, duration_ms)
+       SELECT now(), 'GET', '/v1/customers', '/' || n, '{}', 200, 1 FROM generate_series(1, 2) AS n`,
+    );
+
+    expect((await migrate(t.db)).applied).toEqual(expect.arrayContaining(['031_dead_letters_commit_order.sql', '032_access_log_commit_order.sql']));
+    const letters = new DeadLetterStore(t.db, () => new Date());
+    await letters.record([{ message: { topic: 'journey.events', partition: 0, offset: '3', key: null, value: null }, errors: [{ field: 'value', reason: 'is empty' }] }]);
+    const log = new AccessLog(t.db, (error) => {
+      throw error;
+    });
+    log.record({ at: new Date().toISOString(), keyId: null, role: null, method: 'GET', route: '/v1/customers', path: '/3', filters: {}, status: 200, durationMs: 1 });
+    await log.close();
+
+    // Other tests' transactions on the server may hold the horizon a moment.
+    await until(async () => ((await letters.list(0, 10)).length === 3 && (await log.read({ limit: 10 })).length === 3 ? true : undefined), 10_000, 'every row below the horizon');
+    const [firstLetter] = await letters.list(0, 1);
+    expect([firstLetter!.offset, ...(await letters.list(firstLetter!.id, 10)).map((letter) => letter.offset)]).toEqual(['1', '2', '3']);
+    const [firstRow] = await log.read({ limit: 1 });
+    expect([firstRow!.path, ...(await log.read({ after: firstRow!.id, limit: 10 })).map((row) => row.path)]).toEqual(['/1', '/2', '/3']);
   });
 
   it('applies a function again when its file changes, and only then', async () => {

@@ -1,4 +1,4 @@
-import { isUnavailable, type Database } from '@journey/database';
+import { afterInCommitOrder, BELOW_HORIZON, belowHorizon, COMMIT_ORDER, isUnavailable, type Database } from '@journey/database';
 import type { AccessEntry } from './access-entry';
 import { sanitiseEntry, unrecordableEntry } from './access-entry.sanitiser';
 import { withoutPersonalValues } from './personal-filters';
@@ -21,6 +21,20 @@ const DROP_CHUNK = 1_000;
 const INSERT = `INSERT INTO journey.access_log (at, key_id, role, method, route, path, filters, status, duration_ms)
   SELECT x.at, x."keyId", x.role, x.method, x.route, x.path, x.filters, x.status, x."durationMs"
   FROM json_to_recordset($1::json) AS x(at timestamptz, "keyId" text, role text, method text, route text, path text, filters jsonb, status int, "durationMs" real)`;
+
+interface StoredRow {
+  readonly id: string | number;
+  readonly at: Date | string;
+  readonly key_id: string | null;
+  readonly role: string | null;
+  readonly method: string;
+  readonly route: string;
+  readonly path: string;
+  readonly filters: Record<string, unknown>;
+  readonly status: number;
+  readonly duration_ms: number;
+  readonly below_horizon: boolean;
+}
 
 /**
  * The API's access log: one row per request (key, route, filters, time, result), written in
@@ -112,14 +126,21 @@ export class AccessLog {
     await this.flush();
   }
 
+  /**
+   * The rows after the one of id `query.after`, in the order they committed: a row another
+   * process committed after a reader passed its id is still given to it.
+   */
   async read(query: AccessQuery): Promise<Array<AccessEntry & { id: number }>> {
-    const { rows } = await this.db.query<{ id: string | number; at: Date | string; key_id: string | null; role: string | null; method: string; route: string; path: string; filters: Record<string, unknown>; status: number; duration_ms: number }>(
-      `SELECT id, at, key_id, role, method, route, path, filters, status, duration_ms FROM journey.access_log
-       WHERE ($1::text IS NULL OR key_id = $1) AND ($2::timestamptz IS NULL OR at >= $2) AND ($3::timestamptz IS NULL OR at < $3)
-         AND id > $4
-       ORDER BY id LIMIT $5`,
-      [query.keyId ?? null, query.from ?? null, query.to ?? null, query.after ?? 0, query.limit],
-    );
+    const rows = await belowHorizon(async () => {
+      const { rows: page } = await this.db.query<StoredRow>(
+        `SELECT id, at, key_id, role, method, route, path, filters, status, duration_ms, ${BELOW_HORIZON} FROM journey.access_log
+         WHERE ($1::text IS NULL OR key_id = $1) AND ($2::timestamptz IS NULL OR at >= $2) AND ($3::timestamptz IS NULL OR at < $3)
+           AND ${afterInCommitOrder('journey.access_log', '$4')}
+         ORDER BY ${COMMIT_ORDER} LIMIT $5`,
+        [query.keyId ?? null, query.from ?? null, query.to ?? null, query.after ?? 0, query.limit],
+      );
+      return page;
+    });
     return rows.map((row) => ({
       id: Number(row.id),
       at: new Date(row.at).toISOString(),
