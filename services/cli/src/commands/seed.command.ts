@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { MAX_BATCH_EVENTS } from '@journey/contracts';
-import { startOfUtcDay } from '@journey/datagen';
 import { usageError } from '../cli-errors';
 import { withEngine } from '../cli-context';
 import { oneOf, positive } from '../cli-options';
@@ -24,9 +23,8 @@ export function registerSeedCommands(program: Command): void {
     .option('--concurrency <n>', 'calls in flight', '4')
     .action(async (options: Record<string, string>) => {
       const now = new Date();
-      // Resolved here, to be printed: the same --seed, options and --until give the same events.
-      const until = options.until ? new Date(options.until) : startOfUtcDay(now);
-      if (Number.isNaN(until.getTime())) throw usageError('--until', `${options.until} is not an instant`);
+      const until = options.until ? new Date(options.until) : undefined;
+      if (until && Number.isNaN(until.getTime())) throw usageError('--until', `${options.until} is not an instant`);
       const seedOptions: SeedOptions = {
         seed: positive('--seed', options.seed!, 0),
         customers: positive('--customers', options.customers!),
@@ -43,8 +41,8 @@ export function registerSeedCommands(program: Command): void {
           : await withEngine(({ commands }) => commands.execute(new SeedPopulationCommand(seedOptions, now)));
       process.stdout.write(
         `seeded ${report.customers.toLocaleString('en-US')} customers, ${report.events.toLocaleString('en-US')} events in ${duration(report.seconds)}` +
-          ` (${Math.round(report.events / report.seconds).toLocaleString('en-US')} events/s); the history ends at ${until.toISOString()}:` +
-          ` --until ${until.toISOString()} repeats it (appending nothing new)\n`,
+          ` (${Math.round(report.events / report.seconds).toLocaleString('en-US')} events/s); the history ends at ${report.until}:` +
+          ` --until ${report.until} repeats it (appending nothing new)\n`,
       );
     });
 }

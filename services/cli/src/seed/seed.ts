@@ -13,6 +13,8 @@ export interface SeedReport {
   readonly customers: number;
   readonly events: number;
   readonly seconds: number;
+  /** Where the history ends (--until, by default the start of the day, UTC): the same seed, options and end give the same events. */
+  readonly until: string;
 }
 
 export interface SeedOptions extends DatasetOptions {
@@ -54,7 +56,8 @@ export async function seed(sink: SeedSink, options: SeedOptions, now: Date): Pro
     inFlight.add(tracked);
   };
 
-  for (const customer of dataset(options, now).customers()) {
+  const generated = dataset(options, now);
+  for (const customer of generated.customers()) {
     batch.push(...customer.events);
     customers++;
     if (batch.length >= batchSize) {
@@ -66,7 +69,7 @@ export async function seed(sink: SeedSink, options: SeedOptions, now: Date): Pro
   await Promise.all(inFlight);
   if (failure) throw failure;
   progress?.finish(customers, events);
-  return { customers, events, seconds: (performance.now() - started) / 1000 };
+  return { customers, events, seconds: (performance.now() - started) / 1000, until: new Date(generated.shape.until).toISOString() };
 }
 
 /** Appends through the library, each event validated as HTTP ingest would. */
