@@ -68,6 +68,24 @@ export function isDerivedType(type: EventType): boolean {
   return EVENT_CATALOGUE[type].family === 'derived';
 }
 
+/**
+ * Why upstream apps may not publish a type, or undefined when they may: the engine alone appends
+ * derived events, and CustomerForgotten, which the pass folds by destroying the customer's keys,
+ * comes only from an admin's forget request.
+ */
+export function publishRefusal(type: EventType): string | undefined {
+  if (isDerivedType(type)) return `${type} is derived by the engine and cannot be published`;
+  if (type === 'CustomerForgotten') {
+    return 'CustomerForgotten cannot be published: the engine appends it when an admin forgets the customer (POST /v1/customers/{customerId}/forget)';
+  }
+  return undefined;
+}
+
+/** Whether upstream apps may publish the type (POST /v1/events, Kafka ingest, the tracking API). */
+export function isPublishableType(type: EventType): boolean {
+  return publishRefusal(type) === undefined;
+}
+
 const piiByType = new Map<string, readonly string[]>();
 
 /** The PII fields of an event type's payload (none for a type outside the catalogue). */

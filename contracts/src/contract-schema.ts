@@ -1,6 +1,6 @@
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import { EVENT_CATALOGUE, isDerivedType, type EventType } from './catalogue';
+import { EVENT_CATALOGUE, isPublishableType, type EventType } from './catalogue';
 import { EXTERNAL_ID_PATTERN, nestedTypeOf } from './decorators';
 import { EnvelopeContract } from './envelope';
 import { MAX_BATCH_EVENTS, MAX_ID_LENGTH } from './limits';
@@ -88,7 +88,7 @@ export function eventSchemas(): { readonly request: Schema; readonly definitions
  */
 function eventRequestSchema(definitions: Record<string, Schema>): Schema {
   const envelope = contractSchema(EnvelopeContract, definitions);
-  const types = (Object.keys(EVENT_CATALOGUE) as EventType[]).filter((type) => !isDerivedType(type));
+  const types = (Object.keys(EVENT_CATALOGUE) as EventType[]).filter(isPublishableType);
   const events = types.map((type) => {
     const data = EVENT_CATALOGUE[type].data;
     definitions[data.name] = contractSchema(data, definitions);

@@ -25,6 +25,18 @@ describe('validateEvent', () => {
     expect(fields(result)).toEqual(['type']);
   });
 
+  it('refuses CustomerForgotten from upstream apps, pointing to the forget route: only an admin forgets a customer', () => {
+    const result = validateEvent(sampleEvent('CustomerForgotten'), { now });
+    expect(result).toEqual({ ok: false, errors: [{ field: 'type', reason: expect.stringMatching(/^CustomerForgotten cannot be published: .*POST \/v1\/customers\/\{customerId\}\/forget/) }] });
+  });
+
+  it('leaves CustomerForgotten out of the types it names as publishable', () => {
+    const result = validateEvent({ ...sampleEvent('PageViewed'), type: 'CustomerErased' }, { now });
+    const reason = result.ok ? '' : result.errors.find((error) => error.field === 'type')!.reason;
+    expect(reason).toMatch(/\(known: .*CustomerRegistered/);
+    expect(reason).not.toMatch(/CustomerForgotten/);
+  });
+
   it('takes a product view without a price, or with a price in its currency', () => {
     expect(validateEvent(sampleEvent('ProductViewed', { data: { sku: 'SKU-1' } }), { now }).ok).toBe(true);
     expect(validateEvent(sampleEvent('ProductViewed', { data: { sku: 'SKU-1', price: 8999, currency: 'EUR' } }), { now }).ok).toBe(true);

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
-import { EVENT_CATALOGUE, isDerivedType, isEventType, type JourneyEvent } from './catalogue';
+import { EVENT_CATALOGUE, isEventType, isPublishableType, publishRefusal, type JourneyEvent } from './catalogue';
 import { compileContract } from './compiled-contract';
 import { EnvelopeContract, type EventMetadata } from './envelope';
 import { MAX_CLOCK_SKEW_MS, MAX_ERROR_TEXT, MAX_EVENT_BYTES, MAX_FIELD_ERRORS, MAX_ID_LENGTH, MAX_METADATA_BYTES } from './limits';
@@ -18,7 +18,10 @@ export type ValidationResult =
 export interface ValidateOptions {
   /** The present instant, against which future `occurredAt` values are refused. */
   readonly now: Date;
-  /** Derived events (source `journey`) are accepted only from the engine itself. */
+  /**
+   * Derived events (source `journey`) and CustomerForgotten are accepted only from the engine
+   * itself (see `publishRefusal`).
+   */
   readonly allowDerived?: boolean;
 }
 
@@ -31,7 +34,7 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** The types upstream apps may publish, named in the answer to an unknown one. */
-const PUBLISHABLE_TYPES = (Object.keys(EVENT_CATALOGUE) as Array<keyof typeof EVENT_CATALOGUE>).filter((type) => !isDerivedType(type));
+const PUBLISHABLE_TYPES = (Object.keys(EVENT_CATALOGUE) as Array<keyof typeof EVENT_CATALOGUE>).filter(isPublishableType);
 const OWNER_FIELDS = ['customerId', 'anonymousId'] as const;
 const MAX_DEPTH = 16;
 /** The longest type the envelope takes (and so the most of an unknown one a reason repeats). */
@@ -80,9 +83,8 @@ export function validateEvent(input: unknown, options: ValidateOptions): Validat
     if (typeof type === 'string') errors.push({ field: 'type', reason: `is not a known event type: ${excerpt(type, MAX_TYPE_LENGTH)} (known: ${PUBLISHABLE_TYPES.join(', ')})` });
   } else {
     const entry = EVENT_CATALOGUE[type];
-    if (isDerivedType(type) && !options.allowDerived) {
-      errors.push({ field: 'type', reason: `${type} is derived by the engine and cannot be published` });
-    }
+    const refusal = options.allowDerived ? undefined : publishRefusal(type);
+    if (refusal !== undefined) errors.push({ field: 'type', reason: refusal });
     const version = raw.version ?? entry.version;
     if (typeof version === 'number' && version !== entry.version) {
       errors.push({ field: 'version', reason: `${type} version ${version} is not supported (current: ${entry.version})` });

@@ -200,6 +200,7 @@ describe.each(backends())('HTTP ingest on %s', (backend) => {
       ['a missing type', { body: without('type') }, 400, 'type'],
       ['an unknown type', { body: { ...valid(), type: 'OrderShipped' } }, 400, 'type'],
       ['a derived type', { body: sampleEvent('LifecycleStageChanged', { customerId }) }, 400, 'type'],
+      ['CustomerForgotten, which only the forget route appends', { body: sampleEvent('CustomerForgotten', { customerId }) }, 400, 'type'],
       ['a numeric type', { body: { ...valid(), type: 7 } }, 400, 'type'],
       ['an unsupported version', { body: { ...valid(), version: 2 } }, 400, 'version'],
       ['a version as a string', { body: { ...valid(), version: '1' } }, 400, 'version'],

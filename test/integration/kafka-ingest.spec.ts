@@ -86,6 +86,7 @@ describe.each(backends())('Kafka ingest of messages on %s', (backend) => {
       { ...named({ ...good(), occurredAt: '2026-03-01T12:20:00.000Z' }), field: 'occurredAt', reason: /future/, type: 'PurchaseCompleted' },
       { ...named({ ...good(), type: 'PurchaseTeleported' }), field: 'type', reason: /not a known event type/, type: 'PurchaseTeleported' },
       { ...named({ ...good(), anonymousId: 'v-1' }), field: 'anonymousId', reason: /absent/, type: 'PurchaseCompleted' },
+      { ...named(sampleEvent('CustomerForgotten', { customerId })), field: 'type', reason: /^CustomerForgotten cannot be published: .*\/forget/, type: 'CustomerForgotten' },
       { value: `{"__proto__": {"admin": true}, ${JSON.stringify(proto).slice(1)}`, eventId: proto.eventId, field: '__proto__', reason: /reserved/, type: 'PurchaseCompleted' },
       { ...named(oversized), field: 'value', reason: /at most 65536 bytes/, type: 'PurchaseCompleted' },
     ];
