@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { request, type Agent } from 'node:http';
+import { createServer } from 'node:net';
 import { streamIdOf } from '@journey/contracts';
 import { dataset } from '@journey/datagen';
 import { PostgresEventStore } from '@journey/event-store/postgres';
@@ -8,6 +11,43 @@ import { until } from '../support/until';
 
 const PARTITIONS = 8;
 const LEASE_SECONDS = 3;
+
+/** The pids of a process's children (the supervisor's workers). */
+function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => Number(line.trim()))
+      .filter((n) => n > 0);
+  } catch {
+    return []; // ps exits 1 when there is none
+  }
+}
+
+/** A port free now (the supervisor closes its port while no worker is left, and a port 0 would come back as another). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** One HTTP request with the admin key, over `agent` (false: a connection of its own). */
+function call(engine: EngineProcess, method: string, path: string, agent: Agent | false, body?: unknown): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${engine.url}${path}`, { method, agent, headers: engine.headers(body !== undefined) }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
 
 describeWithServer('JOURNEY_WORKERS runs several engine processes on one port', () => {
   let t: TestDatabase;
@@ -33,15 +73,23 @@ describeWithServer('JOURNEY_WORKERS runs several engine processes on one port', 
     return held.size === 2 && [...held.values()].every((n) => n === PARTITIONS / 2) ? held : undefined;
   };
 
-  it('shares the port and the partitions, starts a killed worker again, folds every event, and stops whole on SIGTERM', async () => {
-    const engine = new EngineProcess({
+  /** An engine of two workers on the test database (one split of the partitions for every test). */
+  const twoWorkers = (env: Record<string, string> = {}): EngineProcess =>
+    new EngineProcess({
       DATABASE_URL: t.url!,
       JOURNEY_WORKERS: '2',
       JOURNEY_PARTITIONS: String(PARTITIONS),
       JOURNEY_LEASE_SECONDS: String(LEASE_SECONDS),
       JOURNEY_RFM_INTERVAL_SECONDS: '0',
       JOURNEY_CLOCK_INTERVAL_SECONDS: '0',
+      ...env,
     });
+  /** Resolves once both workers listen (start() resolves on the first). */
+  const bothListening = (engine: EngineProcess): Promise<true> =>
+    until(() => ((engine.log.match(/journey engine listening on/g) ?? []).length >= 2 ? true : undefined), 120_000, 'both workers listening');
+
+  it('shares the port and the partitions, starts a killed worker again, folds every event, and stops whole on SIGTERM', async () => {
+    const engine = twoWorkers();
     await engine.start();
     const first = await until(splitInTwo, 120_000, 'the partitions split between the two workers');
 
@@ -85,4 +133,29 @@ describeWithServer('JOURNEY_WORKERS runs several engine processes on one port', 
     expect(code).toBe(0);
     for (const workerPid of workerPids) expect(() => process.kill(workerPid, 0)).toThrow();
   }, 900_000);
+
+  it('starts every worker again when all of them die at once, on the same port, and still stops with code 0 on SIGTERM', async () => {
+    const engine = twoWorkers({ PORT: String(await freePort()) });
+    await engine.start();
+    const supervisor = engine.pid!;
+    await bothListening(engine);
+    const workers = childrenOf(supervisor);
+    expect(workers).toHaveLength(2);
+    try {
+      // Both crash together (the OOM killer, a fault every worker meets): no worker is left during the pause.
+      for (const pid of workers) process.kill(pid, 'SIGKILL');
+      const restarted = await until(() => {
+        const pids = childrenOf(supervisor).filter((pid) => !workers.includes(pid));
+        return pids.length === 2 ? pids : undefined;
+      }, 60_000, 'two new workers');
+      await until(() => ((engine.log.match(/journey engine listening on/g) ?? []).length >= 4 ? true : undefined), 120_000, 'the new workers listening');
+      expect((await call(engine, 'GET', '/health', false)).status).toBe(200);
+      const { code } = await engine.stop();
+      expect(code).toBe(0);
+      for (const pid of restarted) expect(() => process.kill(pid, 0)).toThrow();
+    } finally {
+      await engine.kill();
+      for (const pid of childrenOf(supervisor)) process.kill(pid, 'SIGKILL');
+    }
+  }, 300_000);
 });

@@ -11,12 +11,15 @@ const HEALTHY_AFTER_MS = 60_000;
  * connections to the workers in turn, and each worker is a whole engine. They share the customer
  * partitions by lease, as engines started side by side on one database do, so the work of the
  * pipeline spreads over the cores too. A worker that dies is started again after a pause (its
- * partitions are taken over by the others within one lease meanwhile); SIGTERM or SIGINT stops
- * them all, and this process ends when the last has ended.
+ * partitions are taken over by the others within one lease meanwhile), even when every worker
+ * died at once. SIGTERM or SIGINT stops them all, and this process ends with code 0 when the
+ * last has ended; any other end of it has a non-zero code, so that a service manager restarts it.
  */
 export function superviseWorkers(count: number, logger: Logger): void {
   let stopping = false;
   const deaths = new Map<number, number>();
+  /** Slot → the timer that starts its worker again: it keeps this process alive when no worker is. */
+  const restarts = new Map<number, NodeJS.Timeout>();
   const fork = (slot: number): void => {
     const worker = cluster.fork();
     const started = Date.now();
@@ -29,12 +32,20 @@ export function superviseWorkers(count: number, logger: Logger): void {
       deaths.set(slot, inRow + 1);
       const delay = RESTART_DELAYS_MS[Math.min(inRow, RESTART_DELAYS_MS.length - 1)]!;
       logger.error({ worker: slot, pid: worker.process.pid, code, signal, restartInMs: delay }, 'engine worker died; starting it again');
-      setTimeout(() => !stopping && fork(slot), delay).unref();
+      restarts.set(
+        slot,
+        setTimeout(() => {
+          restarts.delete(slot);
+          fork(slot);
+        }, delay),
+      );
     });
   };
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
+    for (const timer of restarts.values()) clearTimeout(timer);
+    restarts.clear();
     logger.info({ signal }, 'stopping the engine workers');
     const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
     if (workers.length === 0) process.exit(0);
@@ -42,6 +53,12 @@ export function superviseWorkers(count: number, logger: Logger): void {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Nothing left to wait for, unasked: an end a service manager must see as a failure.
+  process.once('beforeExit', () => {
+    if (stopping) return;
+    logger.error({ workers: Object.keys(cluster.workers ?? {}).length, restarting: restarts.size }, 'the engine supervisor has nothing left to run; ending with code 1');
+    process.exitCode = 1;
+  });
   logger.info({ workers: count }, `starting ${count} engine workers on one port`);
   for (let slot = 0; slot < count; slot++) fork(slot);
 }
