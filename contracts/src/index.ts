@@ -7,6 +7,7 @@ export * from './envelope';
 export * from './limits';
 export * from './pii';
 export * from './streams';
+export * from './track-targets';
 export * from './upcasters';
 export * from './validation';
 export * from './events/browse.events';

@@ -115,6 +115,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ JOURNEY_TRACK_EVENT_MAP: '[1]' })).toThrow(/JOURNEY_TRACK_EVENT_MAP/);
   });
 
+  it('refuses a track event map to a type a track cannot become, among the other problems', () => {
+    const problems = (env: NodeJS.ProcessEnv): readonly string[] => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ JOURNEY_TRACK_EVENT_MAP: '{"Checkout Finished": "PurchaseCompleted", "Help Asked": "TicketOpened"}', PORT: 'x' })).toEqual([
+      expect.stringMatching(/^PORT /),
+      'JOURNEY_TRACK_EVENT_MAP maps "Help Asked" to TicketOpened, which a track cannot become: use one of PurchaseCompleted, PurchaseRefunded, ProductViewed, CartUpdated, SearchPerformed, PageViewed, CustomEvent',
+    ]);
+  });
+
   it('leaves the admission limit off unless set, and names a bad one', () => {
     expect(loadConfig({}).admission).toEqual({ maxLagEvents: undefined, maxLagSeconds: undefined });
     expect(loadConfig({ JOURNEY_ADMISSION_MAX_LAG_EVENTS: '50000', JOURNEY_ADMISSION_MAX_LAG_SECONDS: '120' }).admission).toEqual({ maxLagEvents: 50_000, maxLagSeconds: 120 });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { isISO4217CurrencyCode } from 'class-validator';
 import { AT_RISK_SOURCES, MAX_RULE_DURATION_DAYS, MAX_RULE_DURATION_MS, parseDuration, type GlobalCap } from '@journey/domain';
-import { ACTION_CHANNELS, isEventType, type ActionChannel } from '@journey/contracts';
+import { ACTION_CHANNELS, isEventType, isTrackTarget, TRACK_TARGETS, type ActionChannel } from '@journey/contracts';
 import { DEFAULT_PROJECTION_OPTIONS, type ProjectionOptions } from './projection-options';
 import type { AdmissionLimits } from './lag/admission';
 
@@ -328,7 +328,7 @@ function parseRates(raw: string | undefined, base: string, fallback: Readonly<Re
   return rates;
 }
 
-/** '{"Checkout Finished": "PurchaseCompleted"}': track names and the event types they become. */
+/** '{"Checkout Finished": "PurchaseCompleted"}': track names and the event types (of those a track can become) they become. */
 function parseTrackEventMap(raw: string | undefined, problems: string[]): Record<string, string> {
   if (raw === undefined || raw.trim() === '') return {};
   let parsed: unknown;
@@ -337,13 +337,15 @@ function parseTrackEventMap(raw: string | undefined, problems: string[]): Record
   } catch {
     parsed = undefined;
   }
-  const valid =
-    parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((type) => isEventType(type));
-  if (!valid) {
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.values(parsed).every((type) => isEventType(type))) {
     problems.push(`JOURNEY_TRACK_EVENT_MAP must be a JSON object of track names and event types, such as {"Checkout Finished": "PurchaseCompleted"}, got ${raw}`);
     return {};
   }
-  return parsed as Record<string, string>;
+  const untracked = Object.entries(parsed as Record<string, string>).filter(([, type]) => !isTrackTarget(type));
+  for (const [name, type] of untracked) {
+    problems.push(`JOURNEY_TRACK_EVENT_MAP maps "${name}" to ${type}, which a track cannot become: use one of ${TRACK_TARGETS.join(', ')}`);
+  }
+  return untracked.length > 0 ? {} : (parsed as Record<string, string>);
 }
 
 /** "webhook=3/7d,kafka=10/1d": at most N actions of a channel per customer per window. */

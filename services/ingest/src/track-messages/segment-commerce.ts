@@ -1,6 +1,7 @@
+import type { TrackTarget } from '@journey/contracts';
 import { toMinorUnits } from '@journey/domain';
 import type { MessageReader } from './segment-message';
-import { trackKey, type TrackTarget } from './track-mapping';
+import { trackKey } from './track-mapping';
 
 type Data = Record<string, unknown>;
 type Properties = Readonly<Record<string, unknown>>;

@@ -1,6 +1,4 @@
-/** The event types a Segment `track` call can become; anything unmapped becomes a CustomEvent. */
-export const TRACK_TARGETS = ['PurchaseCompleted', 'PurchaseRefunded', 'ProductViewed', 'CartUpdated', 'SearchPerformed', 'PageViewed', 'CustomEvent'] as const;
-export type TrackTarget = (typeof TRACK_TARGETS)[number];
+import { isTrackTarget, TRACK_TARGETS, type TrackTarget } from '@journey/contracts';
 
 /** Track names (normalised by `trackKey`) to the types they become. */
 export type TrackMapping = ReadonlyMap<string, TrackTarget>;
@@ -22,13 +20,10 @@ export function trackKey(name: string): string {
   return name.trim().toLowerCase().replace(/[\s_]+/g, ' ');
 }
 
-export function isTrackTarget(value: unknown): value is TrackTarget {
-  return typeof value === 'string' && (TRACK_TARGETS as readonly string[]).includes(value);
-}
-
 /**
  * The default table with the configured entries over it (JOURNEY_TRACK_EVENT_MAP, a JSON object
- * of track name → type); mapping a default name to `CustomEvent` turns that default off.
+ * of track name → type, checked by loadConfig); mapping a default name to `CustomEvent` turns that
+ * default off.
  */
 export function trackMapping(overrides: Readonly<Record<string, string>> = {}): TrackMapping {
   const table = new Map<string, TrackTarget>();
