@@ -76,6 +76,8 @@ export function horizonMetrics(registry: Registry, db: Database): void {
     name: 'journey_safe_horizon_age_seconds',
     help: 'Age of the oldest open transaction holding back the safe horizon of the global order',
     registers: [registry],
+    // Every worker of a cluster reads the same database: the same age, not a share of it.
+    aggregator: 'max',
     async collect() {
       try {
         const { rows } = await db.query<{ age: number | string | null }>(

@@ -13,6 +13,8 @@ export function consumerLagMetrics(registry: Registry, monitor: LagMonitor): voi
       help,
       labelNames: ['consumer'],
       registers: [registry],
+      // Every worker of a cluster reads the same checkpoints: the lag is one, not a share of it.
+      aggregator: 'max',
       async collect() {
         this.reset();
         const lags = await monitor.lags().catch(() => []);

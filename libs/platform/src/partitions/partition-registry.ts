@@ -22,18 +22,20 @@ export class PartitionRegistry {
 
 /** `journey_partitions_owned` and `journey_partition_members`, labelled by group. */
 export function partitionMetrics(registry: Registry, partitions: PartitionRegistry): void {
-  const gauge = (name: string, help: string, pick: (status: PartitionLeaseStatus) => number): void => {
+  const gauge = (name: string, help: string, aggregator: 'sum' | 'max', pick: (status: PartitionLeaseStatus) => number): void => {
     new Gauge({
       name,
       help,
       labelNames: ['group'],
       registers: [registry],
+      aggregator,
       collect() {
         this.reset();
         for (const status of partitions.statuses()) this.set({ group: status.group }, pick(status));
       },
     });
   };
-  gauge('journey_partitions_owned', 'Customer partitions this process holds, per consumer group', (status) => status.owned.length);
-  gauge('journey_partition_members', 'Processes sharing the customer partitions of the group, as this process last saw', (status) => status.members);
+  // Across the workers of a cluster: the partitions they hold add up; the members are one count each sees.
+  gauge('journey_partitions_owned', 'Customer partitions this process holds (with JOURNEY_WORKERS, its workers together), per consumer group', 'sum', (status) => status.owned.length);
+  gauge('journey_partition_members', 'Processes sharing the customer partitions of the group, as this process last saw', 'max', (status) => status.members);
 }

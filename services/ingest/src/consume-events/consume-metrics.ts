@@ -14,6 +14,8 @@ export function consumeMetrics(registry: Registry): ConsumeObserver {
     help: 'Messages of a partition of the ingest topic not yet consumed, as of the last batch',
     labelNames: ['topic', 'partition'],
     registers: [registry],
+    // Workers of a cluster that held a partition in turn report its lag as they last saw it: the larger counts.
+    aggregator: 'max',
   });
   return {
     consumed(report) {
