@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { request, type Agent } from 'node:http';
+import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { streamIdOf } from '@journey/contracts';
 import { dataset } from '@journey/datagen';
 import { PostgresEventStore } from '@journey/event-store/postgres';
 import { CUSTOMER_PROJECTION } from '@journey/projections';
 import { EngineProcess } from '../support/engine-process';
+import { sampleEvent } from '../support/sample-events';
 import { createTestDatabase, describeWithServer, type TestDatabase } from '../support/test-database';
 import { until } from '../support/until';
 
@@ -47,6 +48,12 @@ function call(engine: EngineProcess, method: string, path: string, agent: Agent 
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
+}
+
+/** The value of an unlabelled metric (or of `name{labels}`) in a /metrics answer. */
+function valueOf(text: string, series: string): number {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : Number.NaN;
 }
 
 describeWithServer('JOURNEY_WORKERS runs several engine processes on one port', () => {
@@ -92,6 +99,14 @@ describeWithServer('JOURNEY_WORKERS runs several engine processes on one port', 
     const engine = twoWorkers();
     await engine.start();
     const first = await until(splitInTwo, 120_000, 'the partitions split between the two workers');
+
+    // /metrics, whichever worker answers, counts both workers' partitions once, and the two members once.
+    await bothListening(engine);
+    for (let i = 0; i < 4; i++) {
+      const { text } = await call(engine, 'GET', '/metrics', false);
+      expect(valueOf(text, `journey_partitions_owned{group="${CUSTOMER_PROJECTION}"}`)).toBe(PARTITIONS);
+      expect(valueOf(text, `journey_partition_members{group="${CUSTOMER_PROJECTION}"}`)).toBe(2);
+    }
 
     // New connections to the one port reach both workers: each answers with the partitions it holds.
     const seen = new Set<string>();
@@ -156,6 +171,27 @@ describeWithServer('JOURNEY_WORKERS runs several engine processes on one port', 
     } finally {
       await engine.kill();
       for (const pid of childrenOf(supervisor)) process.kill(pid, 'SIGKILL');
+    }
+  }, 300_000);
+
+  it('answers /metrics for all the workers together: a counter reads the same on every connection', async () => {
+    const engine = twoWorkers({ JOURNEY_PROJECTOR: 'off', JOURNEY_SAGA: 'off' });
+    await engine.start();
+    try {
+      await bothListening(engine);
+      // 20 events over one kept-alive connection, so all to one worker.
+      const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+      for (let i = 0; i < 20; i++) {
+        const reply = await call(engine, 'POST', '/v1/events', keepAlive, sampleEvent('PageViewed', { customerId: `wm-${i}` }));
+        expect(reply.status).toBe(202);
+      }
+      keepAlive.destroy();
+      // Scrapes as Prometheus makes them, a connection each, so to each worker in turn.
+      const scraped: number[] = [];
+      for (let i = 0; i < 8; i++) scraped.push(valueOf((await call(engine, 'GET', '/metrics', false)).text, 'journey_append_events_total'));
+      expect(scraped).toEqual(Array(8).fill(20));
+    } finally {
+      await engine.stop();
     }
   }, 300_000);
 });

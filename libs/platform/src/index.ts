@@ -20,6 +20,7 @@ export * from './lag/admission-gate';
 export * from './lag/lag-monitor';
 export { LAG_MONITOR, ADMISSION } from './lag/lag.providers';
 export { PARTITIONS, PartitionRegistry } from './partitions/partition-registry';
+export { answerClusterMetricsRequests, serveClusterMetrics } from './operations/read-metrics/cluster-metrics';
 export * from './auth/keys/create-key/create-key.command';
 export * from './auth/keys/create-key/key-request';
 export * from './auth/keys/list-keys/list-keys.query';

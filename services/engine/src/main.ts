@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
-import { ConfigError, createLogger, loadConfig, startService } from '@journey/platform';
+import { answerClusterMetricsRequests, ConfigError, createLogger, loadConfig, startService } from '@journey/platform';
 import { serveConsole } from './console-files';
 import { EngineModule } from './engine.module';
 import { superviseWorkers } from './workers';
@@ -12,6 +12,8 @@ async function main(): Promise<void> {
     superviseWorkers(config.workers, logger);
     return;
   }
+  // Before anything that takes time: the primary may ask a worker still starting for its metrics.
+  if (cluster.isWorker) answerClusterMetricsRequests();
   const { url, port } = await startService(EngineModule.forRoot({ config, logger }), config, logger, 'engine', serveConsole(logger));
   const storage = config.databaseUrl ? `PostgreSQL ${redact(config.databaseUrl)}` : `embedded PGlite in ${config.dataDir}`;
   logger.info({ port, storage }, `journey engine listening on ${url} (${storage})`);

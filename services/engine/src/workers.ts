@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { Logger } from '@journey/platform';
+import { serveClusterMetrics, type Logger } from '@journey/platform';
 
 /** The pause before a worker that died is started again, doubled for each death in a row up to the last. */
 const RESTART_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000];
@@ -12,8 +12,9 @@ const HEALTHY_AFTER_MS = 60_000;
  * partitions by lease, as engines started side by side on one database do, so the work of the
  * pipeline spreads over the cores too. A worker that dies is started again after a pause (its
  * partitions are taken over by the others within one lease meanwhile), even when every worker
- * died at once. SIGTERM or SIGINT stops them all, and this process ends with code 0 when the
- * last has ended; any other end of it has a non-zero code, so that a service manager restarts it.
+ * died at once. /metrics, whichever worker takes it, answers for them all: they are gathered here.
+ * SIGTERM or SIGINT stops them all, and this process ends with code 0 when the last has ended;
+ * any other end of it has a non-zero code, so that a service manager restarts it.
  */
 export function superviseWorkers(count: number, logger: Logger): void {
   let stopping = false;
@@ -59,6 +60,7 @@ export function superviseWorkers(count: number, logger: Logger): void {
     logger.error({ workers: Object.keys(cluster.workers ?? {}).length, restarting: restarts.size }, 'the engine supervisor has nothing left to run; ending with code 1');
     process.exitCode = 1;
   });
+  serveClusterMetrics();
   logger.info({ workers: count }, `starting ${count} engine workers on one port`);
   for (let slot = 0; slot < count; slot++) fork(slot);
 }
