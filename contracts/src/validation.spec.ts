@@ -37,6 +37,12 @@ describe('validateEvent', () => {
     expect(reason).not.toMatch(/CustomerForgotten/);
   });
 
+  it('takes a purchase without lines (an order that names only what was paid), though not one without its items array', () => {
+    const { items: _items, ...order } = SAMPLE_DATA.PurchaseCompleted;
+    expect(validateEvent(sampleEvent('PurchaseCompleted', { data: { ...order, items: [] } }), { now }).ok).toBe(true);
+    expect(fields(validateEvent(sampleEvent('PurchaseCompleted', { data: order }), { now }))).toContain('data.items');
+  });
+
   it('takes a product view without a price, or with a price in its currency', () => {
     expect(validateEvent(sampleEvent('ProductViewed', { data: { sku: 'SKU-1' } }), { now }).ok).toBe(true);
     expect(validateEvent(sampleEvent('ProductViewed', { data: { sku: 'SKU-1', price: 8999, currency: 'EUR' } }), { now }).ok).toBe(true);
@@ -122,7 +128,7 @@ describe('validateEvent', () => {
     ['a zero quantity in an item', purchase({ items: [{ sku: 'A', quantity: 0, unitPrice: 1 }] }), ['data.items[0].quantity']],
     ['a float unit price in an item', purchase({ items: [{ sku: 'A', quantity: 1, unitPrice: 0.5 }] }), ['data.items[0].unitPrice']],
     ['an unknown item field', purchase({ items: [{ sku: 'A', quantity: 1, unitPrice: 1, colour: 'red' }] }), ['data.items[0].colour']],
-    ['no items', purchase({ items: [] }), ['data.items']],
+    ['more than 500 items', purchase({ items: Array.from({ length: 501 }, () => ({ sku: 'A', quantity: 1, unitPrice: 1 })) }), ['data.items']],
     ['a missing eventId', { ...sampleEvent(), eventId: undefined }, ['eventId']],
     ['a malformed eventId', { ...sampleEvent(), eventId: 'not-a-uuid' }, ['eventId']],
     ['both customerId and anonymousId', { ...sampleEvent(), anonymousId: 'v-1' }, ['anonymousId']],

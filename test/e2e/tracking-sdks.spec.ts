@@ -151,6 +151,15 @@ describeWithServer('the tracking API with the real SDKs', () => {
     expect(c.commerce.orders).toBe(1);
   });
 
+  it("takes an Order Completed that names its revenue and no products, as Segment's spec allows: an order with its revenue", async () => {
+    const userId = `c-${randomUUID()}`;
+    const response = await post('/v1/track', { messageId: randomUUID(), userId, event: 'Order Completed', properties: { order_id: 'o-bare', revenue: 42.5, currency: 'EUR' } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ accepted: 1, results: [{ status: 'accepted' }] });
+    const c = await customerWhen(userId, (x) => x.commerce.orders >= 1);
+    expect(c.commerce.byCurrency.EUR).toMatchObject({ orders: 1, revenue: 4250 });
+  });
+
   it('refuses another message under a messageId already used, naming messageId, and keeps the first', async () => {
     const userId = `c-${randomUUID()}`;
     const messageId = randomUUID();

@@ -92,6 +92,8 @@ describe.each(backends())('recommendations kept current by the customer-items fo
     // A heavy buyer: past the paired items, what they buy pairs with nothing.
     stream.push(order(id(0), daysAgo(4), ...Array.from({ length: 110 }, (_, k) => `BULK${k}`)));
     stream.push(order(id(0), daysAgo(3), 'P7'));
+    // An order that names only what was paid touches no item.
+    stream.push(order(id(3), daysAgo(4)));
     // A forgotten buyer's part is taken out of the sums.
     stream.push(customerEvent('CustomerForgotten', { customerId: id(1) }, daysAgo(3)));
     for (const event of stream) await h.publish(event);

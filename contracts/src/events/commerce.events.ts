@@ -1,6 +1,5 @@
 import {
   ArrayMaxSize,
-  ArrayMinSize,
   IsArray,
   IsIn,
   IsInt,
@@ -27,7 +26,11 @@ export class LineItem {
 
 export class PurchaseCompleted {
   @IsExternalId() readonly orderId!: string;
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @Nested(() => LineItem, { each: true })
+  /**
+   * The lines ordered; empty when the source named only the amount (Segment's Order Completed
+   * may leave out its products): the order still counts, with its total, in no category.
+   */
+  @IsArray() @ArrayMaxSize(500) @Nested(() => LineItem, { each: true })
   readonly items!: readonly LineItem[];
   /** What the customer paid, in minor units (after discounts, with tax and shipping). */
   @IsMinorUnits() readonly total!: number;

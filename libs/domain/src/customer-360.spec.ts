@@ -85,6 +85,13 @@ describe('customer 360: given events, then state', () => {
     expect(state.purchases.map((p) => p.orderId)).toEqual(['o-1001', 'o-2']);
   });
 
+  it('a PurchaseCompleted without lines counts as an order with its revenue, in no category and of no product', () => {
+    const state = given(event('PurchaseCompleted'), event('PurchaseCompleted', { orderId: 'o-2', items: [], total: 2500, currency: 'EUR' }, '2026-03-02T12:00:00.000Z'));
+    expect(state).toMatchObject({ orders: 2, revenue: { EUR: 12996 }, categories: { shoes: 1, socks: 3 }, products: { 'SKU-1': 1, 'SKU-2': 3 } });
+    expect(state.purchases.map((p) => p.orderId)).toEqual(['o-1001', 'o-2']);
+    expect(state.lifecycle.stage).toBe(given(event('PurchaseCompleted'), event('PurchaseCompleted', { ...SAMPLE_DATA.PurchaseCompleted, orderId: 'o-2' }, '2026-03-02T12:00:00.000Z')).lifecycle.stage);
+  });
+
   it('PurchaseRefunded counts refunds per currency', () => {
     expect(given(event('PurchaseCompleted'), event('PurchaseRefunded'))).toMatchObject({ refunds: { EUR: 499 }, refundCount: 1 });
   });

@@ -8,6 +8,8 @@ type Properties = Readonly<Record<string, unknown>>;
 
 /** Segment's spec: an amount with no currency is in US dollars. */
 const DEFAULT_CURRENCY = 'USD';
+/** Where an order names what was paid, in the order they are read. */
+const ORDER_AMOUNTS = ['total', 'revenue', 'value'] as const;
 
 /**
  * The payload of the type a `track` maps to, read from its properties as Segment's e-commerce
@@ -18,8 +20,13 @@ export function trackData(target: TrackTarget, name: string, properties: Propert
   const currency = currencyOf(properties, read);
   switch (target) {
     case 'PurchaseCompleted': {
-      const items = lineItems(properties, currency, read, true);
-      const total = amount(properties, ['total', 'revenue', 'value'], currency, read) ?? sumOf(items);
+      // Segment's spec makes the products optional: an order may name only what was paid.
+      const items = lineItems(properties, currency, read);
+      const paid = amount(properties, ORDER_AMOUNTS, currency, read);
+      if (items.length === 0 && !ORDER_AMOUNTS.some((key) => properties[key] !== undefined && properties[key] !== null)) {
+        read.fail('properties.total', 'is required when the order names no products: the amount paid, in major units (or revenue, value)');
+      }
+      const total = paid ?? sumOf(items);
       return defined({
         orderId: read.required('properties.order_id', read.text('properties.order_id', properties.order_id ?? properties.checkout_id), 'is required: the order the purchase completed'),
         items,
@@ -32,7 +39,7 @@ export function trackData(target: TrackTarget, name: string, properties: Propert
       const products = Array.isArray(properties.products) ? (properties.products as unknown[]) : [];
       return defined({
         orderId: read.required('properties.order_id', read.text('properties.order_id', properties.order_id), 'is required: the order refunded'),
-        amount: read.required('properties.total', amount(properties, ['total', 'revenue', 'value'], currency, read), 'is required: the amount refunded, in major units'),
+        amount: read.required('properties.total', amount(properties, ORDER_AMOUNTS, currency, read), 'is required: the amount refunded, in major units'),
         currency,
         items: products.length === 0 ? undefined : products.map((p, i) => ({ sku: skuOf(p, `properties.products[${i}]`, read), quantity: quantityOf(p, `properties.products[${i}]`, read) })),
       });
@@ -48,7 +55,7 @@ export function trackData(target: TrackTarget, name: string, properties: Propert
     case 'CartUpdated': {
       // Product Removed names only the product taken out: without the cart's products, the cart is left holding nothing.
       const removed = trackKey(name) === 'product removed' && !Array.isArray(properties.products);
-      const items = removed ? [] : lineItems(properties, currency, read, false);
+      const items = removed ? [] : lineItems(properties, currency, read);
       return {
         cartId: read.text('properties.cart_id', properties.cart_id) ?? 'default',
         items,
@@ -87,13 +94,12 @@ function amount(properties: Properties, keys: readonly string[], currency: strin
   return value === undefined ? undefined : toMinorUnits(value, currency);
 }
 
-/** The order's or the cart's products; a product named at the top level is a one-line cart. */
-function lineItems(properties: Properties, currency: string, read: MessageReader, required: boolean): Data[] {
+/** The order's or the cart's products (none when it names none); a product named at the top level is a one-line cart. */
+function lineItems(properties: Properties, currency: string, read: MessageReader): Data[] {
   const products = properties.products;
   if (Array.isArray(products)) return products.map((p, i) => lineItem(p, `properties.products[${i}]`, currency, read));
   if (products !== undefined) read.fail('properties.products', 'must be an array of products');
   else if (properties.product_id !== undefined || properties.sku !== undefined) return [lineItem(properties, 'properties', currency, read)];
-  else if (required) read.fail('properties.products', 'is required: the products ordered, each with its price');
   return [];
 }
 

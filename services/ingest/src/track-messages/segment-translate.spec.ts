@@ -151,6 +151,19 @@ describe('Segment messages as events', () => {
     });
   });
 
+  it('an Order Completed without products is a purchase of its total, revenue or value, with no lines', () => {
+    const bare = (properties: Record<string, unknown>) => events('track', { messageId: 'm-2', userId: 'c-1', event: 'Order Completed', properties: { order_id: 'o-2', ...properties } })[0]!.data;
+    expect(bare({ revenue: 25, currency: 'eur' })).toEqual({ orderId: 'o-2', items: [], total: 2500, currency: 'EUR' });
+    expect(bare({ total: 30, revenue: 25 })).toEqual({ orderId: 'o-2', items: [], total: 3000, currency: 'USD' });
+    expect(bare({ value: 0, products: [] })).toEqual({ orderId: 'o-2', items: [], total: 0, currency: 'USD' });
+  });
+
+  it('refuses an Order Completed that names neither products nor an amount: nothing says what was paid', () => {
+    const reason = expect.stringMatching(/^is required when the order names no products: the amount paid/);
+    expect(errors('track', { userId: 'c', event: 'Order Completed', properties: { order_id: 'o' } })).toEqual([{ field: 'properties.total', reason }]);
+    expect(errors('track', { userId: 'c', event: 'Order Completed', properties: { order_id: 'o', products: [] } })).toEqual([{ field: 'properties.total', reason }]);
+  });
+
   it('names what is wrong in Segment field names', () => {
     expect(errors('track', { messageId: 'x', event: 'Order Completed', properties: { products: [{ sku: 'A' }] } })).toEqual([
       { field: 'userId', reason: expect.stringContaining('anonymousId') },
