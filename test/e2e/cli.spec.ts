@@ -81,6 +81,10 @@ describeWithServer('the journey CLI, through the command and query buses', () =>
     const verified = await journey(['verify', 'customer-c7-1', 'customer-c7-2']);
     expect(verified).toMatchObject({ code: 0 });
     expect(verified.stdout).toMatch(/^customer-c7-1: ok \(\d+ events\)\ncustomer-c7-2: ok \(\d+ events\)\n$/);
+    // A stream with no events (a mistyped id) verifies nothing: said so, with a non-zero exit.
+    const mistyped = await journey(['verify', 'customer-c7-1', 'customer-c71']);
+    expect(mistyped).toMatchObject({ code: 3 });
+    expect(mistyped.stdout).toMatch(/^customer-c7-1: ok \(\d+ events\)\ncustomer-c71: no events \(no such stream: check the id[^\n]*\)\n$/);
 
     const asOf = await journey(['customer', 'as-of', 'c7-1', '2026-06-01T00:00:00Z', '--by', 'occurred'], MASTER_KEY);
     expect(asOf.code).toBe(0);

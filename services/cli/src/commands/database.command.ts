@@ -16,21 +16,24 @@ export function registerDatabaseCommands(program: Command): void {
 
   program
     .command('verify')
-    .description("recompute streams' hash chains and report the first broken position")
+    .description("recompute streams' hash chains and report the first broken position (exit 2 when a chain is broken, 3 when a stream has no events)")
     .argument('<streamIds...>', 'stream ids, e.g. customer-42')
     .action(async (streamIds: string[]) => {
-      const broken = await withEngine(async ({ queries }) => {
-        let failures = 0;
+      const { broken, empty } = await withEngine(async ({ queries }) => {
+        const found = { broken: 0, empty: 0 };
         for (const streamId of streamIds) {
           const result = await queries.execute(new VerifyStreamQuery(streamId));
-          if (result.ok) process.stdout.write(`${streamId}: ok (${result.events} events)\n`);
-          else {
-            failures++;
+          if (!result.ok) {
+            found.broken++;
             process.stdout.write(`${streamId}: BROKEN at position ${result.brokenAt}: ${result.reason}\n`);
-          }
+          } else if (result.events === 0) {
+            // Nothing to verify is no proof of an intact chain: most often a mistyped id.
+            found.empty++;
+            process.stdout.write(`${streamId}: no events (no such stream: check the id, e.g. customer-42 or visitor-v-7)\n`);
+          } else process.stdout.write(`${streamId}: ok (${result.events} events)\n`);
         }
-        return failures;
+        return found;
       }, { personalData: false });
-      process.exitCode = broken > 0 ? 2 : 0;
+      process.exitCode = broken > 0 ? 2 : empty > 0 ? 3 : 0;
     });
 }
