@@ -71,7 +71,12 @@ describeWithServer('the journey CLI, through the command and query buses', () =>
   it('seeds through the ingest use case, then verifies the chains and folds a customer as of an instant', async () => {
     const seeded = await journey(['seed', '--customers', '3', '--seed', '7', '--until', '2026-06-01T00:00:00Z', '--days', '60'], MASTER_KEY);
     expect(seeded.code).toBe(0);
-    expect(seeded.stdout).toMatch(/^seeded 3 customers, [\d,]+ events in .*; the history ends at 2026-06-01T00:00:00.000Z: --until 2026-06-01T00:00:00.000Z repeats it/);
+    expect(seeded.stdout).toMatch(/^seeded 3 customers: [1-9][\d,]* events appended, 0 already stored, in .*; the history ends at 2026-06-01T00:00:00.000Z: --until 2026-06-01T00:00:00.000Z repeats it/);
+    // The same history again appends nothing, and says so.
+    const appended = /: ([\d,]+) events appended/.exec(seeded.stdout)![1];
+    const again = await journey(['seed', '--customers', '3', '--seed', '7', '--until', '2026-06-01T00:00:00Z', '--days', '60'], MASTER_KEY);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`^seeded 3 customers: 0 events appended, ${appended} already stored, in `));
     // Another history under the same seed (another --until) is refused, naming what repeats the first.
     const moved = await journey(['seed', '--customers', '3', '--seed', '7', '--until', '2026-06-02T00:00:00Z', '--days', '60'], MASTER_KEY);
     expect(moved.code).not.toBe(0);

@@ -17,6 +17,7 @@ describe('npm run demo', () => {
       timeout: 540_000,
       maxBuffer: 16 * 1024 * 1024,
     });
+    expect(stdout).toMatch(/^ {3}[1-9][\d,]* events appended, 0 already stored, in /m);
     expect(stdout).toMatch(/Lifecycle funnel/);
     const stage = (name: string) => Number(new RegExp(`^  ${name}\\s+(\\d+)$`, 'm').exec(stdout)?.[1]);
     // The 20 live customers bought once: first-time buyers on top of the generated ones.

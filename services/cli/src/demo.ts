@@ -78,7 +78,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     say(`\n1. Seeding (deterministic, seed 1; a second run appends nothing new)`);
     const now = new Date();
     const seeded = await seed(storeSink(store, now), { seed: 1, customers: options.customers, until: demoUntil(dataDir, now), quiet: !process.stderr.isTTY }, now);
-    say(`   ${seeded.events.toLocaleString('en-US')} events in ${duration(seeded.seconds)}`);
+    say(`   ${seeded.appended.toLocaleString('en-US')} events appended, ${seeded.alreadyStored.toLocaleString('en-US')} already stored, in ${duration(seeded.seconds)}`);
 
     say(`2. Projecting and running the rules`);
     await settled(store);

@@ -39,9 +39,11 @@ export function registerSeedCommands(program: Command): void {
         via === 'http'
           ? await seed(httpSink(options.url!, httpKey(options.key ?? process.env.JOURNEY_KEY)), httpBatch(seedOptions), now)
           : await withEngine(({ commands }) => commands.execute(new SeedPopulationCommand(seedOptions, now)));
+      const count = (n: number): string => n.toLocaleString('en-US');
+      // Appended and already stored apart: a second run of the same history appends nothing.
       process.stdout.write(
-        `seeded ${report.customers.toLocaleString('en-US')} customers, ${report.events.toLocaleString('en-US')} events in ${duration(report.seconds)}` +
-          ` (${Math.round(report.events / report.seconds).toLocaleString('en-US')} events/s); the history ends at ${report.until}:` +
+        `seeded ${count(report.customers)} customers: ${count(report.appended)} events appended, ${count(report.alreadyStored)} already stored, in ${duration(report.seconds)}` +
+          ` (${count(Math.round(report.events / report.seconds))} events/s); the history ends at ${report.until}:` +
           ` --until ${report.until} repeats it (appending nothing new)\n`,
       );
     });

@@ -3,7 +3,7 @@ import { MAX_BATCH_EVENTS, type JourneyEvent } from '@journey/contracts';
 import { AppendEventsCommand } from '@journey/ingest';
 import { RequestRejectedError } from '@journey/platform';
 import { SeedRejectedError } from '../cli-errors';
-import { seed, type SeedReport, type SeedSink } from '../seed/seed';
+import { seed, writtenOf, type SeedReport, type SeedSink } from '../seed/seed';
 import { SeedPopulationCommand } from './seed-population.command';
 
 @CommandHandler(SeedPopulationCommand)
@@ -19,6 +19,8 @@ export class SeedPopulationHandler implements ICommandHandler<SeedPopulationComm
 export function ingestSink(commands: CommandBus): SeedSink {
   return {
     async write(events: readonly JourneyEvent[]) {
+      let appended = 0;
+      let alreadyStored = 0;
       for (let start = 0; start < events.length; start += MAX_BATCH_EVENTS) {
         const batch = events.slice(start, start + MAX_BATCH_EVENTS);
         const reply = await commands.execute(new AppendEventsCommand({ events: batch })).catch((error: unknown) => {
@@ -30,7 +32,11 @@ export function ingestSink(commands: CommandBus): SeedSink {
         });
         const refused = reply.body.results.find((result) => result.status === 'rejected');
         if (refused?.status === 'rejected') throw new SeedRejectedError(refused.eventId, refused.errors.map((e) => `${e.field} ${e.reason}`));
+        const written = writtenOf(reply.body.results);
+        appended += written.appended;
+        alreadyStored += written.alreadyStored;
       }
+      return { appended, alreadyStored };
     },
   };
 }

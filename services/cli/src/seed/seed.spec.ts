@@ -8,8 +8,15 @@ interface Call {
   readonly eventIds: string[];
 }
 
-/** A stand-in engine: records each call and answers with the next of `answers` (202 once they run out). */
-async function withEngine(answers: ReadonlyArray<{ status: number; headers?: Record<string, string> }>, use: (url: string, calls: Call[]) => Promise<void>): Promise<void> {
+/**
+ * A stand-in engine: records each call and answers with the next of `answers` (202 once they run
+ * out), a 202 with a result per event: a duplicate when `stored` holds its id, else appended.
+ */
+async function withEngine(
+  answers: ReadonlyArray<{ status: number; headers?: Record<string, string> }>,
+  use: (url: string, calls: Call[]) => Promise<void>,
+  stored: ReadonlySet<string> = new Set(),
+): Promise<void> {
   const calls: Call[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -18,7 +25,9 @@ async function withEngine(answers: ReadonlyArray<{ status: number; headers?: Rec
       const { events } = JSON.parse(Buffer.concat(chunks).toString()) as { events: Array<{ eventId: string }> };
       calls.push({ headers: request.headers, eventIds: events.map((e) => e.eventId) });
       const answer = answers[calls.length - 1] ?? { status: 202 };
-      response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end('{}');
+      const results = events.map((e, index) => ({ index, eventId: e.eventId, status: stored.has(e.eventId) ? 'duplicate' : 'appended' }));
+      const body = answer.status === 202 ? { accepted: events.length, rejected: 0, results } : {};
+      response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -39,6 +48,16 @@ describe('seeding a running engine over HTTP', () => {
       expect(calls.flatMap((call) => call.eventIds)).toEqual(events(2500).map((e) => e.eventId));
       expect(calls.every((call) => call.headers.authorization === 'Bearer jrn_ingest_key')).toBe(true);
     });
+  });
+
+  it('counts the events appended and those the engine had stored before, from its result per event', async () => {
+    await withEngine(
+      [],
+      async (url) => {
+        expect(await httpSink(url, 'k').write(events(1500))).toEqual({ appended: 1300, alreadyStored: 200 });
+      },
+      new Set(events(200).map((e) => e.eventId)),
+    );
   });
 
   it('sends a call again after a 429 or a 503, waiting as Retry-After says (or a growing pause)', async () => {

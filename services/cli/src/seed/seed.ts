@@ -6,12 +6,22 @@ import { Progress } from './progress';
 
 /** Where seeded events go: the store directly, or the HTTP ingest of a running engine. */
 export interface SeedSink {
-  write(events: readonly JourneyEvent[]): Promise<void>;
+  write(events: readonly JourneyEvent[]): Promise<SeedWritten>;
+}
+
+/** What became of the events of one write: appended now, or found stored before (the same id and content). */
+export interface SeedWritten {
+  readonly appended: number;
+  readonly alreadyStored: number;
 }
 
 export interface SeedReport {
   readonly customers: number;
+  /** Every event generated and written, appended or found stored before. */
   readonly events: number;
+  readonly appended: number;
+  /** Stored by an earlier run of the same seed, options and --until: nothing new. */
+  readonly alreadyStored: number;
   readonly seconds: number;
   /** Where the history ends (--until, by default the start of the day, UTC): the same seed, options and end give the same events. */
   readonly until: string;
@@ -37,6 +47,8 @@ export async function seed(sink: SeedSink, options: SeedOptions, now: Date): Pro
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   let events = 0;
+  let appended = 0;
+  let alreadyStored = 0;
   let customers = 0;
   let batch: JourneyEvent[] = [];
 
@@ -44,8 +56,10 @@ export async function seed(sink: SeedSink, options: SeedOptions, now: Date): Pro
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
     if (failure) throw failure;
     const call = sink.write(chunk).then(
-      () => {
+      (written) => {
         events += chunk.length;
+        appended += written.appended;
+        alreadyStored += written.alreadyStored;
         progress?.update(customers, events);
       },
       (error: unknown) => {
@@ -69,7 +83,13 @@ export async function seed(sink: SeedSink, options: SeedOptions, now: Date): Pro
   await Promise.all(inFlight);
   if (failure) throw failure;
   progress?.finish(customers, events);
-  return { customers, events, seconds: (performance.now() - started) / 1000, until: new Date(generated.shape.until).toISOString() };
+  return { customers, events, appended, alreadyStored, seconds: (performance.now() - started) / 1000, until: new Date(generated.shape.until).toISOString() };
+}
+
+/** The appended and the already stored among what ingest answered, one result per event. */
+export function writtenOf(results: ReadonlyArray<{ readonly status: string }>): SeedWritten {
+  const appended = results.filter((result) => result.status === 'appended').length;
+  return { appended, alreadyStored: results.filter((result) => result.status === 'duplicate').length };
 }
 
 /** Appends through the library, each event validated as HTTP ingest would. */
@@ -91,6 +111,7 @@ export function storeSink(store: EventStore, now: Date): SeedSink {
       const { outcomes } = await store.appendMany(requests);
       const conflict = outcomes.find((outcome) => outcome.status === 'conflict');
       if (conflict?.status === 'conflict') throw new SeedRejectedError(conflict.eventId, [conflict.reason]);
+      return writtenOf(outcomes);
     },
   };
 }
@@ -104,7 +125,7 @@ const HTTP_ATTEMPTS = 10;
  */
 export function httpSink(baseUrl: string, key: string, wait: (ms: number) => Promise<void> = sleep): SeedSink {
   const url = new URL('/v1/events', baseUrl).toString();
-  const post = async (events: readonly JourneyEvent[]): Promise<void> => {
+  const post = async (events: readonly JourneyEvent[]): Promise<SeedWritten> => {
     for (let attempt = 1; ; attempt++) {
       const response = await fetch(url, {
         method: 'POST',
@@ -112,7 +133,7 @@ export function httpSink(baseUrl: string, key: string, wait: (ms: number) => Pro
         body: JSON.stringify({ events }),
       });
       const text = await response.text();
-      if (response.status === 202) return;
+      if (response.status === 202) return writtenOf(resultsOf(text, events.length) ?? unreadable(url, text));
       if ((response.status === 429 || response.status === 503) && attempt < HTTP_ATTEMPTS) {
         await wait(retryAfterMs(response.headers.get('retry-after')) ?? 500 * attempt);
         continue;
@@ -122,10 +143,32 @@ export function httpSink(baseUrl: string, key: string, wait: (ms: number) => Pro
   };
   return {
     async write(events) {
+      let appended = 0;
+      let alreadyStored = 0;
       // In order: a customer's events may span two calls, the second after the first.
-      for (let start = 0; start < events.length; start += MAX_BATCH_EVENTS) await post(events.slice(start, start + MAX_BATCH_EVENTS));
+      for (let start = 0; start < events.length; start += MAX_BATCH_EVENTS) {
+        const written = await post(events.slice(start, start + MAX_BATCH_EVENTS));
+        appended += written.appended;
+        alreadyStored += written.alreadyStored;
+      }
+      return { appended, alreadyStored };
     },
   };
+}
+
+/** The results of a 202 from POST /v1/events (one per event sent), or nothing when the body holds none. */
+function resultsOf(text: string, sent: number): ReadonlyArray<{ readonly status: string }> | undefined {
+  try {
+    const results = (JSON.parse(text) as { results?: unknown }).results;
+    return Array.isArray(results) && results.length === sent && results.every((r) => typeof (r as { status?: unknown })?.status === 'string') ? results : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A 202 whose body does not say what became of each event: not the engine's POST /v1/events. */
+function unreadable(url: string, text: string): never {
+  throw new EngineRefusedError(url, 202, `no result per event in the answer: ${text.slice(0, 500)}`);
 }
 
 /** Retry-After in seconds (the engine gives no HTTP dates), or nothing when absent or unreadable. */
