@@ -90,6 +90,8 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
     expect(root.headers.get('location')).toBe('/app/');
     const index = await fetch(`${engine.url}/app/`);
     expect(index.status).toBe(200);
+    // The index is asked again on every load; the hashed assets are kept for good.
+    expect([index.headers.get('cache-control'), index.headers.get('x-content-type-options')]).toEqual(['no-cache', 'nosniff']);
     const html = await index.text();
     expect(html).toMatch(/<div id="root">/);
     // The entry names every page's chunk (loaded when the page opens): each is served, as JavaScript.
@@ -99,7 +101,12 @@ else if (!serverUrl()) skipLine('the console in a browser', 'needs a PostgreSQL 
     expect([...chunks].some((chunk) => chunk.startsWith('assets/echarts-'))).toBe(true);
     for (const chunk of chunks) {
       const response = await fetch(`${engine.url}/app/${chunk}`);
-      expect([chunk, response.status, response.headers.get('content-type')]).toEqual([chunk, 200, expect.stringContaining('javascript')]);
+      expect([chunk, response.status, response.headers.get('content-type'), response.headers.get('cache-control')]).toEqual([
+        chunk,
+        200,
+        expect.stringContaining('javascript'),
+        'public, max-age=31536000, immutable',
+      ]);
     }
   });
 

@@ -24,9 +24,9 @@ export function serveConsole(logger: Logger, dir = CONSOLE_DIR): (app: NestFasti
       root: dir,
       prefix: '/app/',
       index: ['index.html'],
-      setHeaders: (response, path) => {
-        response.setHeader('cache-control', path.includes(`${join(dir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
-        response.setHeader('x-content-type-options', 'nosniff');
+      setHeaders: (reply, path) => {
+        reply.header('cache-control', path.includes(`${join(dir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        reply.header('x-content-type-options', 'nosniff');
       },
     });
   };
