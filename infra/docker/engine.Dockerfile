@@ -5,12 +5,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # The lock file installs the benchmark's peers from this tarball (a dev dependency, pruned below).
 COPY test/bench/peers/journey-bench-peers-1.0.0.tgz ./test/bench/peers/
-# npm 10 (this image's) refuses the lock file's tree over an optional peer range
-# (@nestjs/platform-fastify asks @fastify/static ^10, the engine uses 9): install the tree as locked.
-RUN npm ci --no-audit --no-fund --legacy-peer-deps
+RUN npm ci --no-audit --no-fund
 COPY . .
 # The build compiles the engine and the console (dist/console), which the engine serves at /app/.
-RUN npm run build && npm prune --omit=dev --legacy-peer-deps
+RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
