@@ -105,6 +105,13 @@ describe.each(backends())('the access log on %s', (backend) => {
     expect(row!.filters).toEqual({ email: '[redacted]', city: '[redacted]', stage: 'repeat', country: 'GB' });
   });
 
+  it('stores a path segment that reads as an e-mail address redacted: an e-mail searched as a customer id', async () => {
+    log.record(entry({ status: 404, path: '/v1/customers/heloise.abernathy%40example.org' }));
+    await log.flush();
+    const [row] = await rows();
+    expect(row!.path).toBe('/v1/customers/[redacted]');
+  });
+
   it('bounds the number of filters a row keeps and says how many were left out', async () => {
     const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`p${i}`, String(i)]));
     log.record(entry({ filters: many }));

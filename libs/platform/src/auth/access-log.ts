@@ -1,7 +1,7 @@
 import { afterInCommitOrder, BELOW_HORIZON, belowHorizon, COMMIT_ORDER, isUnavailable, type Database } from '@journey/database';
 import type { AccessEntry } from './access-entry';
 import { sanitiseEntry, unrecordableEntry } from './access-entry.sanitiser';
-import { withoutPersonalValues } from './personal-filters';
+import { withoutPersonalSegments, withoutPersonalValues } from './personal-filters';
 
 export type { AccessEntry };
 
@@ -64,7 +64,7 @@ export class AccessLog {
   }
 
   record(entry: AccessEntry): void {
-    this.buffer.push(sanitiseEntry({ ...entry, filters: withoutPersonalValues(entry.filters) }));
+    this.buffer.push(sanitiseEntry({ ...entry, path: withoutPersonalSegments(entry.path), filters: withoutPersonalValues(entry.filters) }));
     if (this.buffer.length >= MAX_BUFFERED + DROP_CHUNK) this.dropOldest(new Error('access log: the database is too slow'));
     if (this.buffer.length >= 500) void this.flush();
   }

@@ -18,3 +18,16 @@ export function withoutPersonalValues(filters: Readonly<Record<string, unknown>>
   }
   return redacted ?? { ...filters };
 }
+
+/**
+ * The request's path with each segment that reads as an e-mail address (holds an `@`, encoded or
+ * not) redacted: a customer id may be one (Segment userIds often are), and a search by e-mail that
+ * is tried as an id must not leave the address in the append-only log either.
+ */
+export function withoutPersonalSegments(path: string): string {
+  if (!path.includes('@') && !/%40/i.test(path)) return path;
+  return path
+    .split('/')
+    .map((segment) => (segment.includes('@') || /%40/i.test(segment) ? REDACTED : segment))
+    .join('/');
+}

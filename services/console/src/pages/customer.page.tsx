@@ -8,20 +8,23 @@ import { formatCount, formatMoney, formatShare } from '../format/money';
 import { formatInstant, localInputToIso } from '../format/time';
 
 /**
- * The customer id a search names: the customer with that id (ids may hold an @), else the first
- * customer with that e-mail; null when there is neither. The 360 read on the way is kept for the profile.
+ * The customer id a search names: with an @, the first customer with that e-mail (asked as a
+ * filter, which the access log keeps redacted), else the customer with that id (ids may hold an
+ * @); null when there is neither. The 360 read on the way is kept for the profile.
  */
 async function resolveCustomer(search: string, client: QueryClient): Promise<string | null> {
+  if (search.includes('@')) {
+    const page = await api<CustomerListPage>(`/v1/customers?email=${encodeURIComponent(search)}&limit=1`);
+    if (page.customers[0]) return page.customers[0].customerId;
+  }
   try {
     const detail = await api<CustomerDetail>(`/v1/customers/${encodeURIComponent(search)}`);
     client.setQueryData(['customer', detail.customerId], detail);
     return detail.customerId;
   } catch (error) {
-    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
   }
-  if (!search.includes('@')) return null;
-  const page = await api<CustomerListPage>(`/v1/customers?email=${encodeURIComponent(search)}&limit=1`);
-  return page.customers[0]?.customerId ?? null;
 }
 
 export function CustomerPage() {
