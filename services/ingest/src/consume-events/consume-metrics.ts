@@ -14,9 +14,10 @@ export function consumeMetrics(registry: Registry): ConsumeObserver {
     help: 'Messages of a partition of the ingest topic not yet consumed, as of the last batch',
     labelNames: ['topic', 'partition'],
     registers: [registry],
-    // Workers of a cluster that held a partition in turn report its lag as they last saw it: the larger counts.
+    // Only the worker holding a partition reports it (the others drop it when the group rebalances).
     aggregator: 'max',
   });
+  const reported = new Map<string, Set<number>>();
   return {
     consumed(report) {
       messages.inc({ outcome: 'appended' }, report.appended);
@@ -25,6 +26,17 @@ export function consumeMetrics(registry: Registry): ConsumeObserver {
     },
     lag(topic, partition, count) {
       lag.set({ topic, partition: String(partition) }, count);
+      const partitions = reported.get(topic) ?? new Set<number>();
+      reported.set(topic, partitions.add(partition));
+    },
+    assigned(topic, partitions) {
+      const held = new Set(partitions);
+      for (const partition of reported.get(topic) ?? []) {
+        if (held.has(partition)) continue;
+        // Another consumer holds it now: its lag as last seen here would stand for ever.
+        lag.remove({ topic, partition: String(partition) });
+        reported.get(topic)!.delete(partition);
+      }
     },
   };
 }

@@ -34,6 +34,8 @@ export interface ConsumeEventsBus {
 export interface ConsumeObserver {
   consumed(report: ConsumeReport): void;
   lag(topic: string, partition: number, messages: number): void;
+  /** The partitions of the topic this consumer holds since the group's last rebalance. */
+  assigned?(topic: string, partitions: readonly number[]): void;
 }
 
 const DEFAULT_CHUNK = 500;
@@ -101,6 +103,7 @@ export class KafkaIngestConsumer {
   private async connect(consumer: Consumer): Promise<void> {
     await consumer.connect();
     await consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.observer?.assigned?.(this.options.topic, payload.memberAssignment[this.options.topic] ?? []));
     // kafkajs restarts the consumer after errors it deems retriable; after any other, so do we.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.stopped) return;
