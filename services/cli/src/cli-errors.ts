@@ -1,5 +1,9 @@
 import { ConfigError, RequestRejectedError } from '@journey/platform';
 
+/** Why a generated event's id can be taken by another event. */
+const MOVED_HINT =
+  ' (seeded before with other options, or with another --until? Without --until the history ends at the start of today, UTC: give the --until the first run printed)';
+
 /** The seeded population was refused by ingest: generated before with other options, or a generator bug. */
 export class SeedRejectedError extends Error {
   readonly type = 'seed-rejected' as const;
@@ -7,7 +11,7 @@ export class SeedRejectedError extends Error {
     readonly eventId: string | undefined,
     readonly reasons: readonly string[],
   ) {
-    super(`event ${eventId ?? '?'} was refused: ${reasons.join('; ')} (seeded before with other options, or with another --until? Without --until the history ends at the start of today, UTC: give the --until the first run printed)`);
+    super(`event ${eventId ?? '?'} was refused: ${reasons.join('; ')}${reasons.some((reason) => reason.includes('already used')) ? MOVED_HINT : ''}`);
     this.name = 'SeedRejectedError';
   }
 }

@@ -19,8 +19,8 @@ export function registerKafkaCommands(program: Command): void {
 
   kafka
     .command('dead-letters')
-    .description('the messages the Kafka ingest refused, oldest first: where each was, its event id and type, and why')
-    .option('--after <id>', 'only records after this id', '0')
+    .description('the messages the Kafka ingest refused, in the order they were recorded: where each was, its event id and type, and why')
+    .option('--after <id>', 'the records after the one with this id (the last id a previous page listed)', '0')
     .option('--limit <n>', 'at most this many records', '100')
     .action(async (options: Record<string, string>) => {
       const query = new ListDeadLettersQuery(positive('--after', options.after!, 0), positive('--limit', options.limit!));
