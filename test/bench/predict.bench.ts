@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     const C = await ceiling(url, 15);
     const perEvent = (ms: number): string => `${(ms / LIVE_EVENTS).toFixed(2)} ms = ${fmt(LIVE_EVENTS / (ms / 1000))} events/s (${((LIVE_EVENTS / (ms / 1000) / C) * 100).toFixed(1)} % of C)`;
     const scoring = report.customers / seconds.scoring;
-    const pct = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : `${(v * 100).toFixed(1)} %`);
+    const pct = (v: number | null | undefined): string => (v === undefined || v === null || !Number.isFinite(v) ? 'n/a' : `${(v * 100).toFixed(1)} %`);
     const lines = [
       HEADING,
       '',

@@ -51,6 +51,11 @@ describe('item-to-item recommendations', () => {
     const sim = buildSimilarity(histories.map((h) => ({ bought: h.before, viewed: [] })), 200);
     const rates = hitRateAtK(sim, histories.map((h) => ({ before: { bought: h.before, viewed: [] }, after: h.after })), () => true);
     expect(rates.customers).toBeGreaterThan(1000);
-    expect(rates.itemToItem).toBeGreaterThan(rates.popularity + 0.2);
+    expect(rates.itemToItem).toBeGreaterThan(rates.popularity! + 0.2);
+  });
+
+  it('gives no hit rate, rather than a number, when no customer bought anything new after the split', () => {
+    const sim = buildSimilarity([{ bought: [1, 2], viewed: [] }], 10);
+    expect(hitRateAtK(sim, [{ before: { bought: [1, 2], viewed: [] }, after: [1] }], () => true)).toEqual({ customers: 0, itemToItem: null, popularity: null });
   });
 });

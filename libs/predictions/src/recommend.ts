@@ -205,8 +205,10 @@ export function recommendPopular(customer: CustomerItems, popular: readonly numb
 export interface HitRates {
   /** Customers who bought something new after the split and had a history before it. */
   readonly customers: number;
-  readonly itemToItem: number;
-  readonly popularity: number;
+  /** The share of those customers who bought one of the item-to-item picks; null when there was none to check. */
+  readonly itemToItem: number | null;
+  /** The same share for the popularity baseline; null when there was none to check. */
+  readonly popularity: number | null;
 }
 
 /**
@@ -231,5 +233,6 @@ export function hitRateAtK(
     if (recommend(similarity, before, inWindow, popular, k).some((item) => bought.has(item))) hits++;
     if (recommendPopular(before, popular, k).some((item) => bought.has(item))) baseline++;
   }
-  return { customers, itemToItem: customers > 0 ? hits / customers : NaN, popularity: customers > 0 ? baseline / customers : NaN };
+  // Without a customer to check there is no rate (NaN would reach JSON as a bare null anyway).
+  return { customers, itemToItem: customers > 0 ? hits / customers : null, popularity: customers > 0 ? baseline / customers : null };
 }

@@ -6,7 +6,7 @@ import { duration } from '../seed/progress';
 
 const WIDTH = 30;
 
-const percent = (value: number): string => (Number.isFinite(value) ? `${(value * 100).toFixed(1)} %` : 'n/a');
+const percent = (value: number | null): string => (value !== null && Number.isFinite(value) ? `${(value * 100).toFixed(1)} %` : 'n/a');
 
 /** A bar per phase on stderr: redrawn on a terminal, one line per phase otherwise. */
 function progressBar(): (phase: PredictPhase, done: number, total: number) => void {
